@@ -1,0 +1,35 @@
+# Two commands for a newcomer: `make run` and `make test`. Everything else is set up by them.
+VENV        ?= .venv
+PYTHON      ?= python3
+BIN         := $(VENV)/bin
+FLASK       := $(BIN)/flask
+INSTALLED   := $(VENV)/.installed-dev
+HOST        ?= 127.0.0.1
+PORT        ?= 5000
+
+.PHONY: run test lint install clean-db
+
+$(INSTALLED): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(INSTALLED)
+
+## make run: set up, migrate, seed the demo data on an empty database, serve on SQLite
+run: $(INSTALLED)
+	$(FLASK) db upgrade
+	$(FLASK) demo seed-if-empty
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+## make test: the whole suite on SQLite, then on PostgreSQL (required when REQUIRE_POSTGRES=1)
+test: $(INSTALLED)
+	$(BIN)/ruff check .
+	$(BIN)/python -m tests.run_suites $(PYTEST_ARGS)
+
+lint: $(INSTALLED)
+	$(BIN)/ruff check .
+
+clean-db:
+	rm -f instance/wnf.db instance/wnf.db-wal instance/wnf.db-shm

@@ -1,0 +1,70 @@
+"""Application settings, read from the environment (and a .env file if present).
+
+`Config` serves development and production; `TestConfig` the test suite. Every
+setting is documented in docs/configuration.md.
+"""
+
+import os
+
+from dotenv import load_dotenv
+
+load_dotenv()
+
+DEFAULT_SECRET_KEY = "dev-only-change-me"  # noqa: S105 - refused in production
+
+
+def _flag(name: str, default: str = "0") -> bool:
+    return os.environ.get(name, default).strip().lower() in {"1", "true", "yes", "on"}
+
+
+class ConfigError(RuntimeError):
+    """A setting that makes it unsafe to start the application."""
+
+
+class Config:
+    WNF_ENV = os.environ.get("WNF_ENV", "development")
+    SECRET_KEY = os.environ.get("SECRET_KEY", DEFAULT_SECRET_KEY)
+    # None means: the SQLite file wnf.db in the instance folder (resolved by create_app).
+    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL") or None
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    UPLOAD_DIR = os.environ.get("UPLOAD_DIR") or None
+    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", str(12 * 1024 * 1024)))
+    SQLITE_BUSY_TIMEOUT_MS = int(os.environ.get("SQLITE_BUSY_TIMEOUT_MS", "30000"))
+
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "")
+    MAIL_PORT = int(os.environ.get("MAIL_PORT", "25"))
+    MAIL_USE_TLS = _flag("MAIL_USE_TLS")
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME", "")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
+    MAIL_FROM = os.environ.get("MAIL_FROM", "wnf-workflow@localhost")
+
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    REMEMBER_COOKIE_HTTPONLY = True
+    REMEMBER_COOKIE_SAMESITE = "Lax"
+    WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
+
+    def __init__(self) -> None:
+        if self.WNF_ENV not in {"development", "production", "test"}:
+            raise ConfigError(
+                f"WNF_ENV must be development, production or test, not {self.WNF_ENV!r}."
+            )
+        if self.WNF_ENV == "production":
+            if not self.SECRET_KEY or self.SECRET_KEY == DEFAULT_SECRET_KEY:
+                raise ConfigError("SECRET_KEY must be set to a secret value in production.")
+            if len(self.SECRET_KEY) < 32:
+                raise ConfigError("SECRET_KEY must be at least 32 characters in production.")
+            self.SESSION_COOKIE_SECURE = True
+            self.REMEMBER_COOKIE_SECURE = True
+
+    @property
+    def is_production(self) -> bool:
+        return self.WNF_ENV == "production"
+
+
+class TestConfig(Config):
+    WNF_ENV = "test"
+    TESTING = True
+    SECRET_KEY = "test-secret-key-not-for-production"  # noqa: S105
+    SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL") or "sqlite:///:memory:"
+    WTF_CSRF_ENABLED = False  # tests that check CSRF switch it back on

@@ -1,0 +1,96 @@
+"""The declarative base, the Flask-SQLAlchemy handle and the engine settings.
+
+SQLite is configured for money: WAL, synchronous=FULL, foreign keys, a busy
+timeout, and write transactions that begin with BEGIN IMMEDIATE so that two
+writers queue instead of failing with "database is locked" halfway through.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+from flask_sqlalchemy import SQLAlchemy
+from sqlalchemy import DateTime, Engine, MetaData, event
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+db = SQLAlchemy(model_class=Base)
+
+
+def in_list(column: str, values: tuple[str, ...]) -> str:
+    """SQL for a CHECK constraint that keeps a column within a known list."""
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+def utcnow() -> datetime:
+    """The current time in UTC, naive, as stored in every timestamp column."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+class TimestampMixin:
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
+
+
+# Whether a new SQLite transaction should take the write lock at once. Web
+# requests that only read (GET, HEAD) turn it off so that readers never queue.
+_sqlite_immediate: contextvars.ContextVar[bool] = contextvars.ContextVar(
+    "sqlite_immediate", default=True
+)
+
+
+def set_write_intent(intends_to_write: bool) -> None:
+    """Declare whether the coming transactions of this context may write."""
+    _sqlite_immediate.set(intends_to_write)
+
+
+@contextlib.contextmanager
+def write_intent(intends_to_write: bool = True) -> Iterator[None]:
+    token = _sqlite_immediate.set(intends_to_write)
+    try:
+        yield
+    finally:
+        _sqlite_immediate.reset(token)
+
+
+def is_sqlite(engine_or_conn) -> bool:
+    return engine_or_conn.dialect.name == "sqlite"
+
+
+def configure_engine(engine: Engine, busy_timeout_ms: int = 30000) -> None:
+    """Install the SQLite connection settings and BEGIN IMMEDIATE on an engine."""
+    if not is_sqlite(engine):
+        return
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection, _record):
+        # Let SQLAlchemy, not the driver, decide when a transaction begins.
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
+        if engine.url.database not in (None, "", ":memory:"):
+            cursor.execute("PRAGMA journal_mode = WAL")
+        cursor.execute("PRAGMA synchronous = FULL")
+        cursor.execute("PRAGMA foreign_keys = ON")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn):
+        immediate = _sqlite_immediate.get()
+        conn.info["immediate"] = immediate
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")

@@ -1,0 +1,57 @@
+"""Alumni societies, SME companies and AOTS itself."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from sqlalchemy import BigInteger, CheckConstraint, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .base import TimestampMixin, db, in_list
+
+if TYPE_CHECKING:
+    from .user import User
+
+ORGANISATION_KINDS = ("alumni_society", "company", "aots")
+KIND_LABELS = {"alumni_society": "Alumni society", "company": "Company", "aots": "AOTS"}
+
+# Industry groups of Japan's SME Basic Act (Article 2).
+INDUSTRIES = ("manufacturing", "wholesale", "services", "retail", "other")
+INDUSTRY_LABELS = {
+    "manufacturing": "Manufacturing, construction, transport",
+    "wholesale": "Wholesale",
+    "services": "Services",
+    "retail": "Retail",
+    "other": "Other industries",
+}
+
+
+class Organisation(TimestampMixin, db.Model):
+    __tablename__ = "organisations"
+    __table_args__ = (
+        CheckConstraint(in_list("kind", ORGANISATION_KINDS), name="kind_known"),
+        CheckConstraint("length(country_code) = 2", name="country_code_length"),
+        CheckConstraint(
+            f"industry IS NULL OR {in_list('industry', INDUSTRIES)}", name="industry_known"
+        ),
+        CheckConstraint("capital_yen IS NULL OR capital_yen >= 0", name="capital_not_negative"),
+        CheckConstraint("employees IS NULL OR employees >= 0", name="employees_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    country_code: Mapped[str] = mapped_column(String(2))
+    city: Mapped[str] = mapped_column(String(100), default="")
+    industry: Mapped[str | None] = mapped_column(String(20))
+    capital_yen: Mapped[int | None] = mapped_column(BigInteger)
+    employees: Mapped[int | None]
+
+    members: Mapped[list[User]] = relationship(back_populates="organisation")
+
+    @property
+    def kind_label(self) -> str:
+        return KIND_LABELS[self.kind]
+
+    def __repr__(self) -> str:
+        return f"<Organisation {self.name}>"

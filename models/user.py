@@ -1,0 +1,123 @@
+"""People who log in, and the roles they hold."""
+
+from __future__ import annotations
+
+import secrets
+from typing import TYPE_CHECKING
+
+from flask_login import UserMixin
+from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from .base import TimestampMixin, db, in_list
+
+if TYPE_CHECKING:
+    from .organisation import Organisation
+
+ROLES = (
+    "applicant",
+    "secretariat",
+    "committee_member",
+    "committee_chair",
+    "finance_officer",
+    "auditor",
+    "admin",
+)
+
+ROLE_LABELS = {
+    "applicant": "Applicant",
+    "secretariat": "Secretariat",
+    "committee_member": "Committee member",
+    "committee_chair": "Committee chair",
+    "finance_officer": "Finance officer",
+    "auditor": "Auditor",
+    "admin": "Administrator",
+}
+
+LOCALES = ("en", "ja")
+
+PASSWORD_METHOD = "scrypt"
+
+
+def _new_session_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class User(UserMixin, TimestampMixin, db.Model):
+    __tablename__ = "users"
+    __table_args__ = (
+        # Stored lower-cased, so the unique constraint is case-insensitive.
+        CheckConstraint("email = lower(email)", name="email_lowercase"),
+        CheckConstraint(in_list("locale", LOCALES), name="locale_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    password_hash: Mapped[str] = mapped_column(String(256))
+    active: Mapped[bool] = mapped_column(default=True)
+    locale: Mapped[str] = mapped_column(String(5), default="en")
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
+    # Part of the login cookie: changing it logs out every copy of the old one.
+    session_token: Mapped[str] = mapped_column(String(64), default=_new_session_token)
+
+    organisation: Mapped[Organisation | None] = relationship(back_populates="members")
+    role_assignments: Mapped[list[RoleAssignment]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", lazy="selectin"
+    )
+
+    @staticmethod
+    def normalise_email(email: str) -> str:
+        return email.strip().lower()
+
+    @property
+    def roles(self) -> frozenset[str]:
+        return frozenset(a.role for a in self.role_assignments)
+
+    def has_role(self, *roles: str) -> bool:
+        return not self.roles.isdisjoint(roles)
+
+    def set_roles(self, roles) -> None:
+        wanted = set(roles)
+        unknown = wanted - set(ROLES)
+        if unknown:
+            raise ValueError(f"Unknown role: {', '.join(sorted(unknown))}")
+        self.role_assignments = [a for a in self.role_assignments if a.role in wanted]
+        for role in sorted(wanted - self.roles):
+            self.role_assignments.append(RoleAssignment(role=role))
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password, method=PASSWORD_METHOD)
+        self.rotate_session_token()
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    def rotate_session_token(self) -> None:
+        self.session_token = _new_session_token()
+
+    # Flask-Login
+    @property
+    def is_active(self) -> bool:
+        return bool(self.active)
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_token}"
+
+    def __repr__(self) -> str:
+        return f"<User {self.email}>"
+
+
+class RoleAssignment(db.Model):
+    __tablename__ = "role_assignments"
+    __table_args__ = (
+        UniqueConstraint("user_id", "role"),
+        CheckConstraint(in_list("role", ROLES), name="role_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(32))
+
+    user: Mapped[User] = relationship(back_populates="role_assignments")

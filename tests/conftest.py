@@ -1,0 +1,159 @@
+"""Fixtures: the app on a fresh migrated schema, a client, users by role, factories."""
+
+from __future__ import annotations
+
+import contextvars
+import itertools
+import re
+from datetime import date, timedelta
+
+import pytest
+from flask.testing import FlaskClient
+from flask_migrate import upgrade
+
+import models.user
+from config import TestConfig
+from models import Fund, Organisation, Round, User, db, set_write_intent
+from webui import create_app
+
+from .database import empty_all_tables, is_postgres, reset_schema, test_database_url
+
+# Cheap hashes keep the suite fast; production keeps werkzeug's scrypt defaults.
+models.user.PASSWORD_METHOD = "scrypt:1024:8:1"
+PASSWORD = "correct horse battery staple"
+
+
+class IsolatedClient(FlaskClient):
+    """A test client whose requests run as in a real server: in their own app context.
+
+    Without this, requests would share the test's app context, its `g` and its
+    database session, and hide bugs such as a stale logged-in user. The test's
+    own transaction is ended before each request so that it sees the result.
+    """
+
+    def open(self, *args, **kwargs):
+        db.session.commit()
+        return contextvars.Context().run(super().open, *args, **kwargs)
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    url = test_database_url(str(tmp_path_factory.mktemp("db")))
+    reset_schema(url)
+    return url
+
+
+@pytest.fixture(scope="session")
+def _app(database_url, tmp_path_factory):
+    config = TestConfig()
+    config.SQLALCHEMY_DATABASE_URI = database_url
+    config.UPLOAD_DIR = str(tmp_path_factory.mktemp("uploads"))
+    app = create_app(config)
+    app.test_client_class = IsolatedClient
+    app.config_class_instance = config  # lets a test build a second app alike
+    with app.app_context():
+        upgrade()  # the schema comes from the migrations, as in production
+    return app
+
+
+@pytest.fixture
+def app(_app):
+    with _app.app_context():
+        # The test's own queries never hold SQLite's write lock while a request runs.
+        set_write_intent(False)
+        yield _app
+        db.session.remove()
+        empty_all_tables(db.engine, db.metadata)
+
+
+@pytest.fixture
+def on_postgres(database_url) -> bool:
+    return is_postgres(database_url)
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+_counter = itertools.count(1)
+
+
+@pytest.fixture
+def make_org():
+    def make(kind="alumni_society", country_code="TH", name=None, **fields) -> Organisation:
+        org = Organisation(kind=kind, country_code=country_code,
+                           name=name or f"Organisation {next(_counter)}", city="City", **fields)
+        db.session.add(org)
+        db.session.commit()
+        return org
+
+    return make
+
+
+@pytest.fixture
+def make_user(make_org):
+    def make(*roles: str, email=None, organisation=None, active=True, name=None) -> User:
+        n = next(_counter)
+        if organisation is None and "applicant" in roles:
+            organisation = make_org()
+        user = User(email=email or f"user{n}@example.org", name=name or f"User {n}",
+                    organisation=organisation, active=active)
+        user.set_password(PASSWORD)
+        user.set_roles(roles)
+        db.session.add(user)
+        db.session.commit()
+        return user
+
+    return make
+
+
+def log_in(client, user: User, password: str = PASSWORD):
+    return client.post("/auth/login", data={"email": user.email, "password": password})
+
+
+@pytest.fixture
+def login_as(client, make_user):
+    """Create a user with the roles, log the client in as them and return the user."""
+
+    def login(*roles: str, **kwargs) -> User:
+        user = make_user(*roles, **kwargs)
+        response = log_in(client, user)
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return user
+
+    return login
+
+
+@pytest.fixture
+def make_fund():
+    def make(code="WNF", kind=None) -> Fund:
+        kind = kind or ("grant" if code == "WNF" else "loan")
+        fund = Fund(code=code, name=f"{code} fund", kind=kind)
+        db.session.add(fund)
+        db.session.commit()
+        return fund
+
+    return make
+
+
+@pytest.fixture
+def make_round():
+    def make(fund, name=None, opens_on=None, closes_on=None, budget_yen=10_000_000,
+             cap_yen=2_000_000, min_own_percent=20) -> Round:
+        today = date.today()
+        round_ = Round(fund=fund, name=name or f"Round {next(_counter)}",
+                       opens_on=opens_on or today - timedelta(days=30),
+                       closes_on=closes_on or today + timedelta(days=60),
+                       budget_yen=budget_yen, cap_yen=cap_yen, min_own_percent=min_own_percent)
+        db.session.add(round_)
+        db.session.commit()
+        return round_
+
+    return make
+
+
+def csrf_token_from(html: str) -> str:
+    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html)
+    assert match, "no CSRF token in the page"
+    return match.group(1)

@@ -1,0 +1,56 @@
+"""Which database the suite runs on, and how to give it a fresh schema.
+
+`make test` runs the suite once on SQLite and once on PostgreSQL; the choice
+comes from TEST_DATABASE_URL (unset: a SQLite file in a temporary folder).
+"""
+
+from __future__ import annotations
+
+import os
+
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+
+
+def test_database_url(tmp_dir: str) -> str:
+    url = os.environ.get("TEST_DATABASE_URL")
+    return url or f"sqlite:///{os.path.join(tmp_dir, 'wnf-test.db')}"
+
+
+def is_postgres(url: str) -> bool:
+    return make_url(url).get_backend_name() == "postgresql"
+
+
+def reset_schema(url: str) -> None:
+    """Drop everything in the target database so that migrations start from nothing."""
+    if is_postgres(url):
+        engine = create_engine(url, isolation_level="AUTOCOMMIT")
+        with engine.connect() as conn:
+            conn.execute(text("DROP SCHEMA IF EXISTS public CASCADE"))
+            conn.execute(text("CREATE SCHEMA public"))
+        engine.dispose()
+    else:
+        path = make_url(url).database
+        for suffix in ("", "-wal", "-shm"):
+            if path and os.path.exists(path + suffix):
+                os.remove(path + suffix)
+
+
+def empty_all_tables(engine, metadata) -> None:
+    """Remove every row between tests (much faster than rebuilding the schema)."""
+    tables = [t.name for t in reversed(metadata.sorted_tables)]
+    with engine.begin() as conn:
+        if engine.dialect.name == "postgresql":
+            quoted = ", ".join(f'"{name}"' for name in tables)
+            conn.execute(text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE"))
+        else:
+            for name in tables:
+                conn.execute(text(f'DELETE FROM "{name}"'))
+            if _has_sequence(conn):
+                conn.execute(text("DELETE FROM sqlite_sequence"))
+
+
+def _has_sequence(conn) -> bool:
+    return conn.execute(
+        text("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_sequence'")
+    ).first() is not None

@@ -1,0 +1,31 @@
+"""Error pages never show a traceback."""
+
+
+def test_unknown_page_gives_a_friendly_404(client, login_as):
+    login_as("auditor")
+    response = client.get("/no/such/page")
+    assert response.status_code == 404
+    assert "There is no such page" in response.get_data(as_text=True)
+
+
+def test_an_unexpected_error_shows_no_traceback(app, make_user):
+    from webui import create_app
+
+    from .conftest import log_in
+
+    app2 = create_app(app.config_class_instance)
+    app2.test_client_class = app.test_client_class
+    app2.config["PROPAGATE_EXCEPTIONS"] = False
+
+    def explode():
+        raise RuntimeError("secret internal detail")
+
+    explode.access = "signed_in"
+    app2.add_url_rule("/explode", "explode", explode)
+    client = app2.test_client()
+    log_in(client, make_user("auditor"))
+    response = client.get("/explode")
+    body = response.get_data(as_text=True)
+    assert response.status_code == 500
+    assert "Something went wrong" in body
+    assert "Traceback" not in body and "secret internal detail" not in body

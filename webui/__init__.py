@@ -1,0 +1,60 @@
+"""The Flask application factory."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import Flask, request
+
+from config import Config
+from models import db, set_write_intent
+from models.base import configure_engine
+
+from .extensions import csrf, login_manager, migrate
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def create_app(config: Config | None = None) -> Flask:
+    """Build the application for a configuration (default: from the environment)."""
+    app = Flask(__name__, instance_path=str(PROJECT_ROOT / "instance"))
+    config = config if config is not None else Config()
+    app.config.from_object(config)
+    os.makedirs(app.instance_path, exist_ok=True)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + os.path.join(
+            app.instance_path, "wnf.db"
+        )
+    if not app.config.get("UPLOAD_DIR"):
+        app.config["UPLOAD_DIR"] = os.path.join(app.instance_path, "uploads")
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
+    with app.app_context():
+        configure_engine(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
+    login_manager.init_app(app)
+    csrf.init_app(app)
+
+    @app.before_request
+    def _declare_write_intent():
+        # SQLite: only requests that may write take the write lock up front.
+        set_write_intent(request.method not in READ_ONLY_METHODS)
+
+    from . import access, errors, navigation
+    from .admin import bp as admin_bp
+    from .auth import bp as auth_bp
+    from .cli import register_cli
+    from .dashboard import bp as dashboard_bp
+    from .rounds import bp as rounds_bp
+
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(dashboard_bp)
+    app.register_blueprint(admin_bp)
+    app.register_blueprint(rounds_bp)
+    errors.register(app)
+    access.register(app)
+    navigation.register(app)
+    register_cli(app)
+    return app

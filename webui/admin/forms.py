@@ -1,0 +1,68 @@
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    EmailField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    SubmitField,
+    widgets,
+)
+from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional
+
+from models import FUND_CODES, FUND_KINDS, INDUSTRY_LABELS, ROLE_LABELS
+from models.organisation import KIND_LABELS
+from models.user import LOCALES
+
+from ..forms import YenField
+
+
+class CheckboxesField(SelectMultipleField):
+    widget = widgets.ListWidget(prefix_label=False)
+    option_widget = widgets.CheckboxInput()
+
+
+class UserForm(FlaskForm):
+    email = EmailField(
+        "Email", validators=[DataRequired(), Email("Enter a valid email address."),
+                             Length(max=254)]
+    )
+    name = StringField("Name", validators=[DataRequired(), Length(max=200)])
+    organisation_id = SelectField("Organisation", coerce=int)
+    roles = CheckboxesField("Roles", choices=list(ROLE_LABELS.items()))
+    locale = SelectField("Language", choices=[(code, code) for code in LOCALES])
+    active = BooleanField("Active", default=True)
+    password = PasswordField(
+        "Password", description="12 to 128 characters. Leave empty to keep the current one.",
+        validators=[Optional(), Length(max=1024)],
+    )
+    submit = SubmitField("Save")
+
+
+class OrganisationForm(FlaskForm):
+    kind = SelectField("Kind", choices=list(KIND_LABELS.items()))
+    name = StringField("Name", validators=[DataRequired(), Length(max=200)])
+    country_code = StringField(
+        "Country code", description="ISO 3166, two letters (JP, TH, VN…)",
+        validators=[DataRequired(), Length(max=2)],
+    )
+    city = StringField("City", validators=[Optional(), Length(max=100)])
+    industry = SelectField(
+        "Industry (companies)", choices=[("", "—"), *INDUSTRY_LABELS.items()],
+        validators=[Optional()],
+    )
+    capital_yen = YenField("Capital (yen, companies)", validators=[Optional()])
+    employees = IntegerField(
+        "Employees (companies)",
+        validators=[Optional(), NumberRange(min=0, message="Cannot be negative.")],
+    )
+    submit = SubmitField("Save")
+
+
+class FundForm(FlaskForm):
+    code = SelectField("Code", choices=[(c, c) for c in FUND_CODES])
+    name = StringField("Name", validators=[DataRequired(), Length(max=200)])
+    kind = SelectField("Kind", choices=[(k, k) for k in FUND_KINDS])
+    submit = SubmitField("Save")

@@ -1,0 +1,125 @@
+from flask import abort, flash, redirect, render_template, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from models import Fund, Organisation, User, db
+from workflow import accounts
+from workflow.errors import ValidationFailed
+
+from ..access import roles
+from ..forms import show_refusal
+from . import bp
+from .forms import FundForm, OrganisationForm, UserForm
+
+
+def _get_or_404(model, ident):
+    obj = db.session.get(model, ident)
+    if obj is None:
+        abort(404)
+    return obj
+
+
+def _organisation_choices():
+    orgs = db.session.scalars(select(Organisation).order_by(Organisation.name))
+    return [(0, "— none —")] + [(o.id, f"{o.name} ({o.country_code})") for o in orgs]
+
+
+@bp.route("/users")
+@roles("admin")
+def users():
+    rows = db.session.scalars(select(User).order_by(User.name)).all()
+    return render_template("admin/users.html", users=rows)
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@roles("admin")
+def edit_user(user_id: int | None = None):
+    user = _get_or_404(User, user_id) if user_id else None
+    form = UserForm(obj=user)
+    form.organisation_id.choices = _organisation_choices()
+    if user is not None and not form.is_submitted():
+        form.roles.data = sorted(user.roles)
+        form.organisation_id.data = user.organisation_id or 0
+    if form.validate_on_submit():
+        org_id = form.organisation_id.data
+        org = db.session.get(Organisation, org_id) if org_id else None
+        fields = {"email": form.email.data, "name": form.name.data, "roles": form.roles.data,
+                  "organisation": org, "locale": form.locale.data, "active": form.active.data}
+        try:
+            if user is None:
+                if not form.password.data:
+                    raise ValidationFailed("A new user needs a password.", "password")
+                user = accounts.create_user(password=form.password.data, **fields)
+            else:
+                accounts.update_user(user, actor=current_user, **fields)
+                if form.password.data:
+                    accounts.check_password_rules(form.password.data)
+                    user.set_password(form.password.data)
+        except ValidationFailed as refusal:
+            db.session.rollback()
+            show_refusal(form, refusal)
+        else:
+            db.session.commit()
+            flash(f"Saved {user.name}.", "success")
+            return redirect(url_for("admin.users"))
+    return render_template("admin/user_form.html", form=form, user=user)
+
+
+@bp.route("/organisations")
+@roles("admin")
+def organisations():
+    rows = db.session.scalars(select(Organisation).order_by(Organisation.kind, Organisation.name))
+    return render_template("admin/organisations.html", organisations=rows.all(),
+                           country_name=accounts.country_name)
+
+
+@bp.route("/organisations/new", methods=["GET", "POST"])
+@bp.route("/organisations/<int:org_id>", methods=["GET", "POST"])
+@roles("admin")
+def edit_organisation(org_id: int | None = None):
+    org = _get_or_404(Organisation, org_id) if org_id else None
+    form = OrganisationForm(obj=org)
+    if form.validate_on_submit():
+        try:
+            org = accounts.save_organisation(
+                org, kind=form.kind.data, name=form.name.data,
+                country_code=form.country_code.data, city=form.city.data or "",
+                industry=form.industry.data or None, capital_yen=form.capital_yen.data,
+                employees=form.employees.data,
+            )
+        except ValidationFailed as refusal:
+            db.session.rollback()
+            show_refusal(form, refusal)
+        else:
+            db.session.commit()
+            flash(f"Saved {org.name}.", "success")
+            return redirect(url_for("admin.organisations"))
+    return render_template("admin/organisation_form.html", form=form, organisation=org)
+
+
+@bp.route("/funds")
+@roles("admin")
+def funds():
+    rows = db.session.scalars(select(Fund).order_by(Fund.code)).all()
+    return render_template("admin/funds.html", funds=rows)
+
+
+@bp.route("/funds/new", methods=["GET", "POST"])
+@bp.route("/funds/<int:fund_id>", methods=["GET", "POST"])
+@roles("admin")
+def edit_fund(fund_id: int | None = None):
+    fund = _get_or_404(Fund, fund_id) if fund_id else None
+    form = FundForm(obj=fund)
+    if form.validate_on_submit():
+        try:
+            fund = accounts.save_fund(fund, code=form.code.data, name=form.name.data,
+                                      kind=form.kind.data)
+        except ValidationFailed as refusal:
+            db.session.rollback()
+            show_refusal(form, refusal)
+        else:
+            db.session.commit()
+            flash(f"Saved the fund {fund.code}.", "success")
+            return redirect(url_for("admin.funds"))
+    return render_template("admin/fund_form.html", form=form, fund=fund)

@@ -1,0 +1,68 @@
+"""Error pages and the handler that turns a refused action into a message."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException
+
+from models import db
+from workflow.errors import DomainError
+
+log = logging.getLogger(__name__)
+
+TITLES = {
+    400: "Bad request",
+    403: "Not allowed",
+    404: "Not found",
+    405: "Method not allowed",
+    409: "That cannot be done now",
+    413: "File too large",
+    429: "Too many requests",
+    500: "Something went wrong",
+}
+
+MESSAGES = {
+    400: "The request could not be understood. Please go back and try again.",
+    403: "Your roles do not allow you to open this page.",
+    404: "There is no such page, or you may not see it.",
+    405: "This page cannot be used that way.",
+    409: "The action is not possible in the current state.",
+    413: "The upload is larger than the limit.",
+    429: "Too many attempts. Please wait a moment and try again.",
+    500: "An error occurred on our side. It has been logged; please try again later.",
+}
+
+
+def wants_json() -> bool:
+    best = request.accept_mimetypes.best_match(["application/json", "text/html"])
+    return request.path.startswith("/api/") or best == "application/json"
+
+
+def render_error(status: int, message: str | None = None):
+    message = message or MESSAGES.get(status, "")
+    db.session.rollback()
+    if wants_json():
+        return jsonify(error=TITLES.get(status, "Error"), message=message), status
+    title = TITLES.get(status, "Error")
+    return render_template("errors/error.html", status=status, title=title, message=message), status
+
+
+def register(app: Flask) -> None:
+    @app.errorhandler(DomainError)
+    def _domain_error(error: DomainError):
+        return render_error(error.status, str(error))
+
+    @app.errorhandler(HTTPException)
+    def _http_error(error: HTTPException):
+        status = error.code or 500
+        description = error.description if status in (400, 409) else None
+        if status == 400 and "CSRF" in (error.description or ""):
+            description = "The form has expired or was not sent from this site. Reload it."
+        return render_error(status, description)
+
+    @app.errorhandler(Exception)
+    def _unexpected(error: Exception):
+        log.exception("Unhandled error on %s %s", request.method, request.path)
+        return render_error(500)

@@ -1,0 +1,80 @@
+"""The navigation bar and the home-page cards, shown by what the user may reach."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from flask import current_app, url_for
+from flask_login import current_user
+
+from .access import may_reach
+
+
+@dataclass(frozen=True)
+class NavItem:
+    endpoint: str
+    label: str
+
+
+@dataclass
+class Link:
+    label: str
+    url: str
+    count: int | None = None
+
+
+@dataclass
+class Card:
+    title: str
+    text: str
+    links: list[Link] = field(default_factory=list)
+
+
+# In menu order; each shows only to users whose roles reach its endpoint.
+NAV_ITEMS = (
+    NavItem("dashboard.home", "Home"),
+    NavItem("rounds.index", "Rounds"),
+    NavItem("admin.users", "Users"),
+    NavItem("admin.organisations", "Organisations"),
+    NavItem("admin.funds", "Funds"),
+)
+
+ROLE_CARDS = {
+    "applicant": ("Your proposals", "Draft, submit and follow your organisation's applications."),
+    "secretariat": ("Secretariat", "Screen applications, manage rounds, accept reports."),
+    "committee_member": ("Committee", "Vote on the applications in committee review."),
+    "committee_chair": ("Committee chair", "Open and close ballots and set approved terms."),
+    "finance_officer": ("Finance", "Request and authorise tranches, record repayments."),
+    "auditor": ("Audit", "Read every file, verify the audit chain, export."),
+    "admin": ("Administration", "Manage users, roles, organisations and funds."),
+}
+
+ROLE_LINKS = {
+    "secretariat": (("rounds.index", "Rounds"),),
+    "admin": (("admin.users", "Users"), ("admin.organisations", "Organisations"),
+              ("admin.funds", "Funds")),
+}
+
+
+def _reachable(endpoint: str) -> bool:
+    view = current_app.view_functions.get(endpoint)
+    return view is not None and may_reach(getattr(view, "access", None), current_user)
+
+
+def nav_items() -> list[NavItem]:
+    return [item for item in NAV_ITEMS if _reachable(item.endpoint)]
+
+
+def dashboard_cards() -> list[Card]:
+    cards = []
+    for role, (title, text) in ROLE_CARDS.items():
+        if not current_user.has_role(role):
+            continue
+        links = [Link(label, url_for(endpoint)) for endpoint, label in ROLE_LINKS.get(role, ())
+                 if _reachable(endpoint)]
+        cards.append(Card(title, text, links))
+    return cards
+
+
+def register(app) -> None:
+    app.jinja_env.globals.update(nav_items=nav_items, dashboard_cards=dashboard_cards)

@@ -1,0 +1,207 @@
+"""Users, organisations, funds and rounds: the administrative records.
+
+Views hand plain data here; the functions validate, change the session and
+leave the commit to the caller.
+"""
+
+from __future__ import annotations
+
+import functools
+from datetime import date
+
+import pycountry
+from sqlalchemy import func, select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from models import ROLES, Fund, Organisation, Round, User, db
+from models import user as user_model
+
+from .errors import ValidationFailed
+
+MIN_PASSWORD_LENGTH = 12
+MAX_PASSWORD_LENGTH = 128
+
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """A hash to check against when the email is unknown, so both cost the same time."""
+    return generate_password_hash("timing-equaliser-password", method=user_model.PASSWORD_METHOD)
+
+
+def find_user_by_email(email: str) -> User | None:
+    return db.session.scalar(select(User).where(User.email == User.normalise_email(email)))
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The active user with this email and password, or None (never says which was wrong)."""
+    user = find_user_by_email(email)
+    if user is None:
+        check_password_hash(_dummy_hash(), password)
+        return None
+    if not user.check_password(password) or not user.is_active:
+        return None
+    return user
+
+
+def check_password_rules(password: str, field: str = "password") -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise ValidationFailed(
+            f"The password must be at least {MIN_PASSWORD_LENGTH} characters long.", field
+        )
+    if len(password) > MAX_PASSWORD_LENGTH:
+        raise ValidationFailed(
+            f"The password must be at most {MAX_PASSWORD_LENGTH} characters long.", field
+        )
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    if not user.check_password(current):
+        raise ValidationFailed("The current password is not correct.", "current_password")
+    check_password_rules(new, "new_password")
+    user.set_password(new)
+
+
+def check_country(code: str, field: str = "country_code") -> str:
+    code = (code or "").strip().upper()
+    if len(code) != 2 or pycountry.countries.get(alpha_2=code) is None:
+        raise ValidationFailed(f"{code or 'An empty code'} is not an ISO 3166 country code.", field)
+    return code
+
+
+def country_name(code: str) -> str:
+    country = pycountry.countries.get(alpha_2=code)
+    return getattr(country, "common_name", None) or (country.name if country else code)
+
+
+def _email_taken(email: str, except_user: User | None = None) -> bool:
+    query = select(func.count()).select_from(User).where(User.email == email)
+    if except_user is not None and except_user.id is not None:
+        query = query.where(User.id != except_user.id)
+    return db.session.scalar(query) > 0
+
+
+def create_user(
+    *,
+    email: str,
+    name: str,
+    password: str,
+    roles=(),
+    organisation: Organisation | None = None,
+    locale: str = "en",
+    active: bool = True,
+) -> User:
+    email = User.normalise_email(email)
+    if _email_taken(email):
+        raise ValidationFailed(f"A user with the email {email} already exists.", "email")
+    check_password_rules(password)
+    _check_roles(roles)
+    user = User(email=email, name=name.strip(), organisation=organisation, locale=locale)
+    user.active = active
+    user.set_password(password)
+    user.set_roles(roles)
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def update_user(
+    user: User,
+    *,
+    actor: User,
+    email: str,
+    name: str,
+    roles,
+    organisation: Organisation | None,
+    locale: str,
+    active: bool,
+) -> User:
+    """Change a user's record; roles and activation take effect on their next request."""
+    email = User.normalise_email(email)
+    if _email_taken(email, except_user=user):
+        raise ValidationFailed(f"A user with the email {email} already exists.", "email")
+    _check_roles(roles)
+    if user.id == actor.id and set(roles) != set(user.roles):
+        raise ValidationFailed("You cannot change your own roles; ask another admin.", "roles")
+    if user.id == actor.id and not active:
+        raise ValidationFailed("You cannot deactivate your own account.", "active")
+    if user.active and not active:
+        user.rotate_session_token()  # logs out every open session at once
+    user.email, user.name, user.organisation = email, name.strip(), organisation
+    user.locale, user.active = locale, active
+    user.set_roles(roles)
+    db.session.flush()
+    return user
+
+
+def _check_roles(roles) -> None:
+    unknown = set(roles) - set(ROLES)
+    if unknown:
+        raise ValidationFailed(f"Unknown role: {', '.join(sorted(unknown))}.", "roles")
+
+
+def save_organisation(org: Organisation | None, **fields) -> Organisation:
+    fields["country_code"] = check_country(fields.get("country_code", ""))
+    name = fields["name"].strip()
+    clash = db.session.scalar(select(Organisation).where(Organisation.name == name))
+    if clash is not None and clash is not org:
+        raise ValidationFailed(f"An organisation named {name} already exists.", "name")
+    fields["name"] = name
+    if fields.get("kind") != "company":
+        fields.update(industry=None, capital_yen=None, employees=None)
+    for key in ("capital_yen", "employees"):
+        if fields.get(key) is not None and fields[key] < 0:
+            raise ValidationFailed("This figure cannot be negative.", key)
+    org = org or Organisation()
+    for key, value in fields.items():
+        setattr(org, key, value)
+    db.session.add(org)
+    db.session.flush()
+    return org
+
+
+def save_fund(fund: Fund | None, **fields) -> Fund:
+    clash = db.session.scalar(select(Fund).where(Fund.code == fields["code"]))
+    if clash is not None and clash is not fund:
+        raise ValidationFailed(f"The fund {fields['code']} already exists.", "code")
+    fund = fund or Fund(currency="JPY")
+    for key, value in fields.items():
+        setattr(fund, key, value)
+    db.session.add(fund)
+    db.session.flush()
+    return fund
+
+
+def save_round(
+    round_: Round | None,
+    *,
+    fund: Fund,
+    name: str,
+    opens_on: date,
+    closes_on: date,
+    budget_yen: int,
+    cap_yen: int,
+    min_own_percent: int,
+) -> Round:
+    name = name.strip()
+    if closes_on < opens_on:
+        raise ValidationFailed("The round cannot close before it opens.", "closes_on")
+    if budget_yen < 0:
+        raise ValidationFailed("The budget cannot be negative.", "budget_yen")
+    if cap_yen <= 0:
+        raise ValidationFailed("The cap per application must be above zero.", "cap_yen")
+    if cap_yen > budget_yen:
+        raise ValidationFailed("The cap per application cannot exceed the budget.", "cap_yen")
+    if not 0 <= min_own_percent <= 100:
+        raise ValidationFailed("The minimum own share is a percentage from 0 to 100.",
+                               "min_own_percent")
+    clash = db.session.scalar(select(Round).where(Round.fund_id == fund.id, Round.name == name))
+    if clash is not None and clash is not round_:
+        raise ValidationFailed(f"The fund already has a round named {name}.", "name")
+    round_ = round_ or Round()
+    round_.fund, round_.name, round_.opens_on, round_.closes_on = fund, name, opens_on, closes_on
+    round_.budget_yen, round_.cap_yen = budget_yen, cap_yen
+    round_.min_own_percent = min_own_percent
+    db.session.add(round_)
+    db.session.flush()
+    return round_

@@ -1,0 +1,118 @@
+"""Demo data for a newcomer's `make run`: organisations, people, funds, rounds.
+
+Idempotent: running it twice leaves one copy of everything. Refused in production.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+
+from models import Fund, Organisation, Round, User, db
+
+from . import accounts
+from .fiscal import fiscal_year, fiscal_year_bounds
+
+DEMO_PASSWORD = "wnf-demo-2026!"  # noqa: S105 - documented in the README, demo only
+
+ALUMNI_SOCIETIES = (
+    ("AOTS Alumni Society of Thailand", "TH", "Bangkok"),
+    ("AOTS Alumni Society of India (Chennai)", "IN", "Chennai"),
+    ("AOTS Alumni Society of Indonesia", "ID", "Jakarta"),
+    ("AOTS Alumni Society of Viet Nam", "VN", "Hanoi"),
+    ("AOTS Alumni Society of the Philippines", "PH", "Manila"),
+    ("AOTS Alumni Society of Sri Lanka", "LK", "Colombo"),
+    ("AOTS Alumni Society of Kenya", "KE", "Nairobi"),
+    ("AOTS Alumni Society of Brazil", "BR", "São Paulo"),
+    ("AOTS Alumni Society of Mexico", "MX", "Mexico City"),
+    ("AOTS Alumni Society of Egypt", "EG", "Cairo"),
+    ("AOTS Alumni Society of Myanmar", "MM", "Yangon"),
+)
+
+COMPANIES = (
+    # name, city, industry, capital yen, employees
+    ("Hamamatsu Precision Parts Co., Ltd.", "Hamamatsu", "manufacturing", 90_000_000, 140),
+    ("Kyoto Textile Trading K.K.", "Kyoto", "wholesale", 40_000_000, 35),
+)
+
+# email, name, roles, organisation name (None: AOTS itself)
+PEOPLE = (
+    ("admin@wnf.example", "Aiko Admin", ("admin",), None),
+    ("secretariat@wnf.example", "Sato Secretariat", ("secretariat",), None),
+    ("secretariat2@wnf.example", "Suzuki Secretariat", ("secretariat",), None),
+    ("auditor@wnf.example", "Aoki Auditor", ("auditor",), None),
+    ("finance1@wnf.example", "Fujita Finance", ("finance_officer",), None),
+    ("finance2@wnf.example", "Fukuda Finance", ("finance_officer",), None),
+    ("chair@wnf.example", "Chiba Chair", ("committee_chair", "committee_member"), None),
+    ("member1@wnf.example", "Mori Member", ("committee_member",), None),
+    ("member2@wnf.example", "Priya Member", ("committee_member",),
+     "AOTS Alumni Society of India (Chennai)"),
+    ("member3@wnf.example", "Somchai Member", ("committee_member", "applicant"),
+     "AOTS Alumni Society of Thailand"),
+    ("member4@wnf.example", "Nguyen Member", ("committee_member",),
+     "AOTS Alumni Society of Viet Nam"),
+    ("member5@wnf.example", "Wanjiru Member", ("committee_member",),
+     "AOTS Alumni Society of Kenya"),
+    ("applicant.th@wnf.example", "Anong Applicant", ("applicant",),
+     "AOTS Alumni Society of Thailand"),
+    ("applicant.in@wnf.example", "Arjun Applicant", ("applicant",),
+     "AOTS Alumni Society of India (Chennai)"),
+    ("applicant.ph@wnf.example", "Maria Applicant", ("applicant",),
+     "AOTS Alumni Society of the Philippines"),
+    ("sme@wnf.example", "Hayashi SME", ("applicant",), "Hamamatsu Precision Parts Co., Ltd."),
+    ("sme2@wnf.example", "Kato SME", ("applicant",), "Kyoto Textile Trading K.K."),
+)
+
+
+class DemoRefused(RuntimeError):
+    pass
+
+
+def _organisation(name: str, **fields) -> Organisation:
+    org = db.session.scalar(select(Organisation).where(Organisation.name == name))
+    return org or accounts.save_organisation(None, name=name, **fields)
+
+
+def _fund(code: str, name: str, kind: str) -> Fund:
+    fund = db.session.scalar(select(Fund).where(Fund.code == code))
+    return fund or accounts.save_fund(None, code=code, name=name, kind=kind)
+
+
+def _round(fund: Fund, name: str, year: int, budget: int, cap: int, own: int) -> Round:
+    existing = db.session.scalar(select(Round).where(Round.fund_id == fund.id, Round.name == name))
+    if existing:
+        return existing
+    opens, closes = fiscal_year_bounds(year)
+    return accounts.save_round(None, fund=fund, name=name, opens_on=opens, closes_on=closes,
+                               budget_yen=budget, cap_yen=cap, min_own_percent=own)
+
+
+def seed(today: date, environment: str) -> dict[str, int]:
+    """Create the demo records that are missing; return how many of each now exist."""
+    if environment == "production":
+        raise DemoRefused("Demo data is refused in production.")
+    _organisation("AOTS", kind="aots", country_code="JP", city="Tokyo")
+    for name, country, city in ALUMNI_SOCIETIES:
+        _organisation(name, kind="alumni_society", country_code=country, city=city)
+    for name, city, industry, capital, employees in COMPANIES:
+        _organisation(name, kind="company", country_code="JP", city=city, industry=industry,
+                      capital_yen=capital, employees=employees)
+    for email, name, roles, org_name in PEOPLE:
+        if accounts.find_user_by_email(email):
+            continue
+        org = _organisation(org_name or "AOTS")
+        accounts.create_user(email=email, name=name, password=DEMO_PASSWORD, roles=roles,
+                             organisation=org)
+    wnf = _fund("WNF", "World Network of Friendship Fund", "grant")
+    sme = _fund("SME", "SME Overseas Investment Loan Fund", "loan")
+    year = fiscal_year(today)
+    _round(wnf, f"WNF FY{year}", year, budget=30_000_000, cap=3_000_000, own=20)
+    _round(sme, f"SME FY{year}", year, budget=500_000_000, cap=100_000_000, own=0)
+    db.session.flush()
+    return {
+        "organisations": db.session.query(Organisation).count(),
+        "users": db.session.query(User).count(),
+        "funds": db.session.query(Fund).count(),
+        "rounds": db.session.query(Round).count(),
+    }
