@@ -10,10 +10,11 @@ from datetime import date, timedelta
 import pytest
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
+from sqlalchemy import select
 
 import models.user
 from config import TestConfig
-from models import Fund, Organisation, Round, User, db, set_write_intent
+from models import Application, Fund, Organisation, Round, User, db, set_write_intent
 from webui import create_app
 
 from .database import empty_all_tables, is_postgres, reset_schema, test_database_url
@@ -157,3 +158,52 @@ def csrf_token_from(html: str) -> str:
     match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html)
     assert match, "no CSRF token in the page"
     return match.group(1)
+
+
+@pytest.fixture
+def make_application(make_fund, make_round, make_org, make_user):
+    """A new application of `kind` put straight into `state` (setting the scene only)."""
+    from models import write_intent
+    from workflow.applications import create_application
+
+    funds: dict[str, Fund] = {}
+
+    def make(kind="grant", state=None, organisation=None, requested_yen=1_000_000,
+             title="Training course on quality control", round_=None) -> Application:
+        code = "WNF" if kind == "grant" else "SME"
+        fund = funds.get(code) or db.session.scalar(select(Fund).where(Fund.code == code))
+        if fund is None:
+            fund = make_fund(code)
+        funds[code] = fund
+        if round_ is None:
+            round_ = db.session.scalar(select(Round).where(Round.fund_id == fund.id)) or (
+                make_round(fund))
+        organisation = organisation or make_org(kind="company" if kind == "loan"
+                                                else "alumni_society")
+        db.session.commit()
+        with write_intent(True):
+            application = create_application(fund=fund, organisation=organisation,
+                                             title=title, actor=None, round_=round_,
+                                             requested_yen=requested_yen)
+            if state is not None:
+                application.state = state
+            db.session.commit()
+        return application
+
+    return make
+
+
+def fire(application, trigger, actor, **inputs):
+    """Fire through the service in a write transaction of its own, as a request would."""
+    from models import write_intent
+    from workflow import service
+
+    db.session.commit()
+    with write_intent(True):
+        try:
+            result = service.fire(application, trigger, actor, **inputs)
+        except Exception:
+            db.session.rollback()
+            raise
+        db.session.commit()
+    return result

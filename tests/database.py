@@ -6,6 +6,7 @@ comes from TEST_DATABASE_URL (unset: a SQLite file in a temporary folder).
 
 from __future__ import annotations
 
+import contextlib
 import os
 
 from sqlalchemy import create_engine, text
@@ -44,10 +45,47 @@ def empty_all_tables(engine, metadata) -> None:
             quoted = ", ".join(f'"{name}"' for name in tables)
             conn.execute(text(f"TRUNCATE {quoted} RESTART IDENTITY CASCADE"))
         else:
-            for name in tables:
-                conn.execute(text(f'DELETE FROM "{name}"'))
+            # The append-only triggers refuse DELETE: lift them while emptying.
+            with sqlite_audit_triggers_lifted(conn):
+                for name in tables:
+                    conn.execute(text(f'DELETE FROM "{name}"'))
             if _has_sequence(conn):
                 conn.execute(text("DELETE FROM sqlite_sequence"))
+
+
+SQLITE_AUDIT_TRIGGERS = {
+    f"audit_events_no_{verb.lower()}": (
+        f"CREATE TRIGGER audit_events_no_{verb.lower()} BEFORE {verb} ON audit_events "
+        f"BEGIN SELECT RAISE(ABORT, 'audit_events is append-only: {verb} refused'); END"
+    )
+    for verb in ("UPDATE", "DELETE")
+}
+
+
+@contextlib.contextmanager
+def sqlite_audit_triggers_lifted(conn):
+    """Drop the append-only triggers for the duration, then put them back as migrated."""
+    for name in SQLITE_AUDIT_TRIGGERS:
+        conn.execute(text(f"DROP TRIGGER IF EXISTS {name}"))
+    try:
+        yield
+    finally:
+        for sql in SQLITE_AUDIT_TRIGGERS.values():
+            conn.execute(text(sql))
+
+
+@contextlib.contextmanager
+def audit_triggers_lifted(conn):
+    """Let a test tamper with audit_events, as someone with database access could."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("ALTER TABLE audit_events DISABLE TRIGGER audit_events_append_only"))
+        try:
+            yield
+        finally:
+            conn.execute(text("ALTER TABLE audit_events ENABLE TRIGGER audit_events_append_only"))
+    else:
+        with sqlite_audit_triggers_lifted(conn):
+            yield
 
 
 def _has_sequence(conn) -> bool:

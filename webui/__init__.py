@@ -44,15 +44,19 @@ def create_app(config: Config | None = None) -> Flask:
 
     from . import access, errors, navigation
     from .admin import bp as admin_bp
+    from .applications import bp as applications_bp
     from .auth import bp as auth_bp
-    from .cli import register_cli
+    from .commands import register_cli
     from .dashboard import bp as dashboard_bp
     from .rounds import bp as rounds_bp
+    from .workflows import bp as workflows_bp
 
     app.register_blueprint(auth_bp)
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(rounds_bp)
+    app.register_blueprint(applications_bp)
+    app.register_blueprint(workflows_bp)
     errors.register(app)
     access.register(app)
     navigation.register(app)

@@ -33,7 +33,9 @@ class Card:
 # In menu order; each shows only to users whose roles reach its endpoint.
 NAV_ITEMS = (
     NavItem("dashboard.home", "Home"),
+    NavItem("applications.index", "Applications"),
     NavItem("rounds.index", "Rounds"),
+    NavItem("workflows.index", "Workflows"),
     NavItem("admin.users", "Users"),
     NavItem("admin.organisations", "Organisations"),
     NavItem("admin.funds", "Funds"),

@@ -6,7 +6,7 @@ import sys
 from datetime import date
 
 import click
-from flask import Flask, current_app
+from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
@@ -68,8 +68,3 @@ def seed_if_empty():
         click.echo("The database already has users; demo data not added.")
         return
     seed_demo.callback()
-
-
-def register_cli(app: Flask) -> None:
-    app.cli.add_command(users_cli)
-    app.cli.add_command(demo_cli)

@@ -1,0 +1,128 @@
+"""The hash chain: it verifies, and every kind of tampering is caught at the right event."""
+
+import json
+from datetime import datetime
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
+
+from models import db, write_intent
+from workflow import audit
+
+from ..database import audit_triggers_lifted
+
+
+def _append(count: int) -> None:
+    with write_intent(True):
+        db.session.rollback()
+        for n in range(count):
+            audit.record("test_event", actor=None, object_type="thing", object_id=n,
+                         data={"n": n, "name": "日本語 and ünïcode", "amount": 10**12})
+        db.session.commit()
+
+
+def _tamper(sql: str, **params) -> None:
+    db.session.rollback()
+    with write_intent(True):
+        conn = db.session.connection()
+        with audit_triggers_lifted(conn):
+            conn.execute(text(sql), params)
+        db.session.commit()
+
+
+def test_an_untouched_chain_verifies(app):
+    _append(10)
+    result = audit.verify()
+    assert result.ok and result.count == 10
+    assert str(result) == "10 events verified"
+
+
+def test_a_changed_field_is_caught_at_its_event(app):
+    _append(10)
+    _tamper("UPDATE audit_events SET action = 'something_else' WHERE seq = 6")
+    result = audit.verify()
+    assert (result.ok, result.bad_seq) == (False, 6)
+    assert "does not match its hash" in str(result)
+
+
+def test_changed_data_is_caught(app):
+    _append(10)
+    _tamper("UPDATE audit_events SET data = :data WHERE seq = 3",
+            data=json.dumps({"n": 2, "name": "x", "amount": 10**12 + 1}))
+    assert audit.verify().bad_seq == 3
+
+
+def test_a_deleted_event_is_caught(app):
+    _append(10)
+    _tamper("DELETE FROM audit_events WHERE seq = 4")
+    result = audit.verify()
+    assert result.bad_seq == 4 and "missing" in str(result)
+
+
+def test_a_reordered_pair_is_caught(app):
+    _append(10)
+    _tamper("UPDATE audit_events SET seq = -1 WHERE seq = 7")
+    _tamper("UPDATE audit_events SET seq = 7 WHERE seq = 8")
+    _tamper("UPDATE audit_events SET seq = 8 WHERE seq = -1")
+    assert audit.verify().bad_seq == 7
+
+
+def test_a_rehashed_forgery_is_caught_by_the_next_link(app):
+    """Recomputing a forged event's own hash still breaks the link of the event after it."""
+    _append(10)
+    row = db.session.execute(text("SELECT * FROM audit_events WHERE seq = 5")).mappings().one()
+    data = row["data"] if isinstance(row["data"], dict) else json.loads(row["data"])
+    occurred = row["occurred_at"]
+    occurred = datetime.fromisoformat(occurred) if isinstance(occurred, str) else occurred
+    forged = audit.event_hash(5, occurred, None, "forged", row["object_type"],
+                              row["object_id"], None, None, data, row["prev_hash"])
+    _tamper("UPDATE audit_events SET action = 'forged', hash = :h WHERE seq = 5", h=forged)
+    result = audit.verify()
+    assert result.bad_seq == 6 and "does not link" in str(result)
+
+
+def test_a_cut_tail_is_caught_against_a_checkpoint(app):
+    _append(10)
+    checkpoint = audit.chain_head()
+    assert checkpoint[0] == 10
+    _tamper("DELETE FROM audit_events WHERE seq >= 8")
+    assert audit.verify().ok  # without the checkpoint the shorter chain looks whole
+    result = audit.verify(checkpoint)
+    assert result.bad_seq == 10 and "short of the checkpoint" in str(result)
+
+
+def test_a_checkpoint_that_differs_is_caught(app):
+    _append(5)
+    result = audit.verify((3, "f" * 64))
+    assert result.bad_seq == 3 and "differs from the checkpoint" in str(result)
+
+
+@pytest.mark.parametrize("sql", ["UPDATE audit_events SET action = 'x' WHERE seq = 1",
+                                 "DELETE FROM audit_events WHERE seq = 1"])
+def test_the_database_refuses_to_change_or_delete_events(app, sql):
+    _append(2)
+    db.session.rollback()
+    with write_intent(True), pytest.raises(DBAPIError, match="append-only"):
+        db.session.execute(text(sql))
+    db.session.rollback()
+    assert audit.verify().count == 2
+
+
+def test_the_cli_verifies_checkpoints_and_exports(app, tmp_path):
+    _append(4)
+    runner = app.test_cli_runner()
+    ok = runner.invoke(args=["audit", "verify"])
+    assert ok.exit_code == 0 and "4 events verified" in ok.output
+    head = runner.invoke(args=["audit", "checkpoint"]).output.strip()
+    assert head.startswith("4:") and len(head) == 2 + 64
+    out = tmp_path / "audit.jsonl"
+    exported = runner.invoke(args=["audit", "export", "--out", str(out)])
+    assert exported.exit_code == 0, exported.output
+    lines = out.read_text().splitlines()
+    assert [json.loads(line)["seq"] for line in lines] == [1, 2, 3, 4]
+    _tamper("DELETE FROM audit_events WHERE seq = 4")
+    cut = runner.invoke(args=["audit", "verify", "--checkpoint", head])
+    assert cut.exit_code == 1 and "event 4" in cut.output
+    bad = runner.invoke(args=["audit", "verify", "--checkpoint", "nonsense"])
+    assert bad.exit_code == 2

@@ -1,0 +1,12 @@
+"""The `flask …` commands: thin wrappers over workflow/, one commit each."""
+
+from flask import Flask
+
+
+def register_cli(app: Flask) -> None:
+    from .accounts import demo_cli, users_cli
+    from .loans import loans_cli
+    from .workflows import audit_cli, workflow_cli
+
+    for group in (users_cli, demo_cli, workflow_cli, audit_cli, loans_cli):
+        app.cli.add_command(group)

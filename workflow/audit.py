@@ -1,0 +1,165 @@
+"""The hash-chained, append-only audit trail: record, verify, checkpoint, export.
+
+Appends are serialised so that each event chains onto the one before it: a
+transaction-level advisory lock on PostgreSQL; on SQLite, BEGIN IMMEDIATE has
+already made the transaction the only writer.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import func, select, text
+
+from models import GENESIS_HASH, AuditEvent, User, db, utcnow
+
+from .locking import ensure_write_transaction
+
+AUDIT_LOCK_KEY = 0x57_4E_46_41  # "WNFA": the one advisory lock of the audit chain
+_COLUMNS = (AuditEvent.seq, AuditEvent.occurred_at, AuditEvent.actor_id, AuditEvent.action,
+            AuditEvent.object_type, AuditEvent.object_id, AuditEvent.from_state,
+            AuditEvent.to_state, AuditEvent.data, AuditEvent.prev_hash, AuditEvent.hash)
+
+
+def _plain(value: Any) -> Any:
+    """JSON-safe data: dates as ISO strings, Decimals as strings (never floats)."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [_plain(v) for v in value]
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, float):
+        return repr(value)
+    return value
+
+
+def _timestamp(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.%f")
+
+
+def event_hash(seq, occurred_at, actor_id, action, object_type, object_id, from_state,
+               to_state, data, prev_hash) -> str:
+    """SHA-256 of the previous hash and the canonical JSON of the event."""
+    canonical = json.dumps(
+        [seq, _timestamp(occurred_at), actor_id, action, object_type, object_id, from_state,
+         to_state, data or {}],
+        sort_keys=True, separators=(",", ":"), ensure_ascii=False,
+    )
+    return hashlib.sha256((prev_hash + canonical).encode()).hexdigest()
+
+
+def chain_head(session=None) -> tuple[int, str]:
+    session = session or db.session
+    row = session.execute(
+        select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)
+    ).first()
+    return (row.seq, row.hash) if row else (0, GENESIS_HASH)
+
+
+def record(action: str, *, actor: User | None, object_type: str, object_id: int | None = None,
+           from_state: str | None = None, to_state: str | None = None,
+           data: dict | None = None) -> AuditEvent:
+    """Append one event to the chain, inside the caller's transaction."""
+    session = db.session
+    conn = ensure_write_transaction(session)
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": AUDIT_LOCK_KEY})
+    seq, prev_hash = chain_head(session)
+    event = AuditEvent(
+        seq=seq + 1, occurred_at=utcnow(), actor_id=actor.id if actor else None, action=action,
+        object_type=object_type, object_id=object_id, from_state=from_state,
+        to_state=to_state, data=_plain(data or {}), prev_hash=prev_hash,
+    )
+    event.hash = event_hash(event.seq, event.occurred_at, event.actor_id, action, object_type,
+                            object_id, from_state, to_state, event.data, prev_hash)
+    session.add(event)
+    session.flush()
+    return event
+
+
+@dataclass
+class Verification:
+    count: int
+    bad_seq: int | None = None
+    problem: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.bad_seq is None and self.problem is None
+
+    def __str__(self) -> str:
+        if self.ok:
+            return f"{self.count} events verified"
+        where = f"event {self.bad_seq}: " if self.bad_seq is not None else ""
+        return f"Audit chain broken at {where}{self.problem}"
+
+
+def parse_checkpoint(value: str) -> tuple[int, str]:
+    seq, sep, digest = value.partition(":")
+    if not sep or not seq.isdigit() or len(digest) != 64:
+        raise ValueError("A checkpoint looks like SEQ:HASH, as `flask audit checkpoint` prints.")
+    return int(seq), digest.lower()
+
+
+def verify(checkpoint: tuple[int, str] | None = None, batch: int = 20_000,
+           progress=None) -> Verification:
+    """Recompute the whole chain; report the first event that does not fit."""
+    expected_seq, prev_hash, count = 1, GENESIS_HASH, 0
+    checkpoint_seen = checkpoint is None
+    result = db.session.execute(
+        select(*_COLUMNS).order_by(AuditEvent.seq).execution_options(yield_per=batch)
+    )
+    for row in result:
+        (seq, occurred_at, actor_id, action, object_type, object_id, from_state, to_state,
+         data, stored_prev, stored_hash) = row
+        if seq != expected_seq:
+            return Verification(count, expected_seq, "this event is missing from the chain.")
+        if stored_prev != prev_hash:
+            return Verification(count, seq, "it does not link to the event before it.")
+        digest = event_hash(seq, occurred_at, actor_id, action, object_type, object_id,
+                            from_state, to_state, data, prev_hash)
+        if digest != stored_hash:
+            return Verification(count, seq, "its content does not match its hash.")
+        if checkpoint is not None and seq == checkpoint[0]:
+            if digest != checkpoint[1]:
+                return Verification(count, seq, "it differs from the checkpoint.")
+            checkpoint_seen = True
+        prev_hash, expected_seq, count = digest, seq + 1, count + 1
+        if progress is not None:
+            progress(1)
+    if not checkpoint_seen:
+        return Verification(count, checkpoint[0],
+                            f"the chain ends at {count}, short of the checkpoint.")
+    return Verification(count)
+
+
+def event_count() -> int:
+    return db.session.scalar(select(func.count()).select_from(AuditEvent))
+
+
+def export_rows(batch: int = 20_000) -> Iterator[dict]:
+    """Every event as a plain dict, in chain order, streamed."""
+    result = db.session.execute(
+        select(*_COLUMNS).order_by(AuditEvent.seq).execution_options(yield_per=batch)
+    )
+    for row in result:
+        event = dict(row._mapping)
+        event["occurred_at"] = _timestamp(event["occurred_at"]) + "Z"
+        yield event
+
+
+def timeline(object_type: str, object_id: int) -> list[AuditEvent]:
+    return db.session.scalars(
+        select(AuditEvent)
+        .where(AuditEvent.object_type == object_type, AuditEvent.object_id == object_id)
+        .order_by(AuditEvent.seq)
+    ).all()

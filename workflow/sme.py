@@ -1,0 +1,43 @@
+"""SME eligibility by the thresholds of Japan's SME Basic Act (Article 2).
+
+A company is an SME when its capital OR its headcount is within the limit of
+its industry group.
+"""
+
+from __future__ import annotations
+
+from models import Organisation
+
+# industry -> (capital limit in yen, employee limit)
+THRESHOLDS = {
+    "manufacturing": (300_000_000, 300),
+    "other": (300_000_000, 300),
+    "wholesale": (100_000_000, 100),
+    "services": (50_000_000, 100),
+    "retail": (50_000_000, 50),
+}
+GROUP_NAMES = {
+    "manufacturing": "manufacturing and other industries",
+    "other": "manufacturing and other industries",
+    "wholesale": "wholesale",
+    "services": "services",
+    "retail": "retail",
+}
+
+
+def eligibility_problem(company: Organisation) -> str | None:
+    """None when the company qualifies; else which threshold it fails, in a sentence."""
+    if company.kind != "company":
+        return "Only a company can apply for an SME loan."
+    if company.industry is None or company.capital_yen is None or company.employees is None:
+        return ("The company's industry, capital and number of employees are needed to check "
+                "SME eligibility.")
+    capital_limit, staff_limit = THRESHOLDS[company.industry]
+    if company.capital_yen <= capital_limit or company.employees <= staff_limit:
+        return None
+    return (
+        f"{company.name} is not an SME under the SME Basic Act: in "
+        f"{GROUP_NAMES[company.industry]} the capital must be at most ¥{capital_limit:,} or the "
+        f"employees at most {staff_limit:,}, and it has ¥{company.capital_yen:,} and "
+        f"{company.employees:,} employees."
+    )
