@@ -2,12 +2,68 @@
 
 from .application import APPLICATION_KINDS, Application, Comment, ReferenceCounter
 from .audit import GENESIS_HASH, AuditEvent
+from .ballot import BALLOT_OUTCOMES, VOTE_CHOICES, Ballot, ConflictDeclaration, Vote
 from .base import Base, db, set_write_intent, utcnow, write_intent
 from .fund import FUND_CODES, FUND_KINDS, Fund, Round
+from .grant import (
+    FUNDING_LABELS,
+    FUNDING_SOURCES,
+    PROGRAMME_LABELS,
+    PROGRAMME_TYPES,
+    Attachment,
+    BudgetLine,
+    FinalReport,
+    GrantDetails,
+    GrantPartner,
+    ParticipantCountry,
+    ReportExpense,
+    ReportParticipant,
+    ScreeningCheck,
+)
+from .ledger import LEDGER_KINDS, Donation, IdempotencyKey, LedgerEntry, Tranche
+from .loan import (
+    METHOD_LABELS,
+    REPAYMENT_METHODS,
+    RISK_GRADES,
+    Instalment,
+    LoanDetails,
+    Repayment,
+    RepaymentAllocation,
+)
 from .organisation import INDUSTRIES, INDUSTRY_LABELS, ORGANISATION_KINDS, Organisation
 from .user import ROLE_LABELS, ROLES, RoleAssignment, User
 
 __all__ = [
+    "BALLOT_OUTCOMES",
+    "VOTE_CHOICES",
+    "Ballot",
+    "ConflictDeclaration",
+    "Vote",
+    "FUNDING_LABELS",
+    "FUNDING_SOURCES",
+    "PROGRAMME_LABELS",
+    "PROGRAMME_TYPES",
+    "Attachment",
+    "BudgetLine",
+    "FinalReport",
+    "GrantDetails",
+    "GrantPartner",
+    "ParticipantCountry",
+    "ReportExpense",
+    "ReportParticipant",
+    "ScreeningCheck",
+    "LEDGER_KINDS",
+    "Donation",
+    "IdempotencyKey",
+    "LedgerEntry",
+    "Tranche",
+    "METHOD_LABELS",
+    "REPAYMENT_METHODS",
+    "RISK_GRADES",
+    "Instalment",
+    "LoanDetails",
+    "Repayment",
+    "RepaymentAllocation",
     "APPLICATION_KINDS",
     "Application",
     "Comment",

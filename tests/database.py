@@ -53,11 +53,13 @@ def empty_all_tables(engine, metadata) -> None:
                 conn.execute(text("DELETE FROM sqlite_sequence"))
 
 
+APPEND_ONLY_TABLES = ("audit_events", "ledger_entries")
 SQLITE_AUDIT_TRIGGERS = {
-    f"audit_events_no_{verb.lower()}": (
-        f"CREATE TRIGGER audit_events_no_{verb.lower()} BEFORE {verb} ON audit_events "
-        f"BEGIN SELECT RAISE(ABORT, 'audit_events is append-only: {verb} refused'); END"
+    f"{table}_no_{verb.lower()}": (
+        f"CREATE TRIGGER {table}_no_{verb.lower()} BEFORE {verb} ON {table} "
+        f"BEGIN SELECT RAISE(ABORT, '{table} is append-only: {verb} refused'); END"
     )
+    for table in APPEND_ONLY_TABLES
     for verb in ("UPDATE", "DELETE")
 }
 
