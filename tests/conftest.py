@@ -53,7 +53,7 @@ def _app(database_url, tmp_path_factory):
     app.test_client_class = IsolatedClient
     app.config_class_instance = config  # lets a test build a second app alike
     with app.app_context():
-        upgrade()  # the schema comes from the migrations, as in production
+        upgrade(revision="heads")  # the schema comes from the migrations, as in production
     return app
 
 
