@@ -15,7 +15,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import func, select, text
+from sqlalchemy import func, insert, select, text
 
 from models import GENESIS_HASH, AuditEvent, User, db, utcnow
 
@@ -57,33 +57,35 @@ def event_hash(seq, occurred_at, actor_id, action, object_type, object_id, from_
     return hashlib.sha256((prev_hash + canonical).encode()).hexdigest()
 
 
-def chain_head(session=None) -> tuple[int, str]:
-    session = session or db.session
-    row = session.execute(
-        select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)
-    ).first()
+_TABLE = AuditEvent.__table__
+_HEAD = select(_TABLE.c.seq, _TABLE.c.hash).order_by(_TABLE.c.seq.desc()).limit(1)
+_INSERT = insert(_TABLE)
+
+
+def chain_head(connection=None) -> tuple[int, str]:
+    row = (connection or db.session.connection()).execute(_HEAD).first()
     return (row.seq, row.hash) if row else (0, GENESIS_HASH)
 
 
 def record(action: str, *, actor: User | None, object_type: str, object_id: int | None = None,
+           connection=None,
            from_state: str | None = None, to_state: str | None = None,
-           data: dict | None = None) -> AuditEvent:
-    """Append one event to the chain, inside the caller's transaction."""
-    session = db.session
-    conn = ensure_write_transaction(session)
+           data: dict | None = None) -> dict:
+    """Append one event to the chain, inside the caller's transaction; return its fields."""
+    conn = connection if connection is not None else ensure_write_transaction(db.session)
     if conn.dialect.name == "postgresql":
         conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": AUDIT_LOCK_KEY})
-    seq, prev_hash = chain_head(session)
-    event = AuditEvent(
-        seq=seq + 1, occurred_at=utcnow(), actor_id=actor.id if actor else None, action=action,
-        object_type=object_type, object_id=object_id, from_state=from_state,
-        to_state=to_state, data=_plain(data or {}), prev_hash=prev_hash,
-    )
-    event.hash = event_hash(event.seq, event.occurred_at, event.actor_id, action, object_type,
-                            object_id, from_state, to_state, event.data, prev_hash)
-    session.add(event)
-    session.flush()
-    return event
+    seq, prev_hash = chain_head(conn)
+    values = {
+        "seq": seq + 1, "occurred_at": utcnow(), "actor_id": actor.id if actor else None,
+        "action": action, "object_type": object_type, "object_id": object_id,
+        "from_state": from_state, "to_state": to_state, "data": _plain(data or {}),
+        "prev_hash": prev_hash,
+    }
+    values["hash"] = event_hash(**values)
+    # A Core INSERT on the session's connection: written once, never loaded back.
+    conn.execute(_INSERT, values)
+    return values
 
 
 @dataclass

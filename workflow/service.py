@@ -1,20 +1,23 @@
 """The one way an application changes state.
 
-`fire` runs inside the caller's transaction and never commits: it locks the
-row, checks the version, the role, the object rules, the required inputs and
-the guards, moves the state through the workflow's shared Machine, writes the
-comment and the audit event, and runs the effects (ledger, ballots,
-notifications). A refusal raises TransitionRefused and leaves everything —
-row, session, database — as it was.
+`fire` runs inside the caller's transaction and never commits: it checks the
+version, the role, the object rules, the required inputs and the guards, lets
+the workflow's shared Machine choose the new state, writes it with a
+compare-and-set UPDATE (which also locks the row), runs the effects (ledger,
+ballots, notifications) and writes the comment and the audit event, all in a
+savepoint. A refusal raises TransitionRefused and leaves everything — row,
+session, database — as it was.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from models import Application, Comment, User, db, utcnow
 
@@ -92,15 +95,51 @@ def _check_guards(step: rules.Step, arrow: Transition) -> None:
             raise TransitionRefused(message)
 
 
+class _StateHolder:
+    """Stands for the row while the Machine moves it: the Machine keeps no reference to it,
+    and the row itself is written once, by the compare-and-set below."""
+
+    def __init__(self, state: str):
+        self.state = state
+
+
+_TABLE = Application.__table__
+# Built once: the statement every transition runs.
+_CAS = (
+    update(_TABLE)
+    .where(_TABLE.c.id == bindparam("b_id"), _TABLE.c.state == bindparam("b_state"),
+           _TABLE.c.version == bindparam("b_version"))
+    .values(state=bindparam("b_new_state"), version=_TABLE.c.version + 1,
+            state_changed_at=bindparam("b_now"))
+)
+
+
+def _compare_and_set(conn, app: Application, new_state: str, now) -> None:
+    """UPDATE … WHERE id, state and version are still what the checks saw; else refuse.
+
+    The UPDATE also takes the row lock (PostgreSQL) for the rest of the transaction,
+    so the effects that follow run on a row nobody else can move.
+    """
+    result = conn.execute(_CAS, {
+        "b_id": app.id, "b_state": app.state, "b_version": app.version,
+        "b_new_state": new_state, "b_now": now})
+    if result.rowcount != 1:
+        raise StaleApplication()
+    for key, value in (("state", new_state), ("version", app.version + 1),
+                       ("state_changed_at", now)):
+        set_committed_value(app, key, value)
+
+
 def fire(application: Application, trigger: str, actor: User | None, *,
          expected_version: int | None = None, today: date | None = None,
          **inputs) -> Application:
     """Move the application by `trigger` as `actor` (None: a scheduled job)."""
-    definition = registry.get(application.workflow_name, application.workflow_version)
+    conn = ensure_write_transaction(db.session)
+    app = application
+    definition = registry.get(app.workflow_name, app.workflow_version)
     if trigger not in definition.triggers:
         raise TransitionRefused(f"“{trigger}” is not an action of the {definition.name} "
                                 "workflow.")
-    app = lock(application)
     if expected_version is not None and app.version != expected_version:
         raise StaleApplication()
     step = rules.Step(app, trigger, actor, inputs, today or date.today(), definition,
@@ -118,26 +157,38 @@ def fire(application: Application, trigger: str, actor: User | None, *,
     _check_inputs(step, arrow)
     _check_guards(step, arrow)
 
-    with db.session.begin_nested():
-        if not definition.machine.events[trigger].trigger(app, outcome=step.outcome):
-            raise TransitionRefused(f"“{arrow.label}” is not possible now.")
-        app.state_changed_at = utcnow()
-        for effect in rules.effects_for(definition.name, trigger):
-            effect(step)
-        text = next((inputs[k].strip() for k in TEXT_INPUTS
-                     if isinstance(inputs.get(k), str) and inputs[k].strip()), None)
-        if text:
-            db.session.add(Comment(application_id=app.id, author_id=actor.id if actor else None,
-                                   body=text, trigger=trigger))
-        db.session.flush()
-        audit.record(
-            trigger, actor=actor, object_type="application", object_id=app.id,
-            from_state=step.from_state, to_state=app.state,
-            data={"reference": app.reference, "workflow": definition.name,
-                  "workflow_version": definition.version,
-                  **({"outcome": step.outcome} if step.outcome else {}),
-                  **({"comment": text} if text else {}), **step.data},
-        )
+    holder = _StateHolder(app.state)
+    if not definition.machine.events[trigger].trigger(holder, outcome=step.outcome):
+        raise TransitionRefused(f"“{arrow.label}” is not possible now.")
+    before = (app.state, app.version, app.state_changed_at)
+    effects = rules.effects_for(definition.name, trigger)
+    # Effects may still refuse (a fund too short…): then the savepoint undoes everything.
+    # Without effects nothing after the compare-and-set can refuse, and the savepoint's
+    # two statements are saved.
+    guard_block = db.session.begin_nested() if effects else contextlib.nullcontext()
+    try:
+        with guard_block:
+            _compare_and_set(conn, app, holder.state, utcnow())
+            for effect in effects:
+                effect(step)
+            text = next((inputs[k].strip() for k in TEXT_INPUTS
+                         if isinstance(inputs.get(k), str) and inputs[k].strip()), None)
+            if text:
+                db.session.add(Comment(application_id=app.id, trigger=trigger, body=text,
+                                       author_id=actor.id if actor else None))
+            audit.record(
+                trigger, connection=conn, actor=actor, object_type="application", object_id=app.id,
+                from_state=step.from_state, to_state=app.state,
+                data={"reference": app.reference, "workflow": definition.name,
+                      "workflow_version": definition.version,
+                      **({"outcome": step.outcome} if step.outcome else {}),
+                      **({"comment": text} if text else {}), **step.data},
+            )
+    except BaseException:
+        # The savepoint has undone the database; put the row in memory back as it was.
+        for key, value in zip(("state", "version", "state_changed_at"), before, strict=True):
+            set_committed_value(app, key, value)
+        raise
     log.info("application %s: %s %s -> %s by %s", app.reference, trigger, step.from_state,
              app.state, actor.email if actor else "system")
     return app

@@ -1,0 +1,50 @@
+"""Shared set-up for the benchmarks: a fresh database and an app bound to it."""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import time
+from pathlib import Path
+
+from flask_migrate import upgrade
+
+from config import TestConfig
+from webui import create_app
+
+RESULTS = Path(__file__).with_name("results.json")
+
+
+def fresh_app(database_url: str | None = None):
+    """An app on a new, migrated database: a SQLite file in a temporary folder by default."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from tests.database import reset_schema
+
+    url = database_url or os.environ.get("BENCH_DATABASE_URL") or (
+        f"sqlite:///{tempfile.mkdtemp(prefix='wnf-bench-')}/bench.db")
+    reset_schema(url)
+    config = TestConfig()
+    config.SQLALCHEMY_DATABASE_URI = url
+    app = create_app(config)
+    with app.app_context():
+        upgrade(revision="heads")
+    return app, url
+
+
+class Stopwatch:
+    def __enter__(self):
+        self.start = time.perf_counter()
+        return self
+
+    def __exit__(self, *exc):
+        self.seconds = time.perf_counter() - self.start
+
+
+def save(section: str, figures: dict) -> None:
+    """Merge one benchmark's figures into bench/results.json."""
+    results = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
+    results[section] = figures
+    RESULTS.write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")

@@ -1,0 +1,130 @@
+"""Transitions per second through the workflow service, next to the same writes in raw SQL.
+
+Both sides do, per transition, in one durable transaction: a compare-and-set
+UPDATE of the application, a read of the audit chain head, an INSERT of the
+hash-chained audit event, COMMIT — on the same database, in the same run.
+The service also locks the row, checks roles and rules and runs the Machine.
+
+    python -m bench.transitions [--count 2000] [--database-url URL]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+
+from models import Application, Fund, Organisation, User, db, utcnow, write_intent
+from workflow import audit, service
+from workflow.applications import create_application
+from workflow.audit import AUDIT_LOCK_KEY, event_hash
+
+from .common import Stopwatch, fresh_app, save
+
+
+def _scene(count: int) -> tuple[list[int], int]:
+    with write_intent(True):
+        fund = Fund(code="WNF", name="WNF", kind="grant")
+        org = Organisation(kind="alumni_society", name="Bench society", country_code="TH")
+        user = User(email="bench@example.org", name="Bench", password_hash="x")
+        user.set_roles(["secretariat"])
+        db.session.add_all([fund, org, user])
+        db.session.flush()
+        ids = []
+        for n in range(count):
+            application = create_application(fund=fund, organisation=org, title=f"P{n}",
+                                              actor=None)
+            application.state = "submitted"
+            ids.append(application.id)
+        user_id = user.id
+        db.session.commit()
+    return ids, user_id
+
+
+def through_service(ids: list[int], user_id: int) -> float:
+    with Stopwatch() as watch:
+        for application_id in ids:
+            with write_intent(True):
+                user = db.session.get(User, user_id)
+                application = db.session.get(Application, application_id)
+                service.fire(application, "start_screening", user)
+                db.session.commit()
+            db.session.expunge_all()  # each transition as a fresh request would see it
+    return len(ids) / watch.seconds
+
+
+def through_raw_sql(ids: list[int], user_id: int) -> float:
+    """The same writes by hand on a raw DBAPI connection: the floor of what is possible."""
+    engine = db.engine
+    postgres = engine.dialect.name == "postgresql"
+    raw = engine.raw_connection()
+    cursor = raw.cursor()
+    mark = "%s" if postgres else "?"
+    with Stopwatch() as watch:
+        for application_id in ids:
+            if not postgres:
+                cursor.execute("BEGIN IMMEDIATE")
+            now = utcnow()
+            cursor.execute(
+                f"UPDATE applications SET state = 'screening', version = version + 1, "
+                f"state_changed_at = {mark} WHERE id = {mark} AND state = 'submitted'",
+                (now, application_id))
+            assert cursor.rowcount == 1
+            if postgres:
+                cursor.execute(f"SELECT pg_advisory_xact_lock({mark})", (AUDIT_LOCK_KEY,))
+            cursor.execute("SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1")
+            seq, prev = cursor.fetchone()
+            data = {"reference": str(application_id), "workflow": "grant",
+                    "workflow_version": 1}
+            digest = event_hash(seq + 1, now, user_id, "start_screening", "application",
+                                application_id, "submitted", "screening", data, prev)
+            cursor.execute(
+                "INSERT INTO audit_events (seq, occurred_at, actor_id, action, object_type, "
+                "object_id, from_state, to_state, data, prev_hash, hash) VALUES "
+                f"({', '.join([mark] * 11)})",
+                (seq + 1, now, user_id, "start_screening", "application", application_id,
+                 "submitted", "screening", json.dumps(data), prev, digest))
+            raw.commit()
+    cursor.close()
+    raw.close()
+    return len(ids) / watch.seconds
+
+
+def run(count: int, database_url: str | None, rounds: int = 5) -> dict:
+    """Alternate raw SQL and service rounds on the same database; report the medians."""
+    app, url = fresh_app(database_url)
+    with app.app_context():
+        ids, user_id = _scene(count)
+        size = len(ids) // (2 * rounds)
+        service_rates, raw_rates = [], []
+        for n in range(rounds):
+            chunk = ids[2 * n * size:(2 * n + 2) * size]
+            raw_rates.append(through_raw_sql(chunk[:size], user_id))
+            service_rates.append(through_service(chunk[size:], user_id))
+        verified = audit.verify()
+        assert verified.ok, str(verified)
+        backend = db.engine.dialect.name
+    service_rate, raw_rate = statistics.median(service_rates), statistics.median(raw_rates)
+    figures = {
+        "database": backend,
+        "transitions": size * rounds,
+        "service_per_second": round(service_rate, 1),
+        "raw_sql_per_second": round(raw_rate, 1),
+        "ratio": round(service_rate / raw_rate, 3),
+        "goal_ratio": 0.25,
+    }
+    save(f"transitions_{backend}", figures)
+    return figures
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--count", type=int, default=2000)
+    parser.add_argument("--database-url")
+    args = parser.parse_args()
+    figures = run(args.count, args.database_url)
+    print(json.dumps(figures, indent=2))
+
+
+if __name__ == "__main__":
+    main()
