@@ -7,7 +7,7 @@ INSTALLED   := $(VENV)/.installed-dev
 HOST        ?= 127.0.0.1
 PORT        ?= 5000
 
-.PHONY: run test lint install clean-db
+.PHONY: run test lint install clean-db bench
 
 $(INSTALLED): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -27,6 +27,10 @@ run: $(INSTALLED)
 test: $(INSTALLED)
 	$(BIN)/ruff check .
 	$(BIN)/python -m tests.run_suites $(PYTEST_ARGS)
+
+## make bench [DATABASE_URL=postgresql+psycopg://…]: benchmarks, see bench/results.json
+bench: $(INSTALLED)
+	$(BIN)/python -m bench $(if $(DATABASE_URL),--database-url $(DATABASE_URL))
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check .
