@@ -34,6 +34,8 @@ class IsolatedClient(FlaskClient):
 
     def open(self, *args, **kwargs):
         db.session.commit()
+        # Buffered: a streamed body is read while the request's context is still there.
+        kwargs.setdefault("buffered", True)
         return contextvars.Context().run(super().open, *args, **kwargs)
 
 

@@ -34,7 +34,10 @@ class Card:
 NAV_ITEMS = (
     NavItem("dashboard.home", "Home"),
     NavItem("applications.index", "Applications"),
+    NavItem("committee.index", "Committee"),
+    NavItem("loans.index", "Loans"),
     NavItem("rounds.index", "Rounds"),
+    NavItem("finance.index", "Disbursements"),
     NavItem("workflows.index", "Workflows"),
     NavItem("admin.users", "Users"),
     NavItem("admin.organisations", "Organisations"),
@@ -53,6 +56,10 @@ ROLE_CARDS = {
 
 ROLE_LINKS = {
     "secretariat": (("rounds.index", "Rounds"),),
+    "committee_member": (("committee.index", "Ballots"),),
+    "committee_chair": (("committee.index", "Ballots"),),
+    "applicant": (("loans.index", "SME loans"),),
+    "finance_officer": (("finance.index", "Disbursements"), ("loans.index", "Loans")),
     "admin": (("admin.users", "Users"), ("admin.organisations", "Organisations"),
               ("admin.funds", "Funds")),
 }
@@ -78,5 +85,10 @@ def dashboard_cards() -> list[Card]:
     return cards
 
 
+def can_search() -> bool:
+    return current_user.is_authenticated and _reachable("applications.index")
+
+
 def register(app) -> None:
-    app.jinja_env.globals.update(nav_items=nav_items, dashboard_cards=dashboard_cards)
+    app.jinja_env.globals.update(nav_items=nav_items, dashboard_cards=dashboard_cards,
+                                 can_search=can_search)

@@ -1,0 +1,54 @@
+"""The filter bar of application lists (a GET form: no CSRF, nothing changes)."""
+
+from __future__ import annotations
+
+from flask import request
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import DateField, SelectField, StringField
+from wtforms.validators import Length, Optional
+
+from models import Fund, Organisation, Round, db
+from workflow.search import SORTS, Filters, all_states
+
+
+class FilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    q = StringField("Reference or title", validators=[Optional(), Length(max=200)])
+    organisation_id = SelectField("Organisation", coerce=int, validators=[Optional()])
+    country = StringField("Country", validators=[Optional(), Length(max=2)])
+    state = SelectField("State", validators=[Optional()])
+    round_id = SelectField("Round", coerce=int, validators=[Optional()])
+    fund = SelectField("Fund", validators=[Optional()])
+    date_from = DateField("Created from", validators=[Optional()])
+    date_to = DateField("to", validators=[Optional()])
+    sort = SelectField("Sort by", choices=[(s, s.capitalize()) for s in SORTS],
+                       default="created", validators=[Optional()])
+    direction = SelectField("Order", choices=[("desc", "Descending"), ("asc", "Ascending")],
+                            default="desc", validators=[Optional()])
+
+
+def filter_form(staff: bool) -> FilterForm:
+    form = FilterForm(formdata=request.args)
+    form.state.choices = [("", "Any state")] + [(s, s.replace("_", " ")) for s in all_states()]
+    form.fund.choices = [("", "Any fund")] + [
+        (code, code) for code in db.session.scalars(select(Fund.code).order_by(Fund.code))]
+    form.round_id.choices = [(0, "Any round")] + [
+        (r.id, r.name) for r in db.session.scalars(select(Round).order_by(Round.name))]
+    organisations = (db.session.scalars(select(Organisation).order_by(Organisation.name))
+                     if staff else [])
+    form.organisation_id.choices = [(0, "Any organisation")] + [
+        (o.id, o.name) for o in organisations]
+    return form
+
+
+def filters_from(form: FilterForm) -> Filters:
+    return Filters(
+        q=(form.q.data or "").strip(), organisation_id=form.organisation_id.data or None,
+        country=(form.country.data or "").strip().upper(), state=form.state.data or "",
+        round_id=form.round_id.data or None, fund=form.fund.data or "",
+        date_from=form.date_from.data, date_to=form.date_to.data,
+        sort=form.sort.data or "created", descending=(form.direction.data or "desc") == "desc",
+    )
