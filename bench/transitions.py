@@ -14,6 +14,8 @@ import argparse
 import json
 import statistics
 
+from sqlalchemy.orm import joinedload
+
 from models import Application, Fund, Organisation, User, db, utcnow, write_intent
 from workflow import audit, service
 from workflow.applications import create_application
@@ -45,7 +47,9 @@ def through_service(ids: list[int], user_id: int) -> float:
     with Stopwatch() as watch:
         for application_id in ids:
             with write_intent(True):
-                user = db.session.get(User, user_id)
+                # As the login loader does on every request: the user and roles at once.
+                user = db.session.get(User, user_id,
+                                      options=[joinedload(User.role_assignments)])
                 application = db.session.get(Application, application_id)
                 service.fire(application, "start_screening", user)
                 db.session.commit()

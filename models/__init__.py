@@ -30,10 +30,20 @@ from .loan import (
     Repayment,
     RepaymentAllocation,
 )
+from .notification import (
+    NOTIFICATION_KINDS,
+    EmailPreference,
+    Notification,
+    OutboxMessage,
+)
 from .organisation import INDUSTRIES, INDUSTRY_LABELS, ORGANISATION_KINDS, Organisation
 from .user import ROLE_LABELS, ROLES, RoleAssignment, User
 
 __all__ = [
+    "NOTIFICATION_KINDS",
+    "EmailPreference",
+    "Notification",
+    "OutboxMessage",
     "BALLOT_OUTCOMES",
     "VOTE_CHOICES",
     "Ballot",

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     BigInteger,
     CheckConstraint,
+    Date,
     DateTime,
     ForeignKey,
     Index,
@@ -63,6 +64,8 @@ class Application(TimestampMixin, db.Model):
     version: Mapped[int] = mapped_column(default=1)
     state_changed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # When whoever holds it now should have acted (screening, a report review…); None: no clock.
+    due_on: Mapped[date | None] = mapped_column(Date, index=True)
 
     fund: Mapped[Fund] = relationship()
     round: Mapped[Round | None] = relationship()

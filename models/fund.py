@@ -19,6 +19,7 @@ class Fund(TimestampMixin, db.Model):
         CheckConstraint(in_list("code", FUND_CODES), name="code_known"),
         CheckConstraint(in_list("kind", FUND_KINDS), name="kind_known"),
         CheckConstraint("currency = 'JPY'", name="currency_jpy"),
+        CheckConstraint("screening_days > 0 AND voting_days > 0", name="deadline_days_positive"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -26,6 +27,9 @@ class Fund(TimestampMixin, db.Model):
     name: Mapped[str] = mapped_column(String(200))
     currency: Mapped[str] = mapped_column(String(3), default="JPY")
     kind: Mapped[str] = mapped_column(String(10))
+    # Deadlines: days the secretariat has to screen, and the committee to vote.
+    screening_days: Mapped[int] = mapped_column(default=14, server_default="14")
+    voting_days: Mapped[int] = mapped_column(default=21, server_default="21")
 
     rounds: Mapped[list[Round]] = relationship(
         back_populates="fund", order_by="Round.opens_on.desc()"

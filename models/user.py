@@ -64,7 +64,7 @@ class User(UserMixin, TimestampMixin, db.Model):
 
     organisation: Mapped[Organisation | None] = relationship(back_populates="members")
     role_assignments: Mapped[list[RoleAssignment]] = relationship(
-        back_populates="user", cascade="all, delete-orphan", lazy="joined"
+        back_populates="user", cascade="all, delete-orphan", lazy="selectin"
     )
 
     @staticmethod

@@ -42,12 +42,13 @@ def create_app(config: Config | None = None) -> Flask:
         # SQLite: only requests that may write take the write lock up front.
         set_write_intent(request.method not in READ_ONLY_METHODS)
 
-    from . import access, errors, navigation
+    from . import access, errors, navigation, security
     from .admin import bp as admin_bp
     from .applications import bp as applications_bp
     from .auth import bp as auth_bp
     from .commands import register_cli
     from .dashboard import bp as dashboard_bp
+    from .notifications import bp as notifications_bp
     from .rounds import bp as rounds_bp
     from .workflows import bp as workflows_bp
 
@@ -55,10 +56,12 @@ def create_app(config: Config | None = None) -> Flask:
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(rounds_bp)
+    app.register_blueprint(notifications_bp)
     app.register_blueprint(applications_bp)
     app.register_blueprint(workflows_bp)
     errors.register(app)
     access.register(app)
     navigation.register(app)
+    security.register(app)
     register_cli(app)
     return app

@@ -3,4 +3,4 @@
 Importing the package registers the workflow definitions and their rules.
 """
 
-from . import common_rules, registry  # noqa: F401 - registers definitions and guards
+from . import common_rules, notifications, registry  # noqa: F401 - registers rules and hooks

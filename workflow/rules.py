@@ -48,6 +48,7 @@ GUARDS: dict[str, Guard] = {}
 _EFFECTS: dict[tuple[str, str], list[Effect]] = defaultdict(list)
 _OUTCOMES: dict[tuple[str, str], Outcome] = {}
 _PERMISSIONS: dict[tuple[str, str], list[Guard]] = defaultdict(list)
+_EVERY_TRANSITION: list[Effect] = []
 
 
 def guard(name: str) -> Callable[[Guard], Guard]:
@@ -92,8 +93,19 @@ def permission(workflow: str, *triggers: str) -> Callable[[Guard], Guard]:
     return register
 
 
+def on_every_transition(func: Effect) -> Effect:
+    """Run after every successful transition of every workflow (notifications)."""
+    if func not in _EVERY_TRANSITION:
+        _EVERY_TRANSITION.append(func)
+    return func
+
+
 def effects_for(workflow: str, trigger: str) -> list[Effect]:
     return _EFFECTS.get((workflow, trigger), [])
+
+
+def after_every_transition() -> list[Effect]:
+    return _EVERY_TRANSITION
 
 
 def outcome_for(workflow: str, trigger: str) -> Outcome | None:

@@ -21,7 +21,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from models import Application, Comment, User, db, utcnow
 
-from . import audit, registry, rules
+from . import audit, deadlines, registry, rules
 from .definition import INPUT_LABELS, Transition
 from .errors import StaleApplication, TransitionRefused
 from .locking import ensure_write_transaction
@@ -110,11 +110,11 @@ _CAS = (
     .where(_TABLE.c.id == bindparam("b_id"), _TABLE.c.state == bindparam("b_state"),
            _TABLE.c.version == bindparam("b_version"))
     .values(state=bindparam("b_new_state"), version=_TABLE.c.version + 1,
-            state_changed_at=bindparam("b_now"))
+            state_changed_at=bindparam("b_now"), due_on=bindparam("b_due_on"))
 )
 
 
-def _compare_and_set(conn, app: Application, new_state: str, now) -> None:
+def _compare_and_set(conn, app: Application, new_state: str, now, due_on) -> None:
     """UPDATE … WHERE id, state and version are still what the checks saw; else refuse.
 
     The UPDATE also takes the row lock (PostgreSQL) for the rest of the transaction,
@@ -122,11 +122,11 @@ def _compare_and_set(conn, app: Application, new_state: str, now) -> None:
     """
     result = conn.execute(_CAS, {
         "b_id": app.id, "b_state": app.state, "b_version": app.version,
-        "b_new_state": new_state, "b_now": now})
+        "b_new_state": new_state, "b_now": now, "b_due_on": due_on})
     if result.rowcount != 1:
         raise StaleApplication()
     for key, value in (("state", new_state), ("version", app.version + 1),
-                       ("state_changed_at", now)):
+                       ("state_changed_at", now), ("due_on", due_on)):
         set_committed_value(app, key, value)
 
 
@@ -160,17 +160,23 @@ def fire(application: Application, trigger: str, actor: User | None, *,
     holder = _StateHolder(app.state)
     if not definition.machine.events[trigger].trigger(holder, outcome=step.outcome):
         raise TransitionRefused(f"“{arrow.label}” is not possible now.")
-    before = (app.state, app.version, app.state_changed_at)
+    remembered = ("state", "version", "state_changed_at", "due_on")
+    before = tuple(getattr(app, key) for key in remembered)
     effects = rules.effects_for(definition.name, trigger)
     # Effects may still refuse (a fund too short…): then the savepoint undoes everything.
     # Without effects nothing after the compare-and-set can refuse, and the savepoint's
     # two statements are saved.
+    # (The hooks run after every transition only write notifications: they never refuse.)
     guard_block = db.session.begin_nested() if effects else contextlib.nullcontext()
     try:
         with guard_block:
-            _compare_and_set(conn, app, holder.state, utcnow())
+            due_on = (deadlines.due_on_entering(app, holder.state, step.today)
+                      if holder.state != app.state else app.due_on)
+            _compare_and_set(conn, app, holder.state, utcnow(), due_on)
             for effect in effects:
                 effect(step)
+            for hook in rules.after_every_transition():
+                hook(step)
             text = next((inputs[k].strip() for k in TEXT_INPUTS
                          if isinstance(inputs.get(k), str) and inputs[k].strip()), None)
             if text:
@@ -186,7 +192,7 @@ def fire(application: Application, trigger: str, actor: User | None, *,
             )
     except BaseException:
         # The savepoint has undone the database; put the row in memory back as it was.
-        for key, value in zip(("state", "version", "state_changed_at"), before, strict=True):
+        for key, value in zip(remembered, before, strict=True):
             set_committed_value(app, key, value)
         raise
     log.info("application %s: %s %s -> %s by %s", app.reference, trigger, step.from_state,

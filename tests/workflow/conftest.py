@@ -22,3 +22,4 @@ def engine_only(monkeypatch):
     monkeypatch.setattr(rules, "_EFFECTS", defaultdict(list))
     monkeypatch.setattr(rules, "_OUTCOMES", {})
     monkeypatch.setattr(rules, "_PERMISSIONS", defaultdict(list))
+    monkeypatch.setattr(rules, "_EVERY_TRANSITION", [])

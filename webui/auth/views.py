@@ -2,6 +2,7 @@ from urllib.parse import urlsplit
 
 from flask import flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
+from sqlalchemy.orm import joinedload
 
 from models import User, db
 from workflow import accounts
@@ -22,7 +23,8 @@ def load_user(user_id: str) -> User | None:
     ident, _, token = user_id.partition(":")
     if not ident.isdigit() or not token:
         return None
-    user = db.session.get(User, int(ident))
+    # One query for the user and their roles: this runs on every request.
+    user = db.session.get(User, int(ident), options=[joinedload(User.role_assignments)])
     if user is None or user.session_token != token or not user.is_active:
         return None
     return user

@@ -1,0 +1,95 @@
+"""What users are told: in-app notifications, email preferences, the email outbox."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from .base import db, in_list, utcnow
+
+if TYPE_CHECKING:
+    from .application import Application
+    from .user import User
+
+NOTIFICATION_KINDS = (
+    "status_changed",     # the applicant: any change of state of their file
+    "ballot_opened",      # committee members
+    "quorum_reached",     # the chair
+    "awaiting_tranche",   # finance: an approval waits for its first tranche
+    "report_submitted",   # the secretariat
+    "tranche_requested",  # finance: a tranche waits for a second officer
+    "reminder",           # an overdue item (flask reminders send)
+)
+KIND_LABELS = {
+    "status_changed": "A file of my organisation changes state",
+    "ballot_opened": "A ballot opens",
+    "quorum_reached": "A ballot reaches quorum",
+    "awaiting_tranche": "An approval waits for a tranche",
+    "report_submitted": "A final report arrives",
+    "tranche_requested": "A tranche waits for authorisation",
+    "reminder": "Reminders of overdue items",
+}
+OUTBOX_STATES = ("pending", "sending", "sent", "failed")
+
+
+class Notification(db.Model):
+    __tablename__ = "notifications"
+    __table_args__ = (
+        CheckConstraint(in_list("kind", NOTIFICATION_KINDS), name="kind_known"),
+        Index("ix_notifications_user_unread", "user_id", "read_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(24))
+    application_id: Mapped[int | None] = mapped_column(
+        ForeignKey("applications.id", ondelete="CASCADE"), index=True)
+    message: Mapped[str] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    read_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    user: Mapped[User] = relationship()
+    application: Mapped[Application | None] = relationship()
+
+
+class EmailPreference(db.Model):
+    """A user's choice to receive (or not) email for one kind of notification."""
+
+    __tablename__ = "email_preferences"
+    __table_args__ = (
+        UniqueConstraint("user_id", "kind"),
+        CheckConstraint(in_list("kind", NOTIFICATION_KINDS), name="kind_known"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(24))
+    email: Mapped[bool] = mapped_column(default=True)
+
+
+class OutboxMessage(db.Model):
+    """An email written in the same transaction as its event, sent later by `flask outbox send`."""
+
+    __tablename__ = "outbox_messages"
+    __table_args__ = (
+        CheckConstraint(in_list("state", OUTBOX_STATES), name="state_known"),
+        CheckConstraint("attempts >= 0", name="attempts_not_negative"),
+        Index("ix_outbox_messages_due", "state", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    notification_id: Mapped[int | None] = mapped_column(
+        ForeignKey("notifications.id", ondelete="SET NULL"))
+    message_id: Mapped[str] = mapped_column(String(200), unique=True)  # the Message-ID header
+    to_address: Mapped[str] = mapped_column(String(254))
+    subject: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str] = mapped_column(Text)
+    state: Mapped[str] = mapped_column(String(10), default="pending")
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(DateTime)

@@ -1,0 +1,74 @@
+"""Who is told what when an application moves; the unread count; reminders."""
+
+from datetime import date, timedelta
+
+from sqlalchemy import select
+
+from models import Notification, db
+
+from ..conftest import fire
+
+
+def _told(kind: str) -> set[int]:
+    db.session.rollback()
+    return set(db.session.scalars(select(Notification.user_id).where(Notification.kind == kind)))
+
+
+def test_the_applicant_is_told_of_every_status_change(app, make_application, make_user,
+                                                      make_org):
+    org = make_org()
+    applicants = [make_user("applicant", organisation=org) for _ in range(2)]
+    outsider = make_user("applicant")
+    application = make_application("grant", state="submitted", organisation=org)
+    fire(application, "start_screening", make_user("secretariat"))
+    assert _told("status_changed") == {a.id for a in applicants}
+    assert outsider.id not in _told("status_changed")
+    message = db.session.scalar(select(Notification.message))
+    assert "Under review by the secretariat" in message
+
+
+def test_committee_members_are_told_when_a_ballot_opens(app, make_application, make_user):
+    members = {make_user("committee_member").id for _ in range(3)}
+    application = make_application("grant", state="screening")
+    fire(application, "refer_to_committee", make_user("secretariat"))
+    assert members <= _told("ballot_opened")
+
+
+def test_the_unread_count_shows_in_the_navigation(app, client, login_as, make_application,
+                                                  make_org):
+    org = make_org()
+    applicant = login_as("applicant", organisation=org)
+    application = make_application("grant", state="submitted", organisation=org)
+    fire(application, "withdraw", applicant)
+    page = client.get("/home").get_data(as_text=True)
+    assert 'class="badge text-bg-warning unread-count">1<' in page
+    client.post("/notifications/read")
+    assert "unread-count" not in client.get("/home").get_data(as_text=True)
+
+
+def test_due_dates_and_reminders(app, make_application, make_user):
+    secretariat = make_user("secretariat")
+    application = make_application("grant", state="draft")
+    owner = make_user("applicant", organisation=application.organisation)
+    db.session.commit()
+    from workflow import rules
+
+    saved = dict(rules.GUARDS)
+    rules.GUARDS.update({name: (lambda step: None) for name in
+                         ("form_complete", "own_share_met")})
+    try:
+        fire(application, "submit", owner)
+    finally:
+        rules.GUARDS.clear()
+        rules.GUARDS.update(saved)
+    db.session.rollback()
+    assert application.due_on == date.today() + timedelta(days=application.fund.screening_days)
+    runner = app.test_cli_runner()
+    on_time = runner.invoke(args=["reminders", "send"])
+    assert "0 people" in on_time.output
+    late = (application.due_on + timedelta(days=3)).isoformat()
+    result = runner.invoke(args=["reminders", "send", "--today", late])
+    assert "1 people" in result.output
+    assert _told("reminder") == {secretariat.id}
+    again = runner.invoke(args=["reminders", "send", "--today", late])
+    assert "0 people" in again.output  # once a day

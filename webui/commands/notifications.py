@@ -1,0 +1,47 @@
+"""`flask outbox send` and `flask reminders send`: the scheduled jobs of notifications."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from models import db, write_intent
+from workflow import outbox, reminders
+
+outbox_cli = AppGroup("outbox", help="Email outbox.")
+reminders_cli = AppGroup("reminders", help="Deadline reminders.")
+
+
+def mail_settings() -> outbox.MailSettings | None:
+    config = current_app.config
+    if not config.get("MAIL_SERVER"):
+        return None
+    return outbox.MailSettings(config["MAIL_SERVER"], config["MAIL_PORT"],
+                               config["MAIL_USE_TLS"], config["MAIL_USERNAME"],
+                               config["MAIL_PASSWORD"], config["MAIL_FROM"])
+
+
+@outbox_cli.command("send")
+@click.option("--limit", type=int, default=500, help="At most this many messages in one run.")
+def send(limit):
+    """Send the pending emails (SMTP from the settings; without a server, to the log)."""
+    settings = mail_settings()
+    transport = outbox.smtp_transport(settings) if settings else outbox.log_transport
+    sender = settings.sender if settings else current_app.config["MAIL_FROM"]
+    report = outbox.send_pending(transport, sender, limit=limit)
+    click.echo(f"Outbox: {report}.")
+
+
+@reminders_cli.command("send")
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
+              help="The day to count from (default: today).")
+def send_reminders(today):
+    """Notify whoever holds an overdue item (at most once a day each)."""
+    day = today.date() if today else date.today()
+    with write_intent(True):
+        told = reminders.send_reminders(day)
+        db.session.commit()
+    click.echo(f"Reminders: {told} people notified of overdue items.")

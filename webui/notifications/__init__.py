@@ -1,0 +1,50 @@
+"""In-app notifications and email preferences."""
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+
+from models import db
+from models.notification import KIND_LABELS, NOTIFICATION_KINDS
+from workflow import inbox
+from workflow.notifications import unread_count
+
+from ..access import signed_in
+
+bp = Blueprint("notifications", __name__, url_prefix="/notifications")
+
+
+@bp.app_context_processor
+def _unread():
+    if not current_user.is_authenticated or request.endpoint == "static":
+        return {}
+    return {"unread_notifications": unread_count(current_user)}
+
+
+@bp.route("/")
+@signed_in
+def index():
+    return render_template("notifications/index.html", notifications=inbox.recent(current_user),
+                           choices=inbox.email_choices(current_user), labels=KIND_LABELS,
+                           form=FlaskForm())
+
+
+@bp.route("/read", methods=["POST"])
+@signed_in
+def mark_read():
+    if not FlaskForm().validate_on_submit():
+        return redirect(url_for("notifications.index"))
+    inbox.mark_all_read(current_user)
+    db.session.commit()
+    return redirect(url_for("notifications.index"))
+
+
+@bp.route("/email", methods=["POST"])
+@signed_in
+def email_preferences():
+    if FlaskForm().validate_on_submit():
+        wanted = {k for k in request.form.getlist("email") if k in NOTIFICATION_KINDS}
+        inbox.set_email_choices(current_user, wanted)
+        db.session.commit()
+        flash("Your email choices are saved.", "success")
+    return redirect(url_for("notifications.index"))

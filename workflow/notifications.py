@@ -1,0 +1,87 @@
+"""Telling people: an in-app notification and, if they want it, an email in the outbox.
+
+Both are written in the same transaction as the event they report, so a
+notification exists exactly when its event does.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import select
+
+from models import (
+    Application,
+    EmailPreference,
+    Notification,
+    OutboxMessage,
+    RoleAssignment,
+    User,
+    db,
+)
+
+from . import registry
+from .rules import Step, on_every_transition
+
+
+def wants_email(user: User, kind: str) -> bool:
+    choice = db.session.scalar(select(EmailPreference.email).where(
+        EmailPreference.user_id == user.id, EmailPreference.kind == kind))
+    return True if choice is None else bool(choice)
+
+
+def notify(users, kind: str, message: str, application: Application | None = None) -> int:
+    """One notification per active user (each once), and an outbox email where wanted."""
+    seen, count = set(), 0
+    for user in users:
+        if user is None or user.id in seen or not user.active:
+            continue
+        seen.add(user.id)
+        note = Notification(user_id=user.id, kind=kind, message=message[:500],
+                            application_id=application.id if application else None)
+        db.session.add(note)
+        db.session.flush()
+        if wants_email(user, kind):
+            subject = f"[WNF Workflow] {application.reference}: {message}" if application else (
+                f"[WNF Workflow] {message}")
+            db.session.add(OutboxMessage(
+                notification_id=note.id, message_id=f"<{uuid.uuid4()}@wnf-workflow>",
+                to_address=user.email, subject=subject[:300],
+                body=f"Dear {user.name},\n\n{message}\n\n— WNF Workflow\n"))
+        count += 1
+    return count
+
+
+def users_with_role(*roles: str, organisation_id: int | None = None) -> list[User]:
+    query = (select(User).join(RoleAssignment).where(RoleAssignment.role.in_(roles),
+                                                    User.active.is_(True)).distinct())
+    if organisation_id is not None:
+        query = query.where(User.organisation_id == organisation_id)
+    return list(db.session.scalars(query))
+
+
+@on_every_transition
+def tell_the_right_people(step: Step) -> None:
+    app = step.application
+    if step.from_state == app.state and step.trigger != "decide":
+        return
+    state = registry.get(app.workflow_name, app.workflow_version).state(app.state)
+    notify(users_with_role("applicant", organisation_id=app.organisation_id),
+           "status_changed", f"“{app.title}” is now: {state.applicant_label}.", app)
+    if app.state == "committee_review":
+        notify(users_with_role("committee_member", "committee_chair"), "ballot_opened",
+               f"A ballot is open on “{app.title}”: your vote is awaited.", app)
+    if (app.kind, app.state) in {("grant", "approved"), ("loan", "contracted")}:
+        notify(users_with_role("finance_officer"), "awaiting_tranche",
+               f"“{app.title}” is approved for ¥{app.approved_yen or 0:,} and awaits "
+               "its first tranche.", app)
+    if app.state == "report_submitted":
+        notify(users_with_role("secretariat"), "report_submitted",
+               f"The final report of “{app.title}” has arrived.", app)
+
+
+def unread_count(user: User) -> int:
+    from sqlalchemy import func
+
+    return db.session.scalar(select(func.count(Notification.id)).where(
+        Notification.user_id == user.id, Notification.read_at.is_(None)))
