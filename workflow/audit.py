@@ -69,9 +69,14 @@ def _raw_rows(batch: int):
     dominated by per-row overhead, so no ORM and no type conversion here."""
     conn = db.session.connection().execution_options(stream_results=True,
                                                      max_row_buffer=batch)
+    occurred, data = "occurred_at", "data"
+    if conn.dialect.name == "postgresql":
+        # Let the server format them (in parallel with this process) as text.
+        occurred = """to_char(occurred_at, 'YYYY-MM-DD"T"HH24:MI:SS.US')"""
+        data = "data::text"
     result = conn.exec_driver_sql(
-        "SELECT seq, occurred_at, actor_id, action, object_type, object_id, from_state, "
-        "to_state, data, prev_hash, hash FROM audit_events ORDER BY seq")
+        f"SELECT seq, {occurred}, actor_id, action, object_type, object_id, from_state, "
+        f"to_state, {data}, prev_hash, hash FROM audit_events ORDER BY seq")
     while rows := result.fetchmany(batch):
         yield from rows
 
