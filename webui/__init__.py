@@ -48,6 +48,7 @@ def create_app(config: Config | None = None) -> Flask:
     from .auth import bp as auth_bp
     from .commands import register_cli
     from .dashboard import bp as dashboard_bp
+    from .funds import bp as funds_bp
     from .notifications import bp as notifications_bp
     from .rounds import bp as rounds_bp
     from .workflows import bp as workflows_bp
@@ -57,6 +58,7 @@ def create_app(config: Config | None = None) -> Flask:
     app.register_blueprint(admin_bp)
     app.register_blueprint(rounds_bp)
     app.register_blueprint(notifications_bp)
+    app.register_blueprint(funds_bp)
     app.register_blueprint(applications_bp)
     app.register_blueprint(workflows_bp)
     errors.register(app)

@@ -38,10 +38,11 @@ NAV_ITEMS = (
     NavItem("loans.index", "Loans"),
     NavItem("rounds.index", "Rounds"),
     NavItem("finance.index", "Disbursements"),
+    NavItem("funds.index", "Funds"),
     NavItem("workflows.index", "Workflows"),
     NavItem("admin.users", "Users"),
     NavItem("admin.organisations", "Organisations"),
-    NavItem("admin.funds", "Funds"),
+    NavItem("admin.funds", "Fund settings"),
 )
 
 ROLE_CARDS = {
