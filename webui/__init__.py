@@ -50,6 +50,7 @@ def create_app(config: Config | None = None) -> Flask:
     from .dashboard import bp as dashboard_bp
     from .funds import bp as funds_bp
     from .notifications import bp as notifications_bp
+    from .portfolio import bp as portfolio_bp
     from .rounds import bp as rounds_bp
     from .workflows import bp as workflows_bp
 
@@ -59,6 +60,7 @@ def create_app(config: Config | None = None) -> Flask:
     app.register_blueprint(rounds_bp)
     app.register_blueprint(notifications_bp)
     app.register_blueprint(funds_bp)
+    app.register_blueprint(portfolio_bp)
     app.register_blueprint(applications_bp)
     app.register_blueprint(workflows_bp)
     errors.register(app)

@@ -39,6 +39,7 @@ NAV_ITEMS = (
     NavItem("rounds.index", "Rounds"),
     NavItem("finance.index", "Disbursements"),
     NavItem("funds.index", "Funds"),
+    NavItem("portfolio.index", "Portfolio"),
     NavItem("workflows.index", "Workflows"),
     NavItem("admin.users", "Users"),
     NavItem("admin.organisations", "Organisations"),
