@@ -42,7 +42,8 @@ def test_every_endpoint_declares_its_audience(app):
 
 def test_only_login_and_the_front_door_are_public(app):
     public = {endpoint for endpoint, rule in access_table(app).items() if rule == PUBLIC}
-    assert public == {"static", "auth.login", "dashboard.index"}
+    assert public == {"static", "auth.login", "dashboard.index", "health.healthz",
+                      "health.readyz"}
 
 
 def test_an_undeclared_endpoint_is_denied_even_to_admins(app, _app, make_user):

@@ -42,18 +42,20 @@ def create_app(config: Config | None = None) -> Flask:
         # SQLite: only requests that may write take the write lock up front.
         set_write_intent(request.method not in READ_ONLY_METHODS)
 
-    from . import access, errors, navigation, security
+    from . import access, errors, navigation, request_log, security
     from .admin import bp as admin_bp
     from .applications import bp as applications_bp
     from .auth import bp as auth_bp
     from .commands import register_cli
     from .dashboard import bp as dashboard_bp
     from .funds import bp as funds_bp
+    from .health import bp as health_bp
     from .notifications import bp as notifications_bp
     from .portfolio import bp as portfolio_bp
     from .rounds import bp as rounds_bp
     from .workflows import bp as workflows_bp
 
+    app.register_blueprint(health_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(admin_bp)
@@ -67,5 +69,6 @@ def create_app(config: Config | None = None) -> Flask:
     access.register(app)
     navigation.register(app)
     security.register(app)
+    request_log.register(app)
     register_cli(app)
     return app

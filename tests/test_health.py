@@ -1,0 +1,27 @@
+"""Health checks for supervisors and load balancers."""
+
+from sqlalchemy import text
+
+from models import db
+
+
+def test_healthz_is_ok_without_login(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.get_json() == {"status": "ok", "checks": {"database": "ok",
+                                                              "migrations": "at head"}}
+    assert client.get("/readyz").status_code == 200
+
+
+def test_healthz_says_503_when_migrations_are_behind(app, client):
+    db.session.commit()
+    with db.engine.begin() as conn:
+        (version,) = conn.execute(text("SELECT version_num FROM alembic_version")).one()
+        conn.execute(text("UPDATE alembic_version SET version_num = '0001'"))
+    try:
+        response = client.get("/healthz")
+        assert response.status_code == 503
+        assert "flask db upgrade" in response.get_json()["checks"]["migrations"]
+    finally:
+        with db.engine.begin() as conn:
+            conn.execute(text("UPDATE alembic_version SET version_num = :v"), {"v": version})

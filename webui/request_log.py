@@ -1,0 +1,88 @@
+"""One JSON line per request and per workflow event, carrying the request id.
+
+The request id comes from the proxy's X-Request-ID when it looks sane, or is
+made here, and goes back in the response header. Nothing from forms, no
+password, token or cookie is ever logged: only method, path, status, user id.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import sys
+import time
+import uuid
+from datetime import UTC, datetime
+
+from flask import Flask, g, has_request_context, request
+from flask_login import current_user
+
+_SANE_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+log = logging.getLogger("wnf.requests")
+
+
+class JsonFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        line = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname.lower(),
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        for key in ("request_id", "user_id", "method", "path", "status", "duration_ms"):
+            value = getattr(record, key, None)
+            if value is not None:
+                line[key] = value
+        if record.exc_info:
+            line["error"] = self.formatException(record.exc_info)
+        return json.dumps(line, ensure_ascii=False)
+
+
+class RequestContextFilter(logging.Filter):
+    """Adds the request id and user id to every record logged during a request."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if has_request_context() and not hasattr(record, "request_id"):
+            record.request_id = g.get("request_id")
+            user = g.get("_login_user")
+            record.user_id = getattr(user, "id", None)
+        return True
+
+
+def configure_logging(level: str = "INFO") -> None:
+    root = logging.getLogger()
+    if any(getattr(h, "_wnf", False) for h in root.handlers):
+        return
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(JsonFormatter())
+    handler.addFilter(RequestContextFilter())
+    handler._wnf = True
+    root.addHandler(handler)
+    root.setLevel(level)
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # our line replaces its own
+
+
+def register(app: Flask) -> None:
+    if not app.testing:
+        configure_logging(app.config.get("LOG_LEVEL", "INFO"))
+
+    @app.before_request
+    def _start():
+        incoming = request.headers.get("X-Request-ID", "")
+        g.request_id = incoming if _SANE_ID.match(incoming) else uuid.uuid4().hex
+        g.request_started = time.perf_counter()
+
+    @app.after_request
+    def _finish(response):
+        request_id = g.get("request_id") or uuid.uuid4().hex
+        response.headers["X-Request-ID"] = request_id
+        if request.endpoint != "static":
+            duration = (time.perf_counter() - g.get("request_started", time.perf_counter()))
+            log.info("%s %s %s", request.method, request.path, response.status_code, extra={
+                "request_id": request_id,
+                "user_id": current_user.get_id().split(":")[0]
+                if current_user.is_authenticated else None,
+                "method": request.method, "path": request.path,
+                "status": response.status_code, "duration_ms": round(duration * 1000, 1)})
+        return response
