@@ -7,7 +7,7 @@ INSTALLED   := $(VENV)/.installed-dev
 HOST        ?= 127.0.0.1
 PORT        ?= 5000
 
-.PHONY: run test lint install clean-db bench
+.PHONY: run serve test lint install clean-db bench
 
 $(INSTALLED): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -22,6 +22,12 @@ run: $(INSTALLED)
 	$(FLASK) db upgrade
 	$(FLASK) demo seed-if-empty
 	$(FLASK) run --host $(HOST) --port $(PORT)
+
+## make serve: production serving with gunicorn (gunicorn.conf.py) on DATABASE_URL
+serve: $(INSTALLED)
+	@test -n "$(DATABASE_URL)" || (echo "Set DATABASE_URL (postgresql+psycopg://…); see docs/deploy.md" && exit 1)
+	DATABASE_URL=$(DATABASE_URL) $(FLASK) db upgrade
+	DATABASE_URL=$(DATABASE_URL) $(BIN)/gunicorn -c gunicorn.conf.py
 
 ## make test: the whole suite on SQLite, then on PostgreSQL (required when REQUIRE_POSTGRES=1)
 test: $(INSTALLED)

@@ -5,6 +5,7 @@ setting is documented in docs/configuration.md.
 """
 
 import os
+import warnings
 
 from dotenv import load_dotenv
 
@@ -55,6 +56,13 @@ class Config:
                 raise ConfigError("SECRET_KEY must be set to a secret value in production.")
             if len(self.SECRET_KEY) < 32:
                 raise ConfigError("SECRET_KEY must be at least 32 characters in production.")
+            if _flag("FLASK_DEBUG") or _flag("DEBUG"):
+                raise ConfigError("DEBUG must be off in production: it would show tracebacks.")
+            database = self.SQLALCHEMY_DATABASE_URI or "sqlite"
+            if database.startswith("sqlite"):
+                warnings.warn("Production on SQLite: fine for one host, but several gunicorn "
+                              "workers queue on its single writer; use PostgreSQL to scale.",
+                              stacklevel=2)
             self.SESSION_COOKIE_SECURE = True
             self.REMEMBER_COOKIE_SECURE = True
 

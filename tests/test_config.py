@@ -10,7 +10,7 @@ import config
 @pytest.fixture
 def fresh_config(monkeypatch):
     def load(**env):
-        for name in ("WNF_ENV", "SECRET_KEY", "DATABASE_URL"):
+        for name in ("WNF_ENV", "SECRET_KEY", "DATABASE_URL", "FLASK_DEBUG", "DEBUG"):
             monkeypatch.delenv(name, raising=False)
         for name, value in env.items():
             monkeypatch.setenv(name, value)
@@ -32,7 +32,8 @@ def test_production_refuses_a_missing_default_or_weak_secret_key(fresh_config, s
 
 
 def test_production_accepts_a_real_secret_and_secures_cookies(fresh_config):
-    module = fresh_config(WNF_ENV="production", SECRET_KEY="s" * 48)
+    module = fresh_config(WNF_ENV="production", SECRET_KEY="s" * 48,
+                          DATABASE_URL="postgresql+psycopg://db/wnf")
     settings = module.Config()
     assert settings.SESSION_COOKIE_SECURE and settings.SESSION_COOKIE_HTTPONLY
 
@@ -50,3 +51,16 @@ def test_the_default_database_is_sqlite_in_the_instance_folder(fresh_config):
     app = create_app(module.Config())
     assert app.config["SQLALCHEMY_DATABASE_URI"].endswith("/instance/wnf.db")
     assert app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///")
+
+
+def test_production_refuses_debug(fresh_config):
+    module = fresh_config(WNF_ENV="production", SECRET_KEY="s" * 48, FLASK_DEBUG="1",
+                          DATABASE_URL="postgresql+psycopg://db/wnf")
+    with pytest.raises(module.ConfigError, match="DEBUG"):
+        module.Config()
+
+
+def test_production_on_sqlite_warns(fresh_config):
+    module = fresh_config(WNF_ENV="production", SECRET_KEY="s" * 48)
+    with pytest.warns(UserWarning, match="SQLite"):
+        module.Config()

@@ -1,0 +1,14 @@
+"""The WSGI entry point for gunicorn: the app from the environment, behind a proxy."""
+
+import os
+
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from . import create_app
+
+app = create_app()
+# Trust as many proxies in front of us as PROXY_COUNT says (0: none, e.g. direct access).
+_proxies = int(os.environ.get("PROXY_COUNT", "1"))
+if _proxies:
+    app.wsgi_app = ProxyFix(app.wsgi_app, x_for=_proxies, x_proto=_proxies, x_host=_proxies,
+                            x_prefix=_proxies)
