@@ -72,6 +72,8 @@ class Config:
 
 
 class TestConfig(Config):
+    __test__ = False  # not a pytest test class
+
     WNF_ENV = "test"
     TESTING = True
     SECRET_KEY = "test-secret-key-not-for-production"  # noqa: S105

@@ -87,6 +87,12 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # SQLite's batch mode rebuilds tables (copy, drop, rename); with foreign keys
+            # enforced, dropping a referenced table fails. The pragma only works outside a
+            # transaction, so it goes to the driver connection before SQLAlchemy begins one.
+            connection.connection.driver_connection.execute("PRAGMA foreign_keys = OFF")
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),
@@ -95,6 +101,13 @@ def run_migrations_online():
 
         with context.begin_transaction():
             context.run_migrations()
+            if sqlite:
+                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise RuntimeError(f"Migration left broken foreign keys: {broken[:5]}")
+        if sqlite:
+            # Never hand the pool a connection without foreign keys: open a fresh one.
+            connection.invalidate()
 
 
 if context.is_offline_mode():
