@@ -47,9 +47,13 @@ def create_app(config: Config | None = None) -> Flask:
     from .applications import bp as applications_bp
     from .auth import bp as auth_bp
     from .commands import register_cli
+    from .committee import bp as committee_bp
     from .dashboard import bp as dashboard_bp
+    from .finance import bp as finance_bp
     from .funds import bp as funds_bp
+    from .grants import bp as grants_bp
     from .health import bp as health_bp
+    from .loans import bp as loans_bp
     from .notifications import bp as notifications_bp
     from .portfolio import bp as portfolio_bp
     from .rounds import bp as rounds_bp
@@ -65,6 +69,10 @@ def create_app(config: Config | None = None) -> Flask:
     app.register_blueprint(portfolio_bp)
     app.register_blueprint(applications_bp)
     app.register_blueprint(workflows_bp)
+    app.register_blueprint(committee_bp)
+    app.register_blueprint(finance_bp)
+    app.register_blueprint(grants_bp)
+    app.register_blueprint(loans_bp)
     errors.register(app)
     access.register(app)
     navigation.register(app)

@@ -8,7 +8,6 @@ from collections.abc import Iterable
 
 from flask import Response, stream_with_context
 
-
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 

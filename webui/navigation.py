@@ -36,6 +36,7 @@ NAV_ITEMS = (
     NavItem("applications.index", "Applications"),
     NavItem("committee.index", "Committee"),
     NavItem("loans.index", "Loans"),
+    NavItem("grants.screening_queue", "Screening"),
     NavItem("rounds.index", "Rounds"),
     NavItem("finance.index", "Disbursements"),
     NavItem("funds.index", "Funds"),
@@ -57,10 +58,10 @@ ROLE_CARDS = {
 }
 
 ROLE_LINKS = {
-    "secretariat": (("rounds.index", "Rounds"),),
+    "secretariat": (("grants.screening_queue", "Screening queue"), ("rounds.index", "Rounds")),
     "committee_member": (("committee.index", "Ballots"),),
     "committee_chair": (("committee.index", "Ballots"),),
-    "applicant": (("loans.index", "SME loans"),),
+    "applicant": (("grants.new_proposal", "New proposal"), ("loans.index", "SME loans")),
     "finance_officer": (("finance.index", "Disbursements"), ("loans.index", "Loans")),
     "admin": (("admin.users", "Users"), ("admin.organisations", "Organisations"),
               ("admin.funds", "Funds")),

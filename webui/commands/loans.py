@@ -8,6 +8,8 @@ import io
 import click
 from flask.cli import AppGroup
 
+from models import db, write_intent
+from workflow import arrears
 from workflow.schedule import METHODS, build_schedule, schedule_csv_rows
 
 loans_cli = AppGroup("loans", help="SME loans.")
@@ -34,3 +36,19 @@ def schedule_command(amount, rate, months, method, grace, start):
     out = io.StringIO()
     csv.writer(out, lineterminator="\n").writerows(schedule_csv_rows(schedule))
     click.echo(out.getvalue(), nl=False)
+
+
+@loans_cli.command("mark-arrears", help=(
+    f"Move active loans with an instalment unpaid more than {arrears.GRACE_DAYS} days "
+    "(workflow.repayments.GRACE_DAYS) past its due date to in arrears, and print them. "
+    "Run it daily: a second run the same day moves nothing more."))
+@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]),
+              help="Judge lateness as of this date instead of today (YYYY-MM-DD).")
+def mark_arrears_command(today):
+    """The daily arrears job; one commit for the whole run."""
+    with write_intent(True):
+        moves = arrears.mark_arrears(today.date() if today is not None else None)
+        db.session.commit()
+    for move in moves:
+        click.echo(str(move))
+    click.echo(f"{len(moves)} loan(s) moved to arrears.")

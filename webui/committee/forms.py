@@ -1,0 +1,52 @@
+"""The committee's forms: a vote, a declared conflict, the chair's closing of a ballot."""
+
+from flask_wtf import FlaskForm
+from wtforms import DecimalField, IntegerField, RadioField, SelectField, TextAreaField
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
+
+from models import METHOD_LABELS
+
+from ..forms import YenField
+
+
+class VoteForm(FlaskForm):
+    choice = RadioField("Your vote", choices=[("approve", "Approve"), ("reject", "Reject"),
+                                              ("abstain", "Abstain")],
+                        validators=[InputRequired(message="Choose approve, reject or abstain.")])
+    comment = TextAreaField("Comment (optional)", validators=[Optional(), Length(max=5000)])
+
+
+class ConflictForm(FlaskForm):
+    reason = TextAreaField("Reason", validators=[
+        InputRequired(message="Give the reason for the conflict of interest."),
+        Length(max=2000)])
+
+
+class CloseForm(FlaskForm):
+    """The chair closes the ballot; the amount and terms apply only to an approval."""
+
+    version = IntegerField(validators=[InputRequired()])
+    approved_yen = YenField("Approved amount (¥)", minimum=1, validators=[Optional()],
+                            description="Leave empty to approve the amount requested.")
+    conditions = TextAreaField("Conditions", validators=[Optional(), Length(max=5000)])
+    casting_vote = RadioField(
+        "Deciding vote (only on a tie)", default="",
+        choices=[("", "None"), ("approve", "Approve"), ("reject", "Reject")],
+        validators=[Optional()])
+    annual_rate = DecimalField("Annual rate (%)", places=None, validators=[
+        Optional(), NumberRange(min=0, max=100, message="A rate from 0 to 100 %.")])
+    term_months = IntegerField("Term (months)", validators=[
+        Optional(), NumberRange(min=1, message="At least 1 month.")])
+    grace_months = IntegerField("Grace (months)", validators=[
+        Optional(), NumberRange(min=0, message="The grace period cannot be negative.")])
+    method = SelectField("Repayment", choices=list(METHOD_LABELS.items()),
+                         validators=[Optional()])
+
+    LOAN_FIELDS = ("annual_rate", "term_months", "grace_months", "method")
+
+    def inputs(self, kind: str) -> dict:
+        """What the chair gives fire("decide"): loan terms only for a loan."""
+        names = ["approved_yen", "conditions", "casting_vote"]
+        if kind == "loan":
+            names += self.LOAN_FIELDS
+        return {name: getattr(self, name).data for name in names}

@@ -1,0 +1,111 @@
+"""What the committee panel shows one user about one application's ballots."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from flask import url_for
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from models import Application, Ballot, ConflictDeclaration, User, Vote, db
+from workflow import ballots, service
+from workflow.ballots import Tally
+from workflow.permissions import READER_ROLES
+
+from .forms import CloseForm, ConflictForm, VoteForm
+
+
+@dataclass
+class BallotView:
+    application: Application
+    ballot: Ballot  # the open one, else the latest
+    tally: Tally
+    previous: list[tuple[Ballot, Tally]]
+    votes: list[Vote]
+    conflicts: list[ConflictDeclaration]
+    member: bool  # holds committee_member (and is active)
+    chair: bool
+    recusal: str | None  # why this user may not vote
+    my_vote: Vote | None
+    can_close: bool
+    chair_blocked: str | None  # why this chair may not close
+    vote_form: VoteForm | None = None
+    conflict_form: ConflictForm | None = None
+    close_form: CloseForm | None = None
+    eligible_ids: set[int] = field(default_factory=set)
+
+    @property
+    def is_open(self) -> bool:
+        return self.ballot.state == "open"
+
+    @property
+    def tally_url(self) -> str:
+        return url_for("committee.tally_json", ballot_id=self.ballot.id)
+
+
+def _ballots(application: Application) -> list[Ballot]:
+    return list(db.session.scalars(
+        select(Ballot).where(Ballot.application_id == application.id)
+        .options(selectinload(Ballot.votes).joinedload(Vote.member),
+                 selectinload(Ballot.conflicts).joinedload(ConflictDeclaration.member))
+        .order_by(Ballot.number)))
+
+
+def close_form_for(application: Application, form: CloseForm | None = None) -> CloseForm:
+    """The chair's form, a loan's terms prefilled from the credit assessment."""
+    if form is not None:
+        return form
+    form = CloseForm(formdata=None, version=application.version)
+    loan = application.loan if application.kind == "loan" else None
+    if loan is not None:
+        form.annual_rate.data = loan.recommended_rate
+        form.term_months.data = loan.recommended_term_months or loan.requested_term_months
+        form.grace_months.data = loan.recommended_grace_months or 0
+        form.method.data = loan.recommended_method or "annuity"
+    return form
+
+
+def ballot_view(application: Application, user: User | None = None, *,
+                vote_form: VoteForm | None = None, conflict_form: ConflictForm | None = None,
+                close_form: CloseForm | None = None) -> BallotView | None:
+    """The panel's data for this user, or None when there is nothing to show them."""
+    user = user if user is not None else current_user
+    if not user.is_authenticated or not user.has_role(*READER_ROLES):
+        return None
+    rows = _ballots(application)
+    if not rows:
+        return None
+    current = next((b for b in rows if b.state == "open"), rows[-1])
+    member = ballots.is_voter(user)
+    chair = user.has_role("committee_chair")
+    recusal = ballots.recusal_reason(current, user)
+    is_open = current.state == "open"
+    can_close = chair and is_open and any(
+        a.trigger == "decide" for a in service.available_actions(application, user))
+    view = BallotView(
+        application=application, ballot=current, tally=ballots.tally(current),
+        previous=[(b, ballots.tally(b)) for b in rows if b.state == "closed"],
+        votes=list(current.votes), conflicts=list(current.conflicts),
+        member=member, chair=chair, recusal=recusal,
+        my_vote=next((v for v in current.votes if v.member_id == user.id), None),
+        can_close=can_close,
+        chair_blocked=(f"{recusal} A recused chair may neither close the ballot nor cast the "
+                       "deciding vote.") if chair and is_open and recusal else None,
+        eligible_ids=ballots.eligible_voter_ids(current) if is_open else set(),
+    )
+    if is_open and member and not recusal:
+        view.vote_form = vote_form or VoteForm(
+            formdata=None, choice=view.my_vote.choice if view.my_vote else None,
+            comment=view.my_vote.comment if view.my_vote else "")
+    if is_open and (member or chair) and not recusal:
+        view.conflict_form = conflict_form or ConflictForm(formdata=None)
+    if can_close:
+        view.close_form = close_form_for(application, close_form)
+    return view
+
+
+def register_panel(state) -> None:
+    # applications/show.html includes committee/_panel.html, which asks for its data here.
+    state.app.jinja_env.globals.update(ballot_view=ballot_view)

@@ -1,0 +1,24 @@
+"""The finance forms. Each carries a one-time key so that sending it twice acts once."""
+
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, StringField
+from wtforms.validators import InputRequired, Length, Optional
+
+from workflow.tranches import NOTE_LENGTH
+
+from ..forms import YenField
+
+KEY_MISSING = "The form is incomplete or has expired; reload the page."
+
+
+class TrancheActionForm(FlaskForm):
+    """Authorise or cancel one tranche: the one-time key is all it sends."""
+
+    idempotency_key = HiddenField(validators=[InputRequired(KEY_MISSING)])
+
+
+class RequestTrancheForm(TrancheActionForm):
+    amount_yen = YenField("Amount (yen)", minimum=1,
+                          validators=[InputRequired("Enter the amount to release.")])
+    note = StringField("Note for the authorising officer",
+                       validators=[Optional(), Length(max=NOTE_LENGTH)])

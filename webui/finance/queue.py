@@ -1,0 +1,107 @@
+"""What the finance pages show: read-only queries, a few per page, never one per row."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import and_, false, func, or_, select
+from sqlalchemy.orm import contains_eager, selectinload
+
+from models import Application, Tranche, User, db
+from workflow import registry
+from workflow.idempotency import new_key
+from workflow.tranches import (
+    PENDING_SUM,
+    RELEASE,
+    RELEASED_SUM,
+    Figures,
+    authorise_blocker,
+    figures,
+    may_release_now,
+    not_releasable_message,
+    tranches_of,
+)
+
+
+def releasable_clause():
+    """SQL: the application is in a state from which its workflow may release a tranche."""
+    clauses = []
+    for name in registry.names():
+        for version in registry.versions(name):
+            definition = registry.get(name, version)
+            states = {s for t in definition.arrows(RELEASE) for s in t.sources}
+            if states:
+                clauses.append(and_(Application.workflow_name == name,
+                                    Application.workflow_version == version,
+                                    Application.state.in_(sorted(states))))
+    return or_(*clauses) if clauses else false()
+
+
+@dataclass(frozen=True)
+class ReadyRow:
+    application: Application
+    money: Figures
+
+
+def ready_for_disbursement() -> list[ReadyRow]:
+    """Files that may release money and still have some to release, with their figures."""
+    totals = (select(Tranche.application_id.label("application_id"),
+                     RELEASED_SUM.label("released"), PENDING_SUM.label("pending"))
+              .group_by(Tranche.application_id).subquery())
+    released = func.coalesce(totals.c.released, 0)
+    pending = func.coalesce(totals.c.pending, 0)
+    rows = db.session.execute(
+        select(Application, released, pending)
+        .outerjoin(totals, totals.c.application_id == Application.id)
+        .where(releasable_clause(), Application.approved_yen.is_not(None),
+               Application.approved_yen - released - pending > 0)
+        .options(selectinload(Application.organisation))
+        .order_by(Application.reference)
+    ).all()
+    return [ReadyRow(app, Figures(app.approved_yen, int(r), int(p))) for app, r, p in rows]
+
+
+def requested_tranches(user: User, *, by_others: bool) -> list[Tranche]:
+    """Tranches awaiting authorisation on files that may release them now.
+
+    by_others: those this user may authorise; otherwise this user's own requests.
+    """
+    who = Tranche.requested_by_id != user.id if by_others else Tranche.requested_by_id == user.id
+    return list(db.session.scalars(
+        select(Tranche).join(Tranche.application)
+        .where(Tranche.state == "requested", who, releasable_clause())
+        .options(contains_eager(Tranche.application).selectinload(Application.organisation),
+                 selectinload(Tranche.requested_by))
+        .order_by(Tranche.requested_at, Tranche.id)
+    ))
+
+
+@dataclass
+class Panel:
+    """The tranche panel of one application page."""
+
+    application: Application
+    money: Figures
+    tranches: list[Tranche]
+    officer: bool  # a finance officer: may request, authorise, cancel
+    releasable: bool
+    not_releasable: str | None
+    blockers: dict[int, str | None] = field(default_factory=dict)  # tranche id -> why not
+
+    @staticmethod
+    def new_key() -> str:
+        return new_key()
+
+
+def finance_panel(application: Application, user: User) -> Panel:
+    """Everything the panel shows, in three queries."""
+    rows = tranches_of(application)
+    officer = user.is_authenticated and user.has_role("finance_officer")
+    releasable = may_release_now(application)
+    return Panel(
+        application=application, money=figures(application), tranches=rows, officer=officer,
+        releasable=releasable,
+        not_releasable=None if releasable else not_releasable_message(application),
+        blockers={t.id: authorise_blocker(t, user) for t in rows
+                  if officer and t.state == "requested"},
+    )

@@ -1,0 +1,70 @@
+"""Attachments of a grant: upload, list, remove; and the download of any attachment."""
+
+from __future__ import annotations
+
+from flask import abort, current_app, flash, redirect, render_template, send_file, url_for
+from flask_login import current_user
+
+from models import Attachment, db
+from workflow import attachments, grant_reports
+from workflow.errors import TransitionRefused, ValidationFailed
+
+from ..access import roles
+from ..applications.loading import visible_application_or_404
+from ..applications.views import VIEWERS
+from . import bp
+from .forms import UploadForm, show_field_refusal
+from .loading import grant_or_404
+
+
+@bp.route("/<int:application_id>/attachments", methods=["GET", "POST"])
+@roles("applicant")
+def attachments_page(application_id: int):
+    application = grant_or_404(application_id)
+    refusal = grant_reports.attach_refusal(application, current_user)
+    if refusal:
+        raise TransitionRefused(refusal)
+    form = UploadForm()
+    if form.validate_on_submit():
+        try:
+            attachment = grant_reports.attach(application, form.file.data, current_user,
+                                              current_app.config["UPLOAD_DIR"])
+        except ValidationFailed as refusal:
+            db.session.rollback()
+            show_field_refusal(form, refusal)
+        else:
+            db.session.commit()
+            flash(f"Attached {attachment.original_name}.", "success")
+            return redirect(url_for("grants.attachments_page", application_id=application.id))
+    return render_template("grants/attachments.html", application=application, form=form,
+                           files=attachments.attachments_of(application),
+                           kind=grant_reports.attachment_kind_for(application))
+
+
+@bp.route("/<int:application_id>/attachments/<int:attachment_id>")
+@roles(*VIEWERS)
+def download(application_id: int, attachment_id: int):
+    """Any application's attachment, to whoever may see the application."""
+    application = visible_application_or_404(application_id)
+    attachment = db.session.get(Attachment, attachment_id)
+    if attachment is None or attachment.application_id != application.id:
+        abort(404)
+    stream = attachments.open_for_download(attachment, current_app.config["UPLOAD_DIR"])
+    response = send_file(stream, mimetype=attachment.content_type, as_attachment=True,
+                         download_name=attachment.original_name, max_age=0)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@bp.route("/<int:application_id>/attachments/<int:attachment_id>/remove", methods=["POST"])
+@roles("applicant")
+def remove(application_id: int, attachment_id: int):
+    application = grant_or_404(application_id)
+    attachment = db.session.get(Attachment, attachment_id)
+    if attachment is None or attachment.application_id != application.id:
+        abort(404)
+    name = attachment.original_name
+    grant_reports.detach(application, attachment, current_user)
+    db.session.commit()
+    flash(f"Removed {name}.", "success")
+    return redirect(url_for("grants.attachments_page", application_id=application.id))

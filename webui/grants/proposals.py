@@ -1,0 +1,124 @@
+"""The applicant's proposal: create a draft in an open round, then edit it."""
+
+from __future__ import annotations
+
+import pycountry
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from models import Application, Round, db
+from workflow import grants
+from workflow.errors import TransitionRefused, ValidationFailed
+from workflow.grants import BudgetLineInput, ParticipantInput, ProposalInput
+
+from ..access import roles
+from . import bp
+from .forms import NewProposalForm, ProposalForm, show_field_refusal
+from .loading import grant_or_404
+
+BLANK_ROWS = 2  # empty rows offered below the filled ones; "Add" buttons give more
+
+
+def country_options() -> list[tuple[str, str]]:
+    """For the <datalist> that helps typing ISO codes."""
+    return sorted(((c.alpha_2, getattr(c, "common_name", c.name)) for c in pycountry.countries),
+                  key=lambda pair: pair[1])
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@roles("applicant")
+def new_proposal():
+    rounds = grants.open_rounds()
+    form = NewProposalForm()
+    form.round_id.choices = [(r.id, f"{r.name} (closes {r.closes_on:%d %B %Y})")
+                             for r in rounds]
+    if rounds and form.validate_on_submit():
+        try:
+            application = grants.create_proposal(
+                round_=db.session.get(Round, form.round_id.data), title=form.title.data,
+                actor=current_user)
+        except ValidationFailed as refusal:
+            db.session.rollback()
+            show_field_refusal(form, refusal)
+        else:
+            db.session.commit()
+            flash(f"{application.reference}: draft created. Fill in the proposal below.",
+                  "success")
+            return redirect(url_for("grants.edit", application_id=application.id))
+    organisation = current_user.organisation
+    return render_template("grants/new.html", form=form, rounds=rounds,
+                           society=organisation is not None
+                           and organisation.kind == "alumni_society")
+
+
+@bp.route("/<int:application_id>/edit", methods=["GET", "POST"])
+@roles("applicant")
+def edit(application_id: int):
+    application = grant_or_404(application_id)
+    refusal = grants.edit_refusal(application, current_user)
+    if refusal:
+        raise TransitionRefused(refusal)
+    posted = request.method == "POST"
+    form = ProposalForm() if posted else ProposalForm(data=_initial_data(application))
+    form.partner_ids.choices = [(org.id, f"{org.name} ({org.country_code})")
+                                for org in grants.partner_choices(application.organisation)]
+    if posted and (form.add_budget_row.data or form.add_participant_row.data):
+        # Without JavaScript: one more empty row, nothing saved yet.
+        (form.budget if form.add_budget_row.data else form.participants).append_entry()
+    elif form.validate_on_submit():
+        try:
+            grants.save_proposal(application, current_user, _proposal_input(form))
+        except ValidationFailed as refusal:
+            db.session.rollback()
+            show_field_refusal(form, refusal)
+        else:
+            db.session.commit()
+            flash(f"{application.reference}: proposal saved. Requested from WNF: "
+                  f"¥{application.requested_yen:,}.", "success")
+            return redirect(url_for("applications.show", application_id=application.id))
+    return render_template("grants/edit.html", application=application, form=form,
+                           countries=country_options())
+
+
+def _initial_data(application: Application) -> dict:
+    details = application.grant
+    blank_line, blank_country = {"funded_by": "wnf"}, {}
+    return {
+        "title": application.title,
+        "programme_type": (details.programme_type if details else None) or "",
+        "objectives": details.objectives if details else "",
+        "start_date": details.start_date if details else None,
+        "end_date": details.end_date if details else None,
+        "venue_country": (details.venue_country if details else None) or "",
+        "venue_city": details.venue_city if details else "",
+        "expected_participants": details.expected_participants if details else None,
+        "partner_ids": [org.id for org in grants.partners(application)],
+        "budget": [{"category": line.category, "description": line.description,
+                    "amount_yen": line.amount_yen, "funded_by": line.funded_by}
+                   for line in grants.budget_lines(application)] + [blank_line] * BLANK_ROWS,
+        "participants": [{"country_code": p.country_code, "participants": p.participants}
+                         for p in grants.participant_countries(application)]
+        + [blank_country] * BLANK_ROWS,
+    }
+
+
+def _rows(field_list, make) -> tuple:
+    """Each row as the workflow's input, None where the user ticked "remove"."""
+    return tuple(None if entry.form.remove.data else make(entry.form)
+                 for entry in field_list.entries)
+
+
+def _proposal_input(form: ProposalForm) -> ProposalInput:
+    return ProposalInput(
+        title=form.title.data or "", programme_type=form.programme_type.data or None,
+        objectives=form.objectives.data or "", start_date=form.start_date.data,
+        end_date=form.end_date.data, venue_country=form.venue_country.data or "",
+        venue_city=form.venue_city.data or "",
+        expected_participants=form.expected_participants.data,
+        partner_ids=tuple(form.partner_ids.data or ()),
+        participants=_rows(form.participants, lambda row: ParticipantInput(
+            row.country_code.data or "", row.participants.data)),
+        budget=_rows(form.budget, lambda row: BudgetLineInput(
+            row.category.data or "", row.amount_yen.data, row.funded_by.data,
+            row.description.data or "")),
+    )

@@ -1,0 +1,163 @@
+"""What the loan panel of the application page shows, computed for one user and one file."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from models import INDUSTRY_LABELS, METHOD_LABELS, Application, Instalment, User
+from workflow import arrears, idempotency, loans, repayments
+from workflow.sme import eligibility_problem
+
+from .forms import AgreementForm, AssessmentForm, RepaymentForm, WriteOffForm, WriteOffRequestForm
+
+# The workflow actions this panel renders as forms: (form name, endpoint).
+FORM_ACTIONS = {
+    "assessment": "loans.assessment",
+    "agreement": "loans.agreement",
+    "repayment": "loans.repayment",
+    "write_off": "loans.write_off",
+}
+
+
+@dataclass(frozen=True)
+class ScheduleRow:
+    instalment: Instalment
+    status: str  # paid / due / overdue
+    late: bool  # overdue past the grace days: what puts a loan in arrears
+
+    @property
+    def paid_yen(self) -> int:
+        return self.instalment.paid_interest_yen + self.instalment.paid_principal_yen
+
+
+@dataclass
+class LoanPanel:
+    application: Application
+    eligibility: str | None
+    industry: str
+    method: str
+    schedule: list[ScheduleRow]
+    outstanding_yen: int
+    outstanding_principal_yen: int
+    repayments: list
+    chart: dict | None
+    agreement_file: object
+    may_edit: bool
+    grace_days: int = repayments.GRACE_DAYS
+    # form name -> (form, url, blocked sentence or None)
+    forms: dict[str, tuple] = field(default_factory=dict)
+
+    @property
+    def loan(self):
+        return self.application.loan
+
+    @property
+    def company(self):
+        return self.application.organisation
+
+
+def assessment_form(application: Application) -> AssessmentForm:
+    """The assessment form, filled with what is known: the assessment so far, else the ask."""
+    loan = application.loan
+    return AssessmentForm(data={
+        "version": application.version, "risk_grade": loan.risk_grade or "C",
+        "notes": loan.assessment_notes,
+        "amount_yen": loan.recommended_amount_yen or application.requested_yen,
+        "annual_rate": loan.recommended_rate,
+        "term_months": loan.recommended_term_months or loan.requested_term_months,
+        "grace_months": loan.recommended_grace_months or 0,
+        "method": loan.recommended_method or "annuity",
+    })
+
+
+def repayment_form(application: Application) -> RepaymentForm:
+    return RepaymentForm(data={"version": application.version, "received_on": date.today(),
+                               "idempotency_key": idempotency.new_key()})
+
+
+def _status(instalment: Instalment, today: date) -> tuple[str, bool]:
+    if instalment.due_yen == 0:
+        return "paid", False
+    if instalment.due_on < today:
+        return "overdue", repayments.past_grace(instalment.due_on, today)
+    return "due", False
+
+
+def balance_chart(application: Application, instalments: list[Instalment],
+                  received: list) -> dict | None:
+    """Principal owed over time: as scheduled, and as actually repaid (for Chart.js)."""
+    loan = application.loan
+    if not instalments or loan.first_release_on is None:
+        return None
+    start, amount = loan.first_release_on, application.approved_yen
+    planned = {start: amount, **{i.due_on: i.balance_after_yen for i in instalments}}
+    actual, owed = {start: amount}, amount
+    for repayment in received:
+        owed -= repayment.principal_yen
+        actual[repayment.received_on] = owed
+    days = sorted(set(planned) | set(actual))
+    return {
+        "labels": [d.isoformat() for d in days],
+        "planned": _carried(planned, days, days[-1]),
+        # The repaid line stops at the last repayment: beyond it nothing has happened yet.
+        "actual": _carried(actual, days, max(actual)),
+    }
+
+
+def _carried(points: dict, days: list[date], until: date) -> list[int | None]:
+    """The balance on each day: the last one known on or before it, up to `until`."""
+    values, last = [], None
+    for day in days:
+        last = points.get(day, last)
+        values.append(last if day <= until else None)
+    return values
+
+
+def _forms(application: Application, user: User, actions: list) -> dict[str, tuple]:
+    from flask import url_for
+
+    builders = {
+        "assessment": lambda: assessment_form(application),
+        "agreement": lambda: AgreementForm(data={"version": application.version,
+                                                 "agreement_date": date.today()}),
+        "repayment": lambda: repayment_form(application),
+        "write_off": lambda: WriteOffForm(data={"version": application.version}),
+    }
+    forms = {}
+    for action in actions:
+        if action.form in FORM_ACTIONS:
+            url = url_for(FORM_ACTIONS[action.form], application_id=application.id)
+            # The assessment and agreement forms supply what their guards look for, so a
+            # "blocked" sentence there only means "fill in this form".
+            blocked = action.blocked if action.form == "write_off" else None
+            forms[action.form] = (builders[action.form](), url, blocked)
+    if arrears.may_request_write_off(application, user) is None:
+        url = url_for("loans.request_write_off", application_id=application.id)
+        forms["write_off_request"] = (WriteOffRequestForm(), url, None)
+    return forms
+
+
+def loan_panel(application: Application, user: User, actions: list) -> LoanPanel | None:
+    """Everything the panel shows; None when the application is not a loan."""
+    if application.kind != "loan" or application.loan is None:
+        return None
+    today = date.today()
+    instalments = repayments.instalments_of(application)
+    received = repayments.repayments_of(application)
+    schedule = [ScheduleRow(i, *_status(i, today)) for i in instalments]
+    loan = application.loan
+    return LoanPanel(
+        application=application,
+        eligibility=eligibility_problem(application.organisation),
+        industry=INDUSTRY_LABELS.get(application.organisation.industry or "", "—"),
+        method=METHOD_LABELS.get(loan.method or "", "—"),
+        schedule=schedule,
+        outstanding_yen=repayments.outstanding(instalments),
+        outstanding_principal_yen=repayments.outstanding_principal(instalments),
+        repayments=received,
+        chart=balance_chart(application, instalments, received),
+        agreement_file=loans.agreement_file(application),
+        may_edit=loans.may_edit(application, user) is None,
+        forms=_forms(application, user, actions),
+    )

@@ -1,0 +1,237 @@
+"""The SME loan pages: the list, the application form and the forms of the loan's panel.
+
+Each action form posts to its own URL here; when it is refused, the form is shown again on
+its own page with the reason next to the field.
+"""
+
+from datetime import date
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from models import Application, Fund, Instalment, Round, db
+from workflow import arrears, idempotency, loans, registry, service
+from workflow.errors import DomainError, TransitionRefused
+from workflow.permissions import READER_ROLES
+
+from ..access import roles
+from ..applications.loading import visible_application_or_404
+from ..forms import show_refusal
+from . import bp
+from .forms import (
+    AgreementForm,
+    AssessmentForm,
+    LoanForm,
+    RepaymentForm,
+    WriteOffForm,
+    WriteOffRequestForm,
+)
+from .panel import assessment_form, repayment_form
+
+VIEWERS = (*READER_ROLES, "applicant")
+
+
+def _loan_or_404(application_id: int) -> Application:
+    application = visible_application_or_404(application_id)
+    if application.kind != "loan":
+        abort(404)
+    return application
+
+
+def _to_show(application: Application):
+    return redirect(url_for("applications.show", application_id=application.id))
+
+
+def _done(application: Application, message: str):
+    db.session.commit()
+    flash(f"{application.reference}: {message}", "success")
+    return _to_show(application)
+
+
+def _refused(form, refusal: DomainError) -> None:
+    db.session.rollback()
+    show_refusal(form, refusal)
+
+
+def _action_page(application: Application, form, title: str, endpoint: str, **extra):
+    return render_template("loans/action.html", application=application, form=form,
+                           title=title, action=url_for(endpoint, application_id=application.id),
+                           **extra)
+
+
+@bp.route("/")
+@roles(*VIEWERS)
+def index():
+    staff = current_user.has_role(*READER_ROLES)
+    query = (select(Application).options(selectinload(Application.organisation))
+             .where(Application.kind == "loan").order_by(Application.id.desc()))
+    if not staff:
+        query = query.where(Application.organisation_id == current_user.organisation_id)
+    page = db.paginate(query, per_page=50, error_out=False)
+    owed = dict(db.session.execute(
+        select(Instalment.application_id,
+               func.sum(Instalment.principal_yen - Instalment.paid_principal_yen))
+        .where(Instalment.application_id.in_([a.id for a in page.items]))
+        .group_by(Instalment.application_id)).all())
+    company = current_user.organisation
+    return render_template("loans/index.html", page=page, staff=staff, registry=registry,
+                           owed={k: int(v) for k, v in owed.items()},
+                           may_apply=company is not None and company.kind == "company"
+                           and current_user.has_role("applicant"))
+
+
+def _round_choices(form: LoanForm) -> None:
+    rounds = db.session.scalars(select(Round).join(Round.fund).where(Fund.code == "SME")
+                                .order_by(Round.opens_on.desc())).all()
+    form.round_id.choices = [(r.id, f"{r.name} (closes {r.closes_on:%d %B %Y})")
+                             for r in rounds]
+
+
+def _request_from(form: LoanForm) -> loans.LoanRequest:
+    return loans.LoanRequest(
+        title=form.title.data or "", round_=db.session.get(Round, form.round_id.data),
+        requested_yen=form.requested_yen.data, term_months=form.term_months.data,
+        investment_country=form.investment_country.data or "", project=form.project.data or "",
+        purpose=form.purpose.data or "", industry=form.industry.data,
+        capital_yen=form.capital_yen.data, employees=form.employees.data)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@roles("applicant")
+def new():
+    company = current_user.organisation
+    if company is None or company.kind != "company":
+        raise TransitionRefused("Only a company can apply for an SME loan.")
+    form = LoanForm(obj=company)
+    _round_choices(form)
+    if form.validate_on_submit():
+        try:
+            application = loans.create_loan(company, current_user, _request_from(form))
+        except DomainError as refusal:
+            _refused(form, refusal)
+        else:
+            return _done(application, "the loan application is saved as a draft.")
+    return render_template("loans/form.html", form=form, application=None)
+
+
+@bp.route("/<int:application_id>/edit", methods=["GET", "POST"])
+@roles("applicant")
+def edit(application_id: int):
+    application = _loan_or_404(application_id)
+    problem = loans.may_edit(application, current_user)
+    if problem:
+        raise TransitionRefused(problem)
+    company, loan = application.organisation, application.loan
+    form = LoanForm(data={
+        "title": application.title, "round_id": application.round_id,
+        "requested_yen": application.requested_yen, "term_months": loan.requested_term_months,
+        "investment_country": loan.investment_country, "project": loan.project,
+        "purpose": loan.purpose, "industry": company.industry or "manufacturing",
+        "capital_yen": company.capital_yen, "employees": company.employees,
+    })
+    _round_choices(form)
+    if form.validate_on_submit():
+        try:
+            loans.update_loan(application, current_user, _request_from(form))
+        except DomainError as refusal:
+            _refused(form, refusal)
+        else:
+            return _done(application, "your changes are saved.")
+    return render_template("loans/form.html", form=form, application=application)
+
+
+@bp.route("/<int:application_id>/assessment", methods=["GET", "POST"])
+@roles("secretariat")
+def assessment(application_id: int):
+    application = _loan_or_404(application_id)
+    form = AssessmentForm() if request.method == "POST" else assessment_form(application)
+    if form.validate_on_submit():
+        try:
+            loans.complete_assessment(application, current_user, loans.Assessment(
+                form.risk_grade.data, form.notes.data or "", form.amount_yen.data,
+                form.annual_rate.data, form.term_months.data, form.grace_months.data,
+                form.method.data), expected_version=form.expected_version())
+        except DomainError as refusal:
+            _refused(form, refusal)
+        else:
+            return _done(application, "the assessment is complete and the file is with the "
+                                      "committee.")
+    return _action_page(application, form, "Credit assessment", "loans.assessment")
+
+
+@bp.route("/<int:application_id>/agreement", methods=["GET", "POST"])
+@roles("secretariat")
+def agreement(application_id: int):
+    application = _loan_or_404(application_id)
+    form = AgreementForm(data={"version": application.version, "agreement_date": date.today()}
+                         if request.method == "GET" else None)
+    if form.validate_on_submit():
+        try:
+            loans.sign_agreement(application, current_user,
+                                 agreement_date=form.agreement_date.data,
+                                 file=form.agreement_file.data,
+                                 upload_dir=current_app.config["UPLOAD_DIR"],
+                                 expected_version=form.expected_version())
+        except DomainError as refusal:
+            _refused(form, refusal)
+        else:
+            return _done(application, "the agreement is signed.")
+    return _action_page(application, form, "Sign the agreement", "loans.agreement",
+                        multipart=True)
+
+
+@bp.route("/<int:application_id>/repayments", methods=["GET", "POST"])
+@roles("finance_officer")
+def repayment(application_id: int):
+    application = _loan_or_404(application_id)
+    form = RepaymentForm() if request.method == "POST" else repayment_form(application)
+    if form.validate_on_submit():
+        try:
+            if not idempotency.claim(form.idempotency_key.data, current_user, request.endpoint):
+                flash(idempotency.ALREADY_RECEIVED, "info")
+                return _to_show(application)
+            service.fire(application, "record_repayment", current_user,
+                         expected_version=form.expected_version(),
+                         amount_yen=form.amount_yen.data, received_on=form.received_on.data,
+                         bank_reference=form.bank_reference.data)
+        except DomainError as refusal:
+            _refused(form, refusal)
+        else:
+            return _done(application, f"¥{form.amount_yen.data:,} recorded.")
+    return _action_page(application, form, "Record a repayment", "loans.repayment")
+
+
+@bp.route("/<int:application_id>/write-off/request", methods=["GET", "POST"])
+@roles("finance_officer")
+def request_write_off(application_id: int):
+    application = _loan_or_404(application_id)
+    form = WriteOffRequestForm()
+    if form.validate_on_submit():
+        try:
+            arrears.request_write_off(application, current_user, form.reason.data)
+        except DomainError as refusal:
+            _refused(form, refusal)
+        else:
+            return _done(application, "the write-off is requested; the committee chair must "
+                                      "approve it.")
+    return _action_page(application, form, "Request a write-off", "loans.request_write_off")
+
+
+@bp.route("/<int:application_id>/write-off", methods=["GET", "POST"])
+@roles("committee_chair")
+def write_off(application_id: int):
+    application = _loan_or_404(application_id)
+    form = WriteOffForm(data={"version": application.version}
+                        if request.method == "GET" else None)
+    if form.validate_on_submit():
+        try:
+            service.fire(application, "write_off", current_user,
+                         expected_version=form.expected_version(),
+                         comment=form.comment.data or None)
+        except DomainError as refusal:
+            _refused(form, refusal)
+        else:
+            return _done(application, "the loan is written off.")
+    return _action_page(application, form, "Approve the write-off", "loans.write_off")

@@ -1,0 +1,373 @@
+"""Committee ballots: who may vote, the votes themselves, and the tally.
+
+One ballot system serves grants and loans. A ballot opens when an application
+enters committee review (workflow.decisions registers the effects); members
+vote approve / reject / abstain until the chair closes it through
+`service.fire(application, "decide", ...)`.
+
+Votes are not state transitions, but they keep the same discipline: each one
+locks the open ballot row (FOR UPDATE; SQLite's write lock is already held),
+checks the rules, writes one row per member and ballot, and is audited.
+
+The decision rule per fund (DESIGN.md "Committee decision rule"):
+
+* eligible voters: active users holding `committee_member`, less those recused
+  (members of the applying organisation or of a partner organisation, and
+  those who declared a conflict of interest on this ballot);
+* quorum: votes cast by eligible voters, abstentions included, must reach
+  `ceil(eligible × quorum)`, and at least one vote (`DECISION_RULES`, keyed by
+  fund code; the default fraction is 1/2);
+* see `outcome_of` for how a closed ballot is decided.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from fractions import Fraction
+
+from sqlalchemy import exists, func, or_, select
+
+from models import (
+    VOTE_CHOICES,
+    Application,
+    Ballot,
+    ConflictDeclaration,
+    GrantPartner,
+    RoleAssignment,
+    User,
+    Vote,
+    db,
+    utcnow,
+)
+
+from . import audit
+from .errors import TransitionRefused
+from .locking import ensure_write_transaction
+
+CHOICE_LABELS = {"approve": "Approve", "reject": "Reject", "abstain": "Abstain"}
+VOTER_ROLE = "committee_member"
+
+
+@dataclass(frozen=True)
+class DecisionRule:
+    """How a fund's committee decides.
+
+    `quorum` is the fraction of eligible voters whose votes (abstentions included) must be
+    cast; `voting_days` sets the ballot's due date, shown to members (it closes nothing).
+    """
+
+    quorum: Fraction = Fraction(1, 2)
+    voting_days: int = 14
+
+
+# Keyed by fund code; a fund without an entry uses DEFAULT_RULE.
+DEFAULT_RULE = DecisionRule()
+DECISION_RULES: dict[str, DecisionRule] = {
+    "WNF": DecisionRule(quorum=Fraction(1, 2)),
+    "SME": DecisionRule(quorum=Fraction(1, 2)),
+}
+
+
+def decision_rule(fund_code: str) -> DecisionRule:
+    """The decision rule of a fund (by code)."""
+    return DECISION_RULES.get(fund_code, DEFAULT_RULE)
+
+
+def quorum_for(eligible: int, rule: DecisionRule = DEFAULT_RULE) -> int:
+    """Votes needed for a quorum: the fraction of the eligible, rounded up, and never 0.
+
+    A ballot nobody may vote on has no quorum, so it is deferred rather than decided.
+    """
+    return max(1, math.ceil(eligible * rule.quorum))
+
+
+@dataclass(frozen=True)
+class Tally:
+    """The count of a ballot, from the eligible voters' votes only."""
+
+    eligible: int
+    approvals: int
+    rejections: int
+    abstentions: int
+    quorum_needed: int
+
+    @property
+    def cast(self) -> int:
+        return self.approvals + self.rejections + self.abstentions
+
+    @property
+    def quorum_met(self) -> bool:
+        return self.cast >= self.quorum_needed
+
+    @property
+    def tie(self) -> bool:
+        return self.approvals == self.rejections
+
+    @property
+    def leading(self) -> str:
+        """"approved", "rejected" or "tie", as things stand (quorum aside)."""
+        if self.approvals > self.rejections:
+            return "approved"
+        if self.rejections > self.approvals:
+            return "rejected"
+        return "tie"
+
+    def as_dict(self) -> dict:
+        return {"eligible": self.eligible, "approvals": self.approvals,
+                "rejections": self.rejections, "abstentions": self.abstentions,
+                "cast": self.cast, "quorum_needed": self.quorum_needed,
+                "quorum_met": self.quorum_met, "tie": self.tie, "leading": self.leading}
+
+
+def outcome_of(tally: Tally, casting_vote: str | None) -> str:
+    """approved / rejected / deferred; a tie needs the chair's casting vote.
+
+    No quorum defers the application whatever the votes say.
+    """
+    if not tally.quorum_met:
+        return "deferred"
+    if tally.leading != "tie":
+        return tally.leading
+    if casting_vote == "approve":
+        return "approved"
+    if casting_vote == "reject":
+        return "rejected"
+    raise TransitionRefused(
+        f"The votes are tied {tally.approvals}–{tally.rejections}: cast the deciding vote to "
+        "close the ballot.", field="casting_vote")
+
+
+# --- finding ballots ---------------------------------------------------------------------
+
+def ballots_of(application: Application) -> list[Ballot]:
+    """All ballots of an application, the first first."""
+    return list(db.session.scalars(
+        select(Ballot).where(Ballot.application_id == application.id).order_by(Ballot.number)))
+
+
+def open_ballot_of(application: Application) -> Ballot | None:
+    """The application's open ballot, if any (there is at most one)."""
+    return db.session.scalars(
+        select(Ballot).where(Ballot.application_id == application.id, Ballot.state == "open")
+    ).first()
+
+
+def lock_open_ballot(application: Application) -> Ballot:
+    """The open ballot re-read under a row lock; refused when there is none."""
+    ensure_write_transaction(db.session)
+    ballot = db.session.scalars(
+        select(Ballot).where(Ballot.application_id == application.id, Ballot.state == "open")
+        .with_for_update().execution_options(populate_existing=True)
+    ).first()
+    if ballot is None:
+        raise TransitionRefused(f"{application.reference} has no open ballot.")
+    return ballot
+
+
+# --- who may vote ------------------------------------------------------------------------
+
+def _recusing_organisations(application: Application) -> dict[int, str]:
+    """Organisation id → "applying" or "partner" for the application's own and partners'."""
+    partners = db.session.scalars(select(GrantPartner.organisation_id)
+                                  .where(GrantPartner.application_id == application.id))
+    orgs = dict.fromkeys(partners, "partner")
+    orgs[application.organisation_id] = "applying"
+    return orgs
+
+
+def _ballot_and_application(subject: Ballot | Application) -> tuple[Ballot | None, Application]:
+    if isinstance(subject, Ballot):
+        return subject, subject.application
+    ballot = open_ballot_of(subject)
+    if ballot is None:
+        ballot = db.session.scalars(select(Ballot).where(Ballot.application_id == subject.id)
+                                    .order_by(Ballot.number.desc())).first()
+    return ballot, subject
+
+
+def _conflict_of(ballot: Ballot | None, user: User) -> ConflictDeclaration | None:
+    if ballot is None or ballot.id is None:
+        return None
+    return db.session.scalars(select(ConflictDeclaration).where(
+        ConflictDeclaration.ballot_id == ballot.id, ConflictDeclaration.member_id == user.id)
+    ).first()
+
+
+def recusal_reason(subject: Ballot | Application, user: User | None) -> str | None:
+    """Why this user is recused from the ballot (or the application's current one), or None."""
+    if user is None or not getattr(user, "id", None):
+        return None
+    ballot, application = _ballot_and_application(subject)
+    if user.organisation_id is not None:
+        relation = _recusing_organisations(application).get(user.organisation_id)
+        if relation is not None:
+            org = user.organisation
+            if relation == "partner":
+                return f"You are recused: you are a member of {org.name}, a partner society."
+            noun = {"alumni_society": "society", "company": "company"}.get(
+                application.organisation.kind, "organisation")
+            return f"You are recused: you are a member of {org.name}, the applying {noun}."
+    conflict = _conflict_of(ballot, user)
+    if conflict is not None:
+        reason = conflict.reason.strip()
+        stop = "" if reason.endswith((".", "!", "?")) else "."
+        return f"You are recused: you declared a conflict of interest: {reason}{stop}"
+    return None
+
+
+def eligible_voter_ids(ballot: Ballot) -> set[int]:
+    """Ids of the active committee members not recused from this ballot."""
+    orgs = list(_recusing_organisations(ballot.application))
+    conflicted = select(ConflictDeclaration.member_id).where(
+        ConflictDeclaration.ballot_id == ballot.id)
+    return set(db.session.scalars(
+        select(User.id).join(RoleAssignment, RoleAssignment.user_id == User.id)
+        .where(RoleAssignment.role == VOTER_ROLE, User.active.is_(True),
+               or_(User.organisation_id.is_(None), User.organisation_id.not_in(orgs)),
+               User.id.not_in(conflicted))
+    ))
+
+
+def is_voter(user: User | None) -> bool:
+    """An active committee member (whether or not recused from a given ballot)."""
+    return user is not None and bool(user.active) and user.has_role(VOTER_ROLE)
+
+
+# --- the tally -----------------------------------------------------------------------------
+
+def tally(ballot: Ballot) -> Tally:
+    """The count: live for an open ballot, as recorded for a closed one."""
+    rule = decision_rule(ballot.application.fund.code)
+    if ballot.state == "closed" and ballot.eligible_count is not None:
+        return Tally(ballot.eligible_count, ballot.approvals or 0, ballot.rejections or 0,
+                     ballot.abstentions or 0, quorum_for(ballot.eligible_count, rule))
+    eligible = eligible_voter_ids(ballot)
+    counts = dict(db.session.execute(
+        select(Vote.choice, func.count()).where(Vote.ballot_id == ballot.id,
+                                                Vote.member_id.in_(list(eligible)))
+        .group_by(Vote.choice)).all()) if eligible else {}
+    return Tally(len(eligible), counts.get("approve", 0), counts.get("reject", 0),
+                 counts.get("abstain", 0), quorum_for(len(eligible), rule))
+
+
+def vote_of(ballot: Ballot, member: User) -> Vote | None:
+    """The member's vote on this ballot, if cast."""
+    return db.session.scalars(
+        select(Vote).where(Vote.ballot_id == ballot.id, Vote.member_id == member.id)).first()
+
+
+# --- voting ------------------------------------------------------------------------------
+
+def _locked_ballot_for(application: Application, member: User, roles: tuple[str, ...],
+                       doing: str) -> Ballot:
+    """Check the member and the application, then lock the open ballot."""
+    if not member.has_role(*roles):
+        raise TransitionRefused(f"Only committee members may {doing}.")
+    if not member.active:
+        raise TransitionRefused("Your account is not active.")
+    if application.state != "committee_review":
+        raise TransitionRefused(f"{application.reference} is not in committee review.")
+    return lock_open_ballot(application)
+
+
+def cast_vote(application: Application, member: User, choice: str, comment: str = "") -> Vote:
+    """Record or change the member's vote on the open ballot (audited each time).
+
+    A change of choice or comment updates the one vote row, counts it and audits
+    "vote_changed" with the old and new choice; sending the same vote again changes nothing.
+    """
+    ballot = _locked_ballot_for(application, member, (VOTER_ROLE,), "vote")
+    reason = recusal_reason(ballot, member)
+    if reason:
+        raise TransitionRefused(f"{reason} You cannot vote on this ballot.")
+    if choice not in VOTE_CHOICES:
+        raise TransitionRefused("Choose approve, reject or abstain.", field="choice")
+    comment = (comment or "").strip()
+    vote = vote_of(ballot, member)
+    data = {"reference": application.reference, "ballot": ballot.number}
+    if vote is None:
+        vote = Vote(ballot_id=ballot.id, member_id=member.id, choice=choice, comment=comment,
+                    cast_at=utcnow())
+        db.session.add(vote)
+        db.session.flush()
+        audit.record("vote_cast", actor=member, object_type="ballot", object_id=ballot.id,
+                     data={**data, "choice": choice, **({"comment": comment} if comment else {})})
+        return vote
+    if vote.choice == choice and vote.comment == comment:
+        return vote
+    old = vote.choice
+    vote.choice, vote.comment = choice, comment
+    vote.changes += 1
+    vote.changed_at = utcnow()
+    db.session.flush()
+    audit.record("vote_changed", actor=member, object_type="ballot", object_id=ballot.id,
+                 data={**data, "old": old, "new": choice, "changes": vote.changes,
+                       **({"comment": comment} if comment else {})})
+    return vote
+
+
+def declare_conflict(application: Application, member: User, reason: str
+                     ) -> ConflictDeclaration:
+    """Recuse oneself from the open ballot; a vote already cast is withdrawn (audited).
+
+    The chair may declare one too: a recused chair may not close the ballot.
+    """
+    ballot = _locked_ballot_for(application, member, (VOTER_ROLE, "committee_chair"),
+                                "declare a conflict of interest")
+    reason = (reason or "").strip()
+    if not reason:
+        raise TransitionRefused("Give the reason for the conflict of interest.", field="reason")
+    if _conflict_of(ballot, member) is not None:
+        raise TransitionRefused("You have already declared a conflict of interest on this "
+                                "ballot.")
+    data = {"reference": application.reference, "ballot": ballot.number}
+    vote = vote_of(ballot, member)
+    if vote is not None:
+        audit.record("vote_withdrawn", actor=member, object_type="ballot", object_id=ballot.id,
+                     data={**data, "choice": vote.choice, "reason": "conflict of interest"})
+        db.session.delete(vote)
+    declaration = ConflictDeclaration(ballot_id=ballot.id, member_id=member.id, reason=reason,
+                                      declared_at=utcnow())
+    db.session.add(declaration)
+    db.session.flush()
+    audit.record("conflict_declared", actor=member, object_type="ballot", object_id=ballot.id,
+                 data={**data, "reason": reason})
+    return declaration
+
+
+# --- what waits for whom -------------------------------------------------------------------
+
+def _open_ballots():
+    return (select(Ballot).join(Ballot.application)
+            .where(Ballot.state == "open", Application.state == "committee_review")
+            .order_by(Ballot.opened_at, Ballot.id))
+
+
+def ballots_awaiting(member: User) -> list[Ballot]:
+    """Open ballots this member may vote on and has not voted on yet."""
+    if not is_voter(member):
+        return []
+    query = _open_ballots().where(
+        ~exists().where(Vote.ballot_id == Ballot.id, Vote.member_id == member.id),
+        ~exists().where(ConflictDeclaration.ballot_id == Ballot.id,
+                        ConflictDeclaration.member_id == member.id))
+    if member.organisation_id is not None:
+        query = query.where(
+            Application.organisation_id != member.organisation_id,
+            ~exists().where(GrantPartner.application_id == Application.id,
+                            GrantPartner.organisation_id == member.organisation_id))
+    return list(db.session.scalars(query))
+
+
+def votes_open_to_change(member: User) -> list[tuple[Ballot, Vote]]:
+    """The member's votes on ballots still open (each can still be changed)."""
+    rows = db.session.execute(
+        _open_ballots().add_columns(Vote)
+        .join(Vote, (Vote.ballot_id == Ballot.id) & (Vote.member_id == member.id))).all()
+    return [(ballot, vote) for ballot, vote in rows]
+
+
+def open_ballots() -> list[Ballot]:
+    """Every open ballot, oldest first (the chair's list)."""
+    return list(db.session.scalars(_open_ballots()))

@@ -1,0 +1,49 @@
+"""One-time form keys: the same submission sent twice has one effect.
+
+A form that changes money carries a random key, made when the form is shown.
+The view claims the key in the same transaction as the change: the second
+submission of that form (a double click, a reload) finds the key taken and is
+answered politely instead of acting again. If the change is refused and rolled
+back, the claim goes with it, so the user may correct the form and send it again.
+
+The claim is one INSERT … ON CONFLICT DO NOTHING: PostgreSQL makes a concurrent
+second insert of the same key wait for the first transaction and then skip;
+SQLite runs it under its write lock. Neither raises an IntegrityError.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from models import IdempotencyKey, User, db, utcnow
+
+from .errors import ValidationFailed
+from .locking import ensure_write_transaction
+
+KEY_LENGTH = 64  # the column's size
+ALREADY_RECEIVED = "This request was already received."
+
+
+def new_key() -> str:
+    """A fresh random key for a form about to be shown (URL-safe, 43 characters)."""
+    return secrets.token_urlsafe(32)
+
+
+def claim(key: str, user: User | None, endpoint: str) -> bool:
+    """Record the key as used; False when it was used before (the form came twice)."""
+    key = (key or "").strip()
+    if not key or len(key) > KEY_LENGTH:
+        raise ValidationFailed("The form is incomplete or has expired; reload the page.")
+    conn = ensure_write_transaction(db.session)
+    insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
+    inserted = conn.execute(
+        insert(IdempotencyKey)
+        .values(key=key, user_id=user.id if user else None, endpoint=endpoint[:100],
+                created_at=utcnow())
+        .on_conflict_do_nothing()
+        .returning(IdempotencyKey.key)
+    ).first()
+    return inserted is not None

@@ -1,0 +1,144 @@
+"""The secretariat's screening of grant proposals: the queue, the checklist, staff notes.
+
+The checklist records what the secretariat has verified; it does not block any action
+(the engine's guards do that). Requesting a revision, rejecting and referring to the
+committee are the workflow's own transitions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+
+from models import Application, Comment, ScreeningCheck, User, db
+
+from . import audit, service
+from .attachments import attachments_of
+from .errors import TransitionRefused, ValidationFailed
+from .grant_budget import format_percent
+from .grants import budget_totals
+
+CHECKLIST = (
+    ("eligible_society", "The applicant is an eligible alumni society"),
+    ("programme_fits", "The programme develops human resources, as WNF intends"),
+    ("within_cap", "The amount requested is within the round's cap"),
+    ("own_share_met", "The society's own contribution meets the round's minimum"),
+    ("budget_reasonable", "The budget is reasonable for the activity"),
+    ("partners_confirmed", "The partner societies have confirmed their part"),
+    ("documents_attached", "The required documents are attached"),
+)
+CHECKLIST_LABELS = dict(CHECKLIST)
+QUEUE_STATES = ("submitted", "screening")
+
+
+@dataclass(frozen=True)
+class ChecklistItem:
+    item: str
+    label: str
+    check: ScreeningCheck | None  # who ticked it and when; None while unticked
+    hint: str | None  # what the system can tell the screener about it
+
+
+def queue() -> list[Application]:
+    """Grant proposals waiting for the secretariat, the longest-waiting first."""
+    return list(db.session.scalars(
+        select(Application)
+        .where(Application.kind == "grant", Application.state.in_(QUEUE_STATES))
+        .order_by(func.coalesce(Application.submitted_at, Application.created_at),
+                  Application.id)
+    ))
+
+
+def _checks(application: Application) -> dict[str, ScreeningCheck]:
+    return {c.item: c for c in db.session.scalars(
+        select(ScreeningCheck).where(ScreeningCheck.application_id == application.id))}
+
+
+def hints(application: Application) -> dict[str, str]:
+    """Facts the screener would otherwise look up: cap, own share, files, organisation."""
+    found = {}
+    org = application.organisation
+    found["eligible_society"] = f"{org.kind_label}, {org.country_code}"
+    round_ = application.round
+    if round_ is not None:
+        found["within_cap"] = (f"¥{application.requested_yen:,} requested; "
+                               f"the cap is ¥{round_.cap_yen:,}")
+        totals = budget_totals(application)
+        found["own_share_met"] = (f"Own funds {format_percent(totals.own_percent)} % of "
+                                  f"¥{totals.total:,}; the minimum is "
+                                  f"{round_.min_own_percent} %")
+    files = len(attachments_of(application, "proposal"))
+    found["documents_attached"] = f"{files} file{'s' if files != 1 else ''} attached"
+    return found
+
+
+def checklist(application: Application) -> list[ChecklistItem]:
+    """Every item of the checklist with its tick (if any) and a hint."""
+    checks, found = _checks(application), hints(application)
+    return [ChecklistItem(item, label, checks.get(item), found.get(item))
+            for item, label in CHECKLIST]
+
+
+def checklist_refusal(application: Application, actor: User | None) -> str | None:
+    """Why this user may not change the checklist now, or None."""
+    if actor is None or not actor.has_role("secretariat"):
+        return "Only the secretariat may tick the screening checklist."
+    if application.kind != "grant" or application.state not in QUEUE_STATES:
+        return "The checklist can be changed only while the proposal is being screened."
+    return None
+
+
+def record_checklist(application: Application, actor: User, ticked: Iterable[str]
+                     ) -> tuple[list[str], list[str]]:
+    """Make the ticked items exactly `ticked`; returns (newly ticked, cleared), audited."""
+    app = service.lock(application)
+    refusal = checklist_refusal(app, actor)
+    if refusal:
+        raise TransitionRefused(refusal)
+    wanted = set(ticked)
+    unknown = wanted - set(CHECKLIST_LABELS)
+    if unknown:
+        raise ValidationFailed("Tick items of the checklist only.", "items")
+    checks = _checks(app)
+    added = [item for item, _ in CHECKLIST if item in wanted and item not in checks]
+    cleared = [item for item, _ in CHECKLIST if item in checks and item not in wanted]
+    for item in cleared:
+        db.session.delete(checks[item])
+    db.session.add_all(ScreeningCheck(application_id=app.id, item=item, checked_by_id=actor.id)
+                       for item in added)
+    db.session.flush()
+    if added or cleared:
+        audit.record("screening_checklist", actor=actor, object_type="application",
+                     object_id=app.id,
+                     data={"reference": app.reference, "ticked": added, "cleared": cleared})
+    return added, cleared
+
+
+def add_note(application: Application, actor: User, body: str) -> Comment:
+    """A note for staff only: the applicant never sees it (nor in the timeline)."""
+    if actor is None or not actor.has_role("secretariat"):
+        raise TransitionRefused("Only the secretariat may write screening notes.")
+    body = (body or "").strip()
+    if not body:
+        raise ValidationFailed("Write the note first.", "body")
+    if len(body) > 5000:
+        raise ValidationFailed("The note is too long: 5,000 characters at most.", "body")
+    note = Comment(application_id=application.id, author_id=actor.id, body=body,
+                   visibility="staff", trigger="screening")
+    db.session.add(note)
+    db.session.flush()
+    # Filed under the comment, not the application: the application's timeline is shown
+    # to the applicant too.
+    audit.record("screening_note", actor=actor, object_type="comment", object_id=note.id,
+                 data={"reference": application.reference, "application_id": application.id,
+                       "note": body})
+    return note
+
+
+def staff_notes(application: Application) -> list[Comment]:
+    return list(db.session.scalars(
+        select(Comment).where(Comment.application_id == application.id,
+                              Comment.visibility == "staff").order_by(Comment.id)
+    ))
