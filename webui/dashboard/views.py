@@ -5,6 +5,7 @@ from models import ROLE_LABELS
 
 from ..access import public, signed_in
 from . import bp
+from .waiting import waiting_for
 
 
 @bp.route("/")
@@ -19,4 +20,8 @@ def index():
 @signed_in
 def home():
     held = [role for role in ROLE_LABELS if current_user.has_role(role)]
-    return render_template("dashboard/home.html", roles=held, role_labels=ROLE_LABELS)
+    waiting = waiting_for(current_user)
+    return render_template("dashboard/home.html", roles=held, role_labels=ROLE_LABELS,
+                           waiting=waiting,
+                           total_waiting=sum(w.count for items in waiting.values()
+                                             for w in items))
