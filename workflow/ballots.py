@@ -44,6 +44,7 @@ from models import (
 from . import audit
 from .errors import TransitionRefused
 from .locking import ensure_write_transaction
+from .notifications import notify, users_with_role
 
 CHOICE_LABELS = {"approve": "Approve", "reject": "Reject", "abstain": "Abstain"}
 VOTER_ROLE = "committee_member"
@@ -293,6 +294,7 @@ def cast_vote(application: Application, member: User, choice: str, comment: str 
         db.session.flush()
         audit.record("vote_cast", actor=member, object_type="ballot", object_id=ballot.id,
                      data={**data, "choice": choice, **({"comment": comment} if comment else {})})
+        _tell_the_chair_at_quorum(ballot, application)
         return vote
     if vote.choice == choice and vote.comment == comment:
         return vote
@@ -305,6 +307,16 @@ def cast_vote(application: Application, member: User, choice: str, comment: str 
                  data={**data, "old": old, "new": choice, "changes": vote.changes,
                        **({"comment": comment} if comment else {})})
     return vote
+
+
+def _tell_the_chair_at_quorum(ballot: Ballot, application: Application) -> None:
+    """The vote that brings the ballot to quorum notifies the chair (once: later votes
+    only add to a count already past it)."""
+    count = tally(ballot)
+    if count.cast == count.quorum_needed:
+        notify(users_with_role("committee_chair"), "quorum_reached",
+               f"The ballot on “{application.title}” has reached quorum "
+               f"({count.cast} of {count.eligible} votes): it can be closed.", application)
 
 
 def declare_conflict(application: Application, member: User, reason: str

@@ -21,6 +21,7 @@ from models import Application, Tranche, User, db, utcnow
 
 from . import audit, ledger, registry, rules, service
 from .errors import TransitionRefused, ValidationFailed
+from .notifications import notify, users_with_role
 
 RELEASE = "release_tranche"
 FINANCE = "finance_officer"
@@ -154,6 +155,9 @@ def request_tranche(application: Application, amount_yen: int, actor: User,
     db.session.add(tranche)
     db.session.flush()
     _record("tranche_requested", app, tranche, actor, note=note)
+    notify([u for u in users_with_role("finance_officer") if u.id != actor.id],
+           "tranche_requested", f"A tranche of ¥{amount_yen:,} for “{app.title}” awaits "
+           f"authorisation by a second finance officer.", app)
     return tranche
 
 

@@ -72,3 +72,37 @@ def test_due_dates_and_reminders(app, make_application, make_user):
     assert _told("reminder") == {secretariat.id}
     again = runner.invoke(args=["reminders", "send", "--today", late])
     assert "0 people" in again.output  # once a day
+
+
+def test_the_chair_is_told_once_when_quorum_is_reached(app, make_application, make_user):
+    from models import write_intent
+    from workflow import ballots
+
+    chair = make_user("committee_chair")
+    members = [make_user("committee_member") for _ in range(4)]  # quorum: 2 of 4
+    application = make_application("grant", state="screening")
+    fire(application, "refer_to_committee", make_user("secretariat"))
+    for n, member in enumerate(members[:3]):
+        db.session.commit()
+        with write_intent(True):
+            ballots.cast_vote(application, member, "approve")
+            db.session.commit()
+        assert _told("quorum_reached") == (set() if n == 0 else {chair.id})
+    assert db.session.query(Notification).filter_by(kind="quorum_reached").count() == 1
+
+
+def test_a_second_finance_officer_is_told_of_a_requested_tranche(app, make_application,
+                                                                 make_user):
+    from models import write_intent
+    from workflow import ledger, tranches
+
+    requester, other = make_user("finance_officer"), make_user("finance_officer")
+    application = make_application("grant", state="approved")
+    application.approved_yen = 1_000_000
+    db.session.commit()
+    with write_intent(True):
+        ledger.post(application.fund, "donation", 5_000_000, actor=None)
+        ledger.reserve(application, 1_000_000, None)
+        tranches.request_tranche(application, 400_000, requester)
+        db.session.commit()
+    assert _told("tranche_requested") == {other.id}
