@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from models import INDUSTRY_LABELS, METHOD_LABELS, Application, Instalment, User
+from models import INDUSTRY_LABELS, METHOD_LABELS, Application, Instalment, LoanDetails, User
 from workflow import arrears, idempotency, loans, repayments
 from workflow.sme import eligibility_problem
 
@@ -59,7 +59,7 @@ class LoanPanel:
 
 def assessment_form(application: Application) -> AssessmentForm:
     """The assessment form, filled with what is known: the assessment so far, else the ask."""
-    loan = application.loan
+    loan = application.loan or LoanDetails()  # nothing filled in yet
     return AssessmentForm(data={
         "version": application.version, "risk_grade": loan.risk_grade or "C",
         "notes": loan.assessment_notes,
@@ -88,7 +88,7 @@ def balance_chart(application: Application, instalments: list[Instalment],
                   received: list) -> dict | None:
     """Principal owed over time: as scheduled, and as actually repaid (for Chart.js)."""
     loan = application.loan
-    if not instalments or loan.first_release_on is None:
+    if not instalments or loan is None or loan.first_release_on is None:
         return None
     start, amount = loan.first_release_on, application.approved_yen
     planned = {start: amount, **{i.due_on: i.balance_after_yen for i in instalments}}

@@ -11,7 +11,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from models import Application, Fund, Instalment, Round, db
+from models import Application, Fund, Instalment, LoanDetails, Round, db
 from workflow import arrears, idempotency, loans, registry, service
 from workflow.errors import DomainError, TransitionRefused
 from workflow.permissions import READER_ROLES
@@ -123,7 +123,7 @@ def edit(application_id: int):
     problem = loans.may_edit(application, current_user)
     if problem:
         raise TransitionRefused(problem)
-    company, loan = application.organisation, application.loan
+    company, loan = application.organisation, application.loan or LoanDetails()
     form = LoanForm(data={
         "title": application.title, "round_id": application.round_id,
         "requested_yen": application.requested_yen, "term_months": loan.requested_term_months,
