@@ -7,7 +7,9 @@ diagrams it draws (and sets style attributes); scripts stay strict.
 
 from __future__ import annotations
 
-from flask import Flask, Response, request
+import re
+
+from flask import Flask, Response, abort, request
 from flask_login import current_user
 
 CSP = "; ".join((
@@ -24,7 +26,26 @@ CSP = "; ".join((
 ))
 
 
+# Control characters a form has no business sending; PostgreSQL also refuses NUL in text.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+CONTROL_MESSAGE = ("The form contains control characters that cannot be stored; remove them "
+                   "and send it again.")
+
+
+def _has_control_characters() -> bool:
+    values = [*request.args.values()]
+    if request.method in ("POST", "PUT", "PATCH") and request.mimetype in (
+            "application/x-www-form-urlencoded", "multipart/form-data"):
+        values += [v for _, v in request.form.items(multi=True)]
+    return any(_CONTROL.search(v) for v in values)
+
+
 def register(app: Flask) -> None:
+    @app.before_request
+    def _refuse_control_characters():
+        if request.endpoint != "static" and _has_control_characters():
+            abort(400, CONTROL_MESSAGE)
+
     @app.after_request
     def _headers(response: Response) -> Response:
         response.headers.setdefault("Content-Security-Policy", CSP)
