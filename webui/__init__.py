@@ -43,6 +43,7 @@ def create_app(config: Config | None = None) -> Flask:
         set_write_intent(request.method not in READ_ONLY_METHODS)
 
     from . import access, errors, navigation, request_log, security
+    from .audit_pages import bp as audit_bp
     from .admin import bp as admin_bp
     from .applications import bp as applications_bp
     from .auth import bp as auth_bp
@@ -67,6 +68,7 @@ def create_app(config: Config | None = None) -> Flask:
     app.register_blueprint(notifications_bp)
     app.register_blueprint(funds_bp)
     app.register_blueprint(portfolio_bp)
+    app.register_blueprint(audit_bp)
     app.register_blueprint(applications_bp)
     app.register_blueprint(workflows_bp)
     app.register_blueprint(committee_bp)

@@ -41,6 +41,7 @@ NAV_ITEMS = (
     NavItem("finance.index", "Disbursements"),
     NavItem("funds.index", "Funds"),
     NavItem("portfolio.index", "Portfolio"),
+    NavItem("audit.index", "Audit"),
     NavItem("workflows.index", "Workflows"),
     NavItem("admin.users", "Users"),
     NavItem("admin.organisations", "Organisations"),
@@ -58,6 +59,8 @@ ROLE_CARDS = {
 }
 
 ROLE_LINKS = {
+    "auditor": (("audit.index", "Audit trail"), ("portfolio.index", "Portfolio"),
+                ("funds.index", "Funds")),
     "secretariat": (("grants.screening_queue", "Screening queue"), ("rounds.index", "Rounds")),
     "committee_member": (("committee.index", "Ballots"),),
     "committee_chair": (("committee.index", "Ballots"),),
