@@ -43,9 +43,9 @@ def create_app(config: Config | None = None) -> Flask:
         set_write_intent(request.method not in READ_ONLY_METHODS)
 
     from . import access, errors, navigation, request_log, security
-    from .audit_pages import bp as audit_bp
     from .admin import bp as admin_bp
     from .applications import bp as applications_bp
+    from .audit_pages import bp as audit_bp
     from .auth import bp as auth_bp
     from .commands import register_cli
     from .committee import bp as committee_bp
