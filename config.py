@@ -6,6 +6,7 @@ setting is documented in docs/configuration.md.
 
 import os
 import warnings
+from datetime import timedelta
 
 from dotenv import load_dotenv
 
@@ -46,6 +47,24 @@ class Config:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
 
+    # Sessions end after this long without a request, and this long after login whatever
+    # happens; the remember-me cookie lives no longer than a session may (webui/auth).
+    SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", "30"))
+    SESSION_MAX_HOURS = int(os.environ.get("SESSION_MAX_HOURS", "12"))
+    REMEMBER_COOKIE_DURATION = timedelta(hours=SESSION_MAX_HOURS)
+
+    # Per-address limit on login POSTs (Flask-Limiter), shared by every worker and host
+    # through Redis when REDIS_URL is set; else counted in each process's memory.
+    REDIS_URL = os.environ.get("REDIS_URL", "")
+    LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "30 per 15 minutes")
+    LOGIN_RATE_LIMIT_ENABLED = True
+    RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
+    RATELIMIT_KEY_PREFIX = "wnf"
+    # Redis down: count in memory meanwhile rather than refuse every login (the lock-out
+    # counted in the database still holds).
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_SWALLOW_ERRORS = True
+
     def __init__(self) -> None:
         if self.WNF_ENV not in {"development", "production", "test"}:
             raise ConfigError(
@@ -79,3 +98,4 @@ class TestConfig(Config):
     SECRET_KEY = "test-secret-key-not-for-production"  # noqa: S105
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL") or "sqlite:///:memory:"
     WTF_CSRF_ENABLED = False  # tests that check CSRF switch it back on
+    LOGIN_RATE_LIMIT_ENABLED = False  # tests that check the per-address limit switch it on

@@ -37,6 +37,7 @@ from .notification import (
     OutboxMessage,
 )
 from .organisation import INDUSTRIES, INDUSTRY_LABELS, ORGANISATION_KINDS, Organisation
+from .security import LoginAttempt, RecoveryCode  # noqa: F401 - registers the tables
 from .user import ROLE_LABELS, ROLES, RoleAssignment, User
 
 __all__ = [

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import secrets
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, DateTime, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -37,6 +38,8 @@ ROLE_LABELS = {
 
 LOCALES = ("en", "ja")
 
+# werkzeug's scrypt (any length, never truncated). Hashes made with other parameters are
+# upgraded at the next successful login (workflow.security.upgrade_password_hash).
 PASSWORD_METHOD = "scrypt"
 
 
@@ -61,6 +64,11 @@ class User(UserMixin, TimestampMixin, db.Model):
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
     # Part of the login cookie: changing it logs out every copy of the old one.
     session_token: Mapped[str] = mapped_column(String(64), default=_new_session_token)
+    # Two-factor login (workflow.security): the base32 TOTP secret once enrolled, and the
+    # last 30-second step whose code was accepted, so that a code is never accepted twice.
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_last_step: Mapped[int | None]
+    totp_enrolled_at: Mapped[datetime | None] = mapped_column(DateTime)
 
     organisation: Mapped[Organisation | None] = relationship(back_populates="members")
     role_assignments: Mapped[list[RoleAssignment]] = relationship(

@@ -1,5 +1,7 @@
 """The flask commands: users create and demo seed."""
 
+from pathlib import Path
+
 from sqlalchemy import func, select
 
 from models import Fund, Round, User, db
@@ -49,13 +51,22 @@ def test_demo_seed_is_idempotent_and_covers_every_role(app):
 
 
 def test_demo_users_can_log_in(app, client):
+    """The chair needs a TOTP code: the demo users share the secret printed in the README."""
+    import pyotp
+
     from workflow.demo import DEMO_PASSWORD
+    from workflow.security import DEMO_TOTP_SECRET
 
     app.test_cli_runner().invoke(args=["demo", "seed"])
     response = client.post("/auth/login", data={"email": "chair@wnf.example",
                                                 "password": DEMO_PASSWORD})
+    assert response.headers["Location"] == "/auth/two-factor"
+    response = client.post("/auth/two-factor",
+                           data={"code": pyotp.TOTP(DEMO_TOTP_SECRET).now()})
     assert response.status_code == 302
     assert "Committee chair" in client.get("/home").get_data(as_text=True)
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    assert DEMO_TOTP_SECRET in readme
 
 
 def test_demo_seed_is_refused_in_production(app):

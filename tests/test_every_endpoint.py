@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import func, select, text
 from werkzeug.datastructures import FileStorage
 
-from models import AuditEvent, Base, ROLES, db, write_intent
+from models import ROLES, AuditEvent, Base, db, write_intent
 from webui.access import PUBLIC, SIGNED_IN, access_table
 from workflow import attachments
 

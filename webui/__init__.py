@@ -36,6 +36,8 @@ def create_app(config: Config | None = None) -> Flask:
         configure_engine(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
     login_manager.init_app(app)
     csrf.init_app(app)
+    from .auth.limits import limiter
+    limiter.init_app(app)
 
     @app.before_request
     def _declare_write_intent():

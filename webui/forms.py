@@ -6,6 +6,7 @@ import re
 
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, ValidationError
+from wtforms.widgets import TextInput
 
 from workflow.errors import ValidationFailed
 
@@ -13,10 +14,19 @@ _WHOLE_NUMBER = re.compile(r"^\s*-?[0-9][0-9,]*\s*$")
 
 
 class YenField(IntegerField):
-    """Whole yen: digits with optional thousands separators, never a fraction."""
+    """Whole yen: digits with optional thousands separators, never a fraction.
+
+    Rendered as a text box with a numeric keyboard, not as <input type="number">: a number
+    box refuses the thousands separators people type ("1,000,000") and a scroll of the
+    mouse wheel over it changes the amount.
+    """
+
+    widget = TextInput()
 
     def __init__(self, label=None, validators=None, minimum: int = 0, **kwargs):
-        super().__init__(label, validators, **kwargs)
+        render_kw = {"inputmode": "numeric", "autocomplete": "off",
+                     **(kwargs.pop("render_kw", None) or {})}
+        super().__init__(label, validators, render_kw=render_kw, **kwargs)
         self.minimum = minimum
 
     def process_formdata(self, valuelist):

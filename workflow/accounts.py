@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 from datetime import date
+from pathlib import Path
 
 import pycountry
 from sqlalchemy import func, select
@@ -16,11 +17,20 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from models import ROLES, Fund, Organisation, Round, User, db
 from models import user as user_model
 
+from . import audit
 from .errors import ValidationFailed
 
 MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 128
+COMMON_PASSWORDS_FILE = Path(__file__).parent / "data" / "common-passwords.txt"
+COMMON_PASSWORD_REFUSED = "This password is among the most common ones; choose another."
 
+
+@functools.cache
+def common_passwords() -> frozenset[str]:
+    """The shipped list of the 1,000 most common passwords, lower-cased."""
+    lines = COMMON_PASSWORDS_FILE.read_text(encoding="utf-8").splitlines()
+    return frozenset(line.lower() for line in lines if line and not line.startswith("#"))
 
 
 @functools.cache
@@ -45,6 +55,7 @@ def authenticate(email: str, password: str) -> User | None:
 
 
 def check_password_rules(password: str, field: str = "password") -> None:
+    """12 to 128 characters, the whole string counted (never truncated), and not common."""
     if len(password) < MIN_PASSWORD_LENGTH:
         raise ValidationFailed(
             f"The password must be at least {MIN_PASSWORD_LENGTH} characters long.", field
@@ -53,13 +64,17 @@ def check_password_rules(password: str, field: str = "password") -> None:
         raise ValidationFailed(
             f"The password must be at most {MAX_PASSWORD_LENGTH} characters long.", field
         )
+    if password.lower() in common_passwords():
+        raise ValidationFailed(COMMON_PASSWORD_REFUSED, field)
 
 
 def change_password(user: User, current: str, new: str) -> None:
+    """Set a new password; every other session of the user ends (the token rotates)."""
     if not user.check_password(current):
         raise ValidationFailed("The current password is not correct.", "current_password")
     check_password_rules(new, "new_password")
     user.set_password(new)
+    audit.record("password_changed", actor=user, object_type="user", object_id=user.id)
 
 
 def check_country(code: str, field: str = "country_code") -> str:
@@ -115,8 +130,12 @@ def update_user(
     organisation: Organisation | None,
     locale: str,
     active: bool,
+    password: str | None = None,
 ) -> User:
-    """Change a user's record; roles and activation take effect on their next request."""
+    """Change a user's record; roles and activation take effect on their next request.
+
+    Role changes, (de)activation and a password set by the admin join the audit chain.
+    """
     email = User.normalise_email(email)
     if _email_taken(email, except_user=user):
         raise ValidationFailed(f"A user with the email {email} already exists.", "email")
@@ -125,13 +144,32 @@ def update_user(
         raise ValidationFailed("You cannot change your own roles; ask another admin.", "roles")
     if user.id == actor.id and not active:
         raise ValidationFailed("You cannot deactivate your own account.", "active")
+    if password:
+        check_password_rules(password)
+    was_active, roles_before = user.active, sorted(user.roles)
     if user.active and not active:
         user.rotate_session_token()  # logs out every open session at once
     user.email, user.name, user.organisation = email, name.strip(), organisation
     user.locale, user.active = locale, active
     user.set_roles(roles)
+    if password:
+        user.set_password(password)
     db.session.flush()
+    _audit_user_changes(user, actor, roles_before, was_active, password_set=bool(password))
     return user
+
+
+def _audit_user_changes(user: User, actor: User, roles_before: list[str], was_active: bool,
+                        password_set: bool) -> None:
+    roles_after = sorted(user.roles)
+    target = {"actor": actor, "object_type": "user", "object_id": user.id}
+    if roles_after != roles_before:
+        audit.record("roles_changed", **target, data={"before": roles_before,
+                                                      "after": roles_after})
+    if was_active != user.active:
+        audit.record("user_activated" if user.active else "user_deactivated", **target)
+    if password_set:
+        audit.record("password_set_by_admin", **target)
 
 
 def _check_roles(roles) -> None:

@@ -47,9 +47,20 @@ def chromium_path() -> tuple[str | None, str]:
     return shutil.which("chromium"), DEFAULT_CHROMIUM
 
 
+_RUNNING: list[Browser] = []  # the one Chromium of this test process, while it runs
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
-    """One headless Chromium for the whole session."""
+    """One headless Chromium for the whole session.
+
+    A test module elsewhere that imports this fixture registers it a second time; both
+    registrations then share the one Chromium, because Playwright's sync API cannot be
+    started twice in one thread ("Sync API inside the asyncio loop").
+    """
+    if _RUNNING:
+        yield _RUNNING[0]
+        return
     executable, sought = chromium_path()
     if executable is None:
         if os.environ.get("REQUIRE_BROWSER") == "1":
@@ -61,8 +72,12 @@ def browser() -> Iterator[Browser]:
     with sync_playwright() as playwright:
         chromium = playwright.chromium.launch(
             executable_path=executable, headless=True, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
+        _RUNNING.append(chromium)
+        try:
+            yield chromium
+        finally:
+            _RUNNING.clear()
+            chromium.close()
 
 
 @pytest.fixture
@@ -139,10 +154,19 @@ def assert_page_healthy(page: Page) -> None:
     assert page.failed_requests == [], page.failed_requests
 
 
-def browser_login(page: Page, base_url: str, email: str, password: str) -> None:
-    """Log in through the login form and wait for the home page."""
+def browser_login(page: Page, base_url: str, email: str, password: str,
+                  code: str | None = None) -> None:
+    """Log in through the login form and wait for the home page.
+
+    `code`: for a user whose roles require two-factor login (and who is enrolled), the code
+    their authenticator shows, typed on the second page (tests.conftest.totp_code).
+    """
     page.goto(f"{base_url}/auth/login")
     page.get_by_label("Email", exact=True).fill(email)
     page.get_by_label("Password", exact=True).fill(password)
     page.get_by_role("button", name="Log in", exact=True).click()
+    if code is not None:
+        expect(page.get_by_role("heading", level=1)).to_have_text("Enter your code")
+        page.get_by_label("Code", exact=True).fill(code)
+        page.get_by_role("button", name="Continue", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Welcome,")

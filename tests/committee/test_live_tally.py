@@ -11,7 +11,7 @@ from tests.browser.conftest import (  # noqa: F401 - the browser fixtures, used 
     live_server,
     page,
 )
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, ready_for_a_code, totp_code
 from workflow import ballots
 
 from .conftest import act
@@ -27,7 +27,8 @@ def test_the_tally_refreshes_while_the_chair_watches(page, live_server, in_commi
     url, email = f"/applications/{application.id}", chair.email
     db.session.commit()
 
-    browser_login(page, live_server, email, PASSWORD)
+    ready_for_a_code(chair)
+    browser_login(page, live_server, email, PASSWORD, code=totp_code(chair))
     page.goto(url)
     tally = page.locator("#committee .tally")
     expect(tally.locator('[data-tally="approvals"]')).to_have_text("1")

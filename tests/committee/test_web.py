@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from models import Ballot, GrantPartner, db
-from tests.conftest import PASSWORD
+from tests.conftest import log_in
 from workflow import audit, ballots, ledger
 
 from .conftest import act, audit_count, audit_events
@@ -14,8 +14,7 @@ from .conftest import act, audit_count, audit_events
 
 def as_user(client, user):
     client.post("/auth/logout")
-    response = client.post("/auth/login", data={"email": user.email, "password": PASSWORD})
-    assert response.status_code == 302
+    assert log_in(client, user).status_code == 302  # completes two-factor login if needed
 
 
 def page(client, application) -> str:

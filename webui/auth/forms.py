@@ -1,5 +1,5 @@
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, PasswordField, SubmitField
+from wtforms import BooleanField, EmailField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 
@@ -8,6 +8,15 @@ class LoginForm(FlaskForm):
     password = PasswordField("Password", validators=[DataRequired(), Length(max=1024)])
     remember = BooleanField("Keep me logged in on this device")
     submit = SubmitField("Log in")
+
+
+class CodeForm(FlaskForm):
+    code = StringField(
+        "Code", validators=[DataRequired(), Length(max=32)],
+        description="The 6 digits your authenticator app shows now, or a recovery code.",
+        render_kw={"autocomplete": "one-time-code", "inputmode": "text", "autofocus": True},
+    )
+    submit = SubmitField("Continue")
 
 
 class ChangePasswordForm(FlaskForm):

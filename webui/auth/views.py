@@ -1,20 +1,27 @@
+"""The password step of the login, logout and the password change."""
+
+from __future__ import annotations
+
+import time
 from urllib.parse import urlsplit
 
 from flask import flash, redirect, render_template, request, session, url_for
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user, login_user
 from sqlalchemy.orm import joinedload
 
 from models import User, db
-from workflow import accounts
+from workflow import accounts, security
 from workflow.errors import ValidationFailed
 
 from ..access import public, signed_in
 from ..extensions import login_manager
 from ..forms import show_refusal
-from . import bp
+from . import bp, session_policy
 from .forms import ChangePasswordForm, LoginForm
+from .limits import login_limit
 
 LOGIN_REFUSED = "The email or password is not correct, or the account is inactive."
+PENDING = "pending_login"  # the half-logged-in state between the password and the code
 
 
 @login_manager.user_loader
@@ -30,38 +37,57 @@ def load_user(user_id: str) -> User | None:
     return user
 
 
-def _safe_next(target: str | None) -> str:
+def safe_next(target: str | None) -> str:
+    """A local path to go to after login; anything else means the home page."""
     if target and target.startswith("/") and not target.startswith("//"):
         parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc:
+        if not parts.scheme and not parts.netloc and "\\" not in target:
             return target
     return url_for("dashboard.home")
 
 
 @bp.route("/login", methods=["GET", "POST"])
+@login_limit
 @public
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("dashboard.home"))
     form = LoginForm()
     if form.validate_on_submit():
-        user = accounts.authenticate(form.email.data, form.password.data)
-        if user is None:
+        step = security.check_password_step(form.email.data, form.password.data,
+                                            address=request.remote_addr)
+        remember = bool(form.remember.data)
+        if step.user is not None and not step.needs_second_factor:
+            security.complete_login(step.user, address=request.remote_addr, remember=remember)
+        db.session.commit()  # failures, locks and a hash upgrade are kept in every case
+        if step.locked_until is not None:
+            form.password.errors.append(security.lock_message(step.locked_until))
+        elif step.user is None:
             form.password.errors.append(LOGIN_REFUSED)
+        elif step.needs_second_factor:
+            return _ask_for_code(step.user, remember)
         else:
-            session.clear()  # a fresh session at login: nothing carried over
-            login_user(user, remember=form.remember.data)
-            db.session.commit()
-            flash(f"Welcome, {user.name}.", "success")
-            return redirect(_safe_next(request.args.get("next")))
+            session_policy.begin(step.user, remember=remember, second_factor=False)
+            flash(f"Welcome, {step.user.name}.", "success")
+            return redirect(safe_next(request.args.get("next")))
     return render_template("auth/login.html", form=form)
+
+
+def _ask_for_code(user: User, remember: bool):
+    """Password right: remember who is half logged in (not logged in for Flask-Login)."""
+    next_url = request.args.get("next")
+    session.clear()
+    session[PENDING] = {"user": user.get_id(), "remember": remember, "next": next_url,
+                        "at": int(time.time())}
+    return redirect(url_for("auth.two_factor" if user.totp_secret else "auth.enrol"))
 
 
 @bp.route("/logout", methods=["POST"])
 @signed_in
 def logout():
-    logout_user()
-    session.clear()
+    security.record_logout(current_user)  # every copy of the cookies dies with the token
+    db.session.commit()
+    session_policy.end()
     flash("You have been logged out.", "info")
     return redirect(url_for("auth.login"))
 
@@ -81,7 +107,8 @@ def change_password():
         else:
             db.session.commit()
             # The cookie of this browser carries the new token; every other copy is void.
-            login_user(current_user._get_current_object(), fresh=True)
+            login_user(current_user._get_current_object(), fresh=True,
+                       remember=bool(session.get(session_policy.REMEMBER)))
             flash("Your password has been changed. Other sessions were logged out.", "success")
             return redirect(url_for("dashboard.home"))
     return render_template("auth/change_password.html", form=form)

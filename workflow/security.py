@@ -1,0 +1,335 @@
+"""Login security: throttling and lock-out, two-factor login, hash upgrades, session policy.
+
+Views hand plain data here (the typed email, the client's address, the code) and
+commit once afterwards; nothing here reads the request or the session. Every
+attempt is counted in the database, so the lock-out holds across gunicorn workers
+and hosts. Audit data never holds a password or a code.
+"""
+
+from __future__ import annotations
+
+import calendar
+import functools
+import hashlib
+import hmac
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+import pyotp
+from sqlalchemy import delete, func, or_, select, update
+from werkzeug.security import generate_password_hash
+
+from models import User, db, utcnow, write_intent
+from models import user as user_model
+from models.security import LoginAttempt, RecoveryCode
+
+from . import accounts, audit
+from .errors import ValidationFailed
+
+# The roles that move money or decide: their holders log in with a second factor.
+TWO_FACTOR_ROLES = frozenset({"finance_officer", "committee_chair", "admin"})
+
+LOCK_THRESHOLD = 10  # failures ...
+LOCK_WINDOW = timedelta(minutes=15)  # ... within this window lock the account ...
+LOCK_DURATION = timedelta(minutes=15)  # ... for this long
+
+TOTP_ISSUER = "WNF Workflow"
+TOTP_STEP_SECONDS = 30
+TOTP_WINDOW = 1  # steps accepted either side of now: clocks drift
+RECOVERY_CODE_COUNT = 10
+RECOVERY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i to misread
+RECOVERY_CODE_LENGTH = 10
+
+# Demo only: `flask demo seed` (refused in production) enrols the demo users with it; the
+# README prints it so that a newcomer can add it to an authenticator app.
+DEMO_TOTP_SECRET = "WNFDEMO2FASECRETWNFDEMO2FASECRET"  # noqa: S105
+
+
+def requires_second_factor(user: User) -> bool:
+    """Whether this user's roles demand a TOTP code at login."""
+    return user.has_role(*TWO_FACTOR_ROLES)
+
+
+def lock_message(until: datetime) -> str:
+    return f"Too many failed attempts: this account is locked until {until:%H:%M} UTC."
+
+
+# -- Throttling ------------------------------------------------------------------------------
+
+
+def locked_until(email: str, now: datetime | None = None) -> datetime | None:
+    """When the lock on this email ends, or None when it is not locked.
+
+    Locked: LOCK_THRESHOLD failures since the last completed login, all within
+    LOCK_WINDOW, the last of them less than LOCK_DURATION ago. Attempts made while
+    locked are not recorded, so an attacker cannot extend the lock forever.
+    """
+    now = now or utcnow()
+    email = User.normalise_email(email)[:254]
+    rows = db.session.execute(
+        select(LoginAttempt.at, LoginAttempt.succeeded)
+        .where(LoginAttempt.email == email, LoginAttempt.at >= now - LOCK_WINDOW - LOCK_DURATION)
+        .order_by(LoginAttempt.at, LoginAttempt.id)
+    ).all()
+    failures: list[datetime] = []
+    for at, succeeded in rows:
+        if succeeded:
+            failures.clear()
+        else:
+            failures.append(at)
+    until = None
+    for first, last in zip(failures, failures[LOCK_THRESHOLD - 1:], strict=False):
+        if last - first < LOCK_WINDOW:
+            until = last + LOCK_DURATION
+    return until if until is not None and until > now else None
+
+
+def _failed(email: str, address: str | None, stage: str, now: datetime, action: str,
+            user: User | None) -> datetime | None:
+    """Count and audit a failure; return the end of the lock it starts, if it does."""
+    db.session.add(LoginAttempt(email=email, remote_addr=address, stage=stage,
+                                succeeded=False, at=now))
+    db.session.flush()
+    target = {"object_type": "user", "object_id": user.id if user else None}
+    # What was typed as the email; not kept when it is no email (a password typed there?).
+    data = {"email": email if "@" in email else None, "address": address}
+    audit.record(action, actor=None, data=data, **target)
+    until = locked_until(email, now)
+    if until is not None:
+        audit.record("account_locked", actor=None, **target, data={**data, "until": until})
+    return until
+
+
+@dataclass(frozen=True)
+class PasswordStep:
+    """The outcome of the first step: a user (password right), a lock, or neither."""
+
+    user: User | None = None
+    locked_until: datetime | None = None
+
+    @property
+    def needs_second_factor(self) -> bool:
+        return self.user is not None and requires_second_factor(self.user)
+
+
+def check_password_step(email: str, password: str, *, address: str | None,
+                        now: datetime | None = None) -> PasswordStep:
+    """Check the email and password, counting failures; never says which one was wrong."""
+    now = now or utcnow()
+    # NUL cannot be stored in PostgreSQL text: such an email is no one's, counted without it.
+    email = User.normalise_email(email).replace("\x00", "")[:254]
+    until = locked_until(email, now)
+    if until is not None:
+        return PasswordStep(locked_until=until)  # the password is not even checked
+    user = accounts.authenticate(email, password)
+    if user is None:
+        known = accounts.find_user_by_email(email)
+        return PasswordStep(locked_until=_failed(email, address, "password", now,
+                                                 "login_failed", known))
+    upgrade_password_hash(user, password)
+    return PasswordStep(user=user)
+
+
+def complete_login(user: User, *, address: str | None, second_factor: str | None = None,
+                   remember: bool = False, now: datetime | None = None) -> None:
+    """Record a completed login: it ends the run of failures and joins the audit chain."""
+    stage = "code" if second_factor else "password"
+    db.session.add(LoginAttempt(email=user.email, remote_addr=address, stage=stage,
+                                succeeded=True, at=now or utcnow()))
+    data = {"address": address, "second_factor": second_factor, "remember": remember}
+    if second_factor == "recovery_code":
+        data["recovery_codes_left"] = recovery_codes_left(user)
+    audit.record("login", actor=user, object_type="user", object_id=user.id, data=data)
+
+
+def record_logout(user: User) -> None:
+    """Log out every copy of the user's cookies (session and remember-me) and audit it."""
+    user.rotate_session_token()
+    audit.record("logout", actor=user, object_type="user", object_id=user.id)
+
+
+def upgrade_password_hash(user: User, password: str) -> bool:
+    """Rehash with the current PASSWORD_METHOD when the stored hash used other parameters."""
+    method = user_model.PASSWORD_METHOD  # read at call time: the tests make it cheaper
+    if user.password_hash.split("$", 1)[0] == _hash_prefix(method):
+        return False
+    user.password_hash = generate_password_hash(password, method=method)
+    return True
+
+
+@functools.cache
+def _hash_prefix(method: str) -> str:
+    """The method as werkzeug writes it, defaults spelt out ("scrypt:32768:8:1")."""
+    return generate_password_hash("", method=method).split("$", 1)[0]
+
+
+# -- Two-factor login --------------------------------------------------------------------------
+
+
+def _step_of(now: datetime) -> int:
+    return calendar.timegm(now.timetuple()) // TOTP_STEP_SECONDS
+
+
+def _matching_step(secret: str, code: str, now: datetime) -> int | None:
+    """The time step whose TOTP code this is (now ± TOTP_WINDOW), or None."""
+    if not re.fullmatch(r"\d{6}", code):
+        return None
+    totp, current = pyotp.TOTP(secret), _step_of(now)
+    for step in range(current - TOTP_WINDOW, current + TOTP_WINDOW + 1):
+        if hmac.compare_digest(totp.generate_otp(step), code):
+            return step
+    return None
+
+
+def _clean(code: str) -> str:
+    return re.sub(r"[\s-]", "", code or "").lower()
+
+
+def _code_hash(code: str) -> str:
+    # Recovery codes carry about 50 random bits: a fast hash suffices, unlike for passwords.
+    return hashlib.sha256(_clean(code).encode()).hexdigest()
+
+
+def _accept_totp(user: User, code: str, now: datetime) -> bool:
+    step = _matching_step(user.totp_secret or "", code, now)
+    if step is None:
+        return False
+    # Conditional update: a code (or an older one) is accepted once, even by racing requests.
+    result = db.session.execute(
+        update(User).where(User.id == user.id, or_(User.totp_last_step.is_(None),
+                                                  User.totp_last_step < step))
+        .values(totp_last_step=step).execution_options(synchronize_session=False))
+    db.session.expire(user, ["totp_last_step"])
+    return result.rowcount == 1
+
+
+def _accept_recovery_code(user: User, code: str, now: datetime) -> bool:
+    result = db.session.execute(
+        update(RecoveryCode).where(RecoveryCode.user_id == user.id,
+                                   RecoveryCode.code_hash == _code_hash(code),
+                                   RecoveryCode.used_at.is_(None))
+        .values(used_at=now).execution_options(synchronize_session=False))
+    return result.rowcount == 1
+
+
+@dataclass(frozen=True)
+class CodeStep:
+    """The outcome of the second step: how it passed ("totp", "recovery_code"), or a lock."""
+
+    method: str | None = None
+    locked_until: datetime | None = None
+
+
+def check_code_step(user: User, code: str, *, address: str | None,
+                    now: datetime | None = None) -> CodeStep:
+    """Check a TOTP or recovery code; failures count towards the account's lock."""
+    now = now or utcnow()
+    until = locked_until(user.email, now)
+    if until is not None:
+        return CodeStep(locked_until=until)
+    code = _clean(code)
+    if _accept_totp(user, code, now):
+        return CodeStep(method="totp")
+    if len(code) == RECOVERY_CODE_LENGTH and _accept_recovery_code(user, code, now):
+        return CodeStep(method="recovery_code")
+    return CodeStep(locked_until=_failed(user.email, address, "code", now,
+                                         "login_2fa_failed", user))
+
+
+def new_totp_secret() -> str:
+    return pyotp.random_base32()
+
+
+def provisioning_uri(user: User, secret: str) -> str:
+    """The otpauth:// URI that authenticator apps read from the QR code."""
+    return pyotp.TOTP(secret).provisioning_uri(name=user.email, issuer_name=TOTP_ISSUER)
+
+
+def enrol_totp(user: User, secret: str, code: str, now: datetime | None = None) -> list[str]:
+    """Store the secret once a first code proves the app has it; return new recovery codes."""
+    now = now or utcnow()
+    if user.totp_secret:
+        raise ValidationFailed("Two-factor login is already set up for this account.", "code")
+    step = _matching_step(secret, _clean(code), now)
+    if step is None:
+        raise ValidationFailed("This code does not match. Check that the time on your device "
+                               "is right and enter the code now shown.", "code")
+    user.totp_secret, user.totp_last_step, user.totp_enrolled_at = secret, step, now
+    codes = replace_recovery_codes(user, now)
+    audit.record("totp_enrolled", actor=user, object_type="user", object_id=user.id)
+    return codes
+
+
+def replace_recovery_codes(user: User, now: datetime | None = None) -> list[str]:
+    """Make RECOVERY_CODE_COUNT new one-time codes (the old ones die); only hashes are kept."""
+    db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
+    codes = []
+    for _ in range(RECOVERY_CODE_COUNT):
+        raw = "".join(secrets.choice(RECOVERY_ALPHABET) for _ in range(RECOVERY_CODE_LENGTH))
+        codes.append(f"{raw[:5]}-{raw[5:]}")
+        db.session.add(RecoveryCode(user_id=user.id, code_hash=_code_hash(raw),
+                                    created_at=now or utcnow()))
+    db.session.flush()
+    return codes
+
+
+def recovery_codes_left(user: User) -> int:
+    return db.session.scalar(select(func.count()).select_from(RecoveryCode).where(
+        RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None)))
+
+
+def reset_second_factor(user: User, *, actor: User) -> None:
+    """Forget a user's TOTP secret and codes (a lost phone): they enrol again at next login."""
+    user.totp_secret = user.totp_last_step = user.totp_enrolled_at = None
+    db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
+    user.rotate_session_token()
+    audit.record("totp_reset", actor=actor, object_type="user", object_id=user.id)
+
+
+def enrol_demo_users(secret: str = DEMO_TOTP_SECRET) -> int:
+    """Demo data only: give every not-yet-enrolled two-factor user the documented secret."""
+    users = db.session.scalars(select(User).where(User.totp_secret.is_(None))).all()
+    enrolled = [u for u in users if requires_second_factor(u)]
+    for user in enrolled:
+        user.totp_secret, user.totp_enrolled_at = secret, utcnow()
+    db.session.flush()
+    return len(enrolled)
+
+
+# -- Session policy and denied accesses --------------------------------------------------------
+
+
+def session_expiry(login_at: float | None, seen_at: float | None, now: float, *,
+                   idle: timedelta, maximum: timedelta) -> str | None:
+    """Why a session (times in epoch seconds) has ended: "absolute", "idle", "unknown" or None."""
+    if login_at is None or seen_at is None:
+        return "unknown"  # times lost (a cookie from elsewhere): the policy cannot vouch for it
+    if now - login_at > maximum.total_seconds():
+        return "absolute"
+    if now - seen_at > idle.total_seconds():
+        return "idle"
+    return None
+
+
+@dataclass(frozen=True)
+class _ActorRef:
+    """Who acted, by id alone: all that audit.record reads of an actor."""
+
+    id: int
+
+
+def record_denied_access(actor_id: int, *, endpoint: str | None, method: str,
+                         path: str) -> None:
+    """Audit a refused page in a short write transaction of its own, committed at once.
+
+    A denied GET runs in a read-only transaction (SQLite: plain BEGIN, no write
+    lock), so the event goes through a separate connection that takes the write
+    lock (BEGIN IMMEDIATE). The caller ends its own transaction first and passes
+    the actor's id, not the User, whose reload would open a new one.
+    """
+    with write_intent(True), db.engine.begin() as connection:
+        audit.record("access_denied", actor=_ActorRef(actor_id), object_type="user",
+                     object_id=actor_id, connection=connection,
+                     data={"endpoint": endpoint, "method": method, "path": path[:500]})
