@@ -207,6 +207,10 @@ def close_ballot(step: Step) -> None:
 
 def _approve(step: Step) -> None:
     app = step.application
+    # The fund row first: updating the application row a second time in this transaction
+    # makes PostgreSQL re-check its foreign keys, taking a KEY SHARE lock on the fund row;
+    # two approvals holding that lock would then deadlock upgrading it in ledger.reserve.
+    ledger.lock_fund(app.fund)
     amount = approved_amount(step)
     conditions = (step.inputs.get("conditions") or "").strip()
     if app.kind == "loan":

@@ -31,13 +31,15 @@ def record_donation(fund: Fund, *, donor_kind: str, donor_name: str,
         raise ValidationFailed("A donation must be at least ¥1.", "amount_yen")
     if received_on > today:
         raise ValidationFailed("A donation cannot be received in the future.", "received_on")
+    # The fund row before the insert: the donation's foreign key takes a KEY SHARE lock on it
+    # (PostgreSQL), and two donations upgrading that lock to FOR UPDATE would deadlock.
+    ledger.lock_fund(fund)
     donation = Donation(fund_id=fund.id, donor_kind=donor_kind, donor_name=donor_name.strip(),
                         donor_organisation_id=donor_organisation.id if donor_organisation
                         else None, received_on=received_on, amount_yen=amount_yen,
                         note=(note or "").strip(), recorded_by_id=actor.id)
     db.session.add(donation)
     db.session.flush()
-    ledger.lock_fund(fund)
     ledger.post(fund, "donation", amount_yen, actor=actor, booked_on=received_on,
                 memo=f"Donation from {donation.donor_name}", donation_id=donation.id)
     return donation

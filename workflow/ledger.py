@@ -89,9 +89,16 @@ def outstanding_commitment(application: Application) -> int:
 
 
 def lock_fund(fund: Fund) -> Fund:
+    """Serialise everything that may lower the fund's balance.
+
+    FOR NO KEY UPDATE, not FOR UPDATE: inserting a row that references the fund (a ledger
+    entry, a donation) takes PostgreSQL's KEY SHARE lock on it, which FOR UPDATE would
+    conflict with — two such transactions upgrading would deadlock. NO KEY UPDATE still
+    excludes every other locker of the fund.
+    """
     ensure_write_transaction(db.session)
     return db.session.execute(
-        select(Fund).where(Fund.id == fund.id).with_for_update()
+        select(Fund).where(Fund.id == fund.id).with_for_update(key_share=True)
         .execution_options(populate_existing=True)
     ).scalar_one()
 

@@ -49,7 +49,9 @@ def lock(application: Application) -> Application:
     """Re-read the row under a lock (FOR UPDATE; SQLite's write lock is already held)."""
     ensure_write_transaction(db.session)
     return db.session.execute(
-        select(Application).where(Application.id == application.id).with_for_update()
+        # NO KEY: rows referencing the application (tranches, ballots) may still be inserted.
+        select(Application).where(Application.id == application.id)
+        .with_for_update(key_share=True)
         .execution_options(populate_existing=True)
     ).scalar_one()
 
