@@ -105,6 +105,13 @@ class _StateHolder:
         self.state = state
 
 
+class _LostTheRace(StaleApplication):
+    """The compare-and-set found the row changed since it was read."""
+
+
+RETRIES = 3
+
+
 _TABLE = Application.__table__
 # Built once: the statement every transition runs.
 _CAS = (
@@ -126,7 +133,7 @@ def _compare_and_set(conn, app: Application, new_state: str, now, due_on) -> Non
         "b_id": app.id, "b_state": app.state, "b_version": app.version,
         "b_new_state": new_state, "b_now": now, "b_due_on": due_on})
     if result.rowcount != 1:
-        raise StaleApplication()
+        raise _LostTheRace()
     for key, value in (("state", new_state), ("version", app.version + 1),
                        ("state_changed_at", now), ("due_on", due_on)):
         set_committed_value(app, key, value)
@@ -135,7 +142,24 @@ def _compare_and_set(conn, app: Application, new_state: str, now, due_on) -> Non
 def fire(application: Application, trigger: str, actor: User | None, *,
          expected_version: int | None = None, today: date | None = None,
          **inputs) -> Application:
-    """Move the application by `trigger` as `actor` (None: a scheduled job)."""
+    """Move the application by `trigger` as `actor` (None: a scheduled job).
+
+    With `expected_version` (a form: the user saw that version) a concurrent change is
+    refused: the user must see it first. Without one (a job, a repayment feed), losing the
+    compare-and-set means re-reading the row and deciding again on what it now is.
+    """
+    for attempt in range(RETRIES):
+        try:
+            return _fire_once(application, trigger, actor, expected_version, today, inputs)
+        except _LostTheRace:
+            if expected_version is not None or attempt == RETRIES - 1:
+                raise StaleApplication() from None
+            db.session.refresh(application)
+    raise AssertionError("unreachable")
+
+
+def _fire_once(application: Application, trigger: str, actor: User | None,
+               expected_version: int | None, today: date | None, inputs: dict) -> Application:
     conn = ensure_write_transaction(db.session)
     app = application
     definition = registry.get(app.workflow_name, app.workflow_version)
