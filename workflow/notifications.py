@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from models import (
     Application,
@@ -52,12 +52,23 @@ def notify(users, kind: str, message: str, application: Application | None = Non
     return count
 
 
-def users_with_role(*roles: str, organisation_id: int | None = None) -> list[User]:
-    query = (select(User).join(RoleAssignment).where(RoleAssignment.role.in_(roles),
-                                                    User.active.is_(True)).distinct())
-    if organisation_id is not None:
-        query = query.where(User.organisation_id == organisation_id)
-    return list(db.session.scalars(query))
+# Built once: this runs after every transition. Rows carry what a notification needs
+# (id, name, email) without loading whole users and their roles.
+_WITH_ROLE = (select(User.id, User.name, User.email, User.active)
+              .join(RoleAssignment, RoleAssignment.user_id == User.id)
+              .where(RoleAssignment.role.in_(bindparam("roles", expanding=True)),
+                     User.active.is_(True)).distinct())
+_WITH_ROLE_IN_ORG = _WITH_ROLE.where(User.organisation_id == bindparam("organisation_id"))
+
+
+def users_with_role(*roles: str, organisation_id: int | None = None) -> list:
+    """Active users holding any of the roles (in the organisation, if given): rows with
+    .id, .name, .email, .active."""
+    conn = db.session.connection()
+    if organisation_id is None:
+        return conn.execute(_WITH_ROLE, {"roles": list(roles)}).all()
+    return conn.execute(_WITH_ROLE_IN_ORG, {"roles": list(roles),
+                                            "organisation_id": organisation_id}).all()
 
 
 @on_every_transition
