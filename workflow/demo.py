@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from models import Fund, Organisation, Round, User, db
 
-from . import accounts, security
+from . import accounts, demo_lifecycles, security
 from .fiscal import fiscal_year, fiscal_year_bounds
 
 DEMO_PASSWORD = "wnf-demo-2026!"  # noqa: S105 - documented in the README, demo only
@@ -88,8 +88,12 @@ def _round(fund: Fund, name: str, year: int, budget: int, cap: int, own: int) ->
                                budget_yen=budget, cap_yen=cap, min_own_percent=own)
 
 
-def seed(today: date, environment: str) -> dict[str, int]:
-    """Create the demo records that are missing; return how many of each now exist."""
+def seed(today: date, environment: str, upload_dir: str | None = None) -> dict[str, int]:
+    """Create the demo records that are missing; return how many of each now exist.
+
+    With `upload_dir` (where attachments are stored), also the living demo: donations, and
+    grants and loans in every state (workflow.demo_lifecycles), unless applications exist.
+    """
     if environment == "production":
         raise DemoRefused("Demo data is refused in production.")
     _organisation("AOTS", kind="aots", country_code="JP", city="Tokyo")
@@ -104,16 +108,19 @@ def seed(today: date, environment: str) -> dict[str, int]:
         org = _organisation(org_name or "AOTS")
         accounts.create_user(email=email, name=name, password=DEMO_PASSWORD, roles=roles,
                              organisation=org)
-    security.enrol_demo_users()  # the README demo TOTP secret, for the two-factor roles
+    security.enrol_demo_users()  # the README's demo TOTP secret, for the two-factor roles
     wnf = _fund("WNF", "World Network of Friendship Fund", "grant")
     sme = _fund("SME", "SME Overseas Investment Loan Fund", "loan")
     year = fiscal_year(today)
     _round(wnf, f"WNF FY{year}", year, budget=30_000_000, cap=3_000_000, own=20)
     _round(sme, f"SME FY{year}", year, budget=500_000_000, cap=100_000_000, own=0)
     db.session.flush()
+    lifecycles = (demo_lifecycles.seed_lifecycles(today, upload_dir)
+                  if upload_dir is not None else {})
     return {
         "organisations": db.session.query(Organisation).count(),
         "users": db.session.query(User).count(),
         "funds": db.session.query(Fund).count(),
         "rounds": db.session.query(Round).count(),
+        **lifecycles,
     }

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import sys
+import time
 from datetime import date
 
 import click
@@ -10,9 +13,9 @@ from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from models import ROLES, Organisation, db
-from workflow import accounts, demo
-from workflow.errors import ValidationFailed
+from models import ROLES, Organisation, db, write_intent
+from workflow import accounts, demo, demo_scale
+from workflow.errors import DomainError, ValidationFailed
 
 users_cli = AppGroup("users", help="Manage user accounts.")
 demo_cli = AppGroup("demo", help="Demo data for trying the application.")
@@ -47,15 +50,49 @@ def create_user(email, name, roles, organisation_name, password_stdin):
     click.echo(f"Created {user.email} with roles: {', '.join(sorted(user.roles)) or 'none'}.")
 
 
-@demo_cli.command("seed")
-def seed_demo():
-    """Create the demo organisations, users, funds and rounds (idempotent)."""
+@contextlib.contextmanager
+def _quiet_workflow_logs():
+    """The seed fires hundreds of transitions: their INFO lines would bury its summary."""
+    loggers = [logging.getLogger(name) for name in ("transitions", "workflow.service")]
+    levels = [logger.level for logger in loggers]
+    for logger in loggers:
+        logger.setLevel(logging.WARNING)
     try:
-        counts = demo.seed(date.today(), current_app.config["WNF_ENV"])
+        yield
+    finally:
+        for logger, level in zip(loggers, levels, strict=True):
+            logger.setLevel(level)
+
+
+@demo_cli.command("seed")
+@click.option("--scale", type=click.IntRange(min=1), metavar="N",
+              help="Instead of the living demo, generate N applications with ten years of "
+                   "history in bulk (on a database without applications).")
+def seed_demo(scale=None):
+    """Create the demo organisations, users, funds and rounds, and grants and loans in every
+    state (idempotent); with --scale, N generated applications instead."""
+    started = time.perf_counter()
+    environment, upload_dir = current_app.config["WNF_ENV"], current_app.config["UPLOAD_DIR"]
+    try:
+        with write_intent(True), _quiet_workflow_logs():
+            if scale:
+                counts = demo.seed(date.today(), environment)
+                db.session.commit()
+                with click.progressbar(length=scale, label="Generating applications",
+                                       file=sys.stderr) as bar:
+                    counts.update(demo_scale.seed_scale(scale, date.today(), upload_dir,
+                                                        progress=bar.update))
+            else:
+                counts = demo.seed(date.today(), environment, upload_dir=upload_dir)
+            db.session.commit()
     except demo.DemoRefused as refusal:
+        db.session.rollback()
         raise click.ClickException(str(refusal)) from None
-    db.session.commit()
-    click.echo("Demo data ready: " + ", ".join(f"{v} {k}" for k, v in counts.items()) + ".")
+    except DomainError as refusal:  # e.g. a demo user deactivated since an earlier seed
+        db.session.rollback()
+        raise click.ClickException(f"The demo could not be made: {refusal.message}") from None
+    click.echo("Demo data ready: " + ", ".join(f"{v} {k}" for k, v in counts.items())
+               + f" ({time.perf_counter() - started:.1f} s).")
     click.echo(f"Every demo user's password is {demo.DEMO_PASSWORD}")
 
 
@@ -67,4 +104,4 @@ def seed_if_empty():
     if db.session.scalar(select(User.id).limit(1)) is not None:
         click.echo("The database already has users; demo data not added.")
         return
-    seed_demo.callback()
+    seed_demo.callback(scale=None)

@@ -1,0 +1,232 @@
+"""What must hold of any demo data, living or generated, checked from the rows alone.
+
+Each check returns a list of problems (empty when all is well), so that a failing test
+names the applications at fault instead of stopping at the first.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter, defaultdict
+from datetime import date
+
+from sqlalchemy import func, select
+
+from models import (
+    Application,
+    AuditEvent,
+    Ballot,
+    Fund,
+    Instalment,
+    LedgerEntry,
+    ReferenceCounter,
+    Repayment,
+    Tranche,
+    Vote,
+    db,
+    utcnow,
+)
+from workflow import fund_reports, ledger, registry
+from workflow.ballots import quorum_for
+from workflow.repayments import GRACE_DAYS
+
+CASH_IN = {"donation", "refund", "repayment_principal", "repayment_interest"}
+
+
+def transition_histories() -> dict[int, list[tuple]]:
+    """Per application, its events in chain order: (action, from, to, data)."""
+    rows = db.session.execute(
+        select(AuditEvent.object_id, AuditEvent.action, AuditEvent.from_state,
+               AuditEvent.to_state, AuditEvent.data)
+        .where(AuditEvent.object_type == "application").order_by(AuditEvent.seq)).all()
+    histories: dict[int, list[tuple]] = defaultdict(list)
+    for object_id, action, from_state, to_state, data in rows:
+        histories[object_id].append((action, from_state, to_state, _data(data)))
+    return histories
+
+
+def _data(value):
+    return json.loads(value) if isinstance(value, str) else value
+
+
+def paths_follow_the_workflow() -> list[str]:
+    """Every state change is an arrow of the definition, from where the last one left off,
+    and the application ends where its last transition put it, with the version the service
+    would have given it."""
+    problems = []
+    histories = transition_histories()
+    for app in db.session.scalars(select(Application)):
+        definition = registry.get(app.workflow_name, app.workflow_version)
+        state, transitions, extra = None, 0, 0
+        for action, from_state, to_state, data in histories[app.id]:
+            if action == "create":
+                state = to_state
+                continue
+            if action == "proposal_saved":
+                extra += 1  # the requested amount is written to the row
+                continue
+            if action not in definition.triggers:
+                continue
+            arrows = [a for a in definition.arrows(action, from_state) if a.dest == to_state]
+            if from_state != state or not arrows:
+                problems.append(f"{app.reference}: {action} {from_state} -> {to_state} "
+                                f"after {state}")
+            state, transitions = to_state, transitions + 1
+            if app.kind == "grant" and action in ("submit", "resubmit"):
+                extra += 1  # the submission time is written after the move
+            if action == "decide" and data.get("outcome") == "approved":
+                extra += 1  # the approved amount is written after the move
+        if state != app.state:
+            problems.append(f"{app.reference}: ends {app.state}, its history says {state}")
+        if app.version != 1 + transitions + extra:
+            problems.append(f"{app.reference}: version {app.version}, expected "
+                            f"{1 + transitions + extra}")
+    return problems
+
+
+def references_unique() -> list[str]:
+    problems = []
+    refs = db.session.scalars(select(Application.reference)).all()
+    problems += [f"{ref} used {n} times" for ref, n in Counter(refs).items() if n > 1]
+    counters = {(c.fund_id, c.fiscal_year): c.last_number
+                for c in db.session.scalars(select(ReferenceCounter))}
+    for fund_id, year, highest, count in db.session.execute(
+            select(Application.fund_id, Application.fiscal_year, func.max(Application.number),
+                   func.count()).group_by(Application.fund_id, Application.fiscal_year)):
+        if counters.get((fund_id, year)) != highest or highest != count:
+            problems.append(f"fund {fund_id} FY{year}: numbers up to {highest} for {count} "
+                            f"files, counter at {counters.get((fund_id, year))}")
+    return problems
+
+
+def independent_balances(fund: Fund) -> dict[str, int]:
+    """cash and committed summed entry by entry in Python, not by workflow.ledger."""
+    cash = committed = 0
+    for kind, amount in db.session.execute(
+            select(LedgerEntry.kind, LedgerEntry.amount_yen)
+            .where(LedgerEntry.fund_id == fund.id)):
+        if kind in CASH_IN:
+            cash += amount
+        elif kind == "disbursement":
+            cash -= amount
+            committed -= amount
+        elif kind == "commitment":
+            committed += amount
+        elif kind == "commitment_release":
+            committed -= amount
+    return {"cash": cash, "committed": committed}
+
+
+def ledger_consistent() -> list[str]:
+    """Balances never below zero on any day, the ledger's figures equal an independent sum,
+    and every application's money adds up."""
+    problems = []
+    for fund in db.session.scalars(select(Fund)):
+        figures = ledger.balances(fund)
+        mine = independent_balances(fund)
+        if (figures.cash, figures.committed) != (mine["cash"], mine["committed"]):
+            problems.append(f"{fund.code}: ledger says {figures}, entries sum to {mine}")
+        for day in fund_reports.balance_history(fund):
+            if min(day["cash"], day["committed"], day["available"]) < 0:
+                problems.append(f"{fund.code} on {day['day']}: {day}")
+    sums: dict[int, Counter] = defaultdict(Counter)
+    for app_id, kind, amount in db.session.execute(
+            select(LedgerEntry.application_id, LedgerEntry.kind,
+                   func.sum(LedgerEntry.amount_yen))
+            .where(LedgerEntry.application_id.is_not(None))
+            .group_by(LedgerEntry.application_id, LedgerEntry.kind)):
+        sums[app_id][kind] = int(amount)
+    released = dict(db.session.execute(
+        select(Tranche.application_id, func.sum(Tranche.amount_yen))
+        .where(Tranche.state == "released").group_by(Tranche.application_id)).all())
+    for app in db.session.scalars(select(Application)):
+        money = sums[app.id]
+        if money["commitment"] != (app.approved_yen or 0):
+            problems.append(f"{app.reference}: committed {money['commitment']}, approved "
+                            f"{app.approved_yen}")
+        if money["disbursement"] != int(released.get(app.id, 0)):
+            problems.append(f"{app.reference}: disbursed {money['disbursement']}, tranches "
+                            f"released {released.get(app.id, 0)}")
+        outstanding = money["commitment"] - money["commitment_release"] - money["disbursement"]
+        ended = app.state in ("closed", "cancelled", "rejected", "withdrawn", "repaid",
+                              "written_off")
+        if outstanding < 0 or (ended and outstanding):
+            problems.append(f"{app.reference} ({app.state}): {outstanding} still reserved")
+    return problems
+
+
+def ballots_consistent() -> list[str]:
+    """A closed ballot's count is its votes', and its outcome is the rule's."""
+    problems = []
+    counts: dict[int, Counter] = defaultdict(Counter)
+    for ballot_id, choice, n in db.session.execute(
+            select(Vote.ballot_id, Vote.choice, func.count()).group_by(Vote.ballot_id,
+                                                                        Vote.choice)):
+        counts[ballot_id][choice] = n
+    for b in db.session.scalars(select(Ballot).where(Ballot.state == "closed")):
+        c = counts[b.id]
+        if (b.approvals, b.rejections, b.abstentions) != (c["approve"], c["reject"],
+                                                          c["abstain"]):
+            problems.append(f"ballot {b.id}: recorded {b.approvals}/{b.rejections}/"
+                            f"{b.abstentions}, votes {dict(c)}")
+        cast = sum(c.values())
+        if cast < quorum_for(b.eligible_count):
+            expected = "deferred"
+        elif c["approve"] != c["reject"]:
+            expected = "approved" if c["approve"] > c["reject"] else "rejected"
+        else:
+            expected = {"approve": "approved", "reject": "rejected"}.get(b.casting_vote)
+        if b.outcome != expected:
+            problems.append(f"ballot {b.id}: outcome {b.outcome}, the rule gives {expected}")
+    return problems
+
+
+def loans_consistent(today: date) -> list[str]:
+    """Schedules repay exactly the amount lent; repayments equal what the instalments got;
+    repaid loans owe nothing; loans in arrears are late, active ones are not."""
+    problems = []
+    schedule = defaultdict(list)
+    for inst in db.session.scalars(select(Instalment)):
+        schedule[inst.application_id].append(inst)
+    repaid = dict(db.session.execute(
+        select(Repayment.application_id, func.sum(Repayment.amount_yen))
+        .group_by(Repayment.application_id)).all())
+    for app in db.session.scalars(select(Application).where(Application.kind == "loan")):
+        rows = schedule.get(app.id, [])
+        if not rows:
+            continue
+        if sum(i.principal_yen for i in rows) != app.approved_yen:
+            problems.append(f"{app.reference}: the schedule lends another amount")
+        paid = sum(i.paid_principal_yen + i.paid_interest_yen for i in rows)
+        if paid != int(repaid.get(app.id, 0)):
+            problems.append(f"{app.reference}: instalments got {paid}, repayments "
+                            f"{repaid.get(app.id, 0)}")
+        owed = sum(i.due_yen for i in rows)
+        late = [i for i in rows if i.due_yen and (today - i.due_on).days > GRACE_DAYS]
+        if app.state == "repaid" and owed:
+            problems.append(f"{app.reference}: repaid but owes {owed}")
+        if app.state == "in_arrears" and not late:
+            problems.append(f"{app.reference}: in arrears without a late instalment")
+        if app.state == "active" and late:
+            problems.append(f"{app.reference}: active with instalment {late[0].number} late")
+    return problems
+
+
+def chronological() -> list[str]:
+    """The chain was written in the order things happened."""
+    times = db.session.scalars(select(AuditEvent.occurred_at).order_by(AuditEvent.seq)).all()
+    backwards = [i for i in range(1, len(times)) if times[i] < times[i - 1]]
+    problems = [f"event {i + 1} is older than the one before it" for i in backwards[:5]]
+    if times and times[-1] > utcnow():
+        problems.append("the last event is in the future")
+    return problems
+
+
+def event_shapes() -> dict[str, tuple[str, set[frozenset]]]:
+    """Per action: its object type and the sets of data keys its events carry."""
+    shapes: dict[str, tuple[str, set[frozenset]]] = {}
+    for action, object_type, data in db.session.execute(
+            select(AuditEvent.action, AuditEvent.object_type, AuditEvent.data)):
+        keys = frozenset(_data(data))
+        shapes.setdefault(action, (object_type, set()))[1].add(keys)
+    return shapes

@@ -1,0 +1,90 @@
+"""`flask demo seed`: grants and loans in every state, made by the real workflow."""
+
+from __future__ import annotations
+
+import html
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+
+from models import Application, Attachment, Donation, ReportParticipant, User, db
+from tests.conftest import log_in
+from workflow import audit, ballots, registry
+from workflow.demo import DEMO_PASSWORD
+
+from . import checks
+from .conftest import row_counts
+
+
+def states_of(kind: str) -> set[str]:
+    return set(db.session.scalars(select(Application.state).where(Application.kind == kind)))
+
+
+def test_every_state_of_both_workflows_is_shown(app, seed):
+    seed()
+    for kind in ("grant", "loan"):
+        wanted = {s.name for s in registry.get(kind).states}
+        assert states_of(kind) == wanted, f"{kind}: missing {wanted - states_of(kind)}"
+
+
+def test_the_demo_holds_together(app, seed):
+    """The chain verifies; paths, versions, references, ballots, ledger and loans add up."""
+    seed()
+    assert audit.verify().ok
+    problems = (checks.paths_follow_the_workflow() + checks.references_unique()
+                + checks.ledger_consistent() + checks.ballots_consistent()
+                + checks.loans_consistent(date.today()) + checks.chronological())
+    assert problems == []
+
+
+def test_the_demo_has_donations_reports_and_files(app, seed):
+    seed()
+    donors = {d.donor_kind for d in db.session.scalars(select(Donation))}
+    assert donors == {"alumni_society", "person", "company"}
+    countries = set(db.session.scalars(select(ReportParticipant.country_code)))
+    assert {"TH", "VN", "MM"} <= countries
+    stored = db.session.scalars(select(Attachment)).all()
+    assert {a.kind for a in stored} == {"proposal", "report", "agreement"}
+    with open(f"{app.config['UPLOAD_DIR']}/{stored[0].stored_name}", "rb") as handle:
+        assert handle.read().startswith(b"%PDF-1.4")
+
+
+def test_seeding_twice_adds_nothing(app, seed):
+    seed()
+    first = row_counts()
+    seed()
+    assert row_counts() == first
+
+
+def _log_in_as(client, email: str):
+    user = db.session.scalar(select(User).where(User.email == email))
+    response = log_in(client, user, DEMO_PASSWORD)
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return user
+
+
+def test_the_thai_applicant_sees_the_thai_proposals_only(app, client, seed):
+    seed()
+    thai = db.session.scalars(select(Application).join(Application.organisation).where(
+        Application.kind == "grant")).all()
+    ours = [a for a in thai if a.organisation.country_code == "TH"]
+    theirs = [a for a in thai if a.organisation.country_code != "TH"]
+    _log_in_as(client, "applicant.th@wnf.example")
+    page = html.unescape(client.get("/applications/").get_data(as_text=True))
+    assert ours and all(a.reference in page for a in ours)
+    assert not any(a.reference in page for a in theirs)
+
+
+@pytest.mark.parametrize("member, awaiting", [
+    ("member1@wnf.example", 3),  # has voted on none of the three open ballots
+    ("member2@wnf.example", 0),  # recused from the Indian proposal, voted on the others
+    ("member5@wnf.example", 1),  # voted on one, declared a conflict on another
+])
+def test_members_have_ballots_awaiting_their_vote(app, client, seed, member, awaiting):
+    seed()
+    user = _log_in_as(client, member)
+    waiting = ballots.ballots_awaiting(user)
+    assert len(waiting) == awaiting
+    page = html.unescape(client.get("/committee/").get_data(as_text=True))
+    assert all(b.application.title in page for b in waiting)
