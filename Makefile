@@ -35,7 +35,11 @@ test: $(INSTALLED)
 	$(BIN)/python -m tests.run_suites $(PYTEST_ARGS)
 
 ## make bench [DATABASE_URL=postgresql+psycopg://…]: benchmarks, see bench/results.json
+## (the requests-per-second figures need wrk: installed here with apt-get when missing)
 bench: $(INSTALLED)
+	@command -v wrk >/dev/null 2>&1 || apt-get install -y wrk >/dev/null 2>&1 || \
+		{ apt-get update >/dev/null 2>&1 && apt-get install -y wrk >/dev/null 2>&1; } || \
+		echo "wrk is not installed and could not be: the requests-per-second figures are skipped"
 	$(BIN)/python -m bench $(if $(DATABASE_URL),--database-url $(DATABASE_URL))
 
 lint: $(INSTALLED)

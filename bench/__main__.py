@@ -1,19 +1,54 @@
 """`make bench`: run the benchmarks, print a table, write bench/results.json.
 
-    python -m bench [--quick] [--database-url URL]
+    python -m bench [--quick] [--database-url URL] [--pages-size N]
 """
 
 from __future__ import annotations
 
 import argparse
 
-from . import audit_verify, transitions
+from . import audit_verify, pages, transitions
+
+
+def _page_rows(p: dict) -> list[tuple]:
+    """The pages' figures as table rows: latency, statements, rps ratios, memory, CSV."""
+    size, small = str(p["applications"]), min(p["statements"], key=int)
+    names = {"home": "home page", "list": "application list, page 1",
+             "deep": f"application list, page {p['deep_page']} of {p['country']}",
+             "file": "application page, 30 timeline events"}
+    rows = []
+    for key, label in names.items():
+        lat, counts = p["latency"][key], p["statements"]
+        rows.append((f"{label}: p50 / p95 ms at {int(size):,}",
+                     f"{lat['p50_ms']} / {lat['p95_ms']}", "", "", "p95 ≤ 50 ms"))
+        rows.append((f"{label}: SQL statements at {int(small):,} / {int(size):,}",
+                     f"{counts[small][key]} / {counts[size][key]}", "", "", "≤ 12, equal"))
+    rps = p.get("rps")
+    if rps:
+        ok = rps["bare_ok"]["rps"]
+        for key, label in names.items():
+            rows.append((f"{label}: requests/s (gunicorn ×2)", f"{rps[key]['rps']:.0f}",
+                         f"{ok:.0f}", f"{rps[key]['ratio']:.3f}", "≥ 0.10"))
+        rows.append(("bare Flask+SQLAlchemy+Jinja 50-row list: requests/s",
+                     f"{rps['bare_list50']['rps']:.0f}", f"{ok:.0f}",
+                     f"{rps['bare_list50']['ratio']:.3f}", "(≈ 0.13)"))
+        memory, export = p["memory"], p["csv_export"]
+        rows.append(("worker RSS after 5,000 / 10,000 requests (MB)",
+                     f"{memory['after_5000_mb']} / {memory['after_10000_mb']}", "", "",
+                     "< 200, flat"))
+        rows.append((f"CSV export of {export['rows']:,} applications: peak RSS (MB)",
+                     f"{export['peak_rss_mb']}", "", "", "< 200"))
+    else:
+        rows.append(("requests/s, memory, CSV export", p.get("serving", "skipped"), "", "", ""))
+    return rows
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database-url", help="default: a fresh SQLite file")
     parser.add_argument("--quick", action="store_true", help="smaller sizes, for a smoke run")
+    parser.add_argument("--pages-size", type=int, help="applications for the pages' figures "
+                        "(default 100,000; 2,000 with --quick)")
     args = parser.parse_args()
     rows = []
     t = transitions.run(1000 if args.quick else 4000, args.database_url)
@@ -22,6 +57,8 @@ def main() -> None:
     a = audit_verify.run(50_000 if args.quick else 1_000_000, args.database_url)
     rows.append((f"audit verify, {a['events']:,} events (s)", f"{a['verify_seconds']}", "",
                  "", "< 10 s"))
+    p = pages.run(args.pages_size or (2000 if args.quick else 100_000), args.database_url)
+    rows += _page_rows(p)
     print(f"\nBenchmarks on {t['database']}")
     header = ("measure", "value", "baseline", "ratio", "goal")
     widths = [max(len(str(r[i])) for r in (*rows, header)) for i in range(len(header))]

@@ -16,8 +16,11 @@ from webui import create_app
 RESULTS = Path(__file__).with_name("results.json")
 
 
-def fresh_app(database_url: str | None = None):
-    """An app on a new, migrated database: a SQLite file in a temporary folder by default."""
+def fresh_app(database_url: str | None = None, keep: bool = False):
+    """An app on a new, migrated database: a SQLite file in a temporary folder by default.
+
+    keep: migrate the database given without emptying it first (to reuse its rows).
+    """
     import sys
 
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -25,7 +28,8 @@ def fresh_app(database_url: str | None = None):
 
     url = database_url or os.environ.get("BENCH_DATABASE_URL") or (
         f"sqlite:///{tempfile.mkdtemp(prefix='wnf-bench-')}/bench.db")
-    reset_schema(url)
+    if not keep:
+        reset_schema(url)
     config = TestConfig()
     config.SQLALCHEMY_DATABASE_URI = url
     app = create_app(config)

@@ -44,6 +44,16 @@ class Application(TimestampMixin, db.Model):
         CheckConstraint("number > 0", name="number_positive"),
         CheckConstraint("version > 0", name="version_positive"),
         Index("ix_applications_state_kind", "state", "kind"),
+        # Migration 0006: each sort order of the application list, the file's id last (the
+        # list pages by key, not by OFFSET); a state's files newest first; the home page's
+        # counts by state from the index alone.
+        Index("ix_applications_created_at_id", "created_at", "id"),
+        Index("ix_applications_state_changed_at_id", "state_changed_at", "id"),
+        Index("ix_applications_reference_order", "fiscal_year", "fund_id", "number", "id"),
+        Index("ix_applications_title_id", "title", "id"),
+        Index("ix_applications_requested_yen_id", "requested_yen", "id"),
+        Index("ix_applications_state_created_at_id", "state", "created_at", "id"),
+        Index("ix_applications_state_kind_due_on", "state", "kind", "due_on"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sqlalchemy import BigInteger, CheckConstraint, String
+from sqlalchemy import BigInteger, CheckConstraint, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import TimestampMixin, db, in_list
@@ -36,6 +36,8 @@ class Organisation(TimestampMixin, db.Model):
         ),
         CheckConstraint("capital_yen IS NULL OR capital_yen >= 0", name="capital_not_negative"),
         CheckConstraint("employees IS NULL OR employees >= 0", name="employees_not_negative"),
+        # The application list filters by country (migration 0006).
+        Index("ix_organisations_country_code", "country_code"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -10,6 +10,7 @@ from flask import Flask, request
 from config import Config
 from models import db, set_write_intent
 from models.base import configure_engine
+from workflow import reading
 
 from .extensions import csrf, login_manager, migrate
 
@@ -43,6 +44,9 @@ def create_app(config: Config | None = None) -> Flask:
     def _declare_write_intent():
         # SQLite: only requests that may write take the write lock up front.
         set_write_intent(request.method not in READ_ONLY_METHODS)
+        reading.begin(read_only=request.method in READ_ONLY_METHODS)  # a memo per page
+
+    app.teardown_request(lambda _exc: reading.end())
 
     from . import access, errors, navigation, request_log, security
     from .admin import bp as admin_bp

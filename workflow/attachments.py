@@ -18,11 +18,12 @@ import zipfile
 from typing import BinaryIO
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from models import Application, Attachment, User, db
 from models.grant import ATTACHMENT_KINDS
 
-from . import audit
+from . import audit, reading
 from .errors import NotFound, ValidationFailed
 
 MAX_BYTES = 10 * 1024 * 1024
@@ -175,9 +176,23 @@ def open_for_download(attachment: Attachment, upload_dir: str) -> BinaryIO:
             from None
 
 
+def attachments_by_application(applications: list[Application]) -> dict[int, list[Attachment]]:
+    """Per application id, its attachments oldest first, with the uploaders' names (which
+    every list of files shows; their roles are not needed), for many files in one query."""
+    def query(missing: list[Application]) -> dict[int, list[Attachment]]:
+        found: dict[int, list[Attachment]] = {a.id: [] for a in missing}
+        if missing:
+            for attachment in db.session.scalars(
+                    select(Attachment).where(Attachment.application_id.in_(list(found)))
+                    .options(joinedload(Attachment.uploaded_by).lazyload(User.role_assignments))
+                    .order_by(Attachment.id)):
+                found[attachment.application_id].append(attachment)
+        return found
+
+    return reading.remember_each("attachments", applications, query)
+
+
 def attachments_of(application: Application, kind: str | None = None) -> list[Attachment]:
     """The application's attachments, oldest first, optionally of one kind."""
-    query = select(Attachment).where(Attachment.application_id == application.id)
-    if kind is not None:
-        query = query.where(Attachment.kind == kind)
-    return list(db.session.scalars(query.order_by(Attachment.id)))
+    return [a for a in attachments_by_application([application])[application.id]
+            if kind is None or a.kind == kind]

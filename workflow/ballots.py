@@ -9,24 +9,14 @@ Votes are not state transitions, but they keep the same discipline: each one
 locks the open ballot row (FOR UPDATE; SQLite's write lock is already held),
 checks the rules, writes one row per member and ballot, and is audited.
 
-The decision rule per fund (DESIGN.md "Committee decision rule"):
-
-* eligible voters: active users holding `committee_member`, less those recused
-  (members of the applying organisation or of a partner organisation, and
-  those who declared a conflict of interest on this ballot);
-* quorum: votes cast by eligible voters, abstentions included, must reach
-  `ceil(eligible × quorum)`, and at least one vote (`DECISION_RULES`, keyed by
-  fund code; the default fraction is 1/2);
-* see `outcome_of` for how a closed ballot is decided.
+The decision rule, who is eligible and the tally live in workflow.tallies (re-exported
+here); see `outcome_of` for how a closed ballot is decided.
 """
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass
-from fractions import Fraction
-
-from sqlalchemy import exists, func, or_, select
+from sqlalchemy import exists, select
+from sqlalchemy.orm import contains_eager, joinedload
 
 from models import (
     VOTE_CHOICES,
@@ -34,91 +24,34 @@ from models import (
     Ballot,
     ConflictDeclaration,
     GrantPartner,
-    RoleAssignment,
     User,
     Vote,
     db,
     utcnow,
 )
 
-from . import audit
+from . import audit, reading
 from .errors import TransitionRefused
 from .locking import ensure_write_transaction
 from .notifications import notify, users_with_role
+from .tallies import (  # noqa: F401 - re-exported: ballots.tally, ballots.DECISION_RULES…
+    DECISION_RULES,
+    DEFAULT_RULE,
+    VOTER_ROLE,
+    DecisionRule,
+    Tally,
+    active_voters,
+    decision_rule,
+    eligible_voter_ids,
+    eligible_voters,
+    quorum_for,
+    recusing_organisations,
+    tallies,
+    tally,
+    trusts_loaded,
+)
 
 CHOICE_LABELS = {"approve": "Approve", "reject": "Reject", "abstain": "Abstain"}
-VOTER_ROLE = "committee_member"
-
-
-@dataclass(frozen=True)
-class DecisionRule:
-    """How a fund's committee decides.
-
-    `quorum` is the fraction of eligible voters whose votes (abstentions included) must be
-    cast; `voting_days` sets the ballot's due date, shown to members (it closes nothing).
-    """
-
-    quorum: Fraction = Fraction(1, 2)
-    voting_days: int = 14
-
-
-# Keyed by fund code; a fund without an entry uses DEFAULT_RULE.
-DEFAULT_RULE = DecisionRule()
-DECISION_RULES: dict[str, DecisionRule] = {
-    "WNF": DecisionRule(quorum=Fraction(1, 2)),
-    "SME": DecisionRule(quorum=Fraction(1, 2)),
-}
-
-
-def decision_rule(fund_code: str) -> DecisionRule:
-    """The decision rule of a fund (by code)."""
-    return DECISION_RULES.get(fund_code, DEFAULT_RULE)
-
-
-def quorum_for(eligible: int, rule: DecisionRule = DEFAULT_RULE) -> int:
-    """Votes needed for a quorum: the fraction of the eligible, rounded up, and never 0.
-
-    A ballot nobody may vote on has no quorum, so it is deferred rather than decided.
-    """
-    return max(1, math.ceil(eligible * rule.quorum))
-
-
-@dataclass(frozen=True)
-class Tally:
-    """The count of a ballot, from the eligible voters' votes only."""
-
-    eligible: int
-    approvals: int
-    rejections: int
-    abstentions: int
-    quorum_needed: int
-
-    @property
-    def cast(self) -> int:
-        return self.approvals + self.rejections + self.abstentions
-
-    @property
-    def quorum_met(self) -> bool:
-        return self.cast >= self.quorum_needed
-
-    @property
-    def tie(self) -> bool:
-        return self.approvals == self.rejections
-
-    @property
-    def leading(self) -> str:
-        """"approved", "rejected" or "tie", as things stand (quorum aside)."""
-        if self.approvals > self.rejections:
-            return "approved"
-        if self.rejections > self.approvals:
-            return "rejected"
-        return "tie"
-
-    def as_dict(self) -> dict:
-        return {"eligible": self.eligible, "approvals": self.approvals,
-                "rejections": self.rejections, "abstentions": self.abstentions,
-                "cast": self.cast, "quorum_needed": self.quorum_needed,
-                "quorum_met": self.quorum_met, "tie": self.tie, "leading": self.leading}
 
 
 def outcome_of(tally: Tally, casting_vote: str | None) -> str:
@@ -147,6 +80,20 @@ def ballots_of(application: Application) -> list[Ballot]:
         select(Ballot).where(Ballot.application_id == application.id).order_by(Ballot.number)))
 
 
+@reading.memoised
+def ballots_with_votes(application: Application) -> list[Ballot]:
+    """All ballots of an application with their votes and conflicts and the members' names,
+    the first first, in one statement: what the committee panel and the recusal rule read.
+    (The members' roles are not needed, so not loaded.)"""
+    return list(db.session.scalars(
+        select(Ballot).where(Ballot.application_id == application.id)
+        .options(joinedload(Ballot.votes).joinedload(Vote.member)
+                 .lazyload(User.role_assignments),
+                 joinedload(Ballot.conflicts).joinedload(ConflictDeclaration.member)
+                 .lazyload(User.role_assignments))
+        .order_by(Ballot.number)).unique())
+
+
 def open_ballot_of(application: Application) -> Ballot | None:
     """The application's open ballot, if any (there is at most one)."""
     return db.session.scalars(
@@ -167,19 +114,15 @@ def lock_open_ballot(application: Application) -> Ballot:
 
 
 # --- who may vote ------------------------------------------------------------------------
-
-def _recusing_organisations(application: Application) -> dict[int, str]:
-    """Organisation id → "applying" or "partner" for the application's own and partners'."""
-    partners = db.session.scalars(select(GrantPartner.organisation_id)
-                                  .where(GrantPartner.application_id == application.id))
-    orgs = dict.fromkeys(partners, "partner")
-    orgs[application.organisation_id] = "applying"
-    return orgs
+# Read by pages for many ballots at once: a handful of grouped queries, whatever their number.
 
 
 def _ballot_and_application(subject: Ballot | Application) -> tuple[Ballot | None, Application]:
     if isinstance(subject, Ballot):
         return subject, subject.application
+    if reading.active():  # the page has them all at hand
+        rows = ballots_with_votes(subject)
+        return next((b for b in rows if b.state == "open"), rows[-1] if rows else None), subject
     ballot = open_ballot_of(subject)
     if ballot is None:
         ballot = db.session.scalars(select(Ballot).where(Ballot.application_id == subject.id)
@@ -190,6 +133,8 @@ def _ballot_and_application(subject: Ballot | Application) -> tuple[Ballot | Non
 def _conflict_of(ballot: Ballot | None, user: User) -> ConflictDeclaration | None:
     if ballot is None or ballot.id is None:
         return None
+    if trusts_loaded(ballot, "conflicts"):
+        return next((c for c in ballot.conflicts if c.member_id == user.id), None)
     return db.session.scalars(select(ConflictDeclaration).where(
         ConflictDeclaration.ballot_id == ballot.id, ConflictDeclaration.member_id == user.id)
     ).first()
@@ -201,7 +146,7 @@ def recusal_reason(subject: Ballot | Application, user: User | None) -> str | No
         return None
     ballot, application = _ballot_and_application(subject)
     if user.organisation_id is not None:
-        relation = _recusing_organisations(application).get(user.organisation_id)
+        relation = recusing_organisations(application).get(user.organisation_id)
         if relation is not None:
             org = user.organisation
             if relation == "partner":
@@ -217,40 +162,12 @@ def recusal_reason(subject: Ballot | Application, user: User | None) -> str | No
     return None
 
 
-def eligible_voter_ids(ballot: Ballot) -> set[int]:
-    """Ids of the active committee members not recused from this ballot."""
-    orgs = list(_recusing_organisations(ballot.application))
-    conflicted = select(ConflictDeclaration.member_id).where(
-        ConflictDeclaration.ballot_id == ballot.id)
-    return set(db.session.scalars(
-        select(User.id).join(RoleAssignment, RoleAssignment.user_id == User.id)
-        .where(RoleAssignment.role == VOTER_ROLE, User.active.is_(True),
-               or_(User.organisation_id.is_(None), User.organisation_id.not_in(orgs)),
-               User.id.not_in(conflicted))
-    ))
-
-
 def is_voter(user: User | None) -> bool:
     """An active committee member (whether or not recused from a given ballot)."""
     return user is not None and bool(user.active) and user.has_role(VOTER_ROLE)
 
 
-# --- the tally -----------------------------------------------------------------------------
-
-def tally(ballot: Ballot) -> Tally:
-    """The count: live for an open ballot, as recorded for a closed one."""
-    rule = decision_rule(ballot.application.fund.code)
-    if ballot.state == "closed" and ballot.eligible_count is not None:
-        return Tally(ballot.eligible_count, ballot.approvals or 0, ballot.rejections or 0,
-                     ballot.abstentions or 0, quorum_for(ballot.eligible_count, rule))
-    eligible = eligible_voter_ids(ballot)
-    counts = dict(db.session.execute(
-        select(Vote.choice, func.count()).where(Vote.ballot_id == ballot.id,
-                                                Vote.member_id.in_(list(eligible)))
-        .group_by(Vote.choice)).all()) if eligible else {}
-    return Tally(len(eligible), counts.get("approve", 0), counts.get("reject", 0),
-                 counts.get("abstain", 0), quorum_for(len(eligible), rule))
-
+# --- the votes -----------------------------------------------------------------------------
 
 def vote_of(ballot: Ballot, member: User) -> Vote | None:
     """The member's vote on this ballot, if cast."""
@@ -351,7 +268,10 @@ def declare_conflict(application: Application, member: User, reason: str
 # --- what waits for whom -------------------------------------------------------------------
 
 def _open_ballots():
+    # With each file, its organisation and fund: the lists show them, the tally's rule reads it.
     return (select(Ballot).join(Ballot.application)
+            .options(contains_eager(Ballot.application).joinedload(Application.organisation),
+                     contains_eager(Ballot.application).joinedload(Application.fund))
             .where(Ballot.state == "open", Application.state == "committee_review")
             .order_by(Ballot.opened_at, Ballot.id))
 

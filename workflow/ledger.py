@@ -18,7 +18,7 @@ from sqlalchemy import case, func, select
 
 from models import Application, Fund, LedgerEntry, User, db
 
-from . import audit
+from . import audit, reading
 from .errors import TransitionRefused
 from .fiscal import fiscal_year, fiscal_year_bounds
 from .locking import ensure_write_transaction
@@ -76,6 +76,7 @@ def balances(fund: Fund, today: date | None = None) -> Balances:
     )
 
 
+@reading.memoised  # a page asks several times (released, unspent, outstanding)
 def application_totals(application: Application) -> dict[str, int]:
     """The ledger sums of one application, by kind."""
     return _sums([LedgerEntry.application_id == application.id])

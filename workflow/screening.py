@@ -11,14 +11,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
-from models import Application, Comment, ScreeningCheck, User, db
+from models import Application, Attachment, BudgetLine, Comment, ScreeningCheck, User, db
 
-from . import audit, service
-from .attachments import attachments_of
+from . import audit, reading, service
+from .attachments import attachments_by_application, attachments_of
 from .errors import TransitionRefused, ValidationFailed
-from .grant_budget import format_percent
-from .grants import budget_totals
+from .grant_budget import format_percent, totals_of
+from .grants import budget_lines, budget_lines_of
 
 CHECKLIST = (
     ("eligible_society", "The applicant is an eligible alumni society"),
@@ -46,18 +47,34 @@ def queue() -> list[Application]:
     return list(db.session.scalars(
         select(Application)
         .where(Application.kind == "grant", Application.state.in_(QUEUE_STATES))
+        # The queue shows each file's organisation; its checklist reads the round.
+        .options(joinedload(Application.organisation), joinedload(Application.round))
         .order_by(func.coalesce(Application.submitted_at, Application.created_at),
                   Application.id)
     ))
 
 
 def _checks(application: Application) -> dict[str, ScreeningCheck]:
-    return {c.item: c for c in db.session.scalars(
-        select(ScreeningCheck).where(ScreeningCheck.application_id == application.id))}
+    return {c.item: c for c in _ticks_of([application])[application.id]}
 
 
-def hints(application: Application) -> dict[str, str]:
-    """Facts the screener would otherwise look up: cap, own share, files, organisation."""
+def _ticks_of(applications: list[Application]) -> dict[int, list[ScreeningCheck]]:
+    """Per application id, its ticked items with who ticked each (the checklist shows it)."""
+    def query(missing: list[Application]) -> dict[int, list[ScreeningCheck]]:
+        found: dict[int, list[ScreeningCheck]] = {a.id: [] for a in missing}
+        if missing:
+            for check in db.session.scalars(
+                    select(ScreeningCheck).where(ScreeningCheck.application_id.in_(list(found)))
+                    .options(joinedload(ScreeningCheck.checked_by)
+                             .lazyload(User.role_assignments))):
+                found[check.application_id].append(check)
+        return found
+
+    return reading.remember_each("screening_checks", applications, query)
+
+
+def _hints(application: Application, lines: list[BudgetLine], files: list[Attachment]
+           ) -> dict[str, str]:
     found = {}
     org = application.organisation
     found["eligible_society"] = f"{org.kind_label}, {org.country_code}"
@@ -65,20 +82,38 @@ def hints(application: Application) -> dict[str, str]:
     if round_ is not None:
         found["within_cap"] = (f"¥{application.requested_yen:,} requested; "
                                f"the cap is ¥{round_.cap_yen:,}")
-        totals = budget_totals(application)
+        totals = totals_of(lines)
         found["own_share_met"] = (f"Own funds {format_percent(totals.own_percent)} % of "
                                   f"¥{totals.total:,}; the minimum is "
                                   f"{round_.min_own_percent} %")
-    files = len(attachments_of(application, "proposal"))
+    files = sum(1 for f in files if f.kind == "proposal")
     found["documents_attached"] = f"{files} file{'s' if files != 1 else ''} attached"
     return found
 
 
+def hints(application: Application) -> dict[str, str]:
+    """Facts the screener would otherwise look up: cap, own share, files, organisation."""
+    return _hints(application, budget_lines(application), attachments_of(application))
+
+
+def checklists(applications: list[Application]) -> dict[int, list[ChecklistItem]]:
+    """Per application id, every item of its checklist with its tick (if any) and a hint:
+    for a whole queue of proposals in three queries."""
+    ticks = _ticks_of(applications)
+    lines = budget_lines_of(applications)
+    files = attachments_by_application(applications)
+    result = {}
+    for application in applications:
+        checks = {c.item: c for c in ticks[application.id]}
+        found = _hints(application, lines[application.id], files[application.id])
+        result[application.id] = [ChecklistItem(item, label, checks.get(item), found.get(item))
+                                  for item, label in CHECKLIST]
+    return result
+
+
 def checklist(application: Application) -> list[ChecklistItem]:
     """Every item of the checklist with its tick (if any) and a hint."""
-    checks, found = _checks(application), hints(application)
-    return [ChecklistItem(item, label, checks.get(item), found.get(item))
-            for item, label in CHECKLIST]
+    return checklists([application])[application.id]
 
 
 def checklist_refusal(application: Application, actor: User | None) -> str | None:
@@ -138,7 +173,10 @@ def add_note(application: Application, actor: User, body: str) -> Comment:
 
 
 def staff_notes(application: Application) -> list[Comment]:
+    """The secretariat's notes on the file, oldest first, with their authors' names."""
     return list(db.session.scalars(
         select(Comment).where(Comment.application_id == application.id,
-                              Comment.visibility == "staff").order_by(Comment.id)
+                              Comment.visibility == "staff")
+        .options(joinedload(Comment.author).lazyload(User.role_assignments))
+        .order_by(Comment.id)
     ))

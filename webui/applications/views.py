@@ -1,9 +1,9 @@
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
-from models import AuditEvent, db
+from models import AuditEvent, User, db
 from workflow import diagrams, registry, search, service
 from workflow.errors import ValidationFailed
 from workflow.permissions import READER_ROLES
@@ -12,7 +12,7 @@ from ..access import roles
 from ..csv_export import csv_response
 from ..forms import show_refusal
 from . import bp
-from .filters import filter_form, filters_from
+from .filters import filter_form, filters_from, render_select
 from .forms import ActionForm
 from .loading import visible_application_or_404
 
@@ -24,30 +24,47 @@ def staff_view() -> bool:
 
 
 PER_PAGE = 50
+# Pages up to this one may be asked for by number (OFFSET reads the rows before them);
+# beyond it the list moves on by cursor, from the row where the last page ended.
+NUMBERED_PAGES = 20
+# Matching files are counted up to this many: beyond it the list says "more than 1,000".
+COUNT_LIMIT = 1000
+
+
+def _list_args() -> dict:
+    """The list's filters and order from the query string, without its place in the list."""
+    return {k: v for k, v in request.args.items() if k not in ("page", "after", "before")}
 
 
 @bp.route("/")
 @roles(*VIEWERS)
 def index():
     form = filter_form(staff_view())
-    problem, rows, total = None, [], 0
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    problem, page, total = None, search.Page([], None, None), 0
+    number = max(request.args.get("page", 1, type=int) or 1, 1)
+    after, before = request.args.get("after") or None, request.args.get("before") or None
     if form.validate():
         try:
             filters = filters_from(form)
-            total = search.count(filters, current_user)
-            rows = db.session.scalars(search.application_query(filters, current_user)
-                                      .limit(PER_PAGE).offset((page - 1) * PER_PAGE)).all()
+            if after is None and before is None and number > NUMBERED_PAGES:
+                raise ValidationFailed(
+                    f"Pages after the {NUMBERED_PAGES}th are reached with “Next” from the one "
+                    "before, or narrow the list with the filters.", "page")
+            total = search.count_up_to(filters, current_user, COUNT_LIMIT + 1)
+            page = search.page_of(filters, current_user, PER_PAGE, after=after, before=before,
+                                  offset=0 if after or before else (number - 1) * PER_PAGE,
+                                  many=total > COUNT_LIMIT)
         except ValidationFailed as refusal:
             show_refusal(form, refusal)
             problem = refusal.message
     else:
         problem = "Some filters are not valid: " + "; ".join(
             f"{form[name].label.text}: {' '.join(errors)}" for name, errors in form.errors.items())
-    pages = max((total + PER_PAGE - 1) // PER_PAGE, 1)
-    return render_template("applications/index.html", rows=rows, total=total, page=page,
-                           pages=pages, form=form, problem=problem, staff=staff_view(),
-                           registry=registry), (400 if problem else 200)
+    return render_template("applications/index.html", rows=page.rows, page=page,
+                           number=number, total=min(total, COUNT_LIMIT),
+                           more=total > COUNT_LIMIT, per_page=PER_PAGE, form=form,
+                           problem=problem, list_args=_list_args(), render_select=render_select,
+                           staff=staff_view(), registry=registry), (400 if problem else 200)
 
 
 @bp.route("/export.csv")
@@ -68,10 +85,11 @@ def export():
 @bp.route("/<int:application_id>")
 @roles(*VIEWERS)
 def show(application_id: int):
-    application = visible_application_or_404(application_id)
+    application = visible_application_or_404(application_id, with_report_expenses=True)
     definition = registry.get(application.workflow_name, application.workflow_version)
     events = db.session.scalars(
-        select(AuditEvent).options(selectinload(AuditEvent.actor))
+        # The actors' names only: their roles are not needed, so not loaded.
+        select(AuditEvent).options(joinedload(AuditEvent.actor).lazyload(User.role_assignments))
         .where(AuditEvent.object_type == "application", AuditEvent.object_id == application.id)
         .order_by(AuditEvent.seq)
     ).all()

@@ -6,10 +6,8 @@ from dataclasses import dataclass, field
 
 from flask import url_for
 from flask_login import current_user
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
 
-from models import Application, Ballot, ConflictDeclaration, User, Vote, db
+from models import Application, Ballot, ConflictDeclaration, User, Vote
 from workflow import ballots, service
 from workflow.ballots import Tally
 from workflow.permissions import READER_ROLES
@@ -45,14 +43,6 @@ class BallotView:
         return url_for("committee.tally_json", ballot_id=self.ballot.id)
 
 
-def _ballots(application: Application) -> list[Ballot]:
-    return list(db.session.scalars(
-        select(Ballot).where(Ballot.application_id == application.id)
-        .options(selectinload(Ballot.votes).joinedload(Vote.member),
-                 selectinload(Ballot.conflicts).joinedload(ConflictDeclaration.member))
-        .order_by(Ballot.number)))
-
-
 def close_form_for(application: Application, form: CloseForm | None = None) -> CloseForm:
     """The chair's form, a loan's terms prefilled from the credit assessment."""
     if form is not None:
@@ -74,7 +64,7 @@ def ballot_view(application: Application, user: User | None = None, *,
     user = user if user is not None else current_user
     if not user.is_authenticated or not user.has_role(*READER_ROLES):
         return None
-    rows = _ballots(application)
+    rows = ballots.ballots_with_votes(application)  # shared with the recusal rule
     if not rows:
         return None
     current = next((b for b in rows if b.state == "open"), rows[-1])
@@ -84,9 +74,10 @@ def ballot_view(application: Application, user: User | None = None, *,
     is_open = current.state == "open"
     can_close = chair and is_open and any(
         a.trigger == "decide" for a in service.available_actions(application, user))
+    counts = ballots.tallies(rows)
     view = BallotView(
-        application=application, ballot=current, tally=ballots.tally(current),
-        previous=[(b, ballots.tally(b)) for b in rows if b.state == "closed"],
+        application=application, ballot=current, tally=counts[current.id],
+        previous=[(b, counts[b.id]) for b in rows if b.state == "closed"],
         votes=list(current.votes), conflicts=list(current.conflicts),
         member=member, chair=chair, recusal=recusal,
         my_vote=next((v for v in current.votes if v.member_id == user.id), None),

@@ -31,7 +31,9 @@ bp.record_once(register_panel)
 @roles(MEMBER, CHAIR)
 def index():
     chair = current_user.has_role(CHAIR)
-    open_ballots = [(b, ballots.tally(b)) for b in ballots.open_ballots()] if chair else []
+    rows = ballots.open_ballots() if chair else []
+    counts = ballots.tallies(rows)  # a few grouped queries, however many ballots are open
+    open_ballots = [(b, counts[b.id]) for b in rows]
     return render_template(
         "committee/index.html", awaiting=ballots.ballots_awaiting(current_user),
         voted=ballots.votes_open_to_change(current_user), open_ballots=open_ballots,

@@ -14,12 +14,12 @@ from models import (
     Comment,
     FinalReport,
     GrantDetails,
-    Organisation,
     User,
 )
 from workflow import attachments, grant_reports, grants, screening
 from workflow.accounts import country_name
 from workflow.grant_budget import Totals, format_percent
+from workflow.participation import Partner, participation_of
 from workflow.permissions import READER_ROLES
 
 from .forms import ChecklistForm, NoteForm
@@ -38,7 +38,7 @@ class GrantPanel:
     details: GrantDetails | None
     programme: str | None
     venue: str | None
-    partners: list[Organisation]
+    partners: list[Partner]
     participants: list[Country]
     lines: list[BudgetLine]
     totals: Totals
@@ -78,6 +78,8 @@ def grant_panel(application: Application, user: User) -> GrantPanel | None:
     staff = user.has_role(*READER_ROLES)
     may_check = screening.checklist_refusal(application, user) is None
     report = application.report
+    # Partners, expected and reported participants: one statement (workflow.participation).
+    taking_part = participation_of([application])[application.id]
     released = grant_reports.released_yen(application) if report is not None else 0
     unspent = None
     if report is not None:
@@ -96,8 +98,8 @@ def grant_panel(application: Application, user: User) -> GrantPanel | None:
         application=application, details=details,
         programme=PROGRAMME_LABELS.get(details.programme_type) if details and (
             details.programme_type) else None,
-        venue=venue, partners=grants.partners(application),
-        participants=_countries(grants.participant_countries(application)),
+        venue=venue, partners=taking_part.partners,
+        participants=_countries(taking_part.expected),
         lines=grants.budget_lines(application), totals=totals,
         own_percent=format_percent(totals.own_percent),
         min_own_percent=round_.min_own_percent if round_ else None,
@@ -112,7 +114,7 @@ def grant_panel(application: Application, user: User) -> GrantPanel | None:
         notes=screening.staff_notes(application) if staff else [],
         note_form=NoteForm(back="application") if user.has_role("secretariat") else None,
         report=report,
-        report_participants=_countries(report.participants) if report else [],
+        report_participants=_countries(taking_part.reported) if report else [],
         spent=grant_reports.expense_totals(application), released_yen=released,
         unspent_yen=unspent,
     )

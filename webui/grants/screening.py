@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from models import Application, db
 from workflow import grants, screening
+from workflow.grant_budget import totals_of
 
 from ..access import roles
 from . import bp
@@ -17,8 +18,11 @@ from .loading import grant_or_404
 @bp.route("/screening")
 @roles("secretariat")
 def screening_queue():
-    rows = [(application, screening.checklist(application), grants.budget_totals(application))
-            for application in screening.queue()]
+    queue = screening.queue()
+    checklists = screening.checklists(queue)  # a few queries for the whole queue
+    lines = grants.budget_lines_of(queue)
+    rows = [(application, checklists[application.id], totals_of(lines[application.id]))
+            for application in queue]
     return render_template("grants/screening_queue.html", rows=rows,
                            checklist_form=ChecklistForm(back="queue"))
 

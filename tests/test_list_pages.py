@@ -1,0 +1,129 @@
+"""The application list moves by cursor: Next and Previous walk every file exactly once, in
+every order, and the count stops at a limit instead of reading the whole table."""
+
+import html
+import re
+
+import pytest
+
+from models import Application, db
+from webui.applications import views
+
+ROW = re.compile(r'<a href="/applications/(\d+)">')
+
+
+def _ids(body: str) -> list[int]:
+    return [int(n) for n in ROW.findall(body)]
+
+
+def _link(body: str, rel: str) -> str | None:
+    match = re.search(rf'rel="{rel}" href="([^"]+)"', body)
+    return html.unescape(match.group(1)) if match else None
+
+
+@pytest.fixture
+def files(make_application, make_org, monkeypatch):
+    """13 files over two countries, some approved, some with equal titles; 5 per page."""
+    monkeypatch.setattr(views, "PER_PAGE", 5)
+    th, ke = make_org(country_code="TH"), make_org(country_code="KE")
+    made = []
+    for n in range(13):
+        application = make_application("grant", organisation=th if n % 3 else ke,
+                                       title=f"Course {n % 4}", requested_yen=100_000 + n % 5)
+        if n % 2:
+            application.approved_yen = 50_000 * (n % 4)
+        made.append(application)
+    db.session.commit()
+    return made
+
+
+def _walk(client, url: str) -> tuple[list[int], list[str]]:
+    """Follow Next to the end; the ids seen and the page labels."""
+    seen, labels = [], []
+    while url:
+        body = client.get(url).get_data(as_text=True)
+        seen += _ids(body)
+        labels += re.findall(r"Page [\d,]+(?: of [\d,]+)?", body)
+        url = _link(body, "next")
+    return seen, labels
+
+
+@pytest.mark.parametrize("sort", ["created", "reference", "title", "organisation", "country",
+                                  "state", "requested", "approved", "updated"])
+@pytest.mark.parametrize("direction", ["asc", "desc"])
+def test_next_walks_every_file_once_in_order(client, login_as, files, monkeypatch, sort,
+                                             direction):
+    login_as("auditor")
+    seen, labels = _walk(client, f"/applications/?sort={sort}&direction={direction}")
+    assert sorted(seen) == sorted(a.id for a in files)
+    assert labels == ["Page 1 of 3", "Page 2 of 3", "Page 3 of 3"]
+    # The same order as one page holding them all.
+    monkeypatch.setattr(views, "PER_PAGE", 50)
+    whole = _ids(client.get(f"/applications/?sort={sort}&direction={direction}")
+                 .get_data(as_text=True))
+    assert seen == whole
+
+
+def test_previous_goes_back_to_the_same_rows(client, login_as, files):
+    login_as("auditor")
+    pages, url = [], "/applications/?country=TH&sort=title&direction=asc"
+    while url:
+        body = client.get(url).get_data(as_text=True)
+        pages.append((_ids(body), body))
+        url = _link(body, "next")
+    assert [len(ids) for ids, _ in pages] == [5, 3]  # 8 Thai files
+    back = client.get(_link(pages[1][1], "prev")).get_data(as_text=True)
+    assert _ids(back) == pages[0][0] and "Page 1 of 2" in back
+
+
+def test_a_third_page_back_uses_the_cursor(client, login_as, files):
+    login_as("auditor")
+    first = client.get("/applications/").get_data(as_text=True)
+    second = client.get(_link(first, "next")).get_data(as_text=True)
+    third = client.get(_link(second, "next")).get_data(as_text=True)
+    back = client.get(_link(third, "prev")).get_data(as_text=True)
+    assert "before=" in _link(third, "prev")
+    assert _ids(back) == _ids(second) and "Page 2 of 3" in back
+
+
+@pytest.mark.parametrize("query", ["after=garbage", "after=W10", "before=bm90IGpzb24",
+                                   "after=WyJ0aXRsZSIsdHJ1ZSxbMSwyXV0"])
+def test_a_broken_or_foreign_cursor_is_told_not_a_500(client, login_as, files, query):
+    login_as("auditor")
+    response = client.get(f"/applications/?{query}")
+    assert response.status_code == 400
+    assert "start again from the first page" in response.get_data(as_text=True)
+
+
+def test_a_cursor_of_another_order_is_refused(client, login_as, files):
+    login_as("auditor")
+    body = client.get("/applications/?sort=title").get_data(as_text=True)
+    cursor = re.search(r"after=([^&\"]+)", _link(body, "next")).group(1)
+    response = client.get(f"/applications/?sort=requested&after={cursor}")
+    assert response.status_code == 400
+
+
+def test_deep_pages_are_reached_by_cursor_not_by_number(client, login_as, files):
+    login_as("auditor")
+    response = client.get(f"/applications/?page={views.NUMBERED_PAGES + 1}")
+    assert response.status_code == 400
+    assert "Next" in response.get_data(as_text=True)
+    assert client.get(f"/applications/?page={views.NUMBERED_PAGES}").status_code == 200
+
+
+def test_applicants_pages_hold_their_files_only(client, login_as, files, make_application):
+    mine = files[1].organisation
+    login_as("applicant", organisation=mine)
+    seen, _ = _walk(client, "/applications/")
+    assert sorted(seen) == sorted(a.id for a in files if a.organisation_id == mine.id)
+
+
+def test_the_count_stops_at_the_limit(client, login_as, files, monkeypatch):
+    login_as("auditor")
+    monkeypatch.setattr(views, "COUNT_LIMIT", 10)
+    body = client.get("/applications/").get_data(as_text=True)
+    assert "more than 10 found" in body and "Page 1</span>" in body and _link(body, "next")
+    body = client.get("/applications/?country=KE").get_data(as_text=True)
+    kenyan = db.session.query(Application).filter(
+        Application.organisation_id == files[0].organisation_id).count()
+    assert f"{kenyan} found" in body and "more than" not in body
