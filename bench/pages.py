@@ -17,7 +17,7 @@ import time
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import event, func, select
+from sqlalchemy import event, func, select, text
 
 from models import Application, AuditEvent, Organisation, User, db, write_intent
 from workflow import audit, demo, demo_scale, search
@@ -41,14 +41,21 @@ class Scene:
 
 
 def seed(app, size: int, upload_dir: str) -> float:
-    """The demo records, then `size` generated applications; returns the seconds taken."""
+    """The demo records, then `size` generated applications; returns the seconds taken.
+
+    On PostgreSQL the tables are then analysed, as autovacuum soon would on a live
+    database: its planner needs the statistics (Japan is a third of the files) to walk the
+    sort order's index instead of sorting every Japanese file.
+    """
     with app.app_context(), Stopwatch() as watch:
-        if db.session.scalar(select(func.count(Application.id))):
-            return 0.0  # --reuse: already filled
-        with write_intent(True):
-            demo.seed(date.today(), "development")
-            db.session.commit()
-            demo_scale.seed_scale(size, date.today(), upload_dir)
+        if not db.session.scalar(select(func.count(Application.id))):  # else --reuse
+            with write_intent(True):
+                demo.seed(date.today(), "development")
+                db.session.commit()
+                demo_scale.seed_scale(size, date.today(), upload_dir)
+                db.session.commit()
+        if db.engine.dialect.name == "postgresql":
+            db.session.execute(text("ANALYZE"))
             db.session.commit()
     return watch.seconds
 

@@ -109,10 +109,10 @@ def _recusing_organisations_of(applications: Iterable[Application]
                                ) -> dict[int, dict[int, str]]:
     """Per application id: organisation id → "applying" or "partner"."""
     applications = list(applications)
-    found = partners_of(applications)
+    found = partners_of([a for a in applications if a.kind == "grant"])  # a loan has none
     result = {}
     for application in applications:
-        orgs = dict.fromkeys((o.id for o in found[application.id]), "partner")
+        orgs = dict.fromkeys((o.id for o in found.get(application.id, ())), "partner")
         orgs[application.organisation_id] = "applying"
         result[application.id] = orgs
     return result
