@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from flask import current_app, url_for
+from flask import current_app, request, url_for
 from flask_login import current_user
 
 from .access import may_reach
@@ -14,6 +14,13 @@ from .access import may_reach
 class NavItem:
     endpoint: str
     label: str
+
+
+@dataclass(frozen=True)
+class MenuLink:
+    endpoint: str
+    label: str
+    url: str
 
 
 @dataclass
@@ -76,8 +83,20 @@ def _reachable(endpoint: str) -> bool:
     return view is not None and may_reach(getattr(view, "access", None), current_user)
 
 
-def nav_items() -> list[NavItem]:
-    return [item for item in NAV_ITEMS if _reachable(item.endpoint)]
+# The menu of each set of roles, built once per worker: it is on every page, and what a
+# set of roles may reach is fixed when the app is built.
+_MENUS: dict[tuple, tuple[MenuLink, ...]] = {}
+
+
+def nav_items() -> tuple[MenuLink, ...]:
+    key = (id(current_app), request.script_root, current_user.is_authenticated and
+           current_user.roles)
+    menu = _MENUS.get(key)
+    if menu is None:
+        menu = _MENUS[key] = tuple(
+            MenuLink(item.endpoint, item.label, url_for(item.endpoint))
+            for item in NAV_ITEMS if _reachable(item.endpoint))
+    return menu
 
 
 def dashboard_cards() -> list[Card]:

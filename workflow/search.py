@@ -168,9 +168,17 @@ def count_up_to(filters: Filters, user: User, limit: int) -> int:
 # index from there instead of counting its way through every earlier row (OFFSET), so the
 # 500th page costs what the first does. The key travels in the link as an opaque cursor.
 
+# What a list row shows: plain columns, not Application objects (50 rows of the ORM cost
+# more than the query that finds them).
+LIST_COLUMNS = (Application.id, Application.reference, Application.title,
+                Application.workflow_name, Application.workflow_version, Application.state,
+                Application.requested_yen, Application.approved_yen,
+                Organisation.name.label("organisation_name"), Organisation.country_code)
+
+
 @dataclass
 class Page:
-    rows: list[Application]
+    rows: list  # Rows of LIST_COLUMNS
     after: str | None  # the cursor of the next page; None on the last one
     before: str | None  # the cursor of the previous page; None on the first one
 
@@ -214,8 +222,7 @@ def page_of(filters: Filters, user: User, size: int, *, after: str | None = None
     filters.check()
     key = _key(filters)
     backwards = before is not None
-    query = (select(Application, *key).join(Application.organisation)
-             .options(contains_eager(Application.organisation))
+    query = (select(*LIST_COLUMNS, *key).join(Application.organisation)
              .where(*_visibility(user), *_conditions(filters, common_country=many))
              .order_by(*_ordering(filters, reverse=backwards)).limit(size + 1))
     cursor = before if backwards else after
@@ -231,10 +238,11 @@ def page_of(filters: Filters, user: User, size: int, *, after: str | None = None
     rows = rows[:size]
     if backwards:
         rows.reverse()
-    first, last = (rows[0][1:], rows[-1][1:]) if rows else (None, None)
+    width = len(LIST_COLUMNS)
+    first, last = (rows[0][width:], rows[-1][width:]) if rows else (None, None)
     has_next = (not backwards and more) or (backwards and rows != [])
     has_previous = (backwards and more) or (not backwards and (cursor or offset) and rows)
-    return Page(rows=[row[0] for row in rows],
+    return Page(rows=rows,
                 after=_encode(filters, last) if has_next else None,
                 before=_encode(filters, first) if has_previous else None)
 

@@ -15,6 +15,7 @@ from . import bp
 from .filters import filter_form, filters_from, render_select
 from .forms import ActionForm
 from .loading import visible_application_or_404
+from .rows import list_rows
 
 VIEWERS = (*READER_ROLES, "applicant")
 
@@ -60,11 +61,13 @@ def index():
     else:
         problem = "Some filters are not valid: " + "; ".join(
             f"{form[name].label.text}: {' '.join(errors)}" for name, errors in form.errors.items())
-    return render_template("applications/index.html", rows=page.rows, page=page,
+    staff = staff_view()
+    return render_template("applications/index.html", rows=list_rows(page.rows, staff),
+                           page=page,
                            number=number, total=min(total, COUNT_LIMIT),
                            more=total > COUNT_LIMIT, per_page=PER_PAGE, form=form,
                            problem=problem, list_args=_list_args(), render_select=render_select,
-                           staff=staff_view(), registry=registry), (400 if problem else 200)
+                           staff=staff), (400 if problem else 200)
 
 
 @bp.route("/export.csv")

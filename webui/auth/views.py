@@ -5,12 +5,11 @@ from __future__ import annotations
 import time
 from urllib.parse import urlsplit
 
-from flask import flash, redirect, render_template, request, session, url_for
+from flask import flash, g, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user
-from sqlalchemy.orm import joinedload
 
 from models import User, db
-from workflow import accounts, security
+from workflow import accounts, request_user, security
 from workflow.errors import ValidationFailed
 
 from ..access import public, signed_in
@@ -30,8 +29,8 @@ def load_user(user_id: str) -> User | None:
     ident, _, token = user_id.partition(":")
     if not ident.isdigit() or not token:
         return None
-    # One query for the user and their roles: this runs on every request.
-    user = db.session.get(User, int(ident), options=[joinedload(User.role_assignments)])
+    # One query for the user, their roles and unread count: this runs on every request.
+    user, g.unread_notifications = request_user.load_signed_in(int(ident))
     if user is None or user.session_token != token or not user.is_active:
         return None
     return user

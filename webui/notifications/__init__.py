@@ -1,6 +1,6 @@
 """In-app notifications and email preferences."""
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
@@ -18,7 +18,9 @@ bp = Blueprint("notifications", __name__, url_prefix="/notifications")
 def _unread():
     if not current_user.is_authenticated or request.endpoint == "static":
         return {}
-    return {"unread_notifications": unread_count(current_user)}
+    # Counted with the user at the start of the request (auth.load_user), else now.
+    count = g.get("unread_notifications")
+    return {"unread_notifications": unread_count(current_user) if count is None else count}
 
 
 @bp.route("/")

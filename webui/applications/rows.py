@@ -1,0 +1,49 @@
+"""The application list's rows, ready to print.
+
+A page of 50 rows asked the template for 50 links, 50 state lookups and 100 number
+formats; done here in plain Python they cost a fraction (each call from a template
+goes through Jinja's call machinery).
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from flask import url_for
+
+from workflow import registry
+
+
+class ListRow(NamedTuple):
+    href: str
+    reference: str
+    title: str
+    organisation: str
+    country: str
+    state: str
+    requested: str
+    approved: str
+
+
+def link_maker(endpoint: str, key: str):
+    """A function id -> URL of `endpoint`, built by url_for once (the rule ends in the id)."""
+    prefix = url_for(endpoint, **{key: 0}).removesuffix("0")
+    return lambda ident: f"{prefix}{ident}"
+
+
+def list_rows(rows, staff: bool) -> list[ListRow]:
+    """search.Page rows as the list shows them: the staff see staff labels of the states,
+    applicants the labels written for them."""
+    link = link_maker("applications.show", "application_id")
+    labels: dict[tuple, str] = {}
+    shown = []
+    for r in rows:
+        key = (r.workflow_name, r.workflow_version, r.state)
+        if key not in labels:
+            state = registry.get(r.workflow_name, r.workflow_version).state(r.state)
+            labels[key] = state.staff_label if staff else state.applicant_label
+        shown.append(ListRow(
+            link(r.id), r.reference, r.title, r.organisation_name, r.country_code,
+            labels[key], f"{r.requested_yen:,}",
+            "" if r.approved_yen is None else f"{r.approved_yen:,}"))
+    return shown
