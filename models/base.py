@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import sqlite3
 from collections.abc import Iterator
 from datetime import UTC, datetime
 
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import DateTime, Engine, MetaData, event
+from sqlalchemy import DateTime, Engine, MetaData, event, exc
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 NAMING_CONVENTION = {
@@ -93,4 +94,12 @@ def configure_engine(engine: Engine, busy_timeout_ms: int = 30000) -> None:
     def _on_begin(conn):
         immediate = _sqlite_immediate.get()
         conn.info["immediate"] = immediate
-        conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+        statement = "BEGIN IMMEDIATE" if immediate else "BEGIN"
+        # Straight to the driver: every transaction starts here, and going through
+        # exec_driver_sql (execution context, result, events) cost more than the BEGIN.
+        # A failure (the write lock not had within the busy timeout) is still raised
+        # as SQLAlchemy's OperationalError, as from any other statement.
+        try:
+            conn.connection.dbapi_connection.execute(statement)
+        except sqlite3.Error as error:
+            raise exc.DBAPIError.instance(statement, (), error, sqlite3.Error) from error

@@ -43,7 +43,9 @@ def _plain(value: Any) -> Any:
 
 
 def _timestamp(moment: datetime) -> str:
-    return moment.strftime("%Y-%m-%dT%H:%M:%S.%f")
+    # The same text as strftime("%Y-%m-%dT%H:%M:%S.%f") for naive times (years 1000 on),
+    # at a third of the cost: it runs for every event written and every event verified.
+    return moment.isoformat(timespec="microseconds")
 
 
 _canonical = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode
@@ -92,6 +94,7 @@ def _timestamp_text(value) -> str:
 _TABLE = AuditEvent.__table__
 _HEAD = select(_TABLE.c.seq, _TABLE.c.hash).order_by(_TABLE.c.seq.desc()).limit(1)
 _INSERT = insert(_TABLE)
+_LOCK = text("SELECT pg_advisory_xact_lock(:key)").bindparams(key=AUDIT_LOCK_KEY)
 
 
 def chain_head(connection=None) -> tuple[int, str]:
@@ -106,7 +109,7 @@ def record(action: str, *, actor: User | None, object_type: str, object_id: int 
     """Append one event to the chain, inside the caller's transaction; return its fields."""
     conn = connection if connection is not None else ensure_write_transaction(db.session)
     if conn.dialect.name == "postgresql":
-        conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": AUDIT_LOCK_KEY})
+        conn.execute(_LOCK)
     seq, prev_hash = chain_head(conn)
     values = {
         "seq": seq + 1, "occurred_at": utcnow(), "actor_id": actor.id if actor else None,

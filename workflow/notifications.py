@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import Select, bindparam, func, or_, select
 
 from models import (
     Application,
@@ -52,23 +52,35 @@ def notify(users, kind: str, message: str, application: Application | None = Non
     return count
 
 
-# Built once: this runs after every transition. Rows carry what a notification needs
-# (id, name, email) without loading whole users and their roles.
-_WITH_ROLE = (select(User.id, User.name, User.email, User.active)
-              .join(RoleAssignment, RoleAssignment.user_id == User.id)
-              .where(RoleAssignment.role.in_(bindparam("roles", expanding=True)),
-                     User.active.is_(True)).distinct())
-_WITH_ROLE_IN_ORG = _WITH_ROLE.where(User.organisation_id == bindparam("organisation_id"))
+# Built once per shape (how many roles; within an organisation or not) and kept: this runs
+# after every transition. Each role is its own bound parameter rather than an expanding IN
+# list, so the cached compiled statement is used as it is instead of being re-rendered on
+# every call. Rows carry what a notification needs (id, name, email), not whole users.
+_WITH_ROLE: dict[tuple[int, bool], Select] = {}
+
+
+def _with_role(count: int, in_organisation: bool) -> Select:
+    statement = _WITH_ROLE.get((count, in_organisation))
+    if statement is None:
+        statement = (select(User.id, User.name, User.email, User.active)
+                     .join(RoleAssignment, RoleAssignment.user_id == User.id)
+                     .where(or_(*(RoleAssignment.role == bindparam(f"role_{n}")
+                                  for n in range(count))),
+                            User.active.is_(True)))
+        if in_organisation:
+            statement = statement.where(User.organisation_id == bindparam("organisation_id"))
+        statement = _WITH_ROLE.setdefault((count, in_organisation), statement.distinct())
+    return statement
 
 
 def users_with_role(*roles: str, organisation_id: int | None = None) -> list:
     """Active users holding any of the roles (in the organisation, if given): rows with
     .id, .name, .email, .active."""
-    conn = db.session.connection()
-    if organisation_id is None:
-        return conn.execute(_WITH_ROLE, {"roles": list(roles)}).all()
-    return conn.execute(_WITH_ROLE_IN_ORG, {"roles": list(roles),
-                                            "organisation_id": organisation_id}).all()
+    statement = _with_role(len(roles), organisation_id is not None)
+    params = {f"role_{n}": role for n, role in enumerate(roles)}
+    if organisation_id is not None:
+        params["organisation_id"] = organisation_id
+    return db.session.connection().execute(statement, params).all()
 
 
 @on_every_transition
@@ -92,7 +104,6 @@ def tell_the_right_people(step: Step) -> None:
 
 
 def unread_count(user: User) -> int:
-    from sqlalchemy import func
-
     return db.session.scalar(select(func.count(Notification.id)).where(
         Notification.user_id == user.id, Notification.read_at.is_(None)))
+
