@@ -7,11 +7,10 @@ from html import escape as escape_text
 from flask import request
 from flask_wtf import FlaskForm
 from markupsafe import Markup
-from sqlalchemy import select
 from wtforms import DateField, SelectField, StringField
 from wtforms.validators import Length, Optional, ValidationError
 
-from models import Fund, Organisation, Round, db
+from workflow import search
 from workflow.search import SORTS, Filters, all_states
 
 
@@ -45,14 +44,10 @@ class FilterForm(FlaskForm):
 def filter_form(staff: bool) -> FilterForm:
     form = FilterForm(formdata=request.args)
     form.state.choices = [("", "Any state")] + [(s, s.replace("_", " ")) for s in all_states()]
-    form.fund.choices = [("", "Any fund")] + [
-        (code, code) for code in db.session.scalars(select(Fund.code).order_by(Fund.code))]
-    # Ids and names only: hundreds of organisations, read on every page of the list.
-    form.round_id.choices = [(0, "Any round")] + [
-        tuple(r) for r in db.session.execute(select(Round.id, Round.name).order_by(Round.name))]
-    organisations = (db.session.execute(select(Organisation.id, Organisation.name)
-                                        .order_by(Organisation.name)) if staff else [])
-    form.organisation_id.choices = [(0, "Any organisation")] + [tuple(o) for o in organisations]
+    funds, rounds, organisations = search.filter_choices(staff)
+    form.fund.choices = [("", "Any fund")] + [(code, code) for code in funds]
+    form.round_id.choices = [(0, "Any round"), *map(tuple, rounds)]
+    form.organisation_id.choices = [(0, "Any organisation"), *map(tuple, organisations)]
     return form
 
 

@@ -47,3 +47,31 @@ def list_rows(rows, staff: bool) -> list[ListRow]:
             labels[key], f"{r.requested_yen:,}",
             "" if r.approved_yen is None else f"{r.approved_yen:,}"))
     return shown
+
+
+class SortHeader(NamedTuple):
+    label: str
+    href: str
+    arrow: str  # " ▼" or " ▲" on the column the list is sorted by
+    numeric: bool
+
+
+COLUMNS = (("reference", "Reference"), ("title", "Title"), ("organisation", "Organisation"),
+           ("country", "Country"), ("state", "State"), ("requested", "Requested (¥)"),
+           ("approved", "Approved (¥)"))
+NUMERIC = frozenset({"requested", "approved"})
+
+
+def sort_headers(list_args: dict) -> list[SortHeader]:
+    """The column headings: each sorts the list by its column, and again the other way."""
+    current = list_args.get("sort", "created")
+    descending = list_args.get("direction", "desc") == "desc"
+    headers = []
+    for key, label in COLUMNS:
+        here = key == current
+        direction = "asc" if here and descending else "desc"
+        href = url_for("applications.index", **{**list_args, "sort": key,
+                                                "direction": direction})
+        arrow = (" ▼" if descending else " ▲") if here else ""
+        headers.append(SortHeader(label, href, arrow, key in NUMERIC))
+    return headers

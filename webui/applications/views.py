@@ -15,7 +15,7 @@ from . import bp
 from .filters import filter_form, filters_from, render_select
 from .forms import ActionForm
 from .loading import visible_application_or_404
-from .rows import list_rows
+from .rows import list_rows, sort_headers
 
 VIEWERS = (*READER_ROLES, "applicant")
 
@@ -61,12 +61,13 @@ def index():
     else:
         problem = "Some filters are not valid: " + "; ".join(
             f"{form[name].label.text}: {' '.join(errors)}" for name, errors in form.errors.items())
-    staff = staff_view()
+    staff, list_args = staff_view(), _list_args()
     return render_template("applications/index.html", rows=list_rows(page.rows, staff),
                            page=page,
                            number=number, total=min(total, COUNT_LIMIT),
                            more=total > COUNT_LIMIT, per_page=PER_PAGE, form=form,
-                           problem=problem, list_args=_list_args(), render_select=render_select,
+                           problem=problem, list_args=list_args, render_select=render_select,
+                           headers=sort_headers(list_args),
                            staff=staff), (400 if problem else 200)
 
 
