@@ -15,7 +15,7 @@ from sqlalchemy.orm import joinedload
 
 from models import Application, Attachment, BudgetLine, Comment, ScreeningCheck, User, db
 
-from . import audit, reading, service
+from . import audit, keyset, reading, service
 from .attachments import attachments_by_application, attachments_of
 from .errors import TransitionRefused, ValidationFailed
 from .grant_budget import format_percent, totals_of
@@ -42,16 +42,29 @@ class ChecklistItem:
     hint: str | None  # what the system can tell the screener about it
 
 
-def queue() -> list[Application]:
-    """Grant proposals waiting for the secretariat, the longest-waiting first."""
-    return list(db.session.scalars(
-        select(Application)
-        .where(Application.kind == "grant", Application.state.in_(QUEUE_STATES))
-        # The queue shows each file's organisation; its checklist reads the round.
-        .options(joinedload(Application.organisation), joinedload(Application.round))
-        .order_by(func.coalesce(Application.submitted_at, Application.created_at),
-                  Application.id)
-    ))
+def _queue_query():
+    return (select(Application)
+            .where(Application.kind == "grant", Application.state.in_(QUEUE_STATES))
+            # The queue shows each file's organisation; its checklist reads the round.
+            .options(joinedload(Application.organisation), joinedload(Application.round)))
+
+
+# Longest-waiting first: since submission (a file made in screening has only its creation).
+QUEUE_KEY = (func.coalesce(Application.submitted_at, Application.created_at), Application.id)
+
+
+def queue_page(size: int, *, after: str | None = None, before: str | None = None
+               ) -> keyset.Page:
+    """Grant proposals waiting for the secretariat, a page of them, the longest-waiting
+    first."""
+    return keyset.page_of("screening", _queue_query(), QUEUE_KEY, size, after=after,
+                          before=before)
+
+
+def queue_count(limit: int) -> int:
+    """How many proposals wait, counted up to `limit` (from the index alone)."""
+    return keyset.count_up_to(select(Application.id).where(
+        Application.kind == "grant", Application.state.in_(QUEUE_STATES)), limit)
 
 
 def _checks(application: Application) -> dict[str, ScreeningCheck]:

@@ -9,22 +9,31 @@ from models import Application, db
 from workflow import grants, screening
 from workflow.grant_budget import totals_of
 
+from .. import paging
 from ..access import roles
 from . import bp
 from .forms import ChecklistForm, NoteForm
 from .loading import grant_or_404
 
+# A page of proposals, each with its checklist: a screener works through the oldest first.
+PER_PAGE = 25
+# Waiting proposals are counted up to this many: beyond it the page says "more than 1,000".
+COUNT_LIMIT = 1000
+
 
 @bp.route("/screening")
 @roles("secretariat")
 def screening_queue():
-    queue = screening.queue()
-    checklists = screening.checklists(queue)  # a few queries for the whole queue
+    where = paging.place()
+    page = screening.queue_page(PER_PAGE, after=where.after, before=where.before)
+    queue = page.rows
+    checklists = screening.checklists(queue)  # a few queries for the whole page
     lines = grants.budget_lines_of(queue)
     rows = [(application, checklists[application.id], totals_of(lines[application.id]))
             for application in queue]
-    return render_template("grants/screening_queue.html", rows=rows,
-                           checklist_form=ChecklistForm(back="queue"))
+    return render_template("grants/screening_queue.html", rows=rows, page=page,
+                           number=where.number, total=screening.queue_count(COUNT_LIMIT + 1),
+                           count_limit=COUNT_LIMIT, checklist_form=ChecklistForm(back="queue"))
 
 
 @bp.route("/<int:application_id>/checklist", methods=["POST"])
