@@ -15,8 +15,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from models import Application, Instalment, LoanDetails, Repayment, RepaymentAllocation, db
 
@@ -33,6 +34,47 @@ def instalments_of(application: Application) -> list[Instalment]:
     return list(db.session.scalars(
         select(Instalment).where(Instalment.application_id == application.id)
         .order_by(Instalment.due_on, Instalment.number)))
+
+
+class InstalmentLine(NamedTuple):
+    """An instalment as read for display: plain columns, not a loaded Instalment (a loan
+    page shows up to 120 of them)."""
+
+    number: int
+    due_on: date
+    principal_yen: int
+    interest_yen: int
+    balance_after_yen: int
+    paid_principal_yen: int
+    paid_interest_yen: int
+    paid_on: date | None
+
+    @property
+    def due_yen(self) -> int:  # as Instalment.due_yen
+        return (self.principal_yen + self.interest_yen
+                - self.paid_principal_yen - self.paid_interest_yen)
+
+
+_LINES = (select(*(getattr(Instalment, name) for name in InstalmentLine._fields))
+          .where(Instalment.application_id == bindparam("application_id"))
+          .order_by(Instalment.due_on, Instalment.number))
+_RECEIVED = (select(Repayment.received_on, Repayment.bank_reference, Repayment.amount_yen,
+                    Repayment.interest_yen, Repayment.principal_yen)
+             .where(Repayment.application_id == bindparam("application_id"))
+             .order_by(Repayment.received_on, Repayment.id))
+
+
+def schedule_lines(application: Application) -> list[InstalmentLine]:
+    """The loan's schedule for display, oldest first."""
+    rows = db.session.connection().execute(_LINES, {"application_id": application.id})
+    return [InstalmentLine(*row) for row in rows]
+
+
+def received_lines(application: Application) -> list:
+    """The repayments for display, oldest first: rows of when, bank reference, amount,
+    interest and principal."""
+    return db.session.connection().execute(
+        _RECEIVED, {"application_id": application.id}).all()
 
 
 def repayments_of(application: Application) -> list[Repayment]:

@@ -6,8 +6,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import NamedTuple
 
-from models import INDUSTRY_LABELS, METHOD_LABELS, Application, Instalment, LoanDetails, User
+from models import INDUSTRY_LABELS, METHOD_LABELS, Application, LoanDetails, User
 from workflow import arrears, idempotency, loans, repayments
+from workflow.repayments import InstalmentLine
 from workflow.sme import eligibility_problem
 
 from .forms import AgreementForm, AssessmentForm, RepaymentForm, WriteOffForm, WriteOffRequestForm
@@ -51,7 +52,7 @@ class ScheduleRow(NamedTuple):
     paid_on: str
 
     @classmethod
-    def of(cls, i: Instalment, today: date) -> ScheduleRow:
+    def of(cls, i: InstalmentLine, today: date) -> ScheduleRow:
         status, late = _status(i, today)
         return cls(i.number, i.due_on.isoformat(), f"{i.interest_yen:,}",
                    f"{i.principal_yen:,}", f"{i.interest_yen + i.principal_yen:,}",
@@ -109,7 +110,7 @@ def repayment_form(application: Application) -> RepaymentForm:
                                "idempotency_key": idempotency.new_key()})
 
 
-def _status(instalment: Instalment, today: date) -> tuple[str, bool]:
+def _status(instalment: InstalmentLine, today: date) -> tuple[str, bool]:
     if instalment.due_yen == 0:
         return "paid", False
     if instalment.due_on < today:
@@ -117,7 +118,7 @@ def _status(instalment: Instalment, today: date) -> tuple[str, bool]:
     return "due", False
 
 
-def balance_chart(application: Application, instalments: list[Instalment],
+def balance_chart(application: Application, instalments: list[InstalmentLine],
                   received: list) -> dict | None:
     """Principal owed over time: as scheduled, and as actually repaid (for Chart.js)."""
     loan = application.loan
@@ -176,8 +177,8 @@ def loan_panel(application: Application, user: User, actions: list) -> LoanPanel
     if application.kind != "loan" or application.loan is None:
         return None
     today = date.today()
-    instalments = repayments.instalments_of(application)
-    received = repayments.repayments_of(application)
+    instalments = repayments.schedule_lines(application)
+    received = repayments.received_lines(application)
     schedule = [ScheduleRow.of(i, today) for i in instalments]
     loan = application.loan
     return LoanPanel(
