@@ -1,10 +1,8 @@
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
 
-from models import AuditEvent, User, db
-from workflow import diagrams, registry, search, service
+from models import db
+from workflow import diagrams, registry, search, service, timeline
 from workflow.errors import ValidationFailed
 from workflow.permissions import READER_ROLES
 
@@ -91,18 +89,12 @@ def export():
 def show(application_id: int):
     application = visible_application_or_404(application_id, with_report_expenses=True)
     definition = registry.get(application.workflow_name, application.workflow_version)
-    events = db.session.scalars(
-        # The actors' names only: their roles are not needed, so not loaded.
-        select(AuditEvent).options(joinedload(AuditEvent.actor).lazyload(User.role_assignments))
-        .where(AuditEvent.object_type == "application", AuditEvent.object_id == application.id)
-        .order_by(AuditEvent.seq)
-    ).all()
     return render_template(
         "applications/show.html", application=application, definition=definition,
         state=definition.state(application.state), staff=staff_view(),
         actions=service.available_actions(application, current_user),
         diagram=diagrams.mermaid(definition.name, definition.version, application.state),
-        events=events, form=ActionForm(),
+        events=timeline.timeline_of(application.id), form=ActionForm(),
     )
 
 
