@@ -2,7 +2,7 @@
 
 import pytest
 
-from models import ROLES
+from models import ROLES, db
 from webui.access import PUBLIC, access_table
 
 from .conftest import log_in
@@ -33,6 +33,19 @@ def test_the_navigation_shows_only_reachable_pages(client, login_as, role):
     login_as(role)
     page = client.get("/home").get_data(as_text=True)
     assert ('href="/admin/users"' in page) == (role == "admin")
+
+
+def test_the_menu_follows_a_change_of_roles_at_once(client, login_as):
+    # The menu of each set of roles is built once per worker: a new role must still show
+    # on the very next page.
+    user = login_as("applicant")
+    assert 'href="/grants/screening"' not in client.get("/home").get_data(as_text=True)
+    user.set_roles(["applicant", "secretariat"])
+    db.session.commit()
+    assert 'href="/grants/screening"' in client.get("/home").get_data(as_text=True)
+    user.set_roles(["applicant"])
+    db.session.commit()
+    assert 'href="/grants/screening"' not in client.get("/home").get_data(as_text=True)
 
 
 def test_every_endpoint_declares_its_audience(app):
