@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import Select, bindparam, func, or_, select
+from sqlalchemy import Select, bindparam, func, insert, or_, select
 
 from models import (
     Application,
@@ -30,26 +30,43 @@ def wants_email(user: User, kind: str) -> bool:
     return True if choice is None else bool(choice)
 
 
+# Built once. Notifications and emails are written with Core executemany inserts on the
+# session's connection: nothing reads them back in this transaction, so the ORM's unit of
+# work (a flush per notification, to learn its id for the email) bought nothing.
+_NOTIFICATIONS = Notification.__table__
+_INSERT_NOTIFICATIONS = insert(_NOTIFICATIONS).returning(_NOTIFICATIONS.c.id,
+                                                          sort_by_parameter_order=True)
+_INSERT_EMAILS = insert(OutboxMessage.__table__)
+_EMAIL_REFUSED = select(EmailPreference.user_id).where(
+    EmailPreference.kind == bindparam("kind"), EmailPreference.email.is_(False),
+    EmailPreference.user_id.in_(bindparam("user_ids", expanding=True)))
+
+
 def notify(users, kind: str, message: str, application: Application | None = None) -> int:
-    """One notification per active user (each once), and an outbox email where wanted."""
-    seen, count = set(), 0
+    """One notification per active user (each once), and an outbox email unless refused."""
+    recipients = {}
     for user in users:
-        if user is None or user.id in seen or not user.active:
-            continue
-        seen.add(user.id)
-        note = Notification(user_id=user.id, kind=kind, message=message[:500],
-                            application_id=application.id if application else None)
-        db.session.add(note)
-        db.session.flush()
-        if wants_email(user, kind):
-            subject = f"[WNF Workflow] {application.reference}: {message}" if application else (
-                f"[WNF Workflow] {message}")
-            db.session.add(OutboxMessage(
-                notification_id=note.id, message_id=f"<{uuid.uuid4()}@wnf-workflow>",
-                to_address=user.email, subject=subject[:300],
-                body=f"Dear {user.name},\n\n{message}\n\n— WNF Workflow\n"))
-        count += 1
-    return count
+        if user is not None and user.active and user.id not in recipients:
+            recipients[user.id] = user
+    if not recipients:
+        return 0
+    conn = db.session.connection()
+    text, application_id = message[:500], application.id if application else None
+    note_ids = conn.execute(_INSERT_NOTIFICATIONS, [
+        {"user_id": user_id, "kind": kind, "message": text, "application_id": application_id}
+        for user_id in recipients]).scalars().all()
+    refused = set(conn.execute(_EMAIL_REFUSED, {"kind": kind,
+                                                "user_ids": list(recipients)}).scalars())
+    subject = (f"[WNF Workflow] {application.reference}: {message}" if application
+               else f"[WNF Workflow] {message}")[:300]
+    emails = [{"notification_id": note_id, "message_id": f"<{uuid.uuid4()}@wnf-workflow>",
+               "to_address": user.email, "subject": subject,
+               "body": f"Dear {user.name},\n\n{message}\n\n— WNF Workflow\n"}
+              for note_id, user in zip(note_ids, recipients.values(), strict=True)
+              if user.id not in refused]
+    if emails:
+        conn.execute(_INSERT_EMAILS, emails)
+    return len(recipients)
 
 
 # Built once per shape (how many roles; within an organisation or not) and kept: this runs
