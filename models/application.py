@@ -43,7 +43,6 @@ class Application(TimestampMixin, db.Model):
         CheckConstraint("approved_yen IS NULL OR approved_yen >= 0", name="approved_not_negative"),
         CheckConstraint("number > 0", name="number_positive"),
         CheckConstraint("version > 0", name="version_positive"),
-        Index("ix_applications_state_kind", "state", "kind"),
         # Migration 0006: each sort order of the application list, the file's id last (the
         # list pages by key, not by OFFSET); a state's files newest first; the home page's
         # counts by state from the index alone.
@@ -54,6 +53,11 @@ class Application(TimestampMixin, db.Model):
         Index("ix_applications_requested_yen_id", "requested_yen", "id"),
         Index("ix_applications_state_created_at_id", "state", "created_at", "id"),
         Index("ix_applications_state_kind_due_on", "state", "kind", "due_on"),
+        # Migration 0007: the portfolio's sums by organisation and year, and by round, from
+        # the index alone (each also serves the foreign key it starts with).
+        Index("ix_applications_organisation_year_approved", "organisation_id", "fiscal_year",
+              "approved_yen"),
+        Index("ix_applications_round_approved", "round_id", "approved_yen"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -62,8 +66,8 @@ class Application(TimestampMixin, db.Model):
     fund_id: Mapped[int] = mapped_column(ForeignKey("funds.id"))
     fiscal_year: Mapped[int]
     number: Mapped[int]  # within the fund and fiscal year: the 42 of WNF-2027-0042
-    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
-    round_id: Mapped[int | None] = mapped_column(ForeignKey("rounds.id"), index=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
+    round_id: Mapped[int | None] = mapped_column(ForeignKey("rounds.id"))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     title: Mapped[str] = mapped_column(String(300))
     state: Mapped[str] = mapped_column(String(32))

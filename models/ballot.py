@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, DateTime, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import db, in_list, utcnow
@@ -31,6 +31,8 @@ class Ballot(db.Model):
         CheckConstraint("(state = 'closed') = (closed_at IS NOT NULL)", name="closed_has_time"),
         CheckConstraint("casting_vote IS NULL OR casting_vote IN ('approve', 'reject')",
                         name="casting_vote_known"),
+        # Migration 0007: the open ballots oldest first, a page at a time.
+        Index("ix_ballots_state_opened_at", "state", "opened_at", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

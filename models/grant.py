@@ -11,6 +11,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     String,
     Text,
     UniqueConstraint,
@@ -40,6 +41,7 @@ class GrantDetails(db.Model):
     __table_args__ = (
         CheckConstraint(f"programme_type IS NULL OR {in_list('programme_type', PROGRAMME_TYPES)}",
                         name="programme_type_known"),
+        Index("ix_grant_details_programme_type", "programme_type"),  # the portfolio's counts
         CheckConstraint("end_date IS NULL OR start_date IS NULL OR end_date >= start_date",
                         name="ends_after_start"),
         CheckConstraint("expected_participants IS NULL OR expected_participants >= 0",

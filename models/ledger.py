@@ -52,7 +52,11 @@ class LedgerEntry(db.Model):
     __table_args__ = (
         CheckConstraint(in_list("kind", LEDGER_KINDS), name="kind_known"),
         CheckConstraint("amount_yen > 0", name="amount_positive"),
-        Index("ix_ledger_entries_fund_kind", "fund_id", "kind"),
+        # Migration 0007: a fund's balances (sums by kind, this fiscal year's too) from the
+        # index alone; the portfolio's disbursements likewise.
+        Index("ix_ledger_entries_fund_kind_totals", "fund_id", "kind", "booked_on",
+              "amount_yen"),
+        Index("ix_ledger_entries_kind_application", "kind", "application_id", "amount_yen"),
         Index("ix_ledger_entries_fund_booked", "fund_id", "booked_on"),
     )
 

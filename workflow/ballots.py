@@ -15,15 +15,14 @@ here); see `outcome_of` for how a closed ballot is decided.
 
 from __future__ import annotations
 
-from sqlalchemy import exists, select
-from sqlalchemy.orm import contains_eager, joinedload
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from models import (
     VOTE_CHOICES,
     Application,
     Ballot,
     ConflictDeclaration,
-    GrantPartner,
     User,
     Vote,
     db,
@@ -31,6 +30,12 @@ from models import (
 )
 
 from . import audit, reading
+from .ballot_lists import (  # noqa: F401 - re-exported: what waits for whom
+    ballots_awaiting,
+    is_voter,
+    open_ballots,
+    votes_open_to_change,
+)
 from .errors import TransitionRefused
 from .locking import ensure_write_transaction
 from .notifications import notify, users_with_role
@@ -162,11 +167,6 @@ def recusal_reason(subject: Ballot | Application, user: User | None) -> str | No
     return None
 
 
-def is_voter(user: User | None) -> bool:
-    """An active committee member (whether or not recused from a given ballot)."""
-    return user is not None and bool(user.active) and user.has_role(VOTER_ROLE)
-
-
 # --- the votes -----------------------------------------------------------------------------
 
 def vote_of(ballot: Ballot, member: User) -> Vote | None:
@@ -263,43 +263,3 @@ def declare_conflict(application: Application, member: User, reason: str
     audit.record("conflict_declared", actor=member, object_type="ballot", object_id=ballot.id,
                  data={**data, "reason": reason})
     return declaration
-
-
-# --- what waits for whom -------------------------------------------------------------------
-
-def _open_ballots():
-    # With each file, its organisation and fund: the lists show them, the tally's rule reads it.
-    return (select(Ballot).join(Ballot.application)
-            .options(contains_eager(Ballot.application).joinedload(Application.organisation),
-                     contains_eager(Ballot.application).joinedload(Application.fund))
-            .where(Ballot.state == "open", Application.state == "committee_review")
-            .order_by(Ballot.opened_at, Ballot.id))
-
-
-def ballots_awaiting(member: User) -> list[Ballot]:
-    """Open ballots this member may vote on and has not voted on yet."""
-    if not is_voter(member):
-        return []
-    query = _open_ballots().where(
-        ~exists().where(Vote.ballot_id == Ballot.id, Vote.member_id == member.id),
-        ~exists().where(ConflictDeclaration.ballot_id == Ballot.id,
-                        ConflictDeclaration.member_id == member.id))
-    if member.organisation_id is not None:
-        query = query.where(
-            Application.organisation_id != member.organisation_id,
-            ~exists().where(GrantPartner.application_id == Application.id,
-                            GrantPartner.organisation_id == member.organisation_id))
-    return list(db.session.scalars(query))
-
-
-def votes_open_to_change(member: User) -> list[tuple[Ballot, Vote]]:
-    """The member's votes on ballots still open (each can still be changed)."""
-    rows = db.session.execute(
-        _open_ballots().add_columns(Vote)
-        .join(Vote, (Vote.ballot_id == Ballot.id) & (Vote.member_id == member.id))).all()
-    return [(ballot, vote) for ballot, vote in rows]
-
-
-def open_ballots() -> list[Ballot]:
-    """Every open ballot, oldest first (the chair's list)."""
-    return list(db.session.scalars(_open_ballots()))

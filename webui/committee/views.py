@@ -11,10 +11,12 @@ from flask import abort, flash, jsonify, redirect, render_template, url_for
 from flask_login import current_user
 
 from models import Application, Ballot, db
-from workflow import ballots, decisions, registry, service
+from workflow import ballot_lists, ballots, decisions, registry, service
 from workflow.errors import StaleApplication, TransitionRefused
+from workflow.keyset import Page
 from workflow.permissions import READER_ROLES
 
+from .. import paging
 from ..access import roles
 from ..applications.loading import visible_application_or_404
 from ..forms import show_refusal
@@ -27,17 +29,40 @@ MEMBER, CHAIR = "committee_member", "committee_chair"
 bp.record_once(register_panel)
 
 
+# Ballots per list and page; each list is counted up to COUNT_LIMIT ("more than 1,000").
+PER_PAGE = 25
+COUNT_LIMIT = 1000
+
+
 @bp.route("/")
 @roles(MEMBER, CHAIR)
 def index():
     chair = current_user.has_role(CHAIR)
-    rows = ballots.open_ballots() if chair else []
-    counts = ballots.tallies(rows)  # a few grouped queries, however many ballots are open
-    open_ballots = [(b, counts[b.id]) for b in rows]
+    member = ballots.is_voter(current_user)
+    limit = COUNT_LIMIT + 1
+    awaiting = voted = opened = Page([], None, None)
+    counts = dict.fromkeys(("awaiting", "voted", "open"), 0)
+    places = {name: paging.place(name + "_") for name in counts}
+    if member:
+        where = places["awaiting"]
+        awaiting = ballot_lists.awaiting_page(current_user, PER_PAGE, after=where.after,
+                                              before=where.before)
+        where = places["voted"]
+        voted = ballot_lists.voted_page(current_user, PER_PAGE, after=where.after,
+                                        before=where.before)
+        counts.update(awaiting=ballot_lists.count_awaiting(current_user, limit),
+                      voted=ballot_lists.count_voted(current_user, limit))
+    if chair:
+        where = places["open"]
+        opened = ballot_lists.open_page(PER_PAGE, after=where.after, before=where.before)
+        counts["open"] = ballot_lists.count_open(limit)
+    tallies = ballots.tallies(opened.rows)  # a few grouped queries for the page
     return render_template(
-        "committee/index.html", awaiting=ballots.ballots_awaiting(current_user),
-        voted=ballots.votes_open_to_change(current_user), open_ballots=open_ballots,
-        chair=chair, member=ballots.is_voter(current_user))
+        "committee/index.html", awaiting=awaiting, voted=voted, opened=opened,
+        open_ballots=[(b, tallies[b.id]) for b in opened.rows], counts=counts,
+        places=places, count_limit=COUNT_LIMIT, chair=chair, member=member,
+        # Each list's links keep the other lists where they are.
+        args={name: paging.other_args(name + "_") for name in counts})
 
 
 def _ballot_page(application: Application, **forms):

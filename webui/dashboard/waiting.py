@@ -13,7 +13,7 @@ from flask import url_for
 from sqlalchemy import func, select
 
 from models import Application, User, db
-from workflow import ballots
+from workflow import ballot_lists
 from workflow.permissions import READER_ROLES
 
 from ..finance.queue import ready_for_disbursement, requested_tranches
@@ -79,12 +79,12 @@ def waiting_for(user: User) -> dict[str, list[Waiting]]:
                 result[role] = found
     if user.has_role("committee_member", "committee_chair"):
         items = []
-        awaiting = len(ballots.ballots_awaiting(user))
+        awaiting = ballot_lists.count_awaiting(user)
         if awaiting:
             items.append(Waiting("Ballots awaiting my vote", url_for("committee.index"),
                                  awaiting))
         if user.has_role("committee_chair"):
-            open_count = len(ballots.open_ballots())
+            open_count = ballot_lists.count_open()
             if open_count:
                 items.append(Waiting("Open ballots to close", url_for("committee.index"),
                                      open_count))

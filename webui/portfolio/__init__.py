@@ -15,10 +15,11 @@ READERS = ("secretariat", "committee_chair", "committee_member", "finance_office
 @roles(*READERS)
 def index():
     trained = portfolio.persons_trained()
+    countries, money = portfolio.countries_and_money()
     return render_template(
         "portfolio/index.html", states=portfolio.by_state(), rounds=portfolio.by_round(),
-        programmes=portfolio.by_programme_type(), countries=portfolio.by_country(),
-        money=portfolio.money_by_country_and_year(), trained=trained,
+        programmes=portfolio.by_programme_type(), countries=countries, money=money,
+        trained=trained,
         trained_total=sum(n for _, _, n in trained), loans=portfolio.loan_book(),
         registry=registry,
     )
