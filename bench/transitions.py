@@ -13,6 +13,8 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
+from dataclasses import dataclass
+from datetime import date, timedelta
 
 from sqlalchemy.orm import joinedload
 
@@ -24,7 +26,15 @@ from workflow.audit import AUDIT_LOCK_KEY, event_hash
 from .common import Stopwatch, fresh_app, save
 
 
-def _scene(count: int) -> tuple[list[int], int]:
+@dataclass(frozen=True)
+class Scene:
+    ids: list[int]  # applications in `submitted`, all at the same version
+    user_id: int
+    version: int
+    screening_days: int
+
+
+def _scene(count: int) -> Scene:
     with write_intent(True):
         fund = Fund(code="WNF", name="WNF", kind="grant")
         org = Organisation(kind="alumni_society", name="Bench society", country_code="TH")
@@ -38,9 +48,10 @@ def _scene(count: int) -> tuple[list[int], int]:
                                               actor=None)
             application.state = "submitted"
             ids.append(application.id)
-        user_id = user.id
+        db.session.flush()  # the last change of state counts in the version too
+        scene = Scene(ids, user.id, application.version, fund.screening_days)
         db.session.commit()
-    return ids, user_id
+    return scene
 
 
 def through_service(ids: list[int], user_id: int) -> float:
@@ -57,7 +68,7 @@ def through_service(ids: list[int], user_id: int) -> float:
     return len(ids) / watch.seconds
 
 
-def through_raw_sql(ids: list[int], user_id: int) -> float:
+def through_raw_sql(ids: list[int], scene: Scene) -> float:
     """The same writes by hand on a raw DBAPI connection: the floor of what is possible."""
     engine = db.engine
     postgres = engine.dialect.name == "postgresql"
@@ -68,11 +79,15 @@ def through_raw_sql(ids: list[int], user_id: int) -> float:
         for application_id in ids:
             if not postgres:
                 cursor.execute("BEGIN IMMEDIATE")
-            now = utcnow()
+            now, user_id = utcnow(), scene.user_id
+            due_on = date.today() + timedelta(days=scene.screening_days)
+            # The columns the service's compare-and-set writes: state, version, both
+            # timestamps and the due date of the new state.
             cursor.execute(
                 f"UPDATE applications SET state = 'screening', version = version + 1, "
-                f"state_changed_at = {mark} WHERE id = {mark} AND state = 'submitted'",
-                (now, application_id))
+                f"state_changed_at = {mark}, updated_at = {mark}, due_on = {mark} "
+                f"WHERE id = {mark} AND state = 'submitted' AND version = {mark}",
+                (now, now, due_on, application_id, scene.version))
             assert cursor.rowcount == 1
             if postgres:
                 cursor.execute(f"SELECT pg_advisory_xact_lock({mark})", (AUDIT_LOCK_KEY,))
@@ -98,12 +113,13 @@ def run(count: int, database_url: str | None, rounds: int = 5) -> dict:
     """Alternate raw SQL and service rounds on the same database; report the medians."""
     app, url = fresh_app(database_url)
     with app.app_context():
-        ids, user_id = _scene(count)
+        scene = _scene(count)
+        ids, user_id = scene.ids, scene.user_id
         size = len(ids) // (2 * rounds)
         service_rates, raw_rates = [], []
         for n in range(rounds):
             chunk = ids[2 * n * size:(2 * n + 2) * size]
-            raw_rates.append(through_raw_sql(chunk[:size], user_id))
+            raw_rates.append(through_raw_sql(chunk[:size], scene))
             service_rates.append(through_service(chunk[size:], user_id))
         verified = audit.verify()
         assert verified.ok, str(verified)
