@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import json
 import sqlite3
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -31,6 +32,13 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+
+
+# The text of every JSON column: compact, keys sorted, non-ASCII kept. It is the very
+# text the audit chain hashes an event's data as, so that verifying a million events can
+# hash the stored text as it is instead of parsing and encoding each one again.
+canonical_json = json.JSONEncoder(sort_keys=True, separators=(",", ":"),
+                                  ensure_ascii=False).encode
 
 
 def in_list(column: str, values: tuple[str, ...]) -> str:

@@ -9,7 +9,7 @@ from flask import Flask, request
 
 from config import Config
 from models import db, set_write_intent
-from models.base import configure_engine
+from models.base import canonical_json, configure_engine
 from workflow import reading
 
 from .extensions import csrf, login_manager, migrate
@@ -31,6 +31,8 @@ def create_app(config: Config | None = None) -> Flask:
     if not app.config.get("UPLOAD_DIR"):
         app.config["UPLOAD_DIR"] = os.path.join(app.instance_path, "uploads")
 
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
+        "json_serializer": canonical_json, **app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {})}
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
     with app.app_context():

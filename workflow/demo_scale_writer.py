@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import json
 import os
 import random
 import sys
@@ -22,6 +21,7 @@ from operator import itemgetter
 from sqlalchemy import JSON, Boolean, Date, DateTime, Integer, Numeric, insert, text
 
 from models import db
+from models.base import canonical_json
 
 from .audit import AUDIT_LOCK_KEY, chain_head, event_hash
 from .demo import DemoRefused
@@ -111,7 +111,7 @@ def _sqlite_value(column_type) -> Callable | None:
     if isinstance(column_type, Date):
         return lambda v: None if v is None else v.isoformat()
     if isinstance(column_type, JSON):
-        return json.dumps
+        return canonical_json
     if isinstance(column_type, Numeric) and not isinstance(column_type, Integer):
         return lambda v: None if v is None else str(v)
     if isinstance(column_type, Boolean):

@@ -126,3 +126,46 @@ def test_the_cli_verifies_checkpoints_and_exports(app, tmp_path):
     assert cut.exit_code == 1 and "event 4" in cut.output
     bad = runner.invoke(args=["audit", "verify", "--checkpoint", "nonsense"])
     assert bad.exit_code == 2
+
+
+def _stored_data(seq: int) -> str:
+    return db.session.execute(
+        text("SELECT CAST(data AS TEXT) FROM audit_events WHERE seq = :seq"), {"seq": seq}
+    ).scalar_one()
+
+
+def test_event_data_is_stored_as_the_text_the_chain_hashes(app):
+    """Verifying hashes the stored text as it is; the layout must be the canonical one."""
+    _append(1)
+    assert _stored_data(1) == '{"amount":1000000000000,"n":0,"name":"日本語 and ünïcode"}'
+
+
+def test_data_written_in_another_json_layout_still_verifies(app):
+    """A chain written by another serializer (spaces, escaped non-ASCII, other key order)
+    holds the same data: it verifies, and a change of content in it is still caught."""
+    _append(5)
+    for seq in range(1, 6):
+        data = json.loads(_stored_data(seq))
+        _tamper("UPDATE audit_events SET data = :data WHERE seq = :seq", seq=seq,
+                data=json.dumps(dict(reversed(data.items())), indent=2))
+    assert audit.verify().ok
+    _tamper("UPDATE audit_events SET data = :data WHERE seq = 4",
+            data=json.dumps({"n": 3, "name": "日本語 and ünïcode", "amount": 10**12 + 1}))
+    assert audit.verify().bad_seq == 4
+
+
+@pytest.mark.parametrize(("column", "value"), [
+    ("object_id", "1,null"), ("action", 7), ("occurred_at", "yesterday"),
+    ("data", '{"n": 1,'), ("to_state", 7)])
+def test_values_no_longer_of_their_type_are_caught_not_a_crash(app, on_postgres, column,
+                                                               value):
+    if on_postgres:
+        pytest.skip("PostgreSQL's typed columns cannot hold such values")
+    _append(3)
+    original = db.session.execute(text(f"SELECT {column} FROM audit_events WHERE seq = 2"))
+    original = original.scalar_one()
+    _tamper(f"UPDATE audit_events SET {column} = :value WHERE seq = 2", value=value)
+    result = audit.verify()
+    assert (result.bad_seq, "does not match its hash" in str(result)) == (2, True)
+    _tamper(f"UPDATE audit_events SET {column} = :value WHERE seq = 2", value=original)
+    assert audit.verify().ok
