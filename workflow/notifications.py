@@ -19,6 +19,7 @@ from models import (
     User,
     db,
 )
+from models.driver import straight_to_driver
 
 from . import registry
 from .rules import Step, on_every_transition
@@ -97,7 +98,7 @@ def users_with_role(*roles: str, organisation_id: int | None = None) -> list:
     params = {f"role_{n}": role for n, role in enumerate(roles)}
     if organisation_id is not None:
         params["organisation_id"] = organisation_id
-    return db.session.connection().execute(statement, params).all()
+    return straight_to_driver(db.session.connection()).execute(statement, params).all()
 
 
 @on_every_transition
