@@ -16,7 +16,7 @@ import models.user
 from config import TestConfig
 from models import Application, Fund, Organisation, Round, User, db, set_write_intent
 from webui import create_app
-from workflow import deadlines
+from workflow import catalogue, chain_cache, deadlines
 
 from .database import empty_all_tables, is_postgres, reset_schema, test_database_url
 
@@ -65,6 +65,8 @@ def app(_app):
     with _app.app_context():
         # Ids restart in each test: no fund's cached deadline days may carry over.
         deadlines.forget_cached_days()
+        chain_cache.forget_all()  # the tests write rows without the audit trail too
+        catalogue.forget()
         # The test's own queries never hold SQLite's write lock while a request runs.
         set_write_intent(False)
         yield _app

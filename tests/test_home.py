@@ -50,3 +50,21 @@ def test_committee_members_see_ballots_awaiting_their_vote(client, login_as, mak
     fire(application, "refer_to_committee", make_user("secretariat"))
     page = client.get("/home").get_data(as_text=True)
     assert _waiting(page) == {"Ballots awaiting my vote": 1}
+
+
+def test_the_counts_follow_each_change_of_state_at_once(client, login_as, make_application,
+                                                       make_user):
+    """The counts are kept between requests until the audit trail moves: the next page
+    after a transition shows it, for the one who made it and for everyone else."""
+    from .conftest import fire
+
+    login_as("secretariat")
+    first = make_application("grant", state="submitted")
+    make_application("grant", state="submitted")
+    assert _waiting(client.get("/home").get_data(as_text=True)) == {
+        "Proposals to start screening": 2}
+    assert _waiting(client.get("/home").get_data(as_text=True)) == {
+        "Proposals to start screening": 2}
+    fire(first, "start_screening", make_user("secretariat"))
+    assert _waiting(client.get("/home").get_data(as_text=True)) == {
+        "Proposals to start screening": 1, "Proposals in screening": 1}

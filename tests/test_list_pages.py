@@ -127,3 +127,26 @@ def test_the_count_stops_at_the_limit(client, login_as, files, monkeypatch):
     kenyan = db.session.query(Application).filter(
         Application.organisation_id == files[0].organisation_id).count()
     assert f"{kenyan} found" in body and "more than" not in body
+
+
+def test_the_organisation_filter_follows_new_and_renamed_organisations(client, login_as,
+                                                                      make_org):
+    """The filter's choices are kept between pages, but not past a change to them."""
+    login_as("secretariat")
+    first = make_org(name="Alumni Society of Lanna")
+
+    def offered() -> list[str]:
+        body = client.get("/applications/").get_data(as_text=True)
+        select = re.search(r'<select[^>]*name="organisation_id">(.*?)</select>', body, re.S)
+        return re.findall(r"<option[^>]*>([^<]*)</option>", select.group(1))
+
+    assert "Alumni Society of Lanna" in offered()
+    make_org(name="Alumni Society of Isan")
+    assert {"Alumni Society of Lanna", "Alumni Society of Isan"} <= set(offered())
+    first.name = "Lanna Alumni Society"
+    db.session.commit()
+    names = offered()
+    assert "Lanna Alumni Society" in names and "Alumni Society of Lanna" not in names
+    db.session.delete(first)
+    db.session.commit()
+    assert "Lanna Alumni Society" not in offered()

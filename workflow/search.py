@@ -169,16 +169,6 @@ def count_up_to(filters: Filters, user: User, limit: int) -> int:
     return _run(select(func.count()).select_from(matching.subquery())).scalar_one()
 
 
-def filter_choices(staff: bool) -> tuple[list, list, list]:
-    """What the filter bar offers: fund codes, rounds (id, name) and, for the staff, the
-    organisations (id, name): ids and names only, read on every page of the list."""
-    funds = _run(select(Fund.code).order_by(Fund.code)).scalars().all()
-    rounds = _run(select(Round.id, Round.name).order_by(Round.name)).all()
-    organisations = (_run(select(Organisation.id, Organisation.name)
-                          .order_by(Organisation.name)).all() if staff else [])
-    return funds, rounds, organisations
-
-
 # --- pages ---------------------------------------------------------------------------------
 # A page starts after (or ends before) a row given by its sort key: the database walks the
 # index from there instead of counting its way through every earlier row (OFFSET), so the

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from html import escape as escape_text
 
 from flask import request
@@ -10,7 +11,7 @@ from markupsafe import Markup
 from wtforms import DateField, SelectField, StringField
 from wtforms.validators import Length, Optional, ValidationError
 
-from workflow import search
+from workflow import catalogue
 from workflow.search import SORTS, Filters, all_states
 
 
@@ -44,10 +45,12 @@ class FilterForm(FlaskForm):
 def filter_form(staff: bool) -> FilterForm:
     form = FilterForm(formdata=request.args)
     form.state.choices = [("", "Any state")] + [(s, s.replace("_", " ")) for s in all_states()]
-    funds, rounds, organisations = search.filter_choices(staff)
-    form.fund.choices = [("", "Any fund")] + [(code, code) for code in funds]
-    form.round_id.choices = [(0, "Any round"), *map(tuple, rounds)]
-    form.organisation_id.choices = [(0, "Any organisation"), *map(tuple, organisations)]
+    choices = catalogue.filter_choices()
+    form.fund.choices = [("", "Any fund")] + [(code, code) for code in choices.funds]
+    # Tuples: the same ones from page to page, so that their HTML is kept (render_select).
+    form.round_id.choices = ((0, "Any round"), *choices.rounds)
+    form.organisation_id.choices = ((0, "Any organisation"),
+                                    *(choices.organisations if staff else ()))
     return form
 
 
@@ -55,13 +58,21 @@ def render_select(field: SelectField, css: str) -> Markup:
     """The field's <select> exactly as WTForms writes it, an order of magnitude faster: the
     organisation filter lists hundreds of them, and WTForms' widget spends ~15 µs on each
     (the standard library's escape, on plain strings, is cheaper again than Markup's)."""
-    chosen = field.data
-    options = "".join(
-        f'<option {"selected " if field.coerce(value) == chosen else ""}'
-        f'value="{escape_text(str(value))}">{escape_text(str(label))}</option>'
-        for value, label in field.choices)
+    choices = field.choices
+    if isinstance(choices, tuple):  # the same from page to page: written once per worker
+        options = _options(choices, field.coerce, field.data)
+    else:
+        options = _options.__wrapped__(choices, field.coerce, field.data)
     return Markup(f'<select class="{escape_text(css)}" id="{escape_text(field.id)}" '
                   f'name="{escape_text(field.name)}">{options}</select>')
+
+
+@functools.lru_cache(maxsize=64)
+def _options(choices, coerce, chosen) -> str:
+    return "".join(
+        f'<option {"selected " if coerce(value) == chosen else ""}'
+        f'value="{escape_text(str(value))}">{escape_text(str(label))}</option>'
+        for value, label in choices)
 
 
 def filters_from(form: FilterForm) -> Filters:
