@@ -1,12 +1,14 @@
 """The application list's rows, ready to print.
 
 A page of 50 rows asked the template for 50 links, 50 state lookups and 100 number
-formats; done here in plain Python they cost a fraction (each call from a template
-goes through Jinja's call machinery).
+formats, and escaped 400 values one by one; done here in plain Python, each row written
+as one piece of HTML, they cost a fraction (each call and each escape from a template
+goes through Jinja's machinery).
 """
 
 from __future__ import annotations
 
+from html import escape
 from typing import NamedTuple
 
 from flask import url_for
@@ -23,6 +25,15 @@ class ListRow(NamedTuple):
     state: str
     requested: str
     approved: str
+
+    def __html__(self) -> str:
+        """The table row: every value escaped here, once."""
+        return (f'<tr><td><a href="{escape(self.href)}">{escape(self.reference)}</a></td>'
+                f"<td>{escape(self.title)}</td><td>{escape(self.organisation)}</td>"
+                f"<td>{escape(self.country)}</td>"
+                f'<td><span class="badge text-bg-light border">{escape(self.state)}</span>'
+                f'</td><td class="text-end">{self.requested}</td>'
+                f'<td class="text-end">{self.approved}</td></tr>')
 
 
 def link_maker(endpoint: str, key: str):
