@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import and_, false, func, or_, select
+from sqlalchemy import and_, bindparam, false, func, or_, select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from models import Application, Tranche, User, db
@@ -94,14 +94,19 @@ class Panel:
         return new_key()
 
 
+_TRANCHES_WITH_OFFICERS = (
+    select(Tranche).where(Tranche.application_id == bindparam("application_id"))
+    .options(joinedload(Tranche.requested_by).lazyload(User.role_assignments),
+             joinedload(Tranche.authorised_by).lazyload(User.role_assignments))
+    .order_by(Tranche.number))
+
+
 def _tranches_with_officers(application: Application) -> list[Tranche]:
     """The file's tranches in order, with who requested and authorised each, in one query
-    (the officers' names only: their roles are not needed, so not loaded)."""
-    return list(db.session.scalars(
-        select(Tranche).where(Tranche.application_id == application.id)
-        .options(joinedload(Tranche.requested_by).lazyload(User.role_assignments),
-                 joinedload(Tranche.authorised_by).lazyload(User.role_assignments))
-        .order_by(Tranche.number)))
+    (the officers' names only: their roles are not needed, so not loaded). The statement
+    is built once: its options cost as much to build as it does to run."""
+    return list(db.session.scalars(_TRANCHES_WITH_OFFICERS,
+                                   {"application_id": application.id}))
 
 
 def _figures_of(application: Application, rows: list[Tranche]) -> Figures:
