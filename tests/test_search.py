@@ -98,3 +98,22 @@ def test_csv_export_defuses_formulas(client, login_as, make_application):
     make_application("grant", title="=HYPERLINK(\"http://evil\")")
     body = client.get("/applications/export.csv").get_data(as_text=True)
     assert "'=HYPERLINK" in body
+
+
+def test_one_after_another_each_user_sees_their_own_list(client, login_as, three):
+    """The list's statements are built once per shape of filters and kept: the values (whose
+    organisation, which country, which words) must still be each request's own."""
+    thai, kenyan = three[0].organisation, three[1].organisation
+    for organisation, mine in ((thai, [0, 2]), (kenyan, [1]), (thai, [0, 2])):
+        client.post("/auth/logout")
+        login_as("applicant", organisation=organisation)
+        for query in ("", "?q=s", "?sort=requested&direction=asc"):  # every title has an s
+            page = client.get(f"/applications/{query}").get_data(as_text=True)
+            assert [a.reference for a in three if a.reference in page] == [
+                three[i].reference for i in mine], query
+    client.post("/auth/logout")
+    login_as("secretariat")
+    for country, expected in (("TH", [0, 2]), ("KE", [1]), ("TH", [0, 2])):
+        page = client.get(f"/applications/?country={country}").get_data(as_text=True)
+        assert [a.reference for a in three if a.reference in page] == [
+            three[i].reference for i in expected]
