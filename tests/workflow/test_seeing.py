@@ -55,6 +55,18 @@ def test_application_page_shows_state_diagram_timeline_and_buttons(
     assert "Suzuki Screening" in page  # who moved it, in the timeline
 
 
+def test_the_timeline_shows_each_comment_as_written(client, login_as, make_application,
+                                                    make_user):
+    login_as("secretariat")
+    application = make_application("grant", state="screening")
+    fire(application, "request_revision", make_user("secretariat"),
+         comment="Budget: 会場費 is missing <b>twice</b> & “quotes”")
+    page = client.get(f"/applications/{application.id}").get_data(as_text=True)
+    timeline = page[page.index('<ol class="timeline">'):]
+    assert ("Budget: 会場費 is missing &lt;b&gt;twice&lt;/b&gt; &amp; “quotes”"
+            in timeline)
+
+
 def test_a_refused_action_gives_a_409_page_that_says_why(client, login_as, make_application):
     login_as("secretariat")
     application = make_application("grant", state="screening")
