@@ -29,8 +29,15 @@ _MOST = 256
 
 
 def straight_to_driver(conn):
-    """The connection itself on other databases; a `DriverConnection` on SQLite."""
-    return DriverConnection(conn) if conn.dialect.name == "sqlite" else conn
+    """A `DriverConnection` on SQLite; the connection itself on other databases, or when
+    SQLAlchemy is asked to show the statements (echo, execution options, listeners)."""
+    if conn.dialect.name != "sqlite" or conn._echo or conn.get_execution_options():
+        return conn
+    dispatch = conn.dispatch
+    if (dispatch.before_cursor_execute or dispatch.after_cursor_execute
+            or dispatch.before_execute or dispatch.after_execute):
+        return conn
+    return DriverConnection(conn)
 
 
 def _compile(statement, conn, keys: tuple) -> Any:
@@ -91,15 +98,10 @@ class DriverConnection:
     def __getattr__(self, name):
         return getattr(self.connection, name)
 
-    def _usual(self, conn) -> bool:
-        dispatch = conn.dispatch
-        return (not conn.in_transaction() or conn._echo or conn.get_execution_options()
-                or bool(dispatch.before_cursor_execute or dispatch.after_cursor_execute
-                        or dispatch.before_execute or dispatch.after_execute))
-
     def execute(self, statement, parameters: dict | None = None, **kwargs):
         conn = self.connection
-        if kwargs or isinstance(parameters, list) or self._usual(conn):
+        # Outside a transaction the driver would autocommit: SQLAlchemy begins one first.
+        if kwargs or isinstance(parameters, list) or not conn.in_transaction():
             return conn.execute(statement, parameters, **kwargs)
         keys = tuple(parameters) if parameters else ()
         found = _compiled.get((id(statement), keys))

@@ -21,7 +21,6 @@ from models import (
 )
 from models.driver import straight_to_driver
 
-from . import registry
 from .rules import Step, on_every_transition
 
 
@@ -91,14 +90,16 @@ def _with_role(count: int, in_organisation: bool) -> Select:
     return statement
 
 
-def users_with_role(*roles: str, organisation_id: int | None = None) -> list:
+def users_with_role(*roles: str, organisation_id: int | None = None,
+                    connection=None) -> list:
     """Active users holding any of the roles (in the organisation, if given): rows with
-    .id, .name, .email, .active."""
+    .id, .name, .email, .active. `connection`: the transaction's, if the caller has it."""
     statement = _with_role(len(roles), organisation_id is not None)
     params = {f"role_{n}": role for n, role in enumerate(roles)}
     if organisation_id is not None:
         params["organisation_id"] = organisation_id
-    return straight_to_driver(db.session.connection()).execute(statement, params).all()
+    conn = connection if connection is not None else straight_to_driver(db.session.connection())
+    return conn.execute(statement, params).all()
 
 
 @on_every_transition
@@ -106,18 +107,19 @@ def tell_the_right_people(step: Step) -> None:
     app = step.application
     if step.from_state == app.state and step.trigger != "decide":
         return
-    state = registry.get(app.workflow_name, app.workflow_version).state(app.state)
-    notify(users_with_role("applicant", organisation_id=app.organisation_id),
+    state, conn = step.definition.state(app.state), step.connection
+    notify(users_with_role("applicant", organisation_id=app.organisation_id, connection=conn),
            "status_changed", f"“{app.title}” is now: {state.applicant_label}.", app)
     if app.state == "committee_review":
-        notify(users_with_role("committee_member", "committee_chair"), "ballot_opened",
-               f"A ballot is open on “{app.title}”: your vote is awaited.", app)
+        notify(users_with_role("committee_member", "committee_chair", connection=conn),
+               "ballot_opened", f"A ballot is open on “{app.title}”: your vote is awaited.",
+               app)
     if (app.kind, app.state) in {("grant", "approved"), ("loan", "contracted")}:
-        notify(users_with_role("finance_officer"), "awaiting_tranche",
+        notify(users_with_role("finance_officer", connection=conn), "awaiting_tranche",
                f"“{app.title}” is approved for ¥{app.approved_yen or 0:,} and awaits "
                "its first tranche.", app)
     if app.state == "report_submitted":
-        notify(users_with_role("secretariat"), "report_submitted",
+        notify(users_with_role("secretariat", connection=conn), "report_submitted",
                f"The final report of “{app.title}” has arrived.", app)
 
 

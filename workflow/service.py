@@ -175,7 +175,7 @@ def _fire_once(application: Application, trigger: str, actor: User | None,
     if expected_version is not None and app.version != expected_version:
         raise StaleApplication()
     step = rules.Step(app, trigger, actor, inputs, today or date.today(), definition,
-                      from_state=app.state)
+                      from_state=app.state, connection=conn)
     arrows = definition.arrows(trigger, app.state)
     if not arrows:
         any_arrow = definition.arrows(trigger)[0]
