@@ -44,16 +44,28 @@ def _compile(statement, conn, keys: tuple) -> Any:
     compiled = statement.compile(dialect=conn.dialect, column_keys=sorted(keys))
     if (not compiled.positional or compiled.insert_prefetch or compiled.update_prefetch
             or compiled.literal_execute_params or compiled.post_compile_params
-            or compiled.schema_translate_map or statement._execution_options):
+            or compiled.escaped_bind_names or compiled.schema_translate_map
+            or getattr(compiled, "_collected_params", None) or statement._execution_options):
         return _USUAL
+    # Where each positional value comes from, as compiled.construct_params would find it
+    # for these parameter names: given (by key or name) or the bind's own fixed value.
+    binds = {name: bind for bind, name in compiled.bind_names.items()}
     processors = compiled._bind_processors
-    binds = tuple((key, processors.get(key)) for key in compiled.positiontup)
+    plan = []
+    for name in compiled.positiontup:
+        bind = binds[name]
+        if bind.key in keys or name in keys:
+            plan.append((bind.key if bind.key in keys else name, None, processors.get(name)))
+        elif bind.required or bind.callable:
+            return _USUAL  # SQLAlchemy says what is missing, or calls for the value
+        else:
+            plan.append((None, bind.value, processors.get(name)))
     columns = compiled._result_columns
-    processors = tuple(column.type._cached_result_processor(conn.dialect, None)
-                       for column in columns)
+    results = tuple(column.type._cached_result_processor(conn.dialect, None)
+                    for column in columns)
     # Rows answer to their column names, as SQLAlchemy's rows do (row.seq, row.email).
     make = namedtuple("Row", [c.keyname for c in columns], rename=True)._make
-    return compiled, binds, (make, processors if any(processors) else None)
+    return compiled.string, tuple(plan), make, results if any(results) else None
 
 
 class DriverResult:
@@ -112,15 +124,16 @@ class DriverConnection:
             _compiled[(id(statement), keys)] = found
         if found[1] is _USUAL:
             return conn.execute(statement, parameters)
-        compiled, binds, (make, results) = found[1]
-        values = compiled.construct_params(parameters, escape_names=False)
-        args = [process(values[key]) if process else values[key] for key, process in binds]
+        sql, plan, make, results = found[1]
+        args = []
+        for key, fixed, process in plan:
+            value = parameters[key] if key is not None else fixed
+            args.append(process(value) if process else value)
         try:
-            cursor = conn.connection.dbapi_connection.execute(compiled.string, args)
+            cursor = conn.connection.dbapi_connection.execute(sql, args)
             rows = cursor.fetchall() if cursor.description else []
         except sqlite3.Error as error:
-            raise exc.DBAPIError.instance(compiled.string, args, error,
-                                          sqlite3.Error) from error
+            raise exc.DBAPIError.instance(sql, args, error, sqlite3.Error) from error
         if results is not None:
             rows = [[p(v) if p else v for p, v in zip(results, row, strict=True)]
                     for row in rows]

@@ -3,8 +3,8 @@
 from datetime import datetime
 
 import pytest
-from sqlalchemy import event, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import bindparam, event, select
+from sqlalchemy.exc import IntegrityError, StatementError
 
 from models import AuditEvent, User, db, write_intent
 from models.driver import DriverConnection, straight_to_driver
@@ -63,3 +63,14 @@ def test_whoever_listens_to_the_statements_still_sees_them(app):
     finally:
         event.remove(db.engine, "before_cursor_execute", listener)
     assert any("INSERT INTO audit_events" in s for s in seen)
+
+
+def test_a_missing_parameter_is_refused_as_sqlalchemy_refuses_it(app):
+    with write_intent(True):
+        db.session.rollback()
+        conn = straight_to_driver(db.session.connection())
+        statement = select(User.id).where(User.email == bindparam("email"))
+        assert conn.execute(statement, {"email": "nobody@example.org"}).all() == []
+        with pytest.raises(StatementError, match="A value is required"):
+            conn.execute(statement, {"other": 1})
+        db.session.rollback()
