@@ -113,7 +113,8 @@ class DriverConnection:
     def execute(self, statement, parameters: dict | None = None, **kwargs):
         conn = self.connection
         # Outside a transaction the driver would autocommit: SQLAlchemy begins one first.
-        if kwargs or isinstance(parameters, list) or not conn.in_transaction():
+        if (kwargs or (parameters is not None and not isinstance(parameters, dict))
+                or not conn.in_transaction()):
             return conn.execute(statement, parameters, **kwargs)
         keys = tuple(parameters) if parameters else ()
         found = _compiled.get((id(statement), keys))
@@ -126,9 +127,12 @@ class DriverConnection:
             return conn.execute(statement, parameters)
         sql, plan, make, results = found[1]
         args = []
-        for key, fixed, process in plan:
-            value = parameters[key] if key is not None else fixed
-            args.append(process(value) if process else value)
+        try:
+            for key, fixed, process in plan:
+                value = parameters[key] if key is not None else fixed
+                args.append(process(value) if process else value)
+        except Exception:  # a value its type cannot take: SQLAlchemy words the error
+            return conn.execute(statement, parameters)
         try:
             cursor = conn.connection.dbapi_connection.execute(sql, args)
             rows = cursor.fetchall() if cursor.description else []

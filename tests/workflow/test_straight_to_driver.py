@@ -74,3 +74,14 @@ def test_a_missing_parameter_is_refused_as_sqlalchemy_refuses_it(app):
         with pytest.raises(StatementError, match="A value is required"):
             conn.execute(statement, {"other": 1})
         db.session.rollback()
+
+
+def test_a_value_of_the_wrong_type_is_refused_as_sqlalchemy_refuses_it(app):
+    with write_intent(True):
+        db.session.rollback()
+        conn = straight_to_driver(db.session.connection())
+        event = audit.record("test_event", actor=None, object_type="thing", connection=conn)
+        with pytest.raises(StatementError):
+            conn.execute(audit._INSERT, {**event, "seq": event["seq"] + 1,
+                                         "occurred_at": "not a date"})
+        db.session.rollback()
