@@ -77,6 +77,26 @@ def write_intent(intends_to_write: bool = True) -> Iterator[None]:
         _sqlite_immediate.reset(token)
 
 
+def end_reading(session) -> None:
+    """End a transaction that only read with COMMIT rather than ROLLBACK: the same to the
+    database, but psycopg forgets every prepared statement on ROLLBACK, so each page had
+    PostgreSQL plan all its statements afresh (3 ms for the application page's one join).
+    Anything changed in the session is still rolled back, never written by a read; and
+    the objects loaded stay as loaded (a streamed response may still read them)."""
+    if not session.in_transaction():
+        return
+    if session.new or session.dirty or session.deleted:
+        session.rollback()
+        return
+    expire, session.expire_on_commit = session.expire_on_commit, False
+    try:
+        session.commit()
+    except exc.SQLAlchemyError:
+        session.rollback()
+    finally:
+        session.expire_on_commit = expire
+
+
 def is_sqlite(engine_or_conn) -> bool:
     return engine_or_conn.dialect.name == "sqlite"
 

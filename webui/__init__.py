@@ -9,7 +9,7 @@ from flask import Flask, request
 
 from config import Config
 from models import db, set_write_intent
-from models.base import canonical_json, configure_engine
+from models.base import canonical_json, configure_engine, end_reading
 from workflow import reading
 
 from .extensions import csrf, login_manager, migrate
@@ -48,7 +48,11 @@ def create_app(config: Config | None = None) -> Flask:
         set_write_intent(request.method not in READ_ONLY_METHODS)
         reading.begin(read_only=request.method in READ_ONLY_METHODS)  # a memo per page
 
-    app.teardown_request(lambda _exc: reading.end())
+    @app.teardown_request
+    def _end_request(error):
+        reading.end()
+        if error is None and request.method in READ_ONLY_METHODS:
+            end_reading(db.session())  # keeps PostgreSQL's prepared statements
 
     from . import access, errors, navigation, request_log, security
     from .admin import bp as admin_bp
