@@ -18,7 +18,7 @@ _SIGNED_IN = (
 
 
 def load_signed_in(user_id: int) -> tuple[User | None, int]:
-    """The user with their roles and organisation, and how many notifications they have not read, in one
-    statement: every page shows that count in its menu."""
+    """The user with their roles and organisation, and how many notifications they have not
+    read, in one statement: every page shows that count in its menu."""
     row = db.session.execute(_SIGNED_IN, {"user_id": user_id}).unique().first()
     return (None, 0) if row is None else (row[0], row[1])
