@@ -19,7 +19,6 @@ from models import (
     User,
     db,
 )
-from models.driver import straight_to_driver
 
 from .rules import Step, on_every_transition
 
@@ -98,7 +97,7 @@ def users_with_role(*roles: str, organisation_id: int | None = None,
     params = {f"role_{n}": role for n, role in enumerate(roles)}
     if organisation_id is not None:
         params["organisation_id"] = organisation_id
-    conn = connection if connection is not None else straight_to_driver(db.session.connection())
+    conn = connection if connection is not None else db.session.connection()
     return conn.execute(statement, params).all()
 
 

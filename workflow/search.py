@@ -151,27 +151,16 @@ def _conditions(shape: Shape, common_country: str | None = None) -> list:
     return conditions
 
 
-def _key(filters: Filters) -> list:
-    return [*SORTS[filters.sort], Application.id]
+def _key(sort: str) -> list:
+    return [*SORTS[sort], Application.id]
 
 
-def _ordering(filters: Filters, reverse: bool = False) -> list:
-    descending = filters.descending != reverse
-    return [c.desc() if descending else c.asc() for c in _key(filters)]
+def _ordering(sort: str, descending: bool) -> list:
+    return [c.desc() if descending else c.asc() for c in _key(sort)]
 
 
 def _escape(word: str) -> str:
     return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-def count(filters: Filters, user: User) -> int:
-    """How many applications match: exact, but it reads every matching row."""
-    filters.check()
-    shape, values = _bound(filters, user)
-    return db.session.scalar(
-        select(func.count(Application.id))
-        .join(Organisation, Organisation.id == Application.organisation_id)
-        .where(*_conditions(shape)), values)
 
 
 def _run(statement, values: dict):
@@ -224,7 +213,7 @@ def _encode(filters: Filters, values) -> str:
 
 def _decode(filters: Filters, cursor: str) -> list:
     """The sort key in a cursor, checked against the list's order and the key's types."""
-    columns = _key(filters)
+    columns = _key(filters.sort)
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         sort, descending, plain = json.loads(base64.urlsafe_b64decode(padded.encode()))
@@ -281,11 +270,10 @@ def page_of(filters: Filters, user: User, size: int, *, after: str | None = None
 @functools.lru_cache(maxsize=256)
 def _page_statement(shape: Shape, sort: str, descending: bool, backwards: bool,
                     from_cursor: bool, from_offset: bool, size: int, common_country: str | None):
-    key = [*SORTS[sort], Application.id]
-    order = descending != backwards
+    key = _key(sort)
     query = (select(*LIST_COLUMNS, *key).join(Application.organisation)
              .where(*_conditions(shape, common_country))
-             .order_by(*(c.desc() if order else c.asc() for c in key)).limit(size + 1))
+             .order_by(*_ordering(sort, descending != backwards)).limit(size + 1))
     if from_cursor:
         start = tuple_(*(bindparam(f"key{n}", type_=c.type) for n, c in enumerate(key)))
         later = descending == backwards  # rows that sort after the cursor
@@ -313,7 +301,7 @@ def csv_rows(filters: Filters, user: User, batch: int = 2000) -> Iterator[tuple]
         .join(Fund, Fund.id == Application.fund_id)
         .outerjoin(Round, Round.id == Application.round_id)
         .where(*_conditions(shape))
-        .order_by(*_ordering(filters))
+        .order_by(*_ordering(filters.sort, filters.descending))
     )
     yield CSV_HEADER
     result = db.session.execute(query.execution_options(yield_per=batch), values)

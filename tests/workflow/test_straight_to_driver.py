@@ -33,7 +33,9 @@ def test_rows_answer_by_name_with_sqlalchemys_types(app, make_user):
     make_user("secretariat")
     with write_intent(True):
         db.session.rollback()
-        [row] = users_with_role("secretariat")
+        # As a transition asks it, on its own connection.
+        [row] = users_with_role("secretariat",
+                                connection=straight_to_driver(db.session.connection()))
         assert row.active is True and row.email == db.session.get(User, row.id).email
 
 
