@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from urllib.parse import urlencode
 
 from flask import current_app, request, url_for
 from flask_login import current_user
@@ -127,6 +128,20 @@ def fixed_url(endpoint: str, **values) -> str:
     return url
 
 
+# What werkzeug leaves unescaped in a query string: the links come out as url_for's would.
+_QUERY_SAFE = "!$'()*,/:;?@"
+
+
+def query_url(endpoint: str, args: dict) -> str:
+    """url_for of an endpoint without path arguments, with `args` as its query string: the
+    list pages write a dozen such links (sort orders, pages, export), and url_for's rule
+    matching cost more than the rest of each."""
+    query = urlencode([(k, v) for k, v in args.items() if v is not None], safe=_QUERY_SAFE)
+    path = fixed_url(endpoint)
+    return f"{path}?{query}" if query else path
+
+
 def register(app) -> None:
     app.jinja_env.globals.update(nav_items=nav_items, dashboard_cards=dashboard_cards,
-                                 can_search=can_search, fixed_url=fixed_url)
+                                 can_search=can_search, fixed_url=fixed_url,
+                                 query_url=query_url)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from models import (
     INDUSTRIES,
@@ -295,6 +295,17 @@ def sign_agreement(application: Application, actor: User, *, agreement_date: dat
     application.loan.agreement_attachment_id = stored.id
     return service.fire(application, "sign_agreement", actor,
                         expected_version=expected_version, today=today)
+
+
+_AGREEMENT_NAME = select(Attachment.original_name).where(Attachment.id == bindparam("id"))
+
+
+def agreement_name(application: Application) -> str | None:
+    """The signed agreement's file name, for the loan panel (one column, not the row)."""
+    loan = application.loan
+    if loan is None or loan.agreement_attachment_id is None:
+        return None
+    return db.session.scalar(_AGREEMENT_NAME, {"id": loan.agreement_attachment_id})
 
 
 def agreement_file(application: Application) -> Attachment | None:

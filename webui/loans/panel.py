@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import NamedTuple
+from html import escape
+
+from markupsafe import Markup
 
 from models import INDUSTRY_LABELS, METHOD_LABELS, Application, LoanDetails, User
 from workflow import arrears, idempotency, loans, repayments
@@ -28,41 +30,33 @@ _BADGES = {
     ("overdue", True): '<span class="badge text-bg-danger">overdue, past the grace days</span>',
     ("due", False): '<span class="badge text-bg-light border">due</span>',
 }
-_ROW = ('<tr class="instalment-{status}" data-number="{number}"><td>{number}</td>'
-        '<td>{due_on}</td><td class="text-end">{interest}</td>'
-        '<td class="text-end">{principal}</td><td class="text-end">{payment}</td>'
-        '<td class="text-end">{paid}</td><td class="text-end">{balance_after}</td>'
-        '<td>{badge}</td></tr>')
 
 
-class ScheduleRow(NamedTuple):
-    """One instalment as the schedule table prints it, written here in one pass rather than
-    by a dozen template expressions per row (a loan has up to 120 instalments). Every value
-    is a number, a date or a fixed word: there is nothing to escape."""
-
-    number: int
-    due_on: str
-    interest: str
-    principal: str
-    payment: str
-    paid: str
-    balance_after: str
-    status: str  # paid / due / overdue
-    late: bool  # overdue past the grace days: what puts a loan in arrears
-    paid_on: str
-
-    @classmethod
-    def of(cls, i: InstalmentLine, today: date) -> ScheduleRow:
+def schedule_rows(instalments: list[InstalmentLine], today: date) -> Markup:
+    """The schedule table's rows, written in one pass rather than by a dozen template
+    expressions per row (a loan has up to 120 instalments). Every value is a number, a
+    date or a fixed word: there is nothing to escape."""
+    rows = []
+    for i in instalments:
         status, late = _status(i, today)
-        return cls(i.number, i.due_on.isoformat(), f"{i.interest_yen:,}",
-                   f"{i.principal_yen:,}", f"{i.interest_yen + i.principal_yen:,}",
-                   f"{i.paid_interest_yen + i.paid_principal_yen:,}",
-                   f"{i.balance_after_yen:,}", status, late,
-                   i.paid_on.isoformat() if i.paid_on else "")
+        paid_on = i.paid_on.isoformat() if i.paid_on else ""
+        badge = _BADGES[(status, late)].format(paid_on=paid_on)
+        rows.append(
+            f'<tr class="instalment-{status}" data-number="{i.number}"><td>{i.number}</td>'
+            f'<td>{i.due_on.isoformat()}</td><td class="text-end">{i.interest_yen:,}</td>'
+            f'<td class="text-end">{i.principal_yen:,}</td>'
+            f'<td class="text-end">{i.interest_yen + i.principal_yen:,}</td>'
+            f'<td class="text-end">{i.paid_interest_yen + i.paid_principal_yen:,}</td>'
+            f'<td class="text-end">{i.balance_after_yen:,}</td><td>{badge}</td></tr>\n')
+    return Markup("".join(rows))
 
-    def __html__(self) -> str:
-        badge = _BADGES[(self.status, self.late)].format(paid_on=self.paid_on)
-        return _ROW.format(badge=badge, **self._asdict())
+
+def repayment_rows(received: list) -> Markup:
+    """The repayments table's rows, in one pass as the schedule's."""
+    return Markup("".join(
+        f"<tr><td>{r.received_on.isoformat()}</td><td>{escape(r.bank_reference)}</td>"
+        f'<td class="text-end">{r.amount_yen:,}</td><td class="text-end">{r.interest_yen:,}</td>'
+        f'<td class="text-end">{r.principal_yen:,}</td></tr>\n' for r in received))
 
 
 @dataclass
@@ -71,12 +65,12 @@ class LoanPanel:
     eligibility: str | None
     industry: str
     method: str
-    schedule: list[ScheduleRow]
+    schedule: Markup  # the rows of the schedule table; empty before the first release
     outstanding_yen: int
     outstanding_principal_yen: int
-    repayments: list
+    repayments: Markup  # the rows of the repayments table
     chart: dict | None
-    agreement_file: object
+    agreement_name: str | None  # the signed agreement's file name, once attached
     may_edit: bool
     grace_days: int = repayments.GRACE_DAYS
     # form name -> (form, url, blocked sentence or None)
@@ -179,19 +173,18 @@ def loan_panel(application: Application, user: User, actions: list) -> LoanPanel
     today = date.today()
     instalments = repayments.schedule_lines(application)
     received = repayments.received_lines(application)
-    schedule = [ScheduleRow.of(i, today) for i in instalments]
     loan = application.loan
     return LoanPanel(
         application=application,
         eligibility=eligibility_problem(application.organisation),
         industry=INDUSTRY_LABELS.get(application.organisation.industry or "", "—"),
         method=METHOD_LABELS.get(loan.method or "", "—"),
-        schedule=schedule,
+        schedule=schedule_rows(instalments, today),
         outstanding_yen=repayments.outstanding(instalments),
         outstanding_principal_yen=repayments.outstanding_principal(instalments),
-        repayments=received,
+        repayments=repayment_rows(received),
         chart=balance_chart(application, instalments, received),
-        agreement_file=loans.agreement_file(application),
+        agreement_name=loans.agreement_name(application),
         may_edit=loans.may_edit(application, user) is None,
         forms=_forms(application, user, actions),
     )
