@@ -113,9 +113,9 @@ def authorisation_problem(tranche: Tranche | None, application: Application,
     return None
 
 
-def authorise_blocker(tranche: Tranche, user: User | None) -> str | None:
-    """For the page: why the Authorise button cannot be used now, if it cannot."""
-    application = tranche.application
+def authorise_blocker(tranche, application: Application, user: User | None) -> str | None:
+    """For the page: why the Authorise button cannot be used now, if it cannot. `tranche`
+    may be a plain row with the Tranche's columns (the page reads them as rows)."""
     if not may_release_now(application):
         return not_releasable_message(application)
     return authorisation_problem(tranche, application, user)
