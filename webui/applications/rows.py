@@ -59,12 +59,15 @@ def sort_headers(list_args: dict) -> list[SortHeader]:
     """The column headings: each sorts the list by its column, and again the other way."""
     current = list_args.get("sort", "created")
     descending = list_args.get("direction", "desc") == "desc"
+    # The filters' part of the links, written once for the seven of them.
+    base = query_url("applications.index",
+                     {k: v for k, v in list_args.items() if k not in ("sort", "direction")})
+    base += "&" if "?" in base else "?"
     headers = []
     for key, label in COLUMNS:
         here = key == current
         direction = "asc" if here and descending else "desc"
-        href = query_url("applications.index", {**list_args, "sort": key,
-                                                "direction": direction})
         arrow = (" ▼" if descending else " ▲") if here else ""
-        headers.append(SortHeader(label, href, arrow, key in NUMERIC))
+        headers.append(SortHeader(label, f"{base}sort={key}&direction={direction}", arrow,
+                                  key in NUMERIC))
     return headers

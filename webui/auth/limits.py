@@ -7,11 +7,19 @@ shares the count; else in the memory of each process. The account lock-out
 
 from __future__ import annotations
 
-from flask import current_app
+from flask import current_app, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
 limiter = Limiter(key_func=get_remote_address)
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+@limiter.request_filter
+def _reading() -> bool:
+    """Pages that only read skip the limiter's check: every limit here is on POST (the
+    login forms), and the check cost every page as much as its notifications count."""
+    return request.method in SAFE_METHODS
 
 
 def _login_limit() -> str:
