@@ -192,6 +192,7 @@ def _count_statement(shape: Shape, limit: int):
 
 # What a list row shows: plain columns, not Application objects (50 rows of the ORM cost
 # more than the query that finds them).
+# webui/applications/rows.py reads them by position, in this order.
 LIST_COLUMNS = (Application.id, Application.reference, Application.title,
                 Application.workflow_name, Application.workflow_version, Application.state,
                 Application.requested_yen, Application.approved_yen,

@@ -13,7 +13,7 @@ from . import bp
 from .filters import filter_form, filters_from, render_select
 from .forms import ActionForm
 from .loading import visible_application_or_404
-from .rows import list_rows, sort_headers
+from .rows import list_rows, sort_headers, timeline_items
 
 VIEWERS = (*READER_ROLES, "applicant")
 
@@ -94,7 +94,7 @@ def show(application_id: int):
         state=definition.state(application.state), staff=staff_view(),
         actions=service.available_actions(application, current_user),
         diagram=diagrams.mermaid(definition.name, definition.version, application.state),
-        events=timeline.timeline_of(application.id), form=ActionForm(),
+        events=timeline_items(timeline.timeline_of(application.id)), form=ActionForm(),
     )
 
 
