@@ -129,6 +129,30 @@ def test_the_count_stops_at_the_limit(client, login_as, files, monkeypatch):
     assert f"{kenyan} found" in body and "more than" not in body
 
 
+def test_the_count_is_kept_between_pages_but_follows_every_change(client, login_as, files,
+                                                                  make_application,
+                                                                  make_user):
+    """Each worker keeps a filter's count, but a new file, a file that moves and an
+    organisation that moves all show at once."""
+    from .conftest import fire
+
+    login_as("secretariat")
+
+    def found(query: str = "") -> str:
+        body = client.get(f"/applications/{query}").get_data(as_text=True)
+        return re.search(r'class="[^"]*found">([^<]*) found<', body).group(1)
+
+    kenyan = files[0].organisation
+    assert (found(), found(), found("?country=KE")) == ("13", "13", "5")
+    moving = make_application("grant", organisation=kenyan, state="submitted")
+    assert (found(), found("?country=KE"), found("?state=screening")) == ("14", "6", "0")
+    fire(moving, "start_screening", make_user("secretariat"))
+    assert (found("?state=screening"), found("?country=KE")) == ("1", "6")
+    kenyan.country_code = "TZ"  # an organisation moves: no file changes
+    db.session.commit()
+    assert (found("?country=KE"), found("?country=TZ")) == ("0", "6")
+
+
 def test_the_organisation_filter_follows_new_and_renamed_organisations(client, login_as,
                                                                       make_org):
     """The filter's choices are kept between pages, but not past a change to them."""

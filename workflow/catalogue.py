@@ -3,7 +3,9 @@
 Every page of the application list offers them, hundreds of organisations among them,
 and they change a few times a month. Each worker keeps them, with a mark of the three
 tables (how many rows, the latest change) read in one statement on every page: a row
-added, edited or deleted moves the mark, and the lists are read again.
+added, edited or deleted moves the mark, and the lists are read again. The same statement
+reads the head of the audit chain, which moves whenever an application does: the list
+keeps its counts until one of the two moves (workflow.list_counts).
 """
 
 from __future__ import annotations
@@ -12,7 +14,9 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
-from models import Fund, Organisation, Round, db
+from models import AuditEvent, Fund, Organisation, Round, db
+
+from . import reading
 
 
 @dataclass(frozen=True)
@@ -22,9 +26,28 @@ class Choices:
     organisations: tuple[tuple[int, str], ...]  # (id, name), by name
 
 
-_MARK = select(*(part for model in (Fund, Round, Organisation) for part in (
+@dataclass(frozen=True)
+class Marks:
+    catalogue: tuple  # per table: how many rows, the latest change
+    chain: tuple  # the audit chain's head: (seq, hash), or (None, None) before any event
+
+
+_LAST_EVENT = select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)
+_MARKS = select(*(part for model in (Fund, Round, Organisation) for part in (
     select(func.count()).select_from(model).scalar_subquery(),
-    select(func.max(model.updated_at)).scalar_subquery())))
+    select(func.max(model.updated_at)).scalar_subquery())),
+    _LAST_EVENT.with_only_columns(AuditEvent.seq).scalar_subquery(),
+    _LAST_EVENT.with_only_columns(AuditEvent.hash).scalar_subquery())
+
+
+@reading.memoised
+def marks() -> Marks:
+    """The catalogue's mark and the chain's head as they stand in this transaction (read
+    once per page)."""
+    row = tuple(db.session.connection().execute(_MARKS).one())
+    return Marks(row[:6], row[6:])
+
+
 _kept: dict[str, object] = {"mark": None, "choices": None}
 
 
@@ -39,7 +62,7 @@ def _read() -> Choices:
 
 def filter_choices() -> Choices:
     """The choices as they stand in this transaction: kept until one of the tables moves."""
-    mark = tuple(db.session.connection().execute(_MARK).one())
+    mark = marks().catalogue
     if mark != _kept["mark"]:
         _kept["choices"], _kept["mark"] = _read(), mark
     return _kept["choices"]

@@ -27,10 +27,13 @@ class UntilTheChainMoves:
         self._values: dict[Hashable, Any] = {}
         _every_cache.add(self)
 
-    def get(self, key: Hashable, compute: Callable[[], Any]) -> Any:
+    def get(self, key: Hashable, compute: Callable[[], Any], head: Hashable = None) -> Any:
+        """`head`: the chain's head as the caller has just read it (with other marks, in
+        one statement); else it is read here."""
         # Read in the caller's transaction, before the answer: an answer computed later in
         # it is never older than the head it is filed under.
-        head = chain_head()
+        if head is None:
+            head = chain_head()
         if head != self._head:
             self._head, self._values = head, {}
         if key not in self._values:

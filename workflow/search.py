@@ -177,6 +177,13 @@ def count_up_to(filters: Filters, user: User, limit: int) -> int:
     return _run(_count_statement(shape, limit), values).scalar_one()
 
 
+def count_key(filters: Filters, user: User) -> tuple:
+    """What count_up_to's answer depends on, besides the rows: the filters' shape for this
+    user and their values."""
+    shape, values = _bound(filters, user)
+    return shape, tuple(sorted(values.items()))
+
+
 @functools.lru_cache(maxsize=256)
 def _count_statement(shape: Shape, limit: int):
     matching = (select(Application.id)
