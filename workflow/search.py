@@ -155,6 +155,12 @@ def _key(sort: str) -> list:
     return [*SORTS[sort], Application.id]
 
 
+@functools.cache
+def _key_types(sort: str) -> tuple[type, ...]:
+    """The Python types of a sort key's columns (asked of SQLAlchemy once, not per page)."""
+    return tuple(column.type.python_type for column in _key(sort))
+
+
 def _ordering(sort: str, descending: bool) -> list:
     return [c.desc() if descending else c.asc() for c in _key(sort)]
 
@@ -221,16 +227,15 @@ def _encode(filters: Filters, values) -> str:
 
 def _decode(filters: Filters, cursor: str) -> list:
     """The sort key in a cursor, checked against the list's order and the key's types."""
-    columns = _key(filters.sort)
+    kinds = _key_types(filters.sort)
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         sort, descending, plain = json.loads(base64.urlsafe_b64decode(padded.encode()))
         if sort != filters.sort or descending != filters.descending or (
-                len(plain) != len(columns)):
+                len(plain) != len(kinds)):
             raise ValueError("another order")
         values = []
-        for column, value in zip(columns, plain, strict=True):
-            kind = column.type.python_type
+        for kind, value in zip(kinds, plain, strict=True):
             value = datetime.fromisoformat(value) if kind is datetime else value
             if not isinstance(value, kind) or isinstance(value, bool):
                 raise ValueError("a value of the wrong type")
