@@ -129,6 +129,26 @@ def test_the_count_stops_at_the_limit(client, login_as, files, monkeypatch):
     assert f"{kenyan} found" in body and "more than" not in body
 
 
+def test_a_column_heading_sorts_the_filtered_list_and_then_reverses_it(client, login_as,
+                                                                      files):
+    login_as("secretariat")
+
+    def heading(body: str, label: str) -> str:
+        return html.unescape(re.search(rf'<a href="([^"]+)">{label}[ ▲▼]*</a></th>',
+                                       body).group(1))
+
+    body = client.get("/applications/?country=KE&q=course").get_data(as_text=True)
+    url = heading(body, "Title")
+    assert url.startswith("/applications/?") and "country=KE" in url and "q=course" in url
+    body = client.get(url).get_data(as_text=True)
+    kenyan = sorted((a for a in files if a.organisation_id == files[0].organisation_id),
+                    key=lambda a: (a.title, a.id))
+    # A new column sorts descending first, then ascending when clicked again.
+    assert _ids(body) == [a.id for a in reversed(kenyan)] and "5 found" in body
+    body = client.get(heading(body, "Title")).get_data(as_text=True)
+    assert _ids(body) == [a.id for a in kenyan]
+
+
 def test_the_count_is_kept_between_pages_but_follows_every_change(client, login_as, files,
                                                                   make_application,
                                                                   make_user):

@@ -128,9 +128,19 @@ _INSERT = insert(_TABLE)
 _LOCK = text("SELECT pg_advisory_xact_lock(:key)").bindparams(key=AUDIT_LOCK_KEY)
 
 
+# The head as two scalar subqueries, for a statement that reads it beside other marks
+# (workflow.catalogue); head_of() turns what they give into chain_head()'s answer.
+HEAD_COLUMNS = (_HEAD.with_only_columns(_TABLE.c.seq).scalar_subquery(),
+                _HEAD.with_only_columns(_TABLE.c.hash).scalar_subquery())
+
+
+def head_of(seq: int | None, hash_: str | None) -> tuple[int, str]:
+    return (seq, hash_) if seq is not None else (0, GENESIS_HASH)
+
+
 def chain_head(connection=None) -> tuple[int, str]:
     row = (connection or db.session.connection()).execute(_HEAD).first()
-    return (row.seq, row.hash) if row else (0, GENESIS_HASH)
+    return head_of(*row) if row else head_of(None, None)
 
 
 def record(action: str, *, actor: User | None, object_type: str, object_id: int | None = None,

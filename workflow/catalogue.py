@@ -14,9 +14,9 @@ from dataclasses import dataclass
 
 from sqlalchemy import func, select
 
-from models import AuditEvent, Fund, Organisation, Round, db
+from models import Fund, Organisation, Round, db
 
-from . import reading
+from . import audit, reading
 
 
 @dataclass(frozen=True)
@@ -29,15 +29,12 @@ class Choices:
 @dataclass(frozen=True)
 class Marks:
     catalogue: tuple  # per table: how many rows, the latest change
-    chain: tuple  # the audit chain's head: (seq, hash), or (None, None) before any event
+    chain: tuple  # the audit chain's head, as audit.chain_head() gives it
 
 
-_LAST_EVENT = select(AuditEvent.seq, AuditEvent.hash).order_by(AuditEvent.seq.desc()).limit(1)
 _MARKS = select(*(part for model in (Fund, Round, Organisation) for part in (
     select(func.count()).select_from(model).scalar_subquery(),
-    select(func.max(model.updated_at)).scalar_subquery())),
-    _LAST_EVENT.with_only_columns(AuditEvent.seq).scalar_subquery(),
-    _LAST_EVENT.with_only_columns(AuditEvent.hash).scalar_subquery())
+    select(func.max(model.updated_at)).scalar_subquery())), *audit.HEAD_COLUMNS)
 
 
 @reading.memoised
@@ -45,7 +42,7 @@ def marks() -> Marks:
     """The catalogue's mark and the chain's head as they stand in this transaction (read
     once per page)."""
     row = tuple(db.session.connection().execute(_MARKS).one())
-    return Marks(row[:6], row[6:])
+    return Marks(row[:6], audit.head_of(*row[6:]))
 
 
 _kept: dict[str, object] = {"mark": None, "choices": None}

@@ -11,15 +11,16 @@ from flask import current_app, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
+from .. import READ_ONLY_METHODS
+
 limiter = Limiter(key_func=get_remote_address)
-SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 @limiter.request_filter
 def _reading() -> bool:
     """Pages that only read skip the limiter's check: every limit here is on POST (the
     login forms), and the check cost every page as much as its notifications count."""
-    return request.method in SAFE_METHODS
+    return request.method in READ_ONLY_METHODS
 
 
 def _login_limit() -> str:

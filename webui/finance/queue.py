@@ -114,8 +114,8 @@ def _tranche_rows(application: Application) -> list:
     return db.session.execute(_TRANCHE_ROWS, {"application_id": application.id}).all()
 
 
-def _figures_of(application: Application, rows: list[Tranche]) -> Figures:
-    """workflow.tranches.figures, summed from the tranches already loaded."""
+def _figures_of(application: Application, rows: list) -> Figures:
+    """workflow.tranches.figures, summed from the tranche rows already read."""
     released = sum(t.amount_yen for t in rows if t.state == "released")
     pending = sum(t.amount_yen for t in rows if t.state == "requested")
     return Figures(application.approved_yen or 0, released, pending)
