@@ -15,8 +15,7 @@ here); see `outcome_of` for how a closed ballot is decided.
 
 from __future__ import annotations
 
-from sqlalchemy import bindparam, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import select
 
 from models import (
     VOTE_CHOICES,
@@ -36,6 +35,7 @@ from .ballot_lists import (  # noqa: F401 - re-exported: what waits for whom
     open_ballots,
     votes_open_to_change,
 )
+from .ballot_records import BallotRecord, ballots_with_votes
 from .errors import TransitionRefused
 from .locking import ensure_write_transaction
 from .notifications import notify, users_with_role
@@ -85,25 +85,6 @@ def ballots_of(application: Application) -> list[Ballot]:
         select(Ballot).where(Ballot.application_id == application.id).order_by(Ballot.number)))
 
 
-# Built once: the eager-load options cost as much to build as the statement to run.
-_BALLOTS_WITH_VOTES = (
-    select(Ballot).where(Ballot.application_id == bindparam("application_id"))
-    .options(joinedload(Ballot.votes).joinedload(Vote.member)
-             .lazyload(User.role_assignments),
-             joinedload(Ballot.conflicts).joinedload(ConflictDeclaration.member)
-             .lazyload(User.role_assignments))
-    .order_by(Ballot.number))
-
-
-@reading.memoised
-def ballots_with_votes(application: Application) -> list[Ballot]:
-    """All ballots of an application with their votes and conflicts and the members' names,
-    the first first, in one statement: what the committee panel and the recusal rule read.
-    (The members' roles are not needed, so not loaded.)"""
-    return list(db.session.scalars(_BALLOTS_WITH_VOTES,
-                                   {"application_id": application.id}).unique())
-
-
 def open_ballot_of(application: Application) -> Ballot | None:
     """The application's open ballot, if any (there is at most one)."""
     return db.session.scalars(
@@ -127,8 +108,9 @@ def lock_open_ballot(application: Application) -> Ballot:
 # Read by pages for many ballots at once: a handful of grouped queries, whatever their number.
 
 
-def _ballot_and_application(subject: Ballot | Application) -> tuple[Ballot | None, Application]:
-    if isinstance(subject, Ballot):
+def _ballot_and_application(subject: Ballot | BallotRecord | Application
+                            ) -> tuple[Ballot | BallotRecord | None, Application]:
+    if not isinstance(subject, Application):  # a ballot, loaded or read for a page
         return subject, subject.application
     if reading.active():  # the page has them all at hand
         rows = ballots_with_votes(subject)
@@ -140,7 +122,8 @@ def _ballot_and_application(subject: Ballot | Application) -> tuple[Ballot | Non
     return ballot, subject
 
 
-def _conflict_of(ballot: Ballot | None, user: User) -> ConflictDeclaration | None:
+def _conflict_of(ballot: Ballot | BallotRecord | None, user: User
+                 ) -> ConflictDeclaration | None:
     if ballot is None or ballot.id is None:
         return None
     if trusts_loaded(ballot, "conflicts"):
@@ -150,7 +133,8 @@ def _conflict_of(ballot: Ballot | None, user: User) -> ConflictDeclaration | Non
     ).first()
 
 
-def recusal_reason(subject: Ballot | Application, user: User | None) -> str | None:
+def recusal_reason(subject: Ballot | BallotRecord | Application, user: User | None
+                   ) -> str | None:
     """Why this user is recused from the ballot (or the application's current one), or None."""
     if user is None or not getattr(user, "id", None):
         return None

@@ -21,6 +21,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 from sqlalchemy import inspect, select
 
@@ -28,6 +29,9 @@ from models import Application, Ballot, ConflictDeclaration, RoleAssignment, Use
 
 from . import reading
 from .participation import partners_of
+
+if TYPE_CHECKING:
+    from .ballot_records import BallotRecord
 
 VOTER_ROLE = "committee_member"
 
@@ -123,10 +127,14 @@ def recusing_organisations(application: Application) -> dict[int, str]:
     return _recusing_organisations_of([application])[application.id]
 
 
-def trusts_loaded(ballot: Ballot, name: str) -> bool:
+def trusts_loaded(ballot: Ballot | BallotRecord, name: str) -> bool:
     """Whether to trust the ballot's loaded votes or conflicts: only while a page reads
-    (rows added since by id would be missing from a collection loaded before)."""
-    return reading.active() and name not in inspect(ballot).unloaded
+    (rows added since by id would be missing from a collection loaded before). A ballot
+    read as a record (workflow.ballot_records) has both."""
+    if not reading.active():
+        return False
+    state = inspect(ballot, raiseerr=False)
+    return state is None or name not in state.unloaded
 
 
 def _rows_per_ballot(ballots: list[Ballot], name: str, model, columns) -> dict[int, list]:

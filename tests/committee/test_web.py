@@ -244,3 +244,24 @@ def test_deferred_through_the_form_opens_ballot_two(client, in_committee, member
     body = page(client, application)
     assert "ballot 1 closed — deferred for want of a quorum; the next ballot is open." in body
     assert "Committee ballot 2" in body
+
+
+def test_the_panel_lists_each_vote_and_each_conflict_once(client, in_committee, members,
+                                                          secretariat):
+    """Votes and conflicts are read in one statement (each vote once per conflict): the
+    panel still shows every vote once, in the order cast, and every conflict once."""
+    application = in_committee()
+    five = members(5)
+    voters, conflicted = five[:3], five[3:]
+    for member, choice in zip(voters, ["reject", "approve", "abstain"], strict=True):
+        act(ballots.cast_vote, application, member, choice, f"{member.name} says {choice}")
+    for member in conflicted:
+        act(ballots.declare_conflict, application, member, f"{member.name} audits them")
+    as_user(client, secretariat)
+    shown = page(client, application)
+    rows = re.findall(r'<tr data-member="(\d+)">', shown)
+    assert rows == [str(m.id) for m in voters]
+    assert [shown.count(f"{m.name} says") for m in voters] == [1, 1, 1]
+    assert [shown.count(f"<li>{m.name}: {m.name} audits them</li>") for m in conflicted] == [1, 1]
+    tally = re.search(r'data-tally="eligible">(\d+)<', shown).group(1)
+    assert tally == "3"  # five members, two recused

@@ -7,8 +7,9 @@ from dataclasses import dataclass, field
 from flask import url_for
 from flask_login import current_user
 
-from models import Application, Ballot, ConflictDeclaration, User, Vote
+from models import Application, User
 from workflow import ballots, service
+from workflow.ballot_records import BallotRecord, ConflictRecord, VoteRecord
 from workflow.ballots import Tally
 from workflow.permissions import READER_ROLES
 
@@ -18,15 +19,15 @@ from .forms import CloseForm, ConflictForm, VoteForm
 @dataclass
 class BallotView:
     application: Application
-    ballot: Ballot  # the open one, else the latest
+    ballot: BallotRecord  # the open one, else the latest
     tally: Tally
-    previous: list[tuple[Ballot, Tally]]
-    votes: list[Vote]
-    conflicts: list[ConflictDeclaration]
+    previous: list[tuple[BallotRecord, Tally]]
+    votes: list[VoteRecord]
+    conflicts: list[ConflictRecord]
     member: bool  # holds committee_member (and is active)
     chair: bool
     recusal: str | None  # why this user may not vote
-    my_vote: Vote | None
+    my_vote: VoteRecord | None
     can_close: bool
     chair_blocked: str | None  # why this chair may not close
     vote_form: VoteForm | None = None
