@@ -14,10 +14,17 @@ from .access import public
 bp = Blueprint("health", __name__)
 
 
-def _migration_heads() -> set[str]:
+# The heads the code expects, per migrations folder: they cannot change while the process
+# runs, and reading the migration scripts cost ~9 ms on every probe.
+_code_heads: dict[str, frozenset[str]] = {}
+
+
+def _migration_heads() -> frozenset[str]:
     migrate = current_app.extensions["migrate"]
-    config = migrate.migrate.get_config(migrate.directory)
-    return set(ScriptDirectory.from_config(config).get_heads())
+    if migrate.directory not in _code_heads:
+        config = migrate.migrate.get_config(migrate.directory)
+        _code_heads[migrate.directory] = frozenset(ScriptDirectory.from_config(config).get_heads())
+    return _code_heads[migrate.directory]
 
 
 def _check() -> tuple[dict, bool]:

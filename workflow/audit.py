@@ -128,10 +128,9 @@ _INSERT = insert(_TABLE)
 _LOCK = text("SELECT pg_advisory_xact_lock(:key)").bindparams(key=AUDIT_LOCK_KEY)
 
 
-# The head as two scalar subqueries, for a statement that reads it beside other marks
-# (workflow.catalogue); head_of() turns what they give into chain_head()'s answer.
-HEAD_COLUMNS = (_HEAD.with_only_columns(_TABLE.c.seq).scalar_subquery(),
-                _HEAD.with_only_columns(_TABLE.c.hash).scalar_subquery())
+# The head as a subquery of at most one row (seq, hash), for a statement that reads it
+# beside other marks (workflow.catalogue); head_of() turns it into chain_head()'s answer.
+HEAD = _HEAD.subquery("chain_head")
 
 
 def head_of(seq: int | None, hash_: str | None) -> tuple[int, str]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, true
 
 from models import Fund, Organisation, Round, db
 
@@ -32,9 +32,15 @@ class Marks:
     chain: tuple  # the audit chain's head, as audit.chain_head() gives it
 
 
-_MARKS = select(*(part for model in (Fund, Round, Organisation) for part in (
-    select(func.count()).select_from(model).scalar_subquery(),
-    select(func.max(model.updated_at)).scalar_subquery())), *audit.HEAD_COLUMNS)
+# One single-row summary per table (its count and latest change in one scan), side by
+# side, and the chain's head beside them (none on an empty trail, hence the outer join).
+_funds, _rounds, _organisations = (
+    select(func.count().label("how_many"), func.max(model.updated_at).label("latest"))
+    .select_from(model).subquery(f"{model.__tablename__}_mark")
+    for model in (Fund, Round, Organisation))
+_MARKS = (select(_funds, _rounds, _organisations, audit.HEAD)
+          .select_from(_funds).join(_rounds, true()).join(_organisations, true())
+          .outerjoin(audit.HEAD, true()))
 
 
 @reading.memoised

@@ -305,7 +305,8 @@ def agreement_name(application: Application) -> str | None:
     loan = application.loan
     if loan is None or loan.agreement_attachment_id is None:
         return None
-    return db.session.scalar(_AGREEMENT_NAME, {"id": loan.agreement_attachment_id})
+    return db.session.connection().execute(
+        _AGREEMENT_NAME, {"id": loan.agreement_attachment_id}).scalar()
 
 
 def agreement_file(application: Application) -> Attachment | None:

@@ -111,7 +111,8 @@ _TRANCHE_ROWS = (
 def _tranche_rows(application: Application) -> list:
     """The file's tranches in order, with the names of who requested and who authorised
     each, in one query."""
-    return db.session.execute(_TRANCHE_ROWS, {"application_id": application.id}).all()
+    return db.session.connection().execute(
+        _TRANCHE_ROWS, {"application_id": application.id}).all()
 
 
 def _figures_of(application: Application, rows: list) -> Figures:
