@@ -25,7 +25,10 @@ def _page_rows(p: dict) -> list[tuple]:
                      f"{counts[small][key]} / {counts[size][key]}", "", "", "≤ 12, equal"))
     rps = p.get("rps")
     if rps:
-        ok = rps["bare_ok"]["rps"]
+        ok = rps["bare_ok"]["rps"]  # the mean of a run before the pages and one after
+        rows.append(("bare Flask \"ok\": requests/s before / after the pages",
+                     f"{rps['bare_ok_before']['rps']:.0f} / {rps['bare_ok_after']['rps']:.0f}",
+                     "", "", "(the baseline: their mean)"))
         for key, label in names.items():
             rows.append((f"{label}: requests/s (gunicorn ×2)", f"{rps[key]['rps']:.0f}",
                          f"{ok:.0f}", f"{rps[key]['ratio']:.3f}", "≥ 0.10"))
