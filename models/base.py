@@ -77,6 +77,24 @@ def write_intent(intends_to_write: bool = True) -> Iterator[None]:
         _sqlite_immediate.reset(token)
 
 
+def read_without_transaction(session) -> None:
+    """PostgreSQL: run the statements of a request that only reads in autocommit, saving
+    the BEGIN and COMMIT round trips (two of a list page's six). Under READ COMMITTED each
+    statement sees the data as of its own start inside a transaction too, so a page reads
+    nothing different. SQLite keeps its deferred transaction: one snapshot for the page,
+    and no round trips to save. A session already in a transaction (a test's) keeps it."""
+    if session.in_transaction() or session.get_bind().dialect.name != "postgresql":
+        return
+    session.connection(execution_options={"isolation_level": READING_IN_AUTOCOMMIT})
+
+
+READING_IN_AUTOCOMMIT = "AUTOCOMMIT"
+
+
+def reads_in_autocommit(connection) -> bool:
+    return connection.get_execution_options().get("isolation_level") == READING_IN_AUTOCOMMIT
+
+
 def end_reading(session) -> None:
     """End a transaction that only read with COMMIT rather than ROLLBACK: the same to the
     database, but psycopg forgets every prepared statement on ROLLBACK, so each page had

@@ -1,10 +1,13 @@
 """A page that only reads ends its transaction with COMMIT (psycopg forgets its prepared
-statements on ROLLBACK), but never writes what a read left changed in the session."""
+statements on ROLLBACK), but never writes what a read left changed in the session; on
+PostgreSQL it reads in autocommit, where no change may be made."""
 
-from sqlalchemy import select
+import pytest
+from sqlalchemy import event, select
 
 from models import Organisation, db
-from models.base import end_reading
+from models.base import end_reading, read_without_transaction, reads_in_autocommit
+from workflow.locking import NotAWriteTransaction, ensure_write_transaction
 
 
 def test_a_read_leaves_nothing_open_and_changes_nothing(app, make_org):
@@ -37,3 +40,49 @@ def test_pages_still_show_what_was_written_before_them(client, login_as, make_or
     make_org(name="Alumni Society of Iloilo")
     assert "Alumni Society of Iloilo" in client.get("/admin/organisations").get_data(
         as_text=True)
+
+
+def _transaction_states(engine, request):
+    """Run the request; for each statement it sent, whether PostgreSQL had it inside a
+    transaction block (psycopg's view of the connection just after it ran)."""
+    seen = []
+
+    def note(conn, *_args):
+        seen.append(conn.connection.dbapi_connection.info.transaction_status.name)
+
+    event.listen(engine, "after_cursor_execute", note)
+    try:
+        response = request()
+    finally:
+        event.remove(engine, "after_cursor_execute", note)
+    assert response.status_code == 200
+    response.close()  # a streamed response ends (and reads) only now
+    return seen
+
+
+def test_postgresql_pages_read_outside_a_transaction_but_exports_inside_one(
+        client, login_as, make_application, on_postgres):
+    """On PostgreSQL a page that only reads sends no BEGIN and no COMMIT; an export, which
+    streams through a server-side cursor, keeps its transaction (else the cursor fails)."""
+    if not on_postgres:
+        pytest.skip("SQLite keeps a deferred transaction for each read")
+    login_as("secretariat")
+    for n in range(3):
+        make_application("grant", state="submitted", title=f"Course {n}")
+    db.session.commit()  # the test's own session ends its transaction before the requests
+    page = _transaction_states(db.engine, lambda: client.get("/applications/"))
+    assert page and set(page) == {"IDLE"}, page
+    export = _transaction_states(
+        db.engine, lambda: client.get("/applications/export.csv", buffered=True))
+    assert export and set(export) == {"INTRANS"}, export
+
+
+def test_no_change_goes_through_a_connection_that_reads_in_autocommit(app, on_postgres):
+    """The workflow's guard refuses a change on a read-only request's connection: there
+    the statements of one change would not be one transaction."""
+    db.session.commit()
+    read_without_transaction(db.session())
+    with pytest.raises(NotAWriteTransaction):
+        ensure_write_transaction(db.session)
+    assert on_postgres == reads_in_autocommit(db.session.connection())
+    db.session.rollback()

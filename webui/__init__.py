@@ -5,17 +5,15 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from flask import Flask, request
+from flask import Flask
 
 from config import Config
-from models import db, set_write_intent
-from models.base import canonical_json, configure_engine, end_reading
-from workflow import reading
+from models import db
+from models.base import canonical_json, configure_engine
 
 from .extensions import csrf, login_manager, migrate
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 def create_app(config: Config | None = None) -> Flask:
@@ -42,17 +40,8 @@ def create_app(config: Config | None = None) -> Flask:
     from .auth.limits import limiter
     limiter.init_app(app)
 
-    @app.before_request
-    def _declare_write_intent():
-        # SQLite: only requests that may write take the write lock up front.
-        set_write_intent(request.method not in READ_ONLY_METHODS)
-        reading.begin(read_only=request.method in READ_ONLY_METHODS)  # a memo per page
-
-    @app.teardown_request
-    def _end_request(error):
-        reading.end()
-        if error is None and request.method in READ_ONLY_METHODS:
-            end_reading(db.session())  # keeps PostgreSQL's prepared statements
+    from . import transactions
+    transactions.register(app)  # first of the hooks that reach the database
 
     from . import access, errors, navigation, request_log, security
     from .admin import bp as admin_bp

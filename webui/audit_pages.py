@@ -6,6 +6,7 @@ from workflow import audit, exports
 
 from .access import roles
 from .csv_export import csv_response
+from .transactions import streamed
 
 bp = Blueprint("audit", __name__, url_prefix="/audit")
 
@@ -15,6 +16,7 @@ VOTE_READERS = ("auditor", "secretariat", "committee_chair")
 
 @bp.route("/")
 @roles(*AUDITORS)
+@streamed  # the check on demand reads the whole chain through a server-side cursor
 def index():
     seq, digest = audit.chain_head()
     result = audit.verify() if request.args.get("verify") == "1" else None
@@ -24,11 +26,13 @@ def index():
 
 @bp.route("/events.csv")
 @roles(*AUDITORS)
+@streamed
 def events_csv():
     return csv_response("audit-events.csv", exports.audit_rows())
 
 
 @bp.route("/votes.csv")
 @roles(*VOTE_READERS)
+@streamed
 def votes_csv():
     return csv_response("votes.csv", exports.vote_rows())

@@ -9,6 +9,7 @@ from workflow.permissions import READER_ROLES
 from ..access import roles
 from ..csv_export import csv_response
 from ..forms import show_refusal
+from ..transactions import streamed
 from . import bp
 from .filters import filter_form, filters_from, render_select
 from .forms import ActionForm
@@ -71,6 +72,7 @@ def index():
 
 @bp.route("/export.csv")
 @roles(*VIEWERS)
+@streamed
 def export():
     """The filtered list as CSV, streamed row by row (100,000 rows cost no more memory)."""
     form = filter_form(staff_view())

@@ -11,7 +11,7 @@ from flask import current_app, request
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
-from .. import READ_ONLY_METHODS
+from ..transactions import READ_ONLY_METHODS
 
 limiter = Limiter(key_func=get_remote_address)
 

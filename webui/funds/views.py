@@ -12,6 +12,7 @@ from workflow.errors import ValidationFailed
 from ..access import roles
 from ..csv_export import csv_response
 from ..forms import show_refusal
+from ..transactions import streamed
 from . import bp
 from .forms import DonationForm, LedgerFilterForm
 
@@ -102,6 +103,7 @@ def history(code: str):
 
 @bp.route("/<code>/ledger.csv")
 @roles(*READERS)
+@streamed
 def ledger_csv(code: str):
     fund = _fund_or_404(code)
     form = LedgerFilterForm(formdata=request.args)

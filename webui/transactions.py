@@ -1,0 +1,52 @@
+"""How each request meets the database's transactions.
+
+* A request that may write (POST…) takes SQLite's write lock up front; one that only reads
+  (GET, HEAD) does not, so that readers never queue behind a writer.
+* A request that only reads runs its statements on PostgreSQL in autocommit (no BEGIN, no
+  COMMIT: models.read_without_transaction), unless its view is `@streamed`. The workflow
+  service refuses any change on such a connection (workflow.locking).
+* It remembers its lookups for the page (workflow.reading), and ends with a COMMIT that
+  keeps PostgreSQL's prepared statements (models.end_reading).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from flask import Flask, current_app, request
+
+from models import db, set_write_intent
+from models.base import end_reading, read_without_transaction
+from workflow import reading
+
+READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
+def streamed(view: Callable) -> Callable:
+    """A view whose response streams rows from a server-side cursor (a CSV export, the
+    audit chain's check): PostgreSQL keeps such a cursor only inside a transaction, so its
+    reads keep one."""
+    view.streams_rows = True
+    return view
+
+
+def _streams(endpoint: str | None) -> bool:
+    view = current_app.view_functions.get(endpoint) if endpoint else None
+    return getattr(view, "streams_rows", False)
+
+
+def register(app: Flask) -> None:
+    @app.before_request
+    def _begin_request():
+        read_only = request.method in READ_ONLY_METHODS
+        set_write_intent(not read_only)
+        reading.begin(read_only=read_only)  # a memo per page
+        if read_only and request.endpoint not in (None, "static") and not _streams(
+                request.endpoint):
+            read_without_transaction(db.session())
+
+    @app.teardown_request
+    def _end_request(error):
+        reading.end()
+        if error is None and request.method in READ_ONLY_METHODS:
+            end_reading(db.session())  # keeps PostgreSQL's prepared statements
