@@ -77,6 +77,9 @@ def write_intent(intends_to_write: bool = True) -> Iterator[None]:
         _sqlite_immediate.reset(token)
 
 
+READING_IN_AUTOCOMMIT = "AUTOCOMMIT"  # the isolation level of a read-only request's connection
+
+
 def read_without_transaction(session) -> None:
     """PostgreSQL: run the statements of a request that only reads in autocommit, saving
     the BEGIN and COMMIT round trips (two of a list page's six). Under READ COMMITTED each
@@ -86,9 +89,6 @@ def read_without_transaction(session) -> None:
     if session.in_transaction() or session.get_bind().dialect.name != "postgresql":
         return
     session.connection(execution_options={"isolation_level": READING_IN_AUTOCOMMIT})
-
-
-READING_IN_AUTOCOMMIT = "AUTOCOMMIT"
 
 
 def reads_in_autocommit(connection) -> bool:

@@ -35,7 +35,7 @@ from .ballot_lists import (  # noqa: F401 - re-exported: what waits for whom
     open_ballots,
     votes_open_to_change,
 )
-from .ballot_records import BallotRecord, ballots_with_votes
+from .ballot_records import BallotRecord, ConflictRecord, ballots_with_votes
 from .errors import TransitionRefused
 from .locking import ensure_write_transaction
 from .notifications import notify, users_with_role
@@ -123,7 +123,7 @@ def _ballot_and_application(subject: Ballot | BallotRecord | Application
 
 
 def _conflict_of(ballot: Ballot | BallotRecord | None, user: User
-                 ) -> ConflictDeclaration | None:
+                 ) -> ConflictDeclaration | ConflictRecord | None:
     if ballot is None or ballot.id is None:
         return None
     if trusts_loaded(ballot, "conflicts"):
