@@ -7,17 +7,12 @@ organisation for applicants), plus the committee and finance queues.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 
 from flask import url_for
-from sqlalchemy import func, select
 
-from models import Application, User, db
-from workflow import ballot_lists
-from workflow.chain_cache import UntilTheChainMoves
-from workflow.permissions import READER_ROLES
-
-from ..finance.queue import ready_for_disbursement, requested_tranches
+from models import User
+from workflow import ballot_lists, home_counts
+from workflow.finance_queue import ready_for_disbursement, requested_tranches
 
 
 @dataclass
@@ -28,34 +23,12 @@ class Waiting:
     overdue: int = 0
 
 
-# The counts are the same for every member of the staff (and for every member of one
-# society) until an application moves, and counting reads thousands of index entries.
-_remembered_counts = UntilTheChainMoves()
-
-
 def _counts(user: User) -> dict[tuple[str, str], tuple[int, int]]:
     """(kind, state) → (applications, overdue ones) visible to this user, for the states
-    of the user's queues only: a handful of states read from an index, not every file."""
+    of the user's queues only."""
     states = tuple(sorted({state for role, items in ROLE_STATES.items()
                            if user.has_role(role) for _, _, state in items}))
-    if not states:
-        return {}
-    organisation_id = None if user.has_role(*READER_ROLES) else user.organisation_id or -1
-    today = date.today()
-    return _remembered_counts.get((states, organisation_id, today),
-                                  lambda: _count_states(states, organisation_id, today))
-
-
-def _count_states(states: tuple[str, ...], organisation_id: int | None,
-                  today: date) -> dict[tuple[str, str], tuple[int, int]]:
-    overdue = func.sum(func.coalesce((Application.due_on < today).cast(db.Integer), 0))
-    query = (select(Application.kind, Application.state, func.count(), overdue)
-             .where(Application.state.in_(states))
-             .group_by(Application.kind, Application.state))
-    if organisation_id is not None:
-        query = query.where(Application.organisation_id == organisation_id)
-    return {(kind, state): (n, int(late or 0))
-            for kind, state, n, late in db.session.execute(query)}
+    return home_counts.counts_by_state(states, user) if states else {}
 
 
 def _by_state(counts, label: str, kind: str, state: str) -> Waiting | None:

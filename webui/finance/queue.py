@@ -1,80 +1,18 @@
-"""What the finance pages show: read-only queries, a few per page, never one per row."""
+"""The tranche panel of the application page (its rows from workflow.finance_queue)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import and_, bindparam, false, func, or_, select
-from sqlalchemy.orm import aliased, contains_eager, selectinload
-
-from models import Application, Tranche, User, db
-from workflow import registry
+from models import Application, User
+from workflow.finance_queue import figures_of, tranche_rows
 from workflow.idempotency import new_key
 from workflow.tranches import (
-    PENDING_SUM,
-    RELEASE,
-    RELEASED_SUM,
     Figures,
     authorise_blocker,
     may_release_now,
     not_releasable_message,
 )
-
-
-def releasable_clause():
-    """SQL: the application is in a state from which its workflow may release a tranche."""
-    clauses = []
-    for name in registry.names():
-        for version in registry.versions(name):
-            definition = registry.get(name, version)
-            states = {s for t in definition.arrows(RELEASE) for s in t.sources}
-            if states:
-                clauses.append(and_(Application.workflow_name == name,
-                                    Application.workflow_version == version,
-                                    Application.state.in_(sorted(states))))
-    return or_(*clauses) if clauses else false()
-
-
-@dataclass(frozen=True)
-class ReadyRow:
-    application: Application
-    money: Figures
-
-
-def ready_for_disbursement() -> list[ReadyRow]:
-    """Files that may release money and still have some to release, with their figures."""
-    # The sums of the files that may release money only, not of every tranche ever paid.
-    totals = (select(Tranche.application_id.label("application_id"),
-                     RELEASED_SUM.label("released"), PENDING_SUM.label("pending"))
-              .join(Application, Application.id == Tranche.application_id)
-              .where(releasable_clause())
-              .group_by(Tranche.application_id).subquery())
-    released = func.coalesce(totals.c.released, 0)
-    pending = func.coalesce(totals.c.pending, 0)
-    rows = db.session.execute(
-        select(Application, released, pending)
-        .outerjoin(totals, totals.c.application_id == Application.id)
-        .where(releasable_clause(), Application.approved_yen.is_not(None),
-               Application.approved_yen - released - pending > 0)
-        .options(selectinload(Application.organisation))
-        .order_by(Application.reference)
-    ).all()
-    return [ReadyRow(app, Figures(app.approved_yen, int(r), int(p))) for app, r, p in rows]
-
-
-def requested_tranches(user: User, *, by_others: bool) -> list[Tranche]:
-    """Tranches awaiting authorisation on files that may release them now.
-
-    by_others: those this user may authorise; otherwise this user's own requests.
-    """
-    who = Tranche.requested_by_id != user.id if by_others else Tranche.requested_by_id == user.id
-    return list(db.session.scalars(
-        select(Tranche).join(Tranche.application)
-        .where(Tranche.state == "requested", who, releasable_clause())
-        .options(contains_eager(Tranche.application).selectinload(Application.organisation),
-                 selectinload(Tranche.requested_by))
-        .order_by(Tranche.requested_at, Tranche.id)
-    ))
 
 
 @dataclass
@@ -83,7 +21,7 @@ class Panel:
 
     application: Application
     money: Figures
-    tranches: list  # rows of _TRANCHE_ROWS
+    tranches: list  # rows of workflow.finance_queue.tranche_rows
     officer: bool  # a finance officer: may request, authorise, cancel
     releasable: bool
     not_releasable: str | None
@@ -94,41 +32,13 @@ class Panel:
         return new_key()
 
 
-_REQUESTER, _AUTHORISER = aliased(User), aliased(User)
-# Plain rows, not loaded Tranches: the panel only prints them (and the authorisation rule
-# reads their ids and state), and building two users per tranche cost more than the query.
-_TRANCHE_ROWS = (
-    select(Tranche.id, Tranche.application_id, Tranche.number, Tranche.amount_yen,
-           Tranche.state, Tranche.note, Tranche.requested_by_id, Tranche.requested_at,
-           Tranche.released_at, _REQUESTER.name.label("requested_by_name"),
-           _AUTHORISER.name.label("authorised_by_name"))
-    .join(_REQUESTER, _REQUESTER.id == Tranche.requested_by_id)
-    .outerjoin(_AUTHORISER, _AUTHORISER.id == Tranche.authorised_by_id)
-    .where(Tranche.application_id == bindparam("application_id"))
-    .order_by(Tranche.number))
-
-
-def _tranche_rows(application: Application) -> list:
-    """The file's tranches in order, with the names of who requested and who authorised
-    each, in one query."""
-    return db.session.connection().execute(
-        _TRANCHE_ROWS, {"application_id": application.id}).all()
-
-
-def _figures_of(application: Application, rows: list) -> Figures:
-    """workflow.tranches.figures, summed from the tranche rows already read."""
-    released = sum(t.amount_yen for t in rows if t.state == "released")
-    pending = sum(t.amount_yen for t in rows if t.state == "requested")
-    return Figures(application.approved_yen or 0, released, pending)
-
-
 def finance_panel(application: Application, user: User) -> Panel:
     """Everything the panel shows, in one query."""
-    rows = _tranche_rows(application)
+    rows = tranche_rows(application)
     officer = user.is_authenticated and user.has_role("finance_officer")
     releasable = may_release_now(application)
     return Panel(
-        application=application, money=_figures_of(application, rows), tranches=rows,
+        application=application, money=figures_of(application, rows), tranches=rows,
         officer=officer, releasable=releasable,
         not_releasable=None if releasable else not_releasable_message(application),
         blockers={t.id: authorise_blocker(t, application, user) for t in rows

@@ -13,12 +13,13 @@ from flask_login import current_user
 from models import Application, Tranche, db
 from workflow import idempotency, tranches
 from workflow.errors import DomainError
+from workflow.finance_queue import ready_for_disbursement, requested_tranches
 
 from ..access import roles
 from ..applications.loading import visible_application_or_404
 from . import bp
 from .forms import RequestTrancheForm, TrancheActionForm
-from .queue import finance_panel, ready_for_disbursement, requested_tranches
+from .queue import finance_panel
 
 FINANCE = "finance_officer"
 
