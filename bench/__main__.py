@@ -30,7 +30,8 @@ def _page_rows(p: dict) -> list[tuple]:
                      f"{rps['bare_ok_before']['rps']:.0f} / {rps['bare_ok_after']['rps']:.0f}",
                      "", "", "(the baseline: their mean)"))
         for key, label in names.items():
-            rows.append((f"{label}: requests/s (gunicorn ×2)", f"{rps[key]['rps']:.0f}",
+            rows.append((f"{label}: requests/s (gunicorn ×2, mean of 2 runs)",
+                         f"{rps[key]['rps']:.0f}",
                          f"{ok:.0f}", f"{rps[key]['ratio']:.3f}", "≥ 0.10"))
         rows.append(("bare Flask+SQLAlchemy+Jinja 50-row list: requests/s",
                      f"{rps['bare_list50']['rps']:.0f}", f"{ok:.0f}",

@@ -1,7 +1,8 @@
 """The pages served by gunicorn on loopback, loaded by wrk, next to bare Flask baselines.
 
-* requests per second of each page (2 sync workers), and of bench.bare_app's "ok" endpoint
-  and 50-row list page served the same way, as ratios;
+* requests per second of each page (2 sync workers; the mean of two runs), and of
+  bench.bare_app's "ok" endpoint (before and after the pages) and 50-row list page served
+  the same way, as ratios;
 * one worker's resident memory after 5,000 and after 10,000 requests of the pages;
 * the worker's peak memory while it streams the CSV export of every application.
 
@@ -192,25 +193,33 @@ def csv_export(database_url: str) -> dict:
             "rss_before_mb": round(before, 1), "peak_rss_mb": round(peak, 1), "goal_mb": 200}
 
 
-def throughput(database_url: str, pages: dict[str, str]) -> dict:
+def throughput(database_url: str, pages: dict[str, str], rounds: int = 2) -> dict:
     """Requests per second of each page and of the baselines, 2 workers each, same run.
 
     The bare "ok" is measured before the pages and again after them, and the ratios use
-    the mean of the two: a shared host's speed drifts within a minute, and one baseline
-    taken at a quick or a slow moment would move every ratio with it.
+    the mean of the two; each page is loaded `rounds` times, in turn with the others, and
+    its figure is the mean. A shared host's speed drifts within a minute: one run taken at
+    a quick or a slow moment would move a ratio by as much as a tenth.
     """
     figures = {}
     with gunicorn("bench.bare_app:app", database_url) as (base, _):
         figures["bare_ok_before"] = wrk(base + "/")
         figures["bare_list50"] = wrk(base + "/list")
+    runs: dict[str, list[dict]] = {name: [] for name in pages}
     with gunicorn("webui.wsgi:app", database_url) as (base, _):
         cookie = login_cookie(base)
-        for name, path in pages.items():
+        for path in pages.values():
             _requests(base, cookie, [path], 1)  # a 200, not a redirect to the login page
-            figures[name] = wrk(base + path, cookie)
-            assert figures[name]["errors"] == 0, (name, figures[name])
+        for _ in range(rounds):
+            for name, path in pages.items():
+                runs[name].append(wrk(base + path, cookie))
+                assert runs[name][-1]["errors"] == 0, (name, runs[name][-1])
     with gunicorn("bench.bare_app:app", database_url) as (base, _):
         figures["bare_ok_after"] = wrk(base + "/")
+    for name, results in runs.items():
+        figures[name] = {"rps": round(sum(r["rps"] for r in results) / len(results), 1),
+                         "runs": [r["rps"] for r in results],
+                         "requests": sum(r["requests"] for r in results), "errors": 0}
     ok = (figures["bare_ok_before"]["rps"] + figures["bare_ok_after"]["rps"]) / 2
     figures["bare_ok"] = {"rps": round(ok, 1)}
     for result in figures.values():

@@ -88,7 +88,12 @@ def read_without_transaction(session) -> None:
     and no round trips to save. A session already in a transaction (a test's) keeps it."""
     if session.in_transaction() or session.get_bind().dialect.name != "postgresql":
         return
-    session.connection(execution_options={"isolation_level": READING_IN_AUTOCOMMIT})
+    try:
+        session.connection(execution_options={"isolation_level": READING_IN_AUTOCOMMIT})
+    except exc.DBAPIError:
+        # The database does not answer: the request goes on as it would have without this,
+        # and meets the same error only if it reaches for the database itself.
+        session.rollback()
 
 
 def reads_in_autocommit(connection) -> bool:

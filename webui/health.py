@@ -10,6 +10,7 @@ from sqlalchemy import text
 from models import db
 
 from .access import public
+from .transactions import own_connection
 
 bp = Blueprint("health", __name__)
 
@@ -50,6 +51,7 @@ def _check() -> tuple[dict, bool]:
 
 @bp.route("/healthz")
 @public
+@own_connection
 def healthz():
     checks, healthy = _check()
     return jsonify(status="ok" if healthy else "unhealthy", checks=checks), (
@@ -58,6 +60,7 @@ def healthz():
 
 @bp.route("/readyz")
 @public
+@own_connection
 def readyz():
     """Ready to take traffic: the same checks; a proxy stops routing here on 503."""
     checks, healthy = _check()
