@@ -300,20 +300,22 @@ def sign_agreement(application: Application, actor: User, *, agreement_date: dat
 _AGREEMENT_NAME = select(Attachment.original_name).where(Attachment.id == bindparam("id"))
 
 
+def _agreement_id(application: Application) -> int | None:
+    loan = application.loan
+    return None if loan is None else loan.agreement_attachment_id
+
+
 def agreement_name(application: Application) -> str | None:
     """The signed agreement's file name, for the loan panel (one column, not the row)."""
-    loan = application.loan
-    if loan is None or loan.agreement_attachment_id is None:
+    attachment_id = _agreement_id(application)
+    if attachment_id is None:
         return None
-    return db.session.connection().execute(
-        _AGREEMENT_NAME, {"id": loan.agreement_attachment_id}).scalar()
+    return db.session.connection().execute(_AGREEMENT_NAME, {"id": attachment_id}).scalar()
 
 
 def agreement_file(application: Application) -> Attachment | None:
-    loan = application.loan
-    if loan is None or loan.agreement_attachment_id is None:
-        return None
-    return db.session.get(Attachment, loan.agreement_attachment_id)
+    attachment_id = _agreement_id(application)
+    return None if attachment_id is None else db.session.get(Attachment, attachment_id)
 
 
 @guard("agreement_attached")
