@@ -19,7 +19,7 @@ from datetime import date
 
 from sqlalchemy import event, func, select, text
 
-from models import Application, AuditEvent, Organisation, User, db, write_intent
+from models import Application, AuditEvent, Organisation, User, dated_at, db, write_intent
 from workflow import audit, demo, demo_scale, search
 
 from . import serving
@@ -50,8 +50,9 @@ def seed(app, size: int, upload_dir: str) -> float:
     with app.app_context(), Stopwatch() as watch:
         if not db.session.scalar(select(func.count(Application.id))):  # else --reuse
             with write_intent(True):
-                demo.seed(date.today(), "development")
-                db.session.commit()
+                with dated_at(demo_scale.history_start(date.today())):
+                    demo.seed(date.today(), "development")
+                    db.session.commit()
                 demo_scale.seed_scale(size, date.today(), upload_dir)
                 db.session.commit()
         if db.engine.dialect.name == "postgresql":

@@ -3,7 +3,7 @@
 from .application import APPLICATION_KINDS, Application, Comment, ReferenceCounter
 from .audit import GENESIS_HASH, AuditEvent
 from .ballot import BALLOT_OUTCOMES, VOTE_CHOICES, Ballot, ConflictDeclaration, Vote
-from .base import Base, db, set_write_intent, utcnow, write_intent
+from .base import Base, dated_at, db, set_write_intent, utcnow, write_intent
 from .fund import FUND_CODES, FUND_KINDS, Fund, Round
 from .grant import (
     FUNDING_LABELS,
@@ -84,6 +84,7 @@ __all__ = [
     "Base",
     "db",
     "set_write_intent",
+    "dated_at",
     "utcnow",
     "write_intent",
     "Fund",

@@ -46,9 +46,26 @@ def in_list(column: str, values: tuple[str, ...]) -> str:
     return f"{column} IN ({', '.join(repr(v) for v in values)})"
 
 
+# Set only while the generated demo writes the world its history happens in (its
+# organisations, users and rounds): that set-up is dated at the history's start, so that
+# the audit chain stays in the order things happened (workflow.demo_scale).
+_dated_at: contextvars.ContextVar[datetime | None] = contextvars.ContextVar("dated_at",
+                                                                           default=None)
+
+
 def utcnow() -> datetime:
     """The current time in UTC, naive, as stored in every timestamp column."""
-    return datetime.now(UTC).replace(tzinfo=None)
+    return _dated_at.get() or datetime.now(UTC).replace(tzinfo=None)
+
+
+@contextlib.contextmanager
+def dated_at(moment: datetime) -> Iterator[None]:
+    """Every record and audit event written inside is dated `moment` (the demo's set-up)."""
+    token = _dated_at.set(moment)
+    try:
+        yield
+    finally:
+        _dated_at.reset(token)
 
 
 class TimestampMixin:

@@ -128,3 +128,48 @@ def test_a_post_without_csrf_token_is_refused(app, client, login_as):
         assert _count(Fund) == 1
     finally:
         app.config["WTF_CSRF_ENABLED"] = False
+
+
+def _events(action: str) -> list:
+    from models import AuditEvent
+
+    return db.session.scalars(select(AuditEvent).where(AuditEvent.action == action)
+                              .order_by(AuditEvent.seq)).all()
+
+
+def test_every_administrative_save_joins_the_audit_chain_with_what_changed(client, login_as,
+                                                                           make_user):
+    """A name on a timeline or a ballot comes from these records: changing one is signed
+    like any other change (and moves the chain's head, which the pages' caches watch)."""
+    from workflow import audit
+
+    admin = login_as("admin")
+    member = make_user("auditor", name="Tanaka", email="tanaka@example.org")
+    user_form = {"email": member.email, "name": "Tanaka Hiroshi", "organisation_id": "0",
+                 "roles": ["auditor"], "locale": "en", "active": "y"}
+    assert client.post(f"/admin/users/{member.id}", data=user_form).status_code == 302
+    assert client.post(f"/admin/users/{member.id}", data=user_form).status_code == 302
+    [renamed] = _events("user_changed")  # the second save changed nothing: no event
+    assert (renamed.actor_id, renamed.object_type, renamed.object_id) == (
+        admin.id, "user", member.id)
+    assert renamed.data == {"changes": {"name": ["Tanaka", "Tanaka Hiroshi"]}}
+
+    client.post(f"/admin/users/{member.id}", data={**user_form,
+                                                   "password": "a brand new long password"})
+    assert [e.object_id for e in _events("password_set_by_admin")] == [member.id]
+
+    client.post("/admin/organisations/new", data={"kind": "alumni_society", "name": "AOTS Kenya",
+                                                  "country_code": "KE", "city": "Nairobi"})
+    org = db.session.scalar(select(Organisation))
+    client.post(f"/admin/organisations/{org.id}", data={
+        "kind": "alumni_society", "name": "AOTS Alumni Society of Kenya", "country_code": "KE",
+        "city": "Nairobi"})
+    created, changed = _events("organisation_saved")
+    assert created.data["changes"]["name"] == [None, "AOTS Kenya"]
+    assert changed.data == {"changes": {"name": ["AOTS Kenya", "AOTS Alumni Society of Kenya"]}}
+
+    client.post("/admin/funds/new", data={"code": "SME", "name": "SME loans", "kind": "loan"})
+    [fund_saved] = _events("fund_saved")
+    assert fund_saved.data["changes"]["code"] == [None, "SME"]
+    assert fund_saved.actor_id == admin.id
+    assert audit.verify().ok

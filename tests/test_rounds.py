@@ -50,3 +50,18 @@ def test_round_names_are_unique_within_a_fund(client, login_as, make_fund, make_
     make_round(fund, name="WNF FY2027")
     response = client.post("/rounds/new", data=_form(fund))
     assert "The fund already has a round named WNF FY2027." in response.get_data(as_text=True)
+
+
+def test_a_round_saved_joins_the_audit_chain(client, login_as, make_fund):
+    from models import AuditEvent
+
+    secretary = login_as("secretariat")
+    fund = make_fund("WNF")
+    client.post("/rounds/new", data=_form(fund))
+    round_ = db.session.scalar(select(Round))
+    client.post(f"/rounds/{round_.id}", data=_form(fund, budget_yen="40,000,000"))
+    events = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "round_saved")
+                                .order_by(AuditEvent.seq)).all()
+    assert [e.actor_id for e in events] == [secretary.id, secretary.id]
+    assert events[0].data["changes"]["opens_on"] == [None, "2027-04-01"]
+    assert events[1].data == {"changes": {"budget_yen": [30_000_000, 40_000_000]}}

@@ -1,7 +1,9 @@
 """Users, organisations, funds and rounds: the administrative records.
 
 Views hand plain data here; the functions validate, change the session and
-leave the commit to the caller.
+leave the commit to the caller. Every record created or changed here joins the audit
+chain with what changed, as every other change does: the chain's head moving is how the
+workers know that what they keep of a page may have changed (workflow.chain_cache).
 """
 
 from __future__ import annotations
@@ -105,7 +107,9 @@ def create_user(
     organisation: Organisation | None = None,
     locale: str = "en",
     active: bool = True,
+    actor: User | None = None,
 ) -> User:
+    """actor: the admin who creates the account; none from the command line or the demo."""
     email = User.normalise_email(email)
     if _email_taken(email):
         raise ValidationFailed(f"A user with the email {email} already exists.", "email")
@@ -117,6 +121,9 @@ def create_user(
     user.set_roles(roles)
     db.session.add(user)
     db.session.flush()
+    audit.record("user_created", actor=actor, object_type="user", object_id=user.id,
+                 data={"email": user.email, "name": user.name, "roles": sorted(user.roles),
+                       "organisation_id": user.organisation_id, "active": user.active})
     return user
 
 
@@ -147,6 +154,7 @@ def update_user(
     if password:
         check_password_rules(password)
     was_active, roles_before = user.active, sorted(user.roles)
+    record_before = _fields(user, _USER_RECORD)
     if user.active and not active:
         user.rotate_session_token()  # logs out every open session at once
     user.email, user.name, user.organisation = email, name.strip(), organisation
@@ -156,7 +164,28 @@ def update_user(
         user.set_password(password)
     db.session.flush()
     _audit_user_changes(user, actor, roles_before, was_active, password_set=bool(password))
+    _audit_changes("user_changed", user, record_before, actor)
     return user
+
+
+# What a user's record shows others (names on timelines, ballots and tranches); roles,
+# activation and passwords have events of their own.
+_USER_RECORD = ("email", "name", "organisation_id", "locale")
+
+
+def _fields(record, names: tuple[str, ...]) -> dict:
+    return {name: getattr(record, name, None) for name in names}
+
+
+def _audit_changes(action: str, record, before: dict, actor: User | None) -> None:
+    """One event naming each field that changed, before and after; none if nothing did.
+    The object is named as the action is: "user" for "user_changed"."""
+    after = _fields(record, tuple(before))
+    changes = {name: [before[name], after[name]] for name in before
+               if before[name] != after[name]}
+    if changes:
+        audit.record(action, actor=actor, object_type=action.split("_")[0],
+                     object_id=record.id, data={"changes": changes})
 
 
 def _audit_user_changes(user: User, actor: User, roles_before: list[str], was_active: bool,
@@ -178,7 +207,22 @@ def _check_roles(roles) -> None:
         raise ValidationFailed(f"Unknown role: {', '.join(sorted(unknown))}.", "roles")
 
 
-def save_organisation(org: Organisation | None, **fields) -> Organisation:
+_ORGANISATION_RECORD = ("kind", "name", "country_code", "city", "industry", "capital_yen",
+                        "employees")
+_FUND_RECORD = ("code", "name", "kind")
+_ROUND_RECORD = ("fund_id", "name", "opens_on", "closes_on", "budget_yen", "cap_yen",
+                 "min_own_percent")
+
+
+def _saved(action: str, record, before: dict, actor: User | None) -> None:
+    """A new record's event lists every field (from nothing); a changed one's, the changes."""
+    db.session.add(record)
+    db.session.flush()
+    _audit_changes(action, record, before, actor)
+
+
+def save_organisation(org: Organisation | None, *, actor: User | None = None,
+                      **fields) -> Organisation:
     fields["country_code"] = check_country(fields.get("country_code", ""))
     name = fields["name"].strip()
     clash = db.session.scalar(select(Organisation).where(Organisation.name == name))
@@ -190,23 +234,23 @@ def save_organisation(org: Organisation | None, **fields) -> Organisation:
     for key in ("capital_yen", "employees"):
         if fields.get(key) is not None and fields[key] < 0:
             raise ValidationFailed("This figure cannot be negative.", key)
+    before = _fields(org, _ORGANISATION_RECORD) if org else dict.fromkeys(_ORGANISATION_RECORD)
     org = org or Organisation()
     for key, value in fields.items():
         setattr(org, key, value)
-    db.session.add(org)
-    db.session.flush()
+    _saved("organisation_saved", org, before, actor)
     return org
 
 
-def save_fund(fund: Fund | None, **fields) -> Fund:
+def save_fund(fund: Fund | None, *, actor: User | None = None, **fields) -> Fund:
     clash = db.session.scalar(select(Fund).where(Fund.code == fields["code"]))
     if clash is not None and clash is not fund:
         raise ValidationFailed(f"The fund {fields['code']} already exists.", "code")
+    before = _fields(fund, _FUND_RECORD) if fund else dict.fromkeys(_FUND_RECORD)
     fund = fund or Fund(currency="JPY")
     for key, value in fields.items():
         setattr(fund, key, value)
-    db.session.add(fund)
-    db.session.flush()
+    _saved("fund_saved", fund, before, actor)
     return fund
 
 
@@ -220,6 +264,7 @@ def save_round(
     budget_yen: int,
     cap_yen: int,
     min_own_percent: int,
+    actor: User | None = None,
 ) -> Round:
     name = name.strip()
     if closes_on < opens_on:
@@ -236,10 +281,10 @@ def save_round(
     clash = db.session.scalar(select(Round).where(Round.fund_id == fund.id, Round.name == name))
     if clash is not None and clash is not round_:
         raise ValidationFailed(f"The fund already has a round named {name}.", "name")
+    before = _fields(round_, _ROUND_RECORD) if round_ else dict.fromkeys(_ROUND_RECORD)
     round_ = round_ or Round()
     round_.fund, round_.name, round_.opens_on, round_.closes_on = fund, name, opens_on, closes_on
     round_.budget_yen, round_.cap_yen = budget_yen, cap_yen
     round_.min_own_percent = min_own_percent
-    db.session.add(round_)
-    db.session.flush()
+    _saved("round_saved", round_, before, actor)
     return round_

@@ -31,7 +31,7 @@ from sqlalchemy import (
     update,
 )
 
-from models import Application, Donation, LedgerEntry, ReferenceCounter, db, utcnow
+from models import Application, Donation, LedgerEntry, ReferenceCounter, dated_at, db, utcnow
 
 from . import demo_scale_grants, demo_scale_loans
 from .audit import chain_head
@@ -138,6 +138,12 @@ def _specs(seed: int, count: int, rng: random.Random, first: datetime, now: date
     return specs
 
 
+def history_start(today: date) -> datetime:
+    """When the generated history begins: the demo's base records and the world the
+    history needs are written `dated_at` this moment, before the history's first event."""
+    return datetime.combine(fiscal_year_bounds(fiscal_year(today) - YEARS + 1)[0], time(0, 0))
+
+
 def seed_scale(count: int, today: date, upload_dir: str | None, *, seed: int = 2026,
                batch: int = 20_000, progress: Callable[[int], None] | None = None
                ) -> dict[str, int]:
@@ -146,8 +152,9 @@ def seed_scale(count: int, today: date, upload_dir: str | None, *, seed: int = 2
     rng = random.Random(seed)
     last_year = fiscal_year(today)
     first_day = fiscal_year_bounds(last_year - YEARS + 1)[0]
-    world: World = build_world(rng, last_year - YEARS + 1, last_year, count)
-    db.session.commit()
+    with dated_at(history_start(today)):
+        world: World = build_world(rng, last_year - YEARS + 1, last_year, count)
+        db.session.commit()
     now = utcnow() - timedelta(minutes=5)
     ctx = Context(world, Ids(_first_ids()), today, now, first_day)
     before, head = _reference_counters(), chain_head()

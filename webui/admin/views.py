@@ -50,12 +50,11 @@ def edit_user(user_id: int | None = None):
             if user is None:
                 if not form.password.data:
                     raise ValidationFailed("A new user needs a password.", "password")
-                user = accounts.create_user(password=form.password.data, **fields)
+                user = accounts.create_user(password=form.password.data, actor=current_user,
+                                            **fields)
             else:
-                accounts.update_user(user, actor=current_user, **fields)
-                if form.password.data:
-                    accounts.check_password_rules(form.password.data)
-                    user.set_password(form.password.data)
+                accounts.update_user(user, actor=current_user,
+                                     password=form.password.data or None, **fields)
         except ValidationFailed as refusal:
             db.session.rollback()
             show_refusal(form, refusal)
@@ -86,7 +85,7 @@ def edit_organisation(org_id: int | None = None):
                 org, kind=form.kind.data, name=form.name.data,
                 country_code=form.country_code.data, city=form.city.data or "",
                 industry=form.industry.data or None, capital_yen=form.capital_yen.data,
-                employees=form.employees.data,
+                employees=form.employees.data, actor=current_user,
             )
         except ValidationFailed as refusal:
             db.session.rollback()
@@ -114,7 +113,7 @@ def edit_fund(fund_id: int | None = None):
     if form.validate_on_submit():
         try:
             fund = accounts.save_fund(fund, code=form.code.data, name=form.name.data,
-                                      kind=form.kind.data)
+                                      kind=form.kind.data, actor=current_user)
         except ValidationFailed as refusal:
             db.session.rollback()
             show_refusal(form, refusal)

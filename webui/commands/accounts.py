@@ -13,7 +13,7 @@ from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import select, text
 
-from models import ROLES, Organisation, db, write_intent
+from models import ROLES, Organisation, dated_at, db, write_intent
 from workflow import accounts, demo, demo_scale
 from workflow.errors import DomainError, ValidationFailed
 
@@ -34,6 +34,11 @@ def create_user(email, name, roles, organisation_name, password_stdin):
         password = sys.stdin.readline().rstrip("\n")
     else:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    with write_intent(True):  # the account's creation joins the audit chain
+        _create_user(email, name, password, roles, organisation_name)
+
+
+def _create_user(email, name, password, roles, organisation_name) -> None:
     organisation = None
     if organisation_name:
         organisation = db.session.scalar(
@@ -76,8 +81,9 @@ def seed_demo(scale=None):
     try:
         with write_intent(True), _quiet_workflow_logs():
             if scale:
-                counts = demo.seed(date.today(), environment)
-                db.session.commit()
+                with dated_at(demo_scale.history_start(date.today())):
+                    counts = demo.seed(date.today(), environment)
+                    db.session.commit()
                 with click.progressbar(length=scale, label="Generating applications",
                                        file=sys.stderr) as bar:
                     counts.update(demo_scale.seed_scale(scale, date.today(), upload_dir,

@@ -1,6 +1,7 @@
 from datetime import date
 
 from flask import abort, flash, redirect, render_template, url_for
+from flask_login import current_user
 from sqlalchemy import select
 
 from models import Fund, Round, db
@@ -41,7 +42,7 @@ def edit(round_id: int | None = None):
                 round_, fund=db.session.get(Fund, form.fund_id.data), name=form.name.data,
                 opens_on=form.opens_on.data, closes_on=form.closes_on.data,
                 budget_yen=form.budget_yen.data, cap_yen=form.cap_yen.data,
-                min_own_percent=form.min_own_percent.data,
+                min_own_percent=form.min_own_percent.data, actor=current_user,
             )
         except ValidationFailed as refusal:
             db.session.rollback()
