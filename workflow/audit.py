@@ -16,7 +16,7 @@ from decimal import Decimal
 from itertools import chain
 from typing import Any
 
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import func, insert, literal_column, select, text
 
 from models import GENESIS_HASH, AuditEvent, User, db, utcnow
 from models.base import canonical_json
@@ -123,7 +123,8 @@ def _timestamp_text(value) -> str:
 
 
 _TABLE = AuditEvent.__table__
-_HEAD = select(_TABLE.c.seq, _TABLE.c.hash).order_by(_TABLE.c.seq.desc()).limit(1)
+_HEAD = (select(_TABLE.c.seq, _TABLE.c.hash).order_by(_TABLE.c.seq.desc())
+         .limit(literal_column("1")))
 _INSERT = insert(_TABLE)
 _LOCK = text("SELECT pg_advisory_xact_lock(:key)").bindparams(key=AUDIT_LOCK_KEY)
 

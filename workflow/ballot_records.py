@@ -19,6 +19,7 @@ from sqlalchemy import bindparam, select
 from models import Application, Ballot, ConflictDeclaration, User, Vote, db
 
 from . import reading
+from .chain_cache import page_rows
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,8 +103,8 @@ def ballots_with_votes(application: Application) -> list[BallotRecord]:
     the first first, in one statement: what the committee panel and the recusal rule read."""
     found: dict[int, BallotRecord] = {}
     seen_votes, seen_conflicts = set(), set()
-    rows = db.session.connection().execute(_BALLOTS_WITH_VOTES,
-                                           {"application_id": application.id})
+    rows = page_rows("ballots", application.id, lambda: db.session.connection().execute(
+        _BALLOTS_WITH_VOTES, {"application_id": application.id}).all())
     for row in rows:
         ballot = found.get(row[0])
         if ballot is None:

@@ -12,6 +12,7 @@ from sqlalchemy.orm import aliased, contains_eager, selectinload
 from models import Application, Tranche, User, db
 
 from . import registry
+from .chain_cache import page_rows
 from .tranches import PENDING_SUM, RELEASE, RELEASED_SUM, Figures
 
 
@@ -88,8 +89,8 @@ _TRANCHE_ROWS = (
 def tranche_rows(application: Application) -> list:
     """The file's tranches in order, with the names of who requested and who authorised
     each, in one query."""
-    return db.session.connection().execute(
-        _TRANCHE_ROWS, {"application_id": application.id}).all()
+    return page_rows("tranches", application.id, lambda: db.session.connection().execute(
+        _TRANCHE_ROWS, {"application_id": application.id}).all())
 
 
 def figures_of(application: Application, rows: list) -> Figures:

@@ -280,13 +280,21 @@ def page_of(filters: Filters, user: User, size: int, *, after: str | None = None
                 before=_encode(filters, first) if has_previous else None)
 
 
+def _literal_limit(rows: int):
+    """LIMIT written into the statement, not bound: PostgreSQL costs a prepared statement's
+    generic plan without the bound values, and with LIMIT unknown it found every generic
+    plan dearer than planning afresh, which it then did on each execution."""
+    return literal_column(str(int(rows)))
+
+
 @functools.lru_cache(maxsize=256)
 def _page_statement(shape: Shape, sort: str, descending: bool, backwards: bool,
                     from_cursor: bool, from_offset: bool, size: int, common_country: str | None):
     key = _key(sort)
     query = (select(*LIST_COLUMNS, *key).join(Application.organisation)
              .where(*_conditions(shape, common_country))
-             .order_by(*_ordering(sort, descending != backwards)).limit(size + 1))
+             .order_by(*_ordering(sort, descending != backwards))
+             .limit(_literal_limit(size + 1)))
     if from_cursor:
         start = tuple_(*(bindparam(f"key{n}", type_=c.type) for n, c in enumerate(key)))
         later = descending == backwards  # rows that sort after the cursor

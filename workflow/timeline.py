@@ -9,6 +9,8 @@ from sqlalchemy import bindparam, select
 
 from models import AuditEvent, User, db
 
+from .chain_cache import page_rows
+
 
 class TimelineEntry(NamedTuple):
     action: str  # "Start screening"
@@ -32,8 +34,9 @@ _EVENTS = (
 
 
 def timeline_of(application_id: int) -> list[TimelineEntry]:
-    rows = db.session.connection().execute(_EVENTS, {"application_id": application_id})
-    return [_entry(*row) for row in rows]
+    return page_rows("timeline", application_id, lambda: [
+        _entry(*row) for row in
+        db.session.connection().execute(_EVENTS, {"application_id": application_id})])
 
 
 def _entry(action: str, from_state: str | None, to_state: str | None,

@@ -2,17 +2,22 @@
 
 from flask import abort
 from flask_login import current_user
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, select, true
 from sqlalchemy.orm import joinedload
 
 from models import Application, FinalReport, db
+from workflow import audit, chain_cache
 from workflow.permissions import can_view
 
 # What every page of a file shows or its rules read, in the same statement as the file:
 # its organisation, fund and round, and its grant, loan and report details. Built once:
 # building the eager-load options on every request cost as much as running the statement.
+# The audit chain's head comes along too: what the page's panels keep between requests
+# holds until it moves (workflow.chain_cache.page_rows), and this spares a round trip.
 _ONE_TO_ONE = ("organisation", "fund", "round", "grant", "loan", "report")
-_FILE = (select(Application).where(Application.id == bindparam("application_id"))
+_FILE = (select(Application, audit.HEAD.c.seq, audit.HEAD.c.hash)
+         .outerjoin(audit.HEAD, true())
+         .where(Application.id == bindparam("application_id"))
          .options(*(joinedload(getattr(Application, name)) for name in _ONE_TO_ONE)))
 _FILE_WITH_EXPENSES = _FILE.options(joinedload(Application.report)
                                     .joinedload(FinalReport.expenses))
@@ -26,8 +31,8 @@ def visible_application_or_404(application_id: int, *, with_report_expenses: boo
     them), still in the one statement.
     """
     statement = _FILE_WITH_EXPENSES if with_report_expenses else _FILE
-    application = db.session.execute(
-        statement, {"application_id": application_id}).unique().scalar_one_or_none()
-    if application is None or not can_view(current_user, application):
+    row = db.session.execute(statement, {"application_id": application_id}).unique().one_or_none()
+    if row is None or not can_view(current_user, row[0]):
         abort(404)
-    return application
+    chain_cache.note_head(audit.head_of(row[1], row[2]))
+    return row[0]

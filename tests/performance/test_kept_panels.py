@@ -1,0 +1,92 @@
+"""What a worker keeps of an application's page until the audit chain moves
+(workflow.chain_cache.page_rows): the timeline, the loan's schedule and repayments, the
+ballots and the tranches are read once, and read again after any change."""
+
+from datetime import date
+
+from sqlalchemy import event, update
+
+from models import Repayment, db, write_intent
+from workflow import accounts, chain_cache, reading, repayments
+
+from ..conftest import log_in
+from ..loans.conftest import repay
+from .test_query_counts import counting
+
+
+def _statements(client, url) -> tuple[int, str]:
+    """The statements of one more view of the page (nothing forgotten), and its text."""
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, *args):
+        if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "BEGIN",
+                                                      "PRAGMA")):
+            statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        response = client.get(url)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    assert response.status_code == 200, url
+    return len(statements), response.get_data(as_text=True)
+
+
+def test_a_loan_page_seen_again_reads_only_the_user_and_the_file_until_a_repayment(
+        app, client, login_as, active_loan, people):
+    login_as("secretariat", "finance_officer", "auditor", "committee_member")
+    loan = active_loan()
+    repay(loan, people.finance, 50_000, date(2024, 2, 15), reference="MUFG-FIRST")
+    url = f"/applications/{loan.id}"
+    with counting(db.engine) as first:
+        client.get(url)
+    kept, page = _statements(client, url)
+    assert kept == 2 < len(first), (kept, len(first))  # the user, the file with the head
+    assert "MUFG-FIRST" in page and "MUFG-SECOND" not in page
+    repay(loan, people.finance, 60_000, date(2024, 3, 15), reference="MUFG-SECOND")
+    again, page = _statements(client, url)
+    assert again == len(first)
+    assert "MUFG-SECOND" in page and "60,000" in page
+
+
+def test_a_member_renamed_by_the_admin_is_renamed_on_the_timeline_at_once(
+        app, client, login_as, active_loan, people, make_user):
+    login_as("secretariat", "auditor")
+    loan = active_loan()  # Fujita and Fukuda released its tranche
+    url = f"/applications/{loan.id}"
+    admin = app.test_client()
+    log_in(admin, make_user("admin"))  # (a login moves the chain too)
+    assert "Fukuda" in client.get(url).get_data(as_text=True)
+    assert _statements(client, url)[0] == 2  # kept
+    officer = people.finance2
+    response = admin.post(f"/admin/users/{officer.id}", data={
+        "email": officer.email, "name": "Fukuda Aiko", "organisation_id": "0",
+        "roles": ["finance_officer"], "locale": "en", "active": "y"})
+    assert response.status_code == 302
+    assert "Fukuda Aiko" in client.get(url).get_data(as_text=True)
+
+
+def test_kept_rows_serve_pages_only_and_a_change_reads_afresh(app, active_loan, people):
+    """A change (outside a page's read scope) never sees kept rows, so no guard or sum
+    runs on them; a page does until the chain moves. A row written without the audit
+    trail (as only a test does) shows the difference."""
+    loan = active_loan()
+    repay(loan, people.finance, 50_000, date(2024, 2, 15))
+    with reading.read_scope():
+        assert repayments.received_lines(loan)[0].amount_yen == 50_000
+    db.session.rollback()  # the reads' transaction: a change needs a write transaction
+    with write_intent(True):
+        db.session.execute(update(Repayment).values(amount_yen=51_000))
+        db.session.commit()
+    assert repayments.received_lines(loan)[0].amount_yen == 51_000  # a write path
+    with reading.read_scope():
+        assert repayments.received_lines(loan)[0].amount_yen == 50_000  # kept
+    db.session.rollback()
+    with write_intent(True):
+        accounts.update_user(people.finance, actor=people.finance2, email=people.finance.email,
+                             name="Fujita Ken", roles=["finance_officer"], organisation=None,
+                             locale="en", active=True)
+        db.session.commit()
+    with reading.read_scope():
+        assert repayments.received_lines(loan)[0].amount_yen == 51_000  # the chain moved
+    chain_cache.forget_all()
