@@ -28,7 +28,9 @@ class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY", DEFAULT_SECRET_KEY)
     # None means: the SQLite file wnf.db in the instance folder (resolved by create_app).
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL") or None
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # No pool_pre_ping: on PostgreSQL a pooled connection the server has ended is found
+    # without a round trip (models.base.ended_by_server); SQLite has no server.
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
     UPLOAD_DIR = os.environ.get("UPLOAD_DIR") or None
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", str(12 * 1024 * 1024)))
     SQLITE_BUSY_TIMEOUT_MS = int(os.environ.get("SQLITE_BUSY_TIMEOUT_MS", "30000"))
