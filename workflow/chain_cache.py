@@ -67,14 +67,20 @@ def note_head(head: tuple[int, str]) -> None:
     reading.remember(_HEAD_KEY, lambda: head)
 
 
-def page_rows(name: str, application_id: int, read: Callable[[], Sequence]) -> list:
-    """`read()`'s rows for this file, as a worker kept them since the chain last moved.
+def kept_for_page(name: str, key: Hashable, compute: Callable[[], Any]) -> Any:
+    """`compute()`'s answer, as this worker kept it since the chain last moved.
 
-    Only a page's read scope (a GET request) is served kept rows: a change and the guards
-    it runs always read afresh. The rows must not refer to the session (plain rows, named
-    tuples), and the caller gets its own list.
+    Only a page's read scope (a GET request) is served a kept answer: a change and the
+    guards it runs always read afresh. The answer is shared by every later page, so it
+    must not change and must hold nothing of the session (plain rows, text).
     """
     if not reading.active():
-        return list(read())
+        return compute()
     head = reading.remember(_HEAD_KEY, chain_head)
-    return list(_file_reads.get((name, application_id), lambda: tuple(read()), head=head))
+    return _file_reads.get((name, key), compute, head=head)
+
+
+def page_rows(name: str, application_id: int, read: Callable[[], Sequence]) -> list:
+    """`read()`'s rows for this file, kept as kept_for_page keeps them; the caller gets
+    its own list."""
+    return list(kept_for_page(name, application_id, lambda: tuple(read())))

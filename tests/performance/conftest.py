@@ -1,3 +1,11 @@
 """The loan scene of tests/loans, for the pages of loans."""
 
-from ..loans.conftest import active_loan, company, make_loan, people, release, sme  # noqa: F401
+from ..loans.conftest import (  # noqa: F401
+    active_loan,
+    client_for,
+    company,
+    make_loan,
+    people,
+    release,
+    sme,
+)

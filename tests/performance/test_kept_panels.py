@@ -90,3 +90,24 @@ def test_kept_rows_serve_pages_only_and_a_change_reads_afresh(app, active_loan, 
     with reading.read_scope():
         assert repayments.received_lines(loan)[0].amount_yen == 51_000  # the chain moved
     chain_cache.forget_all()
+
+
+def test_the_kept_loan_figures_show_each_viewer_only_their_part(make_loan, people,
+                                                                client_for):
+    """Staff and the company see one file's figures one after the other, the chain
+    standing still: the assessment stays the staff's, the edit link the owner's."""
+    from ..loans.test_assessment import _assess
+
+    assessed = make_loan("credit_assessment")
+    staff = client_for(people.secretariat)
+    assert _assess(staff, assessed).status_code == 302
+    draft = make_loan("draft")
+    company = client_for(people.applicant)  # both signed in: no login moves the chain now
+    for client, assessment, edit in ((staff, True, False), (company, False, True),
+                                     (staff, True, False)):
+        pages = [client.get(f"/applications/{loan.id}").get_data(as_text=True)
+                 for loan in (assessed, draft)]
+        assert ('class="row mb-1 assessment"' in pages[0]) is assessment
+        assert ("Edit the loan application" in pages[1]) is edit
+    kept, _ = _statements(company, f"/applications/{draft.id}")
+    assert kept == 2  # served from what the worker kept

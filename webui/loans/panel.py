@@ -6,10 +6,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from html import escape
 
+from flask import current_app
 from markupsafe import Markup
 
 from models import INDUSTRY_LABELS, METHOD_LABELS, Application, LoanDetails, User
 from workflow import arrears, idempotency, loans, repayments
+from workflow.chain_cache import kept_for_page
 from workflow.repayments import InstalmentLine
 from workflow.sme import eligibility_problem
 
@@ -60,7 +62,10 @@ def repayment_rows(received: list) -> Markup:
 
 
 @dataclass
-class LoanPanel:
+class LoanFigures:
+    """What loans/_figures.html shows: the same for every viewer of the file, but for the
+    staff's parts and the edit link."""
+
     application: Application
     eligibility: str | None
     industry: str
@@ -73,8 +78,6 @@ class LoanPanel:
     agreement_name: str | None  # the signed agreement's file name, once attached
     may_edit: bool
     grace_days: int = repayments.GRACE_DAYS
-    # form name -> (form, url, blocked sentence or None)
-    forms: dict[str, tuple] = field(default_factory=dict)
 
     @property
     def loan(self):
@@ -83,6 +86,14 @@ class LoanPanel:
     @property
     def company(self):
         return self.application.organisation
+
+
+@dataclass
+class LoanPanel:
+    figures: Markup  # loans/_figures.html, rendered
+    chart: bool  # the figures hold the balance chart (the page then loads Chart.js)
+    # form name -> (form, url, blocked sentence or None): the user's own, never kept
+    forms: dict[str, tuple] = field(default_factory=dict)
 
 
 def assessment_form(application: Application) -> AssessmentForm:
@@ -166,25 +177,41 @@ def _forms(application: Application, user: User, actions: list) -> dict[str, tup
     return forms
 
 
-def loan_panel(application: Application, user: User, actions: list) -> LoanPanel | None:
-    """Everything the panel shows; None when the application is not a loan."""
+def loan_panel(application: Application, user: User, actions: list,
+               staff: bool = False) -> LoanPanel | None:
+    """The panel; None when the application is not a loan.
+
+    The figures are rendered once per file, day (the overdue badges), staff view and edit
+    link, and kept by the worker until the audit chain moves: every change to a loan, its
+    company or the people named is a step that appends to it. The forms are the user's.
+    """
     if application.kind != "loan" or application.loan is None:
         return None
+    may_edit = loans.may_edit(application, user) is None
+    figures, chart = kept_for_page(
+        "loan figures", (application.id, date.today(), staff, may_edit),
+        lambda: _render_figures(application, staff, may_edit))
+    return LoanPanel(figures, chart, _forms(application, user, actions))
+
+
+def _render_figures(application: Application, staff: bool, may_edit: bool
+                    ) -> tuple[Markup, bool]:
     today = date.today()
     instalments = repayments.schedule_lines(application)
     received = repayments.received_lines(application)
-    loan = application.loan
-    return LoanPanel(
+    figures = LoanFigures(
         application=application,
         eligibility=eligibility_problem(application.organisation),
         industry=INDUSTRY_LABELS.get(application.organisation.industry or "", "—"),
-        method=METHOD_LABELS.get(loan.method or "", "—"),
+        method=METHOD_LABELS.get(application.loan.method or "", "—"),
         schedule=schedule_rows(instalments, today),
         outstanding_yen=repayments.outstanding(instalments),
         outstanding_principal_yen=repayments.outstanding_principal(instalments),
         repayments=repayment_rows(received),
         chart=balance_chart(application, instalments, received),
         agreement_name=loans.agreement_name(application),
-        may_edit=loans.may_edit(application, user) is None,
-        forms=_forms(application, user, actions),
+        may_edit=may_edit,
     )
+    html = current_app.jinja_env.get_template("loans/_figures.html").render(
+        panel=figures, application=application, staff=staff)
+    return Markup(html), figures.chart is not None
