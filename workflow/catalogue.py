@@ -5,7 +5,7 @@ and they change a few times a month. Each worker keeps them, with a mark of the 
 tables (how many rows, the latest change) read in one statement on every page: a row
 added, edited or deleted moves the mark, and the lists are read again. The same statement
 reads the head of the audit chain, which moves whenever an application does: the list
-keeps its counts until one of the two moves (workflow.list_counts).
+keeps its counts and pages until one of the two moves (workflow.kept_lists).
 """
 
 from __future__ import annotations

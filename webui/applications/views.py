@@ -2,7 +2,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from models import db
-from workflow import diagrams, list_counts, registry, search, service, timeline
+from workflow import diagrams, kept_lists, registry, search, service, timeline
 from workflow.errors import ValidationFailed
 from workflow.permissions import READER_ROLES
 
@@ -50,10 +50,11 @@ def index():
                 raise ValidationFailed(
                     f"Pages after the {NUMBERED_PAGES}th are reached with “Next” from the one "
                     "before, or narrow the list with the filters.", "page")
-            total = list_counts.count_up_to(filters, current_user, COUNT_LIMIT + 1)
-            page = search.page_of(filters, current_user, PER_PAGE, after=after, before=before,
-                                  offset=0 if after or before else (number - 1) * PER_PAGE,
-                                  many=total > COUNT_LIMIT)
+            total = kept_lists.count_up_to(filters, current_user, COUNT_LIMIT + 1)
+            page = kept_lists.page_of(filters, current_user, PER_PAGE, after=after,
+                                      before=before,
+                                      offset=0 if after or before else (number - 1) * PER_PAGE,
+                                      many=total > COUNT_LIMIT)
         except ValidationFailed as refusal:
             show_refusal(form, refusal)
             problem = refusal.message

@@ -1,6 +1,7 @@
-"""What a worker keeps of an application's page until the audit chain moves
-(workflow.chain_cache.page_rows): the timeline, the loan's schedule and repayments, the
-ballots and the tranches are read once, and read again after any change."""
+"""What a worker keeps of the pages until the audit chain moves: the application page's
+timeline, loan figures, ballots and tranches (workflow.chain_cache), the list's pages and
+counts (workflow.kept_lists). Read once, read again after any change, and never shown to
+a user who may not see them."""
 
 from datetime import date
 
@@ -111,3 +112,37 @@ def test_the_kept_loan_figures_show_each_viewer_only_their_part(make_loan, peopl
         assert ("Edit the loan application" in pages[1]) is edit
     kept, _ = _statements(company, f"/applications/{draft.id}")
     assert kept == 2  # served from what the worker kept
+
+
+def test_a_kept_list_page_moves_with_the_files_and_is_each_society_s_own(
+        app, make_application, make_org, make_user):
+    from ..conftest import fire
+
+    kenya, ghana = make_org(country_code="KE"), make_org(country_code="GH")
+    ours = make_application("grant", state="submitted", organisation=kenya,
+                            title="Kaizen for Nairobi workshops")
+    make_application("grant", state="submitted", organisation=ghana,
+                     title="Quality circles in Accra")
+    clients = {}
+    for org in (kenya, ghana):
+        clients[org.country_code] = app.test_client()
+        log_in(clients[org.country_code], make_user("applicant", organisation=org))
+    staff = app.test_client()
+    secretary = make_user("secretariat")
+    log_in(staff, secretary)
+
+    def titles(client) -> set[str]:
+        page = client.get("/applications/").get_data(as_text=True)
+        return {t for t in ("Kaizen for Nairobi workshops", "Quality circles in Accra")
+                if t in page}
+
+    for _ in range(2):  # the second round from what the worker kept: each still their own
+        assert titles(clients["KE"]) == {"Kaizen for Nairobi workshops"}
+        assert titles(clients["GH"]) == {"Quality circles in Accra"}
+        assert len(titles(staff)) == 2
+    assert _statements(staff, "/applications/")[0] == 2  # the user; the marks with the head
+    assert "Kaizen for Nairobi workshops" not in staff.get(
+        "/applications/?state=screening").get_data(as_text=True)
+    fire(ours, "start_screening", secretary)
+    assert "Kaizen for Nairobi workshops" in staff.get(
+        "/applications/?state=screening").get_data(as_text=True)
