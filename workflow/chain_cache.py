@@ -37,11 +37,14 @@ class UntilTheChainMoves:
             head = chain_head()
         if head != self._head:
             self._head, self._values = head, {}
-        if key not in self._values:
-            if len(self._values) >= self.max_entries:  # e.g. one entry per organisation
-                self._values.clear()
-            self._values[key] = compute()
-        return self._values[key]
+        # Filed in the dict of this head: were another thread to move to a newer head
+        # while this one computes, the answer goes with the old dict, not into the new.
+        values = self._values
+        if key not in values:
+            if len(values) >= self.max_entries:  # e.g. one entry per organisation
+                values.clear()
+            values[key] = compute()
+        return values[key]
 
     def forget(self) -> None:
         self._head, self._values = None, {}
