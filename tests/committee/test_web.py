@@ -265,3 +265,36 @@ def test_the_panel_lists_each_vote_and_each_conflict_once(client, in_committee, 
     assert [shown.count(f"<li>{m.name}: {m.name} audits them</li>") for m in conflicted] == [1, 1]
     tally = re.search(r'data-tally="eligible">(\d+)<', shown).group(1)
     assert tally == "3"  # five members, two recused
+
+
+def test_a_closed_ballot_s_panel_is_kept_and_an_open_one_stays_each_viewer_s_own(
+        app, in_committee, members, chair, secretariat):
+    """While the ballot is open each member sees their own form; once it closes, the
+    panel has no form left and is rendered once for every member of the staff."""
+    from tests.conftest import fire
+
+    application = in_committee()
+    voter, other = members(2)
+    browsers = {}
+    for user in (voter, other, chair, secretariat):  # all signed in first: the chain stands
+        browsers[user.name] = app.test_client()
+        assert log_in(browsers[user.name], user).status_code == 302
+    act(ballots.cast_vote, application, voter, "approve", "Sound plan")
+    for _ in range(2):  # the second time round, nothing has moved the chain
+        assert "Change my vote" in page(browsers[voter.name], application)
+        assert "Cast my vote" in page(browsers[other.name], application)
+        assert "Close the ballot" in page(browsers[chair.name], application)
+        assert "Cast my vote" not in page(browsers[secretariat.name], application)
+    act(ballots.cast_vote, application, other, "approve", "Agreed")
+    fire(application, "decide", chair)
+
+    def panel(name: str) -> str:
+        shown = page(browsers[name], application)
+        start = shown.index('id="committee"')
+        return shown[start:shown.index("</section>", start)]
+
+    panels = {name: panel(name) for name in browsers}
+    assert len(set(panels.values())) == 1, panels  # the same for every member of the staff
+    assert "Closed: approved" in panels[secretariat.name] and "Agreed" in panels[voter.name]
+    assert "Cast my vote" not in panels[other.name] and "Close the ballot" not in panels[
+        chair.name]

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from flask import url_for
+from flask import current_app, url_for
 from flask_login import current_user
+from markupsafe import Markup
 
 from models import Application, User
 from workflow import ballots, service
 from workflow.ballot_records import BallotRecord, ConflictRecord, VoteRecord
 from workflow.ballots import Tally
+from workflow.chain_cache import kept_for_page
 from workflow.permissions import READER_ROLES
 
 from .forms import CloseForm, ConflictForm, VoteForm
@@ -98,6 +100,26 @@ def ballot_view(application: Application, user: User | None = None, *,
     return view
 
 
+def closed_ballots_panel(application: Application) -> Markup | None:
+    """The panel of a file whose ballots have all closed, rendered once and kept by the
+    worker until the audit chain moves; None while one is open (or there is none).
+
+    Once its ballots are closed the panel holds no form, recusal or chair's note: it is
+    the same for every member of the staff (the only viewers of the panel)."""
+    return kept_for_page("closed ballots panel", application.id,
+                         lambda: _render_closed(application))
+
+
+def _render_closed(application: Application) -> Markup | None:
+    view = ballot_view(application)
+    if view is None or view.is_open:
+        return None
+    html = current_app.jinja_env.get_template("committee/_panel.html").render(
+        committee_panel=view, application=application, staff=True)
+    return Markup(html)
+
+
 def register_panel(state) -> None:
     # applications/show.html includes committee/_panel.html, which asks for its data here.
-    state.app.jinja_env.globals.update(ballot_view=ballot_view)
+    state.app.jinja_env.globals.update(ballot_view=ballot_view,
+                                       closed_ballots_panel=closed_ballots_panel)
