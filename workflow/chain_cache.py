@@ -56,11 +56,12 @@ def forget_all() -> None:
         cache.forget()
 
 
-# What an application's page reads of the file beyond the file itself: its timeline, loan
-# schedule and repayments, ballots and tranches. Each is changed only by a step that
+# What an application's page reads of the file beyond the file itself: its timeline,
+# ballots and tranches as rows, the loan's figures and a closed ballot's panel rendered
+# (webui/loans/panel.py, webui/committee/panel.py). Each is changed only by a step that
 # appends to the chain (administrative saves included, for the names shown), so a worker
-# keeps the rows it read until the head moves. On PostgreSQL that spares the page six of
-# its nine round trips.
+# keeps it until the head moves. On PostgreSQL that spares the page six of its nine
+# round trips.
 _file_reads = UntilTheChainMoves(max_entries=600)
 _HEAD_KEY = ("chain_cache", "head")
 

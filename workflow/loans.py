@@ -31,7 +31,6 @@ from models import (
 
 from . import arrears, attachments, audit, repayments, service  # noqa: F401 - their rules
 from .applications import create_application
-from .chain_cache import page_rows
 from .common_rules import missing_fields_check
 from .errors import TransitionRefused, ValidationFailed
 from .permissions import is_member_of_applicant
@@ -311,9 +310,7 @@ def agreement_name(application: Application) -> str | None:
     attachment_id = _agreement_id(application)
     if attachment_id is None:
         return None
-    [name] = page_rows("agreement", application.id, lambda: [
-        db.session.connection().execute(_AGREEMENT_NAME, {"id": attachment_id}).scalar()])
-    return name
+    return db.session.connection().execute(_AGREEMENT_NAME, {"id": attachment_id}).scalar()
 
 
 def agreement_file(application: Application) -> Attachment | None:

@@ -22,7 +22,6 @@ from sqlalchemy import bindparam, select
 from models import Application, Instalment, LoanDetails, Repayment, RepaymentAllocation, db
 
 from . import ledger
-from .chain_cache import page_rows
 from .errors import TransitionRefused
 from .rules import Step, effect, outcome
 from .schedule import build_schedule, total_interest
@@ -67,16 +66,15 @@ _RECEIVED = (select(Repayment.received_on, Repayment.bank_reference, Repayment.a
 
 def schedule_lines(application: Application) -> list[InstalmentLine]:
     """The loan's schedule for display, oldest first."""
-    return page_rows("schedule", application.id, lambda: [
-        InstalmentLine(*row) for row in
-        db.session.connection().execute(_LINES, {"application_id": application.id})])
+    rows = db.session.connection().execute(_LINES, {"application_id": application.id})
+    return [InstalmentLine(*row) for row in rows]
 
 
 def received_lines(application: Application) -> list:
     """The repayments for display, oldest first: rows of when, bank reference, amount,
     interest and principal."""
-    return page_rows("repayments", application.id, lambda: db.session.connection().execute(
-        _RECEIVED, {"application_id": application.id}).all())
+    return db.session.connection().execute(
+        _RECEIVED, {"application_id": application.id}).all()
 
 
 def repayments_of(application: Application) -> list[Repayment]:
