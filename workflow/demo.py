@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from models import Fund, Organisation, Round, User, db
 
-from . import accounts, demo_lifecycles, security
+from . import accounts, demo_lifecycles, fund_records, security
 from .fiscal import fiscal_year, fiscal_year_bounds
 
 DEMO_PASSWORD = "wnf-demo-2026!"  # noqa: S105 - documented in the README, demo only
@@ -76,7 +76,7 @@ def _organisation(name: str, **fields) -> Organisation:
 
 def _fund(code: str, name: str, kind: str) -> Fund:
     fund = db.session.scalar(select(Fund).where(Fund.code == code))
-    return fund or accounts.save_fund(None, code=code, name=name, kind=kind)
+    return fund or fund_records.save_fund(None, code=code, name=name, kind=kind)
 
 
 def _round(fund: Fund, name: str, year: int, budget: int, cap: int, own: int) -> Round:
@@ -84,7 +84,7 @@ def _round(fund: Fund, name: str, year: int, budget: int, cap: int, own: int) ->
     if existing:
         return existing
     opens, closes = fiscal_year_bounds(year)
-    return accounts.save_round(None, fund=fund, name=name, opens_on=opens, closes_on=closes,
+    return fund_records.save_round(None, fund=fund, name=name, opens_on=opens, closes_on=closes,
                                budget_yen=budget, cap_yen=cap, min_own_percent=own)
 
 

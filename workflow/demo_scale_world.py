@@ -17,7 +17,7 @@ from werkzeug.security import generate_password_hash
 from models import Fund, Organisation, RoleAssignment, Round, User, db, utcnow
 from models.user import PASSWORD_METHOD
 
-from . import accounts
+from . import accounts, fund_records
 from .demo import DEMO_PASSWORD
 from .demo_lifecycles import DONOR_COMPANIES
 from .fiscal import fiscal_year_bounds
@@ -182,7 +182,7 @@ def _rounds(world: World, funds: dict[str, Fund], first_year: int, last_year: in
                 opens, closes = fiscal_year_bounds(year)
                 cap = 3_000_000 if code == "WNF" else 100_000_000
                 budget = max(cap, per_year * cap // 2)
-                round_id = accounts.save_round(
+                round_id = fund_records.save_round(
                     None, fund=fund, name=name, opens_on=opens, closes_on=closes,
                     budget_yen=budget, cap_yen=cap,
                     min_own_percent=20 if code == "WNF" else 0).id

@@ -11,6 +11,7 @@ from workflow import grants
 from workflow.errors import TransitionRefused, ValidationFailed
 from workflow.grants import BudgetLineInput, ParticipantInput, ProposalInput
 
+from .. import once
 from ..access import roles
 from . import bp
 from .forms import NewProposalForm, ProposalForm, show_field_refusal
@@ -25,6 +26,11 @@ def country_options() -> list[tuple[str, str]]:
                   key=lambda pair: pair[1])
 
 
+def _draft_page(application_id: int) -> str:
+    """Where a new draft lands: its form, to fill in the proposal."""
+    return url_for("grants.edit", application_id=application_id)
+
+
 @bp.route("/new", methods=["GET", "POST"])
 @roles("applicant")
 def new_proposal():
@@ -34,9 +40,12 @@ def new_proposal():
                              for r in rounds]
     if rounds and form.validate_on_submit():
         try:
+            if earlier := once.already_sent(form, _draft_page):
+                return earlier
             application = grants.create_proposal(
                 round_=db.session.get(Round, form.round_id.data), title=form.title.data,
                 actor=current_user)
+            once.remember(form, application)
         except ValidationFailed as refusal:
             db.session.rollback()
             show_field_refusal(form, refusal)
@@ -44,7 +53,7 @@ def new_proposal():
             db.session.commit()
             flash(f"{application.reference}: draft created. Fill in the proposal below.",
                   "success")
-            return redirect(url_for("grants.edit", application_id=application.id))
+            return redirect(_draft_page(application.id))
     organisation = current_user.organisation
     return render_template("grants/new.html", form=form, rounds=rounds,
                            society=organisation is not None
