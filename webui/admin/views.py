@@ -25,16 +25,17 @@ def _organisation_choices():
     return [(0, "— none —")] + [(o.id, f"{o.name} ({o.country_code})") for o in orgs]
 
 
-def _user_page(user_id: int) -> str:
-    return url_for("admin.edit_user", user_id=user_id)
+# Where a saved record lands, the first submission of its form and a second alike: its list.
+def _user_page(_user_id: int) -> str:
+    return url_for("admin.users")
 
 
-def _organisation_page(org_id: int) -> str:
-    return url_for("admin.edit_organisation", org_id=org_id)
+def _organisation_page(_org_id: int) -> str:
+    return url_for("admin.organisations")
 
 
-def _fund_page(fund_id: int) -> str:
-    return url_for("admin.edit_fund", fund_id=fund_id)
+def _fund_page(_fund_id: int) -> str:
+    return url_for("admin.funds")
 
 
 @bp.route("/users")
@@ -77,7 +78,7 @@ def edit_user(user_id: int | None = None):
         else:
             db.session.commit()
             flash(f"Saved {user.name}.", "success")
-            return redirect(url_for("admin.users"))
+            return redirect(_user_page(user.id))
     return render_template("admin/user_form.html", form=form, user=user)
 
 
@@ -114,7 +115,7 @@ def edit_organisation(org_id: int | None = None):
         else:
             db.session.commit()
             flash(f"Saved {org.name}.", "success")
-            return redirect(url_for("admin.organisations"))
+            return redirect(_organisation_page(org.id))
     return render_template("admin/organisation_form.html", form=form, organisation=org)
 
 
@@ -148,5 +149,5 @@ def edit_fund(fund_id: int | None = None):
         else:
             db.session.commit()
             flash(f"Saved the fund {fund.code}.", "success")
-            return redirect(url_for("admin.funds"))
+            return redirect(_fund_page(fund.id))
     return render_template("admin/fund_form.html", form=form, fund=fund)
