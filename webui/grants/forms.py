@@ -71,7 +71,8 @@ class ProposalForm(FlaskForm):
     expected_participants = IntegerField("Expected participants (in all)", validators=[
         Optional(), NumberRange(min=0, message="The number cannot be negative.")])
     # Choices are checked by the workflow, which says why a choice is refused.
-    partner_ids = SelectMultipleField("Partner alumni societies", coerce=int,
+    partner_ids = SelectMultipleField("Partner alumni societies and related organisations",
+                                      coerce=int,
                                       validate_choice=False,
                                       description="Hold Ctrl (⌘ on a Mac) to choose several.")
     budget = FieldList(FormField(BudgetRowForm), max_entries=MAX_FORM_ROWS)

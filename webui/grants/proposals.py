@@ -6,7 +6,7 @@ import pycountry
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from models import Application, Round, db
+from models import Application, Organisation, Round, db
 from workflow import grants
 from workflow.errors import TransitionRefused, ValidationFailed
 from workflow.grants import BudgetLineInput, ParticipantInput, ProposalInput
@@ -69,7 +69,7 @@ def edit(application_id: int):
         raise TransitionRefused(refusal)
     posted = request.method == "POST"
     form = ProposalForm() if posted else ProposalForm(data=_initial_data(application))
-    form.partner_ids.choices = [(org.id, f"{org.name} ({org.country_code})")
+    form.partner_ids.choices = [(org.id, _partner_label(org))
                                 for org in grants.partner_choices(application.organisation)]
     if posted and (form.add_budget_row.data or form.add_participant_row.data):
         # Without JavaScript: one more empty row, nothing saved yet.
@@ -87,6 +87,12 @@ def edit(application_id: int):
             return redirect(url_for("applications.show", application_id=application.id))
     return render_template("grants/edit.html", application=application, form=form,
                            countries=country_options())
+
+
+def _partner_label(org: Organisation) -> str:
+    if org.kind == "alumni_society":
+        return f"{org.name} ({org.country_code})"
+    return f"{org.name} ({org.country_code}, {org.kind_label.lower()})"
 
 
 def _initial_data(application: Application) -> dict:
