@@ -30,6 +30,12 @@ ALUMNI_SOCIETIES = (
     ("AOTS Alumni Society of Myanmar", "MM", "Yangon"),
 )
 
+# Related organisations co-organise activities with a society: WNF allows them as partners.
+RELATED_ORGANISATIONS = (
+    ("Technology Promotion Association (Thailand-Japan)", "TH", "Bangkok"),
+    ("Chamber of Commerce and Industry of the Philippines (Cebu)", "PH", "Cebu"),
+)
+
 COMPANIES = (
     # name, city, industry, capital yen, employees
     ("Hamamatsu Precision Parts Co., Ltd.", "Hamamatsu", "manufacturing", 90_000_000, 140),
@@ -99,6 +105,8 @@ def seed(today: date, environment: str, upload_dir: str | None = None) -> dict[s
     _organisation("AOTS", kind="aots", country_code="JP", city="Tokyo")
     for name, country, city in ALUMNI_SOCIETIES:
         _organisation(name, kind="alumni_society", country_code=country, city=city)
+    for name, country, city in RELATED_ORGANISATIONS:
+        _organisation(name, kind="related_organisation", country_code=country, city=city)
     for name, city, industry, capital, employees in COMPANIES:
         _organisation(name, kind="company", country_code="JP", city=city, industry=industry,
                       capital_yen=capital, employees=employees)

@@ -249,11 +249,12 @@ def _donations(cast: Cast) -> None:
 def seed_lifecycles(today: date, upload_dir: str) -> dict[str, int]:
     """Donations, then grants and loans in every state; nothing if applications exist."""
     if db.session.scalar(select(Application.id).limit(1)) is None:
-        from . import demo_grants, demo_loans
+        from . import demo_grants, demo_loans, demo_round_budget
 
         cast = _cast(today, upload_dir)
         _donations(cast)
         demo_grants.tell_stories(cast)
+        demo_round_budget.tell_story(cast)
         demo_loans.tell_stories(cast)
         db.session.flush()
     count = db.session.scalar
