@@ -28,6 +28,7 @@ ALREADY_CREATED = {
     "organisations": "This organisation was already created: it is saved once.",
     "users": "This user was already created: the account exists once.",
     "funds": "This fund was already created: it is saved once.",
+    "final_reports": "This final report was already submitted: it is there once.",
 }
 
 
@@ -47,6 +48,17 @@ def already_sent(form, landing: Callable[[int], str], fallback: str | None = Non
                                            request.endpoint or "")
     if earlier is None:
         return None
+    return _land(earlier, landing, fallback)
+
+
+def sent_before(form, landing: Callable[[int], str]):
+    """For a form whose action is no longer possible (the first submission did it): the
+    redirect to what the first one created, if this form was sent before; else None."""
+    earlier = idempotency.earlier(_sent_key(form), current_user)
+    return None if earlier is None else _land(earlier, landing, None)
+
+
+def _land(earlier: idempotency.Earlier, landing: Callable[[int], str], fallback: str | None):
     db.session.rollback()
     if earlier.object_id is None:
         flash(idempotency.ALREADY_RECEIVED, "info")
@@ -55,9 +67,10 @@ def already_sent(form, landing: Callable[[int], str], fallback: str | None = Non
     return redirect(landing(earlier.object_id))
 
 
-def remember(form, created) -> None:
-    """Record with the form's claimed key what it created."""
-    idempotency.remember(_sent_key(form), created)
+def remember(form, created, object_type: str | None = None) -> None:
+    """Record with the form's claimed key what it created (`object_type`: its table, unless
+    given)."""
+    idempotency.remember(_sent_key(form), object_type or created.__tablename__, created.id)
 
 
 def _sent_key(form) -> str:

@@ -69,15 +69,26 @@ def claim_or_earlier(key: str, user: User | None, endpoint: str) -> Earlier | No
     waits here until the first commits, and then finds its result."""
     if claim(key, user, endpoint):
         return None
+    return earlier(key, user) or Earlier(None, None)
+
+
+def earlier(key: str | None, user: User | None) -> Earlier | None:
+    """What an earlier submission with this key created, if one was received (without
+    claiming the key: a form whose action is no longer possible asks only this)."""
+    key = (key or "").strip()
+    if not key or len(key) > KEY_LENGTH:
+        return None
     row = db.session.execute(
         select(IdempotencyKey.user_id, IdempotencyKey.object_type, IdempotencyKey.object_id)
-        .where(IdempotencyKey.key == key.strip())).one()
+        .where(IdempotencyKey.key == key)).first()
+    if row is None:
+        return None
     if row.user_id != (user.id if user else None):
         return Earlier(None, None)
     return Earlier(row.object_type, row.object_id)
 
 
-def remember(key: str, created) -> None:
-    """Record with the claimed key what its submission created (a row with an id)."""
+def remember(key: str, object_type: str, object_id: int) -> None:
+    """Record with the claimed key what its submission created."""
     db.session.execute(update(IdempotencyKey).where(IdempotencyKey.key == key.strip())
-                       .values(object_type=created.__tablename__, object_id=created.id))
+                       .values(object_type=object_type, object_id=object_id))

@@ -39,13 +39,12 @@ class RoundFigures:
         return self.budget - self.approved
 
 
-def _sums_by_round(where) -> dict[int, dict[str, int]]:
-    # From two indexes alone: the round's applications (round_id, …) and the ledger's
-    # (kind, application_id, amount_yen).
+def _sums_by_round() -> dict[int, dict[str, int]]:
+    """Every round's sums (the rounds page): one pass over the three kinds' entries."""
     rows = db.session.execute(
         select(Application.round_id, LedgerEntry.kind, func.sum(LedgerEntry.amount_yen))
         .join(Application, Application.id == LedgerEntry.application_id)
-        .where(LedgerEntry.kind.in_(ROUND_KINDS), *where)
+        .where(LedgerEntry.kind.in_(ROUND_KINDS), Application.round_id.is_not(None))
         .group_by(Application.round_id, LedgerEntry.kind)).all()
     sums: dict[int, dict[str, int]] = defaultdict(dict)
     for round_id, kind, total in rows:
@@ -60,9 +59,20 @@ def _figures(budget: int, sums: dict[str, int]) -> RoundFigures:
 
 
 def figures_of(round_: Round) -> RoundFigures:
-    """The round's budget, approved, disbursed and left, as the ledger stands now."""
-    sums = _sums_by_round([Application.round_id == round_.id])
-    return _figures(round_.budget_yen, sums.get(round_.id, {}))
+    """The round's budget, approved, disbursed and left, as the ledger stands now.
+
+    Read on every approval and by the chair's form: from two covering indexes, the round's
+    approved applications (round_id, approved_yen) and their entries (kind,
+    application_id, amount_yen), so the cost follows the round's size, not the ledger's.
+    """
+    approved_files = select(Application.id).where(Application.round_id == round_.id,
+                                                  Application.approved_yen.is_not(None))
+    sums = {kind: int(total or 0) for kind, total in db.session.execute(
+        select(LedgerEntry.kind, func.sum(LedgerEntry.amount_yen))
+        .where(LedgerEntry.kind.in_(ROUND_KINDS),
+               LedgerEntry.application_id.in_(approved_files))
+        .group_by(LedgerEntry.kind))}
+    return _figures(round_.budget_yen, sums)
 
 
 _kept = UntilTheChainMoves(max_entries=4)
@@ -72,7 +82,7 @@ def figures_by_round() -> dict[int, RoundFigures]:
     """Every round's figures (the rounds page), kept by the worker until the audit chain
     moves: every ledger entry and every round saved appends to it."""
     def compute() -> dict[int, RoundFigures]:
-        sums = _sums_by_round([Application.round_id.is_not(None)])
+        sums = _sums_by_round()
         budgets = db.session.execute(select(Round.id, Round.budget_yen)).all()
         return {round_id: _figures(budget, sums.get(round_id, {}))
                 for round_id, budget in budgets}

@@ -147,7 +147,7 @@ def final_report(cast: Cast, application: Application, spent: dict[str, str],
     form = text(applicant.get(f"/grants/{application.id}/report"))
     data = {"version": re.search(r'name="version"[^>]*value="(\d+)"', form).group(1),
             "outcomes": "28 supervisors trained; 5S adopted in 12 plants.",
-            "submit": "Submit the final report"}
+            "submit": "Submit the final report", **once_key(form)}
     lines = re.findall(r'name="expenses-(\d+)-budget_line_id"[^>]*value="(\d+)"', form)
     categories = re.findall(r'name="expenses-\d+-category"[^>]*value="([^"]*)"', form)
     assert categories[:len(lines)] == list(spent), categories

@@ -90,7 +90,7 @@ class UploadForm(OneTimeKey, FlaskForm):
     submit = SubmitField("Attach")
 
 
-class ReportForm(FlaskForm):
+class ReportForm(OneTimeKey, FlaskForm):
     version = IntegerField(validators=[InputRequired()])
     outcomes = TextAreaField("Outcomes", validators=[Length(max=20000)],
                              render_kw={"rows": 6})
