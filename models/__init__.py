@@ -35,8 +35,15 @@ from .notification import (
     EmailPreference,
     Notification,
     OutboxMessage,
+    SentReminder,
 )
-from .organisation import INDUSTRIES, INDUSTRY_LABELS, ORGANISATION_KINDS, Organisation
+from .organisation import (
+    INDUSTRIES,
+    INDUSTRY_LABELS,
+    ORGANISATION_KINDS,
+    PARTNER_KINDS,
+    Organisation,
+)
 from .security import LoginAttempt, RecoveryCode  # noqa: F401 - registers the tables
 from .user import ROLE_LABELS, ROLES, RoleAssignment, User
 
@@ -45,6 +52,7 @@ __all__ = [
     "EmailPreference",
     "Notification",
     "OutboxMessage",
+    "SentReminder",
     "BALLOT_OUTCOMES",
     "VOTE_CHOICES",
     "Ballot",
@@ -93,6 +101,7 @@ __all__ = [
     "FUND_KINDS",
     "Organisation",
     "ORGANISATION_KINDS",
+    "PARTNER_KINDS",
     "INDUSTRIES",
     "INDUSTRY_LABELS",
     "User",

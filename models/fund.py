@@ -20,6 +20,9 @@ class Fund(TimestampMixin, db.Model):
         CheckConstraint(in_list("kind", FUND_KINDS), name="kind_known"),
         CheckConstraint("currency = 'JPY'", name="currency_jpy"),
         CheckConstraint("screening_days > 0 AND voting_days > 0", name="deadline_days_positive"),
+        CheckConstraint("report_due_days > 0 AND report_due_days <= 3650",
+                        name="report_due_days_range"),
+        CheckConstraint("reminder_days >= 0 AND reminder_days <= 365", name="reminder_days_range"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -30,6 +33,11 @@ class Fund(TimestampMixin, db.Model):
     # Deadlines: days the secretariat has to screen, and the committee to vote.
     screening_days: Mapped[int] = mapped_column(default=14, server_default="14")
     voting_days: Mapped[int] = mapped_column(default=21, server_default="21")
+    # A grant's final report falls due this many days after its activity ends (migration
+    # 0009); the applicant, or a borrowing company before an instalment, is reminded
+    # `reminder_days` before a due date (workflow.due_reminders).
+    report_due_days: Mapped[int] = mapped_column(default=60, server_default="60")
+    reminder_days: Mapped[int] = mapped_column(default=14, server_default="14")
 
     rounds: Mapped[list[Round]] = relationship(
         back_populates="fund", order_by="Round.opens_on.desc()"

@@ -139,7 +139,11 @@ class Tranche(db.Model):
 
 
 class IdempotencyKey(db.Model):
-    """A form's one-time key: the same submission twice has one effect."""
+    """A form's one-time key: the same submission twice has one effect.
+
+    A form that creates something remembers what it created (migration 0009), so that the
+    second submission can be shown the first one's result.
+    """
 
     __tablename__ = "idempotency_keys"
 
@@ -147,3 +151,5 @@ class IdempotencyKey(db.Model):
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     endpoint: Mapped[str] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    object_type: Mapped[str | None] = mapped_column(String(40))
+    object_id: Mapped[int | None]

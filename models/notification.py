@@ -93,3 +93,19 @@ class OutboxMessage(db.Model):
     last_error: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class SentReminder(db.Model):
+    """A reminder of a due date that has been sent (workflow.due_reminders): the same event
+    (a report due soon, an instalment overdue…) is never reminded of twice."""
+
+    __tablename__ = "sent_reminders"
+    __table_args__ = (UniqueConstraint("application_id", "event"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(
+        ForeignKey("applications.id", ondelete="CASCADE"))
+    # What was reminded of, with the due date it concerned: "report_overdue:2027-06-30",
+    # "instalment_due:12:2027-07-31" (a changed due date is a new event).
+    event: Mapped[str] = mapped_column(String(80))
+    sent_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

@@ -12,8 +12,12 @@ from .base import TimestampMixin, db, in_list
 if TYPE_CHECKING:
     from .user import User
 
-ORGANISATION_KINDS = ("alumni_society", "company", "aots")
-KIND_LABELS = {"alumni_society": "Alumni society", "company": "Company", "aots": "AOTS"}
+# A related organisation (a university, a chamber of commerce, a public body) co-organises
+# activities with a society: the WNF guidelines allow it as a partner of a grant.
+ORGANISATION_KINDS = ("alumni_society", "company", "aots", "related_organisation")
+KIND_LABELS = {"alumni_society": "Alumni society", "company": "Company", "aots": "AOTS",
+               "related_organisation": "Related organisation"}
+PARTNER_KINDS = ("alumni_society", "related_organisation")
 
 # Industry groups of Japan's SME Basic Act (Article 2).
 INDUSTRIES = ("manufacturing", "wholesale", "services", "retail", "other")

@@ -178,8 +178,11 @@ def make_fund():
 
 @pytest.fixture
 def make_round():
-    def make(fund, name=None, opens_on=None, closes_on=None, budget_yen=10_000_000,
+    def make(fund, name=None, opens_on=None, closes_on=None, budget_yen=None,
              cap_yen=2_000_000, min_own_percent=20) -> Round:
+        # A loan round lends in tens of millions: its budget binds approvals too.
+        if budget_yen is None:
+            budget_yen = 10_000_000 if fund.kind == "grant" else 1_000_000_000
         today = date.today()
         round_ = Round(fund=fund, name=name or f"Round {next(_counter)}",
                        opens_on=opens_on or today - timedelta(days=30),
@@ -196,6 +199,18 @@ def csrf_token_from(html: str) -> str:
     match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html)
     assert match, "no CSRF token in the page"
     return match.group(1)
+
+
+def once_key(html: str | None = None) -> dict[str, str]:
+    """The one-time key a form that creates something is sent with (webui.once): the one in
+    the page given, else a fresh one, as a form shown anew would carry."""
+    from workflow.idempotency import new_key
+
+    if html is None:
+        return {"idempotency_key": new_key()}
+    match = re.search(r'name="idempotency_key"[^>]*value="([^"]+)"', html)
+    assert match, "no one-time key in the page"
+    return {"idempotency_key": match.group(1)}
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ from sqlalchemy import func, select
 
 from models import Fund, Organisation, User, db
 
-from .conftest import csrf_token_from
+from .conftest import csrf_token_from, once_key
 
 
 def _count(model) -> int:
@@ -18,7 +18,7 @@ def test_admin_creates_a_user_with_several_roles(client, login_as, make_org):
     response = client.post("/admin/users/new", data={
         "email": "New.Member@Example.org", "name": "Wanjiru", "organisation_id": str(org.id),
         "roles": ["committee_member", "applicant"], "locale": "en", "active": "y",
-        "password": "a long enough password"})
+        "password": "a long enough password", **once_key()})
     assert response.status_code == 302
     user = db.session.scalar(select(User).where(User.email == "new.member@example.org"))
     assert user.roles == {"committee_member", "applicant"}
@@ -40,7 +40,7 @@ def test_bad_user_input_is_shown_next_to_the_field(client, login_as, make_user, 
     before = _count(User)
     data = {"email": "fresh@example.org", "name": "Fresh", "organisation_id": "0",
             "roles": ["auditor"], "locale": "en", "active": "y",
-            "password": "a long enough password"}
+            "password": "a long enough password", **once_key()}
     data[field] = value
     response = client.post("/admin/users/new", data=data)
     page = response.get_data(as_text=True)
@@ -83,7 +83,8 @@ def test_a_role_change_takes_effect_on_the_next_request(app, client, login_as, m
 def test_bad_organisation_input_saves_nothing(client, login_as, data, field_message):
     login_as("admin")
     form = {"kind": "company", "name": "Osaka Tools K.K.", "country_code": "JP", "city": "Osaka",
-            "industry": "manufacturing", "capital_yen": "50,000,000", "employees": "40"}
+            "industry": "manufacturing", "capital_yen": "50,000,000", "employees": "40",
+            **once_key()}
     form.update(data)
     response = client.post("/admin/organisations/new", data=form)
     assert response.status_code == 200
@@ -95,7 +96,8 @@ def test_organisation_is_saved_with_its_sme_figures(client, login_as):
     login_as("admin")
     response = client.post("/admin/organisations/new", data={
         "kind": "company", "name": "Osaka Tools K.K.", "country_code": "jp", "city": "Osaka",
-        "industry": "manufacturing", "capital_yen": "50,000,000", "employees": "40"})
+        "industry": "manufacturing", "capital_yen": "50,000,000", "employees": "40",
+        **once_key()})
     assert response.status_code == 302
     org = db.session.scalar(select(Organisation))
     assert (org.country_code, org.capital_yen, org.employees) == ("JP", 50_000_000, 40)
@@ -106,7 +108,7 @@ def test_a_fund_code_is_unique(client, login_as, make_fund):
     login_as("admin")
     make_fund("WNF")
     response = client.post("/admin/funds/new", data={"code": "WNF", "name": "Again",
-                                                      "kind": "grant"})
+                                                      "kind": "grant", **once_key()})
     assert "The fund WNF already exists." in response.get_data(as_text=True)
     assert _count(Fund) == 1
 
@@ -121,9 +123,10 @@ def test_a_post_without_csrf_token_is_refused(app, client, login_as):
         assert "The form has expired or was not sent from this site." in (
             response.get_data(as_text=True))
         assert _count(Fund) == 0
-        token = csrf_token_from(client.get("/admin/funds/new").get_data(as_text=True))
-        response = client.post("/admin/funds/new", data={"code": "SME", "name": "SME",
-                                                          "kind": "loan", "csrf_token": token})
+        page = client.get("/admin/funds/new").get_data(as_text=True)
+        response = client.post("/admin/funds/new", data={
+            "code": "SME", "name": "SME", "kind": "loan", "csrf_token": csrf_token_from(page),
+            **once_key(page)})
         assert response.status_code == 302
         assert _count(Fund) == 1
     finally:
@@ -159,7 +162,8 @@ def test_every_administrative_save_joins_the_audit_chain_with_what_changed(clien
     assert [e.object_id for e in _events("password_set_by_admin")] == [member.id]
 
     client.post("/admin/organisations/new", data={"kind": "alumni_society", "name": "AOTS Kenya",
-                                                  "country_code": "KE", "city": "Nairobi"})
+                                                  "country_code": "KE", "city": "Nairobi",
+                                                  **once_key()})
     org = db.session.scalar(select(Organisation))
     client.post(f"/admin/organisations/{org.id}", data={
         "kind": "alumni_society", "name": "AOTS Alumni Society of Kenya", "country_code": "KE",
@@ -168,7 +172,8 @@ def test_every_administrative_save_joins_the_audit_chain_with_what_changed(clien
     assert created.data["changes"]["name"] == [None, "AOTS Kenya"]
     assert changed.data == {"changes": {"name": ["AOTS Kenya", "AOTS Alumni Society of Kenya"]}}
 
-    client.post("/admin/funds/new", data={"code": "SME", "name": "SME loans", "kind": "loan"})
+    client.post("/admin/funds/new", data={"code": "SME", "name": "SME loans", "kind": "loan",
+                                          **once_key()})
     [fund_saved] = _events("fund_saved")
     assert fund_saved.data["changes"]["code"] == [None, "SME"]
     assert fund_saved.actor_id == admin.id

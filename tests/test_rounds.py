@@ -4,12 +4,13 @@ import pytest
 from sqlalchemy import func, select
 
 from models import Round, db
+from workflow.idempotency import new_key
 
 
 def _form(fund, **changes):
     data = {"fund_id": str(fund.id), "name": "WNF FY2027", "opens_on": "2027-04-01",
             "closes_on": "2028-03-31", "budget_yen": "30,000,000", "cap_yen": "3,000,000",
-            "min_own_percent": "20"}
+            "min_own_percent": "20", "idempotency_key": new_key()}
     data.update(changes)
     return data
 
@@ -59,7 +60,7 @@ def test_a_round_saved_joins_the_audit_chain(client, login_as, make_fund):
     fund = make_fund("WNF")
     client.post("/rounds/new", data=_form(fund))
     round_ = db.session.scalar(select(Round))
-    client.post(f"/rounds/{round_.id}", data=_form(fund, budget_yen="40,000,000"))
+    client.post(f"/rounds/{round_.id}/edit", data=_form(fund, budget_yen="40,000,000"))
     events = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "round_saved")
                                 .order_by(AuditEvent.seq)).all()
     assert [e.actor_id for e in events] == [secretary.id, secretary.id]

@@ -1,26 +1,25 @@
-"""Users, organisations, funds and rounds: the administrative records.
+"""Users and organisations: the administrative records (funds and rounds: fund_records).
 
 Views hand plain data here; the functions validate, change the session and
 leave the commit to the caller. Every record created or changed here joins the audit
-chain with what changed, as every other change does: the chain's head moving is how the
-workers know that what they keep of a page may have changed (workflow.chain_cache).
+chain with what changed (workflow.records).
 """
 
 from __future__ import annotations
 
 import functools
-from datetime import date
 from pathlib import Path
 
 import pycountry
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from models import ROLES, Fund, Organisation, Round, User, db
+from models import ORGANISATION_KINDS, ROLES, Organisation, User, db
 from models import user as user_model
 
 from . import audit
 from .errors import ValidationFailed
+from .records import audit_changes, fields_of, refuse_clash, unique_names
 
 MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 128
@@ -111,16 +110,21 @@ def create_user(
 ) -> User:
     """actor: the admin who creates the account; none from the command line or the demo."""
     email = User.normalise_email(email)
-    if _email_taken(email):
-        raise ValidationFailed(f"A user with the email {email} already exists.", "email")
+
+    def clash() -> tuple[str, str] | None:
+        if _email_taken(email):
+            return f"A user with the email {email} already exists.", "email"
+        return None
+
+    refuse_clash(clash)
     check_password_rules(password)
     _check_roles(roles)
-    user = User(email=email, name=name.strip(), organisation=organisation, locale=locale)
-    user.active = active
-    user.set_password(password)
-    user.set_roles(roles)
-    db.session.add(user)
-    db.session.flush()
+    with unique_names(clash):
+        user = User(email=email, name=name.strip(), organisation=organisation, locale=locale)
+        user.active = active
+        user.set_password(password)
+        user.set_roles(roles)
+        db.session.add(user)
     audit.record("user_created", actor=actor, object_type="user", object_id=user.id,
                  data={"email": user.email, "name": user.name, "roles": sorted(user.roles),
                        "organisation_id": user.organisation_id, "active": user.active})
@@ -154,7 +158,7 @@ def update_user(
     if password:
         check_password_rules(password)
     was_active, roles_before = user.active, sorted(user.roles)
-    record_before = _fields(user, _USER_RECORD)
+    record_before = fields_of(user, _USER_RECORD)
     if user.active and not active:
         user.rotate_session_token()  # logs out every open session at once
     user.email, user.name, user.organisation = email, name.strip(), organisation
@@ -164,28 +168,13 @@ def update_user(
         user.set_password(password)
     db.session.flush()
     _audit_user_changes(user, actor, roles_before, was_active, password_set=bool(password))
-    _audit_changes("user_changed", user, record_before, actor)
+    audit_changes("user_changed", user, record_before, actor)
     return user
 
 
 # What a user's record shows others (names on timelines, ballots and tranches); roles,
 # activation and passwords have events of their own.
 _USER_RECORD = ("email", "name", "organisation_id", "locale")
-
-
-def _fields(record, names: tuple[str, ...]) -> dict:
-    return {name: getattr(record, name, None) for name in names}
-
-
-def _audit_changes(action: str, record, before: dict, actor: User | None) -> None:
-    """One event naming each field that changed, before and after; none if nothing did.
-    The object is named as the action is: "user" for "user_changed"."""
-    after = _fields(record, tuple(before))
-    changes = {name: [before[name], after[name]] for name in before
-               if before[name] != after[name]}
-    if changes:
-        audit.record(action, actor=actor, object_type=action.split("_")[0],
-                     object_id=record.id, data={"changes": changes})
 
 
 def _audit_user_changes(user: User, actor: User, roles_before: list[str], was_active: bool,
@@ -209,82 +198,33 @@ def _check_roles(roles) -> None:
 
 _ORGANISATION_RECORD = ("kind", "name", "country_code", "city", "industry", "capital_yen",
                         "employees")
-_FUND_RECORD = ("code", "name", "kind")
-_ROUND_RECORD = ("fund_id", "name", "opens_on", "closes_on", "budget_yen", "cap_yen",
-                 "min_own_percent")
-
-
-def _saved(action: str, record, before: dict, actor: User | None) -> None:
-    """A new record's event lists every field (from nothing); a changed one's, the changes."""
-    db.session.add(record)
-    db.session.flush()
-    _audit_changes(action, record, before, actor)
 
 
 def save_organisation(org: Organisation | None, *, actor: User | None = None,
                       **fields) -> Organisation:
     fields["country_code"] = check_country(fields.get("country_code", ""))
     name = fields["name"].strip()
-    clash = db.session.scalar(select(Organisation).where(Organisation.name == name))
-    if clash is not None and clash is not org:
-        raise ValidationFailed(f"An organisation named {name} already exists.", "name")
+
+    def clash() -> tuple[str, str] | None:
+        other = db.session.scalar(select(Organisation.id).where(Organisation.name == name))
+        if other is not None and (org is None or other != org.id):
+            return f"An organisation named {name} already exists.", "name"
+        return None
+
+    refuse_clash(clash)
+    if fields.get("kind") not in ORGANISATION_KINDS:
+        raise ValidationFailed("Choose a kind of organisation from the list.", "kind")
     fields["name"] = name
     if fields.get("kind") != "company":
         fields.update(industry=None, capital_yen=None, employees=None)
     for key in ("capital_yen", "employees"):
         if fields.get(key) is not None and fields[key] < 0:
             raise ValidationFailed("This figure cannot be negative.", key)
-    before = _fields(org, _ORGANISATION_RECORD) if org else dict.fromkeys(_ORGANISATION_RECORD)
-    org = org or Organisation()
-    for key, value in fields.items():
-        setattr(org, key, value)
-    _saved("organisation_saved", org, before, actor)
+    before = fields_of(org, _ORGANISATION_RECORD) if org else dict.fromkeys(_ORGANISATION_RECORD)
+    with unique_names(clash):
+        org = org or Organisation()
+        for key, value in fields.items():
+            setattr(org, key, value)
+        db.session.add(org)
+    audit_changes("organisation_saved", org, before, actor)
     return org
-
-
-def save_fund(fund: Fund | None, *, actor: User | None = None, **fields) -> Fund:
-    clash = db.session.scalar(select(Fund).where(Fund.code == fields["code"]))
-    if clash is not None and clash is not fund:
-        raise ValidationFailed(f"The fund {fields['code']} already exists.", "code")
-    before = _fields(fund, _FUND_RECORD) if fund else dict.fromkeys(_FUND_RECORD)
-    fund = fund or Fund(currency="JPY")
-    for key, value in fields.items():
-        setattr(fund, key, value)
-    _saved("fund_saved", fund, before, actor)
-    return fund
-
-
-def save_round(
-    round_: Round | None,
-    *,
-    fund: Fund,
-    name: str,
-    opens_on: date,
-    closes_on: date,
-    budget_yen: int,
-    cap_yen: int,
-    min_own_percent: int,
-    actor: User | None = None,
-) -> Round:
-    name = name.strip()
-    if closes_on < opens_on:
-        raise ValidationFailed("The round cannot close before it opens.", "closes_on")
-    if budget_yen < 0:
-        raise ValidationFailed("The budget cannot be negative.", "budget_yen")
-    if cap_yen <= 0:
-        raise ValidationFailed("The cap per application must be above zero.", "cap_yen")
-    if cap_yen > budget_yen:
-        raise ValidationFailed("The cap per application cannot exceed the budget.", "cap_yen")
-    if not 0 <= min_own_percent <= 100:
-        raise ValidationFailed("The minimum own share is a percentage from 0 to 100.",
-                               "min_own_percent")
-    clash = db.session.scalar(select(Round).where(Round.fund_id == fund.id, Round.name == name))
-    if clash is not None and clash is not round_:
-        raise ValidationFailed(f"The fund already has a round named {name}.", "name")
-    before = _fields(round_, _ROUND_RECORD) if round_ else dict.fromkeys(_ROUND_RECORD)
-    round_ = round_ or Round()
-    round_.fund, round_.name, round_.opens_on, round_.closes_on = fund, name, opens_on, closes_on
-    round_.budget_yen, round_.cap_yen = budget_yen, cap_yen
-    round_.min_own_percent = min_own_percent
-    _saved("round_saved", round_, before, actor)
-    return round_

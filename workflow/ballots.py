@@ -144,7 +144,9 @@ def recusal_reason(subject: Ballot | BallotRecord | Application, user: User | No
         if relation is not None:
             org = user.organisation
             if relation == "partner":
-                return f"You are recused: you are a member of {org.name}, a partner society."
+                partner = "society" if org.kind == "alumni_society" else "organisation"
+                return (f"You are recused: you are a member of {org.name}, a partner "
+                        f"{partner}.")
             noun = {"alumni_society": "society", "company": "company"}.get(
                 application.organisation.kind, "organisation")
             return f"You are recused: you are a member of {org.name}, the applying {noun}."

@@ -5,7 +5,8 @@ Registered with workflow.rules for both workflows:
 * effects on grant "refer_to_committee" and loan "complete_assessment": ballot 1 opens;
 * the outcome of "decide": from the tally of the open ballot and the chair's `casting_vote`;
 * the permission on "decide": a recused chair may neither close nor cast the deciding vote;
-* the guard "funds_available" on the approve arrow;
+* the guard "funds_available" on the approve arrow: the fund's available balance and the
+  round's budget (workflow.round_budget);
 * the effect of "decide": the ballot closes with its counts; an approval sets the approved
   amount, the conditions (and a loan's terms) and reserves the money in the fund; a deferral
   opens the next ballot at once.
@@ -32,7 +33,7 @@ from models import (
     utcnow,
 )
 
-from . import audit, ledger, service
+from . import audit, ledger, registry, round_budget, service
 from .ballots import (
     decision_rule,
     eligible_voter_ids,
@@ -165,7 +166,8 @@ outcome("loan", "decide")(decide_outcome)
 
 @guard("funds_available")
 def funds_available(step: Step) -> str | None:
-    """The fund's available balance covers the amount to approve (checked again on reserve)."""
+    """The fund's available balance and the round's budget cover the amount to approve
+    (both checked again under their locks when the approval reserves the money)."""
     try:
         amount = _whole(step.inputs.get("approved_yen"), "approved_yen", "The approved amount")
     except TransitionRefused:
@@ -174,11 +176,21 @@ def funds_available(step: Step) -> str | None:
         amount = step.application.requested_yen
     if not 1 <= amount <= step.application.requested_yen:
         return None  # no amount, or one the effect refuses next to its field
-    fund = step.application.fund
-    available = ledger.balances(fund, step.today).available
+    app = step.application
+    available = ledger.balances(app.fund, step.today).available
     if amount > available:
-        return ledger.shortfall_message(fund, available, amount, "approving")
+        return ledger.shortfall_message(app.fund, available, amount, "approving")
+    if app.round is not None:
+        return round_budget.over_budget(app.round, round_budget.figures_of(app.round), amount)
     return None
+
+
+def approval_blocked(application: Application, today) -> str | None:
+    """Why approving the amount requested would be refused now (the fund or the round is
+    short), shown above the chair's form before the ballot is closed; None when it fits."""
+    step = Step(application, "decide", None, {}, today, registry.get(
+        application.workflow_name, application.workflow_version))
+    return funds_available(step)
 
 
 @effect("grant", "decide")
@@ -212,6 +224,11 @@ def _approve(step: Step) -> None:
     # two approvals holding that lock would then deadlock upgrading it in ledger.reserve.
     ledger.lock_fund(app.fund)
     amount = approved_amount(step)
+    # The fund first, then the round (its lock taken after the fund's, as everywhere).
+    problem = ledger.shortfall(app.fund, amount, "approving")
+    if problem:
+        raise TransitionRefused(problem)
+    round_budget.refuse_over_budget(app, amount)
     conditions = (step.inputs.get("conditions") or "").strip()
     if app.kind == "loan":
         details = app.loan or LoanDetails(application_id=app.id)

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from models import Fund, Organisation, Round, User, db
 
-from . import accounts, demo_lifecycles, security
+from . import accounts, demo_lifecycles, fund_records, security
 from .fiscal import fiscal_year, fiscal_year_bounds
 
 DEMO_PASSWORD = "wnf-demo-2026!"  # noqa: S105 - documented in the README, demo only
@@ -28,6 +28,12 @@ ALUMNI_SOCIETIES = (
     ("AOTS Alumni Society of Mexico", "MX", "Mexico City"),
     ("AOTS Alumni Society of Egypt", "EG", "Cairo"),
     ("AOTS Alumni Society of Myanmar", "MM", "Yangon"),
+)
+
+# Related organisations co-organise activities with a society: WNF allows them as partners.
+RELATED_ORGANISATIONS = (
+    ("Technology Promotion Association (Thailand-Japan)", "TH", "Bangkok"),
+    ("Chamber of Commerce and Industry of the Philippines (Cebu)", "PH", "Cebu"),
 )
 
 COMPANIES = (
@@ -76,7 +82,7 @@ def _organisation(name: str, **fields) -> Organisation:
 
 def _fund(code: str, name: str, kind: str) -> Fund:
     fund = db.session.scalar(select(Fund).where(Fund.code == code))
-    return fund or accounts.save_fund(None, code=code, name=name, kind=kind)
+    return fund or fund_records.save_fund(None, code=code, name=name, kind=kind)
 
 
 def _round(fund: Fund, name: str, year: int, budget: int, cap: int, own: int) -> Round:
@@ -84,7 +90,7 @@ def _round(fund: Fund, name: str, year: int, budget: int, cap: int, own: int) ->
     if existing:
         return existing
     opens, closes = fiscal_year_bounds(year)
-    return accounts.save_round(None, fund=fund, name=name, opens_on=opens, closes_on=closes,
+    return fund_records.save_round(None, fund=fund, name=name, opens_on=opens, closes_on=closes,
                                budget_yen=budget, cap_yen=cap, min_own_percent=own)
 
 
@@ -99,6 +105,8 @@ def seed(today: date, environment: str, upload_dir: str | None = None) -> dict[s
     _organisation("AOTS", kind="aots", country_code="JP", city="Tokyo")
     for name, country, city in ALUMNI_SOCIETIES:
         _organisation(name, kind="alumni_society", country_code=country, city=city)
+    for name, country, city in RELATED_ORGANISATIONS:
+        _organisation(name, kind="related_organisation", country_code=country, city=city)
     for name, city, industry, capital, employees in COMPANIES:
         _organisation(name, kind="company", country_code="JP", city=city, industry=industry,
                       capital_yen=capital, employees=employees)

@@ -8,7 +8,7 @@ member2 (India), member3 (Thailand), member4 (Viet Nam), member5 (Kenya).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from models import Application
@@ -23,6 +23,7 @@ PH, ID, LK = "AOTS Alumni Society of the Philippines", "AOTS Alumni Society of I
     "AOTS Alumni Society of Sri Lanka"
 KE, MM, EG = "AOTS Alumni Society of Kenya", "AOTS Alumni Society of Myanmar", \
     "AOTS Alumni Society of Egypt"
+TPA = "Technology Promotion Association (Thailand-Japan)"  # a related organisation
 
 
 @dataclass(frozen=True)
@@ -174,7 +175,7 @@ GARMENT = Proposal(
     "applicant.th", "5S and visual management training for garment factories",
     "training_course", "Help 25 line leaders of garment factories set up 5S and visual "
     "management boards.",
-    ("TH", "Khon Kaen"), (MM,), (("TH", 17), ("MM", 8)),
+    ("TH", "Khon Kaen"), (MM, TPA), (("TH", 17), ("MM", 8)),
     (480_000, 260_000, 280_000, 210_000, 100_000, 0), weeks_ahead=14)
 LEAN = Proposal(
     "applicant.in", "Lean manufacturing training course for auto-component SMEs",
@@ -228,6 +229,14 @@ ETIQUETTE = Proposal(
     (250_000, 0, 0, 90_000, 30_000, 0), weeks_ahead=9, days=1)
 
 
+def report_due_soon(cast: Cast, p: Proposal, in_days: int = 7) -> Proposal:
+    """The proposal of last year's round dated so that its activity ended lately and its
+    final report falls due in `in_days` days, or up to six more (a week's granularity)."""
+    ends = cast.today - timedelta(days=cast.wnf.report_due_days - in_days)
+    starts = ends - timedelta(days=p.days - 1)
+    return replace(p, weeks_ahead=-(-(starts - cast.last_year_day).days // 7))  # rounded up
+
+
 # --- the stories -------------------------------------------------------------------------
 
 def tell_stories(cast: Cast) -> None:
@@ -268,8 +277,10 @@ def tell_stories(cast: Cast) -> None:
             conditions="WNF funds at most ¥1,600,000; the society covers the rest.")
     release_all(cast, app, first_share=70)
 
-    app = story(TPM, last_year=True)  # one tranche out, the second awaiting authorisation
-    approve(cast, app, TPM, {"member1": "approve", "member3": "approve", "member4": "approve"})
+    # One tranche out, the second awaiting authorisation; its final report falls due soon.
+    tpm = report_due_soon(cast, TPM)
+    app = story(tpm, last_year=True)
+    approve(cast, app, tpm, {"member1": "approve", "member3": "approve", "member4": "approve"})
     cast.release(app, 1_000_000, "Advance for lecturers and flights")
     cast.request(app, 500_000, "Second instalment after the mid-term report")
 

@@ -36,7 +36,7 @@ from models import (
     db,
 )
 
-from . import accounts, ballots, donations, service, tranches
+from . import accounts, ballots, donations, fund_records, service, tranches
 from .fiscal import fiscal_year, fiscal_year_bounds
 
 # Short names of the demo users (the part of their email before the @).
@@ -174,7 +174,7 @@ def _round(fund: Fund, year: int, budget: int, cap: int, own: int) -> Round:
     if existing is not None:
         return existing
     opens, closes = fiscal_year_bounds(year)
-    return accounts.save_round(None, fund=fund, name=name, opens_on=opens, closes_on=closes,
+    return fund_records.save_round(None, fund=fund, name=name, opens_on=opens, closes_on=closes,
                                budget_yen=budget, cap_yen=cap, min_own_percent=own)
 
 
@@ -249,11 +249,12 @@ def _donations(cast: Cast) -> None:
 def seed_lifecycles(today: date, upload_dir: str) -> dict[str, int]:
     """Donations, then grants and loans in every state; nothing if applications exist."""
     if db.session.scalar(select(Application.id).limit(1)) is None:
-        from . import demo_grants, demo_loans
+        from . import demo_grants, demo_loans, demo_round_budget
 
         cast = _cast(today, upload_dir)
         _donations(cast)
         demo_grants.tell_stories(cast)
+        demo_round_budget.tell_story(cast)
         demo_loans.tell_stories(cast)
         db.session.flush()
     count = db.session.scalar

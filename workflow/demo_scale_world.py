@@ -17,7 +17,7 @@ from werkzeug.security import generate_password_hash
 from models import Fund, Organisation, RoleAssignment, Round, User, db, utcnow
 from models.user import PASSWORD_METHOD
 
-from . import accounts
+from . import accounts, fund_records
 from .demo import DEMO_PASSWORD
 from .demo_lifecycles import DONOR_COMPANIES
 from .fiscal import fiscal_year_bounds
@@ -172,21 +172,27 @@ def _applicants(rng: random.Random) -> dict[int, int]:
 
 def _rounds(world: World, funds: dict[str, Fund], first_year: int, last_year: int,
             per_year: int) -> None:
-    """A round per fund and fiscal year (those of the base demo kept as they are)."""
+    """A round per fund and fiscal year. A round's budget binds its approvals: one of the
+    base demo, sized for its thirty files, is given the budget of a generated year (kept
+    as it is otherwise)."""
     for code, fund in funds.items():
+        cap = 3_000_000 if code == "WNF" else 100_000_000
+        budget = max(10 * cap, per_year * cap // 2)
         for year in range(first_year, last_year + 1):
             name = f"{code} FY{year}"
-            round_id = db.session.scalar(select(Round.id).where(Round.fund_id == fund.id,
-                                                                Round.name == name))
-            if round_id is None:
+            round_ = db.session.scalar(select(Round).where(Round.fund_id == fund.id,
+                                                           Round.name == name))
+            if round_ is None:
                 opens, closes = fiscal_year_bounds(year)
-                cap = 3_000_000 if code == "WNF" else 100_000_000
-                budget = max(cap, per_year * cap // 2)
-                round_id = accounts.save_round(
+                round_ = fund_records.save_round(
                     None, fund=fund, name=name, opens_on=opens, closes_on=closes,
-                    budget_yen=budget, cap_yen=cap,
-                    min_own_percent=20 if code == "WNF" else 0).id
-            world.rounds[(code, year)] = round_id
+                    budget_yen=budget, cap_yen=cap, min_own_percent=20 if code == "WNF" else 0)
+            elif round_.budget_yen < budget:
+                round_ = fund_records.save_round(
+                    round_, fund=fund, name=name, opens_on=round_.opens_on,
+                    closes_on=round_.closes_on, budget_yen=budget, cap_yen=round_.cap_yen,
+                    min_own_percent=round_.min_own_percent)
+            world.rounds[(code, year)] = round_.id
 
 
 def build_world(rng: random.Random, first_year: int, last_year: int, applications: int

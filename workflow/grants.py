@@ -14,6 +14,7 @@ from datetime import date
 from sqlalchemy import delete, select
 
 from models import (
+    PARTNER_KINDS,
     PROGRAMME_TYPES,
     Application,
     BudgetLine,
@@ -83,11 +84,13 @@ def open_rounds(today: date | None = None) -> list[Round]:
 
 
 def partner_choices(organisation: Organisation) -> list[Organisation]:
-    """The alumni societies a proposal may name as partners: all but the proposer."""
+    """The organisations a proposal may name as partners, as the WNF guidelines allow:
+    alumni societies and related organisations (universities, chambers of commerce, public
+    bodies that co-organise with a society), all but the proposer; societies first."""
     return list(db.session.scalars(
         select(Organisation)
-        .where(Organisation.kind == "alumni_society", Organisation.id != organisation.id)
-        .order_by(Organisation.name)
+        .where(Organisation.kind.in_(PARTNER_KINDS), Organisation.id != organisation.id)
+        .order_by(Organisation.kind, Organisation.name)
     ))
 
 
@@ -242,13 +245,13 @@ def _clean_partners(application: Application, ids) -> list[Organisation]:
     wanted = list(dict.fromkeys(int(i) for i in ids))
     if application.organisation_id in wanted:
         raise ValidationFailed("Your own society cannot be its own partner: choose other "
-                               "alumni societies.", "partner_ids")
+                               "alumni societies or related organisations.", "partner_ids")
     found = list(db.session.scalars(
         select(Organisation).where(Organisation.id.in_(wanted),
-                                   Organisation.kind == "alumni_society")
+                                   Organisation.kind.in_(PARTNER_KINDS))
     )) if wanted else []
     if len(found) != len(wanted):
-        raise ValidationFailed("Choose the partner societies from the list.", "partner_ids")
+        raise ValidationFailed("Choose the partners from the list.", "partner_ids")
     return sorted(found, key=lambda org: org.name)
 
 
@@ -292,7 +295,7 @@ def own_share_met(step: rules.Step) -> str | None:
     sentence = (f"Your own contribution is {format_percent(totals.own_percent)} % of the "
                 f"budget; this round asks for at least {round_.min_own_percent} %.")
     if totals.partner:
-        sentence += " Contributions from partner societies do not count as your own."
+        sentence += " Contributions from partners do not count as your own."
     return sentence
 
 

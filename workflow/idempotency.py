@@ -9,12 +9,17 @@ back, the claim goes with it, so the user may correct the form and send it again
 The claim is one INSERT … ON CONFLICT DO NOTHING: PostgreSQL makes a concurrent
 second insert of the same key wait for the first transaction and then skip;
 SQLite runs it under its write lock. Neither raises an IntegrityError.
+
+A form that creates something (a donation, a draft, a round…) also records what it
+created with its key: the second submission is then shown the first one's result.
 """
 
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
 
+from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -47,3 +52,43 @@ def claim(key: str, user: User | None, endpoint: str) -> bool:
         .returning(IdempotencyKey.key)
     ).first()
     return inserted is not None
+
+
+@dataclass(frozen=True)
+class Earlier:
+    """What the first submission of a form created (object_type None: it said nothing, or
+    it was another user's)."""
+
+    object_type: str | None
+    object_id: int | None
+
+
+def claim_or_earlier(key: str, user: User | None, endpoint: str) -> Earlier | None:
+    """Claim the key for this submission: None when it is the first (go on and create);
+    else what the first one created. On PostgreSQL a second submission racing the first
+    waits here until the first commits, and then finds its result."""
+    if claim(key, user, endpoint):
+        return None
+    return earlier(key, user) or Earlier(None, None)
+
+
+def earlier(key: str | None, user: User | None) -> Earlier | None:
+    """What an earlier submission with this key created, if one was received (without
+    claiming the key: a form whose action is no longer possible asks only this)."""
+    key = (key or "").strip()
+    if not key or len(key) > KEY_LENGTH:
+        return None
+    row = db.session.execute(
+        select(IdempotencyKey.user_id, IdempotencyKey.object_type, IdempotencyKey.object_id)
+        .where(IdempotencyKey.key == key)).first()
+    if row is None:
+        return None
+    if row.user_id != (user.id if user else None):
+        return Earlier(None, None)
+    return Earlier(row.object_type, row.object_id)
+
+
+def remember(key: str, object_type: str, object_id: int) -> None:
+    """Record with the claimed key what its submission created."""
+    db.session.execute(update(IdempotencyKey).where(IdempotencyKey.key == key.strip())
+                       .values(object_type=object_type, object_id=object_id))

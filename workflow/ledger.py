@@ -130,12 +130,21 @@ def shortfall_message(fund: Fund, available: int, amount: int, doing: str) -> st
             f"it below zero (short by ¥{amount - available:,}).")
 
 
+def shortfall(fund: Fund, amount: int, doing: str) -> str | None:
+    """The sentence refusing to lower the fund's available balance by `amount` below zero
+    (the fund's lock held), or None when the money is there."""
+    available = balances(fund).available
+    if amount > available:
+        return shortfall_message(fund, available, amount, doing)
+    return None
+
+
 def reserve(application: Application, amount_yen: int, actor: User | None) -> LedgerEntry:
     """Commit money to an approved application; refused when the fund is short."""
     fund = lock_fund(application.fund)
-    available = balances(fund).available
-    if amount_yen > available:
-        raise TransitionRefused(shortfall_message(fund, available, amount_yen, "approving"))
+    problem = shortfall(fund, amount_yen, "approving")
+    if problem:
+        raise TransitionRefused(problem)
     return post(fund, "commitment", amount_yen, actor=actor, application=application,
                 memo=f"Approval of {application.reference}")
 

@@ -9,7 +9,7 @@ from models import User, db, write_intent
 from workflow import accounts
 from workflow.errors import ValidationFailed
 
-from ..conftest import PASSWORD, log_in
+from ..conftest import PASSWORD, log_in, once_key
 from .conftest import logged_in, post_login
 
 COMMON = "This password is among the most common ones; choose another."
@@ -94,7 +94,8 @@ def test_the_admin_form_refuses_a_common_password(client, login_as):
     login_as("admin")
     response = client.post("/admin/users/new", data={
         "email": "fresh@example.org", "name": "Fresh", "organisation_id": "0",
-        "roles": ["auditor"], "locale": "en", "active": "y", "password": "1qaz2wsx3edc"})
+        "roles": ["auditor"], "locale": "en", "active": "y", "password": "1qaz2wsx3edc",
+        **once_key()})
     assert response.status_code == 200
     assert COMMON in response.get_data(as_text=True)
 

@@ -230,3 +230,13 @@ def event_shapes() -> dict[str, tuple[str, set[frozenset]]]:
         keys = frozenset(_data(data))
         shapes.setdefault(action, (object_type, set()))[1].add(keys)
     return shapes
+
+
+def rounds_within_budget() -> list[str]:
+    """No round has approved more than its budget (its figures read from the ledger)."""
+    from models import Round
+    from workflow import round_budget
+
+    figures = round_budget.figures_by_round()
+    return [f"{r.name}: approved ¥{figures[r.id].approved:,} of ¥{r.budget_yen:,}"
+            for r in db.session.scalars(select(Round)) if figures[r.id].left < 0]

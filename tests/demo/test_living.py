@@ -34,7 +34,8 @@ def test_the_demo_holds_together(app, seed):
     assert audit.verify().ok
     problems = (checks.paths_follow_the_workflow() + checks.references_unique()
                 + checks.ledger_consistent() + checks.ballots_consistent()
-                + checks.loans_consistent(date.today()) + checks.chronological())
+                + checks.loans_consistent(date.today()) + checks.chronological()
+                + checks.rounds_within_budget())
     assert problems == []
 
 

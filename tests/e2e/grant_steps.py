@@ -9,6 +9,7 @@ from sqlalchemy import select
 
 from models import Application, db
 
+from ..conftest import once_key
 from .conftest import Cast
 from .pages import page, post, reload, text
 
@@ -44,17 +45,20 @@ def proposal(cast: Cast) -> dict:
 def draft(cast: Cast) -> Application:
     """The applicant creates a draft in the open round, fills in every field, attaches a PDF."""
     applicant = cast.client("applicant")
-    assert cast.round.name in text(applicant.get("/grants/new"))
+    shown = text(applicant.get("/grants/new"))
+    assert cast.round.name in shown
     response = applicant.post("/grants/new", data={"round_id": str(cast.round.id),
-                                                   "title": TITLE})
+                                                   "title": TITLE, **once_key(shown)})
     assert response.status_code == 302, text(response)
     application = db.session.scalar(select(Application).order_by(Application.id.desc()))
     assert response.headers["Location"] == f"/grants/{application.id}/edit"
     assert cast.partner.name in text(applicant.get(response.headers["Location"]))
     response = applicant.post(f"/grants/{application.id}/edit", data=proposal(cast))
     assert response.status_code == 302, text(response)
+    shown = text(applicant.get(f"/grants/{application.id}/attachments"))
     response = applicant.post(f"/grants/{application.id}/attachments",
-                              data={"file": (io.BytesIO(PDF), "programme.pdf")},
+                              data={"file": (io.BytesIO(PDF), "programme.pdf"),
+                                    **once_key(shown)},
                               content_type="multipart/form-data")
     assert response.status_code == 302, text(response)
     return reload(application)
@@ -143,7 +147,7 @@ def final_report(cast: Cast, application: Application, spent: dict[str, str],
     form = text(applicant.get(f"/grants/{application.id}/report"))
     data = {"version": re.search(r'name="version"[^>]*value="(\d+)"', form).group(1),
             "outcomes": "28 supervisors trained; 5S adopted in 12 plants.",
-            "submit": "Submit the final report"}
+            "submit": "Submit the final report", **once_key(form)}
     lines = re.findall(r'name="expenses-(\d+)-budget_line_id"[^>]*value="(\d+)"', form)
     categories = re.findall(r'name="expenses-\d+-category"[^>]*value="([^"]*)"', form)
     assert categories[:len(lines)] == list(spent), categories

@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 
 from models import Application, Instalment, db
 
+from ..conftest import once_key
 from . import pages
 from .grant_steps import done, keyed_form, press, request_tranche, vote
 from .pages import error_message, page, post, reload, text
@@ -103,8 +104,10 @@ def test_an_sme_loan_from_application_to_repaid(clock, loan_cast, app):
     cast = loan_cast
     applicant = cast.client("applicant")
     # Eligibility: the company first gives figures beyond both of the Act's thresholds.
-    assert cast.round.name in text(applicant.get("/loans/new"))
-    shown = done(post(applicant, "/loans/new", data=loan_form(cast, "400,000,000", "350")))
+    form_page = text(applicant.get("/loans/new"))
+    assert cast.round.name in form_page
+    shown = done(post(applicant, "/loans/new", data={
+        **loan_form(cast, "400,000,000", "350"), **once_key(form_page)}))
     loan = db.session.scalar(select(Application))
     assert INELIGIBLE in shown and 'disabled title="' + INELIGIBLE in shown
     steps: list = []

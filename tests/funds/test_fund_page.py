@@ -12,6 +12,8 @@ from sqlalchemy import func, select
 from models import Donation, LedgerEntry, db, write_intent
 from workflow import ledger
 
+from ..conftest import once_key
+
 
 def _figures(page: str) -> dict[str, int]:
     return {key: int(value.replace(",", "")) for key, value in
@@ -20,7 +22,8 @@ def _figures(page: str) -> dict[str, int]:
 
 def _donation(fund, **changes):
     data = {"donor_kind": "person", "donor_organisation_id": "0", "donor_name": "Ms Tanaka",
-            "received_on": date.today().isoformat(), "amount_yen": "1,000,000", "note": ""}
+            "received_on": date.today().isoformat(), "amount_yen": "1,000,000", "note": "",
+            **once_key()}
     data.update(changes)
     return data
 

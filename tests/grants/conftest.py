@@ -11,6 +11,8 @@ from sqlalchemy import func, select
 
 from models import Application, AuditEvent, Fund, Organisation, Round, User, db
 
+from ..conftest import once_key
+
 
 @dataclass
 class Scene:
@@ -62,7 +64,7 @@ def proposal_form(scene: Scene, **changes) -> dict:
 def new_draft(client, scene: Scene, title="Kaizen training for SME supervisors") -> Application:
     """The applicant (logged in) creates a draft through the form."""
     response = client.post("/grants/new", data={"round_id": str(scene.round.id),
-                                                "title": title})
+                                                "title": title, **once_key()})
     assert response.status_code == 302, response.get_data(as_text=True)
     return db.session.scalar(select(Application).order_by(Application.id.desc()))
 

@@ -7,7 +7,7 @@ import pytest
 from models import ROLES, db
 from workflow import attachments
 
-from ..conftest import log_in
+from ..conftest import log_in, once_key
 from .conftest import new_draft, text_of
 
 PDF = b"%PDF-1.4\n%%EOF\n"
@@ -19,7 +19,7 @@ def foreign(client, scene, app):
     log_in(client, scene.applicant)
     application = new_draft(client, scene)
     client.post(f"/grants/{application.id}/attachments",
-                data={"file": (io.BytesIO(PDF), "budget.pdf")},
+                data={"file": (io.BytesIO(PDF), "budget.pdf"), **once_key()},
                 content_type="multipart/form-data")
     client.post("/auth/logout")
     attachment = attachments.attachments_of(application)[0]

@@ -11,7 +11,7 @@ from models import Attachment, db
 from workflow.attachments import MAX_BYTES, clean_name, detect_type
 from workflow.errors import ValidationFailed
 
-from ..conftest import log_in
+from ..conftest import log_in, once_key
 from .conftest import audit_actions, error_next_to, new_draft, text_of
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -77,7 +77,7 @@ def test_file_names_lose_folders_and_control_characters(sent, kept):
 
 def _upload(client, application, data, name):
     return client.post(f"/grants/{application.id}/attachments",
-                       data={"file": (io.BytesIO(data), name)},
+                       data={"file": (io.BytesIO(data), name), **once_key()},
                        content_type="multipart/form-data")
 
 
@@ -125,7 +125,7 @@ def test_exactly_10_mb_is_accepted(client, scene):
 def test_no_file_chosen(client, scene):
     log_in(client, scene.applicant)
     application = new_draft(client, scene)
-    response = client.post(f"/grants/{application.id}/attachments", data={},
+    response = client.post(f"/grants/{application.id}/attachments", data=once_key(),
                            content_type="multipart/form-data")
     assert error_next_to(text_of(response), "file", "Choose a file to attach.")
 

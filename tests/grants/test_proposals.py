@@ -13,7 +13,7 @@ from models import (
     db,
 )
 
-from ..conftest import log_in
+from ..conftest import log_in, once_key
 from .conftest import act, audit_actions, new_draft, proposal_form, text_of
 
 PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
@@ -28,7 +28,7 @@ def test_applicant_drafts_and_submits_a_complete_proposal(client, scene):
     response = client.post(f"/grants/{application.id}/edit", data=proposal_form(scene))
     assert response.status_code == 302
     upload = client.post(f"/grants/{application.id}/attachments",
-                         data={"file": (io.BytesIO(PDF), "programme.pdf")},
+                         data={"file": (io.BytesIO(PDF), "programme.pdf"), **once_key()},
                          content_type="multipart/form-data")
     assert upload.status_code == 302
 
@@ -64,7 +64,7 @@ def test_new_proposal_says_when_no_round_is_open(client, scene):
     page = text_of(client.get("/grants/new"))
     assert "No WNF round is open for proposals now." in page
     assert client.post("/grants/new", data={"round_id": str(scene.round.id),
-                                            "title": "Late"}).status_code == 200
+                                            "title": "Late", **once_key()}).status_code == 200
     assert db.session.scalar(select(Application)) is None
 
 
@@ -149,7 +149,7 @@ def test_a_submitted_proposal_cannot_be_edited(client, scene):
         assert ("This proposal can no longer be edited: it is under review by the "
                 "secretariat.") in text_of(response)
     upload = client.post(f"/grants/{application.id}/attachments",
-                         data={"file": (io.BytesIO(PDF), "late.pdf")},
+                         data={"file": (io.BytesIO(PDF), "late.pdf"), **once_key()},
                          content_type="multipart/form-data")
     assert upload.status_code == 409
     assert db.session.scalar(select(Attachment)) is None

@@ -6,7 +6,7 @@ from sqlalchemy import select
 from models import Application, FinalReport, LedgerEntry, db, write_intent
 from workflow import grants, ledger
 
-from ..conftest import log_in
+from ..conftest import log_in, once_key
 from .conftest import act, audit_actions, error_next_to, new_draft, proposal_form, text_of
 
 RELEASED = 600_000
@@ -38,7 +38,8 @@ def report_form(application, wnf_spent=(400_000, 50_000), **changes) -> dict:
     data = {"version": str(application.version),
             "outcomes": "28 supervisors trained; 12 kaizen projects started.",
             "participants-0-country_code": "TH", "participants-0-participants": "19",
-            "participants-1-country_code": "VN", "participants-1-participants": "9"}
+            "participants-1-country_code": "VN", "participants-1-participants": "9",
+            **once_key()}
     spent = [*wnf_spent, 320_000, 100_000]
     for i, (line, amount) in enumerate(zip(lines, spent, strict=True)):
         data.update({f"expenses-{i}-budget_line_id": str(line.id),
@@ -167,3 +168,17 @@ def test_the_report_form_is_closed_before_implementation(client, scene):
     response = client.get(f"/grants/{application.id}/report")
     assert response.status_code == 409
     assert "while the activity is in implementation" in text_of(response)
+
+
+def test_a_double_clicked_report_is_submitted_once(client, in_implementation):
+    """The second click comes when the report is no longer the applicant's to write: it
+    lands on the application with the report the first one submitted."""
+    application = in_implementation
+    data = report_form(application)
+    first = client.post(f"/grants/{application.id}/report", data=data)
+    second = client.post(f"/grants/{application.id}/report", data=data)
+    assert first.status_code == second.status_code == 302
+    assert second.headers["Location"] == f"/applications/{application.id}"
+    assert "This final report was already submitted: it is there once." in text_of(
+        client.get(second.headers["Location"]))
+    assert audit_actions(application).count("submit_report") == 1

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from models import AuditEvent, ScreeningCheck, db, write_intent
 from workflow.screening import CHECKLIST
 
-from ..conftest import log_in
+from ..conftest import log_in, once_key
 from .conftest import audit_actions, text_of
 
 
@@ -76,7 +76,8 @@ def test_the_applicant_sees_neither_checklist_nor_notes(client, scene, make_appl
     application = _submitted(make_application, scene, "Seminar", datetime(2026, 5, 1))
     log_in(client, make_user("secretariat"))
     assert client.post(f"/grants/{application.id}/notes",
-                       data={"body": "Check the partner's letter."}).status_code == 302
+                       data={"body": "Check the partner's letter.", **once_key()}
+                       ).status_code == 302
     assert "Check the partner's letter." in text_of(client.get(
         f"/applications/{application.id}"))
     client.post("/auth/logout")

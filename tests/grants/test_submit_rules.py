@@ -30,7 +30,7 @@ CASES = [
     # 100,000 own of 1,100,000: partner money would make it 27 %, but it does not count.
     ("own share below minimum", OWN_TOO_LOW,
      "Your own contribution is 9 % of the budget; this round asks for at least 20 %. "
-     "Contributions from partner societies do not count as your own."),
+     "Contributions from partners do not count as your own."),
     ("form incomplete",
      {"objectives": "", "venue_city": "", "programme_type": "", "budget-0-funded_by": "own",
       "budget-1-funded_by": "own"},

@@ -24,7 +24,7 @@ BAD_INPUT = [
     ({"participants-1-participants": ""}, "participants-1-participants",
      "Enter the number of participants."),
     (_own_society, "partner_ids", "Your own society cannot be its own partner"),
-    ({"partner_ids": ["999999"]}, "partner_ids", "Choose the partner societies from the list."),
+    ({"partner_ids": ["999999"]}, "partner_ids", "Choose the partners from the list."),
     ({"participants-1-country_code": "XX"}, "participants-1-country_code",
      "XX is not an ISO 3166 country code."),
     ({"participants-1-country_code": "th"}, "participants-1-country_code",

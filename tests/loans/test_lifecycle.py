@@ -11,6 +11,7 @@ from models import Application, Instalment, Repayment, RepaymentAllocation, db
 from workflow import ballots, ledger, service, tranches
 from workflow.schedule import add_months
 
+from ..conftest import once_key
 from .conftest import DONATED, act
 
 # ¥1,000,000 at 12 % a year (1 % a month) over 4 months, the first of them interest only.
@@ -29,7 +30,8 @@ def loan_form(round_id, **changes):
     data = {"title": "Machining plant in Binh Duong", "round_id": str(round_id),
             "requested_yen": "1,000,000", "term_months": "4", "investment_country": "vn",
             "project": "A CNC machining line.", "purpose": "Machines.",
-            "industry": "manufacturing", "capital_yen": "80,000,000", "employees": "120"}
+            "industry": "manufacturing", "capital_yen": "80,000,000", "employees": "120",
+            **once_key()}
     data.update(changes)
     return data
 

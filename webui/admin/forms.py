@@ -17,6 +17,7 @@ from models.organisation import KIND_LABELS
 from models.user import LOCALES
 
 from ..forms import YenField
+from ..once import OneTimeKey
 
 
 class CheckboxesField(SelectMultipleField):
@@ -24,7 +25,7 @@ class CheckboxesField(SelectMultipleField):
     option_widget = widgets.CheckboxInput()
 
 
-class UserForm(FlaskForm):
+class UserForm(OneTimeKey, FlaskForm):
     email = EmailField(
         "Email", validators=[DataRequired(), Email("Enter a valid email address."),
                              Length(max=254)]
@@ -41,7 +42,7 @@ class UserForm(FlaskForm):
     submit = SubmitField("Save")
 
 
-class OrganisationForm(FlaskForm):
+class OrganisationForm(OneTimeKey, FlaskForm):
     kind = SelectField("Kind", choices=list(KIND_LABELS.items()))
     name = StringField("Name", validators=[DataRequired(), Length(max=200)])
     country_code = StringField(
@@ -61,8 +62,18 @@ class OrganisationForm(FlaskForm):
     submit = SubmitField("Save")
 
 
-class FundForm(FlaskForm):
+class FundForm(OneTimeKey, FlaskForm):
     code = SelectField("Code", choices=[(c, c) for c in FUND_CODES])
     name = StringField("Name", validators=[DataRequired(), Length(max=200)])
     kind = SelectField("Kind", choices=[(k, k) for k in FUND_KINDS])
+    report_due_days = IntegerField(
+        "Final report due (days after the activity ends)", default=60,
+        description="Grants: the applicant is reminded before the report falls due and "
+                    "once it is overdue.",
+        validators=[Optional(), NumberRange(1, 3650, "Enter a number of days from 1 to 3,650.")])
+    reminder_days = IntegerField(
+        "Reminders (days before a due date)", default=14,
+        description="How long before a final report or a loan instalment falls due the "
+                    "applicant or the company is reminded.",
+        validators=[Optional(), NumberRange(0, 365, "Enter a number of days from 0 to 365.")])
     submit = SubmitField("Save")

@@ -3,9 +3,10 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from models import Fund, Organisation, User, db
-from workflow import accounts
+from workflow import accounts, fund_records
 from workflow.errors import ValidationFailed
 
+from .. import once
 from ..access import roles
 from ..forms import show_refusal
 from . import bp
@@ -22,6 +23,19 @@ def _get_or_404(model, ident):
 def _organisation_choices():
     orgs = db.session.scalars(select(Organisation).order_by(Organisation.name))
     return [(0, "— none —")] + [(o.id, f"{o.name} ({o.country_code})") for o in orgs]
+
+
+# Where a saved record lands, the first submission of its form and a second alike: its list.
+def _user_page(_user_id: int) -> str:
+    return url_for("admin.users")
+
+
+def _organisation_page(_org_id: int) -> str:
+    return url_for("admin.organisations")
+
+
+def _fund_page(_fund_id: int) -> str:
+    return url_for("admin.funds")
 
 
 @bp.route("/users")
@@ -48,10 +62,13 @@ def edit_user(user_id: int | None = None):
                   "organisation": org, "locale": form.locale.data, "active": form.active.data}
         try:
             if user is None:
+                if earlier := once.already_sent(form, _user_page):
+                    return earlier
                 if not form.password.data:
                     raise ValidationFailed("A new user needs a password.", "password")
                 user = accounts.create_user(password=form.password.data, actor=current_user,
                                             **fields)
+                once.remember(form, user)
             else:
                 accounts.update_user(user, actor=current_user,
                                      password=form.password.data or None, **fields)
@@ -61,7 +78,7 @@ def edit_user(user_id: int | None = None):
         else:
             db.session.commit()
             flash(f"Saved {user.name}.", "success")
-            return redirect(url_for("admin.users"))
+            return redirect(_user_page(user.id))
     return render_template("admin/user_form.html", form=form, user=user)
 
 
@@ -81,19 +98,24 @@ def edit_organisation(org_id: int | None = None):
     form = OrganisationForm(obj=org)
     if form.validate_on_submit():
         try:
+            if org is None and (earlier := once.already_sent(form, _organisation_page)):
+                return earlier
+            created = org is None
             org = accounts.save_organisation(
                 org, kind=form.kind.data, name=form.name.data,
                 country_code=form.country_code.data, city=form.city.data or "",
                 industry=form.industry.data or None, capital_yen=form.capital_yen.data,
                 employees=form.employees.data, actor=current_user,
             )
+            if created:
+                once.remember(form, org)
         except ValidationFailed as refusal:
             db.session.rollback()
             show_refusal(form, refusal)
         else:
             db.session.commit()
             flash(f"Saved {org.name}.", "success")
-            return redirect(url_for("admin.organisations"))
+            return redirect(_organisation_page(org.id))
     return render_template("admin/organisation_form.html", form=form, organisation=org)
 
 
@@ -112,13 +134,20 @@ def edit_fund(fund_id: int | None = None):
     form = FundForm(obj=fund)
     if form.validate_on_submit():
         try:
-            fund = accounts.save_fund(fund, code=form.code.data, name=form.name.data,
-                                      kind=form.kind.data, actor=current_user)
+            if fund is None and (earlier := once.already_sent(form, _fund_page)):
+                return earlier
+            created = fund is None
+            fund = fund_records.save_fund(
+                fund, code=form.code.data, name=form.name.data, kind=form.kind.data,
+                report_due_days=form.report_due_days.data,
+                reminder_days=form.reminder_days.data, actor=current_user)
+            if created:
+                once.remember(form, fund)
         except ValidationFailed as refusal:
             db.session.rollback()
             show_refusal(form, refusal)
         else:
             db.session.commit()
             flash(f"Saved the fund {fund.code}.", "success")
-            return redirect(url_for("admin.funds"))
+            return redirect(_fund_page(fund.id))
     return render_template("admin/fund_form.html", form=form, fund=fund)

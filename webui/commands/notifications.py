@@ -9,7 +9,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from models import db, write_intent
-from workflow import outbox, reminders
+from workflow import due_reminders, outbox, reminders
 
 outbox_cli = AppGroup("outbox", help="Email outbox.")
 reminders_cli = AppGroup("reminders", help="Deadline reminders.")
@@ -39,9 +39,12 @@ def send(limit):
 @click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
               help="The day to count from (default: today).")
 def send_reminders(today):
-    """Notify whoever holds an overdue item (at most once a day each)."""
+    """Notify whoever holds an overdue item (at most once a day each), and the applicants
+    of final reports and loan instalments due soon or overdue (once each)."""
     day = today.date() if today else date.today()
     with write_intent(True):
         told = reminders.send_reminders(day)
+        due = due_reminders.send_due_reminders(day)
         db.session.commit()
     click.echo(f"Reminders: {told} people notified of overdue items.")
+    click.echo(f"Due-date reminders sent: {due}.")

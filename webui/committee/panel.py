@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 
 from flask import current_app, url_for
 from flask_login import current_user
 from markupsafe import Markup
 
 from models import Application, User
-from workflow import ballots, service
+from workflow import ballots, decisions, service
 from workflow.ballot_records import BallotRecord, ConflictRecord, VoteRecord
 from workflow.ballots import Tally
 from workflow.chain_cache import kept_for_page
@@ -36,6 +37,7 @@ class BallotView:
     conflict_form: ConflictForm | None = None
     close_form: CloseForm | None = None
     eligible_ids: set[int] = field(default_factory=set)
+    approval_blocked: str | None = None  # why approving the amount asked would be refused
 
     @property
     def is_open(self) -> bool:
@@ -97,6 +99,7 @@ def ballot_view(application: Application, user: User | None = None, *,
         view.conflict_form = conflict_form or ConflictForm(formdata=None)
     if can_close:
         view.close_form = close_form_for(application, close_form)
+        view.approval_blocked = decisions.approval_blocked(application, date.today())
     return view
 
 

@@ -5,9 +5,10 @@ from wtforms.validators import InputRequired, Length, Optional
 from models import LEDGER_KINDS
 
 from ..forms import YenField
+from ..once import OneTimeKey
 
 
-class DonationForm(FlaskForm):
+class DonationForm(OneTimeKey, FlaskForm):
     donor_kind = SelectField("Donor", choices=[("alumni_society", "An alumni society"),
                                                ("person", "A person"),
                                                ("company", "A company")])

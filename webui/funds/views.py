@@ -9,6 +9,7 @@ from workflow import fund_reports, ledger
 from workflow.donations import record_donation
 from workflow.errors import ValidationFailed
 
+from .. import once
 from ..access import roles
 from ..csv_export import csv_response
 from ..forms import show_refusal
@@ -31,6 +32,11 @@ def _filters(form: LedgerFilterForm) -> fund_reports.LedgerFilters:
     return fund_reports.LedgerFilters(kind=form.kind.data or "", date_from=form.date_from.data,
                                       date_to=form.date_to.data,
                                       reference=(form.reference.data or "").strip())
+
+
+def _fund_page(fund: Fund) -> str:
+    """Where a recorded donation lands: the fund's page, its ledger showing the entry."""
+    return url_for("funds.show", code=fund.code)
 
 
 def _donation_form() -> DonationForm:
@@ -59,12 +65,15 @@ def show(code: str):
             abort(403)
         if form.validate_on_submit():
             try:
+                if earlier := once.already_sent(form, lambda _: _fund_page(fund)):
+                    return earlier
                 organisation = db.session.get(Organisation, form.donor_organisation_id.data or 0)
                 donation = record_donation(
                     fund, donor_kind=form.donor_kind.data, donor_name=form.donor_name.data,
                     donor_organisation=organisation, received_on=form.received_on.data,
                     amount_yen=form.amount_yen.data, note=form.note.data, actor=current_user,
                     today=date.today())
+                once.remember(form, donation)
             except ValidationFailed as refusal:
                 db.session.rollback()
                 show_refusal(form, refusal)
@@ -72,7 +81,7 @@ def show(code: str):
                 db.session.commit()
                 flash(f"Recorded ¥{donation.amount_yen:,} from {donation.donor_name}.",
                       "success")
-                return redirect(url_for("funds.show", code=fund.code))
+                return redirect(_fund_page(fund))
     filter_form = LedgerFilterForm(formdata=request.args)
     rows, total, problem = [], 0, None
     page = max(request.args.get("page", 1, type=int) or 1, 1)

@@ -9,12 +9,17 @@ from models import Attachment, db
 from workflow import attachments, grant_reports
 from workflow.errors import TransitionRefused, ValidationFailed
 
+from .. import once
 from ..access import roles
 from ..applications.loading import visible_application_or_404
 from ..applications.views import VIEWERS
 from . import bp
 from .forms import UploadForm, show_field_refusal
 from .loading import grant_or_404
+
+
+def _files_page(application) -> str:
+    return url_for("grants.attachments_page", application_id=application.id)
 
 
 @bp.route("/<int:application_id>/attachments", methods=["GET", "POST"])
@@ -27,15 +32,19 @@ def attachments_page(application_id: int):
     form = UploadForm()
     if form.validate_on_submit():
         try:
+            # Claimed before the file is stored: a second submission stores nothing.
+            if earlier := once.already_sent(form, lambda _: _files_page(application)):
+                return earlier
             attachment = grant_reports.attach(application, form.file.data, current_user,
                                               current_app.config["UPLOAD_DIR"])
+            once.remember(form, attachment)
         except ValidationFailed as refusal:
             db.session.rollback()
             show_field_refusal(form, refusal)
         else:
             db.session.commit()
             flash(f"Attached {attachment.original_name}.", "success")
-            return redirect(url_for("grants.attachments_page", application_id=application.id))
+            return redirect(_files_page(application))
     return render_template("grants/attachments.html", application=application, form=form,
                            files=attachments.attachments_of(application),
                            kind=grant_reports.attachment_kind_for(application))

@@ -25,12 +25,13 @@ from workflow.errors import ValidationFailed
 from workflow.screening import CHECKLIST
 
 from ..forms import YenField
+from ..once import OneTimeKey
 
 FUNDING_CHOICES = [(s, FUNDING_LABELS[s]) for s in FUNDING_SOURCES]
 MAX_FORM_ROWS = 60  # rows beyond this are ignored; the workflow refuses more than 50 lines
 
 
-class NewProposalForm(FlaskForm):
+class NewProposalForm(OneTimeKey, FlaskForm):
     round_id = SelectField("Round", coerce=int)
     title = StringField("Title", validators=[DataRequired("Enter a title."), Length(max=300)])
     submit = SubmitField("Create the draft")
@@ -70,7 +71,8 @@ class ProposalForm(FlaskForm):
     expected_participants = IntegerField("Expected participants (in all)", validators=[
         Optional(), NumberRange(min=0, message="The number cannot be negative.")])
     # Choices are checked by the workflow, which says why a choice is refused.
-    partner_ids = SelectMultipleField("Partner alumni societies", coerce=int,
+    partner_ids = SelectMultipleField("Partner alumni societies and related organisations",
+                                      coerce=int,
                                       validate_choice=False,
                                       description="Hold Ctrl (⌘ on a Mac) to choose several.")
     budget = FieldList(FormField(BudgetRowForm), max_entries=MAX_FORM_ROWS)
@@ -80,7 +82,7 @@ class ProposalForm(FlaskForm):
     save = SubmitField("Save the draft")
 
 
-class UploadForm(FlaskForm):
+class UploadForm(OneTimeKey, FlaskForm):
     # `accept` only helps the browser's file picker; the server checks the content.
     file = FileField("File (PDF, Word, Excel, PowerPoint or an image; 10 MB at most)",
                      render_kw={"accept": ".pdf,.doc,.docx,.xls,.xlsx,.ppt,.pptx,.png,.jpg,"
@@ -88,7 +90,7 @@ class UploadForm(FlaskForm):
     submit = SubmitField("Attach")
 
 
-class ReportForm(FlaskForm):
+class ReportForm(OneTimeKey, FlaskForm):
     version = IntegerField(validators=[InputRequired()])
     outcomes = TextAreaField("Outcomes", validators=[Length(max=20000)],
                              render_kw={"rows": 6})
@@ -104,7 +106,7 @@ class ChecklistForm(FlaskForm):
     back = HiddenField()
 
 
-class NoteForm(FlaskForm):
+class NoteForm(OneTimeKey, FlaskForm):
     body = TextAreaField("Note for the secretariat (the applicant does not see it)",
                          validators=[DataRequired("Write the note first."), Length(max=5000)],
                          render_kw={"rows": 2})

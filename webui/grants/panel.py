@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from flask import url_for
 
@@ -16,7 +17,7 @@ from models import (
     GrantDetails,
     User,
 )
-from workflow import attachments, grant_reports, grants, screening
+from workflow import attachments, due_reminders, grant_reports, grants, screening
 from workflow.accounts import country_name
 from workflow.grant_budget import Totals, format_percent
 from workflow.participation import Partner, participation_of
@@ -58,6 +59,8 @@ class GrantPanel:
     spent: Totals
     released_yen: int
     unspent_yen: int | None  # fixed at acceptance; until then what it would be
+    report_due_on: date | None  # while approved or in implementation
+    report_overdue: bool
 
     @property
     def ticked(self) -> int:
@@ -91,6 +94,9 @@ def grant_panel(application: Application, user: User) -> GrantPanel | None:
             details.venue_city,
             country_name(details.venue_country) if details.venue_country else "") if part)
 
+    report_due = (due_reminders.report_due_on(application)
+                  if application.state in due_reminders.REPORT_SHOWN_STATES else None)
+
     def link(endpoint: str, refusal: str | None) -> str | None:
         return None if refusal else url_for(endpoint, application_id=application.id)
 
@@ -116,5 +122,6 @@ def grant_panel(application: Application, user: User) -> GrantPanel | None:
         report=report,
         report_participants=_countries(taking_part.reported) if report else [],
         spent=grant_reports.expense_totals(application), released_yen=released,
-        unspent_yen=unspent,
+        unspent_yen=unspent, report_due_on=report_due,
+        report_overdue=report_due is not None and report_due < date.today(),
     )

@@ -6,11 +6,12 @@ import pycountry
 from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from models import Application, Round, db
+from models import Application, Organisation, Round, db
 from workflow import grants
 from workflow.errors import TransitionRefused, ValidationFailed
 from workflow.grants import BudgetLineInput, ParticipantInput, ProposalInput
 
+from .. import once
 from ..access import roles
 from . import bp
 from .forms import NewProposalForm, ProposalForm, show_field_refusal
@@ -25,6 +26,11 @@ def country_options() -> list[tuple[str, str]]:
                   key=lambda pair: pair[1])
 
 
+def _draft_page(application_id: int) -> str:
+    """Where a new draft lands: its form, to fill in the proposal."""
+    return url_for("grants.edit", application_id=application_id)
+
+
 @bp.route("/new", methods=["GET", "POST"])
 @roles("applicant")
 def new_proposal():
@@ -34,9 +40,12 @@ def new_proposal():
                              for r in rounds]
     if rounds and form.validate_on_submit():
         try:
+            if earlier := once.already_sent(form, _draft_page):
+                return earlier
             application = grants.create_proposal(
                 round_=db.session.get(Round, form.round_id.data), title=form.title.data,
                 actor=current_user)
+            once.remember(form, application)
         except ValidationFailed as refusal:
             db.session.rollback()
             show_field_refusal(form, refusal)
@@ -44,7 +53,7 @@ def new_proposal():
             db.session.commit()
             flash(f"{application.reference}: draft created. Fill in the proposal below.",
                   "success")
-            return redirect(url_for("grants.edit", application_id=application.id))
+            return redirect(_draft_page(application.id))
     organisation = current_user.organisation
     return render_template("grants/new.html", form=form, rounds=rounds,
                            society=organisation is not None
@@ -60,7 +69,7 @@ def edit(application_id: int):
         raise TransitionRefused(refusal)
     posted = request.method == "POST"
     form = ProposalForm() if posted else ProposalForm(data=_initial_data(application))
-    form.partner_ids.choices = [(org.id, f"{org.name} ({org.country_code})")
+    form.partner_ids.choices = [(org.id, _partner_label(org))
                                 for org in grants.partner_choices(application.organisation)]
     if posted and (form.add_budget_row.data or form.add_participant_row.data):
         # Without JavaScript: one more empty row, nothing saved yet.
@@ -78,6 +87,12 @@ def edit(application_id: int):
             return redirect(url_for("applications.show", application_id=application.id))
     return render_template("grants/edit.html", application=application, form=form,
                            countries=country_options())
+
+
+def _partner_label(org: Organisation) -> str:
+    if org.kind == "alumni_society":
+        return f"{org.name} ({org.country_code})"
+    return f"{org.name} ({org.country_code}, {org.kind_label.lower()})"
 
 
 def _initial_data(application: Application) -> dict:

@@ -11,6 +11,7 @@ from workflow.errors import DomainError, TransitionRefused
 from workflow.grant_reports import ReportInput
 from workflow.grants import BudgetLineInput, ParticipantInput
 
+from .. import once
 from ..access import roles
 from . import bp
 from .forms import ReportForm, show_field_refusal
@@ -18,21 +19,31 @@ from .loading import grant_or_404
 from .proposals import BLANK_ROWS, country_options
 
 
+def _show_url(application_id: int) -> str:
+    return url_for("applications.show", application_id=application_id)
+
+
 @bp.route("/<int:application_id>/report", methods=["GET", "POST"])
 @roles("applicant")
 def report(application_id: int):
     application = grant_or_404(application_id)
-    refusal = grant_reports.report_refusal(application, current_user)
-    if refusal:
-        raise TransitionRefused(refusal)
     posted = request.method == "POST"
     form = ReportForm() if posted else ReportForm(data=_initial_data(application))
+    refusal = grant_reports.report_refusal(application, current_user)
+    if refusal:
+        # A second click on "Submit" lands on the report the first one submitted.
+        if posted and (earlier := once.sent_before(form, _show_url)):
+            return earlier
+        raise TransitionRefused(refusal)
     if posted and (form.add_participant_row.data or form.add_expense_row.data):
         (form.participants if form.add_participant_row.data else form.expenses).append_entry()
     elif form.validate_on_submit():
         try:
+            if earlier := once.already_sent(form, _show_url):
+                return earlier
             grant_reports.submit_report(application, current_user, _report_input(form),
                                         expected_version=form.version.data)
+            once.remember(form, application, "final_reports")
         except DomainError as refusal:
             # Incomplete, stale or refused: the user keeps what they typed and sees why.
             db.session.rollback()
@@ -41,7 +52,7 @@ def report(application_id: int):
             db.session.commit()
             flash(f"{application.reference}: final report submitted to the secretariat.",
                   "success")
-            return redirect(url_for("applications.show", application_id=application.id))
+            return redirect(_show_url(application.id))
     lines = {line.id: line for line in grants.budget_lines(application)}
     return render_template("grants/report.html", application=application, form=form,
                            lines=lines, countries=country_options())

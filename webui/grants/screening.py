@@ -7,9 +7,10 @@ from flask_login import current_user
 
 from models import Application, db
 from workflow import grants, screening
+from workflow.errors import ValidationFailed
 from workflow.grant_budget import totals_of
 
-from .. import paging
+from .. import once, paging
 from ..access import roles
 from . import bp
 from .forms import ChecklistForm, NoteForm
@@ -60,16 +61,28 @@ def add_note(application_id: int):
     form = NoteForm()
     if not form.validate():
         flash("Write the note first.", "danger")
-    else:
-        screening.add_note(application, current_user, form.body.data)
-        db.session.commit()
-        flash(f"{application.reference}: note added.", "success")
-    return _back(form.back.data, application)
+        return _back(form.back.data, application)
+    back = _back_url(form.back.data, application)
+    try:
+        if earlier := once.already_sent(form, lambda _: back, back):
+            return earlier
+        note = screening.add_note(application, current_user, form.body.data)
+        once.remember(form, note)
+    except ValidationFailed as refusal:
+        db.session.rollback()
+        flash(refusal.message, "danger")
+        return redirect(back)
+    db.session.commit()
+    flash(f"{application.reference}: note added.", "success")
+    return redirect(back)
+
+
+def _back_url(where: str | None, application: Application) -> str:
+    """The page the form was on (a fixed choice, never a URL from the client)."""
+    if where == "queue":
+        return url_for("grants.screening_queue")
+    return url_for("applications.show", application_id=application.id, _anchor="screening")
 
 
 def _back(where: str | None, application: Application):
-    """Back to the page the form was on (a fixed choice, never a URL from the client)."""
-    if where == "queue":
-        return redirect(url_for("grants.screening_queue"))
-    return redirect(url_for("applications.show", application_id=application.id,
-                            _anchor="screening"))
+    return redirect(_back_url(where, application))

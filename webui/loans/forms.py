@@ -18,6 +18,7 @@ from models import INDUSTRY_LABELS, METHOD_LABELS, RISK_GRADES
 from workflow.loans import MAX_TERM_MONTHS
 
 from ..forms import YenField
+from ..once import OneTimeKey
 
 DATE_REQUIRED = "Enter a valid date."
 KEY_MISSING = "The form is incomplete or has expired; reload the page."
@@ -45,7 +46,7 @@ class VersionedForm(PanelForm):
             return None
 
 
-class LoanForm(FlaskForm):
+class LoanForm(OneTimeKey, FlaskForm):
     title = StringField("Project title", validators=[DataRequired(), Length(max=300)])
     round_id = SelectField("Round", coerce=int, validators=[InputRequired()])
     requested_yen = YenField("Amount requested (yen)", minimum=1,

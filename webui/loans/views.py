@@ -16,6 +16,7 @@ from workflow import arrears, idempotency, loans, registry, service
 from workflow.errors import DomainError, TransitionRefused
 from workflow.permissions import READER_ROLES
 
+from .. import once
 from ..access import roles
 from ..applications.loading import visible_application_or_404
 from ..forms import show_refusal
@@ -40,8 +41,12 @@ def _loan_or_404(application_id: int) -> Application:
     return application
 
 
+def _show_url(application_id: int) -> str:
+    return url_for("applications.show", application_id=application_id)
+
+
 def _to_show(application: Application):
-    return redirect(url_for("applications.show", application_id=application.id))
+    return redirect(_show_url(application.id))
 
 
 def _done(application: Application, message: str):
@@ -108,7 +113,10 @@ def new():
     _round_choices(form)
     if form.validate_on_submit():
         try:
+            if earlier := once.already_sent(form, _show_url):
+                return earlier
             application = loans.create_loan(company, current_user, _request_from(form))
+            once.remember(form, application)
         except DomainError as refusal:
             _refused(form, refusal)
         else:

@@ -3,9 +3,10 @@ from wtforms import DateField, IntegerField, SelectField, StringField, SubmitFie
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
 from ..forms import YenField
+from ..once import OneTimeKey
 
 
-class RoundForm(FlaskForm):
+class RoundForm(OneTimeKey, FlaskForm):
     fund_id = SelectField("Fund", coerce=int)
     name = StringField("Name", validators=[DataRequired(), Length(max=200)])
     opens_on = DateField("Opens on", validators=[DataRequired("Enter a valid date.")])
