@@ -22,8 +22,8 @@ MAY_CREATE_ROLES = "may create roles (and so grant itself the owner's)"
 OWNS_DATABASE = "owns the database"
 OWNS_OBJECTS = "owns {count} objects in this database, {examples} among them"
 IS_OWNER_MEMBER = "has the privileges of {owner}, the owner of {table}"
-MAY = "may {privilege} {table}"
-MAY_NOT_NEEDED = "may not {privilege} {table}, which the application needs"
+MAY = "may {privileges} {table}"
+MAY_NOT_NEEDED = "may not {privileges} {table}, which the application needs"
 WARNING = ("The application connects to PostgreSQL as {role}, which {problems}: a bug or an "
            "intruder in the application could then lift the append-only triggers and wipe "
            "the audit or ledger tables. Connect as the login that `flask db roles` sets up "
@@ -78,10 +78,19 @@ def problems_of(conn, role: str) -> list[str]:
         if member and owner != role:
             found.append(IS_OWNER_MEMBER.format(owner=owner, table=table))
         granted = dict(zip(MAY_NOT + MUST, privileges, strict=True))
-        found += [MAY.format(privilege=p, table=table) for p in MAY_NOT if granted[p]]
-        found += [MAY_NOT_NEEDED.format(privilege=p, table=table) for p in MUST
-                  if not granted[p]]
+        too_much = [p for p in MAY_NOT if granted[p]]
+        too_little = [p for p in MUST if not granted[p]]
+        if too_much:
+            found.append(MAY.format(privileges=", ".join(too_much), table=table))
+        if too_little:
+            found.append(MAY_NOT_NEEDED.format(privileges=", ".join(too_little), table=table))
     return found
+
+
+def missing_tables(conn) -> list[str]:
+    """The append-only tables not made yet (a database not migrated)."""
+    return [table for table in APPEND_ONLY_TABLES
+            if conn.execute(text("SELECT to_regclass(:table)"), {"table": table}).scalar() is None]
 
 
 def current_role(conn) -> str:

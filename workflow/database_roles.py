@@ -18,7 +18,7 @@ import re
 
 from sqlalchemy import text
 
-from .database_login import APPEND_ONLY_TABLES, problems_of
+from .database_login import APPEND_ONLY_TABLES, missing_tables, problems_of
 from .errors import ValidationFailed
 
 SELECT_ONLY_TABLES = ("alembic_version",)
@@ -34,6 +34,9 @@ LOGIN_IS_YOU = ("The application's login cannot be {role}, the role this command
 LOGIN_TOO_MIGHTY = ("{role} {problem}: it cannot be the application's login. Choose another "
                     "name, or take that from it first.")
 STILL_UNFIT = "Set up, but {role} still {problems}."
+CHECKED = "Checked: {login} owns nothing and may only SELECT and INSERT on {tables}."
+NOT_MIGRATED = ("Checked: {login} owns nothing. The audit and ledger tables are not made yet: "
+                "run this again after `flask db upgrade` (as the owner).")
 
 _OBJECT_KINDS = {"r": "TABLE", "p": "TABLE", "f": "FOREIGN TABLE", "v": "VIEW",
                  "m": "MATERIALIZED VIEW", "S": "SEQUENCE"}
@@ -173,6 +176,8 @@ def set_up(conn, owner: str, login: str, passwords: dict[str, str] | None = None
     problems = problems_of(conn, login)
     if problems:
         raise ValidationFailed(STILL_UNFIT.format(role=login, problems="; ".join(problems)))
-    said.append(f"Checked: {login} owns nothing and may only SELECT and INSERT on "
-                f"{', '.join(APPEND_ONLY_TABLES)}.")
+    if missing_tables(conn):
+        said.append(NOT_MIGRATED.format(login=login))
+    else:
+        said.append(CHECKED.format(login=login, tables=", ".join(APPEND_ONLY_TABLES)))
     return said

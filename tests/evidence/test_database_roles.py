@@ -209,7 +209,7 @@ def test_production_warns_at_start_up_about_a_login_that_could_wipe(roles, caplo
     assert problem in warning and "could then lift the append-only triggers" in warning
     assert caplog.records[0].getMessage() == warning
     if who == "owner":
-        assert "may TRUNCATE audit_events" in warning
+        assert "may UPDATE, DELETE, TRUNCATE, TRIGGER, REFERENCES audit_events" in warning
 
 
 def test_the_server_entry_point_warns(roles):
@@ -249,3 +249,20 @@ def test_on_sqlite_the_command_says_what_holds_instead(app, on_postgres):
     result = app.test_cli_runner().invoke(args=["db", "roles", "--owner", "a", "--login", "b"])
     assert result.exit_code == 1
     assert "SQLite has no roles" in result.output and "refuse UPDATE and DELETE" in result.output
+
+
+def test_a_new_installation_in_the_documented_order(database_url, tmp_path):
+    """docs/deploy.md: roles on the empty database, the owner migrates, roles again."""
+    if not is_postgres(database_url):
+        pytest.skip("roles and privileges are PostgreSQL's")
+    with roles_database(database_url) as setup:
+        with running(app_for(setup.superuser_url, tmp_path)) as app:
+            said = _roles_command(app, setup.owner, setup.login, setup.password)
+        assert "not made yet: run this again after `flask db upgrade`" in said
+        with running(app_for(setup.owner_url, tmp_path)):
+            upgrade(revision="heads")
+        with running(app_for(setup.superuser_url, tmp_path)) as app:
+            said = _roles_command(app, setup.owner, setup.login)
+            with db.engine.connect() as conn:
+                assert database_login.problems_of(conn, setup.login) == []
+        assert f"Checked: {setup.login} owns nothing and may only SELECT and INSERT" in said
