@@ -226,8 +226,20 @@ def parse_checkpoint(value: str) -> tuple[int, str]:
 def verify(checkpoint: Anchor | tuple[int, str] | None = None, batch: int = 20_000,
            progress=None) -> Verification:
     """Recompute the whole chain and report the first event that does not fit; hold it to
-    the checkpoint (an anchor, or SEQ and HASH) if given; then match the ledger to it."""
+    the checkpoint (an anchor, or SEQ and HASH) if given; match the ledger to it."""
     anchor = Anchor(*checkpoint) if isinstance(checkpoint, tuple) else checkpoint
+    ledger_answer = ledger_evidence.ask(db.session)  # meanwhile, where the database can
+    result = _verify_chain(anchor, batch, progress)
+    mismatch, entries = ledger_answer()
+    if not result.ok:
+        return result
+    if mismatch is not None:
+        return Verification(result.count, mismatch.event_seq, mismatch.problem, anchor,
+                            bad_entry=mismatch.entry_id)
+    return Verification(result.count, anchor=anchor, entries=entries)
+
+
+def _verify_chain(anchor: Anchor | None, batch: int, progress) -> Verification:
     expected_seq, prev_hash, count = 1, GENESIS_HASH, 0
     anchor_seen = anchor is None
     for (seq, occurred_at, actor_id, action, object_type, object_id, from_state, to_state,
@@ -253,11 +265,7 @@ def verify(checkpoint: Anchor | tuple[int, str] | None = None, batch: int = 20_0
     if not anchor_seen:
         return Verification(count, anchor.seq, SHORT_OF_ANCHOR.format(
             count=count, anchor=anchor.name, seq=anchor.seq))
-    mismatch = ledger_evidence.first_mismatch()
-    if mismatch is not None:
-        return Verification(count, mismatch.event_seq, mismatch.problem, anchor,
-                            bad_entry=mismatch.entry_id)
-    return Verification(count, anchor=anchor, entries=ledger_evidence.entry_count())
+    return Verification(count, anchor=anchor)
 
 
 def event_count() -> int:
