@@ -18,7 +18,13 @@ import re
 
 from sqlalchemy import text
 
-from .database_login import APPEND_ONLY_TABLES, missing_tables, problems_of
+from .database_login import (
+    APPEND_ONLY_TABLES,
+    IS_SUPERUSER,
+    MAY_CREATE_ROLES,
+    missing_tables,
+    problems_of,
+)
 from .errors import ValidationFailed
 
 SELECT_ONLY_TABLES = ("alembic_version",)
@@ -33,7 +39,18 @@ LOGIN_IS_YOU = ("The application's login cannot be {role}, the role this command
                 "choose another name.")
 LOGIN_TOO_MIGHTY = ("{role} {problem}: it cannot be the application's login. Choose another "
                     "name, or take that from it first.")
+IS_MEMBER = "is a member of {owner}"
 STILL_UNFIT = "Set up, but {role} still {problems}."
+EXISTS = "Role {role} exists."
+CREATED_OWNER = "Created role {role}: it will own the schema and run the migrations."
+CREATED_LOGIN = "Created role {role}: the application connects as it."
+PASSWORD_SET = "Set the password of {role}."
+GAVE_DATABASE = "Gave the database {database} to {owner} (it was {was}'s)."
+GAVE_SCHEMA = "Gave the schema public to {owner} (it was {was}'s)."
+GAVE_OBJECTS = "Gave {count} tables, sequences and functions to {owner}."
+GRANTED = ("Granted {login} SELECT, INSERT, UPDATE and DELETE on the {count} tables, SELECT and "
+           "INSERT only on {append_only}, SELECT only on {select_only}; the same on tables "
+           "{owner} makes later.")
 CHECKED = "Checked: {login} owns nothing and may only SELECT and INSERT on {tables}."
 NOT_MIGRATED = ("Checked: {login} owns nothing. The audit and ledger tables are not made yet: "
                 "run this again after `flask db upgrade` (as the owner).")
@@ -89,26 +106,26 @@ def _roles(conn, owner: str, login: str, passwords: dict[str, str]) -> list[str]
         raise ValidationFailed(NOT_SUPERUSER.format(role=me.current_user))
     if login == me.current_user:
         raise ValidationFailed(LOGIN_IS_YOU.format(role=login), "login")
-    for role, attributes, purpose in (
-            (owner, "LOGIN", "it will own the schema and run the migrations"),
+    for role, attributes, created in (
+            (owner, "LOGIN", CREATED_OWNER),
             (login, "LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS",
-             "the application connects as it")):
+             CREATED_LOGIN)):
         if _role_exists(conn, role):
-            said.append(f"Role {role} exists.")
+            said.append(EXISTS.format(role=role))
         else:
             conn.exec_driver_sql(f"CREATE ROLE {_q(role)} {attributes}")
-            said.append(f"Created role {role}: {purpose}.")
+            said.append(created.format(role=role))
         if passwords.get(role):
             _set_password(conn, role, passwords[role])
-            said.append(f"Set the password of {role}.")
+            said.append(PASSWORD_SET.format(role=role))
     for problem in problems_of(conn, login):
-        if problem.startswith(("is a superuser", "may create roles")):
+        if problem in (IS_SUPERUSER, MAY_CREATE_ROLES):
             raise ValidationFailed(LOGIN_TOO_MIGHTY.format(role=login, problem=problem),
                                    "login")
     if conn.execute(text("SELECT pg_has_role(:login, :owner, 'MEMBER')"),
                     {"login": login, "owner": owner}).scalar():
         raise ValidationFailed(LOGIN_TOO_MIGHTY.format(
-            role=login, problem=f"is a member of {owner}"), "login")
+            role=login, problem=IS_MEMBER.format(owner=owner)), "login")
     return said
 
 
@@ -119,12 +136,12 @@ def _ownership(conn, owner: str) -> list[str]:
                                  "WHERE datname = current_database()")).one()
     if database[1] != owner:
         conn.exec_driver_sql(f"ALTER DATABASE {database[0]} OWNER TO {_q(owner)}")
-        said.append(f"Gave the database {database[0]} to {owner} (it was {database[1]}'s).")
+        said.append(GAVE_DATABASE.format(database=database[0], owner=owner, was=database[1]))
     schema_owner = conn.execute(text(
         "SELECT pg_get_userbyid(nspowner) FROM pg_namespace WHERE nspname = 'public'")).scalar()
     if schema_owner not in (owner, "pg_database_owner"):
         conn.exec_driver_sql(f"ALTER SCHEMA public OWNER TO {_q(owner)}")
-        said.append(f"Gave the schema public to {owner} (it was {schema_owner}'s).")
+        said.append(GAVE_SCHEMA.format(owner=owner, was=schema_owner))
     given = [f"{_OBJECT_KINDS[kind]} {name}"
              for kind, name in conn.execute(_NOT_OWNED_BY_OWNER, {"owner": owner})]
     given += [f"FUNCTION {signature}"
@@ -132,7 +149,7 @@ def _ownership(conn, owner: str) -> list[str]:
     for thing in given:
         conn.exec_driver_sql(f"ALTER {thing} OWNER TO {_q(owner)}")
     if given:
-        said.append(f"Gave {len(given)} tables, sequences and functions to {owner}.")
+        said.append(GAVE_OBJECTS.format(count=len(given), owner=owner))
     return said
 
 
@@ -161,9 +178,9 @@ def _privileges(conn, owner: str, login: str) -> list[str]:
     ]
     for statement in statements:
         conn.exec_driver_sql(statement)
-    return [f"Granted {login} SELECT, INSERT, UPDATE and DELETE on the {len(existing)} tables, "
-            f"SELECT and INSERT only on {', '.join(APPEND_ONLY_TABLES)}, SELECT only on "
-            f"{', '.join(SELECT_ONLY_TABLES)}; the same on tables {owner} makes later."]
+    return [GRANTED.format(login=login, count=len(existing), owner=owner,
+                           append_only=", ".join(APPEND_ONLY_TABLES),
+                           select_only=", ".join(SELECT_ONLY_TABLES))]
 
 
 def set_up(conn, owner: str, login: str, passwords: dict[str, str] | None = None) -> list[str]:

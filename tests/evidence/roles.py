@@ -88,6 +88,7 @@ def roles_database(database_url: str) -> Iterator[RolesDatabase]:
     finally:
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            for role in (f"wnf_app_{suffix}", f"wnf_owner_{suffix}", f"wnf_super_{suffix}"):
+            for role in (f"wnf_app_{suffix}", f"wnf_owner_{suffix}", f"wnf_super_{suffix}",
+                         f"wnf_member_{suffix}"):
                 conn.execute(text(f'DROP ROLE IF EXISTS "{role}"'))
         admin.dispose()

@@ -227,14 +227,18 @@ def test_the_server_entry_point_warns(roles):
 def test_a_login_that_could_lift_a_trigger_is_refused(roles):
     engine = _as(roles.superuser_url)
     mighty = roles.owner.replace("owner", "super")
+    member = roles.owner.replace("owner", "member")
     try:
         with engine.connect() as conn:
             conn.execute(text(f'CREATE ROLE "{mighty}" SUPERUSER'))
+            conn.execute(text(f'CREATE ROLE "{member}" LOGIN IN ROLE "{roles.owner}"'))
     finally:
         engine.dispose()
     with running(app_for(roles.superuser_url, roles.folder)) as app:
         said = _roles_command(app, roles.owner, mighty, exit_code=1)
         assert f"{mighty} is a superuser: it cannot be the application's login" in said
+        said = _roles_command(app, roles.owner, member, exit_code=1)
+        assert f"{member} is a member of {roles.owner}: it cannot be" in said
         said = _roles_command(app, roles.owner, "postgres", exit_code=1)
         assert "cannot be postgres, the role this command runs as" in said
         said = _roles_command(app, roles.login, roles.login, exit_code=1)
