@@ -7,7 +7,8 @@ event names the anchor before it, so the chain itself tells when it was anchored
 
 The chain must still hold the previous anchor: anchoring a chain cut or rewritten since
 would vouch for it. A chain that has not moved since the previous anchor is left as it is
-(no event, no email), so the job may run as often as wanted.
+(no event, no email), so the job may run as often as wanted; it may also anchor without
+emailing (hourly to the file, say, and daily by email).
 """
 
 from __future__ import annotations
@@ -47,10 +48,10 @@ again. To check the trail against it:
 _INSERT_EMAILS = insert(OutboxMessage.__table__)
 
 
-def anchor_chain(previous: Anchor | None) -> tuple[Anchor, int] | None:
-    """Add the anchoring event and its emails; return the new anchor and how many auditors
-    it was emailed to, or None when the chain is where `previous` left it. The caller
-    commits, then writes the anchor to its file."""
+def anchor_chain(previous: Anchor | None, email: bool = True) -> tuple[Anchor, int] | None:
+    """Add the anchoring event and (unless `email` is off) its emails; return the new anchor
+    and how many auditors it was emailed to, or None when the chain is where `previous` left
+    it. The caller commits, then writes the anchor to its file."""
     conn = ensure_write_transaction(db.session)
     if previous is not None:
         if audit.chain_head(conn) == (previous.seq, previous.hash):
@@ -58,7 +59,7 @@ def anchor_chain(previous: Anchor | None) -> tuple[Anchor, int] | None:
         held = conn.scalar(select(AuditEvent.hash).where(AuditEvent.seq == previous.seq))
         if held != previous.hash:
             raise TransitionRefused(NOT_HELD.format(anchor=previous.name, seq=previous.seq))
-    auditors = users_with_role("auditor", connection=conn)
+    auditors = users_with_role("auditor", connection=conn) if email else []
     event = audit.record(ACTION, actor=None, object_type="audit_chain", connection=conn,
                          data={"previous": previous.mark if previous else None,
                                "emailed_to": len(auditors)})

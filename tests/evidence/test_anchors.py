@@ -164,6 +164,18 @@ def test_checkpoint_without_auditors_still_writes_the_file(app, cli, anchor_file
     assert anchor_file.exists()
 
 
+def test_an_hourly_checkpoint_may_leave_the_email_to_the_daily_one(app, cli, anchor_file,
+                                                                   make_user):
+    make_user("auditor")
+    _append(1)
+    assert "(not emailed)" in cli("audit", "checkpoint", "--no-email")
+    assert db.session.scalar(select(func.count()).select_from(OutboxMessage)) == 0
+    _append(1)
+    assert "emailed to 1 auditors" in cli("audit", "checkpoint")
+    assert db.session.scalar(select(func.count()).select_from(OutboxMessage)) == 1
+    assert len(anchor_file.read_text().splitlines()) == 3
+
+
 def test_a_checkpoint_given_by_hand_overrides_the_file(app, cli):
     _append(4)
     early = audit.chain_head()

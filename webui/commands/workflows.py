@@ -70,6 +70,7 @@ UNCHANGED = "The chain has not moved since {anchor}: nothing to anchor."
 ANCHORED = "Anchored in {path}; emailed to {emailed} auditors."
 ANCHORED_NO_AUDITOR = ("Anchored in {path}. No active user has the auditor role: nobody was "
                        "emailed.")
+ANCHORED_NO_EMAIL = "Anchored in {path} (not emailed)."
 NOT_WRITTEN = ("The chain was anchored at {mark} and emailed to {emailed} auditors, but {error} "
                "Add the line {line!r} to the file by hand.")
 
@@ -103,13 +104,15 @@ def verify(checkpoint):
 
 
 @audit_cli.command("checkpoint")
-def checkpoint():
+@click.option("--email/--no-email", default=True,
+              help="Email the anchor to the auditors too (default), or only write the file.")
+def checkpoint(email):
     """Anchor the chain: print its head as SEQ:HASH, append it to the anchor file and email
     it to the auditors (run it on a schedule)."""
     previous = _latest_anchor()
     with write_intent(True):
         try:
-            anchored = checkpoints.anchor_chain(previous)
+            anchored = checkpoints.anchor_chain(previous, email=email)
         except TransitionRefused as refusal:
             db.session.rollback()
             raise click.ClickException(refusal.message) from None
@@ -125,8 +128,11 @@ def checkpoint():
     except anchors.AnchorError as error:
         raise click.ClickException(NOT_WRITTEN.format(
             mark=anchor.mark, emailed=emailed, error=error, line=anchor.line())) from None
-    template = ANCHORED if emailed else ANCHORED_NO_AUDITOR
-    click.echo(template.format(path=path, emailed=emailed))
+    if not email:
+        click.echo(ANCHORED_NO_EMAIL.format(path=path))
+    else:
+        click.echo((ANCHORED if emailed else ANCHORED_NO_AUDITOR).format(path=path,
+                                                                         emailed=emailed))
 
 
 @audit_cli.command("export")
