@@ -230,9 +230,9 @@ def verify(checkpoint: Anchor | tuple[int, str] | None = None, batch: int = 20_0
     anchor = Anchor(*checkpoint) if isinstance(checkpoint, tuple) else checkpoint
     ledger_answer = ledger_evidence.ask(db.session)  # meanwhile, where the database can
     result = _verify_chain(anchor, batch, progress)
-    mismatch, entries = ledger_answer()
     if not result.ok:
         return result
+    mismatch, entries = ledger_answer()
     if mismatch is not None:
         return Verification(result.count, mismatch.event_seq, mismatch.problem, anchor,
                             bad_entry=mismatch.entry_id)
