@@ -32,6 +32,9 @@ class Config:
     # without a round trip (models.base.ended_by_server); SQLite has no server.
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
     UPLOAD_DIR = os.environ.get("UPLOAD_DIR") or None
+    # Where `flask audit checkpoint` appends the chain's anchors: a place the database (and
+    # whoever can only reach the database) cannot change. None: instance/audit-anchors.
+    AUDIT_ANCHOR_DIR = os.environ.get("AUDIT_ANCHOR_DIR") or None
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_CONTENT_LENGTH", str(12 * 1024 * 1024)))
     SQLITE_BUSY_TIMEOUT_MS = int(os.environ.get("SQLITE_BUSY_TIMEOUT_MS", "30000"))
     LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextvars
 import itertools
 import re
+import shutil
 from datetime import date, timedelta
 
 import pytest
@@ -52,6 +53,7 @@ def _app(database_url, tmp_path_factory):
     config = TestConfig()
     config.SQLALCHEMY_DATABASE_URI = database_url
     config.UPLOAD_DIR = str(tmp_path_factory.mktemp("uploads"))
+    config.AUDIT_ANCHOR_DIR = str(tmp_path_factory.mktemp("audit-anchors"))
     app = create_app(config)
     app.test_client_class = IsolatedClient
     app.config_class_instance = config  # lets a test build a second app alike
@@ -72,6 +74,8 @@ def app(_app):
         yield _app
         db.session.remove()
         empty_all_tables(db.engine, db.metadata)
+        # The chain starts again in the next test: so do its anchors.
+        shutil.rmtree(_app.config["AUDIT_ANCHOR_DIR"], ignore_errors=True)
 
 
 @pytest.fixture

@@ -28,6 +28,8 @@ def create_app(config: Config | None = None) -> Flask:
         )
     if not app.config.get("UPLOAD_DIR"):
         app.config["UPLOAD_DIR"] = os.path.join(app.instance_path, "uploads")
+    if not app.config.get("AUDIT_ANCHOR_DIR"):
+        app.config["AUDIT_ANCHOR_DIR"] = os.path.join(app.instance_path, "audit-anchors")
 
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
         "json_serializer": canonical_json, **app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {})}

@@ -1,8 +1,9 @@
-"""The auditor's page: the chain's head, a verification on demand, the exports."""
+"""The auditor's page: the chain's head and latest anchor, a verification on demand (held to
+that anchor, the ledger matched to the chain), the exports."""
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, current_app, render_template, request
 
-from workflow import audit, exports
+from workflow import anchors, audit, exports
 
 from .access import roles
 from .csv_export import csv_response
@@ -19,9 +20,16 @@ VOTE_READERS = ("auditor", "secretariat", "committee_chair")
 @streamed  # the check on demand reads the whole chain through a server-side cursor
 def index():
     seq, digest = audit.chain_head()
-    result = audit.verify() if request.args.get("verify") == "1" else None
+    anchor, anchor_error = None, None
+    try:
+        anchor = anchors.latest(current_app.config["AUDIT_ANCHOR_DIR"])
+    except anchors.AnchorError as error:
+        anchor_error = str(error)
+    result = None
+    if request.args.get("verify") == "1" and anchor_error is None:
+        result = audit.verify(anchor)
     return render_template("audit/index.html", head=f"{seq}:{digest}", count=seq,
-                           result=result)
+                           result=result, anchor=anchor, anchor_error=anchor_error)
 
 
 @bp.route("/events.csv")

@@ -5,8 +5,10 @@ import os
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import create_app
+from .startup_checks import warn_about_the_database_login
 
 app = create_app()
+warn_about_the_database_login(app)  # a login that could wipe the evidence
 # Trust as many proxies in front of us as PROXY_COUNT says (0: none, e.g. direct access).
 _proxies = int(os.environ.get("PROXY_COUNT", "1"))
 if _proxies:

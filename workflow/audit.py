@@ -21,6 +21,8 @@ from sqlalchemy import func, insert, literal_column, select, text
 from models import GENESIS_HASH, AuditEvent, User, db, utcnow
 from models.base import canonical_json
 
+from . import ledger_evidence
+from .anchors import Anchor
 from .locking import ensure_write_transaction
 
 AUDIT_LOCK_KEY = 0x57_4E_46_41  # "WNFA": the one advisory lock of the audit chain
@@ -184,16 +186,34 @@ class Verification:
     count: int
     bad_seq: int | None = None
     problem: str | None = None
+    anchor: Anchor | None = None  # the anchor the chain was held to, if any
+    entries: int = 0  # ledger entries that matched their events
+    bad_entry: int | None = None  # the ledger entry that did not
 
     @property
     def ok(self) -> bool:
         return self.bad_seq is None and self.problem is None
 
     def __str__(self) -> str:
-        if self.ok:
-            return f"{self.count} events verified"
-        where = f"event {self.bad_seq}: " if self.bad_seq is not None else ""
-        return f"Audit chain broken at {where}{self.problem}"
+        if self.bad_entry is not None:
+            return LEDGER_BROKEN.format(problem=self.problem)
+        if not self.ok:
+            where = f"event {self.bad_seq}: " if self.bad_seq is not None else ""
+            return f"Audit chain broken at {where}{self.problem}"
+        said = [VERIFIED.format(count=self.count)]
+        if self.entries:
+            said.append(LEDGER_MATCHED.format(entries=self.entries))
+        if self.anchor is not None:
+            said.append(ANCHOR_HELD.format(anchor=self.anchor.name, seq=self.anchor.seq))
+        return "; ".join(said)
+
+
+VERIFIED = "{count} events verified"
+LEDGER_MATCHED = "{entries} ledger entries match their events"
+ANCHOR_HELD = "the chain holds {anchor} (event {seq})"
+LEDGER_BROKEN = "The ledger does not match the audit chain: {problem}"
+ANCHOR_DIFFERS = "it differs from {anchor}."
+SHORT_OF_ANCHOR = "the chain holds {count} events, short of {anchor} (event {seq})."
 
 
 def parse_checkpoint(value: str) -> tuple[int, str]:
@@ -203,11 +223,25 @@ def parse_checkpoint(value: str) -> tuple[int, str]:
     return int(seq), digest.lower()
 
 
-def verify(checkpoint: tuple[int, str] | None = None, batch: int = 20_000,
+def verify(checkpoint: Anchor | tuple[int, str] | None = None, batch: int = 20_000,
            progress=None) -> Verification:
-    """Recompute the whole chain; report the first event that does not fit."""
+    """Recompute the whole chain and report the first event that does not fit; hold it to
+    the checkpoint (an anchor, or SEQ and HASH) if given; match the ledger to it."""
+    anchor = Anchor(*checkpoint) if isinstance(checkpoint, tuple) else checkpoint
+    ledger_answer = ledger_evidence.ask(db.session)  # meanwhile, where the database can
+    result = _verify_chain(anchor, batch, progress)
+    if not result.ok:
+        return result
+    mismatch, entries = ledger_answer()
+    if mismatch is not None:
+        return Verification(result.count, mismatch.event_seq, mismatch.problem, anchor,
+                            bad_entry=mismatch.entry_id)
+    return Verification(result.count, anchor=anchor, entries=entries)
+
+
+def _verify_chain(anchor: Anchor | None, batch: int, progress) -> Verification:
     expected_seq, prev_hash, count = 1, GENESIS_HASH, 0
-    checkpoint_seen = checkpoint is None
+    anchor_seen = anchor is None
     for (seq, occurred_at, actor_id, action, object_type, object_id, from_state, to_state,
          data, stored_prev, stored_hash) in chain.from_iterable(_raw_batches(batch)):
         if seq != expected_seq:
@@ -221,17 +255,17 @@ def verify(checkpoint: tuple[int, str] | None = None, batch: int = 20_000,
             digest = None
         if digest != stored_hash:
             return Verification(count, seq, "its content does not match its hash.")
-        if checkpoint is not None and seq == checkpoint[0]:
-            if digest != checkpoint[1]:
-                return Verification(count, seq, "it differs from the checkpoint.")
-            checkpoint_seen = True
+        if anchor is not None and seq == anchor.seq:
+            if digest != anchor.hash:
+                return Verification(count, seq, ANCHOR_DIFFERS.format(anchor=anchor.name))
+            anchor_seen = True
         prev_hash, expected_seq, count = digest, seq + 1, count + 1
         if progress is not None:
             progress(1)
-    if not checkpoint_seen:
-        return Verification(count, checkpoint[0],
-                            f"the chain ends at {count}, short of the checkpoint.")
-    return Verification(count)
+    if not anchor_seen:
+        return Verification(count, anchor.seq, SHORT_OF_ANCHOR.format(
+            count=count, anchor=anchor.name, seq=anchor.seq))
+    return Verification(count, anchor=anchor)
 
 
 def event_count() -> int:

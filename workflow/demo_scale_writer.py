@@ -234,7 +234,8 @@ class Emitter:
 
 def donation_moments(ctx: Context, rng: random.Random, count: int) -> list:
     """Monthly gifts to the WNF fund over the years, sized to the volume being generated."""
-    monthly = max(1_000_000, count * GRANT_SHARE * 0.5 * 1_500_000 // (YEARS * 12))
+    # Whole yen: the share is a float, and a float amount would be booked as one.
+    monthly = max(1_000_000, int(count * GRANT_SHARE * 0.5 * 1_500_000) // (YEARS * 12))
     moments, day = [], ctx.first_day
     while day < ctx.today:
         when = datetime.combine(day, time(2, 0)) + timedelta(minutes=rng.randrange(0, 400))

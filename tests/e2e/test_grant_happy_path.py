@@ -175,8 +175,13 @@ def test_a_grant_from_proposal_to_closure(cast, app):
                            ("available", DONATED - 600_000), ("refunds", 50_000)):
         assert f'data-figure="{figure}">¥{amount:,}<' in fund_page, figure
     assert [b.outcome for b in db.session.scalars(select(Ballot))] == ["approved"]
+    db.session.commit()  # the commands run in this app context: end the test's reading
+    anchored = app.test_cli_runner().invoke(args=["audit", "checkpoint"])
+    assert anchored.exit_code == 0, anchored.output
     verified = app.test_cli_runner().invoke(args=["audit", "verify"])
-    assert verified.exit_code == 0 and verified.output.endswith(" events verified\n")
+    assert verified.exit_code == 0, verified.output
+    assert ("ledger entries match their events; the chain holds the anchor written"
+            in verified.output)
 
 
 def referred(cast, donated: int = DONATED):

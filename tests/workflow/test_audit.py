@@ -114,16 +114,17 @@ def test_the_cli_verifies_checkpoints_and_exports(app, tmp_path):
     runner = app.test_cli_runner()
     ok = runner.invoke(args=["audit", "verify"])
     assert ok.exit_code == 0 and "4 events verified" in ok.output
-    head = runner.invoke(args=["audit", "checkpoint"]).output.strip()
-    assert head.startswith("4:") and len(head) == 2 + 64
+    db.session.commit()  # the commands run in the test's app context: end verify's reading
+    head = runner.invoke(args=["audit", "checkpoint"]).output.splitlines()[0]
+    assert head.startswith("5:") and len(head) == 2 + 64  # its own event is the head
     out = tmp_path / "audit.jsonl"
     exported = runner.invoke(args=["audit", "export", "--out", str(out)])
     assert exported.exit_code == 0, exported.output
     lines = out.read_text().splitlines()
-    assert [json.loads(line)["seq"] for line in lines] == [1, 2, 3, 4]
-    _tamper("DELETE FROM audit_events WHERE seq = 4")
+    assert [json.loads(line)["seq"] for line in lines] == [1, 2, 3, 4, 5]
+    _tamper("DELETE FROM audit_events WHERE seq = 5")
     cut = runner.invoke(args=["audit", "verify", "--checkpoint", head])
-    assert cut.exit_code == 1 and "event 4" in cut.output
+    assert cut.exit_code == 1 and "event 5" in cut.output
     bad = runner.invoke(args=["audit", "verify", "--checkpoint", "nonsense"])
     assert bad.exit_code == 2
 

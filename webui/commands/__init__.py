@@ -4,6 +4,7 @@ from flask import Flask
 
 
 def register_cli(app: Flask) -> None:
+    from . import database  # noqa: F401 - adds `roles` to Flask-Migrate's `flask db`
     from .accounts import demo_cli, users_cli
     from .backup import backup_cli
     from .loans import loans_cli

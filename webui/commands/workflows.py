@@ -7,14 +7,15 @@ import os
 import sys
 
 import click
+from flask import current_app
 from flask.cli import AppGroup
 
 from models import db, write_intent
-from workflow import audit, diagrams, registry, versioning
-from workflow.errors import ValidationFailed
+from workflow import anchors, audit, checkpoints, diagrams, registry, versioning
+from workflow.errors import TransitionRefused, ValidationFailed
 
 workflow_cli = AppGroup("workflow", help="See and migrate the workflow definitions.")
-audit_cli = AppGroup("audit", help="Verify and export the audit trail.")
+audit_cli = AppGroup("audit", help="Verify, anchor and export the audit trail.")
 
 
 @workflow_cli.command("show")
@@ -63,25 +64,75 @@ def migrate(name, from_version, to_version, pairs):
                + (f": {detail}." if detail else "."))
 
 
-@audit_cli.command("verify")
-@click.option("--checkpoint", help="SEQ:HASH printed earlier by `flask audit checkpoint`.")
-def verify(checkpoint):
-    """Recompute the hash chain; exit 1 naming the first bad event."""
+NO_ANCHOR = ("No anchor yet in {directory}: until `flask audit checkpoint` has run, a chain "
+             "cut short or emptied cannot be told from a young one.")
+UNCHANGED = "The chain has not moved since {anchor}: nothing to anchor."
+ANCHORED = "Anchored in {path}; emailed to {emailed} auditors."
+ANCHORED_NO_AUDITOR = ("Anchored in {path}. No active user has the auditor role: nobody was "
+                       "emailed.")
+ANCHORED_NO_EMAIL = "Anchored in {path} (not emailed)."
+NOT_WRITTEN = ("The chain was anchored at {mark} and emailed to {emailed} auditors, but {error} "
+               "Add the line {line!r} to the file by hand.")
+
+
+def _latest_anchor() -> anchors.Anchor | None:
     try:
-        mark = audit.parse_checkpoint(checkpoint) if checkpoint else None
-    except ValueError as error:
-        raise click.BadParameter(str(error), param_hint="--checkpoint") from None
+        return anchors.latest(current_app.config["AUDIT_ANCHOR_DIR"])
+    except anchors.AnchorError as error:
+        raise click.ClickException(str(error)) from None
+
+
+@audit_cli.command("verify")
+@click.option("--checkpoint", help="SEQ:HASH to hold the chain to instead of the latest anchor "
+                                   "(e.g. from an auditor's email).")
+def verify(checkpoint):
+    """Recompute the hash chain, hold it to the latest anchor and match the ledger to it;
+    exit 1 naming the first bad event or ledger entry."""
+    if checkpoint:
+        try:
+            mark = anchors.Anchor(*audit.parse_checkpoint(checkpoint))
+        except ValueError as error:
+            raise click.BadParameter(str(error), param_hint="--checkpoint") from None
+    else:
+        mark = _latest_anchor()
     result = audit.verify(mark)
     click.echo(str(result))
+    if mark is None:
+        click.echo(NO_ANCHOR.format(directory=current_app.config["AUDIT_ANCHOR_DIR"]))
     if not result.ok:
         raise SystemExit(1)
 
 
 @audit_cli.command("checkpoint")
-def checkpoint():
-    """Print the chain head as SEQ:HASH, to keep somewhere else."""
-    seq, digest = audit.chain_head()
-    click.echo(f"{seq}:{digest}")
+@click.option("--email/--no-email", default=True,
+              help="Email the anchor to the auditors too (default), or only write the file.")
+def checkpoint(email):
+    """Anchor the chain: print its head as SEQ:HASH, append it to the anchor file and email
+    it to the auditors (run it on a schedule)."""
+    previous = _latest_anchor()
+    with write_intent(True):
+        try:
+            anchored = checkpoints.anchor_chain(previous, email=email)
+        except TransitionRefused as refusal:
+            db.session.rollback()
+            raise click.ClickException(refusal.message) from None
+        db.session.commit()
+    if anchored is None:
+        click.echo(previous.mark)
+        click.echo(UNCHANGED.format(anchor=previous.name))
+        return
+    anchor, emailed = anchored
+    click.echo(anchor.mark)
+    try:
+        path = anchors.append(current_app.config["AUDIT_ANCHOR_DIR"], anchor)
+    except anchors.AnchorError as error:
+        raise click.ClickException(NOT_WRITTEN.format(
+            mark=anchor.mark, emailed=emailed, error=error, line=anchor.line())) from None
+    if not email:
+        click.echo(ANCHORED_NO_EMAIL.format(path=path))
+    else:
+        click.echo((ANCHORED if emailed else ANCHORED_NO_AUDITOR).format(path=path,
+                                                                         emailed=emailed))
 
 
 @audit_cli.command("export")

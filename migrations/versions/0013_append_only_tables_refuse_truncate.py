@@ -1,0 +1,51 @@
+"""The audit and ledger tables refuse TRUNCATE, as they refuse UPDATE and DELETE.
+
+Written by hand. PostgreSQL's row triggers (0002, 0003) never see a TRUNCATE: it
+empties the table without visiting a row. A statement-level BEFORE TRUNCATE trigger on
+each table refuses it, also when another table's TRUNCATE … CASCADE reaches them.
+
+SQLite has no TRUNCATE: its `DELETE FROM table` without a WHERE is the same thing, and
+the row triggers already refuse it (a table with a DELETE trigger is never emptied by
+SQLite's truncate shortcut). Nothing to do there. No rows change.
+
+Revision ID: 0013
+Revises: 0007
+Create Date: 2026-12-06 10:00:00
+
+"""
+from alembic import op
+
+
+# revision identifiers, used by Alembic.
+revision = '0013'
+down_revision = '0007'
+branch_labels = None
+depends_on = None
+
+TABLES = ('audit_events', 'ledger_entries')
+
+
+def upgrade():
+    if op.get_bind().dialect.name != 'postgresql':
+        return
+    op.execute("""
+        CREATE FUNCTION append_only_no_truncate() RETURNS trigger AS $$
+        BEGIN
+            RAISE EXCEPTION '% is append-only: TRUNCATE refused', TG_TABLE_NAME;
+        END;
+        $$ LANGUAGE plpgsql
+    """)
+    for table in TABLES:
+        op.execute(f"""
+            CREATE TRIGGER {table}_no_truncate
+            BEFORE TRUNCATE ON {table}
+            FOR EACH STATEMENT EXECUTE FUNCTION append_only_no_truncate()
+        """)
+
+
+def downgrade():
+    if op.get_bind().dialect.name != 'postgresql':
+        return
+    for table in TABLES:
+        op.execute(f"DROP TRIGGER IF EXISTS {table}_no_truncate ON {table}")
+    op.execute("DROP FUNCTION IF EXISTS append_only_no_truncate()")
