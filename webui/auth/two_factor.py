@@ -22,7 +22,7 @@ from ..access import public
 from ..forms import show_refusal
 from . import bp, session_policy
 from .forms import CodeForm
-from .limits import login_limit
+from .limits import login_limit, step_passed
 from .views import PENDING, load_user, safe_next
 
 PENDING_SECONDS = 5 * 60  # time allowed between the password and the code
@@ -63,19 +63,17 @@ def two_factor():
     user = _pending_user()
     if user is None:
         return _start_over()
-    if not user.totp_secret:
+    if not user.has_second_factor:
         return redirect(url_for("auth.enrol"))
     form = CodeForm()
     if form.validate_on_submit():
         step = security.check_code_step(user, form.code.data, address=request.remote_addr)
         if step.method is not None:
+            step_passed()
             return redirect(_finish(user, step.method))
-        db.session.commit()  # the failure counts towards the lock
-        if step.locked_until is not None:
-            session.pop(PENDING, None)
-            flash(security.lock_message(step.locked_until), "danger")
-            return redirect(url_for("auth.login"))
-        form.code.errors.append(CODE_REFUSED)
+        db.session.commit()  # the failure counts towards the waits
+        form.code.errors.append(CODE_REFUSED if step.wait_until is None
+                                else security.wait_message(step.wait_until))
     return render_template("auth/two_factor.html", form=form)
 
 
@@ -88,7 +86,7 @@ def enrol():
     user = _pending_user()
     if user is None:
         return _start_over()
-    if user.totp_secret:
+    if user.has_second_factor:
         return redirect(url_for("auth.two_factor"))
     pending = session[PENDING]
     if not pending.get("secret"):
@@ -103,6 +101,7 @@ def enrol():
             db.session.rollback()
             show_refusal(form, refusal)
         else:
+            step_passed()
             next_url = _finish(user, "totp")
             return render_template("auth/recovery_codes.html", codes=codes, next_url=next_url)
     uri = security.provisioning_uri(user, secret)
