@@ -10,49 +10,24 @@ a code.
 
 from __future__ import annotations
 
-import calendar
 import functools
-import hashlib
-import hmac
 import logging
-import re
-import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-import pyotp
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import or_, select, update
 from werkzeug.security import generate_password_hash
 
 from models import User, db, sealing, utcnow, write_intent
 from models import user as user_model
 from models.security import LoginAttempt, RecoveryCode
 
-from . import accounts, audit, throttle
-from .errors import ValidationFailed
+from . import accounts, audit, second_factor, throttle
+from .second_factor import recovery_codes_left, requires_second_factor
 
 log = logging.getLogger(__name__)
 
-# The roles that move money or decide: their holders log in with a second factor.
-TWO_FACTOR_ROLES = frozenset({"finance_officer", "committee_chair", "admin"})
-
-TOTP_ISSUER = "WNF Workflow"
-TOTP_STEP_SECONDS = 30
-TOTP_WINDOW = 1  # steps accepted either side of now: clocks drift
-RECOVERY_CODE_COUNT = 10
-RECOVERY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i to misread
-RECOVERY_CODE_LENGTH = 10
-
-# Demo only: `flask demo seed` (refused in production) enrols the demo users with it; the
-# README prints it so that a newcomer can add it to an authenticator app.
-DEMO_TOTP_SECRET = "WNFDEMO2FASECRETWNFDEMO2FASECRET"  # noqa: S105
-
 WAIT_MESSAGE = "Too many failed attempts: please wait until {time} UTC, then try again."
-
-
-def requires_second_factor(user: User) -> bool:
-    """Whether this user's roles demand a TOTP code at login."""
-    return user.has_role(*TWO_FACTOR_ROLES)
 
 
 def wait_message(until: datetime) -> str:
@@ -166,30 +141,6 @@ def _hash_prefix(method: str) -> str:
 # -- Two-factor login --------------------------------------------------------------------------
 
 
-def _step_of(now: datetime) -> int:
-    return calendar.timegm(now.timetuple()) // TOTP_STEP_SECONDS
-
-
-def _matching_step(secret: str, code: str, now: datetime) -> int | None:
-    """The time step whose TOTP code this is (now ± TOTP_WINDOW), or None."""
-    if not re.fullmatch(r"\d{6}", code):
-        return None
-    totp, current = pyotp.TOTP(secret), _step_of(now)
-    for step in range(current - TOTP_WINDOW, current + TOTP_WINDOW + 1):
-        if hmac.compare_digest(totp.generate_otp(step), code):
-            return step
-    return None
-
-
-def _clean(code: str) -> str:
-    return re.sub(r"[\s-]", "", code or "").lower()
-
-
-def _code_hash(code: str) -> str:
-    # Recovery codes carry about 50 random bits: a fast hash suffices, unlike for passwords.
-    return hashlib.sha256(_clean(code).encode()).hexdigest()
-
-
 def _accept_totp(user: User, code: str, now: datetime) -> bool:
     try:
         secret = user.totp_secret or ""
@@ -197,7 +148,7 @@ def _accept_totp(user: User, code: str, now: datetime) -> bool:
         log.error("The TOTP secret of user %s does not open with TOTP_ENCRYPTION_KEYS: no "
                   "code can be accepted until the key it was sealed with is restored.", user.id)
         return False
-    step = _matching_step(secret, code, now)
+    step = second_factor.matching_step(secret, code, now)
     if step is None:
         return False
     # Conditional update: a code (or an older one) is accepted once, even by racing requests.
@@ -212,7 +163,7 @@ def _accept_totp(user: User, code: str, now: datetime) -> bool:
 def _accept_recovery_code(user: User, code: str, now: datetime) -> bool:
     result = db.session.execute(
         update(RecoveryCode).where(RecoveryCode.user_id == user.id,
-                                   RecoveryCode.code_hash == _code_hash(code),
+                                   RecoveryCode.code_hash == second_factor.code_hash(code),
                                    RecoveryCode.used_at.is_(None))
         .values(used_at=now).execution_options(synchronize_session=False))
     return result.rowcount == 1
@@ -233,73 +184,13 @@ def check_code_step(user: User, code: str, *, address: str | None,
     wait = throttle.wait_for(user.email, address, now)
     if wait is not None:
         return CodeStep(wait_until=wait.until)
-    code = _clean(code)
+    code = second_factor.clean_code(code)
     if _accept_totp(user, code, now):
         return CodeStep(method="totp")
-    if len(code) == RECOVERY_CODE_LENGTH and _accept_recovery_code(user, code, now):
+    if len(code) == second_factor.RECOVERY_CODE_LENGTH and _accept_recovery_code(user, code, now):
         return CodeStep(method="recovery_code")
     return CodeStep(wait_until=_failed(user.email, address, "code", now,
                                        "login_2fa_failed", user))
-
-
-def new_totp_secret() -> str:
-    return pyotp.random_base32()
-
-
-def provisioning_uri(user: User, secret: str) -> str:
-    """The otpauth:// URI that authenticator apps read from the QR code."""
-    return pyotp.TOTP(secret).provisioning_uri(name=user.email, issuer_name=TOTP_ISSUER)
-
-
-def enrol_totp(user: User, secret: str, code: str, now: datetime | None = None) -> list[str]:
-    """Store the secret once a first code proves the app has it; return new recovery codes."""
-    now = now or utcnow()
-    if user.has_second_factor:
-        raise ValidationFailed("Two-factor login is already set up for this account.", "code")
-    step = _matching_step(secret, _clean(code), now)
-    if step is None:
-        raise ValidationFailed("This code does not match. Check that the time on your device "
-                               "is right and enter the code now shown.", "code")
-    user.totp_secret, user.totp_last_step, user.totp_enrolled_at = secret, step, now
-    codes = replace_recovery_codes(user, now)
-    audit.record("totp_enrolled", actor=user, object_type="user", object_id=user.id)
-    return codes
-
-
-def replace_recovery_codes(user: User, now: datetime | None = None) -> list[str]:
-    """Make RECOVERY_CODE_COUNT new one-time codes (the old ones die); only hashes are kept."""
-    db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
-    codes = []
-    for _ in range(RECOVERY_CODE_COUNT):
-        raw = "".join(secrets.choice(RECOVERY_ALPHABET) for _ in range(RECOVERY_CODE_LENGTH))
-        codes.append(f"{raw[:5]}-{raw[5:]}")
-        db.session.add(RecoveryCode(user_id=user.id, code_hash=_code_hash(raw),
-                                    created_at=now or utcnow()))
-    db.session.flush()
-    return codes
-
-
-def recovery_codes_left(user: User) -> int:
-    return db.session.scalar(select(func.count()).select_from(RecoveryCode).where(
-        RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None)))
-
-
-def reset_second_factor(user: User, *, actor: User) -> None:
-    """Forget a user's TOTP secret and codes (a lost phone): they enrol again at next login."""
-    user.totp_secret = user.totp_last_step = user.totp_enrolled_at = None
-    db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
-    user.rotate_session_token()
-    audit.record("totp_reset", actor=actor, object_type="user", object_id=user.id)
-
-
-def enrol_demo_users(secret: str = DEMO_TOTP_SECRET) -> int:
-    """Demo data only: give every not-yet-enrolled two-factor user the documented secret."""
-    users = db.session.scalars(select(User).where(User.totp_secret_sealed.is_(None))).all()
-    enrolled = [u for u in users if requires_second_factor(u)]
-    for user in enrolled:
-        user.totp_secret, user.totp_enrolled_at = secret, utcnow()
-    db.session.flush()
-    return len(enrolled)
 
 
 # -- Session policy and denied accesses --------------------------------------------------------

@@ -15,7 +15,7 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from models import User, db
-from workflow import security
+from workflow import second_factor, security
 from workflow.errors import ValidationFailed
 
 from ..access import public
@@ -91,12 +91,12 @@ def enrol():
     pending = session[PENDING]
     if not pending.get("secret"):
         # Kept in the signed cookie until confirmed: a GET writes nothing to the database.
-        session[PENDING] = {**pending, "secret": security.new_totp_secret()}
+        session[PENDING] = {**pending, "secret": second_factor.new_totp_secret()}
     secret = session[PENDING]["secret"]
     form = CodeForm()
     if form.validate_on_submit():
         try:
-            codes = security.enrol_totp(user, secret, form.code.data)
+            codes = second_factor.enrol_totp(user, secret, form.code.data)
         except ValidationFailed as refusal:
             db.session.rollback()
             show_refusal(form, refusal)
@@ -104,7 +104,7 @@ def enrol():
             step_passed()
             next_url = _finish(user, "totp")
             return render_template("auth/recovery_codes.html", codes=codes, next_url=next_url)
-    uri = security.provisioning_uri(user, secret)
+    uri = second_factor.provisioning_uri(user, secret)
     return render_template("auth/enrol.html", form=form, qr=qr_svg(uri),
                            secret=" ".join(secret[i:i + 4] for i in range(0, len(secret), 4)))
 
