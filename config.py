@@ -68,7 +68,7 @@ class Config:
 
     # Per-address budget of failed login POSTs (Flask-Limiter), shared by every worker and
     # host through Redis when REDIS_URL is set; else counted in each process's memory,
-    # which production refuses with more than one worker (webui.startup). The waits per
+    # which production refuses with more than one worker (check_workers). The waits per
     # account and address are counted in the database whatever this says.
     REDIS_URL = os.environ.get("REDIS_URL", "")
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "30 per 15 minutes")

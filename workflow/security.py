@@ -92,6 +92,7 @@ def check_password_step(email: str, password: str, *, address: str | None,
     """Check the email and password, counting failures; never says which one was wrong."""
     now, address = now or utcnow(), _address(address)
     email = normalised_email(email)
+    throttle.one_attempt_at_a_time(email)
     wait = throttle.wait_for(email, address, now)
     if wait is not None:
         return PasswordStep(wait_until=wait.until)  # the password is not even checked
@@ -181,6 +182,7 @@ def check_code_step(user: User, code: str, *, address: str | None,
                     now: datetime | None = None) -> CodeStep:
     """Check a TOTP or recovery code; failures count like wrong passwords."""
     now, address = now or utcnow(), _address(address)
+    throttle.one_attempt_at_a_time(user.email)
     wait = throttle.wait_for(user.email, address, now)
     if wait is not None:
         return CodeStep(wait_until=wait.until)

@@ -20,10 +20,11 @@ known ones, so the waits reveal nothing about who has an account.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, delete, exists, func, not_, or_, select
+from sqlalchemy import and_, delete, exists, func, not_, or_, select, text
 from sqlalchemy.orm import aliased
 
 from models import db, utcnow
@@ -34,6 +35,10 @@ from . import audit
 WINDOW = timedelta(days=1)  # failures older than this count in no scope
 KNOWN_FOR = timedelta(days=90)  # a completed login makes its address known this long
 MAX_DOUBLINGS = 16  # past this the wait is at its longest anyway; keeps 2**n small
+# PostgreSQL advisory locks of two int4 keys (apart from the audit chain's one bigint key):
+# this class, and a hash of the account's email.
+ATTEMPT_LOCK_CLASS = 0x574E464C  # "WNFL"
+_ATTEMPT_LOCK = text("SELECT pg_advisory_xact_lock(:class_id, :account)")
 
 
 @dataclass(frozen=True)
@@ -63,6 +68,17 @@ class Wait:
 
     until: datetime
     scope: Scope
+
+
+def one_attempt_at_a_time(email: str) -> None:
+    """Serialise the attempts on one account until the caller's transaction ends, so that
+    guesses sent together cannot all pass before the first one's failure is counted.
+    SQLite needs nothing more: a login POST holds its write lock from the first statement."""
+    connection = db.session.connection()
+    if connection.dialect.name == "postgresql":
+        account = int.from_bytes(hashlib.sha256(email.encode()).digest()[:4], "big",
+                                 signed=True)
+        connection.execute(_ATTEMPT_LOCK, {"class_id": ATTEMPT_LOCK_CLASS, "account": account})
 
 
 def _at(column, address: str | None):

@@ -10,12 +10,14 @@ import uuid
 import pytest
 import redis
 from cryptography.fernet import Fernet
+from sqlalchemy import func, select
 
 from models import db
+from models.security import LoginAttempt
 
 from ..conftest import PASSWORD, ready_for_a_code
 from .serving import GUNICORN, PROJECT_ROOT, _environment, free_port, served, served_hosts
-from .web_client import FlashReader, WebSession
+from .web_client import FlashReader, WebSession, at_once
 
 REDIS_URL = "redis://127.0.0.1:6379/0"
 OFFICE, TRAVELLER = "198.51.100.10", "192.0.2.50"
@@ -87,6 +89,33 @@ def test_an_attack_across_hosts_slows_the_attacker_not_the_owner(app, _app, data
         ready_for_a_code(owner)  # this 30-second step's code was used at the first login
         owner_at_office = browser_at(servers[1].url, secret_key, OFFICE)
         owner_at_office.log_in(owner.email, PASSWORD, secret)  # asserts the login completes
+        assert not [line for server in servers for line in server.errors_logged()]
+
+
+def test_guesses_sent_together_are_tried_one_at_a_time(app, _app, database_url, tmp_path,
+                                                       make_user):
+    """Four failures, then eight guesses at once over two hosts of two workers: the first
+    to be tried is the fifth failure, which starts a wait; the seven others meet it."""
+    user = make_user("auditor")
+    secret_key = _app.config["SECRET_KEY"]
+    with served_hosts(database_url, secret_key=secret_key, run_dir=tmp_path, hosts=2,
+                      workers=2, extra_env={"PROXY_COUNT": "1"}) as servers:
+        attacker = browser_at(servers[0].url, secret_key, "203.0.113.66")
+        for n in range(4):
+            answer = try_password(attacker, user.email, "wrong password!", servers[n % 2].url)
+            assert WAIT not in answer.text
+        fields = {**attacker.form("/auth/login", ""), "email": user.email,
+                  "password": "wrong password!"}
+        answers = at_once([
+            lambda url=servers[n % 2].url: attacker.post("/auth/login", fields, base_url=url,
+                                                         keep_cookies=False)
+            for n in range(8)])
+        assert [getattr(answer, "status", answer) for answer in answers] == [200] * 8
+        assert all(WAIT in answer.text for answer in answers)
+        db.session.commit()
+        failures = db.session.scalar(select(func.count()).select_from(LoginAttempt).where(
+            LoginAttempt.email == user.email, LoginAttempt.succeeded.is_(False)))
+        assert failures == 5
         assert not [line for server in servers for line in server.errors_logged()]
 
 

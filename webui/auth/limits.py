@@ -2,8 +2,8 @@
 
 Counted in Redis (REDIS_URL), so that every gunicorn worker and host shares the count;
 without it, in the memory of each process, which production refuses with more than one
-worker (webui.startup). The waits that grow per account and address are counted in the
-database (workflow.throttle) and hold either way.
+worker (config.Config.check_workers, from gunicorn.conf.py). The waits that grow per
+account and address are counted in the database (workflow.throttle) and hold either way.
 
 Only failed or refused attempts use the budget: a right password or code does not, so
 fifty colleagues behind one office address all log in. An account's usual address
