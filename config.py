@@ -13,10 +13,17 @@ from dotenv import load_dotenv
 load_dotenv()
 
 DEFAULT_SECRET_KEY = "dev-only-change-me"  # noqa: S105 - refused in production
+# Seals the TOTP secrets of development, test and demo databases; refused in production.
+DEV_TOTP_ENCRYPTION_KEY = "1DHdZIaEtMaj1BnPbBgpEEbYkjU4u2FBdFlk6xSgLjE="  # noqa: S105
 
 
 def _flag(name: str, default: str = "0") -> bool:
     return os.environ.get(name, default).strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _keys(value: str) -> tuple[str, ...]:
+    """Keys separated by commas or spaces, in order."""
+    return tuple(key for key in value.replace(",", " ").split() if key)
 
 
 class ConfigError(RuntimeError):
@@ -58,13 +65,19 @@ class Config:
     SESSION_MAX_HOURS = int(os.environ.get("SESSION_MAX_HOURS", "12"))
     REMEMBER_COOKIE_DURATION = timedelta(hours=SESSION_MAX_HOURS)
 
-    # Per-address limit on login POSTs (Flask-Limiter), shared by every worker and host
-    # through Redis when REDIS_URL is set; else counted in each process's memory.
+    # Fernet keys sealing the TOTP secrets at rest, newest first (models.sealing).
+    TOTP_ENCRYPTION_KEYS = _keys(os.environ.get("TOTP_ENCRYPTION_KEYS", "")) or (
+        DEV_TOTP_ENCRYPTION_KEY,)
+
+    # Per-address budget of failed login POSTs (Flask-Limiter), shared by every worker and
+    # host through Redis when REDIS_URL is set; else counted in each process's memory,
+    # which production refuses with more than one worker (check_workers). The waits per
+    # account and address are counted in the database whatever this says.
     REDIS_URL = os.environ.get("REDIS_URL", "")
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "30 per 15 minutes")
     LOGIN_RATE_LIMIT_ENABLED = True
     RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
-    RATELIMIT_KEY_PREFIX = "wnf"
+    RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "wnf")
     # Redis down: count in memory meanwhile rather than refuse every login (the lock-out
     # counted in the database still holds).
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
@@ -89,10 +102,40 @@ class Config:
                               stacklevel=2)
             self.SESSION_COOKIE_SECURE = True
             self.REMEMBER_COOKIE_SECURE = True
+        self._check_totp_keys()
+
+    def _check_totp_keys(self) -> None:
+        """Every key a Fernet key; in production, set and not the development key."""
+        from cryptography.fernet import Fernet
+
+        keys = self.TOTP_ENCRYPTION_KEYS
+        if self.WNF_ENV == "production" and DEV_TOTP_ENCRYPTION_KEY in keys:
+            raise ConfigError("TOTP_ENCRYPTION_KEYS must be set in production to keys of your "
+                              "own, not the development key (docs/configuration.md).")
+        for position, key in enumerate(keys, start=1):
+            try:
+                Fernet(key)
+            except ValueError:
+                raise ConfigError(f"TOTP_ENCRYPTION_KEYS: key {position} is not a Fernet key "
+                                  "(32 bytes in URL-safe base64).") from None
 
     @property
     def is_production(self) -> bool:
         return self.WNF_ENV == "production"
+
+    @property
+    def limits_counted_in_memory(self) -> bool:
+        """Whether the login budget lives in each process's own memory (not shared)."""
+        return self.RATELIMIT_STORAGE_URI.startswith("memory://")
+
+    def check_workers(self, workers: int) -> None:
+        """Refuse, in production, a per-process login budget that several workers would
+        each count alone (N workers, N times the limit)."""
+        if self.is_production and workers > 1 and self.limits_counted_in_memory:
+            raise ConfigError(
+                f"{workers} workers would each count the login limits in their own memory: "
+                "set REDIS_URL so that they share one count (docs/deploy.md), or run one "
+                "worker.")
 
 
 class TestConfig(Config):

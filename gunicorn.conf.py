@@ -16,3 +16,12 @@ accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
 errorlog = "-"
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(L)ss "%({x-request-id}o)s"'
 wsgi_app = "webui.wsgi:app"
+
+
+def on_starting(server):
+    """Refuse to serve production with more than one worker when the login limits would be
+    counted in each worker's memory (N workers, N times the limit): REDIS_URL shares them.
+    A ConfigError is a RuntimeError, which gunicorn reports in one line before it exits."""
+    from config import Config
+
+    Config().check_workers(server.cfg.workers)

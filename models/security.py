@@ -22,6 +22,7 @@ class LoginAttempt(db.Model):
     __tablename__ = "login_attempts"
     __table_args__ = (
         Index("ix_login_attempts_email_at", "email", "at"),
+        Index("ix_login_attempts_remote_addr_at", "remote_addr", "at"),
         CheckConstraint(in_list("stage", LOGIN_STAGES), name="stage_known"),
     )
 

@@ -11,6 +11,7 @@ from sqlalchemy import CheckConstraint, DateTime, ForeignKey, String, UniqueCons
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from . import sealing
 from .base import TimestampMixin, db, in_list
 
 if TYPE_CHECKING:
@@ -64,9 +65,10 @@ class User(UserMixin, TimestampMixin, db.Model):
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
     # Part of the login cookie: changing it logs out every copy of the old one.
     session_token: Mapped[str] = mapped_column(String(64), default=_new_session_token)
-    # Two-factor login (workflow.security): the base32 TOTP secret once enrolled, and the
-    # last 30-second step whose code was accepted, so that a code is never accepted twice.
-    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    # Two-factor login (workflow.security): the base32 TOTP secret once enrolled, sealed
+    # (models.sealing; read and set it as `totp_secret`), and the last 30-second step whose
+    # code was accepted, so that a code is never accepted twice.
+    totp_secret_sealed: Mapped[str | None] = mapped_column(String(255))
     totp_last_step: Mapped[int | None]
     totp_enrolled_at: Mapped[datetime | None] = mapped_column(DateTime)
 
@@ -104,6 +106,21 @@ class User(UserMixin, TimestampMixin, db.Model):
 
     def rotate_session_token(self) -> None:
         self.session_token = _new_session_token()
+
+    @property
+    def totp_secret(self) -> str | None:
+        """The TOTP secret in clear (SealBroken when no configured key opens it)."""
+        sealed = self.totp_secret_sealed
+        return None if sealed is None else sealing.unseal(sealed)
+
+    @totp_secret.setter
+    def totp_secret(self, secret: str | None) -> None:
+        self.totp_secret_sealed = None if secret is None else sealing.seal(secret)
+
+    @property
+    def has_second_factor(self) -> bool:
+        """Enrolled for two-factor login (known without opening the secret)."""
+        return self.totp_secret_sealed is not None
 
     # Flask-Login
     @property

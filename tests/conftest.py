@@ -120,8 +120,9 @@ def make_user(make_org):
     return make
 
 
-def log_in(client, user: User, password: str = PASSWORD):
-    """Log the client in as the user, with a TOTP code when their roles require one.
+def log_in(client, user: User, password: str = PASSWORD, **request_args):
+    """Log the client in as the user, with a TOTP code when their roles require one
+    (`request_args` go to both requests, e.g. environ_base for the client's address).
 
     Returns the last response: the redirect after a completed login, or the refusal.
     """
@@ -130,9 +131,11 @@ def log_in(client, user: User, password: str = PASSWORD):
     needs_code = requires_second_factor(user)
     if needs_code:
         ready_for_a_code(user)
-    response = client.post("/auth/login", data={"email": user.email, "password": password})
+    response = client.post("/auth/login", data={"email": user.email, "password": password},
+                           **request_args)
     if needs_code and response.headers.get("Location", "").startswith("/auth/two-factor"):
-        response = client.post("/auth/two-factor", data={"code": totp_code(user)})
+        response = client.post("/auth/two-factor", data={"code": totp_code(user)},
+                               **request_args)
     return response
 
 

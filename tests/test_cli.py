@@ -55,7 +55,7 @@ def test_demo_users_can_log_in(app, client):
     import pyotp
 
     from workflow.demo import DEMO_PASSWORD
-    from workflow.security import DEMO_TOTP_SECRET
+    from workflow.second_factor import DEMO_TOTP_SECRET
 
     app.test_cli_runner().invoke(args=["demo", "seed"])
     response = client.post("/auth/login", data={"email": "chair@wnf.example",

@@ -8,7 +8,7 @@ from pathlib import Path
 from flask import Flask
 
 from config import Config
-from models import db
+from models import db, sealing
 from models.base import canonical_json, configure_engine
 
 from .extensions import csrf, login_manager, migrate
@@ -34,6 +34,7 @@ def create_app(config: Config | None = None) -> Flask:
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {
         "json_serializer": canonical_json, **app.config.get("SQLALCHEMY_ENGINE_OPTIONS", {})}
     db.init_app(app)
+    sealing.use_keys(app.config["TOTP_ENCRYPTION_KEYS"])
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
     with app.app_context():
         configure_engine(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])

@@ -23,7 +23,7 @@ from sqlalchemy.orm import joinedload
 from models import Application, Attachment, User, db
 from models.grant import ATTACHMENT_KINDS
 
-from . import audit, reading
+from . import audit, reading, stored_files
 from .errors import NotFound, ValidationFailed
 
 MAX_BYTES = 10 * 1024 * 1024
@@ -132,8 +132,12 @@ def store(application: Application, file_storage, kind: str, actor: User | None,
     content_type = detect_type(data)
     stored_name = secrets.token_hex(24)
     os.makedirs(upload_dir, exist_ok=True)
-    with open(os.path.join(upload_dir, stored_name), "xb") as target:
+    path = os.path.join(upload_dir, stored_name)
+    with open(path, "xb") as target:
         target.write(data)
+    # A step refused after this (the transition's guards, a failed commit) rolls the row
+    # back: the file goes with it.
+    stored_files.remove_unless_committed(db.session(), path)
     attachment = Attachment(
         application_id=application.id, kind=kind, original_name=original_name,
         stored_name=stored_name, content_type=content_type, size_bytes=len(data),

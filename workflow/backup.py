@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 import sqlite3
 import subprocess
@@ -40,8 +41,18 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _libpq_url(url) -> str:
-    return url.set(drivername="postgresql").render_as_string(hide_password=False)
+def libpq_connection(url) -> tuple[str, dict[str, str]]:
+    """pg_dump's and pg_restore's connection URI, without the password, and the environment
+    that carries it (PGPASSWORD): a command line is readable by every user of the host
+    (ps, /proc), the environment of a process only by its owner."""
+    password = url.password or url.query.get("password")
+    # URL.set() leaves a None unchanged; a URL is a named tuple, so _replace clears it.
+    bare = url.set(drivername="postgresql").difference_update_query(["password"])
+    bare = bare._replace(password=None)
+    env = dict(os.environ)
+    if password:
+        env["PGPASSWORD"] = str(password)
+    return bare.render_as_string(hide_password=False), env
 
 
 def summary(conn) -> dict:
@@ -80,9 +91,10 @@ def _dump_postgres(url, out: Path) -> tuple[Path, dict]:
         with engine.connect() as conn:
             snapshot = conn.execute(text("SELECT pg_export_snapshot()")).scalar_one()
             facts = summary(conn)  # the same snapshot pg_dump reads
+            connection, env = libpq_connection(url)
             subprocess.run(["pg_dump", "--format=custom", "--no-owner", f"--snapshot={snapshot}",
-                            f"--file={target}", _libpq_url(url)], check=True,
-                           capture_output=True)
+                            f"--file={target}", connection], check=True,
+                           capture_output=True, env=env)
             conn.rollback()
     finally:
         engine.dispose()
@@ -151,9 +163,10 @@ def restore(folder: Path, upload_dir: Path, force: bool = False) -> dict:
             Path(url.database + suffix).unlink(missing_ok=True)
         shutil.copyfile(folder / SQLITE_FILE, url.database)
     else:
+        connection, env = libpq_connection(url)
         subprocess.run(["pg_restore", "--clean", "--if-exists", "--no-owner",
-                        f"--dbname={_libpq_url(url)}", str(folder / PG_FILE)],
-                       check=True, capture_output=True)
+                        f"--dbname={connection}", str(folder / PG_FILE)],
+                       check=True, capture_output=True, env=env)
     if (folder / UPLOADS).exists():
         shutil.copytree(folder / UPLOADS, upload_dir, dirs_exist_ok=True)
     return manifest

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from models import Fund, Organisation, Round, User, db
 
-from . import accounts, demo_lifecycles, fund_records, security
+from . import accounts, demo_lifecycles, fund_records, second_factor
 from .fiscal import fiscal_year, fiscal_year_bounds
 
 DEMO_PASSWORD = "wnf-demo-2026!"  # noqa: S105 - documented in the README, demo only
@@ -116,7 +116,7 @@ def seed(today: date, environment: str, upload_dir: str | None = None) -> dict[s
         org = _organisation(org_name or "AOTS")
         accounts.create_user(email=email, name=name, password=DEMO_PASSWORD, roles=roles,
                              organisation=org)
-    security.enrol_demo_users()  # the README's demo TOTP secret, for the two-factor roles
+    second_factor.enrol_demo_users()  # the README's demo TOTP secret, for the two-factor roles
     wnf = _fund("WNF", "World Network of Friendship Fund", "grant")
     sme = _fund("SME", "SME Overseas Investment Loan Fund", "loan")
     year = fiscal_year(today)

@@ -1,94 +1,65 @@
-"""Login security: throttling and lock-out, two-factor login, hash upgrades, session policy.
+"""Login security: the login steps and their throttling, two-factor login, hash upgrades,
+session policy.
 
 Views hand plain data here (the typed email, the client's address, the code) and
 commit once afterwards; nothing here reads the request or the session. Every
-attempt is counted in the database, so the lock-out holds across gunicorn workers
-and hosts. Audit data never holds a password or a code.
+attempt is counted in the database (workflow.throttle reads the counts), so the
+waits hold across gunicorn workers and hosts. Audit data never holds a password or
+a code.
 """
 
 from __future__ import annotations
 
-import calendar
 import functools
-import hashlib
-import hmac
-import re
-import secrets
+import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-import pyotp
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import or_, select, update
 from werkzeug.security import generate_password_hash
 
-from models import User, db, utcnow, write_intent
+from models import User, db, sealing, utcnow, write_intent
 from models import user as user_model
 from models.security import LoginAttempt, RecoveryCode
 
-from . import accounts, audit
-from .errors import ValidationFailed
+from . import accounts, audit, second_factor, throttle
+from .second_factor import recovery_codes_left, requires_second_factor
 
-# The roles that move money or decide: their holders log in with a second factor.
-TWO_FACTOR_ROLES = frozenset({"finance_officer", "committee_chair", "admin"})
+log = logging.getLogger(__name__)
 
-LOCK_THRESHOLD = 10  # failures ...
-LOCK_WINDOW = timedelta(minutes=15)  # ... within this window lock the account ...
-LOCK_DURATION = timedelta(minutes=15)  # ... for this long
-
-TOTP_ISSUER = "WNF Workflow"
-TOTP_STEP_SECONDS = 30
-TOTP_WINDOW = 1  # steps accepted either side of now: clocks drift
-RECOVERY_CODE_COUNT = 10
-RECOVERY_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i to misread
-RECOVERY_CODE_LENGTH = 10
-
-# Demo only: `flask demo seed` (refused in production) enrols the demo users with it; the
-# README prints it so that a newcomer can add it to an authenticator app.
-DEMO_TOTP_SECRET = "WNFDEMO2FASECRETWNFDEMO2FASECRET"  # noqa: S105
+WAIT_MESSAGE = "Too many failed attempts: please wait until {time} UTC, then try again."
 
 
-def requires_second_factor(user: User) -> bool:
-    """Whether this user's roles demand a TOTP code at login."""
-    return user.has_role(*TWO_FACTOR_ROLES)
+def wait_message(until: datetime) -> str:
+    return WAIT_MESSAGE.format(time=f"{until:%H:%M:%S}")
 
 
-def lock_message(until: datetime) -> str:
-    return f"Too many failed attempts: this account is locked until {until:%H:%M} UTC."
+def normalised_email(typed: str) -> str:
+    """The email as attempts are counted under (NUL cannot be stored in PostgreSQL text:
+    such an email is no one's, counted without it)."""
+    return User.normalise_email(typed).replace("\x00", "")[:254]
 
 
-# -- Throttling ------------------------------------------------------------------------------
+def email_of(user_id: int) -> str | None:
+    return db.session.scalar(select(User.email).where(User.id == user_id))
 
 
-def locked_until(email: str, now: datetime | None = None) -> datetime | None:
-    """When the lock on this email ends, or None when it is not locked.
+def address_known(email: str, address: str | None) -> bool:
+    """Whether the account has completed a login from this address (its usual one)."""
+    return throttle.known_address(normalised_email(email), _address(address))
 
-    Locked: LOCK_THRESHOLD failures since the last completed login, all within
-    LOCK_WINDOW, the last of them less than LOCK_DURATION ago. Attempts made while
-    locked are not recorded, so an attacker cannot extend the lock forever.
-    """
-    now = now or utcnow()
-    email = User.normalise_email(email)[:254]
-    rows = db.session.execute(
-        select(LoginAttempt.at, LoginAttempt.succeeded)
-        .where(LoginAttempt.email == email, LoginAttempt.at >= now - LOCK_WINDOW - LOCK_DURATION)
-        .order_by(LoginAttempt.at, LoginAttempt.id)
-    ).all()
-    failures: list[datetime] = []
-    for at, succeeded in rows:
-        if succeeded:
-            failures.clear()
-        else:
-            failures.append(at)
-    until = None
-    for first, last in zip(failures, failures[LOCK_THRESHOLD - 1:], strict=False):
-        if last - first < LOCK_WINDOW:
-            until = last + LOCK_DURATION
-    return until if until is not None and until > now else None
+
+def _address(address: str | None) -> str | None:
+    """The client's address as stored (64 characters at most, no NUL)."""
+    return address.replace("\x00", "")[:64] if address else None
+
+
+# -- Throttling (workflow.throttle counts; here the failures are recorded and audited) -------
 
 
 def _failed(email: str, address: str | None, stage: str, now: datetime, action: str,
             user: User | None) -> datetime | None:
-    """Count and audit a failure; return the end of the lock it starts, if it does."""
+    """Count and audit a failure; return the end of the wait it starts, if it does."""
     db.session.add(LoginAttempt(email=email, remote_addr=address, stage=stage,
                                 succeeded=False, at=now))
     db.session.flush()
@@ -96,18 +67,20 @@ def _failed(email: str, address: str | None, stage: str, now: datetime, action: 
     # What was typed as the email; not kept when it is no email (a password typed there?).
     data = {"email": email if "@" in email else None, "address": address}
     audit.record(action, actor=None, data=data, **target)
-    until = locked_until(email, now)
-    if until is not None:
-        audit.record("account_locked", actor=None, **target, data={**data, "until": until})
-    return until
+    wait = throttle.wait_for(email, address, now)
+    if wait is None:
+        return None
+    audit.record("login_delayed", actor=None, **target,
+                 data={**data, "until": wait.until, "scope": wait.scope.name})
+    return wait.until
 
 
 @dataclass(frozen=True)
 class PasswordStep:
-    """The outcome of the first step: a user (password right), a lock, or neither."""
+    """The outcome of the first step: a user (password right), a wait, or neither."""
 
     user: User | None = None
-    locked_until: datetime | None = None
+    wait_until: datetime | None = None
 
     @property
     def needs_second_factor(self) -> bool:
@@ -117,25 +90,26 @@ class PasswordStep:
 def check_password_step(email: str, password: str, *, address: str | None,
                         now: datetime | None = None) -> PasswordStep:
     """Check the email and password, counting failures; never says which one was wrong."""
-    now = now or utcnow()
-    # NUL cannot be stored in PostgreSQL text: such an email is no one's, counted without it.
-    email = User.normalise_email(email).replace("\x00", "")[:254]
-    until = locked_until(email, now)
-    if until is not None:
-        return PasswordStep(locked_until=until)  # the password is not even checked
+    now, address = now or utcnow(), _address(address)
+    email = normalised_email(email)
+    throttle.one_attempt_at_a_time(email)
+    wait = throttle.wait_for(email, address, now)
+    if wait is not None:
+        return PasswordStep(wait_until=wait.until)  # the password is not even checked
     user = accounts.authenticate(email, password)
     if user is None:
         known = accounts.find_user_by_email(email)
-        return PasswordStep(locked_until=_failed(email, address, "password", now,
-                                                 "login_failed", known))
+        return PasswordStep(wait_until=_failed(email, address, "password", now,
+                                               "login_failed", known))
     upgrade_password_hash(user, password)
     return PasswordStep(user=user)
 
 
 def complete_login(user: User, *, address: str | None, second_factor: str | None = None,
                    remember: bool = False, now: datetime | None = None) -> None:
-    """Record a completed login: it ends the run of failures and joins the audit chain."""
-    stage = "code" if second_factor else "password"
+    """Record a completed login: its address becomes known to the account (which then
+    answers only to its own failures there), and it joins the audit chain."""
+    stage, address = "code" if second_factor else "password", _address(address)
     db.session.add(LoginAttempt(email=user.email, remote_addr=address, stage=stage,
                                 succeeded=True, at=now or utcnow()))
     data = {"address": address, "second_factor": second_factor, "remember": remember}
@@ -168,32 +142,14 @@ def _hash_prefix(method: str) -> str:
 # -- Two-factor login --------------------------------------------------------------------------
 
 
-def _step_of(now: datetime) -> int:
-    return calendar.timegm(now.timetuple()) // TOTP_STEP_SECONDS
-
-
-def _matching_step(secret: str, code: str, now: datetime) -> int | None:
-    """The time step whose TOTP code this is (now ± TOTP_WINDOW), or None."""
-    if not re.fullmatch(r"\d{6}", code):
-        return None
-    totp, current = pyotp.TOTP(secret), _step_of(now)
-    for step in range(current - TOTP_WINDOW, current + TOTP_WINDOW + 1):
-        if hmac.compare_digest(totp.generate_otp(step), code):
-            return step
-    return None
-
-
-def _clean(code: str) -> str:
-    return re.sub(r"[\s-]", "", code or "").lower()
-
-
-def _code_hash(code: str) -> str:
-    # Recovery codes carry about 50 random bits: a fast hash suffices, unlike for passwords.
-    return hashlib.sha256(_clean(code).encode()).hexdigest()
-
-
 def _accept_totp(user: User, code: str, now: datetime) -> bool:
-    step = _matching_step(user.totp_secret or "", code, now)
+    try:
+        secret = user.totp_secret or ""
+    except sealing.SealBroken:
+        log.error("The TOTP secret of user %s does not open with TOTP_ENCRYPTION_KEYS: no "
+                  "code can be accepted until the key it was sealed with is restored.", user.id)
+        return False
+    step = second_factor.matching_step(secret, code, now)
     if step is None:
         return False
     # Conditional update: a code (or an older one) is accepted once, even by racing requests.
@@ -208,7 +164,7 @@ def _accept_totp(user: User, code: str, now: datetime) -> bool:
 def _accept_recovery_code(user: User, code: str, now: datetime) -> bool:
     result = db.session.execute(
         update(RecoveryCode).where(RecoveryCode.user_id == user.id,
-                                   RecoveryCode.code_hash == _code_hash(code),
+                                   RecoveryCode.code_hash == second_factor.code_hash(code),
                                    RecoveryCode.used_at.is_(None))
         .values(used_at=now).execution_options(synchronize_session=False))
     return result.rowcount == 1
@@ -216,86 +172,27 @@ def _accept_recovery_code(user: User, code: str, now: datetime) -> bool:
 
 @dataclass(frozen=True)
 class CodeStep:
-    """The outcome of the second step: how it passed ("totp", "recovery_code"), or a lock."""
+    """The outcome of the second step: how it passed ("totp", "recovery_code"), or a wait."""
 
     method: str | None = None
-    locked_until: datetime | None = None
+    wait_until: datetime | None = None
 
 
 def check_code_step(user: User, code: str, *, address: str | None,
                     now: datetime | None = None) -> CodeStep:
-    """Check a TOTP or recovery code; failures count towards the account's lock."""
-    now = now or utcnow()
-    until = locked_until(user.email, now)
-    if until is not None:
-        return CodeStep(locked_until=until)
-    code = _clean(code)
+    """Check a TOTP or recovery code; failures count like wrong passwords."""
+    now, address = now or utcnow(), _address(address)
+    throttle.one_attempt_at_a_time(user.email)
+    wait = throttle.wait_for(user.email, address, now)
+    if wait is not None:
+        return CodeStep(wait_until=wait.until)
+    code = second_factor.clean_code(code)
     if _accept_totp(user, code, now):
         return CodeStep(method="totp")
-    if len(code) == RECOVERY_CODE_LENGTH and _accept_recovery_code(user, code, now):
+    if len(code) == second_factor.RECOVERY_CODE_LENGTH and _accept_recovery_code(user, code, now):
         return CodeStep(method="recovery_code")
-    return CodeStep(locked_until=_failed(user.email, address, "code", now,
-                                         "login_2fa_failed", user))
-
-
-def new_totp_secret() -> str:
-    return pyotp.random_base32()
-
-
-def provisioning_uri(user: User, secret: str) -> str:
-    """The otpauth:// URI that authenticator apps read from the QR code."""
-    return pyotp.TOTP(secret).provisioning_uri(name=user.email, issuer_name=TOTP_ISSUER)
-
-
-def enrol_totp(user: User, secret: str, code: str, now: datetime | None = None) -> list[str]:
-    """Store the secret once a first code proves the app has it; return new recovery codes."""
-    now = now or utcnow()
-    if user.totp_secret:
-        raise ValidationFailed("Two-factor login is already set up for this account.", "code")
-    step = _matching_step(secret, _clean(code), now)
-    if step is None:
-        raise ValidationFailed("This code does not match. Check that the time on your device "
-                               "is right and enter the code now shown.", "code")
-    user.totp_secret, user.totp_last_step, user.totp_enrolled_at = secret, step, now
-    codes = replace_recovery_codes(user, now)
-    audit.record("totp_enrolled", actor=user, object_type="user", object_id=user.id)
-    return codes
-
-
-def replace_recovery_codes(user: User, now: datetime | None = None) -> list[str]:
-    """Make RECOVERY_CODE_COUNT new one-time codes (the old ones die); only hashes are kept."""
-    db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
-    codes = []
-    for _ in range(RECOVERY_CODE_COUNT):
-        raw = "".join(secrets.choice(RECOVERY_ALPHABET) for _ in range(RECOVERY_CODE_LENGTH))
-        codes.append(f"{raw[:5]}-{raw[5:]}")
-        db.session.add(RecoveryCode(user_id=user.id, code_hash=_code_hash(raw),
-                                    created_at=now or utcnow()))
-    db.session.flush()
-    return codes
-
-
-def recovery_codes_left(user: User) -> int:
-    return db.session.scalar(select(func.count()).select_from(RecoveryCode).where(
-        RecoveryCode.user_id == user.id, RecoveryCode.used_at.is_(None)))
-
-
-def reset_second_factor(user: User, *, actor: User) -> None:
-    """Forget a user's TOTP secret and codes (a lost phone): they enrol again at next login."""
-    user.totp_secret = user.totp_last_step = user.totp_enrolled_at = None
-    db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
-    user.rotate_session_token()
-    audit.record("totp_reset", actor=actor, object_type="user", object_id=user.id)
-
-
-def enrol_demo_users(secret: str = DEMO_TOTP_SECRET) -> int:
-    """Demo data only: give every not-yet-enrolled two-factor user the documented secret."""
-    users = db.session.scalars(select(User).where(User.totp_secret.is_(None))).all()
-    enrolled = [u for u in users if requires_second_factor(u)]
-    for user in enrolled:
-        user.totp_secret, user.totp_enrolled_at = secret, utcnow()
-    db.session.flush()
-    return len(enrolled)
+    return CodeStep(wait_until=_failed(user.email, address, "code", now,
+                                       "login_2fa_failed", user))
 
 
 # -- Session policy and denied accesses --------------------------------------------------------

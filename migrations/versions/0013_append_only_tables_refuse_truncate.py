@@ -9,7 +9,7 @@ the row triggers already refuse it (a table with a DELETE trigger is never empti
 SQLite's truncate shortcut). Nothing to do there. No rows change.
 
 Revision ID: 0013
-Revises: 0009
+Revises: 0012
 Create Date: 2026-12-06 10:00:00
 
 """
@@ -18,7 +18,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0013'
-down_revision = '0009'
+down_revision = '0012'
 branch_labels = None
 depends_on = None
 

@@ -1,4 +1,4 @@
-"""Logins, failures, lock-outs, 2FA failures, logouts, role changes and refused pages
+"""Logins, failures, waits, 2FA failures, logouts, role changes and refused pages
 join the audit chain, never with a password or a code in them."""
 
 import json
@@ -33,13 +33,14 @@ def test_the_login_story_is_in_the_chain(client, make_user):
     assert audit.verify().ok
 
 
-def test_a_lock_out_is_audited_once(client, make_user):
+def test_a_wait_is_audited_with_its_scope_and_end(client, make_user):
     user = make_user("auditor")
     for _ in range(12):
         post_login(client, user.email, "wrong password!")
-    [locked] = audit_events("account_locked")
-    assert locked.object_id == user.id and "until" in locked.data
-    assert len(audit_events("login_failed")) == 10  # refused while locked: not counted
+    [delayed] = audit_events("login_delayed")
+    assert delayed.object_id == user.id and delayed.data["scope"] == "account and address"
+    assert delayed.data["address"] == "127.0.0.1" and "until" in delayed.data
+    assert len(audit_events("login_failed")) == 5  # refused while waiting: not counted
 
 
 def test_role_changes_record_before_and_after(app, client, make_user):

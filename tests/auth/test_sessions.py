@@ -4,6 +4,7 @@ deactivation (remember-me cookie included), idle and absolute timeouts, cookie f
 from datetime import timedelta
 
 import pytest
+from cryptography.fernet import Fernet
 from freezegun import freeze_time
 
 from config import Config
@@ -163,6 +164,7 @@ def test_cookies_are_secure_in_production(monkeypatch):
     monkeypatch.setattr(Config, "WNF_ENV", "production")
     monkeypatch.setattr(Config, "SECRET_KEY", "s" * 40)
     monkeypatch.setattr(Config, "SQLALCHEMY_DATABASE_URI", "postgresql+psycopg://db/wnf")
+    monkeypatch.setattr(Config, "TOTP_ENCRYPTION_KEYS", (Fernet.generate_key().decode(),))
     config = Config()
     assert config.SESSION_COOKIE_SECURE and config.REMEMBER_COOKIE_SECURE
     assert config.SESSION_COOKIE_HTTPONLY and config.REMEMBER_COOKIE_HTTPONLY

@@ -13,7 +13,7 @@ from models import User, db, write_intent
 from models.security import RecoveryCode
 from webui.auth.session_policy import NEEDS_SECOND_FACTOR
 from webui.auth.two_factor import CODE_REFUSED, qr_svg
-from workflow import security
+from workflow import second_factor, security
 
 from ..conftest import log_in, ready_for_a_code, totp_code
 from .conftest import audit_events, logged_in, post_login
@@ -71,7 +71,7 @@ def test_first_login_enrols_by_qr_code_and_shows_ten_recovery_codes_once(client,
     secret = re.search(r"<code[^>]*>([A-Z2-7 ]+)</code>", page).group(1).replace(" ", "")
     assert client.get("/auth/enrol").get_data(as_text=True).count(secret[:4]) >= 1  # stable
     svg = re.search(r"<svg.*?</svg>", page, re.DOTALL).group(0)
-    assert svg == str(qr_svg(security.provisioning_uri(user, secret)))  # the QR is the URI
+    assert svg == str(qr_svg(second_factor.provisioning_uri(user, secret)))  # the QR is the URI
     assert "<script" not in svg.lower() and not re.search(r"\son\w+=|href=", svg)
     csp = response.headers["Content-Security-Policy"]
     assert "script-src 'self';" in csp and "img-src 'self' data:" in csp
@@ -98,7 +98,7 @@ def test_a_recovery_code_stands_in_for_the_app_once(app, client, make_user):
     user = make_user("admin")
     ready_for_a_code(user)
     with write_intent(True):
-        codes = security.replace_recovery_codes(user)
+        codes = second_factor.replace_recovery_codes(user)
         db.session.commit()
     post_login(client, user.email)
     typed = codes[3].upper().replace("-", " ")  # typed loosely
@@ -175,8 +175,8 @@ def test_an_admin_reset_sends_the_user_back_to_enrolment(app, client, make_user)
     user, admin = make_user("finance_officer"), make_user("admin")
     log_in(client, user)
     with write_intent(True):
-        security.replace_recovery_codes(user)
-        security.reset_second_factor(user, actor=admin)
+        second_factor.replace_recovery_codes(user)
+        second_factor.reset_second_factor(user, actor=admin)
         db.session.commit()
     assert not logged_in(client)
     assert post_login(client, user.email).headers["Location"] == "/auth/enrol"
@@ -189,7 +189,7 @@ def test_the_demo_enrols_the_two_factor_users_with_the_documented_secret(app):
     assert app.test_cli_runner().invoke(args=["demo", "seed"]).exit_code == 0
     users = db.session.scalars(select(User)).all()
     for user in users:
-        expected = (security.DEMO_TOTP_SECRET if security.requires_second_factor(user)
+        expected = (second_factor.DEMO_TOTP_SECRET if security.requires_second_factor(user)
                     else None)
         assert user.totp_secret == expected, user.email
     assert sum(u.totp_secret is not None for u in users) >= 4

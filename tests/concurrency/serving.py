@@ -78,7 +78,7 @@ class Server:
 
 
 def _environment(database_url: str, secret_key: str, upload_dir: Path, port: int,
-                 workers: int) -> dict[str, str]:
+                 workers: int, extra_env: dict[str, str] | None = None) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if k not in ("TEST_DATABASE_URL",)}
     env.update(
         DATABASE_URL=database_url, SECRET_KEY=secret_key, WNF_ENV="test",
@@ -87,6 +87,7 @@ def _environment(database_url: str, secret_key: str, upload_dir: Path, port: int
         GUNICORN_TIMEOUT="60", GUNICORN_ACCESS_LOG="-",
         LOGIN_RATE_LIMIT=UNLIMITED_LOGINS, PYTHONPATH=str(PROJECT_ROOT),
     )
+    env.update(extra_env or {})
     return env
 
 
@@ -102,7 +103,7 @@ def _healthy(port: int) -> bool:
 
 
 def _launch(database_url: str, secret_key: str, run_dir: Path, workers: int,
-            taken: set[int]) -> Server:
+            taken: set[int], extra_env: dict[str, str] | None = None) -> Server:
     port = free_port()
     while port in taken:
         port = free_port()
@@ -115,7 +116,7 @@ def _launch(database_url: str, secret_key: str, run_dir: Path, workers: int,
             [str(GUNICORN), "-c", str(PROJECT_ROOT / "gunicorn.conf.py"),
              "--chdir", str(PROJECT_ROOT), "tests.concurrency.served_app:app"],
             cwd=PROJECT_ROOT, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
-            env=_environment(database_url, secret_key, upload_dir, port, workers))
+            env=_environment(database_url, secret_key, upload_dir, port, workers, extra_env))
     return Server(process, port, log_path)
 
 
@@ -142,14 +143,17 @@ def _stop(servers: list[Server]) -> None:
 
 @contextlib.contextmanager
 def served_hosts(database_url: str, *, secret_key: str, run_dir: Path, hosts: int = 1,
-                 workers: int | None = None) -> Iterator[list[Server]]:
-    """Serve the app from `hosts` gunicorn instances (started side by side) on free ports."""
+                 workers: int | None = None,
+                 extra_env: dict[str, str] | None = None) -> Iterator[list[Server]]:
+    """Serve the app from `hosts` gunicorn instances (started side by side) on free ports;
+    `extra_env` adds to or overrides their environment."""
     workers = workers or workers_for(database_url)
     servers: list[Server] = []
     try:
         taken: set[int] = set()
         for _ in range(hosts):
-            servers.append(_launch(database_url, secret_key, run_dir, workers, taken))
+            servers.append(_launch(database_url, secret_key, run_dir, workers, taken,
+                                   extra_env))
         deadline = time.monotonic() + START_TIMEOUT
         for server in servers:
             _wait_healthy(server, deadline)
@@ -159,9 +163,9 @@ def served_hosts(database_url: str, *, secret_key: str, run_dir: Path, hosts: in
 
 
 @contextlib.contextmanager
-def served(database_url: str, *, secret_key: str, run_dir: Path,
-           workers: int | None = None) -> Iterator[Server]:
+def served(database_url: str, *, secret_key: str, run_dir: Path, workers: int | None = None,
+           extra_env: dict[str, str] | None = None) -> Iterator[Server]:
     """Serve the app with gunicorn on a free loopback port until the block ends."""
     with served_hosts(database_url, secret_key=secret_key, run_dir=run_dir,
-                      workers=workers) as (server,):
+                      workers=workers, extra_env=extra_env) as (server,):
         yield server

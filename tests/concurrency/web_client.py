@@ -83,9 +83,11 @@ class FlashReader:
 class WebSession:
     """One browser: its own cookies, talking to one or more servers of the same app."""
 
-    def __init__(self, base_url: str, reader: FlashReader) -> None:
+    def __init__(self, base_url: str, reader: FlashReader,
+                 headers: dict[str, str] | None = None) -> None:
         self.base_url = base_url
         self.reader = reader
+        self.headers = headers or {}  # sent with every request (e.g. X-Forwarded-For)
         self.cookies: dict[str, str] = {}
         self._lock = threading.Lock()
 
@@ -96,7 +98,7 @@ class WebSession:
         target = urlsplit(base_url or self.base_url)
         with self._lock:
             cookie = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        headers = {"Cookie": cookie} if cookie else {}
+        headers = {**self.headers, "Cookie": cookie} if cookie else dict(self.headers)
         body = None
         if data is not None:
             body = urlencode(data)

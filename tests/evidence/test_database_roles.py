@@ -12,6 +12,7 @@ import sys
 from datetime import date
 
 import pytest
+from cryptography.fernet import Fernet
 from flask_migrate import upgrade
 from sqlalchemy import create_engine, select, text
 from sqlalchemy.exc import DBAPIError
@@ -216,7 +217,8 @@ def test_the_server_entry_point_warns(roles):
     """gunicorn's app (webui.wsgi) checks its login as it starts."""
     env = {**os.environ, "WNF_ENV": "production", "SECRET_KEY": "s" * 40,
            "DATABASE_URL": roles.superuser_url.render_as_string(hide_password=False),
-           "GUNICORN_WORKERS": "1", "AUDIT_ANCHOR_DIR": str(roles.folder / "anchors")}
+           "GUNICORN_WORKERS": "1", "AUDIT_ANCHOR_DIR": str(roles.folder / "anchors"),
+           "TOTP_ENCRYPTION_KEYS": Fernet.generate_key().decode()}
     env.pop("FLASK_DEBUG", None)
     started = subprocess.run([sys.executable, "-c", "import webui.wsgi"], cwd=PROJECT_ROOT,
                              env=env, capture_output=True, text=True, timeout=120)

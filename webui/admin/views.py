@@ -3,7 +3,7 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from models import Fund, Organisation, User, db
-from workflow import accounts, fund_records
+from workflow import accounts, fund_records, second_factor
 from workflow.errors import ValidationFailed
 
 from .. import once
@@ -11,6 +11,9 @@ from ..access import roles
 from ..forms import show_refusal
 from . import bp
 from .forms import FundForm, OrganisationForm, UserForm
+
+SECOND_FACTOR_RESET = ("{name}'s two-factor login was reset: they set it up again at their "
+                       "next login, and have been told by email.")
 
 
 def _get_or_404(model, ident):
@@ -80,6 +83,22 @@ def edit_user(user_id: int | None = None):
             flash(f"Saved {user.name}.", "success")
             return redirect(_user_page(user.id))
     return render_template("admin/user_form.html", form=form, user=user)
+
+
+@bp.route("/users/<int:user_id>/second-factor/reset", methods=["POST"])
+@roles("admin")
+def reset_second_factor(user_id: int):
+    """A lost phone: the user sets up two-factor login again at their next login."""
+    user = _get_or_404(User, user_id)
+    try:
+        second_factor.reset_second_factor(user, actor=current_user)
+    except ValidationFailed as refusal:
+        db.session.rollback()
+        flash(refusal.message, "warning")
+    else:
+        db.session.commit()
+        flash(SECOND_FACTOR_RESET.format(name=user.name), "success")
+    return redirect(url_for("admin.edit_user", user_id=user.id))
 
 
 @bp.route("/organisations")

@@ -15,14 +15,14 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from models import User, db
-from workflow import security
+from workflow import second_factor, security
 from workflow.errors import ValidationFailed
 
 from ..access import public
 from ..forms import show_refusal
 from . import bp, session_policy
 from .forms import CodeForm
-from .limits import login_limit
+from .limits import login_limit, step_passed
 from .views import PENDING, load_user, safe_next
 
 PENDING_SECONDS = 5 * 60  # time allowed between the password and the code
@@ -63,19 +63,17 @@ def two_factor():
     user = _pending_user()
     if user is None:
         return _start_over()
-    if not user.totp_secret:
+    if not user.has_second_factor:
         return redirect(url_for("auth.enrol"))
     form = CodeForm()
     if form.validate_on_submit():
         step = security.check_code_step(user, form.code.data, address=request.remote_addr)
         if step.method is not None:
+            step_passed()
             return redirect(_finish(user, step.method))
-        db.session.commit()  # the failure counts towards the lock
-        if step.locked_until is not None:
-            session.pop(PENDING, None)
-            flash(security.lock_message(step.locked_until), "danger")
-            return redirect(url_for("auth.login"))
-        form.code.errors.append(CODE_REFUSED)
+        db.session.commit()  # the failure counts towards the waits
+        form.code.errors.append(CODE_REFUSED if step.wait_until is None
+                                else security.wait_message(step.wait_until))
     return render_template("auth/two_factor.html", form=form)
 
 
@@ -88,24 +86,25 @@ def enrol():
     user = _pending_user()
     if user is None:
         return _start_over()
-    if user.totp_secret:
+    if user.has_second_factor:
         return redirect(url_for("auth.two_factor"))
     pending = session[PENDING]
     if not pending.get("secret"):
         # Kept in the signed cookie until confirmed: a GET writes nothing to the database.
-        session[PENDING] = {**pending, "secret": security.new_totp_secret()}
+        session[PENDING] = {**pending, "secret": second_factor.new_totp_secret()}
     secret = session[PENDING]["secret"]
     form = CodeForm()
     if form.validate_on_submit():
         try:
-            codes = security.enrol_totp(user, secret, form.code.data)
+            codes = second_factor.enrol_totp(user, secret, form.code.data)
         except ValidationFailed as refusal:
             db.session.rollback()
             show_refusal(form, refusal)
         else:
+            step_passed()
             next_url = _finish(user, "totp")
             return render_template("auth/recovery_codes.html", codes=codes, next_url=next_url)
-    uri = security.provisioning_uri(user, secret)
+    uri = second_factor.provisioning_uri(user, secret)
     return render_template("auth/enrol.html", form=form, qr=qr_svg(uri),
                            secret=" ".join(secret[i:i + 4] for i in range(0, len(secret), 4)))
 

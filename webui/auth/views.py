@@ -17,10 +17,9 @@ from ..extensions import login_manager
 from ..forms import show_refusal
 from . import bp, session_policy
 from .forms import ChangePasswordForm, LoginForm
-from .limits import login_limit
+from .limits import PENDING, login_limit, step_passed
 
 LOGIN_REFUSED = "The email or password is not correct, or the account is inactive."
-PENDING = "pending_login"  # the half-logged-in state between the password and the code
 
 
 @login_manager.user_loader
@@ -56,11 +55,14 @@ def login():
         step = security.check_password_step(form.email.data, form.password.data,
                                             address=request.remote_addr)
         remember = bool(form.remember.data)
-        if step.user is not None and not step.needs_second_factor:
-            security.complete_login(step.user, address=request.remote_addr, remember=remember)
-        db.session.commit()  # failures, locks and a hash upgrade are kept in every case
-        if step.locked_until is not None:
-            form.password.errors.append(security.lock_message(step.locked_until))
+        if step.user is not None:
+            step_passed()  # a right password uses none of the address's budget
+            if not step.needs_second_factor:
+                security.complete_login(step.user, address=request.remote_addr,
+                                        remember=remember)
+        db.session.commit()  # failures, waits and a hash upgrade are kept in every case
+        if step.wait_until is not None:
+            form.password.errors.append(security.wait_message(step.wait_until))
         elif step.user is None:
             form.password.errors.append(LOGIN_REFUSED)
         elif step.needs_second_factor:
@@ -78,7 +80,7 @@ def _ask_for_code(user: User, remember: bool):
     session.clear()
     session[PENDING] = {"user": user.get_id(), "remember": remember, "next": next_url,
                         "at": int(time.time())}
-    return redirect(url_for("auth.two_factor" if user.totp_secret else "auth.enrol"))
+    return redirect(url_for("auth.two_factor" if user.has_second_factor else "auth.enrol"))
 
 
 @bp.route("/logout", methods=["POST"])

@@ -9,8 +9,9 @@ def register_cli(app: Flask) -> None:
     from .backup import backup_cli
     from .loans import loans_cli
     from .notifications import outbox_cli, reminders_cli
+    from .security import security_cli
     from .workflows import audit_cli, workflow_cli
 
     for group in (users_cli, demo_cli, workflow_cli, audit_cli, loans_cli, outbox_cli,
-                  reminders_cli, backup_cli):
+                  reminders_cli, backup_cli, security_cli):
         app.cli.add_command(group)
