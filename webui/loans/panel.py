@@ -10,7 +10,7 @@ from flask import current_app
 from markupsafe import Markup
 
 from models import INDUSTRY_LABELS, METHOD_LABELS, Application, LoanDetails, User
-from workflow import arrears, idempotency, loans, repayments
+from workflow import arrears, idempotency, loan_documents, loans, repayments
 from workflow.chain_cache import kept_for_page
 from workflow.repayments import InstalmentLine
 from workflow.sme import eligibility_problem
@@ -77,6 +77,7 @@ class LoanFigures:
     chart: dict | None
     agreement_name: str | None  # the signed agreement's file name, once attached
     may_edit: bool
+    documents: list  # the business plan and financial statements (Attachment rows)
     grace_days: int = repayments.GRACE_DAYS
 
     @property
@@ -211,7 +212,9 @@ def _render_figures(application: Application, staff: bool, may_edit: bool
         chart=balance_chart(application, instalments, received),
         agreement_name=loans.agreement_name(application),
         may_edit=may_edit,
+        documents=loan_documents.documents_of(application),
     )
     html = current_app.jinja_env.get_template("loans/_figures.html").render(
-        panel=figures, application=application, staff=staff)
+        panel=figures, application=application, staff=staff,
+        document_labels=loan_documents.DOCUMENT_KINDS)
     return Markup(html), figures.chart is not None
