@@ -56,7 +56,7 @@ _LOAN_COUNTRY = func.coalesce(LoanDetails.investment_country, Organisation.count
 
 def _grants_by_country_and_year() -> list[tuple[str, int, int, int | None]]:
     """(country, fiscal year, grants, approved yen) per society's country and year: one pass
-    over ix_applications_kind_organisation_year_approved, no row read."""
+    over ix_applications_organisation_kind_year_approved, no row read."""
     per_organisation = (
         select(Application.organisation_id, Application.fiscal_year, func.count().label("n"),
                func.sum(Application.approved_yen).label("yen"))

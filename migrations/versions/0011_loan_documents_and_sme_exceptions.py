@@ -1,11 +1,15 @@
-"""Loan documents and the SME Basic Act's cabinet-order industries.
+"""Loan documents, the SME Basic Act's cabinet-order industries, loans by investment country.
 
 Written by hand:
 
 * attachments: two new kinds, the company's business plan and its latest financial
   statements (the kind column widens to hold "financial_statements");
 * organisations: three new industries with thresholds of their own (rubber products,
-  software and information processing, hotels and inns).
+  software and information processing, hotels and inns);
+* the portfolio counts grants by their society's country and loans by the country they
+  invest in, each from an index alone: applications by organisation, kind and fiscal year
+  (replacing 0007's index by organisation and year, which had no kind; the new one still
+  serves the foreign key it starts with), and the loans' investment countries.
 
 Existing rows keep their values, all of which stay allowed. Downgrading puts the new
 industries back into the groups the SME Basic Act's Article 2 gives them (rubber products
@@ -57,12 +61,33 @@ def _attachment_kinds(values, length, previous_length):
                                          _in('kind', values))
 
 
+CREATED = {  # name: (table, columns)
+    'ix_applications_organisation_kind_year_approved': (
+        'applications', ['organisation_id', 'kind', 'fiscal_year', 'approved_yen', 'id']),
+    'ix_loan_details_application_country': (
+        'loan_details', ['application_id', 'investment_country']),
+}
+DROPPED = {  # name: (table, columns), as 0007 made it
+    'ix_applications_organisation_year_approved': (
+        'applications', ['organisation_id', 'fiscal_year', 'approved_yen']),
+}
+
+
 def upgrade():
     _industries(NEW_INDUSTRIES)
     _attachment_kinds(NEW_KINDS, 24, 12)
+    # The new ones first: no query is left without an index in between.
+    for name, (table, columns) in CREATED.items():
+        op.create_index(name, table, columns, unique=False)
+    for name, (table, _columns) in DROPPED.items():
+        op.drop_index(name, table_name=table)
 
 
 def downgrade():
+    for name, (table, columns) in DROPPED.items():
+        op.create_index(name, table, columns, unique=False)
+    for name, (table, _columns) in reversed(CREATED.items()):
+        op.drop_index(name, table_name=table)
     organisations = sa.table('organisations', sa.column('industry', sa.String))
     for industry, group in INDUSTRY_GROUPS.items():
         op.execute(organisations.update().where(organisations.c.industry == industry)
