@@ -34,7 +34,10 @@ def test_the_investment_country_is_stored_as_its_iso_code(sme, people, client_fo
     assert 'list="country-codes"' in text_of(client.get("/loans/new"))
     response = client.post("/loans/new", data=loan_form(sme.id, investment_country=" gb "))
     assert response.status_code == 302
-    assert db.session.scalar(select(Application)).loan.investment_country == "GB"
+    loan = db.session.scalar(select(Application))
+    assert loan.loan.investment_country == "GB"
+    page = text_of(client.get(f"/applications/{loan.id}"))
+    assert '<dd class="col-sm-7 investment-country">United Kingdom (GB)</dd>' in page
 
 
 @pytest.fixture

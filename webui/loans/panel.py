@@ -11,6 +11,7 @@ from markupsafe import Markup
 
 from models import INDUSTRY_LABELS, METHOD_LABELS, Application, LoanDetails, User
 from workflow import arrears, idempotency, loan_documents, loans, repayments
+from workflow.accounts import country_name
 from workflow.chain_cache import kept_for_page
 from workflow.repayments import InstalmentLine
 from workflow.sme import eligibility_problem
@@ -69,6 +70,7 @@ class LoanFigures:
     application: Application
     eligibility: str | None
     industry: str
+    investment_country: str  # its name and ISO code, or a dash
     method: str
     schedule: Markup  # the rows of the schedule table; empty before the first release
     outstanding_yen: int
@@ -114,6 +116,10 @@ def assessment_form(application: Application) -> AssessmentForm:
 def repayment_form(application: Application) -> RepaymentForm:
     return RepaymentForm(data={"version": application.version, "received_on": date.today(),
                                "idempotency_key": idempotency.new_key()})
+
+
+def _country(code: str | None) -> str:
+    return f"{country_name(code)} ({code})" if code else "—"
 
 
 def _status(instalment: InstalmentLine, today: date) -> tuple[str, bool]:
@@ -204,6 +210,7 @@ def _render_figures(application: Application, staff: bool, may_edit: bool
         application=application,
         eligibility=eligibility_problem(application.organisation),
         industry=INDUSTRY_LABELS.get(application.organisation.industry or "", "—"),
+        investment_country=_country(application.loan.investment_country),
         method=METHOD_LABELS.get(application.loan.method or "", "—"),
         schedule=schedule_rows(instalments, today),
         outstanding_yen=repayments.outstanding(instalments),
