@@ -81,8 +81,19 @@ def remove(application: Application, attachment: Attachment, actor: User) -> Non
     attachments.remove(attachment, actor)
 
 
+# Documents are attached and removed under the file's row lock (service.lock); a submission
+# takes it before it reads them. Else a removal committed between the submission's reading
+# and its compare-and-set (which the removal, changing no version, lets pass) would leave a
+# submitted application without the document. Only PostgreSQL needs it: a SQLite writer
+# holds the database's one write lock from its first statement.
+_HOLD_FILE = (select(Application.id).where(Application.id == bindparam("application_id"))
+              .with_for_update(key_share=True))
+
+
 @guard("loan_documents_attached")
 def loan_documents_attached(step: Step) -> str | None:
+    if step.connection is not None:  # a transition, not a page listing its buttons
+        step.connection.execute(_HOLD_FILE, {"application_id": step.application.id})
     missing = [_MISSING_PHRASES[kind] for kind in missing_documents(step.application)]
     if not missing:
         return None

@@ -55,8 +55,9 @@ _LOAN_COUNTRY = func.coalesce(LoanDetails.investment_country, Organisation.count
 
 
 def _grants_by_country_and_year() -> list[tuple[str, int, int, int | None]]:
-    """(country, fiscal year, grants, approved yen) per society's country and year: one pass
-    over ix_applications_organisation_kind_year_approved, no row read."""
+    """(country, fiscal year, grants, approved yen) per society's country and year, from
+    ix_applications_organisation_kind_year_approved alone (PostgreSQL may rather scan the
+    table: most files are grants)."""
     per_organisation = (
         select(Application.organisation_id, Application.fiscal_year, func.count().label("n"),
                func.sum(Application.approved_yen).label("yen"))
@@ -69,8 +70,9 @@ def _grants_by_country_and_year() -> list[tuple[str, int, int, int | None]]:
 
 
 def _loans_by_country_and_year() -> list[tuple[str, int, int, int | None]]:
-    """(investment country, fiscal year, loans, approved yen): the loans' details and the
-    applications' index read together, grouped once."""
+    """(investment country, fiscal year, loans, approved yen): the loans' ids, years and
+    amounts from ix_applications_organisation_kind_year_approved, their countries from
+    ix_loan_details_application_country, grouped once."""
     return db.session.execute(
         select(_LOAN_COUNTRY, Application.fiscal_year, func.count(),
                func.sum(Application.approved_yen))
