@@ -53,11 +53,14 @@ class Application(TimestampMixin, db.Model):
         Index("ix_applications_requested_yen_id", "requested_yen", "id"),
         Index("ix_applications_state_created_at_id", "state", "created_at", "id"),
         Index("ix_applications_state_kind_due_on", "state", "kind", "due_on"),
-        # Migration 0007: the portfolio's sums by organisation and year, and by round, from
-        # the index alone (each also serves the foreign key it starts with).
-        Index("ix_applications_organisation_year_approved", "organisation_id", "fiscal_year",
-              "approved_yen"),
+        # Migration 0007: the portfolio's sums by round from the index alone (it also serves
+        # the foreign key it starts with).
         Index("ix_applications_round_approved", "round_id", "approved_yen"),
+        # Migration 0011: the portfolio's sums by organisation, kind and year, and the loans'
+        # ids to find their investment country, from the index alone (0007's index by
+        # organisation and year, which it replaces, had no kind; it serves the foreign key).
+        Index("ix_applications_organisation_kind_year_approved", "organisation_id", "kind",
+              "fiscal_year", "approved_yen", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

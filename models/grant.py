@@ -178,7 +178,10 @@ class ScreeningCheck(db.Model):
     checked_by: Mapped[User | None] = relationship()
 
 
-ATTACHMENT_KINDS = ("proposal", "report", "agreement", "other")
+# A loan application carries the company's business plan and latest financial statements
+# (migration 0011).
+ATTACHMENT_KINDS = ("proposal", "report", "agreement", "business_plan", "financial_statements",
+                    "other")
 
 
 class Attachment(db.Model):
@@ -193,7 +196,7 @@ class Attachment(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     application_id: Mapped[int] = mapped_column(
         ForeignKey("applications.id", ondelete="CASCADE"), index=True)
-    kind: Mapped[str] = mapped_column(String(12), default="proposal")
+    kind: Mapped[str] = mapped_column(String(24), default="proposal")
     original_name: Mapped[str] = mapped_column(String(255))
     stored_name: Mapped[str] = mapped_column(String(64), unique=True)
     content_type: Mapped[str] = mapped_column(String(100))

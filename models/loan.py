@@ -12,6 +12,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Numeric,
     String,
     Text,
@@ -50,6 +51,8 @@ class LoanDetails(db.Model):
                         name="recommended_rate_range"),
         CheckConstraint("term_months IS NULL OR term_months > 0", name="term_positive"),
         CheckConstraint("grace_months IS NULL OR grace_months >= 0", name="grace_not_negative"),
+        # Migration 0011: the portfolio counts loans by investment country from the index.
+        Index("ix_loan_details_application_country", "application_id", "investment_country"),
     )
 
     application_id: Mapped[int] = mapped_column(

@@ -19,13 +19,19 @@ KIND_LABELS = {"alumni_society": "Alumni society", "company": "Company", "aots":
                "related_organisation": "Related organisation"}
 PARTNER_KINDS = ("alumni_society", "related_organisation")
 
-# Industry groups of Japan's SME Basic Act (Article 2).
-INDUSTRIES = ("manufacturing", "wholesale", "services", "retail", "other")
+# Industry groups of Japan's SME Basic Act (Article 2), with the three exceptions its
+# cabinet order sets apart (rubber products, software and information processing, hotels
+# and inns): each has thresholds of its own (workflow.sme).
+INDUSTRIES = ("manufacturing", "rubber_products", "wholesale", "retail", "services",
+              "software", "hotels", "other")
 INDUSTRY_LABELS = {
-    "manufacturing": "Manufacturing, construction, transport",
+    "manufacturing": "Manufacturing, construction, transport (other than rubber products)",
+    "rubber_products": "Rubber products (other than tyres, tubes and industrial belts)",
     "wholesale": "Wholesale",
-    "services": "Services",
     "retail": "Retail",
+    "services": "Services (other than software, information processing, hotels and inns)",
+    "software": "Software and information-processing services",
+    "hotels": "Hotels and inns",
     "other": "Other industries",
 }
 

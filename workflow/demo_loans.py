@@ -12,8 +12,9 @@ from decimal import Decimal
 
 from models import Application
 
-from . import arrears, loans, service
+from . import arrears, loan_documents, loans, service
 from .demo_lifecycles import Cast, Upload, pdf_bytes
+from .loan_documents import DOCUMENT_KINDS
 from .repayments import instalments_of
 from .schedule import add_months
 
@@ -40,8 +41,10 @@ class Loan:
     method: str = "annuity"
 
 
-def apply(cast: Cast, loan: Loan, *, last_year: bool = False) -> Application:
-    """The company writes its application (a draft), in this year's round or last year's."""
+def apply(cast: Cast, loan: Loan, *, last_year: bool = False,
+          documents: tuple[str, ...] = tuple(DOCUMENT_KINDS)) -> Application:
+    """The company writes its application (a draft), in this year's round or last year's,
+    and attaches its documents (small PDFs)."""
     actor = cast[loan.applicant]
     company = actor.organisation
     day = cast.last_year_day if last_year else cast.today
@@ -51,6 +54,11 @@ def apply(cast: Cast, loan: Loan, *, last_year: bool = False) -> Application:
         investment_country=loan.country, project=loan.project, purpose=loan.purpose,
         industry=company.industry, capital_yen=company.capital_yen,
         employees=company.employees), today=day)
+    for kind in documents:
+        label = DOCUMENT_KINDS[kind]
+        loan_documents.attach(app, kind, Upload(f"{kind.replace('_', '-')}.pdf", pdf_bytes(
+            f"{label}: {company.name}", (loan.title, loan.project, f"Prepared on {day:%d %B %Y}")
+        )), actor, cast.upload_dir)
     cast.days[app.id] = day
     return app
 
@@ -256,4 +264,5 @@ def tell_stories(cast: Cast) -> None:
     service.fire(app, "withdraw", cast[WITHDRAWN.applicant], comment="We found a local "
                  "partner who will finance the showroom.")
 
-    story(DRAFT)  # a draft
+    # A draft: the business plan is attached, the statements not yet.
+    apply(cast, DRAFT, documents=("business_plan",))

@@ -11,9 +11,10 @@ the money is committed). The histories of all applications are merged in time or
 hash chain and the ledger read as the days went by.
 
 Not written: notifications and e-mails (ten years of them would only fill the outbox), and
-the proposals' own attachments (the signed loan agreements are written, as their rule
-requires). The database must hold no applications, donations or ledger entries yet: the
-base demo records (organisations, users, funds, rounds) may be there, and are used.
+the proposals' own attachments (the loan applications' documents and signed agreements are
+written, as their rules require). The database must hold no applications, donations or
+ledger entries yet: the base demo records (organisations, users, funds, rounds) may be
+there, and are used.
 """
 
 from __future__ import annotations

@@ -16,6 +16,7 @@ from decimal import Decimal
 
 from .demo_lifecycles import pdf_bytes
 from .demo_scale_committee import ballot, close, eligible_voters
+from .demo_scale_documents import plan_loan_documents
 from .demo_scale_loanbook import LoanBook
 from .demo_scale_plan import (
     FILE,
@@ -183,6 +184,8 @@ def build(ctx: Context, rng: random.Random, steps: Steps, plan: Plan, created: d
     plan.audit(ops, "create", applicant, "application", app_id,
                {"reference": ref, "workflow": "loan", "workflow_version": 1, "title": title},
                to_state="draft")
+    if steps_have(steps, "submit"):  # the documents its submission requires
+        plan_loan_documents(plan, ctx, ops, created, applicant, title)
 
     state, money = "draft", {"approved": 0, "released": 0, "tranches": []}
     open_ballot = None

@@ -123,7 +123,7 @@ def _organisations(rng: random.Random, companies: int) -> None:
         if name in have:
             continue
         industry = rng.choice(("manufacturing", "manufacturing", "wholesale", "services",
-                               "retail", "other"))
+                               "retail", "other", "rubber_products", "software", "hotels"))
         capital_limit, staff_limit = THRESHOLDS[industry]
         accounts.save_organisation(None, name=name, kind="company", country_code="JP",
                                    city=name.split()[0], industry=industry,

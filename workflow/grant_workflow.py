@@ -17,7 +17,8 @@ STATES = (
     State("cancelled", "Cancelled", "Cancelled", final=True),
 )
 
-SUBMIT_GUARDS = ("form_complete", "round_open", "within_round_cap", "own_share_met")
+SUBMIT_GUARDS = ("form_complete", "activity_not_begun", "round_open", "within_round_cap",
+                 "own_share_met")
 
 TRANSITIONS = (
     Transition("submit", ("draft",), "submitted", (OWNER,), "Submit", guards=SUBMIT_GUARDS,

@@ -299,6 +299,17 @@ def own_share_met(step: rules.Step) -> str | None:
     return sentence
 
 
+@rules.guard("activity_not_begun")
+def activity_not_begun(step: rules.Step) -> str | None:
+    """WNF finances activities still to come: one that starts before the day the proposal is
+    (re)submitted is refused, with its date."""
+    grant = step.application.grant
+    if grant is None or grant.start_date is None or grant.start_date >= step.today:
+        return None
+    return (f"The activity starts on {grant.start_date:%d %B %Y}, before the day of "
+            f"submission ({step.today:%d %B %Y}): change its dates before submitting.")
+
+
 @rules.effect("grant", "submit", "resubmit")
 def note_submission(step: rules.Step) -> None:
     """The screening queue runs oldest first by the latest submission."""

@@ -20,7 +20,8 @@ STATES = (
     State("written_off", "Written off", "Written off", final=True),
 )
 
-SUBMIT_GUARDS = ("form_complete", "round_open", "within_round_cap", "sme_eligible")
+SUBMIT_GUARDS = ("form_complete", "loan_documents_attached", "round_open", "within_round_cap",
+                 "sme_eligible")
 
 TRANSITIONS = (
     Transition("submit", ("draft",), "submitted", (OWNER,), "Submit", guards=SUBMIT_GUARDS,

@@ -7,7 +7,6 @@ job and the write-off in workflow.arrears.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -30,16 +29,18 @@ from models import (
 )
 
 from . import arrears, attachments, audit, repayments, service  # noqa: F401 - their rules
+from .accounts import check_country
 from .applications import create_application
 from .common_rules import missing_fields_check
 from .errors import TransitionRefused, ValidationFailed
 from .permissions import is_member_of_applicant
+from .round_choice import check_round_choice
 from .rules import Step, effect, guard
 from .schedule import build_schedule
 
 EDITABLE_STATES = ("draft", "revision_requested")
 MAX_TERM_MONTHS = 360  # thirty years: longer is a typing mistake, not a loan
-_COUNTRY = re.compile(r"^[A-Z]{2}$")
+LOAN_FUND_CODE = "SME"
 
 
 @dataclass(frozen=True)
@@ -75,10 +76,7 @@ def _check_request(request: LoanRequest) -> None:
     if not isinstance(request.term_months, int) or not 1 <= request.term_months <= MAX_TERM_MONTHS:
         raise ValidationFailed(f"The term must be from 1 to {MAX_TERM_MONTHS} months.",
                                "term_months")
-    country = request.investment_country.strip().upper()
-    if not _COUNTRY.match(country):
-        raise ValidationFailed("Give the investment country as two letters (VN, TH, IN…).",
-                               "investment_country")
+    country = check_country(request.investment_country, "investment_country")
     if country == "JP":
         raise ValidationFailed("SME loans finance investment outside Japan.",
                                "investment_country")
@@ -88,8 +86,6 @@ def _check_request(request: LoanRequest) -> None:
         raise ValidationFailed("The capital cannot be negative.", "capital_yen")
     if request.employees is None or request.employees < 0:
         raise ValidationFailed("The number of employees cannot be negative.", "employees")
-    if request.round_ is not None and request.round_.fund.code != "SME":
-        raise ValidationFailed("Choose a round of the SME loan fund.", "round_id")
 
 
 def _apply(application: Application, company: Organisation, request: LoanRequest) -> dict:
@@ -125,6 +121,7 @@ def create_loan(company: Organisation, actor: User, request: LoanRequest,
         raise TransitionRefused(f"Only a representative of {company.name} may apply for its "
                                 "loan.")
     _check_request(request)
+    check_round_choice(request.round_, LOAN_FUND_CODE, today, keep_id=None)
     application = create_application(
         fund=sme_fund(), organisation=company, title=request.title, actor=actor,
         round_=request.round_, requested_yen=request.requested_yen, today=today)
@@ -145,13 +142,15 @@ def may_edit(application: Application, user: User | None) -> str | None:
     return None
 
 
-def update_loan(application: Application, actor: User, request: LoanRequest) -> Application:
+def update_loan(application: Application, actor: User, request: LoanRequest,
+                today: date | None = None) -> Application:
     """Save the owner's changes to a draft (or a file returned for revision)."""
     application = service.lock(application)
     problem = may_edit(application, actor)
     if problem:
         raise TransitionRefused(problem)
     _check_request(request)
+    check_round_choice(request.round_, LOAN_FUND_CODE, today, keep_id=application.round_id)
     if application.loan is None:
         application.loan = LoanDetails()
     changed = _apply(application, application.organisation, request)

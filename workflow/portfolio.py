@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import case, func, select
 
 from models import (
     Application,
@@ -13,6 +13,7 @@ from models import (
     Fund,
     GrantDetails,
     LedgerEntry,
+    LoanDetails,
     Organisation,
     ReportParticipant,
     Round,
@@ -48,12 +49,19 @@ def by_programme_type() -> list[tuple[str, int]]:
         .group_by(GrantDetails.programme_type).order_by(func.count().desc())).all()
 
 
-def _by_organisation_and_year() -> list[tuple[str, int, int, int]]:
-    """(country, fiscal year, applications, approved yen) per organisation and year: one
-    pass over ix_applications_organisation_year_approved, no row read."""
+# Where an application's money goes: a grant to its society's country, a loan to the country
+# the company invests in (its own country only while a draft names none).
+_LOAN_COUNTRY = func.coalesce(LoanDetails.investment_country, Organisation.country_code)
+
+
+def _grants_by_country_and_year() -> list[tuple[str, int, int, int | None]]:
+    """(country, fiscal year, grants, approved yen) per society's country and year, from
+    ix_applications_organisation_kind_year_approved alone (PostgreSQL may rather scan the
+    table: most files are grants)."""
     per_organisation = (
         select(Application.organisation_id, Application.fiscal_year, func.count().label("n"),
                func.sum(Application.approved_yen).label("yen"))
+        .where(Application.kind == "grant")
         .group_by(Application.organisation_id, Application.fiscal_year).subquery())
     return db.session.execute(
         select(Organisation.country_code, per_organisation.c.fiscal_year, per_organisation.c.n,
@@ -61,17 +69,58 @@ def _by_organisation_and_year() -> list[tuple[str, int, int, int]]:
         .join(per_organisation, per_organisation.c.organisation_id == Organisation.id)).all()
 
 
-def by_country(rows: list | None = None) -> list[tuple[str, str, int]]:
-    """(code, name, applications), the most first."""
-    counts: dict[str, int] = {}
-    for country, _year, n, _yen in rows if rows is not None else _by_organisation_and_year():
-        counts[country] = counts.get(country, 0) + n
-    ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
-    return [(code, country_name(code), n) for code, n in ordered]
+def _loans_by_country_and_year() -> list[tuple[str, int, int, int | None]]:
+    """(investment country, fiscal year, loans, approved yen): the loans' ids, years and
+    amounts from ix_applications_organisation_kind_year_approved, their countries from
+    ix_loan_details_application_country, grouped once."""
+    return db.session.execute(
+        select(_LOAN_COUNTRY, Application.fiscal_year, func.count(),
+               func.sum(Application.approved_yen))
+        .select_from(Application)
+        .join(Organisation, Organisation.id == Application.organisation_id)
+        .outerjoin(LoanDetails, LoanDetails.application_id == Application.id)
+        .where(Application.kind == "loan")
+        .group_by(_LOAN_COUNTRY, Application.fiscal_year)).all()
+
+
+@dataclass(frozen=True)
+class CountryCount:
+    country: str
+    country_name: str
+    grants: int
+    loans: int
+
+
+@dataclass(frozen=True)
+class Counted:
+    """The per country and year figures of grants and of loans, each read once."""
+
+    grants: list[tuple[str, int, int, int | None]]
+    loans: list[tuple[str, int, int, int | None]]
+
+    @classmethod
+    def read(cls) -> Counted:
+        return cls(_grants_by_country_and_year(), _loans_by_country_and_year())
+
+    def by_kind(self) -> dict[str, list]:
+        return {"grant": self.grants, "loan": self.loans}
+
+
+def by_country(counted: Counted | None = None) -> list[CountryCount]:
+    """Grants and loans per country (a loan's investment country), the most files first."""
+    counted = counted or Counted.read()
+    counts: dict[str, dict[str, int]] = {}
+    for kind, rows in counted.by_kind().items():
+        for country, _year, n, _yen in rows:
+            per_kind = counts.setdefault(country, {"grant": 0, "loan": 0})
+            per_kind[kind] += n
+    ordered = sorted(counts.items(), key=lambda item: (-sum(item[1].values()), item[0]))
+    return [CountryCount(code, country_name(code), n["grant"], n["loan"]) for code, n in ordered]
 
 
 @dataclass(frozen=True)
 class CountryYear:
+    kind: str  # grant or loan
     country: str
     country_name: str
     fiscal_year: int
@@ -79,31 +128,42 @@ class CountryYear:
     disbursed_yen: int
 
 
-def money_by_country_and_year(rows: list | None = None) -> list[CountryYear]:
-    """Approved yen (by the application's fiscal year) and disbursed yen (by the ledger)."""
-    approved: dict[tuple[str, int], int] = {}
-    for country, year, _n, yen in rows if rows is not None else _by_organisation_and_year():
-        if yen is not None:
-            approved[country, year] = approved.get((country, year), 0) + int(yen)
+def _disbursed() -> dict[tuple[str, str, int], int]:
+    """(kind, country, fiscal year) -> yen disbursed, by the ledger."""
     per_application = (  # ix_ledger_entries_kind_application: the disbursements only
         select(LedgerEntry.application_id, func.sum(LedgerEntry.amount_yen).label("yen"))
         .where(LedgerEntry.kind == "disbursement")
         .group_by(LedgerEntry.application_id).subquery())
-    disbursed = {(c, y): int(v) for c, y, v in db.session.execute(
-        select(Organisation.country_code, Application.fiscal_year,
+    country = case((Application.kind == "loan", _LOAN_COUNTRY),
+                   else_=Organisation.country_code)
+    return {(k, c, y): int(v) for k, c, y, v in db.session.execute(
+        select(Application.kind, country, Application.fiscal_year,
                func.sum(per_application.c.yen))
         .join(Application, Application.id == per_application.c.application_id)
         .join(Organisation, Organisation.id == Application.organisation_id)
-        .group_by(Organisation.country_code, Application.fiscal_year)).all()}
-    keys = sorted(set(approved) | set(disbursed), key=lambda k: (k[1], k[0]))
-    return [CountryYear(c, country_name(c), y, approved.get((c, y), 0),
-                        disbursed.get((c, y), 0)) for c, y in keys]
+        .outerjoin(LoanDetails, LoanDetails.application_id == Application.id)
+        .group_by(Application.kind, country, Application.fiscal_year)).all()}
 
 
-def countries_and_money() -> tuple[list[tuple[str, str, int]], list[CountryYear]]:
-    """by_country and money_by_country_and_year from one pass over the applications."""
-    rows = _by_organisation_and_year()
-    return by_country(rows), money_by_country_and_year(rows)
+def money_by_country_and_year(counted: Counted | None = None) -> list[CountryYear]:
+    """Approved yen (by the application's fiscal year) and disbursed yen (by the ledger), for
+    grants and for loans apart."""
+    counted = counted or Counted.read()
+    approved: dict[tuple[str, str, int], int] = {}
+    for kind, rows in counted.by_kind().items():
+        for country, year, _n, yen in rows:
+            if yen is not None:
+                approved[kind, country, year] = approved.get((kind, country, year), 0) + int(yen)
+    disbursed = _disbursed()
+    keys = sorted(set(approved) | set(disbursed), key=lambda k: (k[0], k[2], k[1]))
+    return [CountryYear(k, c, country_name(c), y, approved.get((k, c, y), 0),
+                        disbursed.get((k, c, y), 0)) for k, c, y in keys]
+
+
+def countries_and_money() -> tuple[list[CountryCount], list[CountryYear]]:
+    """by_country and money_by_country_and_year from one reading of the counts."""
+    counted = Counted.read()
+    return by_country(counted), money_by_country_and_year(counted)
 
 
 def persons_trained() -> list[tuple[str, str, int]]:

@@ -1,4 +1,5 @@
-"""SME eligibility by the thresholds of Japan's SME Basic Act (Article 2).
+"""SME eligibility by the thresholds of Japan's SME Basic Act (Article 2) and of the cabinet
+order that sets three industries apart.
 
 A company is an SME when its capital OR its headcount is within the limit of
 its industry group.
@@ -15,6 +16,10 @@ THRESHOLDS = {
     "wholesale": (100_000_000, 100),
     "services": (50_000_000, 100),
     "retail": (50_000_000, 50),
+    # The cabinet order's exceptions.
+    "rubber_products": (300_000_000, 900),
+    "software": (300_000_000, 300),
+    "hotels": (50_000_000, 200),
 }
 GROUP_NAMES = {
     "manufacturing": "manufacturing and other industries",
@@ -22,6 +27,9 @@ GROUP_NAMES = {
     "wholesale": "wholesale",
     "services": "services",
     "retail": "retail",
+    "rubber_products": "rubber products",
+    "software": "software and information-processing services",
+    "hotels": "hotels and inns",
 }
 
 

@@ -12,7 +12,7 @@ Written by hand:
   address within the last day (workflow.throttle).
 
 Revision ID: 0012
-Revises: 0009
+Revises: 0011
 Create Date: 2026-12-06 10:00:00
 
 """
@@ -24,7 +24,7 @@ from flask import current_app
 
 # revision identifiers, used by Alembic.
 revision = '0012'
-down_revision = '0009'
+down_revision = '0011'
 branch_labels = None
 depends_on = None
 

@@ -8,6 +8,7 @@ flash, and checks that the page loaded cleanly and drew its workflow diagram.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -105,8 +106,8 @@ def test_a_grant_clicked_through_from_proposal_to_closure(page, live_server, sce
     url = page.url.removeprefix(base).removesuffix("/edit").replace("/grants/", "/applications/")
     page.get_by_label("Programme type").select_option("training_course")
     page.get_by_label("Objectives").fill("Train 30 supervisors in kaizen and 5S.")
-    page.get_by_label("Start date").fill("2026-09-01")
-    page.get_by_label("End date").fill("2026-09-05")
+    page.get_by_label("Start date").fill((date.today() + timedelta(days=60)).isoformat())
+    page.get_by_label("End date").fill((date.today() + timedelta(days=64)).isoformat())
     page.get_by_label("Venue country (ISO code, e.g. TH)").fill("TH")
     page.get_by_label("Venue city").fill("Bangkok")
     page.get_by_label("Partner alumni societies").select_option(label=f"{scene.partner} (VN)")

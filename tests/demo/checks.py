@@ -14,9 +14,11 @@ from sqlalchemy import func, select
 
 from models import (
     Application,
+    Attachment,
     AuditEvent,
     Ballot,
     Fund,
+    GrantDetails,
     Instalment,
     LedgerEntry,
     ReferenceCounter,
@@ -209,6 +211,44 @@ def loans_consistent(today: date) -> list[str]:
             problems.append(f"{app.reference}: in arrears without a late instalment")
         if app.state == "active" and late:
             problems.append(f"{app.reference}: active with instalment {late[0].number} late")
+    return problems
+
+
+def loans_carry_their_documents() -> list[str]:
+    """Every loan application ever submitted carries its business plan and statements."""
+    from workflow.loan_documents import DOCUMENT_KINDS
+
+    kinds: dict[int, set[str]] = defaultdict(set)
+    for app_id, kind in db.session.execute(
+            select(Attachment.application_id, Attachment.kind)
+            .where(Attachment.kind.in_(list(DOCUMENT_KINDS)))):
+        kinds[app_id].add(kind)
+    submitted = set(db.session.scalars(
+        select(AuditEvent.object_id).where(AuditEvent.object_type == "application",
+                                           AuditEvent.action == "submit")))
+    return [f"{app.reference}: submitted without {set(DOCUMENT_KINDS) - kinds[app.id]}"
+            for app in db.session.scalars(select(Application).where(Application.kind == "loan"))
+            if app.id in submitted and kinds[app.id] != set(DOCUMENT_KINDS)]
+
+
+def activities_after_submission() -> list[str]:
+    """No grant's activity starts before the day it was last (re)submitted, by the audit
+    trail's clock (the generated demo's: the living demo's service checked its own dates,
+    and its trail records when the seed ran)."""
+    last_submitted: dict[int, date] = {}
+    for app_id, occurred in db.session.execute(
+            select(AuditEvent.object_id, AuditEvent.occurred_at)
+            .where(AuditEvent.object_type == "application",
+                   AuditEvent.action.in_(("submit", "resubmit")),
+                   AuditEvent.to_state == "submitted").order_by(AuditEvent.seq)):
+        last_submitted[app_id] = occurred.date()
+    problems = []
+    for app_id, reference, start in db.session.execute(
+            select(Application.id, Application.reference, GrantDetails.start_date)
+            .join(GrantDetails, GrantDetails.application_id == Application.id)):
+        if app_id in last_submitted and (start is None or start < last_submitted[app_id]):
+            problems.append(f"{reference}: the activity starts on {start}, submitted on "
+                            f"{last_submitted[app_id]}")
     return problems
 
 

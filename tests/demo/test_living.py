@@ -35,7 +35,7 @@ def test_the_demo_holds_together(app, seed):
     problems = (checks.paths_follow_the_workflow() + checks.references_unique()
                 + checks.ledger_consistent() + checks.ballots_consistent()
                 + checks.loans_consistent(date.today()) + checks.chronological()
-                + checks.rounds_within_budget())
+                + checks.rounds_within_budget() + checks.loans_carry_their_documents())
     assert problems == []
 
 
@@ -46,7 +46,8 @@ def test_the_demo_has_donations_reports_and_files(app, seed):
     countries = set(db.session.scalars(select(ReportParticipant.country_code)))
     assert {"TH", "VN", "MM"} <= countries
     stored = db.session.scalars(select(Attachment)).all()
-    assert {a.kind for a in stored} == {"proposal", "report", "agreement"}
+    assert {a.kind for a in stored} == {"proposal", "report", "agreement", "business_plan",
+                                        "financial_statements"}
     with open(f"{app.config['UPLOAD_DIR']}/{stored[0].stored_name}", "rb") as handle:
         assert handle.read().startswith(b"%PDF-1.4")
 

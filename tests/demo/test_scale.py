@@ -37,7 +37,8 @@ def test_scale_generates_every_state_over_ten_years_consistently(app, seed):
     problems = (checks.paths_follow_the_workflow() + checks.references_unique()
                 + checks.ledger_consistent() + checks.ballots_consistent()
                 + checks.loans_consistent(date.today()) + checks.chronological()
-                + checks.rounds_within_budget())
+                + checks.rounds_within_budget() + checks.loans_carry_their_documents()
+                + checks.activities_after_submission())
     assert problems == []
 
 

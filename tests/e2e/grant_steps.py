@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import re
+from datetime import date, timedelta
 
 from sqlalchemy import select
 
@@ -25,7 +26,8 @@ def proposal(cast: Cast) -> dict:
     return {
         "title": TITLE, "programme_type": "training_course",
         "objectives": "Train 30 supervisors in kaizen and 5S.\nSpread the method to partners.",
-        "start_date": "2026-09-01", "end_date": "2026-09-05",
+        "start_date": (date.today() + timedelta(days=60)).isoformat(),
+        "end_date": (date.today() + timedelta(days=64)).isoformat(),
         "venue_country": "TH", "venue_city": "Bangkok", "expected_participants": "30",
         "partner_ids": [str(cast.partner.id)],
         "participants-0-country_code": "TH", "participants-0-participants": "20",

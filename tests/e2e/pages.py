@@ -49,6 +49,7 @@ _CONTROLS = {
     "authorise": r'action="/finance/tranches/\d+/authorise"',
     "cancel_tranche": r'action="/finance/tranches/\d+/cancel"',
     "edit_loan": r'href="/loans/{id}/edit"',
+    "documents": r'href="/loans/{id}/documents"',
     "assessment": r'action="/loans/{id}/assessment"',
     "agreement": r'action="/loans/{id}/agreement"',
     "repayment": r'action="/loans/{id}/repayments"',

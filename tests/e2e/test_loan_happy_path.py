@@ -19,6 +19,7 @@ from sqlalchemy import func, select
 from models import Application, Instalment, db
 
 from ..conftest import once_key
+from ..loans.documents import BUSINESS_PLAN, attach_documents
 from . import pages
 from .grant_steps import done, keyed_form, press, request_tranche, vote
 from .pages import error_message, page, post, reload, text
@@ -109,9 +110,16 @@ def test_an_sme_loan_from_application_to_repaid(clock, loan_cast, app):
     shown = done(post(applicant, "/loans/new", data={
         **loan_form(cast, "400,000,000", "350"), **once_key(form_page)}))
     loan = db.session.scalar(select(Application))
-    assert INELIGIBLE in shown and 'disabled title="' + INELIGIBLE in shown
     steps: list = []
-    check(cast, loan, "draft", [], steps, applicant={"withdraw", "edit_loan"})
+    # The documents come first: without them the button says so.
+    assert "Attach the business plan and the latest financial statements" in shown
+    check(cast, loan, "draft", [], steps, applicant={"withdraw", "edit_loan", "documents"})
+    attach_documents(applicant, loan)
+    shown = page(cast, "secretariat", loan)
+    plan = re.search(r'href="(/loans/\d+/files/\d+)">business-plan.pdf<', shown).group(1)
+    assert cast.client("secretariat").get(plan).data == BUSINESS_PLAN
+    shown = page(cast, "applicant", loan)
+    assert INELIGIBLE in shown and 'disabled title="' + INELIGIBLE in shown
     refused = press(cast, "applicant", loan, "submit")
     assert refused.status_code == 409 and error_message(text(refused)) == INELIGIBLE
     done(post(applicant, f"/loans/{loan.id}/edit", data=loan_form(cast, "80,000,000", "120")))
@@ -156,7 +164,10 @@ def test_an_sme_loan_from_application_to_repaid(clock, loan_cast, app):
     steps.append(("sign_agreement", "approved", "contracted"))
     check(cast, loan, "contracted", money, steps, secretariat={"cancel"},
           finance1={"request_tranche"}, finance2={"request_tranche"})
-    assert "signed 14 January 2027 · loan-agreement.pdf" in page(cast, "applicant", loan)
+    signed = re.search(r'signed 14 January 2027 · <a class="agreement-file" href="([^"]+)">'
+                       r'loan-agreement.pdf</a>', page(cast, "applicant", loan))
+    for who in ("applicant", "finance1"):
+        assert cast.client(who).get(signed.group(1)).data == PDF
 
     done(request_tranche(cast, "finance1", loan, "1,000,000"))
     url, key = keyed_form(page(cast, "finance2", loan), r"/finance/tranches/\d+/authorise")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -12,6 +13,10 @@ from sqlalchemy import func, select
 from models import Application, AuditEvent, Fund, Organisation, Round, User, db
 
 from ..conftest import once_key
+
+# The activity two months ahead: a proposal is submitted before its activity starts.
+START = date.today() + timedelta(days=60)
+END = START + timedelta(days=4)
 
 
 @dataclass
@@ -41,7 +46,7 @@ def proposal_form(scene: Scene, **changes) -> dict:
         "title": "Kaizen training for SME supervisors",
         "programme_type": "training_course",
         "objectives": "Train 30 supervisors in kaizen and 5S.",
-        "start_date": "2026-09-01", "end_date": "2026-09-05",
+        "start_date": START.isoformat(), "end_date": END.isoformat(),
         "venue_country": "TH", "venue_city": "Bangkok",
         "expected_participants": "30",
         "partner_ids": [str(scene.partner.id)],

@@ -1,12 +1,22 @@
 """Bad proposal input: a clear message next to the field, and nothing saved."""
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import select
 
 from models import Application, BudgetLine, GrantDetails, GrantPartner, ParticipantCountry, db
 
 from ..conftest import log_in
-from .conftest import audit_actions, count, error_next_to, new_draft, proposal_form, text_of
+from .conftest import (
+    START,
+    audit_actions,
+    count,
+    error_next_to,
+    new_draft,
+    proposal_form,
+    text_of,
+)
 
 
 def _own_society(scene):
@@ -14,7 +24,8 @@ def _own_society(scene):
 
 
 BAD_INPUT = [
-    ({"end_date": "2026-08-31"}, "end_date", "The end date is before the start date."),
+    ({"end_date": (START - timedelta(days=1)).isoformat()}, "end_date",
+     "The end date is before the start date."),
     ({"budget-1-amount_yen": "-300000"}, "budget-1-amount_yen", "The amount cannot be negative."),
     ({"budget-0-amount_yen": "500000.50"}, "budget-0-amount_yen",
      "Enter a whole number of yen, without decimals."),
@@ -61,8 +72,9 @@ def test_bad_input_is_answered_next_to_the_field_and_nothing_is_saved(client, sc
 def test_the_form_keeps_what_was_typed_after_a_refusal(client, scene):
     log_in(client, scene.applicant)
     application = new_draft(client, scene)
+    too_early = (START - timedelta(days=31)).isoformat()
     page = text_of(client.post(f"/grants/{application.id}/edit",
-                               data=proposal_form(scene, end_date="2026-08-01")))
+                               data=proposal_form(scene, end_date=too_early)))
     assert 'value="Two Japanese experts"' in page
     assert 'value="Bangkok"' in page
 

@@ -5,6 +5,7 @@ from sqlalchemy import func, select
 
 from models import Application, AuditEvent, Organisation, db
 
+from .documents import attach_documents
 from .test_lifecycle import current, loan_form, press
 
 
@@ -32,6 +33,7 @@ def test_an_ineligible_company_cannot_submit(sme, company, people, client_for, i
                                                 capital_yen=str(capital),
                                                 employees=str(employees)))
     loan = db.session.scalar(select(Application))
+    attach_documents(applicant, loan)
     response = press(applicant, loan, "submit")
     assert response.status_code == 409
     assert failed in response.get_data(as_text=True)
@@ -57,6 +59,7 @@ def test_a_company_within_either_threshold_submits(sme, company, people, client_
                                                 capital_yen=str(capital),
                                                 employees=str(employees)))
     loan = db.session.scalar(select(Application))
+    attach_documents(applicant, loan)
     assert press(applicant, loan, "submit").status_code == 302
     assert current(loan).state == "submitted"
 
@@ -66,7 +69,7 @@ def test_a_company_within_either_threshold_submits(sme, company, people, client_
     ({"term_months": "0"}, "The term must be from 1 to 360 months."),
     ({"employees": "-3"}, "The number of employees cannot be negative."),
     ({"investment_country": "JP"}, "SME loans finance investment outside Japan."),
-    ({"investment_country": "V1"}, "Give the investment country as two letters"),
+    ({"investment_country": "V1"}, "V1 is not an ISO 3166 country code."),
     ({"requested_yen": "1.5"}, "Enter a whole number of yen, without decimals."),
 ])
 def test_bad_loan_input_is_refused_next_to_the_field(sme, people, client_for, changes,

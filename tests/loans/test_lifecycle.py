@@ -13,6 +13,7 @@ from workflow.schedule import add_months
 
 from ..conftest import once_key
 from .conftest import DONATED, act
+from .documents import attach_documents
 
 # ¥1,000,000 at 12 % a year (1 % a month) over 4 months, the first of them interest only.
 # Worked by hand: the level instalment over the 3 amortising months is
@@ -63,6 +64,7 @@ def test_an_sme_loan_from_application_to_repaid(app, sme, company, people, clien
     assert response.status_code == 302, response.get_data(as_text=True)
     loan = db.session.scalar(select(Application).where(Application.kind == "loan"))
     assert (loan.reference.startswith("SME-"), loan.loan.investment_country) == (True, "VN")
+    attach_documents(applicant, loan)
     assert press(applicant, loan, "submit").status_code == 302
 
     secretariat = client_for(people.secretariat)

@@ -4,7 +4,7 @@ from flask import Blueprint
 
 bp = Blueprint("loans", __name__, url_prefix="/loans")
 
-from . import views  # noqa: E402,F401
+from . import documents, views  # noqa: E402,F401
 from .panel import loan_panel  # noqa: E402
 
 # The application page includes loans/_panel.html, which calls this for its figures.

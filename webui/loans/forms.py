@@ -15,6 +15,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from models import INDUSTRY_LABELS, METHOD_LABELS, RISK_GRADES
+from workflow.loan_documents import DOCUMENT_KINDS
 from workflow.loans import MAX_TERM_MONTHS
 
 from ..forms import YenField
@@ -58,7 +59,9 @@ class LoanForm(OneTimeKey, FlaskForm):
                                 f"The term must be from 1 to {MAX_TERM_MONTHS} months.")])
     investment_country = StringField(
         "Investment country", description="ISO 3166 code, two letters (VN, TH, IN…)",
-        validators=[DataRequired(), Length(min=2, max=2, message="Two letters.")])
+        validators=[DataRequired(), Length(min=2, max=2, message="Two letters.")],
+        filters=[lambda code: code.strip() if isinstance(code, str) else code],
+        render_kw={"list": "country-codes", "autocomplete": "off"})
     project = TextAreaField("Project", description="What the company will set up abroad.",
                             validators=[Optional(), Length(max=10000)])
     purpose = TextAreaField("Purpose of the loan", validators=[Optional(), Length(max=10000)])
@@ -70,6 +73,17 @@ class LoanForm(OneTimeKey, FlaskForm):
         validators=[InputRequired("Enter the number of employees."),
                     NumberRange(min=0, message="The number of employees cannot be negative.")])
     submit = SubmitField("Save")
+
+
+class DocumentForm(OneTimeKey, FlaskForm):
+    """One of the application's documents; the key makes a double click attach it once."""
+
+    kind = SelectField("Document", choices=list(DOCUMENT_KINDS.items()))
+    # `accept` only helps the browser's file picker; the server checks the content.
+    file = FileField("File (PDF, Word, Excel, PowerPoint or an image; 10 MB at most)",
+                     render_kw={"accept": ".pdf,.doc,.docx,.xls,.xlsx,.ppt,.pptx,.png,.jpg,"
+                                          ".jpeg,.gif"})
+    submit = SubmitField("Attach")
 
 
 class AssessmentForm(VersionedForm):

@@ -10,7 +10,8 @@ from flask import current_app
 from markupsafe import Markup
 
 from models import INDUSTRY_LABELS, METHOD_LABELS, Application, LoanDetails, User
-from workflow import arrears, idempotency, loans, repayments
+from workflow import arrears, idempotency, loan_documents, loans, repayments
+from workflow.accounts import country_name
 from workflow.chain_cache import kept_for_page
 from workflow.repayments import InstalmentLine
 from workflow.sme import eligibility_problem
@@ -69,6 +70,7 @@ class LoanFigures:
     application: Application
     eligibility: str | None
     industry: str
+    investment_country: str  # its name and ISO code, or a dash
     method: str
     schedule: Markup  # the rows of the schedule table; empty before the first release
     outstanding_yen: int
@@ -77,6 +79,7 @@ class LoanFigures:
     chart: dict | None
     agreement_name: str | None  # the signed agreement's file name, once attached
     may_edit: bool
+    documents: list  # the business plan and financial statements (Attachment rows)
     grace_days: int = repayments.GRACE_DAYS
 
     @property
@@ -113,6 +116,10 @@ def assessment_form(application: Application) -> AssessmentForm:
 def repayment_form(application: Application) -> RepaymentForm:
     return RepaymentForm(data={"version": application.version, "received_on": date.today(),
                                "idempotency_key": idempotency.new_key()})
+
+
+def _country(code: str | None) -> str:
+    return f"{country_name(code)} ({code})" if code else "—"
 
 
 def _status(instalment: InstalmentLine, today: date) -> tuple[str, bool]:
@@ -203,6 +210,7 @@ def _render_figures(application: Application, staff: bool, may_edit: bool
         application=application,
         eligibility=eligibility_problem(application.organisation),
         industry=INDUSTRY_LABELS.get(application.organisation.industry or "", "—"),
+        investment_country=_country(application.loan.investment_country),
         method=METHOD_LABELS.get(application.loan.method or "", "—"),
         schedule=schedule_rows(instalments, today),
         outstanding_yen=repayments.outstanding(instalments),
@@ -211,7 +219,9 @@ def _render_figures(application: Application, staff: bool, may_edit: bool
         chart=balance_chart(application, instalments, received),
         agreement_name=loans.agreement_name(application),
         may_edit=may_edit,
+        documents=loan_documents.documents_of(application),
     )
     html = current_app.jinja_env.get_template("loans/_figures.html").render(
-        panel=figures, application=application, staff=staff)
+        panel=figures, application=application, staff=staff,
+        document_labels=loan_documents.DOCUMENT_KINDS)
     return Markup(html), figures.chart is not None

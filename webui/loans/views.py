@@ -11,15 +11,17 @@ from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from models import Application, Fund, Instalment, LoanDetails, Round, db
+from models import Application, Instalment, LoanDetails, Round, db
 from workflow import arrears, idempotency, loans, registry, service
 from workflow.errors import DomainError, TransitionRefused
 from workflow.permissions import READER_ROLES
+from workflow.round_choice import round_choices
 
 from .. import once
 from ..access import roles
 from ..applications.loading import visible_application_or_404
 from ..forms import show_refusal
+from ..grants.proposals import country_options
 from . import bp
 from .forms import (
     AgreementForm,
@@ -87,9 +89,9 @@ def index():
                            and current_user.has_role("applicant"))
 
 
-def _round_choices(form: LoanForm) -> None:
-    rounds = db.session.scalars(select(Round).join(Round.fund).where(Fund.code == "SME")
-                                .order_by(Round.opens_on.desc())).all()
+def _round_choices(form: LoanForm, application: Application | None = None) -> None:
+    """The rounds open today; on edit, the application's own round too."""
+    rounds = round_choices(loans.LOAN_FUND_CODE, keep=application.round if application else None)
     form.round_id.choices = [(r.id, f"{r.name} (closes {r.closes_on:%d %B %Y})")
                              for r in rounds]
 
@@ -121,7 +123,8 @@ def new():
             _refused(form, refusal)
         else:
             return _done(application, "the loan application is saved as a draft.")
-    return render_template("loans/form.html", form=form, application=None)
+    return render_template("loans/form.html", form=form, application=None,
+                           countries=country_options())
 
 
 @bp.route("/<int:application_id>/edit", methods=["GET", "POST"])
@@ -139,7 +142,7 @@ def edit(application_id: int):
         "purpose": loan.purpose, "industry": company.industry or "manufacturing",
         "capital_yen": company.capital_yen, "employees": company.employees,
     })
-    _round_choices(form)
+    _round_choices(form, application)
     if form.validate_on_submit():
         try:
             loans.update_loan(application, current_user, _request_from(form))
@@ -147,7 +150,8 @@ def edit(application_id: int):
             _refused(form, refusal)
         else:
             return _done(application, "your changes are saved.")
-    return render_template("loans/form.html", form=form, application=application)
+    return render_template("loans/form.html", form=form, application=application,
+                           countries=country_options())
 
 
 @bp.route("/<int:application_id>/assessment", methods=["GET", "POST"])
