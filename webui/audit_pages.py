@@ -1,6 +1,7 @@
 """The auditor's page: the chain's head, a verification on demand, the exports."""
 
 from flask import Blueprint, render_template, request
+from flask_login import current_user
 
 from workflow import audit, exports
 
@@ -28,11 +29,11 @@ def index():
 @roles(*AUDITORS)
 @streamed
 def events_csv():
-    return csv_response("audit-events.csv", exports.audit_rows())
+    return csv_response("audit-events.csv", exports.audit_rows(current_user))
 
 
 @bp.route("/votes.csv")
 @roles(*VOTE_READERS)
 @streamed
 def votes_csv():
-    return csv_response("votes.csv", exports.vote_rows())
+    return csv_response("votes.csv", exports.vote_rows(current_user))

@@ -79,7 +79,7 @@ def test_the_thai_applicant_sees_the_thai_proposals_only(app, client, seed):
 @pytest.mark.parametrize("member, awaiting", [
     ("member1@wnf.example", 3),  # has voted on none of the three open ballots
     ("member2@wnf.example", 0),  # recused from the Indian proposal, voted on the others
-    ("member5@wnf.example", 1),  # voted on one, declared a conflict on another
+    ("member5@wnf.example", 0),  # voted on one, declared a conflict on another; not on SME
 ])
 def test_members_have_ballots_awaiting_their_vote(app, client, seed, member, awaiting):
     seed()
