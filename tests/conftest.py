@@ -124,6 +124,8 @@ def _seat_committee_roles(user: User, codes: tuple[str, ...]) -> None:
     when the chair's is taken (and none when both are)."""
     from models import CommitteeSeat
 
+    if not user.has_role("committee_member", "committee_chair"):
+        return
     for code in codes:
         fund = fund_of(code)
         seats = ["member"] if "committee_member" in user.roles else []

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import delete, select
+from sqlalchemy.orm import lazyload
 
 from models import PRESIDING_SEATS, SEATS, CommitteeSeat, Fund, User, db
 
@@ -74,33 +75,33 @@ def roles_for(seats: Iterable[str]) -> set[str]:
 
 # --- reading -------------------------------------------------------------------------------
 
+@reading.memoised
+def _seat_rows() -> list[tuple[int, str, str, User]]:
+    """(fund id, fund code, seat, holder) of every seat on every committee, in one statement
+    per page: the committees are a few dozen people, and a file's page asks who votes, who
+    presides and where the viewer sits."""
+    return [tuple(row) for row in db.session.execute(
+        select(CommitteeSeat.fund_id, Fund.code, CommitteeSeat.seat, User)
+        .join(Fund, Fund.id == CommitteeSeat.fund_id)
+        .join(User, User.id == CommitteeSeat.user_id)
+        # Their roles only if asked: the rules here read seats, not roles.
+        .options(lazyload(User.role_assignments))
+        .order_by(CommitteeSeat.id))]
+
+
 def seats_of(user: User) -> dict[str, set[str]]:
     """Fund code → the seats the user holds on that fund's committee."""
     found: dict[str, set[str]] = {}
-    if user.id is None:
-        return found
-    for code, seat in db.session.execute(
-            select(Fund.code, CommitteeSeat.seat).join(Fund, Fund.id == CommitteeSeat.fund_id)
-            .where(CommitteeSeat.user_id == user.id)):
-        found.setdefault(code, set()).add(seat)
-    return found
-
-
-@reading.memoised
-def members_by_fund() -> dict[int, list[tuple[int, int | None]]]:
-    """Per fund id, (user id, organisation id) of every active member (a member's seat)."""
-    found: dict[int, list[tuple[int, int | None]]] = {}
-    for fund_id, user_id, org_id in db.session.execute(
-            select(CommitteeSeat.fund_id, User.id, User.organisation_id)
-            .join(User, User.id == CommitteeSeat.user_id)
-            .where(CommitteeSeat.seat == "member", User.active.is_(True))):
-        found.setdefault(fund_id, []).append((user_id, org_id))
+    for _, code, seat, holder in _seat_rows():
+        if holder.id == user.id:
+            found.setdefault(code, set()).add(seat)
     return found
 
 
 def members_of(fund_id: int) -> list[tuple[int, int | None]]:
     """(user id, organisation id) of the active members of a fund's committee."""
-    return list(members_by_fund().get(fund_id, ()))
+    return [(holder.id, holder.organisation_id) for fund, _, seat, holder in _seat_rows()
+            if fund == fund_id and seat == "member" and holder.active]
 
 
 @dataclass(frozen=True)
@@ -116,15 +117,9 @@ class Officers:
 
 def officers_of(fund_id: int) -> Officers:
     """Who chairs and who deputises on a fund's committee, active or not."""
-    holders = dict(_officer_rows(fund_id))
+    holders = {seat: holder for fund, _, seat, holder in _seat_rows()
+               if fund == fund_id and seat in PRESIDING_SEATS}
     return Officers(holders.get("chair"), holders.get("deputy_chair"))
-
-
-@reading.memoised
-def _officer_rows(fund_id: int) -> list[tuple[str, User]]:
-    return [(seat, user) for seat, user in db.session.execute(
-        select(CommitteeSeat.seat, User).join(User, User.id == CommitteeSeat.user_id)
-        .where(CommitteeSeat.fund_id == fund_id, CommitteeSeat.seat.in_(PRESIDING_SEATS)))]
 
 
 def is_away(user: User, today: date) -> bool:

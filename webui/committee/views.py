@@ -61,7 +61,9 @@ def index():
     if secretariat:
         where = places["stuck"]
         stuck = ballot_lists.stuck_page(PER_PAGE, after=where.after, before=where.before)
-        counts["stuck"] = ballot_lists.count_stuck(limit)
+        # Seldom more than a few: counted only when they fill more than a page.
+        counts["stuck"] = (len(stuck.rows) if stuck.before is None and stuck.after is None
+                           else ballot_lists.count_stuck(limit))
     tallies = ballots.tallies([b for b, *_ in opened.rows])  # a few grouped queries
     return render_template(
         "committee/index.html", awaiting=awaiting, voted=voted, opened=opened, stuck=stuck,

@@ -79,7 +79,7 @@ def waiting_for(user: User) -> dict[str, list[Waiting]]:
         if user.has_role("committee_chair"):
             to_close = ballot_lists.count_to_close(user)
             if to_close:
-                items.append(Waiting("Open ballots I preside over", url_for("committee.index"),
+                items.append(Waiting("Open ballots to close", url_for("committee.index"),
                                      to_close))
         if items:
             result["committee_chair" if user.has_role("committee_chair")
