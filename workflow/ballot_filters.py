@@ -19,18 +19,22 @@ from models import Application, Ballot, CommitteeSeat, ConflictDeclaration, Gran
 def recused(user_id, organisation_id):
     """The person (their id and organisation, columns or values) is recused from the ballot:
     a member of the applying or a partner organisation, or a declared conflict."""
+    # Correlated to the enclosing statement's file and ballot however deep the condition
+    # sits (inside _someone_in's EXISTS too), never a FROM of their own.
     if organisation_id is None:
         by_organisation = false()
     else:
         by_organisation = or_(
             Application.organisation_id == organisation_id,
             exists().where(GrantPartner.application_id == Application.id,
-                           GrantPartner.organisation_id == organisation_id))
+                           GrantPartner.organisation_id == organisation_id)
+            .correlate_except(GrantPartner))
         if not isinstance(organisation_id, int):  # a column: a person of no organisation
             # belongs to none (never NULL, which NOT would keep as NULL and so drop).
             by_organisation = and_(organisation_id.is_not(None), by_organisation)
     return or_(by_organisation, exists().where(ConflictDeclaration.ballot_id == Ballot.id,
-                                               ConflictDeclaration.member_id == user_id))
+                                               ConflictDeclaration.member_id == user_id)
+               .correlate_except(ConflictDeclaration))
 
 
 def _someone_in(seats: tuple[str, ...], today: date | None = None):
@@ -41,7 +45,8 @@ def _someone_in(seats: tuple[str, ...], today: date | None = None):
                   person.active.is_(True), ~recused(person.id, person.organisation_id)]
     if today is not None:
         conditions.append(or_(person.away_until.is_(None), person.away_until < today))
-    return exists(select(seat.id).join(person, person.id == seat.user_id).where(*conditions))
+    return exists(select(seat.id).join(person, person.id == seat.user_id).where(*conditions)
+                  .correlate_except(seat, person))
 
 
 def someone_may_vote():

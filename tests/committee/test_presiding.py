@@ -176,3 +176,26 @@ def test_a_ballot_nobody_may_vote_on_waits_and_says_so_instead_of_reopening(
     listing = client.get("/committee/").get_data(as_text=True)
     assert application.reference not in listing
 
+
+
+def test_a_recusal_on_one_file_leaves_the_others_in_the_lists_alone(
+        app, in_committee, members, make_org, chair):
+    from models import GrantPartner
+    from workflow import ballot_lists
+
+    peru = make_org(name="Alumni Society of Peru", country_code="PE")
+    member = members(1, committees=("WNF",))[0]
+    partnered = members(1, organisation=peru, committees=("WNF",))[0]
+    first, second, third = in_committee(), in_committee(), in_committee()
+    db.session.add(GrantPartner(application_id=third.id, organisation_id=peru.id))
+    db.session.commit()
+    act(ballots.declare_conflict, first, member, "A cousin trains there.")
+    act(ballots.declare_conflict, first, partnered, "Same.")
+    act(ballots.declare_conflict, second, chair, "Former employer.")  # and no deputy
+
+    stuck = {ballot.application_id: (votable, presided)
+             for ballot, votable, presided in ballot_lists.stuck_ballots()}
+    assert stuck == {first.id: (False, True), second.id: (True, False)}
+    assert [b.application_id for b in ballot_lists.ballots_awaiting(partnered)] == [second.id]
+    assert {row[0].application_id: row[1] for row in ballot_lists.open_ballots(chair)} == {
+        first.id: True, second.id: False, third.id: True}
