@@ -125,7 +125,7 @@ def create_user(
     user = User(email=email, name=name.strip(), organisation=organisation, locale=locale)
     user.active = active
     user.set_password(password)
-    user.set_roles(_roles_with_seats(roles, seats))
+    user.set_roles(committees.roles_with_seats(roles, seats))
     db.session.add(user)
     db.session.flush()
     audit.record("user_created", actor=actor, object_type="user", object_id=user.id,
@@ -134,12 +134,6 @@ def create_user(
     if seats:
         committees.set_seats(user, seats, actor)
     return user
-
-
-def _roles_with_seats(roles, seats: Mapping[str, Iterable[str]]) -> set[str]:
-    """The roles given, but for the committee roles: those the seats give."""
-    return (set(roles) - committees.COMMITTEE_ROLES) | committees.roles_for(
-        seat for held in seats.values() for seat in held)
 
 
 def update_user(
@@ -170,7 +164,7 @@ def update_user(
     _check_roles(roles)
     held = committees.seats_of(user)
     seats = {code: set(wanted) for code, wanted in (seats or {}).items()}
-    roles = _roles_with_seats(roles, {**held, **seats})
+    roles = committees.roles_with_seats(roles, {**held, **seats})
     if user.id == actor.id and set(roles) != set(user.roles):
         raise ValidationFailed("You cannot change your own roles; ask another admin.", "roles")
     if user.id == actor.id and not active:

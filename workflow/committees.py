@@ -73,6 +73,12 @@ def roles_for(seats: Iterable[str]) -> set[str]:
         {CHAIR_ROLE} if held & set(PRESIDING_SEATS) else set())
 
 
+def roles_with_seats(roles: Iterable[str], seats: Mapping[str, Iterable[str]]) -> set[str]:
+    """The roles given, but for the committee roles: those the seats give."""
+    return (set(roles) - COMMITTEE_ROLES) | roles_for(
+        seat for held in seats.values() for seat in held)
+
+
 # --- reading -------------------------------------------------------------------------------
 
 @reading.memoised
@@ -91,10 +97,14 @@ def _seat_rows() -> list[tuple[int, str, str, User]]:
 
 def seats_of(user: User) -> dict[str, set[str]]:
     """Fund code → the seats the user holds on that fund's committee."""
-    found: dict[str, set[str]] = {}
+    return seats_by_user().get(user.id, {})
+
+
+def seats_by_user() -> dict[int, dict[str, set[str]]]:
+    """User id → fund code → seats, for everyone who sits on a committee (the users list)."""
+    found: dict[int, dict[str, set[str]]] = {}
     for _, code, seat, holder in _seat_rows():
-        if holder.id == user.id:
-            found.setdefault(code, set()).add(seat)
+        found.setdefault(holder.id, {}).setdefault(code, set()).add(seat)
     return found
 
 

@@ -89,6 +89,8 @@ def test_the_admin_seats_people_on_the_user_form_and_the_roles_follow(
                                                    "WNF": ["chair", "member"]}}
     [roles] = audit_events("roles_changed")
     assert roles.data["after"] == ["auditor", "committee_chair", "committee_member"]
+    listing = client.get("/admin/users").get_data(as_text=True)
+    assert "WNF: Chair, voting as a member" in listing and "SME: Member" in listing
 
     other = make_user("auditor", name="Ono")
     response = client.post(f"/admin/users/{other.id}", data=_user_form(
@@ -100,10 +102,12 @@ def test_the_admin_seats_people_on_the_user_form_and_the_roles_follow(
     assert _seats(other) == {}
 
     response = client.post(f"/admin/users/{person.id}", data=_user_form(
-        person, roles=["auditor"], seats_SME="member"))
+        person, roles=["auditor"], seats_SME="member", away_until="2031-08-31"))
     assert response.status_code == 302
     assert _seats(person) == {"SME": ["member"]}
-    assert db.session.get(User, person.id).roles == {"auditor", "committee_member"}
+    changed = db.session.get(User, person.id)
+    assert changed.roles == {"auditor", "committee_member"}
+    assert str(changed.away_until) == "2031-08-31"
 
 
 def test_flask_users_create_seats_a_person_by_fund(app, make_fund):

@@ -28,7 +28,9 @@ def _organisation_choices():
 @roles("admin")
 def users():
     rows = db.session.scalars(select(User).order_by(User.name)).all()
-    return render_template("admin/users.html", users=rows)
+    return render_template("admin/users.html", users=rows, seats=committees.seats_by_user(),
+                           seat_labels=committees.SEAT_CHOICE_LABELS,
+                           choice_of=committees.choice_of)
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
