@@ -4,7 +4,7 @@ from .application import APPLICATION_KINDS, Application, Comment, ReferenceCount
 from .audit import GENESIS_HASH, AuditEvent
 from .ballot import BALLOT_OUTCOMES, VOTE_CHOICES, Ballot, ConflictDeclaration, Vote
 from .base import Base, dated_at, db, set_write_intent, utcnow, write_intent
-from .committee import PRESIDING_SEATS, SEAT_LABELS, SEATS, CommitteeSeat
+from .committee import PRESIDING_SEATS, SEATS, CommitteeSeat
 from .fund import FUND_CODES, FUND_KINDS, Fund, Round
 from .grant import (
     FUNDING_LABELS,
@@ -52,7 +52,6 @@ __all__ = [
     "ConflictDeclaration",
     "Vote",
     "PRESIDING_SEATS",
-    "SEAT_LABELS",
     "SEATS",
     "CommitteeSeat",
     "FUNDING_LABELS",

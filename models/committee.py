@@ -21,7 +21,6 @@ if TYPE_CHECKING:
 
 SEATS = ("member", "chair", "deputy_chair")
 PRESIDING_SEATS = ("chair", "deputy_chair")
-SEAT_LABELS = {"member": "Member", "chair": "Chair", "deputy_chair": "Deputy chair"}
 
 _PRESIDING = text(in_list("seat", PRESIDING_SEATS))
 

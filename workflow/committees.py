@@ -26,6 +26,8 @@ from .errors import ValidationFailed
 
 COMMITTEE_NAMES = {"WNF": "the WNF grants committee", "SME": "the SME loan committee"}
 COMMITTEE_TITLES = {"WNF": "WNF grants committee", "SME": "SME loan committee"}
+OFFICE_TITLES = {"chair": "Chair of the {committee}",
+                 "deputy_chair": "Deputy chair of the {committee}"}
 # The roles that follow from the seats: a member's seat gives the first, a presiding seat
 # the second.
 MEMBER_ROLE, CHAIR_ROLE = "committee_member", "committee_chair"

@@ -19,7 +19,28 @@ from .ballot_records import BallotRecord
 from .ballots import eligible_voter_ids, open_ballot_of, recusal_reason
 from .committees import committee_name, is_away, members_of, officers_of
 
-OFFICE_NAMES = {"chair": "the chair", "deputy_chair": "the deputy chair"}
+# Whole sentences per office, so that each can be translated as a whole.
+WHY_NOT = {
+    "vacant": {"chair": "The chair's seat is empty.",
+               "deputy_chair": "The deputy chair's seat is empty."},
+    "inactive": {"chair": "The chair, {name}, no longer has an active account.",
+                 "deputy_chair": "The deputy chair, {name}, no longer has an active account."},
+    "away": {"chair": "The chair, {name}, is away until {until}.",
+             "deputy_chair": "The deputy chair, {name}, is away until {until}."},
+    "recused": {"chair": "The chair, {name}, is recused from this ballot.",
+                "deputy_chair": "The deputy chair, {name}, is recused from this ballot."},
+}
+ACTS_INSTEAD = {
+    "chair": "The chair, {name}, acts in your place.",
+    "deputy_chair": "The deputy chair, {name}, acts in your place.",
+    None: "Nobody else may act, so the secretariat may defer the file to the next ballot.",
+}
+PRESIDES_NOW = {
+    "chair": "The chair, {name}, presides over this ballot: the secretariat defers a file "
+             "only when neither the chair nor the deputy chair can act.",
+    "deputy_chair": "The deputy chair, {name}, presides over this ballot: the secretariat "
+                    "defers a file only when neither the chair nor the deputy chair can act.",
+}
 
 
 @dataclass(frozen=True)
@@ -37,16 +58,18 @@ class Presiding:
 
 def _why_not(user: User | None, office: str, subject, today: date) -> str | None:
     """Why the holder of `office` may not preside over the ballot, or None when they may."""
-    title = OFFICE_NAMES[office].capitalize()
     if user is None:
-        return f"{title}'s seat is empty."
+        return WHY_NOT["vacant"][office]
     if not user.active:
-        return f"{title}, {user.name}, no longer has an active account."
-    if is_away(user, today):
-        return f"{title}, {user.name}, is away until {user.away_until:%d %B %Y}."
-    if recusal_reason(subject, user):
-        return f"{title}, {user.name}, is recused from this ballot."
-    return None
+        why = "inactive"
+    elif is_away(user, today):
+        why = "away"
+    elif recusal_reason(subject, user):
+        why = "recused"
+    else:
+        return None
+    until = f"{user.away_until:%d %B %Y}" if user.away_until else ""
+    return WHY_NOT[why][office].format(name=user.name, until=until)
 
 
 def presiding(subject: Ballot | BallotRecord | Application, today: date | None = None
@@ -84,21 +107,19 @@ def refusal_to_preside(application: Application, actor: User | None,
     reason = recusal_reason(application, actor)
     if reason:
         return (f"{reason} A recused chair may neither close the ballot nor cast the "
-                f"deciding vote: {_who_acts(now)}")
+                f"deciding vote. {_who_acts(now)}")
     if office == "deputy_chair" and now.office == "chair":
         return (f"{now.presider.name} chairs {committee} and presides over this ballot: the "
                 "deputy chair acts only when the chair is recused or away.")
     if is_away(actor, today):
-        return (f"You are marked away until {actor.away_until:%d %B %Y}: {_who_acts(now)} "
+        return (f"You are marked away until {actor.away_until:%d %B %Y}. {_who_acts(now)} "
                 "Clear your absence on the committee page to act yourself.")
     return f"{now.why_not[office]} {_who_acts(now)}"
 
 
 def _who_acts(now: Presiding) -> str:
-    """Who acts instead of the user told, as the end of a sentence."""
-    if now.presider is not None:
-        return f"{OFFICE_NAMES[now.office]}, {now.presider.name}, acts in your place."
-    return "nobody else may act, so the secretariat may defer the file to the next ballot."
+    """Who acts instead of the user told (a sentence)."""
+    return ACTS_INSTEAD[now.office].format(name=getattr(now.presider, "name", ""))
 
 
 def nobody_may_vote(ballot: Ballot | BallotRecord, voters: set[int]) -> str | None:
@@ -107,10 +128,13 @@ def nobody_may_vote(ballot: Ballot | BallotRecord, voters: set[int]) -> str | No
         return None
     application = ballot.application
     committee = committee_name(application.fund.code)
-    why = (f"every member of {committee} is recused from it"
-           if members_of(application.fund_id) else f"{committee} has no active member")
-    return (f"Nobody may vote on ballot {ballot.number} of {application.reference}: {why}. "
-            "It stays open until the administrator seats a member who may vote.")
+    if members_of(application.fund_id):
+        return (f"Nobody may vote on ballot {ballot.number} of {application.reference}: every "
+                f"member of {committee} is recused from it. It stays open until the "
+                "administrator seats a member who may vote.")
+    return (f"Nobody may vote on ballot {ballot.number} of {application.reference}: "
+            f"{committee} has no active member. It stays open until the administrator seats "
+            "a member who may vote.")
 
 
 def nobody_may_close(ballot: Ballot | BallotRecord, today: date | None = None) -> str | None:
@@ -119,7 +143,7 @@ def nobody_may_close(ballot: Ballot | BallotRecord, today: date | None = None) -
     if now.presider is not None:
         return None
     why = " ".join(now.why_not[office] for office in ("chair", "deputy_chair"))
-    return (f"Nobody may close ballot {ballot.number} of {ballot.application.reference}: "
+    return (f"Nobody may close ballot {ballot.number} of {ballot.application.reference}. "
             f"{why} The secretariat may defer the file to the next ballot.")
 
 
@@ -131,9 +155,7 @@ def deferral_refusal(application: Application, today: date | None = None) -> str
     """
     now = presiding(application, today)
     if now.presider is not None:
-        return (f"{OFFICE_NAMES[now.office].capitalize()}, {now.presider.name}, presides over "
-                "this ballot: the secretariat defers a file only when neither the chair nor "
-                "the deputy chair can act.")
+        return PRESIDES_NOW[now.office].format(name=now.presider.name)
     ballot = open_ballot_of(application)
     if ballot is None:
         return f"{application.reference} has no open ballot."

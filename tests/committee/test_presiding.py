@@ -39,7 +39,7 @@ def test_the_deputy_closes_and_settles_a_tie_when_the_chair_is_recused(
         fire(application, "decide", chair, casting_vote="approve")
     assert str(refused.value) == (
         "You are recused: you declared a conflict of interest: My niece leads the project. A "
-        "recused chair may neither close the ballot nor cast the deciding vote: the deputy "
+        "recused chair may neither close the ballot nor cast the deciding vote. The deputy "
         "chair, The Deputy, acts in your place.")
 
     fire(application, "decide", deputy, casting_vote="approve")
@@ -60,7 +60,7 @@ def test_a_chair_marked_away_gives_way_to_the_deputy_until_the_day_after(
     assert marked.data == {"changes": {"away_until": [None, last_day.isoformat()]}}
 
     page = client.get(f"/applications/{application.id}").get_data(as_text=True)
-    assert f"You are marked away until {last_day:%d %B %Y}: the deputy chair, The Deputy, " \
+    assert f"You are marked away until {last_day:%d %B %Y}. The deputy chair, The Deputy, " \
            "acts in your place." in page
     assert f'action="/committee/applications/{application.id}/close"' not in page
     with pytest.raises(TransitionRefused, match="the deputy chair acts only"):
@@ -117,7 +117,7 @@ def test_when_neither_can_act_the_secretariat_defers_to_the_next_ballot(
     act(ballots.declare_conflict, application, chair, "Former employer of the lead trainer.")
     act(committees.set_away, deputy, date.today() + timedelta(days=30), deputy)
     page = client.get(f"/applications/{application.id}").get_data(as_text=True)
-    assert ("Nobody may close ballot 1 of " f"{application.reference}: The chair, The Chair, "
+    assert (f"Nobody may close ballot 1 of {application.reference}. The chair, The Chair, "
             "is recused from this ballot. The deputy chair, The Deputy, is away until") in page
     assert _defer_url(application) in page
     home = client.get("/home").get_data(as_text=True)

@@ -10,7 +10,7 @@ from collections.abc import Callable
 from flask import abort, flash, jsonify, redirect, render_template, url_for
 from flask_login import current_user
 
-from models import SEAT_LABELS, Application, Ballot, db
+from models import Application, Ballot, db
 from workflow import ballot_lists, ballot_steps, ballots, committees, registry, service
 from workflow.errors import StaleApplication, TransitionRefused, ValidationFailed
 from workflow.keyset import Page
@@ -77,7 +77,8 @@ def index():
 
 def _offices(user) -> list[str]:
     """"Chair of the WNF grants committee", … : the seats the user presides from."""
-    return [f"{SEAT_LABELS[seat]} of the {committees.committee_title(code)}"
+    return [committees.OFFICE_TITLES[seat].format(
+                committee=committees.committee_title(code))
             for code, seats in sorted(committees.seats_of(user).items())
             for seat in ("chair", "deputy_chair") if seat in seats]
 
