@@ -126,3 +126,16 @@ def test_a_loan_is_seen_by_the_staff_once_submitted_and_ever_after(
     fire(loan, "withdraw", owner)
     assert loan.submitted_at is not None
     assert client.get(f"/applications/{loan.id}").status_code == 200
+
+
+def test_kept_list_pages_keep_each_viewers_files_apart(app, files, make_user):
+    """Each worker keeps a list's pages until the audit chain moves: the auditor's page,
+    drafts and all, is never handed to the secretariat."""
+    auditor, secretariat = app.test_client(), app.test_client()
+    log_in(auditor, make_user("auditor"))
+    log_in(secretariat, make_user("secretariat"))
+    for _ in range(2):  # the second round is served from what the worker kept
+        seen = auditor.get("/applications/").get_data(as_text=True)
+        assert files.draft.title in seen
+        seen = secretariat.get("/applications/").get_data(as_text=True)
+        assert files.draft.title not in seen and files.screening.title in seen
