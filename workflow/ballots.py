@@ -232,7 +232,8 @@ def _tell_the_chair_at_quorum(ballot: Ballot, application: Application) -> None:
     """The vote that brings the ballot to quorum notifies whoever presides over it, the
     chair or the deputy acting for them (once: later votes only add to a count already
     past it)."""
-    from .presiding import presiding
+    from .presiding import presiding  # which reads this module's recusal rule
+
 
     count = tally(ballot)
     if count.cast == count.quorum_needed:

@@ -124,7 +124,7 @@ def tell_the_right_people(step: Step) -> None:
     state, conn = step.definition.state(app.state), step.connection
     notify(users_with_role("applicant", organisation_id=app.organisation_id, connection=conn),
            "status_changed", f"“{app.title}” is now: {state.applicant_label}.", app)
-    # A ballot's opening tells its own committee (workflow.decisions.open_ballot).
+    # A ballot's opening tells its own committee (workflow.ballot_steps.open_ballot).
     if (app.kind, app.state) in {("grant", "approved"), ("loan", "contracted")}:
         notify(users_with_role("finance_officer", connection=conn), "awaiting_tranche",
                f"“{app.title}” is approved for ¥{app.approved_yen or 0:,} and awaits "

@@ -88,3 +88,18 @@ def test_members_have_ballots_awaiting_their_vote(app, client, seed, member, awa
     assert len(waiting) == awaiting
     page = html.unescape(client.get("/committee/").get_data(as_text=True))
     assert all(b.application.title in page for b in waiting)
+
+
+def test_the_demo_has_a_committee_per_programme_each_with_its_deputy(app, seed):
+    from workflow import committees
+
+    seed()
+    by_email = {u.email.split("@")[0]: committees.seats_of(u)
+                for u in db.session.scalars(select(User))}
+    for society_member in ("member2", "member3", "member4", "member5"):
+        assert by_email[society_member] == {"WNF": {"member"}}, society_member
+    assert by_email["chair"] == {"WNF": {"chair", "member"}, "SME": {"chair", "member"}}
+    assert by_email["deputy.wnf"]["WNF"] >= {"deputy_chair"} and "SME" not in by_email[
+        "deputy.wnf"]
+    assert by_email["deputy.sme"]["SME"] >= {"deputy_chair"} and "WNF" not in by_email[
+        "deputy.sme"]
