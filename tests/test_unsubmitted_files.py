@@ -120,9 +120,11 @@ def test_a_loan_is_seen_by_the_staff_once_submitted_and_ever_after(
         monkeypatch.setitem(rules.GUARDS, name, lambda step: None)
     login_as("finance_officer")
     assert client.get(f"/applications/{loan.id}").status_code == 404
+    assert "Plant in Bekasi" not in client.get("/loans/").get_data(as_text=True)
     fire(loan, "submit", owner, today=date.today())
     assert loan.submitted_at is not None
     assert client.get(f"/applications/{loan.id}").status_code == 200
+    assert "Plant in Bekasi" in client.get("/loans/").get_data(as_text=True)
     fire(loan, "withdraw", owner)
     assert loan.submitted_at is not None
     assert client.get(f"/applications/{loan.id}").status_code == 200
