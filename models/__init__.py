@@ -4,6 +4,7 @@ from .application import APPLICATION_KINDS, Application, Comment, ReferenceCount
 from .audit import GENESIS_HASH, AuditEvent
 from .ballot import BALLOT_OUTCOMES, VOTE_CHOICES, Ballot, ConflictDeclaration, Vote
 from .base import Base, dated_at, db, set_write_intent, utcnow, write_intent
+from .committee import PRESIDING_SEATS, SEATS, CommitteeSeat
 from .fund import FUND_CODES, FUND_KINDS, Fund, Round
 from .grant import (
     FUNDING_LABELS,
@@ -58,6 +59,9 @@ __all__ = [
     "Ballot",
     "ConflictDeclaration",
     "Vote",
+    "PRESIDING_SEATS",
+    "SEATS",
+    "CommitteeSeat",
     "FUNDING_LABELS",
     "FUNDING_SOURCES",
     "PROGRAMME_LABELS",

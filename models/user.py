@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import secrets
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, DateTime, ForeignKey, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, Date, DateTime, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -71,6 +71,9 @@ class User(UserMixin, TimestampMixin, db.Model):
     totp_secret_sealed: Mapped[str | None] = mapped_column(String(255))
     totp_last_step: Mapped[int | None]
     totp_enrolled_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # Away up to and including this day (workflow.committees): a chair or deputy chair who
+    # is away does not preside, and the other acts.
+    away_until: Mapped[date | None] = mapped_column(Date)
 
     organisation: Mapped[Organisation | None] = relationship(back_populates="members")
     role_assignments: Mapped[list[RoleAssignment]] = relationship(

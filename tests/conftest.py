@@ -103,9 +103,50 @@ def make_org():
     return make
 
 
+def fund_of(code: str) -> Fund:
+    """The fund of this code, made if the test has none yet (scene-setting)."""
+    fund = db.session.scalar(select(Fund).where(Fund.code == code))
+    if fund is None:
+        fund = Fund(code=code, name=f"{code} fund", kind="grant" if code == "WNF" else "loan")
+        db.session.add(fund)
+        db.session.flush()
+    return fund
+
+
+def seat(user: User, code: str, *seats: str) -> None:
+    """Scene-setting: give the user these seats on the committee of the fund `code`."""
+    from models import CommitteeSeat
+
+    fund = fund_of(code)
+    db.session.add_all(CommitteeSeat(user_id=user.id, fund_id=fund.id, seat=s) for s in seats)
+    db.session.commit()
+
+
+def _seat_committee_roles(user: User, codes: tuple[str, ...]) -> None:
+    """A committee role given to a test user seats them on these committees: a member's
+    seat for committee_member; for committee_chair the chair's seat, or the deputy chair's
+    when the chair's is taken (and none when both are)."""
+    from models import CommitteeSeat
+
+    if not user.has_role("committee_member", "committee_chair"):
+        return
+    for code in codes:
+        fund = fund_of(code)
+        seats = ["member"] if "committee_member" in user.roles else []
+        if "committee_chair" in user.roles:
+            taken = set(db.session.scalars(select(CommitteeSeat.seat).where(
+                CommitteeSeat.fund_id == fund.id, CommitteeSeat.seat.in_(
+                    ("chair", "deputy_chair")))))
+            seats += [s for s in ("chair", "deputy_chair") if s not in taken][:1]
+        db.session.add_all(CommitteeSeat(user_id=user.id, fund_id=fund.id, seat=s)
+                           for s in seats)
+
+
 @pytest.fixture
 def make_user(make_org):
-    def make(*roles: str, email=None, organisation=None, active=True, name=None) -> User:
+    def make(*roles: str, email=None, organisation=None, active=True, name=None,
+             committees=("WNF", "SME")) -> User:
+        """committees: the committees a committee role seats the user on."""
         n = next(_counter)
         if organisation is None and "applicant" in roles:
             organisation = make_org()
@@ -114,6 +155,8 @@ def make_user(make_org):
         user.set_password(PASSWORD)
         user.set_roles(roles)
         db.session.add(user)
+        db.session.flush()
+        _seat_committee_roles(user, committees)
         db.session.commit()
         return user
 
@@ -174,9 +217,10 @@ def login_as(client, make_user):
 @pytest.fixture
 def make_fund():
     def make(code="WNF", kind=None) -> Fund:
+        """The fund of this code (a committee member made earlier may have made it)."""
         kind = kind or ("grant" if code == "WNF" else "loan")
-        fund = Fund(code=code, name=f"{code} fund", kind=kind)
-        db.session.add(fund)
+        fund = fund_of(code)
+        fund.kind = kind
         db.session.commit()
         return fund
 
@@ -222,14 +266,16 @@ def once_key(html: str | None = None) -> dict[str, str]:
 
 @pytest.fixture
 def make_application(make_fund, make_round, make_org, make_user):
-    """A new application of `kind` put straight into `state` (setting the scene only)."""
+    """A new application of `kind` put straight into `state` (setting the scene only); a
+    state past draft (or `submitted=True`) has it submitted, as the workflow would."""
     from models import write_intent
     from workflow.applications import create_application
 
     funds: dict[str, Fund] = {}
 
     def make(kind="grant", state=None, organisation=None, requested_yen=1_000_000,
-             title="Training course on quality control", round_=None) -> Application:
+             title="Training course on quality control", round_=None,
+             submitted=None) -> Application:
         code = "WNF" if kind == "grant" else "SME"
         fund = funds.get(code) or db.session.scalar(select(Fund).where(Fund.code == code))
         if fund is None:
@@ -247,6 +293,8 @@ def make_application(make_fund, make_round, make_org, make_user):
                                              requested_yen=requested_yen)
             if state is not None:
                 application.state = state
+            if submitted if submitted is not None else state not in (None, "draft"):
+                application.submitted_at = application.created_at
             db.session.commit()
         return application
 

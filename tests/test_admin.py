@@ -12,12 +12,13 @@ def _count(model) -> int:
     return db.session.scalar(select(func.count()).select_from(model))
 
 
-def test_admin_creates_a_user_with_several_roles(client, login_as, make_org):
+def test_admin_creates_a_user_with_several_roles(client, login_as, make_org, make_fund):
     login_as("admin")
+    make_fund("WNF")
     org = make_org(name="AOTS Alumni Society of Kenya", country_code="KE")
     response = client.post("/admin/users/new", data={
         "email": "New.Member@Example.org", "name": "Wanjiru", "organisation_id": str(org.id),
-        "roles": ["committee_member", "applicant"], "locale": "en", "active": "y",
+        "roles": ["applicant"], "seats_WNF": "member", "locale": "en", "active": "y",
         "password": "a long enough password", **once_key()})
     assert response.status_code == 302
     user = db.session.scalar(select(User).where(User.email == "new.member@example.org"))

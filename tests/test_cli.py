@@ -7,11 +7,12 @@ from sqlalchemy import func, select
 from models import Fund, Round, User, db
 
 
-def test_users_create_reads_the_password_from_stdin(app, make_org):
+def test_users_create_reads_the_password_from_stdin(app, make_org, make_fund):
     make_org(name="AOTS Alumni Society of Kenya", country_code="KE")
+    make_fund("WNF")
     result = app.test_cli_runner().invoke(args=[
         "users", "create", "--email", "Chair@Example.org", "--name", "Chiba",
-        "--role", "committee_chair", "--role", "committee_member",
+        "--seat", "WNF:chair", "--seat", "WNF:member",
         "--organisation", "AOTS Alumni Society of Kenya", "--password-stdin",
     ], input="a long secret phrase\n")
     assert result.exit_code == 0, result.output

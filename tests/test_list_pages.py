@@ -23,13 +23,15 @@ def _link(body: str, rel: str) -> str | None:
 
 @pytest.fixture
 def files(make_application, make_org, monkeypatch):
-    """13 files over two countries, some approved, some with equal titles; 5 per page."""
+    """13 submitted files over two countries, some approved, some with equal titles; 5 per
+    page."""
     monkeypatch.setattr(views, "PER_PAGE", 5)
     th, ke = make_org(country_code="TH"), make_org(country_code="KE")
     made = []
     for n in range(13):
         application = make_application("grant", organisation=th if n % 3 else ke,
-                                       title=f"Course {n % 4}", requested_yen=100_000 + n % 5)
+                                       title=f"Course {n % 4}", requested_yen=100_000 + n % 5,
+                                       state="submitted")
         if n % 2:
             application.approved_yen = 50_000 * (n % 4)
         made.append(application)

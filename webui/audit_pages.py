@@ -2,6 +2,7 @@
 that anchor, the ledger matched to the chain), the exports."""
 
 from flask import Blueprint, current_app, render_template, request
+from flask_login import current_user
 
 from workflow import anchors, audit, exports
 
@@ -36,11 +37,11 @@ def index():
 @roles(*AUDITORS)
 @streamed
 def events_csv():
-    return csv_response("audit-events.csv", exports.audit_rows())
+    return csv_response("audit-events.csv", exports.audit_rows(current_user))
 
 
 @bp.route("/votes.csv")
 @roles(*VOTE_READERS)
 @streamed
 def votes_csv():
-    return csv_response("votes.csv", exports.vote_rows())
+    return csv_response("votes.csv", exports.vote_rows(current_user))

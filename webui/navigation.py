@@ -60,7 +60,8 @@ ROLE_CARDS = {
     "applicant": ("Your proposals", "Draft, submit and follow your organisation's applications."),
     "secretariat": ("Secretariat", "Screen applications, manage rounds, accept reports."),
     "committee_member": ("Committee", "Vote on the applications in committee review."),
-    "committee_chair": ("Committee chair", "Open and close ballots and set approved terms."),
+    "committee_chair": ("Committee chair", "Preside over your committee's ballots (as chair, or "
+                        "as deputy chair when the chair is recused or away)."),
     "finance_officer": ("Finance", "Request and authorise tranches, record repayments."),
     "auditor": ("Audit", "Read every file, verify the audit chain, export."),
     "admin": ("Administration", "Manage users, roles, organisations and funds."),
@@ -69,7 +70,8 @@ ROLE_CARDS = {
 ROLE_LINKS = {
     "auditor": (("audit.index", "Audit trail"), ("portfolio.index", "Portfolio"),
                 ("funds.index", "Funds")),
-    "secretariat": (("grants.screening_queue", "Screening queue"), ("rounds.index", "Rounds")),
+    "secretariat": (("grants.screening_queue", "Screening queue"), ("rounds.index", "Rounds"),
+                    ("committee.index", "Ballots waiting")),
     "committee_member": (("committee.index", "Ballots"),),
     "committee_chair": (("committee.index", "Ballots"),),
     "applicant": (("grants.new_proposal", "New proposal"), ("loans.index", "SME loans")),

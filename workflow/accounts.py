@@ -8,6 +8,8 @@ chain with what changed (workflow.records).
 from __future__ import annotations
 
 import functools
+from collections.abc import Iterable, Mapping
+from datetime import date
 from pathlib import Path
 
 import pycountry
@@ -17,7 +19,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from models import ORGANISATION_KINDS, ROLES, Organisation, User, db
 from models import user as user_model
 
-from . import audit
+from . import audit, committees
 from .errors import ValidationFailed
 from .records import audit_changes, fields_of, refuse_clash, unique_names
 
@@ -107,8 +109,13 @@ def create_user(
     locale: str = "en",
     active: bool = True,
     actor: User | None = None,
+    seats: Mapping[str, Iterable[str]] | None = None,
 ) -> User:
-    """actor: the admin who creates the account; none from the command line or the demo."""
+    """actor: the admin who creates the account; none from the command line or the demo.
+
+    seats: fund code → seats on that fund's committee; the committee roles follow from
+    them (given in `roles`, they are left out).
+    """
     email = User.normalise_email(email)
 
     def clash() -> tuple[str, str] | None:
@@ -119,15 +126,18 @@ def create_user(
     refuse_clash(clash)
     check_password_rules(password)
     _check_roles(roles)
+    seats = {code: set(held) for code, held in (seats or {}).items()}
     with unique_names(clash):
         user = User(email=email, name=name.strip(), organisation=organisation, locale=locale)
         user.active = active
         user.set_password(password)
-        user.set_roles(roles)
+        user.set_roles(committees.roles_with_seats(roles, seats))
         db.session.add(user)
     audit.record("user_created", actor=actor, object_type="user", object_id=user.id,
                  data={"email": user.email, "name": user.name, "roles": sorted(user.roles),
                        "organisation_id": user.organisation_id, "active": user.active})
+    if seats:
+        committees.set_seats(user, seats, actor)
     return user
 
 
@@ -142,15 +152,24 @@ def update_user(
     locale: str,
     active: bool,
     password: str | None = None,
+    seats: Mapping[str, Iterable[str]] | None = None,
+    away_until: date | None | object = ...,
 ) -> User:
     """Change a user's record; roles and activation take effect on their next request.
 
-    Role changes, (de)activation and a password set by the admin join the audit chain.
+    seats: fund code → seats on its committee (a committee left out is kept as it is);
+    the committee roles follow from the seats, whatever `roles` says of them. away_until:
+    the last day a chair or deputy chair is away (None: not away; left out: unchanged).
+    Role and seat changes, (de)activation and a password set by the admin join the audit
+    chain.
     """
     email = User.normalise_email(email)
     if _email_taken(email, except_user=user):
         raise ValidationFailed(f"A user with the email {email} already exists.", "email")
     _check_roles(roles)
+    held = committees.seats_of(user)
+    seats = {code: set(wanted) for code, wanted in (seats or {}).items()}
+    roles = committees.roles_with_seats(roles, {**held, **seats})
     if user.id == actor.id and set(roles) != set(user.roles):
         raise ValidationFailed("You cannot change your own roles; ask another admin.", "roles")
     if user.id == actor.id and not active:
@@ -163,18 +182,22 @@ def update_user(
         user.rotate_session_token()  # logs out every open session at once
     user.email, user.name, user.organisation = email, name.strip(), organisation
     user.locale, user.active = locale, active
+    if away_until is not ...:
+        user.away_until = away_until
     user.set_roles(roles)
     if password:
         user.set_password(password)
     db.session.flush()
     _audit_user_changes(user, actor, roles_before, was_active, password_set=bool(password))
     audit_changes("user_changed", user, record_before, actor)
+    if seats:
+        committees.set_seats(user, seats, actor)
     return user
 
 
 # What a user's record shows others (names on timelines, ballots and tranches); roles,
 # activation and passwords have events of their own.
-_USER_RECORD = ("email", "name", "organisation_id", "locale")
+_USER_RECORD = ("email", "name", "organisation_id", "locale", "away_until")
 
 
 def _audit_user_changes(user: User, actor: User, roles_before: list[str], was_active: bool,

@@ -1,14 +1,16 @@
-"""Creating applications: a reference, the current workflow version, the first audit event."""
+"""Creating applications: a reference, the current workflow version, the first audit event;
+and the time of each submission."""
 
 from __future__ import annotations
 
 from datetime import date
 
-from models import Application, Fund, Organisation, Round, User, db
+from models import Application, Fund, Organisation, Round, User, db, utcnow
 
 from . import audit, references, registry
 from .errors import ValidationFailed
 from .fiscal import fiscal_year
+from .rules import Step, effect
 
 KIND_OF_FUND = {"grant": "grant", "loan": "loan"}
 
@@ -38,3 +40,11 @@ def create_application(*, fund: Fund, organisation: Organisation, title: str,
                  data={"reference": reference, "workflow": definition.name,
                        "workflow_version": definition.version, "title": application.title})
     return application
+
+
+@effect("grant", "submit", "resubmit")
+@effect("loan", "submit", "resubmit")
+def note_submission(step: Step) -> None:
+    """The latest submission's time: the screening queue runs oldest first by it, and a
+    file is seen by the staff once it has one (workflow.permissions); kept ever after."""
+    step.application.submitted_at = utcnow()

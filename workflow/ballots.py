@@ -28,7 +28,7 @@ from models import (
     utcnow,
 )
 
-from . import audit, reading
+from . import audit, committees, reading
 from .ballot_lists import (  # noqa: F401 - re-exported: what waits for whom
     ballots_awaiting,
     is_voter,
@@ -38,7 +38,7 @@ from .ballot_lists import (  # noqa: F401 - re-exported: what waits for whom
 from .ballot_records import BallotRecord, ConflictRecord, ballots_with_votes
 from .errors import TransitionRefused
 from .locking import ensure_write_transaction
-from .notifications import notify, users_with_role
+from .notifications import notify, people
 from .tallies import (  # noqa: F401 - re-exported: ballots.tally, ballots.DECISION_RULES…
     DECISION_RULES,
     DEFAULT_RULE,
@@ -158,6 +158,14 @@ def recusal_reason(subject: Ballot | BallotRecord | Application, user: User | No
     return None
 
 
+def votes_hidden_from(ballot: Ballot | BallotRecord, user: User | None) -> bool:
+    """A member recused from an open ballot sees its votes, their comments and how they
+    stand only once it closes."""
+    return (user is not None and ballot.state == "open"
+            and user.has_role(VOTER_ROLE, "committee_chair")
+            and recusal_reason(ballot, user) is not None)
+
+
 # --- the votes -----------------------------------------------------------------------------
 
 def vote_of(ballot: Ballot, member: User) -> Vote | None:
@@ -169,12 +177,17 @@ def vote_of(ballot: Ballot, member: User) -> Vote | None:
 # --- voting ------------------------------------------------------------------------------
 
 def _locked_ballot_for(application: Application, member: User, roles: tuple[str, ...],
-                       doing: str) -> Ballot:
-    """Check the member and the application, then lock the open ballot."""
+                       seats: tuple[str, ...], doing: str) -> Ballot:
+    """Check the member, their seat on the file's committee and the application, then lock
+    the open ballot."""
     if not member.has_role(*roles):
         raise TransitionRefused(f"Only committee members may {doing}.")
     if not member.active:
         raise TransitionRefused("Your account is not active.")
+    code = application.fund.code
+    if not committees.seats_of(member).get(code, set()) & set(seats):
+        raise TransitionRefused(f"You do not sit on {committees.committee_name(code)}: you "
+                                f"cannot {doing} on its ballots.")
     if application.state != "committee_review":
         raise TransitionRefused(f"{application.reference} is not in committee review.")
     return lock_open_ballot(application)
@@ -186,7 +199,7 @@ def cast_vote(application: Application, member: User, choice: str, comment: str 
     A change of choice or comment updates the one vote row, counts it and audits
     "vote_changed" with the old and new choice; sending the same vote again changes nothing.
     """
-    ballot = _locked_ballot_for(application, member, (VOTER_ROLE,), "vote")
+    ballot = _locked_ballot_for(application, member, (VOTER_ROLE,), ("member",), "vote")
     reason = recusal_reason(ballot, member)
     if reason:
         raise TransitionRefused(f"{reason} You cannot vote on this ballot.")
@@ -218,11 +231,16 @@ def cast_vote(application: Application, member: User, choice: str, comment: str 
 
 
 def _tell_the_chair_at_quorum(ballot: Ballot, application: Application) -> None:
-    """The vote that brings the ballot to quorum notifies the chair (once: later votes
-    only add to a count already past it)."""
+    """The vote that brings the ballot to quorum notifies whoever presides over it, the
+    chair or the deputy acting for them (once: later votes only add to a count already
+    past it)."""
+    from .presiding import presiding  # which reads this module's recusal rule
+
+
     count = tally(ballot)
     if count.cast == count.quorum_needed:
-        notify(users_with_role("committee_chair"), "quorum_reached",
+        presider = presiding(ballot).presider
+        notify(people([presider.id] if presider else []), "quorum_reached",
                f"The ballot on “{application.title}” has reached quorum "
                f"({count.cast} of {count.eligible} votes): it can be closed.", application)
 
@@ -234,6 +252,7 @@ def declare_conflict(application: Application, member: User, reason: str
     The chair may declare one too: a recused chair may not close the ballot.
     """
     ballot = _locked_ballot_for(application, member, (VOTER_ROLE, "committee_chair"),
+                                ("member", "chair", "deputy_chair"),
                                 "declare a conflict of interest")
     reason = (reason or "").strip()
     if not reason:

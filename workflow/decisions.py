@@ -1,10 +1,10 @@
-"""The committee's decision through the engine: opening, closing and acting on ballots.
+"""The committee's decision through the engine: closing ballots and acting on them.
 
-Registered with workflow.rules for both workflows:
+Registered with workflow.rules for both workflows (opening ballots, who may close one and
+the secretariat's deferral: workflow.ballot_steps):
 
-* effects on grant "refer_to_committee" and loan "complete_assessment": ballot 1 opens;
 * the outcome of "decide": from the tally of the open ballot and the chair's `casting_vote`;
-* the permission on "decide": a recused chair may neither close nor cast the deciding vote;
+  a ballot nobody may vote on is not closed (deferred, it would reopen with nobody again);
 * the guard "funds_available" on the approve arrow: the fund's available balance and the
   round's budget (workflow.round_budget);
 * the effect of "decide": the ballot closes with its counts; an approval sets the approved
@@ -17,35 +17,16 @@ annual_rate, term_months, grace_months, method.
 
 from __future__ import annotations
 
-from datetime import timedelta
 from decimal import Decimal, InvalidOperation
 
-from sqlalchemy import func, select
+from models import Application, GrantDetails, LoanDetails, db
 
-from models import (
-    Application,
-    Ballot,
-    ConflictDeclaration,
-    GrantDetails,
-    LoanDetails,
-    User,
-    db,
-    utcnow,
-)
-
-from . import audit, ledger, registry, round_budget, service
-from .ballots import (
-    decision_rule,
-    eligible_voter_ids,
-    lock_open_ballot,
-    open_ballot_of,
-    outcome_of,
-    recusal_reason,
-    tally,
-)
+from . import ledger, registry, round_budget
+from .ballot_steps import close_open_ballot, open_ballot
+from .ballots import lock_open_ballot, outcome_of, tally
 from .errors import TransitionRefused
-from .locking import ensure_write_transaction
-from .rules import Step, effect, guard, outcome, permission
+from .presiding import nobody_may_vote
+from .rules import Step, effect, guard, outcome
 from .schedule import build_schedule
 
 
@@ -90,74 +71,19 @@ def approved_amount(step: Step) -> int:
     return amount
 
 
-# --- opening ---------------------------------------------------------------------------
-
-def open_ballot(application: Application, actor: User | None) -> Ballot:
-    """Open the next ballot of an application in committee review (audited)."""
-    ensure_write_transaction(db.session)
-    if application.state != "committee_review":
-        raise TransitionRefused(f"{application.reference} is not in committee review.")
-    if open_ballot_of(application) is not None:
-        raise TransitionRefused(f"{application.reference} already has an open ballot.")
-    last = db.session.scalar(
-        select(func.max(Ballot.number)).where(Ballot.application_id == application.id)) or 0
-    now = utcnow()
-    rule = decision_rule(application.fund.code)
-    ballot = Ballot(application_id=application.id, number=last + 1, state="open", opened_at=now,
-                    opened_by_id=actor.id if actor else None,
-                    due_on=now + timedelta(days=rule.voting_days))
-    db.session.add(ballot)
-    db.session.flush()
-    carried = _carry_conflicts(application, ballot)
-    audit.record("ballot_opened", actor=actor, object_type="ballot", object_id=ballot.id,
-                 data={"reference": application.reference, "number": ballot.number,
-                       "eligible": len(eligible_voter_ids(ballot)),
-                       **({"conflicts_carried": carried} if carried else {})})
-    return ballot
-
-
-def _carry_conflicts(application: Application, ballot: Ballot) -> list[int]:
-    """A conflict of interest concerns the application: it stays declared on the next ballot."""
-    earlier = db.session.scalars(
-        select(ConflictDeclaration).join(Ballot, Ballot.id == ConflictDeclaration.ballot_id)
-        .where(Ballot.application_id == application.id, Ballot.id != ballot.id)
-        .order_by(ConflictDeclaration.id)).all()
-    carried: dict[int, ConflictDeclaration] = {}
-    for declaration in earlier:
-        carried.setdefault(declaration.member_id, declaration)
-    for member_id, declaration in carried.items():
-        db.session.add(ConflictDeclaration(ballot_id=ballot.id, member_id=member_id,
-                                           reason=declaration.reason,
-                                           declared_at=declaration.declared_at))
-    db.session.flush()
-    return sorted(carried)
-
-
 # --- hooks ---------------------------------------------------------------------------------
 
-@effect("grant", "refer_to_committee")
-@effect("loan", "complete_assessment")
-def open_first_ballot(step: Step) -> None:
-    """Entering committee review opens a ballot (audited "ballot_opened")."""
-    ballot = open_ballot(step.application, step.actor)
-    step.data["ballot_opened"] = ballot.number
-
-
-@permission("grant", "decide")
-@permission("loan", "decide")
-def chair_not_recused(step: Step) -> str | None:
-    """A recused chair may neither close the ballot nor cast the deciding vote."""
-    reason = recusal_reason(step.application, step.actor)
-    if reason:
-        return (f"{reason} A recused chair may neither close the ballot nor cast the "
-                "deciding vote.")
-    return None
-
-
 def decide_outcome(step: Step) -> str:
-    """The ballot's result: the open ballot is locked first, so the count cannot move."""
+    """The ballot's result: the open ballot is locked first, so the count cannot move.
+
+    A ballot nobody may vote on is not closed: deferred, it would open the next one with
+    nobody again, for ever; it waits for a member who may vote.
+    """
     ballot = lock_open_ballot(step.application)
-    return outcome_of(tally(ballot), casting_vote_input(step))
+    count = tally(ballot)
+    if count.eligible == 0:
+        raise TransitionRefused(nobody_may_vote(ballot, set()))
+    return outcome_of(count, casting_vote_input(step))
 
 
 outcome("grant", "decide")(decide_outcome)
@@ -197,24 +123,11 @@ def approval_blocked(application: Application, today) -> str | None:
 @effect("loan", "decide")
 def close_ballot(step: Step) -> None:
     """Close the open ballot with its count and act on the outcome."""
-    app = step.application
-    ballot = lock_open_ballot(app)
-    count = tally(ballot)
-    casting = casting_vote_input(step) if count.quorum_met and count.tie else None
-    ballot.state, ballot.closed_at = "closed", utcnow()
-    ballot.closed_by_id = step.actor.id if step.actor else None
-    ballot.outcome = step.outcome
-    ballot.eligible_count, ballot.approvals = count.eligible, count.approvals
-    ballot.rejections, ballot.abstentions = count.rejections, count.abstentions
-    ballot.casting_vote = casting
-    db.session.flush()
-    step.data.update(ballot=ballot.number, eligible=count.eligible, approvals=count.approvals,
-                     rejections=count.rejections, abstentions=count.abstentions,
-                     quorum_needed=count.quorum_needed, casting_vote=casting)
+    close_open_ballot(step, step.outcome, casting_vote_input(step))
     if step.outcome == "approved":
         _approve(step)
     elif step.outcome == "deferred":
-        step.data["next_ballot"] = open_ballot(app, step.actor).number
+        step.data["next_ballot"] = open_ballot(step.application, step.actor, step.today).number
 
 
 def _approve(step: Step) -> None:
@@ -287,18 +200,3 @@ def _field_of(problem: str) -> str | None:
         if word in problem:
             return field
     return None
-
-
-
-def open_missing_ballot(application: Application, actor: User) -> Ballot:
-    """The chair opens a ballot on a file in committee review that has none open.
-
-    Normally the effects above open every ballot; this mends a file that reached committee
-    review without one (imported, or put there by hand).
-    """
-    if not actor.has_role("committee_chair"):
-        raise TransitionRefused("Only the committee chair may open a ballot.")
-    app = service.lock(application)
-    if app.state != "committee_review":
-        raise TransitionRefused(f"{app.reference} is not in committee review.")
-    return open_ballot(app, actor)

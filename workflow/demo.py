@@ -42,32 +42,43 @@ COMPANIES = (
     ("Kyoto Textile Trading K.K.", "Kyoto", "wholesale", 40_000_000, 35),
 )
 
-# email, name, roles, organisation name (None: AOTS itself)
+# The two committees: the chair presides over both, each has its deputy chair; the alumni
+# societies' representatives sit on the WNF grants committee only.
+BOTH_AS_CHAIR = {"WNF": ("chair", "member"), "SME": ("chair", "member")}
+BOTH = {"WNF": ("member",), "SME": ("member",)}
+WNF_ONLY = {"WNF": ("member",)}
+
+# email, name, roles, organisation name (None: AOTS itself), committee seats by fund
 PEOPLE = (
-    ("admin@wnf.example", "Aiko Admin", ("admin",), None),
-    ("secretariat@wnf.example", "Sato Secretariat", ("secretariat",), None),
-    ("secretariat2@wnf.example", "Suzuki Secretariat", ("secretariat",), None),
-    ("auditor@wnf.example", "Aoki Auditor", ("auditor",), None),
-    ("finance1@wnf.example", "Fujita Finance", ("finance_officer",), None),
-    ("finance2@wnf.example", "Fukuda Finance", ("finance_officer",), None),
-    ("chair@wnf.example", "Chiba Chair", ("committee_chair", "committee_member"), None),
-    ("member1@wnf.example", "Mori Member", ("committee_member",), None),
-    ("member2@wnf.example", "Priya Member", ("committee_member",),
-     "AOTS Alumni Society of India (Chennai)"),
-    ("member3@wnf.example", "Somchai Member", ("committee_member", "applicant"),
-     "AOTS Alumni Society of Thailand"),
-    ("member4@wnf.example", "Nguyen Member", ("committee_member",),
-     "AOTS Alumni Society of Viet Nam"),
-    ("member5@wnf.example", "Wanjiru Member", ("committee_member",),
-     "AOTS Alumni Society of Kenya"),
+    ("admin@wnf.example", "Aiko Admin", ("admin",), None, {}),
+    ("secretariat@wnf.example", "Sato Secretariat", ("secretariat",), None, {}),
+    ("secretariat2@wnf.example", "Suzuki Secretariat", ("secretariat",), None, {}),
+    ("auditor@wnf.example", "Aoki Auditor", ("auditor",), None, {}),
+    ("finance1@wnf.example", "Fujita Finance", ("finance_officer",), None, {}),
+    ("finance2@wnf.example", "Fukuda Finance", ("finance_officer",), None, {}),
+    ("chair@wnf.example", "Chiba Chair", (), None, BOTH_AS_CHAIR),
+    ("deputy.wnf@wnf.example", "Dazai Deputy", (), None,
+     {"WNF": ("deputy_chair", "member")}),
+    ("deputy.sme@wnf.example", "Doi Deputy", (), None,
+     {"SME": ("deputy_chair", "member")}),
+    ("member1@wnf.example", "Mori Member", (), None, BOTH),
+    ("member2@wnf.example", "Priya Member", (), "AOTS Alumni Society of India (Chennai)",
+     WNF_ONLY),
+    ("member3@wnf.example", "Somchai Member", ("applicant",),
+     "AOTS Alumni Society of Thailand", WNF_ONLY),
+    ("member4@wnf.example", "Nguyen Member", (), "AOTS Alumni Society of Viet Nam",
+     WNF_ONLY),
+    ("member5@wnf.example", "Wanjiru Member", (), "AOTS Alumni Society of Kenya", WNF_ONLY),
+    ("member6@wnf.example", "Matsuda Member", (), None, {"SME": ("member",)}),
     ("applicant.th@wnf.example", "Anong Applicant", ("applicant",),
-     "AOTS Alumni Society of Thailand"),
+     "AOTS Alumni Society of Thailand", {}),
     ("applicant.in@wnf.example", "Arjun Applicant", ("applicant",),
-     "AOTS Alumni Society of India (Chennai)"),
+     "AOTS Alumni Society of India (Chennai)", {}),
     ("applicant.ph@wnf.example", "Maria Applicant", ("applicant",),
-     "AOTS Alumni Society of the Philippines"),
-    ("sme@wnf.example", "Hayashi SME", ("applicant",), "Hamamatsu Precision Parts Co., Ltd."),
-    ("sme2@wnf.example", "Kato SME", ("applicant",), "Kyoto Textile Trading K.K."),
+     "AOTS Alumni Society of the Philippines", {}),
+    ("sme@wnf.example", "Hayashi SME", ("applicant",), "Hamamatsu Precision Parts Co., Ltd.",
+     {}),
+    ("sme2@wnf.example", "Kato SME", ("applicant",), "Kyoto Textile Trading K.K.", {}),
 )
 
 
@@ -91,7 +102,7 @@ def _round(fund: Fund, name: str, year: int, budget: int, cap: int, own: int) ->
         return existing
     opens, closes = fiscal_year_bounds(year)
     return fund_records.save_round(None, fund=fund, name=name, opens_on=opens, closes_on=closes,
-                               budget_yen=budget, cap_yen=cap, min_own_percent=own)
+                                     budget_yen=budget, cap_yen=cap, min_own_percent=own)
 
 
 def seed(today: date, environment: str, upload_dir: str | None = None) -> dict[str, int]:
@@ -110,15 +121,15 @@ def seed(today: date, environment: str, upload_dir: str | None = None) -> dict[s
     for name, city, industry, capital, employees in COMPANIES:
         _organisation(name, kind="company", country_code="JP", city=city, industry=industry,
                       capital_yen=capital, employees=employees)
-    for email, name, roles, org_name in PEOPLE:
+    wnf = _fund("WNF", "World Network of Friendship Fund", "grant")
+    sme = _fund("SME", "SME Overseas Investment Loan Fund", "loan")
+    for email, name, roles, org_name, seats in PEOPLE:
         if accounts.find_user_by_email(email):
             continue
         org = _organisation(org_name or "AOTS")
         accounts.create_user(email=email, name=name, password=DEMO_PASSWORD, roles=roles,
-                             organisation=org)
+                             organisation=org, seats=seats)
     second_factor.enrol_demo_users()  # the README's demo TOTP secret, for the two-factor roles
-    wnf = _fund("WNF", "World Network of Friendship Fund", "grant")
-    sme = _fund("SME", "SME Overseas Investment Loan Fund", "loan")
     year = fiscal_year(today)
     _round(wnf, f"WNF FY{year}", year, budget=30_000_000, cap=3_000_000, own=20)
     _round(sme, f"SME FY{year}", year, budget=500_000_000, cap=100_000_000, own=0)

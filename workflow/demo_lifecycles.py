@@ -40,9 +40,9 @@ from . import accounts, ballots, donations, fund_records, service, tranches
 from .fiscal import fiscal_year, fiscal_year_bounds
 
 # Short names of the demo users (the part of their email before the @).
-STAFF = ("secretariat", "secretariat2", "finance1", "finance2", "chair", "member1", "member2",
-         "member3", "member4", "member5", "applicant.th", "applicant.in", "applicant.ph",
-         "sme", "sme2")
+STAFF = ("secretariat", "secretariat2", "finance1", "finance2", "chair", "deputy.wnf",
+         "deputy.sme", "member1", "member2", "member3", "member4", "member5", "member6",
+         "applicant.th", "applicant.in", "applicant.ph", "sme", "sme2")
 
 # Large Japanese companies that give to the loan fund; they never borrow from it.
 DONOR_COMPANIES = (
@@ -132,9 +132,9 @@ class Cast:
         for name, choice in choices.items():
             ballots.cast_vote(application, self[name], choice, VOTE_COMMENTS[choice])
 
-    def decide(self, application: Application, **inputs) -> Application:
-        """The chair closes the open ballot (decide) with the inputs given."""
-        return service.fire(application, "decide", self["chair"], **inputs)
+    def decide(self, application: Application, by: str = "chair", **inputs) -> Application:
+        """Whoever presides (the chair, else `by`) closes the open ballot with the inputs."""
+        return service.fire(application, "decide", self[by], **inputs)
 
     # -- money ------------------------------------------------------------------------
 

@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from models import Application
 
-from . import arrears, loan_documents, loans, service
+from . import arrears, ballots, loan_documents, loans, service
 from .demo_lifecycles import Cast, Upload, pdf_bytes
 from .loan_documents import DOCUMENT_KINDS
 from .repayments import instalments_of
@@ -81,10 +81,11 @@ def assess(cast: Cast, app: Application, loan: Loan) -> None:
 
 
 def approve(cast: Cast, app: Application, loan: Loan, **decision) -> None:
-    """Assessed, voted on by five members and approved by the chair."""
+    """Assessed, voted on by the four members of the SME loan committee and approved by
+    the chair."""
     assess(cast, app, loan)
-    cast.votes(app, chair="approve", member1="approve", member2="approve",
-               member4="abstain", member5="approve")
+    cast.votes(app, chair="approve", member1="approve", member6="approve",
+               **{"deputy.sme": "abstain"})
     cast.decide(app, **decision)
 
 
@@ -226,18 +227,21 @@ def tell_stories(cast: Cast) -> None:
     approve(cast, app, APPROVED, approved_yen=40_000_000,
             conditions="The warehouse lease must run for the whole term of the loan.")
 
-    app = story(CANCELLED)  # approved, then the partner withdrew
-    approve(cast, app, CANCELLED)
+    app = story(CANCELLED)  # approved by the deputy chair (the chair declared a conflict),
+    assess(cast, app, CANCELLED)  # then the partner withdrew
+    ballots.declare_conflict(app, cast["chair"], "A relative sits on the partner's board.")
+    cast.votes(app, member1="approve", member6="approve", **{"deputy.sme": "approve"})
+    cast.decide(app, by="deputy.sme")
     service.fire(app, "cancel", sec, reason="The joint-venture partner withdrew before the "
                  "agreement was signed.")
 
     app = story(COMMITTEE)  # in committee review: member1 has not voted yet
     assess(cast, app, COMMITTEE)
-    cast.votes(app, chair="approve", member2="approve", member4="approve")
+    cast.votes(app, chair="approve", member6="approve", **{"deputy.sme": "approve"})
 
     app = story(REJECTED)  # rejected by the committee
     assess(cast, app, REJECTED)
-    cast.votes(app, member1="reject", member2="reject", member3="reject", member5="abstain")
+    cast.votes(app, member1="reject", member6="reject", **{"deputy.sme": "abstain"})
     cast.decide(app)
 
     app = story(ASSESSMENT)  # revised once, then sent for credit assessment

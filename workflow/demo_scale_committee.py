@@ -1,8 +1,9 @@
 """Scale seed: committee ballots planned so that the recorded outcome follows the rule.
 
-The eligible voters, the quorum and the outcome are those of workflow.ballots: members of
-the applying or a partner organisation are recused; without a quorum the file is deferred;
-a tie is settled by the chair's casting vote.
+The eligible voters, the quorum and the outcome are those of workflow.ballots: the members
+of the file's programme committee, those of the applying or a partner organisation
+recused; without a quorum the file is deferred; a tie is settled by the chair's casting
+vote.
 """
 
 from __future__ import annotations
@@ -16,9 +17,11 @@ from .demo_scale_plan import Context, Plan
 from .demo_scale_world import World
 
 
-def eligible_voters(world: World, organisations: set[int]) -> list[int]:
-    """Committee members not recused (members of the applying or a partner organisation)."""
-    return [user for user, org in world.members if org is None or org not in organisations]
+def eligible_voters(world: World, fund_code: str, organisations: set[int]) -> list[int]:
+    """Members of the fund's committee not recused (members of the applying or a partner
+    organisation)."""
+    return [user for user, org in world.members[fund_code]
+            if org is None or org not in organisations]
 
 
 def cast_votes(rng: random.Random, voters: list[int], outcome: str, needed: int

@@ -137,7 +137,7 @@ def build(ctx: Context, rng: random.Random, steps: Steps, plan: Plan, created: d
     applicant = world.applicant_of[org_id]
     secretariat = rng.choice(world.secretariat)
     finance = rng.sample(world.finance, 2)
-    chair = world.chair
+    chair = world.chairs["WNF"]
     programme = rng.choice(PROGRAMME_TYPES)
     title = (f"{rng.choice(TOPICS)} {PROGRAMME_LABELS[programme].lower()} for "
              f"{rng.choice(AUDIENCES)}")
@@ -193,7 +193,7 @@ def build(ctx: Context, rng: random.Random, steps: Steps, plan: Plan, created: d
     money = {"approved": 0, "released": 0, "tranches": []}
     report_rows: dict = {}
     open_ballot = None
-    voters = eligible_voters(world, {org_id, *(p[0] for p in partners)})
+    voters = eligible_voters(world, "WNF", {org_id, *(p[0] for p in partners)})
     for offset, name, arg in steps[1:]:
         if name in ("votes", "activity"):
             continue  # the ballot's votes are planned with it; the activity writes nothing

@@ -178,9 +178,9 @@ class LoanBook:
                     "outstanding_principal_yen": principal}, state, state)
         ops = plan.at(at_work(asked.date() + timedelta(days=rng.randrange(3, 20)), rng))
         done = plan.last_time
-        plan.ledger(ops, "write_off", principal, done.date(), self.ctx.world.chair,
+        plan.ledger(ops, "write_off", principal, done.date(), self.ctx.world.chairs["SME"],
                     f"Write-off of {plan.reference}: {reason}")
-        plan.fire(ops, done, "write_off", self.ctx.world.chair, state, "written_off",
+        plan.fire(ops, done, "write_off", self.ctx.world.chairs["SME"], state, "written_off",
                   write_off={"principal_yen": principal,
                              "requested_by_id": self.finance[0], "reason": reason})
         return "written_off"

@@ -144,7 +144,7 @@ def build(ctx: Context, rng: random.Random, steps: Steps, plan: Plan, created: d
     applicant = world.applicant_of[company]
     secretariat = rng.choice(world.secretariat)
     finance = rng.sample(world.finance, 2)
-    chair = world.chair
+    chair = world.chairs["SME"]
     country = rng.choice(INVESTMENT)
     title = (f"{rng.choice(PRODUCTS)} {rng.choice(FACILITIES)} in "
              f"{world.cities.get(country, country)}")
@@ -189,7 +189,7 @@ def build(ctx: Context, rng: random.Random, steps: Steps, plan: Plan, created: d
 
     state, money = "draft", {"approved": 0, "released": 0, "tranches": []}
     open_ballot = None
-    voters = eligible_voters(world, {company})
+    voters = eligible_voters(world, "SME", {company})
     decision = next((s[2] for s in steps if s[1] == "decide"), None) or "open"
     book: LoanBook | None = None
     for index, (offset, name, arg) in enumerate(steps[1:], 1):
@@ -205,6 +205,8 @@ def build(ctx: Context, rng: random.Random, steps: Steps, plan: Plan, created: d
         if name in ("submit", "resubmit"):
             plan.fire(ops, moment, name, applicant, state, "submitted")
             state = "submitted"
+            app["submitted_at"] = moment
+            app["version"] += 1  # the submission time is written after the move
         elif name == "screen":
             plan.fire(ops, moment, "start_screening", secretariat, state, "screening")
             state = "screening"

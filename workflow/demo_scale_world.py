@@ -17,7 +17,7 @@ from werkzeug.security import generate_password_hash
 from models import Fund, Organisation, RoleAssignment, Round, User, db, utcnow
 from models.user import PASSWORD_METHOD
 
-from . import accounts, fund_records
+from . import accounts, committees, fund_records
 from .demo import DEMO_PASSWORD
 from .demo_lifecycles import DONOR_COMPANIES
 from .fiscal import fiscal_year_bounds
@@ -93,8 +93,9 @@ class World:
     applicant_of: dict[int, int]  # organisation id -> an applicant user id
     secretariat: list[int]
     finance: list[int]
-    chair: int
-    members: list[tuple[int, int | None]]  # every committee member: (user id, organisation id)
+    chairs: dict[str, int]  # fund code -> the chair of its committee
+    # fund code -> its committee's active members: (user id, organisation id)
+    members: dict[str, list[tuple[int, int | None]]]
     funds: dict[str, FundInfo]
     rounds: dict[tuple[str, int], int] = field(default_factory=dict)  # (fund, fiscal year)
     cities: dict[str, str] = field(default_factory=dict)  # country code -> city
@@ -215,8 +216,8 @@ def build_world(rng: random.Random, first_year: int, last_year: int, application
         applicant_of=applicant_of,
         secretariat=[u.id for u in _users_with("secretariat")],
         finance=[u.id for u in _users_with("finance_officer")],
-        chair=_users_with("committee_chair")[0].id,
-        members=[(u.id, u.organisation_id) for u in _users_with("committee_member")],
+        chairs={code: committees.officers_of(f.id).chair.id for code, f in funds.items()},
+        members={code: committees.members_of(f.id) for code, f in funds.items()},
         funds={code: FundInfo(f.id, code, f.screening_days, f.voting_days)
                for code, f in funds.items()},
         cities=dict(COUNTRIES),

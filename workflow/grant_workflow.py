@@ -41,6 +41,10 @@ TRANSITIONS = (
                "Close the ballot", when="rejected", form="ballot"),
     Transition("decide", ("committee_review",), "committee_review", ("committee_chair",),
                "Close the ballot", when="deferred", form="ballot"),
+    # When neither the chair nor the deputy chair can act (workflow.ballot_steps).
+    Transition("defer", ("committee_review",), "committee_review", ("secretariat",),
+               "Defer to the next ballot", requires=("reason",), style="outline-warning",
+               confirm="Close this ballot as deferred and open the next one?"),
     Transition("release_tranche", ("approved", "in_implementation"), "in_implementation",
                ("finance_officer",), "Release a tranche", form="tranche"),
     Transition("submit_report", ("in_implementation",), "report_submitted", (OWNER,),

@@ -26,7 +26,6 @@ from models import (
     Round,
     User,
     db,
-    utcnow,
 )
 
 from . import audit, reading, registry, rules, service
@@ -311,7 +310,6 @@ def activity_not_begun(step: rules.Step) -> str | None:
 
 
 @rules.effect("grant", "submit", "resubmit")
-def note_submission(step: rules.Step) -> None:
-    """The screening queue runs oldest first by the latest submission."""
-    step.application.submitted_at = utcnow()
+def note_requested_amount(step: rules.Step) -> None:
+    """The amount asked, as submitted (the submission time: workflow.applications)."""
     step.data["requested_yen"] = step.application.requested_yen

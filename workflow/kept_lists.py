@@ -33,7 +33,8 @@ def count_up_to(filters: search.Filters, user: User, limit: int) -> int:
 def page_of(filters: search.Filters, user: User, size: int, *, after: str | None = None,
             before: str | None = None, offset: int = 0, many: bool = False) -> search.Page:
     """search.page_of, read again only once the files or organisations have moved. The
-    key holds what the user may see (count_key: an applicant's own organisation)."""
+    key holds what the user may see (count_key: every file, the submitted ones, an
+    organisation's own, and whose)."""
     filters.check()
     marks = catalogue.marks()  # before the rows: a page is never older than its marks
     key = (marks.catalogue, search.count_key(filters, user), filters.sort, filters.descending,

@@ -46,6 +46,10 @@ TRANSITIONS = (
                "Close the ballot", when="rejected", form="ballot"),
     Transition("decide", ("committee_review",), "committee_review", ("committee_chair",),
                "Close the ballot", when="deferred", form="ballot"),
+    # When neither the chair nor the deputy chair can act (workflow.ballot_steps).
+    Transition("defer", ("committee_review",), "committee_review", ("secretariat",),
+               "Defer to the next ballot", requires=("reason",), style="outline-warning",
+               confirm="Close this ballot as deferred and open the next one?"),
     Transition("sign_agreement", ("approved",), "contracted", ("secretariat",),
                "Sign the agreement", guards=("agreement_attached",), form="agreement"),
     Transition("release_tranche", ("contracted", "active"), "active", ("finance_officer",),

@@ -101,6 +101,21 @@ def users_with_role(*roles: str, organisation_id: int | None = None,
     return conn.execute(statement, params).all()
 
 
+_PEOPLE = (select(User.id, User.name, User.email, User.active)
+           .where(User.id.in_(bindparam("user_ids", expanding=True)), User.active.is_(True))
+           .order_by(User.id))
+
+
+def people(user_ids, connection=None) -> list:
+    """The active users among these ids, as rows like users_with_role's (a committee's
+    eligible voters, who presides over a ballot)."""
+    user_ids = sorted(set(user_ids))
+    if not user_ids:
+        return []
+    conn = connection if connection is not None else db.session.connection()
+    return conn.execute(_PEOPLE, {"user_ids": user_ids}).all()
+
+
 @on_every_transition
 def tell_the_right_people(step: Step) -> None:
     app = step.application
@@ -109,10 +124,7 @@ def tell_the_right_people(step: Step) -> None:
     state, conn = step.definition.state(app.state), step.connection
     notify(users_with_role("applicant", organisation_id=app.organisation_id, connection=conn),
            "status_changed", f"“{app.title}” is now: {state.applicant_label}.", app)
-    if app.state == "committee_review":
-        notify(users_with_role("committee_member", "committee_chair", connection=conn),
-               "ballot_opened", f"A ballot is open on “{app.title}”: your vote is awaited.",
-               app)
+    # A ballot's opening tells its own committee (workflow.ballot_steps.open_ballot).
     if (app.kind, app.state) in {("grant", "approved"), ("loan", "contracted")}:
         notify(users_with_role("finance_officer", connection=conn), "awaiting_tranche",
                f"“{app.title}” is approved for ¥{app.approved_yen or 0:,} and awaits "

@@ -6,21 +6,33 @@ from datetime import date, timedelta
 
 from sqlalchemy import select
 
-from models import Application, Ballot, Notification, User, Vote, db, utcnow
+from models import Application, Notification, User, Vote, db, utcnow
 
+from .ballots import eligible_voter_ids, open_ballot_of
 from .deadlines import CLOCKS
-from .notifications import notify, users_with_role
+from .notifications import notify, people, users_with_role
+from .presiding import presiding
 
 
-def _holders(application: Application) -> list[User]:
+def _holders(application: Application, today: date) -> list[User]:
     if application.state != "committee_review":
         return users_with_role("secretariat")
-    ballot = db.session.scalar(select(Ballot).where(Ballot.application_id == application.id,
-                                                    Ballot.state == "open"))
-    voted = set() if ballot is None else set(db.session.scalars(
-        select(Vote.member_id).where(Vote.ballot_id == ballot.id)))
-    members = [u for u in users_with_role("committee_member") if u.id not in voted]
-    return members + users_with_role("committee_chair")
+    return _committee_holders(application, today)
+
+
+def _committee_holders(application: Application, today: date) -> list:
+    """The members of the file's committee who may vote and have not, and whoever presides
+    over its ballot; never a recused member. The secretariat when nobody may vote on the
+    ballot or nobody may close it (then it is theirs to act on)."""
+    ballot = open_ballot_of(application)
+    if ballot is None:
+        return users_with_role("secretariat")
+    eligible = eligible_voter_ids(ballot)
+    presider = presiding(ballot, today).presider
+    if not eligible or presider is None:
+        return users_with_role("secretariat")
+    voted = set(db.session.scalars(select(Vote.member_id).where(Vote.ballot_id == ballot.id)))
+    return people((eligible - voted) | {presider.id})
 
 
 def _recently_reminded(application: Application) -> set[int]:
@@ -39,9 +51,9 @@ def send_reminders(today: date) -> int:
     told = 0
     for application in overdue:
         done = _recently_reminded(application)
-        people = [u for u in _holders(application) if u.id not in done]
+        holders = [u for u in _holders(application, today) if u.id not in done]
         days = (today - application.due_on).days
-        told += notify(people, "reminder",
+        told += notify(holders, "reminder",
                        f"“{application.title}” has been waiting for you since "
                        f"{application.due_on:%d %B %Y} ({days} days overdue).", application)
     return told

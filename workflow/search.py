@@ -1,7 +1,8 @@
 """Finding applications: the filters every list offers, their sort orders, CSV rows.
 
 Read-only query building: views pass plain values and the user; rows the user
-may not see are never selected (applicants see their organisation's only).
+may not see are never selected (workflow.permissions.visibility: applicants see their
+organisation's only, the staff the submitted files, the auditor every file).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from models import Application, Fund, Organisation, Round, User, db
 
 from . import registry
 from .errors import ValidationFailed
-from .permissions import READER_ROLES
+from .permissions import visibility, visible_conditions
 
 # The sort keys; the file's id always breaks ties, so that every row has one place and a
 # page can start right after a given row (keyset pagination). A key never holds NULL:
@@ -83,8 +84,8 @@ Shape = tuple  # what _bound returns first; see _conditions for its fields
 
 def _bound(filters: Filters, user: User) -> tuple[Shape, dict]:
     """The shape of these filters for this user, and the values of its parameters."""
-    reader = user.has_role(*READER_ROLES)
-    values: dict = {} if reader else {"own_organisation": user.organisation_id or -1}
+    seen = visibility(user)
+    values: dict = dict(seen.params)
     words = filters.q.split() if filters.q else []
     if words:
         values["reference"] = filters.q.strip().upper()
@@ -100,7 +101,7 @@ def _bound(filters: Filters, user: User) -> tuple[Shape, dict]:
         values["created_from"] = datetime.combine(filters.date_from, time.min)
     if filters.date_to:
         values["created_to"] = datetime.combine(filters.date_to, time.max)
-    shape = (reader, len(words), *(name in values for name in (
+    shape = (seen.kind, len(words), *(name in values for name in (
         "organisation_id", "country", "state", "round_id", "fund", "kind", "created_from",
         "created_to")))
     return shape, values
@@ -121,9 +122,9 @@ def _conditions(shape: Shape, common_country: str | None = None) -> list:
 
     common_country: the dialect, when the country filter matches many files (_common).
     """
-    (reader, words, organisation, country, state, round_, fund, kind, created_from,
+    (seen, words, organisation, country, state, round_, fund, kind, created_from,
      created_to) = shape
-    conditions = [] if reader else [Application.organisation_id == bindparam("own_organisation")]
+    conditions = visible_conditions(seen)
     if words:
         conditions.append(or_(
             Application.reference == bindparam("reference"),

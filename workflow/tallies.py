@@ -6,12 +6,14 @@ keeps the votes themselves and re-exports these names).
 
 The decision rule per fund (DESIGN.md "Committee decision rule"):
 
-* eligible voters: active users holding `committee_member`, less those recused
-  (members of the applying organisation or of a partner organisation, and
-  those who declared a conflict of interest on this ballot);
+* eligible voters: active members of the file's programme committee (a member's seat on
+  the committee of its fund: workflow.committees), less those recused (members of the
+  applying organisation or of a partner organisation, and those who declared a conflict
+  of interest on this ballot);
 * quorum: votes cast by eligible voters, abstentions included, must reach
   `ceil(eligible × quorum)`, and at least one vote (`DECISION_RULES`, keyed by
-  fund code; the default fraction is 1/2).
+  fund code; the default fraction is 1/2). A ballot nobody may vote on is never decided
+  (workflow.decisions refuses to close it): it waits for a member who may vote.
 """
 
 from __future__ import annotations
@@ -25,9 +27,9 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import inspect, select
 
-from models import Application, Ballot, ConflictDeclaration, RoleAssignment, User, Vote, db
+from models import Application, Ballot, ConflictDeclaration, Vote, db
 
-from . import reading
+from . import committees, reading
 from .participation import partners_of
 
 if TYPE_CHECKING:
@@ -156,27 +158,23 @@ def _rows_per_ballot(ballots: list[Ballot], name: str, model, columns) -> dict[i
     return rows
 
 
-@reading.memoised
-def active_voters() -> list[tuple[int, int | None]]:
-    """(user id, organisation id) of every active committee member."""
-    return [tuple(row) for row in db.session.execute(
-        select(User.id, User.organisation_id).join(RoleAssignment,
-                                                   RoleAssignment.user_id == User.id)
-        .where(RoleAssignment.role == VOTER_ROLE, User.active.is_(True)))]
+def active_voters(fund_id: int) -> list[tuple[int, int | None]]:
+    """(user id, organisation id) of every active member of the fund's committee."""
+    return committees.members_of(fund_id)
 
 
 def eligible_voters(ballots: Iterable[Ballot]) -> dict[int, set[int]]:
-    """Per ballot id, the ids of the active committee members not recused from it."""
+    """Per ballot id, the ids of the active members of its committee not recused from it."""
     ballots = list(ballots)
     if not ballots:
         return {}
     orgs = _recusing_organisations_of({b.application_id: b.application
                                        for b in ballots}.values())
     conflicts = _rows_per_ballot(ballots, "conflicts", ConflictDeclaration, ("member_id",))
-    voters = active_voters()
     result = {}
     for ballot in ballots:
         recusing, conflicted = orgs[ballot.application_id], {m for (m,) in conflicts[ballot.id]}
+        voters = active_voters(ballot.application.fund_id)
         result[ballot.id] = {user_id for user_id, org_id in voters
                              if (org_id is None or org_id not in recusing)
                              and user_id not in conflicted}
@@ -184,7 +182,7 @@ def eligible_voters(ballots: Iterable[Ballot]) -> dict[int, set[int]]:
 
 
 def eligible_voter_ids(ballot: Ballot) -> set[int]:
-    """Ids of the active committee members not recused from this ballot."""
+    """Ids of the active members of the ballot's committee not recused from it."""
     return eligible_voters([ballot])[ballot.id]
 
 

@@ -16,7 +16,7 @@ industries back into the groups the SME Basic Act's Article 2 gives them (rubber
 under manufacturing, the other two under services) and the loan documents under "other".
 
 Revision ID: 0011
-Revises: 0009
+Revises: 0010
 Create Date: 2026-12-06 22:00:00
 
 """
@@ -26,7 +26,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0011'
-down_revision = '0009'
+down_revision = '0010'
 branch_labels = None
 depends_on = None
 

@@ -37,19 +37,27 @@ def audit_events(action: str) -> list[AuditEvent]:
 
 @pytest.fixture
 def members(make_user, make_org):
-    """`members(n)`: n active committee members, each of their own society."""
+    """`members(n)`: n active committee members, each of their own society, seated on both
+    committees (or on those given: `committees=("WNF",)`)."""
 
-    def make(count: int, **kwargs) -> list:
-        return [make_user("committee_member", organisation=kwargs.get("organisation")
-                          or make_org(), name=f"Member {i + 1}") for i in range(count)]
+    def make(count: int, organisation=None, committees=("WNF", "SME")) -> list:
+        return [make_user("committee_member", organisation=organisation or make_org(),
+                          name=f"Member {i + 1}", committees=committees)
+                for i in range(count)]
 
     return make
 
 
 @pytest.fixture
 def chair(make_user):
-    """The chair, not a voter (holds committee_chair only)."""
+    """The chair of both committees, not a voter (no member's seat)."""
     return make_user("committee_chair", name="The Chair")
+
+
+@pytest.fixture
+def deputy(make_user, chair):
+    """The deputy chair of both committees (the chair's seat is taken), not a voter."""
+    return make_user("committee_chair", name="The Deputy")
 
 
 @pytest.fixture

@@ -179,7 +179,8 @@ def test_a_recused_chair_may_not_close_the_ballot(app, in_committee, members, ma
         fire(application, "decide", recused_chair, casting_vote="approve")
     assert str(refused.value) == (
         "You are recused: you are a member of Alumni Society of Chile, the applying society. "
-        "A recused chair may neither close the ballot nor cast the deciding vote.")
+        "A recused chair may neither close the ballot nor cast the deciding vote. Nobody else "
+        "may act, so the secretariat may defer the file to the next ballot.")
     [ballot] = _ballots(application)
     assert ballot.state == "open"
 

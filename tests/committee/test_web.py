@@ -214,7 +214,7 @@ def test_a_recused_chair_sees_why_and_no_close_form(client, in_committee, make_u
     recused_chair = make_user("committee_chair", organisation=society)
     as_user(client, recused_chair)
     shown = page(client, application)
-    assert "A recused chair may neither close the ballot nor cast the deciding vote." in shown
+    assert "A recused chair may neither close the ballot nor cast the deciding vote" in shown
     assert f'action="{close_url(application)}"' not in shown
     assert client.post(close_url(application),
                        data={"version": application.version}).status_code == 409

@@ -51,6 +51,7 @@ def approve_with_commitment(application: Application, amount_yen: int) -> Applic
     """Put an application in `approved` with its money reserved, as the chair's decision does."""
     def work():
         application.state, application.approved_yen = "approved", amount_yen
+        application.submitted_at = application.submitted_at or application.created_at
         db.session.flush()
         ledger.reserve(application, amount_yen, None)
     _write(work)

@@ -74,7 +74,7 @@ def paths_follow_the_workflow() -> list[str]:
                 problems.append(f"{app.reference}: {action} {from_state} -> {to_state} "
                                 f"after {state}")
             state, transitions = to_state, transitions + 1
-            if app.kind == "grant" and action in ("submit", "resubmit"):
+            if action in ("submit", "resubmit"):
                 extra += 1  # the submission time is written after the move
             if action == "decide" and data.get("outcome") == "approved":
                 extra += 1  # the approved amount is written after the move
@@ -157,9 +157,17 @@ def ledger_consistent() -> list[str]:
     return problems
 
 
+def _deferred_by_the_secretariat() -> set[tuple[int, int]]:
+    """(application id, ballot number) of the ballots the secretariat deferred."""
+    return {(object_id, _data(data)["ballot"]) for object_id, data in db.session.execute(
+        select(AuditEvent.object_id, AuditEvent.data).where(AuditEvent.action == "defer"))}
+
+
 def ballots_consistent() -> list[str]:
-    """A closed ballot's count is its votes', and its outcome is the rule's."""
+    """A closed ballot's count is its votes', and its outcome is the rule's (or deferred,
+    when the secretariat deferred it: nobody could close it)."""
     problems = []
+    deferred = _deferred_by_the_secretariat()
     counts: dict[int, Counter] = defaultdict(Counter)
     for ballot_id, choice, n in db.session.execute(
             select(Vote.ballot_id, Vote.choice, func.count()).group_by(Vote.ballot_id,
@@ -172,7 +180,7 @@ def ballots_consistent() -> list[str]:
             problems.append(f"ballot {b.id}: recorded {b.approvals}/{b.rejections}/"
                             f"{b.abstentions}, votes {dict(c)}")
         cast = sum(c.values())
-        if cast < quorum_for(b.eligible_count):
+        if (b.application_id, b.number) in deferred or cast < quorum_for(b.eligible_count):
             expected = "deferred"
         elif c["approve"] != c["reject"]:
             expected = "approved" if c["approve"] > c["reject"] else "rejected"

@@ -81,7 +81,7 @@ def test_the_thai_applicant_sees_the_thai_proposals_only(app, client, seed):
 @pytest.mark.parametrize("member, awaiting", [
     ("member1@wnf.example", 3),  # has voted on none of the three open ballots
     ("member2@wnf.example", 0),  # recused from the Indian proposal, voted on the others
-    ("member5@wnf.example", 1),  # voted on one, declared a conflict on another
+    ("member5@wnf.example", 0),  # voted on one, declared a conflict on another; not on SME
 ])
 def test_members_have_ballots_awaiting_their_vote(app, client, seed, member, awaiting):
     seed()
@@ -90,3 +90,18 @@ def test_members_have_ballots_awaiting_their_vote(app, client, seed, member, awa
     assert len(waiting) == awaiting
     page = html.unescape(client.get("/committee/").get_data(as_text=True))
     assert all(b.application.title in page for b in waiting)
+
+
+def test_the_demo_has_a_committee_per_programme_each_with_its_deputy(app, seed):
+    from workflow import committees
+
+    seed()
+    by_email = {u.email.split("@")[0]: committees.seats_of(u)
+                for u in db.session.scalars(select(User))}
+    for society_member in ("member2", "member3", "member4", "member5"):
+        assert by_email[society_member] == {"WNF": {"member"}}, society_member
+    assert by_email["chair"] == {"WNF": {"chair", "member"}, "SME": {"chair", "member"}}
+    assert by_email["deputy.wnf"]["WNF"] >= {"deputy_chair"} and "SME" not in by_email[
+        "deputy.wnf"]
+    assert by_email["deputy.sme"]["SME"] >= {"deputy_chair"} and "WNF" not in by_email[
+        "deputy.sme"]

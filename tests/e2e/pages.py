@@ -76,16 +76,22 @@ def page(cast, who: str, application: Application) -> str:
 
 
 def check(cast, application: Application, state: str, ledger: list, transitions: list, *,
-          badges: dict[str, tuple[str, str]], watchers: tuple[str, ...], **offered) -> None:
+          badges: dict[str, tuple[str, str]], watchers: tuple[str, ...],
+          hidden_from: tuple[str, ...] = (), **offered) -> None:
     """The state, the ledger, the transitions so far, and each watcher's page of the file:
     its badge (`badges[state]`: what staff read, what the applicant reads) and exactly the
-    controls in `offered` (nothing for a watcher not named)."""
+    controls in `offered` (nothing for a watcher not named); for the watchers in
+    `hidden_from`, no page at all (404: a file not yet submitted)."""
     application = reload(application)
     assert application.state == state
     assert ledger_of(application) == ledger
     assert transitions_of(application) == transitions
     staff_label, applicant_label = badges[state]
     for who in watchers:
+        if who in hidden_from:
+            response = cast.client(who).get(f"/applications/{application.id}")
+            assert response.status_code == 404, (who, response.status_code)
+            continue
         shown = page(cast, who, application)
         assert badge(shown) == (applicant_label if who == "applicant" else staff_label), who
         assert controls(shown, application.id) == set(offered.get(who, ())), who

@@ -63,7 +63,7 @@ def test_a_grant_from_proposal_to_closure(cast, app):
     assert "(Thailand 20, Vietnam 10)" in shown
     steps: list = []
     check(cast, grant, "draft", [], steps, applicant={"submit", "withdraw", "edit", "attach"},
-          secretariat={"note"})
+          hidden_from=("secretariat", "member1", "member5", "chair", "finance1", "finance2"))
 
     shown = done(press(cast, "applicant", grant, "submit"))
     assert f"{grant.reference}: done. It is now “Submitted”." in shown

@@ -111,14 +111,15 @@ def test_an_sme_loan_from_application_to_repaid(clock, loan_cast, app):
         **loan_form(cast, "400,000,000", "350"), **once_key(form_page)}))
     loan = db.session.scalar(select(Application))
     steps: list = []
-    # The documents come first: without them the button says so.
+    # The documents come first: without them the button says so. Staff do not see a draft.
     assert "Attach the business plan and the latest financial statements" in shown
-    check(cast, loan, "draft", [], steps, applicant={"withdraw", "edit_loan", "documents"})
+    check(cast, loan, "draft", [], steps, applicant={"withdraw", "edit_loan", "documents"},
+          hidden_from=WATCHERS[1:])
     attach_documents(applicant, loan)
-    shown = page(cast, "secretariat", loan)
-    plan = re.search(r'href="(/loans/\d+/files/\d+)">business-plan.pdf<', shown).group(1)
-    assert cast.client("secretariat").get(plan).data == BUSINESS_PLAN
     shown = page(cast, "applicant", loan)
+    plan = re.search(r'href="(/loans/\d+/files/\d+)">business-plan.pdf<', shown).group(1)
+    assert applicant.get(plan).data == BUSINESS_PLAN
+    assert cast.client("secretariat").get(plan).status_code == 404
     assert INELIGIBLE in shown and 'disabled title="' + INELIGIBLE in shown
     refused = press(cast, "applicant", loan, "submit")
     assert refused.status_code == 409 and error_message(text(refused)) == INELIGIBLE

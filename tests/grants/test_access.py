@@ -49,7 +49,11 @@ def test_another_societys_proposal_answers_404(client, foreign, make_user, make_
 def test_staff_download_but_do_not_edit(client, foreign, make_user):
     application, attachment = foreign
     log_in(client, make_user("secretariat"))
-    response = client.get(f"/grants/{application.id}/attachments/{attachment.id}")
+    url = f"/grants/{application.id}/attachments/{attachment.id}"
+    assert client.get(url).status_code == 404  # a draft is its society's alone
+    application.state, application.submitted_at = "submitted", application.created_at
+    db.session.commit()
+    response = client.get(url)
     assert response.status_code == 200
     assert response.data == PDF
     assert response.headers["Content-Disposition"].startswith("attachment;")

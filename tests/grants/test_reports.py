@@ -24,6 +24,7 @@ def in_implementation(client, scene):
     with write_intent(True):
         application = db.session.get(Application, application.id)
         application.state = "in_implementation"
+        application.submitted_at = application.created_at
         application.approved_yen = APPROVED
         ledger.post(scene.fund, "donation", 5_000_000, actor=None, memo="Donations")
         ledger.reserve(application, APPROVED, None)

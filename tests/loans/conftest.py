@@ -91,6 +91,8 @@ def make_loan(sme, company, people):
         application = act(create_loan, company, people.applicant,
                           loan_request(sme, requested_yen=amount, **changes))
         application.state = state
+        if state != "draft":  # as the submission would have noted it
+            application.submitted_at = application.created_at
         if state in ("approved", "contracted", "active", "in_arrears"):
             loan: LoanDetails = application.loan
             loan.annual_rate, loan.term_months = Decimal(rate), term

@@ -136,11 +136,12 @@ def test_who_may_edit_and_when(make_loan, make_user, make_org, people, client_fo
 def test_the_list_shows_the_companys_loans_and_the_way_to_apply(make_loan, make_org,
                                                                 people, client_for):
     own = make_loan("draft")
-    other = make_loan("draft", title="Someone else's plant")
+    other = make_loan("submitted", title="Someone else's plant")
     other.organisation = make_org(kind="company", name="Other KK")
     db.session.commit()
     page = client_for(people.applicant).get("/loans/").get_data(as_text=True)
     assert own.reference in page and other.reference not in page
     assert "New loan application" in page
     staff_page = client_for(people.finance).get("/loans/").get_data(as_text=True)
-    assert own.reference in staff_page and other.reference in staff_page
+    # The staff see a loan once submitted: the draft is its company's alone.
+    assert own.reference not in staff_page and other.reference in staff_page

@@ -1,6 +1,7 @@
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
+    DateField,
     EmailField,
     IntegerField,
     PasswordField,
@@ -15,6 +16,7 @@ from wtforms.validators import DataRequired, Email, Length, NumberRange, Optiona
 from models import FUND_CODES, FUND_KINDS, INDUSTRY_LABELS, ROLE_LABELS
 from models.organisation import KIND_LABELS
 from models.user import LOCALES
+from workflow.committees import COMMITTEE_ROLES, SEAT_CHOICE_LABELS, committee_title
 
 from ..forms import YenField
 from ..once import OneTimeKey
@@ -32,7 +34,17 @@ class UserForm(OneTimeKey, FlaskForm):
     )
     name = StringField("Name", validators=[DataRequired(), Length(max=200)])
     organisation_id = SelectField("Organisation", coerce=int)
-    roles = CheckboxesField("Roles", choices=list(ROLE_LABELS.items()))
+    # The committee roles follow from the seats below.
+    roles = CheckboxesField("Roles", choices=[(role, label) for role, label in
+                                              ROLE_LABELS.items()
+                                              if role not in COMMITTEE_ROLES])
+    seats_WNF = SelectField(f"Seat on the {committee_title('WNF')}",
+                            choices=list(SEAT_CHOICE_LABELS.items()), default="")
+    seats_SME = SelectField(f"Seat on the {committee_title('SME')}",
+                            choices=list(SEAT_CHOICE_LABELS.items()), default="")
+    away_until = DateField(
+        "Away until (the last day away)", validators=[Optional()],
+        description="A chair or deputy chair who is away does not preside: the other does.")
     locale = SelectField("Language", choices=[(code, code) for code in LOCALES])
     active = BooleanField("Active", default=True)
     password = PasswordField(
@@ -77,3 +89,6 @@ class FundForm(OneTimeKey, FlaskForm):
                     "applicant or the company is reminded.",
         validators=[Optional(), NumberRange(0, 365, "Enter a number of days from 0 to 365.")])
     submit = SubmitField("Save")
+
+
+SEAT_FIELDS = {code: f"seats_{code}" for code in FUND_CODES}

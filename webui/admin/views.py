@@ -3,14 +3,14 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from models import Fund, Organisation, User, db
-from workflow import accounts, fund_records, second_factor
+from workflow import accounts, committees, fund_records, second_factor
 from workflow.errors import ValidationFailed
 
 from .. import once
 from ..access import roles
 from ..forms import show_refusal
 from . import bp
-from .forms import FundForm, OrganisationForm, UserForm
+from .forms import SEAT_FIELDS, FundForm, OrganisationForm, UserForm
 
 SECOND_FACTOR_RESET = ("{name}'s two-factor login was reset: they set it up again at their "
                        "next login, and have been told by email.")
@@ -45,7 +45,9 @@ def _fund_page(_fund_id: int) -> str:
 @roles("admin")
 def users():
     rows = db.session.scalars(select(User).order_by(User.name)).all()
-    return render_template("admin/users.html", users=rows)
+    return render_template("admin/users.html", users=rows, seats=committees.seats_by_user(),
+                           seat_labels=committees.SEAT_CHOICE_LABELS,
+                           choice_of=committees.choice_of)
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
@@ -55,14 +57,23 @@ def edit_user(user_id: int | None = None):
     user = _get_or_404(User, user_id) if user_id else None
     form = UserForm(obj=user)
     form.organisation_id.choices = _organisation_choices()
+    funds = set(db.session.scalars(select(Fund.code)))
+    for code, name in SEAT_FIELDS.items():
+        if code not in funds:  # no fund yet, so no committee to sit on
+            del form[name]
     if user is not None and not form.is_submitted():
-        form.roles.data = sorted(user.roles)
+        form.roles.data = sorted(user.roles - committees.COMMITTEE_ROLES)
         form.organisation_id.data = user.organisation_id or 0
+        for code, held in committees.seats_of(user).items():
+            if SEAT_FIELDS.get(code) in form:
+                form[SEAT_FIELDS[code]].data = committees.choice_of(held)
     if form.validate_on_submit():
         org_id = form.organisation_id.data
         org = db.session.get(Organisation, org_id) if org_id else None
         fields = {"email": form.email.data, "name": form.name.data, "roles": form.roles.data,
-                  "organisation": org, "locale": form.locale.data, "active": form.active.data}
+                  "organisation": org, "locale": form.locale.data, "active": form.active.data,
+                  "seats": {code: committees.SEAT_CHOICES[form[name].data]
+                            for code, name in SEAT_FIELDS.items() if name in form}}
         try:
             if user is None:
                 if earlier := once.already_sent(form, _user_page):
@@ -71,10 +82,12 @@ def edit_user(user_id: int | None = None):
                     raise ValidationFailed("A new user needs a password.", "password")
                 user = accounts.create_user(password=form.password.data, actor=current_user,
                                             **fields)
+                committees.set_away(user, form.away_until.data, current_user)
                 once.remember(form, user)
             else:
                 accounts.update_user(user, actor=current_user,
-                                     password=form.password.data or None, **fields)
+                                     password=form.password.data or None,
+                                     away_until=form.away_until.data, **fields)
         except ValidationFailed as refusal:
             db.session.rollback()
             show_refusal(form, refusal)

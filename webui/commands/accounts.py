@@ -13,8 +13,8 @@ from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import select, text
 
-from models import ROLES, Organisation, dated_at, db, write_intent
-from workflow import accounts, demo, demo_scale
+from models import FUND_CODES, ROLES, SEATS, Organisation, dated_at, db, write_intent
+from workflow import accounts, committees, demo, demo_scale
 from workflow.errors import DomainError, ValidationFailed
 
 users_cli = AppGroup("users", help="Manage user accounts.")
@@ -24,21 +24,29 @@ demo_cli = AppGroup("demo", help="Demo data for trying the application.")
 @users_cli.command("create")
 @click.option("--email", required=True)
 @click.option("--name", required=True)
-@click.option("--role", "roles", multiple=True, type=click.Choice(ROLES),
-              help="Repeat for several roles.")
+@click.option("--role", "roles", multiple=True,
+              type=click.Choice([r for r in ROLES if r not in committees.COMMITTEE_ROLES]),
+              help="Repeat for several roles (the committee roles follow from --seat).")
+@click.option("--seat", "seats", multiple=True, metavar="FUND:SEAT",
+              type=click.Choice([f"{code}:{seat}" for code in FUND_CODES for seat in SEATS]),
+              help="A seat on a fund's committee, e.g. WNF:member or SME:chair; repeat for "
+                   "several.")
 @click.option("--organisation", "organisation_name", help="Name of the user's organisation.")
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
-def create_user(email, name, roles, organisation_name, password_stdin):
+def create_user(email, name, roles, seats, organisation_name, password_stdin):
     """Create a user; the password is asked without echo, or read from stdin."""
     if password_stdin or not sys.stdin.isatty():
         password = sys.stdin.readline().rstrip("\n")
     else:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    by_fund: dict[str, set[str]] = {}
+    for code, _, seat in (s.partition(":") for s in seats):
+        by_fund.setdefault(code, set()).add(seat)
     with write_intent(True):  # the account's creation joins the audit chain
-        _create_user(email, name, password, roles, organisation_name)
+        _create_user(email, name, password, roles, by_fund, organisation_name)
 
 
-def _create_user(email, name, password, roles, organisation_name) -> None:
+def _create_user(email, name, password, roles, seats, organisation_name) -> None:
     organisation = None
     if organisation_name:
         organisation = db.session.scalar(
@@ -47,12 +55,14 @@ def _create_user(email, name, password, roles, organisation_name) -> None:
             raise click.ClickException(f"No organisation is named {organisation_name!r}.")
     try:
         user = accounts.create_user(email=email, name=name, password=password, roles=roles,
-                                    organisation=organisation)
+                                    organisation=organisation, seats=seats)
     except ValidationFailed as refusal:
         db.session.rollback()
         raise click.ClickException(refusal.message) from None
     db.session.commit()
     click.echo(f"Created {user.email} with roles: {', '.join(sorted(user.roles)) or 'none'}.")
+    for code, held in sorted(seats.items()):
+        click.echo(f"Seats on the {committees.committee_title(code)}: {', '.join(sorted(held))}.")
 
 
 @contextlib.contextmanager

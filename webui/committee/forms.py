@@ -1,7 +1,14 @@
 """The committee's forms: a vote, a declared conflict, the chair's closing of a ballot."""
 
 from flask_wtf import FlaskForm
-from wtforms import DecimalField, IntegerField, RadioField, SelectField, TextAreaField
+from wtforms import (
+    DateField,
+    DecimalField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    TextAreaField,
+)
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from models import METHOD_LABELS
@@ -50,3 +57,10 @@ class CloseForm(FlaskForm):
         if kind == "loan":
             names += self.LOAN_FIELDS
         return {name: getattr(self, name).data for name in names}
+
+
+class AwayForm(FlaskForm):
+    """A chair or deputy chair marks themselves away: the other presides meanwhile."""
+
+    away_until = DateField("Away until (the last day away)", validators=[Optional()],
+                           description="Leave empty when you are back.")

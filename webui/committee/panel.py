@@ -10,7 +10,7 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from models import Application, User
-from workflow import ballots, decisions, service
+from workflow import ballots, committees, decisions, presiding, service
 from workflow.ballot_records import BallotRecord, ConflictRecord, VoteRecord
 from workflow.ballots import Tally
 from workflow.chain_cache import kept_for_page
@@ -25,14 +25,16 @@ class BallotView:
     ballot: BallotRecord  # the open one, else the latest
     tally: Tally
     previous: list[tuple[BallotRecord, Tally]]
-    votes: list[VoteRecord]
+    votes: list[VoteRecord]  # none while a recused member looks at an open ballot
     conflicts: list[ConflictRecord]
-    member: bool  # holds committee_member (and is active)
-    chair: bool
+    member: bool  # an active member of the file's committee
+    chair: bool  # chairs or deputises on the file's committee
     recusal: str | None  # why this user may not vote
     my_vote: VoteRecord | None
     can_close: bool
-    chair_blocked: str | None  # why this chair may not close
+    chair_blocked: str | None  # why this chair (or deputy) may not close
+    votes_hidden: bool = False  # recused from the open ballot: its votes wait for its close
+    stuck: list[str] = field(default_factory=list)  # nobody may vote on it, or close it
     vote_form: VoteForm | None = None
     conflict_form: ConflictForm | None = None
     close_form: CloseForm | None = None
@@ -73,23 +75,29 @@ def ballot_view(application: Application, user: User | None = None, *,
     if not rows:
         return None
     current = next((b for b in rows if b.state == "open"), rows[-1])
-    member = ballots.is_voter(user)
-    chair = user.has_role("committee_chair")
+    seats = committees.seats_of(user).get(application.fund.code, set())
+    member = ballots.is_voter(user) and "member" in seats
+    chair = user.has_role("committee_chair") and bool(seats & {"chair", "deputy_chair"})
     recusal = ballots.recusal_reason(current, user)
     is_open = current.state == "open"
-    can_close = chair and is_open and any(
+    eligible = ballots.eligible_voter_ids(current) if is_open else set()
+    # A ballot nobody may vote on is not closed: it waits for a member who may vote.
+    can_close = chair and is_open and bool(eligible) and any(
         a.trigger == "decide" for a in service.available_actions(application, user))
     counts = ballots.tallies(rows)
+    hidden = ballots.votes_hidden_from(current, user)
     view = BallotView(
         application=application, ballot=current, tally=counts[current.id],
         previous=[(b, counts[b.id]) for b in rows if b.state == "closed"],
-        votes=list(current.votes), conflicts=list(current.conflicts),
+        votes=[] if hidden else list(current.votes), conflicts=list(current.conflicts),
         member=member, chair=chair, recusal=recusal,
         my_vote=next((v for v in current.votes if v.member_id == user.id), None),
         can_close=can_close,
-        chair_blocked=(f"{recusal} A recused chair may neither close the ballot nor cast the "
-                       "deciding vote.") if chair and is_open and recusal else None,
-        eligible_ids=ballots.eligible_voter_ids(current) if is_open else set(),
+        chair_blocked=(presiding.refusal_to_preside(application, user)
+                       if chair and is_open else None),
+        eligible_ids=eligible, votes_hidden=hidden,
+        stuck=[s for s in (presiding.nobody_may_vote(current, eligible),
+                           presiding.nobody_may_close(current)) if s] if is_open else [],
     )
     if is_open and member and not recusal:
         view.vote_form = vote_form or VoteForm(

@@ -11,8 +11,8 @@ from flask import abort, flash, jsonify, redirect, render_template, url_for
 from flask_login import current_user
 
 from models import Application, Ballot, db
-from workflow import ballot_lists, ballots, decisions, registry, service
-from workflow.errors import StaleApplication, TransitionRefused
+from workflow import ballot_lists, ballot_steps, ballots, committees, registry, service
+from workflow.errors import StaleApplication, TransitionRefused, ValidationFailed
 from workflow.keyset import Page
 from workflow.permissions import READER_ROLES
 
@@ -21,10 +21,10 @@ from ..access import roles
 from ..applications.loading import visible_application_or_404
 from ..forms import show_refusal
 from . import bp
-from .forms import CloseForm, ConflictForm, VoteForm
+from .forms import AwayForm, CloseForm, ConflictForm, VoteForm
 from .panel import ballot_view, register_panel
 
-MEMBER, CHAIR = "committee_member", "committee_chair"
+MEMBER, CHAIR, SECRETARIAT = "committee_member", "committee_chair", "secretariat"
 
 bp.record_once(register_panel)
 
@@ -35,13 +35,14 @@ COUNT_LIMIT = 1000
 
 
 @bp.route("/")
-@roles(MEMBER, CHAIR)
+@roles(MEMBER, CHAIR, SECRETARIAT)
 def index():
     chair = current_user.has_role(CHAIR)
     member = ballots.is_voter(current_user)
+    secretariat = current_user.has_role(SECRETARIAT)
     limit = COUNT_LIMIT + 1
-    awaiting = voted = opened = Page([], None, None)
-    counts = dict.fromkeys(("awaiting", "voted", "open"), 0)
+    awaiting = voted = opened = stuck = Page([], None, None)
+    counts = dict.fromkeys(("awaiting", "voted", "open", "stuck"), 0)
     places = {name: paging.place(name + "_") for name in counts}
     if member:
         where = places["awaiting"]
@@ -54,15 +55,52 @@ def index():
                       voted=ballot_lists.count_voted(current_user, limit))
     if chair:
         where = places["open"]
-        opened = ballot_lists.open_page(PER_PAGE, after=where.after, before=where.before)
-        counts["open"] = ballot_lists.count_open(limit)
-    tallies = ballots.tallies(opened.rows)  # a few grouped queries for the page
+        opened = ballot_lists.open_page(current_user, PER_PAGE, after=where.after,
+                                        before=where.before)
+        counts["open"] = ballot_lists.count_open(current_user, limit)
+    if secretariat:
+        where = places["stuck"]
+        stuck = ballot_lists.stuck_page(PER_PAGE, after=where.after, before=where.before)
+        # Seldom more than a few: counted only when they fill more than a page.
+        counts["stuck"] = (len(stuck.rows) if stuck.before is None and stuck.after is None
+                           else ballot_lists.count_stuck(limit))
+    tallies = ballots.tallies([b for b, *_ in opened.rows])  # a few grouped queries
     return render_template(
-        "committee/index.html", awaiting=awaiting, voted=voted, opened=opened,
-        open_ballots=[(b, tallies[b.id]) for b in opened.rows], counts=counts,
-        places=places, count_limit=COUNT_LIMIT, chair=chair, member=member,
+        "committee/index.html", awaiting=awaiting, voted=voted, opened=opened, stuck=stuck,
+        open_ballots=[(b, tallies[b.id], *flags) for b, *flags in opened.rows],
+        counts=counts, places=places, count_limit=COUNT_LIMIT, chair=chair, member=member,
+        secretariat=secretariat, offices=_offices(current_user) if chair else [],
+        away_form=AwayForm(formdata=None, away_until=current_user.away_until),
         # Each list's links keep the other lists where they are.
         args={name: paging.other_args(name + "_") for name in counts})
+
+
+def _offices(user) -> list[str]:
+    """"Chair of the WNF grants committee", … : the seats the user presides from."""
+    return [committees.OFFICE_TITLES[seat].format(
+                committee=committees.committee_title(code))
+            for code, seats in sorted(committees.seats_of(user).items())
+            for seat in ("chair", "deputy_chair") if seat in seats]
+
+
+@bp.route("/away", methods=["POST"])
+@roles(CHAIR)
+def away():
+    """A chair or deputy chair marks themselves away (or back): the other acts meanwhile."""
+    form = AwayForm()
+    if form.validate():
+        try:
+            committees.set_away(current_user, form.away_until.data, current_user)
+        except ValidationFailed as refusal:
+            db.session.rollback()
+            flash(refusal.message, "danger")
+        else:
+            db.session.commit()
+            flash(f"You are marked away until {form.away_until.data:%d %B %Y}."
+                  if form.away_until.data else "You are marked as back.", "success")
+    else:
+        flash(" ".join(e for errors in form.errors.values() for e in errors), "danger")
+    return redirect(url_for("committee.index", _anchor="away"))
 
 
 def _ballot_page(application: Application, **forms):
@@ -149,7 +187,7 @@ def close(application_id: int):
 @roles(CHAIR)
 def open_ballot(application_id: int):
     application = visible_application_or_404(application_id)  # CSRFProtect checked the post
-    opened = decisions.open_missing_ballot(application, current_user)
+    opened = ballot_steps.open_missing_ballot(application, current_user)
     db.session.commit()
     flash(f"{application.reference}: ballot {opened.number} is open.", "success")
     return redirect(url_for("applications.show", application_id=application.id,
@@ -163,5 +201,8 @@ def tally_json(ballot_id: int):
     if ballot is None:
         abort(404)
     visible_application_or_404(ballot.application_id)
+    count = ballots.tally(ballot).as_dict()
+    if ballots.votes_hidden_from(ballot, current_user):
+        count = {k: count[k] for k in ("eligible", "cast", "quorum_needed", "quorum_met")}
     return jsonify(ballot=ballot.id, number=ballot.number, state=ballot.state,
-                   outcome=ballot.outcome, **ballots.tally(ballot).as_dict())
+                   outcome=ballot.outcome, **count)

@@ -1,7 +1,8 @@
 """What waits for the user on the home page, by role, with counts.
 
-One grouped count of applications by kind and state (limited to the user's
-organisation for applicants), plus the committee and finance queues.
+One grouped count of applications by kind and state per role (an applicant's limited to
+their organisation, the staff's to the files they see), plus the committee and finance
+queues.
 """
 
 from __future__ import annotations
@@ -23,12 +24,11 @@ class Waiting:
     overdue: int = 0
 
 
-def _counts(user: User) -> dict[tuple[str, str], tuple[int, int]]:
-    """(kind, state) → (applications, overdue ones) visible to this user, for the states
-    of the user's queues only."""
-    states = tuple(sorted({state for role, items in ROLE_STATES.items()
-                           if user.has_role(role) for _, _, state in items}))
-    return home_counts.counts_by_state(states, user) if states else {}
+def _counts(user: User, role: str) -> dict[tuple[str, str], tuple[int, int]]:
+    """(kind, state) → (applications, overdue ones) of the role's queues: an applicant's of
+    their organisation, the staff's of the files they see."""
+    states = tuple(sorted({state for _, _, state in ROLE_STATES[role]}))
+    return home_counts.counts_by_state(states, user, own_only=role == "applicant")
 
 
 def _by_state(counts, label: str, kind: str, state: str) -> Waiting | None:
@@ -57,13 +57,19 @@ ROLE_STATES = {
 
 def waiting_for(user: User) -> dict[str, list[Waiting]]:
     """Role → the queues that hold something for this user."""
-    counts = _counts(user)
     result: dict[str, list[Waiting]] = {}
     for role, items in ROLE_STATES.items():
         if user.has_role(role):
+            counts = _counts(user, role)
             found = [w for w in (_by_state(counts, *item) for item in items) if w]
             if found:
                 result[role] = found
+    if user.has_role("secretariat"):
+        stuck = ballot_lists.count_stuck()
+        if stuck:
+            result.setdefault("secretariat", []).append(Waiting(
+                "Ballots nobody may vote on or close", url_for("committee.index",
+                                                               _anchor="stuck-ballots"), stuck))
     if user.has_role("committee_member", "committee_chair"):
         items = []
         awaiting = ballot_lists.count_awaiting(user)
@@ -71,10 +77,10 @@ def waiting_for(user: User) -> dict[str, list[Waiting]]:
             items.append(Waiting("Ballots awaiting my vote", url_for("committee.index"),
                                  awaiting))
         if user.has_role("committee_chair"):
-            open_count = ballot_lists.count_open()
-            if open_count:
+            to_close = ballot_lists.count_to_close(user)
+            if to_close:
                 items.append(Waiting("Open ballots to close", url_for("committee.index"),
-                                     open_count))
+                                     to_close))
         if items:
             result["committee_chair" if user.has_role("committee_chair")
                    else "committee_member"] = items

@@ -14,7 +14,7 @@ from sqlalchemy.orm import selectinload
 from models import Application, Instalment, LoanDetails, Round, db
 from workflow import arrears, idempotency, loans, registry, service
 from workflow.errors import DomainError, TransitionRefused
-from workflow.permissions import READER_ROLES
+from workflow.permissions import READER_ROLES, visibility, visible_conditions
 from workflow.round_choice import round_choices
 
 from .. import once
@@ -72,10 +72,10 @@ def _action_page(application: Application, form, title: str, endpoint: str, **ex
 @roles(*VIEWERS)
 def index():
     staff = current_user.has_role(*READER_ROLES)
+    seen = visibility(current_user)  # the staff see a loan once it is submitted
     query = (select(Application).options(selectinload(Application.organisation))
-             .where(Application.kind == "loan").order_by(Application.id.desc()))
-    if not staff:
-        query = query.where(Application.organisation_id == current_user.organisation_id)
+             .where(Application.kind == "loan", *visible_conditions(seen.kind))
+             .params(**seen.params).order_by(Application.id.desc()))
     page = db.paginate(query, per_page=50, error_out=False)
     owed = dict(db.session.execute(
         select(Instalment.application_id,
