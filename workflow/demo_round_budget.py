@@ -28,7 +28,7 @@ def tell_story(cast: Cast) -> None:
     """The second approval of this year's round, then its budget set at the campaign's."""
     app = write(cast, EXPORT)
     approve(cast, app, EXPORT, {"member1": "approve", "member2": "approve",
-                                "member4": "approve"})
+                                "member3": "approve", "member4": "approve"})
     round_ = cast.rounds[("WNF", "current")]
     fund_records.save_round(round_, fund=round_.fund, name=round_.name,
                             opens_on=round_.opens_on, closes_on=round_.closes_on,
