@@ -116,7 +116,8 @@ def test_a_loan_is_seen_by_the_staff_once_submitted_and_ever_after(
         app, client, login_as, make_application, make_user, monkeypatch):
     loan = make_application("loan", state="draft", title="Plant in Bekasi")
     owner = make_user("applicant", organisation=loan.organisation)
-    for name in ("form_complete", "round_open", "within_round_cap", "sme_eligible"):
+    for name in ("form_complete", "round_open", "within_round_cap", "sme_eligible",
+                 "loan_documents_attached"):
         monkeypatch.setitem(rules.GUARDS, name, lambda step: None)
     login_as("finance_officer")
     assert client.get(f"/applications/{loan.id}").status_code == 404

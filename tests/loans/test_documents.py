@@ -11,7 +11,7 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
-from models import Attachment, AuditEvent, db
+from models import Attachment, AuditEvent, db, utcnow
 
 from ..grants.conftest import error_next_to, text_of
 from .conftest import act
@@ -37,6 +37,10 @@ def test_the_company_attaches_its_documents_and_the_staff_download_them(
     assert "Business plan" in page and "Latest financial statements" in page
     links = _links(page, loan)
     assert set(links) == {"business-plan.pdf", "statements-fy2026.pdf"}
+    # The staff see a file, and its documents, once it is submitted.
+    assert client_for(people.secretariat).get(links["business-plan.pdf"]).status_code == 404
+    loan.state, loan.submitted_at = "submitted", utcnow()
+    db.session.commit()
     staff_page = text_of(client_for(people.secretariat).get(f"/applications/{loan.id}"))
     assert _links(staff_page, loan) == links
     for who in (people.secretariat, people.member, people.applicant):
