@@ -29,16 +29,16 @@ from models import (
     utcnow,
 )
 
-from . import arrears, attachments, audit, repayments, service  # noqa: F401 - their rules
+from . import arrears, attachments, audit, repayments, service, undrawn  # noqa: F401 - rules
 from .applications import create_application
 from .common_rules import missing_fields_check
 from .errors import TransitionRefused, ValidationFailed
+from .lending_law import MAX_TERM_MONTHS, interest_rate_problem
 from .permissions import is_member_of_applicant
 from .rules import Step, effect, guard
 from .schedule import build_schedule
 
 EDITABLE_STATES = ("draft", "revision_requested")
-MAX_TERM_MONTHS = 360  # thirty years: longer is a typing mistake, not a loan
 _COUNTRY = re.compile(r"^[A-Z]{2}$")
 
 
@@ -205,7 +205,12 @@ TERM_FIELDS = {"amount": "amount_yen", "annual rate": "annual_rate", "grace": "g
 
 def terms_problem(amount_yen, annual_rate, term_months, grace_months, method
                   ) -> tuple[str, str | None] | None:
-    """(sentence, field) when the loan terms cannot make a schedule; None when they can."""
+    """(sentence, field) when the loan terms are unlawful or cannot make a schedule; None
+    when they can. The rate is capped on the amount (workflow.lending_law)."""
+    if isinstance(annual_rate, Decimal) and isinstance(amount_yen, int) and amount_yen > 0:
+        unlawful = interest_rate_problem(annual_rate, amount_yen)
+        if unlawful:
+            return unlawful, "annual_rate"
     try:
         build_schedule(amount_yen, annual_rate, term_months, method=method,
                        grace_months=grace_months)
@@ -218,7 +223,8 @@ def terms_problem(amount_yen, annual_rate, term_months, grace_months, method
     return None
 
 
-def _assessment_problem(a: Assessment) -> tuple[str, str | None] | None:
+def _assessment_problem(application: Application, a: Assessment
+                        ) -> tuple[str, str | None] | None:
     if a.risk_grade not in RISK_GRADES:
         return "Choose a risk grade from A to E.", "risk_grade"
     for value, label, field in ((a.amount_yen, "recommended amount", "amount_yen"),
@@ -229,6 +235,10 @@ def _assessment_problem(a: Assessment) -> tuple[str, str | None] | None:
             return f"Give the {label}.", field
     if a.method not in REPAYMENT_METHODS:
         return "Choose the repayment method.", "method"
+    requested = application.requested_yen
+    if requested is not None and a.amount_yen > requested:
+        return (f"The recommended amount may not be above the ¥{requested:,} requested; "
+                f"¥{a.amount_yen:,} was given.", "amount_yen")
     return terms_problem(a.amount_yen, a.annual_rate, a.term_months, a.grace_months, a.method)
 
 
@@ -236,7 +246,7 @@ def complete_assessment(application: Application, actor: User, assessment: Asses
                         expected_version: int | None = None,
                         today: date | None = None) -> Application:
     """Save the assessment and send the file to the committee (complete_assessment)."""
-    problem = _assessment_problem(assessment)
+    problem = _assessment_problem(application, assessment)
     if problem:
         raise ValidationFailed(*problem)
     loan = application.loan
@@ -257,7 +267,7 @@ def assessment_complete(step: Step) -> str | None:
     loan = step.application.loan
     if loan is None:
         return "The credit assessment has not been filled in."
-    problem = _assessment_problem(Assessment(
+    problem = _assessment_problem(step.application, Assessment(
         loan.risk_grade, loan.assessment_notes, loan.recommended_amount_yen,
         loan.recommended_rate, loan.recommended_term_months, loan.recommended_grace_months,
         loan.recommended_method))
@@ -285,6 +295,11 @@ def sign_agreement(application: Application, actor: User, *, agreement_date: dat
         raise ValidationFailed("Give the date the agreement was signed.", "agreement_date")
     if agreement_date > today:
         raise ValidationFailed("The agreement date cannot be in the future.", "agreement_date")
+    approved_on = application.loan.approved_on if application.loan else None
+    if approved_on is not None and agreement_date < approved_on:
+        raise ValidationFailed(
+            f"The agreement cannot be dated before the approval on {approved_on:%d %B %Y}; "
+            f"{agreement_date:%d %B %Y} was given.", "agreement_date")
     if not file or not getattr(file, "filename", ""):
         raise ValidationFailed("Attach the signed agreement.", "agreement_file")
     try:

@@ -14,10 +14,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import case, func, select
+from sqlalchemy import bindparam, case, func, select
 from sqlalchemy.orm import selectinload
 
-from models import Application, Tranche, User, db, utcnow
+from models import Application, Tranche, UndrawnCancellation, User, db, utcnow
 
 from . import audit, ledger, registry, rules, service
 from .errors import TransitionRefused, ValidationFailed
@@ -41,19 +41,35 @@ class Figures:
     approved: int
     released: int
     pending: int  # requested, awaiting authorisation
+    cancelled: int = 0  # a loan's undrawn part cancelled (workflow.undrawn)
 
     @property
     def remaining(self) -> int:
         """What may still be requested."""
-        return max(self.approved - self.released - self.pending, 0)
+        return max(self.approved - self.cancelled - self.released - self.pending, 0)
 
 
 def figures(application: Application) -> Figures:
-    """Approved, released and pending amounts, from one grouped query."""
+    """Approved, released and pending amounts, from one grouped query (and a loan's
+    cancelled undrawn part from another)."""
     released, pending = db.session.execute(
         select(RELEASED_SUM, PENDING_SUM).where(Tranche.application_id == application.id)
     ).one()
-    return Figures(application.approved_yen or 0, int(released), int(pending))
+    return Figures(application.approved_yen or 0, int(released), int(pending),
+                   cancelled_of(application))
+
+
+_CANCELLED = (select(func.coalesce(func.sum(UndrawnCancellation.amount_yen), 0))
+              .where(UndrawnCancellation.application_id == bindparam("application_id"),
+                     UndrawnCancellation.state == "confirmed"))
+
+
+def cancelled_of(application: Application) -> int:
+    """The undrawn part of a loan cancelled (always 0 for a grant)."""
+    if application.kind != "loan":
+        return 0
+    return int(db.session.connection().execute(
+        _CANCELLED, {"application_id": application.id}).scalar())
 
 
 def tranches_of(application: Application) -> list[Tranche]:
@@ -143,10 +159,11 @@ def request_tranche(application: Application, amount_yen: int, actor: User,
         raise ValidationFailed(f"The note may have at most {NOTE_LENGTH} characters.", "note")
     money = figures(app)
     if amount_yen > money.remaining:
+        cancelled = f", cancelled ¥{money.cancelled:,}" if money.cancelled else ""
         raise ValidationFailed(
             f"At most ¥{money.remaining:,} can still be requested: approved "
-            f"¥{money.approved:,}, released ¥{money.released:,}, awaiting authorisation "
-            f"¥{money.pending:,}.", "amount_yen")
+            f"¥{money.approved:,}{cancelled}, released ¥{money.released:,}, awaiting "
+            f"authorisation ¥{money.pending:,}.", "amount_yen")
     last = db.session.scalar(
         select(func.max(Tranche.number)).where(Tranche.application_id == app.id))
     tranche = Tranche(application_id=app.id, number=(last or 0) + 1, amount_yen=amount_yen,
@@ -222,10 +239,12 @@ def release(step: rules.Step) -> None:
         raise TransitionRefused(problem)
     amount = tranche.amount_yen
     money = figures(app)
-    if money.released + amount > money.approved:
+    if money.released + amount > money.approved - money.cancelled:
+        cancelled = (f" less the ¥{money.cancelled:,} cancelled" if money.cancelled else "")
         raise TransitionRefused(
             f"Releasing ¥{amount:,} would take the total released to "
-            f"¥{money.released + amount:,}, above the approved ¥{money.approved:,}.")
+            f"¥{money.released + amount:,}, above the approved ¥{money.approved:,}"
+            f"{cancelled}.")
     fund = ledger.lock_fund(app.fund)
     reserved = ledger.outstanding_commitment(app)
     if amount > reserved:
@@ -243,7 +262,7 @@ def release(step: rules.Step) -> None:
     tranche.released_at = utcnow()
     db.session.flush()
     ledger.post(fund, "disbursement", amount, actor=actor, application=app,
-                tranche_id=tranche.id,
+                tranche_id=tranche.id, booked_on=step.today,  # a loan's interest runs from it
                 memo=f"Tranche {tranche.number} of {app.reference}")
     step.data.update(tranche=tranche.number, tranche_id=tranche.id, amount_yen=amount)
 
