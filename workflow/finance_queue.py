@@ -13,7 +13,8 @@ from models import Application, Tranche, UndrawnCancellation, User, db
 
 from . import registry
 from .chain_cache import page_rows
-from .tranches import PENDING_SUM, RELEASE, RELEASED_SUM, Figures, cancelled_of
+from .loan_book import cancellation_lines
+from .tranches import PENDING_SUM, RELEASE, RELEASED_SUM, Figures
 
 
 def releasable_clause():
@@ -105,5 +106,6 @@ def figures_of(application: Application, rows: list) -> Figures:
     """workflow.tranches.figures, summed from the tranche rows already read."""
     released = sum(t.amount_yen for t in rows if t.state == "released")
     pending = sum(t.amount_yen for t in rows if t.state == "requested")
-    return Figures(application.approved_yen or 0, released, pending,
-                   cancelled_of(application))
+    cancelled = sum(c.amount_yen for c in cancellation_lines(application)
+                    if c.state == "confirmed") if application.kind == "loan" else 0
+    return Figures(application.approved_yen or 0, released, pending, cancelled)

@@ -16,16 +16,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from models import Application, Tranche, UndrawnCancellation, User, db, utcnow
 
 from . import audit, ledger, service
 from .errors import TransitionRefused, ValidationFailed
+from .loan_book import cancellation_lines
 from .notifications import notify, users_with_role
 from .rules import Step, effect
-from .tranches import PENDING_SUM, RELEASED_SUM, _cancel_pending, cancelled_of
+from .tranches import PENDING_SUM, RELEASED_SUM, _cancel_pending
 
 FINANCE = "finance_officer"
 CANCELLABLE_STATES = ("approved", "contracted", "active", "in_arrears")
@@ -34,13 +36,14 @@ REASON_LENGTH = 300  # the column's size
 
 @dataclass(frozen=True)
 class Undrawn:
-    """The loan's approved amount and where it went."""
+    """The loan's approved amount and where it went: plain figures and rows, which a page
+    may keep until the audit chain moves."""
 
     approved: int
     released: int
     cancelled: int  # confirmed cancellations
     pending_tranches: int  # requested, awaiting authorisation
-    proposed: UndrawnCancellation | None  # a cancellation awaiting confirmation
+    proposed: Any | None  # the row (loan_book.cancellation_lines) awaiting confirmation
 
     @property
     def undrawn(self) -> int:
@@ -52,14 +55,33 @@ class Undrawn:
         return max(self.undrawn - self.pending_tranches, 0)
 
 
+_TRANCHE_SUMS = select(RELEASED_SUM, PENDING_SUM).where(
+    Tranche.application_id == bindparam("application_id"))
+
+
 def undrawn_of(application: Application) -> Undrawn:
-    """The figures, from two grouped queries."""
-    released, pending = db.session.execute(
-        select(RELEASED_SUM, PENDING_SUM).where(Tranche.application_id == application.id)
-    ).one()
-    return Undrawn(approved=application.approved_yen or 0, released=int(released),
-                   cancelled=cancelled_of(application), pending_tranches=int(pending),
-                   proposed=proposal_of(application))
+    """The figures, from two queries: the tranches' sums and the cancellations."""
+    released, pending = db.session.connection().execute(
+        _TRANCHE_SUMS, {"application_id": application.id}).one()
+    return _figures(application, int(released), int(pending),
+                    cancellation_lines(application))
+
+
+def undrawn_from(application: Application, tranche_rows: list,
+                 cancellations: list) -> Undrawn:
+    """The figures from rows a page has read already: the tranches (with their amount and
+    state) and loan_book.cancellation_lines."""
+    released = sum(t.amount_yen for t in tranche_rows if t.state == "released")
+    pending = sum(t.amount_yen for t in tranche_rows if t.state == "requested")
+    return _figures(application, released, pending, cancellations)
+
+
+def _figures(application: Application, released: int, pending: int,
+             lines: list) -> Undrawn:
+    return Undrawn(approved=application.approved_yen or 0, released=released,
+                   cancelled=sum(c.amount_yen for c in lines if c.state == "confirmed"),
+                   pending_tranches=pending,
+                   proposed=next((c for c in lines if c.state == "proposed"), None))
 
 
 def proposal_of(application: Application, *, lock: bool = False) -> UndrawnCancellation | None:
@@ -71,22 +93,17 @@ def proposal_of(application: Application, *, lock: bool = False) -> UndrawnCance
     return db.session.scalars(query).first()
 
 
-def cancellations_of(application: Application) -> list[UndrawnCancellation]:
-    """Every proposal of the loan, oldest first, for the panel."""
-    return list(db.session.scalars(
-        select(UndrawnCancellation).where(UndrawnCancellation.application_id == application.id)
-        .order_by(UndrawnCancellation.id)))
-
-
-def may_propose(application: Application, user: User | None) -> str | None:
-    """None when `user` may propose a cancellation now; else why not."""
+def may_propose(application: Application, user: User | None,
+                money: Undrawn | None = None) -> str | None:
+    """None when `user` may propose a cancellation now; else why not. `money`: the
+    figures, when the caller has read them already."""
     if user is None or not user.has_role(FINANCE):
         return "Only finance officers may cancel the undrawn part of a loan."
     if application.kind != "loan" or application.state not in CANCELLABLE_STATES:
         return "Only the undrawn part of an approved loan, not yet ended, can be cancelled."
-    money = undrawn_of(application)
+    money = money or undrawn_of(application)
     if money.proposed is not None:
-        return (f"{money.proposed.proposed_by.name} already proposed to cancel "
+        return (f"{money.proposed.proposed_by_name} already proposed to cancel "
                 f"¥{money.proposed.amount_yen:,}; it awaits a second finance officer.")
     if money.cancellable < 1:
         return "Nothing of the loan is left undrawn to cancel."

@@ -9,7 +9,16 @@ from flask import current_app, url_for
 from markupsafe import Markup
 
 from models import INDUSTRY_LABELS, METHOD_LABELS, PREPAYMENT_LABELS, Application, LoanDetails, User
-from workflow import accrual, arrears, idempotency, loan_book, loans, repayments, undrawn
+from workflow import (
+    accrual,
+    arrears,
+    finance_queue,
+    idempotency,
+    loan_book,
+    loans,
+    repayments,
+    undrawn,
+)
 from workflow.accrual import Position
 from workflow.chain_cache import kept_for_page
 from workflow.loan_book import InstalmentLine
@@ -132,20 +141,21 @@ def _cancellation_forms(application: Application, user: User) -> dict[str, tuple
     """A finance officer's forms for the undrawn part: propose, or decide on a proposal."""
     if not user.has_role(undrawn.FINANCE) or application.state not in undrawn.CANCELLABLE_STATES:
         return {}
-    forms = {}
-    proposal = undrawn.proposal_of(application)
+    # From rows the page keeps until the audit chain moves (the finance panel reads the
+    # same tranches).
+    money = undrawn.undrawn_from(application, finance_queue.tranche_rows(application),
+                                 loan_book.cancellation_lines(application))
+    proposal = money.proposed
     if proposal is not None:
         urls = {verb: url_for(f"loans.{verb}_cancellation", application_id=application.id,
                               proposal_id=proposal.id) for verb in ("confirm", "withdraw")}
         mine = proposal.proposed_by_id == user.id
         # Each button its own one-time key: a confirmation does not spend the withdrawal's.
-        forms["cancellation_decision"] = ({verb: decision_form() for verb in urls}, urls,
-                                          proposal, mine)
-        return forms
-    blocked = undrawn.may_propose(application, user)
+        return {"cancellation_decision": ({verb: decision_form() for verb in urls}, urls,
+                                          proposal, mine)}
     url = url_for("loans.propose_cancellation", application_id=application.id)
-    forms["undrawn_cancellation"] = (proposal_form(), url, blocked)
-    return forms
+    return {"undrawn_cancellation": (proposal_form(), url,
+                                     undrawn.may_propose(application, user, money))}
 
 
 def loan_panel(application: Application, user: User, actions: list,
@@ -172,6 +182,7 @@ def _render_figures(application: Application, staff: bool, may_edit: bool
     instalments = loan_book.schedule_lines(application)
     received = loan_book.received_lines(application)
     releases = loan_book.release_lines(application)
+    cancellations = loan_book.cancellation_lines(application)
     terms = loan_book.terms_of(loan) if instalments and loan.first_release_on else None
     figures = LoanFigures(
         application=application,
@@ -184,8 +195,9 @@ def _render_figures(application: Application, staff: bool, may_edit: bool
         next_instalment=accrual.next_instalment(instalments, today),
         maturity=instalments[-1].due_on if instalments else None,
         repayments=repayment_rows(received),
-        movements=movement_rows(releases, loan_book.cancellation_lines(application)),
-        facility=undrawn.undrawn_of(application) if application.approved_yen else None,
+        movements=movement_rows(releases, cancellations),
+        facility=undrawn.undrawn_from(application, finance_queue.tranche_rows(application),
+                                      cancellations) if application.approved_yen else None,
         chart=balance_chart(instalments, releases, received, loan.first_release_on),
         agreement_name=loans.agreement_name(application),
         may_edit=may_edit,
