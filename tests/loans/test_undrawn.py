@@ -166,3 +166,24 @@ def test_tranche_requests_racing_a_cancellation_never_take_the_same_yen(
     db.session.rollback()
     money = undrawn.undrawn_of(current(drawn))
     assert money.released + money.pending_tranches + money.cancelled == 1_000_000
+
+
+def test_a_write_off_gives_back_the_undrawn_part(drawn, people, app):
+    from workflow import arrears
+
+    act(arrears.mark_arrears, date(2024, 4, 20))
+    act(arrears.request_write_off, current(drawn), people.finance, "Insolvent.")
+    act(service.fire, current(drawn), "write_off", people.chair, today=date(2024, 5, 1))
+    loan = current(drawn)
+    assert (loan.state, ledger.outstanding_commitment(loan)) == ("written_off", 0)
+    entries = {e.kind: e.amount_yen for e in db.session.scalars(select(LedgerEntry).where(
+        LedgerEntry.kind.in_(("write_off", "commitment_release"))))}
+    assert entries == {"write_off": 400_000, "commitment_release": 600_000}
+
+
+def test_cancelling_the_file_withdraws_a_pending_proposal(make_loan, people):
+    loan = make_loan("contracted")
+    proposal = act(undrawn.propose_cancellation, loan, people.finance, 300_000, "Smaller.")
+    act(service.fire, current(loan), "cancel", people.secretariat, reason="Withdrawn.")
+    assert db.session.get(UndrawnCancellation, proposal.id).state == "withdrawn"
+    assert ledger.outstanding_commitment(current(loan)) == 0
