@@ -174,6 +174,19 @@ def release_lines(application: Application) -> list:
         _RELEASES, {"application_id": application.id}).all()
 
 
+_CANCELLED = (select(func.coalesce(func.sum(UndrawnCancellation.amount_yen), 0))
+              .where(UndrawnCancellation.application_id == bindparam("application_id"),
+                     UndrawnCancellation.state == "confirmed"))
+
+
+def cancelled_of(application: Application) -> int:
+    """The undrawn part of a loan cancelled (workflow.undrawn); always 0 for a grant."""
+    if application.kind != "loan":
+        return 0
+    return int(db.session.connection().execute(
+        _CANCELLED, {"application_id": application.id}).scalar())
+
+
 def cancellation_lines(application: Application) -> list:
     """The proposals to cancel the undrawn part, oldest first, with who proposed each (a
     page keeps them until the audit chain moves: every proposal and decision appends)."""

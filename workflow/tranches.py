@@ -14,13 +14,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, case, func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import selectinload
 
-from models import Application, Tranche, UndrawnCancellation, User, db, utcnow
+from models import Application, Tranche, User, db, utcnow
 
 from . import audit, ledger, registry, rules, service
 from .errors import TransitionRefused, ValidationFailed
+from .loan_book import cancelled_of
 from .notifications import notify, users_with_role
 
 RELEASE = "release_tranche"
@@ -57,19 +58,6 @@ def figures(application: Application) -> Figures:
     ).one()
     return Figures(application.approved_yen or 0, int(released), int(pending),
                    cancelled_of(application))
-
-
-_CANCELLED = (select(func.coalesce(func.sum(UndrawnCancellation.amount_yen), 0))
-              .where(UndrawnCancellation.application_id == bindparam("application_id"),
-                     UndrawnCancellation.state == "confirmed"))
-
-
-def cancelled_of(application: Application) -> int:
-    """The undrawn part of a loan cancelled (always 0 for a grant)."""
-    if application.kind != "loan":
-        return 0
-    return int(db.session.connection().execute(
-        _CANCELLED, {"application_id": application.id}).scalar())
 
 
 def tranches_of(application: Application) -> list[Tranche]:
@@ -158,12 +146,16 @@ def request_tranche(application: Application, amount_yen: int, actor: User,
     if len(note) > NOTE_LENGTH:
         raise ValidationFailed(f"The note may have at most {NOTE_LENGTH} characters.", "note")
     money = figures(app)
-    if amount_yen > money.remaining:
-        cancelled = f", cancelled ¥{money.cancelled:,}" if money.cancelled else ""
+    if amount_yen > money.remaining and money.cancelled:
         raise ValidationFailed(
             f"At most ¥{money.remaining:,} can still be requested: approved "
-            f"¥{money.approved:,}{cancelled}, released ¥{money.released:,}, awaiting "
-            f"authorisation ¥{money.pending:,}.", "amount_yen")
+            f"¥{money.approved:,}, cancelled ¥{money.cancelled:,}, released "
+            f"¥{money.released:,}, awaiting authorisation ¥{money.pending:,}.", "amount_yen")
+    if amount_yen > money.remaining:
+        raise ValidationFailed(
+            f"At most ¥{money.remaining:,} can still be requested: approved "
+            f"¥{money.approved:,}, released ¥{money.released:,}, awaiting authorisation "
+            f"¥{money.pending:,}.", "amount_yen")
     last = db.session.scalar(
         select(func.max(Tranche.number)).where(Tranche.application_id == app.id))
     tranche = Tranche(application_id=app.id, number=(last or 0) + 1, amount_yen=amount_yen,
@@ -240,11 +232,14 @@ def release(step: rules.Step) -> None:
     amount = tranche.amount_yen
     money = figures(app)
     if money.released + amount > money.approved - money.cancelled:
-        cancelled = (f" less the ¥{money.cancelled:,} cancelled" if money.cancelled else "")
+        # A tranche awaiting authorisation cannot draw what was cancelled meanwhile.
         raise TransitionRefused(
             f"Releasing ¥{amount:,} would take the total released to "
-            f"¥{money.released + amount:,}, above the approved ¥{money.approved:,}"
-            f"{cancelled}.")
+            f"¥{money.released + amount:,}, above the ¥{money.approved - money.cancelled:,} "
+            f"left of the approved ¥{money.approved:,} once ¥{money.cancelled:,} of it was "
+            "cancelled." if money.cancelled else
+            f"Releasing ¥{amount:,} would take the total released to "
+            f"¥{money.released + amount:,}, above the approved ¥{money.approved:,}.")
     fund = ledger.lock_fund(app.fund)
     reserved = ledger.outstanding_commitment(app)
     if amount > reserved:

@@ -139,7 +139,7 @@ def test_the_panel_takes_each_officer_through_the_four_eyes(drawn, people, clien
     page = _page(second, drawn)
     assert 'data-figure="cancelled">¥150,000<' in page
     assert 'data-figure="undrawn">¥450,000<' in page
-    assert "Undrawn part cancelled (confirmed; proposed by Fujita)" in page
+    assert "Part of the undrawn amount cancelled, proposed by Fujita and confirmed" in page
     assert "Tranche 1 released" in page
 
 

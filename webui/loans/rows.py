@@ -22,8 +22,12 @@ _BADGES = {
     ("overdue", True): '<span class="badge text-bg-danger">overdue, past the grace days</span>',
     ("due", False): '<span class="badge text-bg-light border">due</span>',
 }
-_CANCELLATION_STATES = {"proposed": "awaiting confirmation", "confirmed": "confirmed",
-                        "withdrawn": "withdrawn"}
+_CANCELLATIONS = {
+    "proposed": "Cancellation of part of the undrawn amount proposed by {name}, awaiting a "
+                "second finance officer",
+    "confirmed": "Part of the undrawn amount cancelled, proposed by {name} and confirmed",
+    "withdrawn": "Cancellation of part of the undrawn amount proposed by {name}, withdrawn",
+}
 
 
 def _status(instalment: InstalmentLine, today: date) -> tuple[str, bool]:
@@ -74,8 +78,8 @@ def movement_rows(releases: list, cancellations: list) -> Markup:
         day = c.decided_on or (c.decided_at or c.proposed_at).date()
         lines.append((day, 1, (
             f'<tr class="cancellation cancellation-{c.state}"><td>{day.isoformat()}</td>'
-            f"<td>Undrawn part cancelled ({_CANCELLATION_STATES[c.state]}; proposed by "
-            f"{escape(c.proposed_by_name)})</td><td class=\"text-end\">{c.amount_yen:,}</td>"
+            f"<td>{_CANCELLATIONS[c.state].format(name=escape(c.proposed_by_name))}</td>"
+            f'<td class="text-end">{c.amount_yen:,}</td>'
             f'<td class="small">{escape(c.reason)}</td></tr>\n')))
     return Markup("".join(html for _, _, html in sorted(lines, key=lambda x: x[:2])))
 
