@@ -24,12 +24,15 @@ from .grant import (
 from .ledger import LEDGER_KINDS, Donation, IdempotencyKey, LedgerEntry, Tranche
 from .loan import (
     METHOD_LABELS,
+    PREPAYMENT_LABELS,
+    PREPAYMENT_MODES,
     REPAYMENT_METHODS,
     RISK_GRADES,
     Instalment,
     LoanDetails,
     Repayment,
     RepaymentAllocation,
+    UndrawnCancellation,
 )
 from .notification import (
     NOTIFICATION_KINDS,
@@ -81,12 +84,15 @@ __all__ = [
     "LedgerEntry",
     "Tranche",
     "METHOD_LABELS",
+    "PREPAYMENT_LABELS",
+    "PREPAYMENT_MODES",
     "REPAYMENT_METHODS",
     "RISK_GRADES",
     "Instalment",
     "LoanDetails",
     "Repayment",
     "RepaymentAllocation",
+    "UndrawnCancellation",
     "APPLICATION_KINDS",
     "Application",
     "Comment",

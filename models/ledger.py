@@ -27,7 +27,8 @@ if TYPE_CHECKING:
     from .user import User
 
 # What each kind does to the balances (workflow.ledger derives them all):
-#   donation, refund, repayment_principal, repayment_interest  -> cash in
+#   donation, refund, repayment_principal, repayment_interest,
+#   repayment_damages (a late payer's delay damages)          -> cash in
 #   disbursement                                              -> cash out, uses commitment
 #   commitment / commitment_release                           -> reserve / free money
 #   refund_due                                                -> money the grantee owes back
@@ -42,6 +43,7 @@ LEDGER_KINDS = (
     "repayment_principal",
     "repayment_interest",
     "write_off",
+    "repayment_damages",
 )
 
 

@@ -94,6 +94,13 @@ def test_invalid_terms_are_refused_with_a_sentence(kwargs, sentence):
     assert str(refused.value).startswith(sentence)
 
 
+def test_a_term_beyond_thirty_years_is_refused_before_anything_is_built():
+    # 100,000,000 months once ran out of memory building the rows.
+    with pytest.raises(ValueError, match="The term may be at most 360 months"):
+        build_schedule(AMOUNT, RATE, 100_000_000)
+    assert len(build_schedule(AMOUNT, RATE, 360)) == 360
+
+
 def test_tiny_loan_at_a_high_rate_never_goes_negative():
     schedule = build_schedule(7, "100", 360)
     assert all(row.principal >= 0 and row.balance >= 0 for row in schedule)
@@ -157,12 +164,19 @@ def test_cli_prints_iso_due_dates_with_a_start(run_loans):
 
 
 @pytest.mark.parametrize(("option", "sentence"), [
-    (("--rate", "-1"), "The annual rate must be between 0 and 100 %."),
+    (("--rate", "-1"), "The annual rate cannot be negative."),
     (("--months", "0"), "The term must be at least 1 month."),
+    (("--rate", "15.01"), "The annual rate may be at most 15 % a year on a principal of "
+                          "¥1,000,000 or more (Interest Rate Restriction Act); 15.01 % was "
+                          "given."),
+    (("--amount", "99999", "--rate", "20.5"), "at most 20 % a year on a principal under "
+                                             "¥100,000"),
+    (("--months", "100000000"), "The term may be at most 360 months (thirty years); "
+                                "100,000,000 months was given."),
 ])
 def test_cli_refuses_bad_terms_with_the_sentence(run_loans, option, sentence):
     terms = {"--amount": "1000000", "--rate": "6", "--months": "12"}
-    terms.update([option])
+    terms.update(zip(option[::2], option[1::2], strict=True))
     result = run_loans(*[part for pair in terms.items() for part in pair])
     assert result.exit_code != 0
     assert sentence in result.output

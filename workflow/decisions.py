@@ -12,12 +12,11 @@ the secretariat's deferral: workflow.ballot_steps):
   opens the next ballot at once.
 
 Chair inputs to fire("decide"): approved_yen, conditions, casting_vote, and for loans
-annual_rate, term_months, grace_months, method.
+annual_rate, term_months, grace_months, method, damages_rate and prepayment_mode
+(workflow.loan_terms).
 """
 
 from __future__ import annotations
-
-from decimal import Decimal, InvalidOperation
 
 from models import Application, GrantDetails, LoanDetails, db
 
@@ -25,9 +24,9 @@ from . import ledger, registry, round_budget
 from .ballot_steps import close_open_ballot, open_ballot
 from .ballots import lock_open_ballot, outcome_of, tally
 from .errors import TransitionRefused
+from .loan_terms import loan_terms
 from .presiding import nobody_may_vote
 from .rules import Step, effect, guard, outcome
-from .schedule import build_schedule
 
 
 def _blank(value) -> bool:
@@ -148,6 +147,9 @@ def _approve(step: Step) -> None:
         terms = loan_terms(step, details, amount)
         details.annual_rate, details.term_months = terms["annual_rate"], terms["term_months"]
         details.grace_months, details.method = terms["grace_months"], terms["method"]
+        details.damages_rate = terms["damages_rate"]
+        details.prepayment_mode = terms["prepayment_mode"]
+        details.approved_on = step.today  # no agreement may be dated before it
         step.data.update(terms)
     else:
         details = app.grant or GrantDetails(application_id=app.id)
@@ -158,45 +160,4 @@ def _approve(step: Step) -> None:
     step.data["approved_yen"] = amount
     if conditions:
         step.data["conditions"] = conditions
-    ledger.reserve(app, amount, step.actor)
-
-
-def loan_terms(step: Step, details: LoanDetails, amount: int) -> dict:
-    """The approved terms: the chair's inputs, else the assessment's recommendation.
-
-    Checked by building the repayment schedule, which refuses terms that make no sense.
-    """
-    inputs = step.inputs
-    raw_rate = inputs.get("annual_rate")
-    rate = details.recommended_rate if _blank(raw_rate) else raw_rate
-    if rate is None:
-        raise TransitionRefused("The annual rate is required to approve a loan.",
-                                field="annual_rate")
-    try:
-        rate = rate if isinstance(rate, Decimal) else Decimal(str(rate).strip())
-    except InvalidOperation:
-        raise TransitionRefused("The annual rate must be a number.", field="annual_rate") from None
-    term = _whole(inputs.get("term_months"), "term_months", "The term")
-    term = term if term is not None else (details.recommended_term_months
-                                          or details.requested_term_months)
-    if term is None:
-        raise TransitionRefused("The term is required to approve a loan.", field="term_months")
-    grace = _whole(inputs.get("grace_months"), "grace_months", "The grace period")
-    grace = grace if grace is not None else (details.recommended_grace_months or 0)
-    method = inputs.get("method") or details.recommended_method or "annuity"
-    try:
-        build_schedule(amount, rate, term, method, grace)
-    except ValueError as problem:
-        raise TransitionRefused(str(problem), field=_field_of(str(problem))) from None
-    if rate.normalize().as_tuple().exponent < -4:  # the column keeps 4 decimals: never round
-        raise TransitionRefused("The annual rate may have at most 4 decimals.",
-                                field="annual_rate")
-    return {"annual_rate": rate, "term_months": term, "grace_months": grace, "method": method}
-
-
-def _field_of(problem: str) -> str | None:
-    for word, field in (("rate", "annual_rate"), ("grace", "grace_months"),
-                        ("term", "term_months"), ("method", "method")):
-        if word in problem:
-            return field
-    return None
+    ledger.reserve(app, amount, step.actor, booked_on=step.today)

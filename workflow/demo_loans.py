@@ -1,7 +1,9 @@
 """The living demo's SME loans: one in every state of the loan workflow.
 
 The loans that have come furthest were applied for in last year's round and released months
-ago, so their schedules have instalments paid on time, paid late, or not paid at all.
+ago, so their schedules have instalments paid on time, paid late (with delay damages), or
+not paid at all; one was paid off early, one is drawn in two tranches with part of its
+undrawn amount cancelled.
 """
 
 from __future__ import annotations
@@ -12,10 +14,10 @@ from decimal import Decimal
 
 from models import Application
 
-from . import arrears, ballots, loan_documents, loans, service
+from . import arrears, ballots, loan_documents, loans, service, undrawn
 from .demo_lifecycles import Cast, Upload, pdf_bytes
 from .loan_documents import DOCUMENT_KINDS
-from .repayments import instalments_of
+from .repayments import instalments_of, position_of
 from .schedule import add_months
 
 COMPANIES = {
@@ -82,11 +84,11 @@ def assess(cast: Cast, app: Application, loan: Loan) -> None:
 
 def approve(cast: Cast, app: Application, loan: Loan, **decision) -> None:
     """Assessed, voted on by the four members of the SME loan committee and approved by
-    the chair."""
+    the chair (on the file's day)."""
     assess(cast, app, loan)
     cast.votes(app, chair="approve", member1="approve", member6="approve",
                **{"deputy.sme": "abstain"})
-    cast.decide(app, **decision)
+    cast.decide(app, today=cast.days[app.id], **decision)
 
 
 def contract(cast: Cast, app: Application, loan: Loan, signed_on: date) -> None:
@@ -98,13 +100,21 @@ def contract(cast: Cast, app: Application, loan: Loan, signed_on: date) -> None:
     )), upload_dir=cast.upload_dir, today=signed_on)
 
 
-def release_on(cast: Cast, app: Application, loan: Loan, months_ago: int) -> date:
-    """Contracted shortly before, and the whole loan released `months_ago` months ago."""
+def release_on(cast: Cast, app: Application, loan: Loan, months_ago: int,
+               amount: int | None = None) -> date:
+    """Contracted shortly before, and the loan (or `amount` of it) released `months_ago`
+    months ago."""
     day = add_months(cast.today.replace(day=10), -months_ago)
     day = min(day, cast.today)
     contract(cast, app, loan, signed_on=day - timedelta(days=12))
-    cast.release(app, app.approved_yen, "Full disbursement", on=day)
+    release(cast, app, amount or app.approved_yen, day)
     return day
+
+
+def release(cast: Cast, app: Application, amount: int, on: date) -> None:
+    """finance1 requests a tranche, finance2 authorises it on `on`."""
+    note = "Full disbursement" if amount == app.approved_yen else "Next stage of the works"
+    cast.release(app, amount, note, on=on)
 
 
 def repay(cast: Cast, app: Application, amount: int, on: date, today: date | None = None,
@@ -114,14 +124,20 @@ def repay(cast: Cast, app: Application, amount: int, on: date, today: date | Non
                  bank_reference=f"MUFG-{app.number:04d}-{on:%Y%m%d}", today=today or on)
 
 
-def repay_on_time(cast: Cast, app: Application, until: date, skip: int = 0) -> int:
-    """Pay each unpaid instalment on its due date up to `until`; return how many."""
+def pay_due(cast: Cast, app: Application, on: date) -> int:
+    """The company pays on `on` what has fallen due by then, delay damages included."""
+    due = position_of(app, on).due
+    if due:
+        repay(cast, app, due, on)
+    return due
+
+
+def repay_on_time(cast: Cast, app: Application, until: date, since: date | None = None) -> int:
+    """Pay each instalment on its due date from `since` up to `until`; return how many."""
     paid = 0
-    for inst in instalments_of(app)[skip:]:
-        if inst.due_on > until or inst.due_yen == 0:
-            continue
-        repay(cast, app, inst.due_yen, inst.due_on)
-        paid += 1
+    for day in [i.due_on for i in instalments_of(app)]:
+        if day <= until and (since is None or day >= since) and pay_due(cast, app, day):
+            paid += 1
     return paid
 
 
@@ -144,6 +160,10 @@ REPAID = Loan("sme", "Tooling workshop in Penang", "MY", 12_000_000, 6,
               "A small workshop making jigs and fixtures for local electronics plants.",
               "Two milling machines and a grinder.", grade="A", rate="1.2",
               method="equal_principal")
+TRANCHES = Loan("sme", "Cold-chain warehouse in Laem Chabang", "TH", 50_000_000, 48,
+                "A refrigerated warehouse by the port for Japanese food exporters.",
+                "The building, then three cold rooms as customers sign on.", grade="B",
+                rate="1.6", grace=6)
 WRITTEN_OFF = Loan("sme2", "Batik export venture in Yogyakarta", "ID", 18_000_000, 24,
                    "A joint venture exporting hand-made batik to Japanese retailers.",
                    "Working capital and the first export stock.", grade="D", rate="2.5")
@@ -187,18 +207,21 @@ def tell_stories(cast: Cast) -> None:
         return apply(cast, loan, last_year=last_year)
 
     # Last year's round: loans released months ago.
-    app = story(ACTIVE, last_year=True)  # late once, cured, now paying on time
+    app = story(ACTIVE, last_year=True)  # late once, cured (with delay damages), now on time
     release_on(cast, app, ACTIVE, months_ago=7)
     schedule = instalments_of(app)
     repay_on_time(cast, app, until=schedule[2].due_on)
-    late = schedule[3]
-    mark_arrears(app, late.due_on + timedelta(days=35))
-    repay(cast, app, late.due_yen + schedule[4].due_yen, late.due_on + timedelta(days=40))
-    repay_on_time(cast, app, until=today)
+    late = schedule[3].due_on
+    mark_arrears(app, late + timedelta(days=35))
+    pay_due(cast, app, late + timedelta(days=40))  # damages, interest, then principal
+    repay_on_time(cast, app, until=today, since=late + timedelta(days=40))
 
-    app = story(REPAID, last_year=True)  # every instalment paid on its day
+    app = story(REPAID, last_year=True)  # two instalments on time, then paid off early
     release_on(cast, app, REPAID, months_ago=10)
-    repay_on_time(cast, app, until=today)
+    schedule = instalments_of(app)
+    repay_on_time(cast, app, until=schedule[1].due_on)
+    payoff = schedule[1].due_on + timedelta(days=12)
+    repay(cast, app, position_of(app, payoff).total, payoff)
 
     app = story(ARREARS, last_year=True)  # three paid, then late; a part payment since
     release_on(cast, app, ARREARS, months_ago=8)
@@ -219,9 +242,22 @@ def tell_stories(cast: Cast) -> None:
                               "brings.")
     service.fire(app, "write_off", cast["chair"], today=today)
 
+    app = story(TRANCHES, last_year=True)  # drawn in two tranches, part of the rest cancelled
+    first = release_on(cast, app, TRANCHES, months_ago=9, amount=20_000_000)
+    second = add_months(first, 4) + timedelta(days=6)
+    repay_on_time(cast, app, until=second)
+    release(cast, app, 15_000_000, second)
+    cancelled = add_months(second, 2) + timedelta(days=3)
+    repay_on_time(cast, app, until=cancelled, since=second)
+    proposal = undrawn.propose_cancellation(
+        app, cast["finance1"], 10_000_000, "The third cold room will not be built: the port "
+        "authority leases one to the company instead.")
+    undrawn.confirm_cancellation(app, proposal.id, cast["finance2"], today=cancelled)
+    repay_on_time(cast, app, until=today, since=cancelled)
+
     # This year's round.
     app = story(CONTRACTED)  # agreement signed, awaiting its first release
-    contract(cast, app, CONTRACTED, signed_on=today - timedelta(days=5))
+    contract(cast, app, CONTRACTED, signed_on=today)  # not before its approval, today
 
     app = story(APPROVED)  # approved for less than asked
     approve(cast, app, APPROVED, approved_yen=40_000_000,

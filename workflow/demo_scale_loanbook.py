@@ -1,9 +1,11 @@
 """Scale seed: a loan's schedule and the repayments made against it, as the loan book would
-record them (workflow.repayments, workflow.arrears).
+record them — by the same arithmetic (workflow.replan at the release, workflow.allocation
+for each payment), on plain rows instead of the database's.
 
-Instalments fall due monthly from the release. A company pays on or just after the due date,
-often several instalments ahead; some are late once, marked in arrears by the daily job and
-cured by the next payment; some stop paying and are written off.
+Instalments fall due monthly from the release. A company pays what has fallen due on the
+due date or a few days after (a few yen of delay damages then); some are late once, marked
+in arrears by the daily job and cured by the next payment; some stop paying and are written
+off. The generated loans are drawn in one tranche and never prepaid.
 """
 
 from __future__ import annotations
@@ -11,13 +13,30 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
+from .accrual import LoanTerms, left_to_pay, position
+from .allocation import allocate, apply_parts
 from .demo_scale_plan import Context, Plan, at_work
+from .loan_book import schedule_summary
 from .repayments import GRACE_DAYS
-from .schedule import build_schedule
+from .replan import replan
 
-BUNDLES = (1, 3, 6, 6, 12, 12)  # instalments paid at once (ahead of their due dates)
 WRITE_OFFS = ("The venture stopped trading and the guarantor is insolvent.",
               "The company is in liquidation; recovery would cost more than it brings.")
+
+
+class Row(dict):
+    """An instalment row for the bulk writer, read and written by attribute as the loan
+    book's arithmetic reads models.Instalment."""
+
+    __getattr__ = dict.__getitem__
+    __setattr__ = dict.__setitem__
+
+
+def _plain(summary: dict | None) -> dict | None:
+    """Dates as the audit trail stores them."""
+    if summary is None:
+        return None
+    return {k: v.isoformat() if isinstance(v, date) else v for k, v in summary.items()}
 
 
 class LoanBook:
@@ -26,34 +45,28 @@ class LoanBook:
     def __init__(self, plan: Plan, ctx: Context, rng: random.Random, loan: dict,
                  released: date, finance: list[int], amount: int):
         self.plan, self.ctx, self.rng, self.finance = plan, ctx, rng, finance
-        self.schedule = build_schedule(amount, loan["annual_rate"],
-                                       loan["term_months"], loan["method"],
-                                       loan["grace_months"], start=released)
-        self.loan = loan
-        self.rows = []
-        for row in self.schedule:
-            self.rows.append({"id": ctx.ids.take("instalments"), "application_id": plan.app_id,
-                              "number": row.number, "due_on": row.due,
-                              "principal_yen": row.principal, "interest_yen": row.interest,
-                              "balance_after_yen": row.balance, "paid_principal_yen": 0,
-                              "paid_interest_yen": 0, "paid_on": None})
+        self.loan, self.released, self.amount = loan, released, amount
+        self.terms = LoanTerms(released, loan["annual_rate"], loan["damages_rate"],
+                               loan["term_months"], loan["grace_months"], loan["method"],
+                               loan["prepayment_mode"] == "shorter_term")
+        self.rows = [Row(id=ctx.ids.take("instalments"), application_id=plan.app_id,
+                         number=p.number, due_on=p.due_on, principal_yen=p.principal_yen,
+                         interest_yen=p.interest_yen, balance_after_yen=p.balance_after_yen,
+                         paid_principal_yen=0, paid_interest_yen=0, paid_on=None,
+                         interest_accrued_yen=p.interest_accrued_yen,
+                         interest_accrued_to=p.interest_accrued_to, damages_yen=0,
+                         damages_to=None, paid_damages_yen=0)
+                     for p in replan(self.terms, [], released, released=amount)]
 
     def summary(self) -> dict:
-        """The schedule as generate_schedule records it in the release event."""
-        return {"instalments": len(self.schedule),
-                "principal_yen": sum(r.principal for r in self.schedule),
-                "interest_yen": sum(r.interest for r in self.schedule),
-                "first_due": self.schedule[0].due.isoformat(),
-                "last_due": self.schedule[-1].due.isoformat()}
-
-    def owed(self, row: dict) -> int:
-        """What an instalment still owes, interest included."""
-        return (row["principal_yen"] + row["interest_yen"] - row["paid_principal_yen"]
-                - row["paid_interest_yen"])
+        """The schedule as the release event records it (workflow.drawdowns)."""
+        return {"reason": "first release", "on": self.released.isoformat(),
+                "released_yen": self.amount, "before": None,
+                "after": _plain(schedule_summary(self.rows, self.released))}
 
     def first_unpaid(self) -> int | None:
         """The index of the oldest instalment not fully paid (None: all paid)."""
-        return next((i for i, r in enumerate(self.rows) if self.owed(r)), None)
+        return next((i for i, r in enumerate(self.rows) if left_to_pay(r)), None)
 
     def run(self, book: dict, until: date, state: str) -> str:
         """Repayments (and arrears) from the release until `until` or the loan's end."""
@@ -76,20 +89,20 @@ class LoanBook:
             if i == cure_at and due + timedelta(days=60) <= limit:
                 state = self._late_and_cured(i, state)
                 continue
-            size = min(self.rng.choice(BUNDLES), last - keep - i + 1)
-            amount = sum(self.owed(r) for r in self.rows[i:i + size])
             paid_on = min(due + timedelta(days=self.rng.randrange(0, 4)), limit)
-            state = self.repay(paid_on, amount, state)
+            state = self.repay(paid_on, self.owed(paid_on).due, state)
         if book.get("paid") is not None and state == "active":
             state = self._arrears(book, state)
         return state
+
+    def owed(self, day: date):
+        return position(self.terms, self.rows, day)
 
     def _late_and_cured(self, i: int, state: str) -> str:
         marked = self.rows[i]["due_on"] + timedelta(days=self.rng.randrange(31, 39))
         state = self.mark(marked, state)
         paid_on = marked + timedelta(days=self.rng.randrange(2, 11))
-        amount = sum(self.owed(r) for r in self.rows if r["due_on"] <= paid_on)
-        return self.repay(paid_on, amount, state)
+        return self.repay(paid_on, self.owed(paid_on).due, state)
 
     def _arrears(self, book: dict, state: str) -> str:
         i = self.first_unpaid()
@@ -98,71 +111,67 @@ class LoanBook:
         if "months" in book:  # still in arrears; sometimes a part payment since
             paid_on = marked + timedelta(days=self.rng.randrange(3, 16))
             if self.rng.random() < 0.3 and paid_on < self.ctx.today:
-                state = self.repay(paid_on, self.owed(self.rows[i]) // 2, state)
+                state = self.repay(paid_on, left_to_pay(self.rows[i]) // 2, state)
             return state
         return self._write_off(marked, state)
 
     def mark(self, on: date, state: str) -> str:
         """What the daily arrears job does on `on` (mark_arrears, by no one)."""
-        late = [r for r in self.rows if self.owed(r) and (on - r["due_on"]).days > GRACE_DAYS]
+        late = [r for r in self.rows if left_to_pay(r) and (on - r["due_on"]).days > GRACE_DAYS]
         ops = self.plan.at(at_work(on, self.rng))
         self.plan.fire(ops, self.plan.last_time, "mark_arrears", None, state, "in_arrears",
                        overdue=[{"number": r["number"], "due_on": r["due_on"].isoformat(),
-                                 "unpaid_yen": self.owed(r),
+                                 "unpaid_yen": left_to_pay(r),
                                  "days_overdue": (on - r["due_on"]).days} for r in late])
         return "in_arrears"
 
     def repay(self, on: date, amount: int, state: str) -> str:
-        """A repayment: allocated oldest first, interest before principal (apply_repayment)."""
+        """A payment of what is due at most (workflow.repayments.apply_repayment)."""
         plan, ctx = self.plan, self.ctx
-        outstanding = sum(self.owed(r) for r in self.rows)
+        if amount < 1:
+            return state
+        outstanding = self.owed(on).total
+        split = allocate(self.terms, self.rows, on, amount)
+        apply_parts(self.terms, self.rows, split)
         ops = plan.at(at_work(on, self.rng))
         moment = plan.last_time
         repayment_id = ctx.ids.take("repayments")
         officer = self.rng.choice(self.finance)
         reference = f"MUFG-{on:%Y%m%d}-{repayment_id:07d}"
-        left, interest, principal, numbers, allocations = amount, 0, 0, [], []
-        for row in self.rows:
-            if not left:
-                break
-            pay_i = min(left, row["interest_yen"] - row["paid_interest_yen"])
-            left -= pay_i
-            pay_p = min(left, row["principal_yen"] - row["paid_principal_yen"])
-            left -= pay_p
-            if pay_i or pay_p:
-                row["paid_interest_yen"] += pay_i
-                row["paid_principal_yen"] += pay_p
-                if not self.owed(row):
-                    row["paid_on"] = on
-                interest, principal = interest + pay_i, principal + pay_p
-                numbers.append(row["number"])
-                allocations.append({"id": ctx.ids.take("repayment_allocations"),
-                                    "repayment_id": repayment_id, "instalment_id": row["id"],
-                                    "principal_yen": pay_p, "interest_yen": pay_i})
         if amount == outstanding:
             outcome, to_state = "repaid", "repaid"
         elif state == "active":
             outcome, to_state = "still_active", "active"
-        elif any(self.owed(r) and (on - r["due_on"]).days > GRACE_DAYS for r in self.rows):
+        elif any(left_to_pay(r) and (on - r["due_on"]).days > GRACE_DAYS for r in self.rows):
             outcome, to_state = "still_in_arrears", "in_arrears"
         else:
             outcome, to_state = "cured", "active"
-        plan.row(ops, "repayments", {"id": repayment_id, "application_id": plan.app_id,
-                                     "received_on": on, "amount_yen": amount,
-                                     "principal_yen": principal, "interest_yen": interest,
-                                     "bank_reference": reference, "recorded_by_id": officer,
-                                     "created_at": moment})
-        for allocation in allocations:
-            plan.row(ops, "repayment_allocations", allocation)
+        plan.row(ops, "repayments", {
+            "id": repayment_id, "application_id": plan.app_id, "received_on": on,
+            "amount_yen": amount, "principal_yen": split.principal_yen,
+            "interest_yen": split.interest_yen, "damages_yen": split.damages_yen,
+            "bank_reference": reference, "recorded_by_id": officer, "created_at": moment})
+        by_number = {r["number"]: r for r in self.rows}
+        for part in split.parts:
+            plan.row(ops, "repayment_allocations", {
+                "id": ctx.ids.take("repayment_allocations"), "repayment_id": repayment_id,
+                "instalment_id": by_number[part.number]["id"],
+                "principal_yen": part.principal_yen, "interest_yen": part.interest_yen,
+                "damages_yen": part.damages_yen})
         memo = f"Repayment {reference} of {plan.reference}"
-        for kind, value in (("repayment_interest", interest), ("repayment_principal", principal)):
+        for kind, value in (("repayment_damages", split.damages_yen),
+                            ("repayment_interest", split.interest_yen),
+                            ("repayment_principal", split.principal_yen)):
             if value:
                 plan.ledger(ops, kind, value, on, officer, memo, repayment_id=repayment_id)
         plan.fire(ops, moment, "record_repayment", officer, state, to_state, outcome=outcome,
                   repayment={"id": repayment_id, "amount_yen": amount,
                              "received_on": on.isoformat(), "bank_reference": reference,
-                             "interest_yen": interest, "principal_yen": principal,
-                             "instalments": numbers})
+                             "damages_yen": split.damages_yen,
+                             "interest_yen": split.interest_yen,
+                             "principal_yen": split.principal_yen,
+                             "prepaid_principal_yen": split.prepaid_principal_yen,
+                             "instalments": [p.number for p in split.parts]})
         return to_state
 
     def _write_off(self, marked: date, state: str) -> str:

@@ -28,6 +28,7 @@ from .demo_scale_plan import (
     plan_request,
     steps_have,
 )
+from .lending_law import DEFAULT_DAMAGES_RATE
 
 MONTH = 30.44  # days, for planning only: due dates are real calendar months
 PRODUCTS = ("CNC machining", "Die-casting", "Injection-moulding", "Garment sewing",
@@ -163,7 +164,9 @@ def build(ctx: Context, rng: random.Random, steps: Steps, plan: Plan, created: d
             "assessment_notes": "", "recommended_amount_yen": None, "recommended_rate": None,
             "recommended_term_months": None, "recommended_grace_months": None,
             "recommended_method": None, "assessed_at": None, "annual_rate": None,
-            "term_months": None, "grace_months": None, "method": None, "conditions": "",
+            "term_months": None, "grace_months": None, "method": None,
+            "damages_rate": None, "prepayment_mode": "lower_instalment", "approved_on": None,
+            "conditions": "",
             "agreement_date": None, "agreement_attachment_id": None,
             "first_release_on": None, "write_off_requested_by_id": None,
             "write_off_requested_at": None, "write_off_reason": ""}
@@ -301,8 +304,13 @@ def _approve(plan: Plan, ops: list, rng: random.Random, moment: datetime, terms:
     money["approved"] = approved
     app["approved_yen"] = approved
     app["version"] += 1  # the approved amount is written after the move
+    mode = "shorter_term" if rng.random() < 0.2 else "lower_instalment"
     loan.update(annual_rate=terms["rate"], term_months=terms["term"],
-                grace_months=terms["grace"], method=terms["method"])
+                grace_months=terms["grace"], method=terms["method"],
+                damages_rate=DEFAULT_DAMAGES_RATE, prepayment_mode=mode,
+                approved_on=moment.date())
     plan.ledger(ops, "commitment", approved, moment.date(), chair, f"Approval of {plan.reference}")
     data.update(annual_rate=str(terms["rate"]), term_months=terms["term"],
-                grace_months=terms["grace"], method=terms["method"], approved_yen=approved)
+                grace_months=terms["grace"], method=terms["method"],
+                damages_rate=str(DEFAULT_DAMAGES_RATE), prepayment_mode=mode,
+                approved_yen=approved)

@@ -27,6 +27,7 @@ from .audit import AUDIT_LOCK_KEY, chain_head, event_hash
 from .demo import DemoRefused
 from .demo_scale_plan import AUDIT, FILE, LEDGER, ROW, Context
 from .demo_scale_world import YEARS
+from .ledger import CASH_IN
 
 GRANT_SHARE = 0.72  # of the applications generated (demo_scale draws with it too)
 
@@ -192,7 +193,7 @@ class Emitter:
             "tranche_id": links.get("tranche_id"), "donation_id": links.get("donation_id"),
             "repayment_id": links.get("repayment_id"), "actor_id": actor, "memo": memo,
             "created_at": when})
-        if kind in ("donation", "refund", "repayment_principal", "repayment_interest"):
+        if kind in CASH_IN:
             self.cash[fund_id] += amount
         elif kind == "disbursement":
             self.cash[fund_id] -= amount

@@ -9,10 +9,11 @@ from dataclasses import dataclass
 from sqlalchemy import and_, bindparam, false, func, or_, select
 from sqlalchemy.orm import aliased, contains_eager, selectinload
 
-from models import Application, Tranche, User, db
+from models import Application, Tranche, UndrawnCancellation, User, db
 
 from . import registry
 from .chain_cache import page_rows
+from .loan_book import cancellation_lines
 from .tranches import PENDING_SUM, RELEASE, RELEASED_SUM, Figures
 
 
@@ -44,17 +45,25 @@ def ready_for_disbursement() -> list[ReadyRow]:
               .join(Application, Application.id == Tranche.application_id)
               .where(releasable_clause())
               .group_by(Tranche.application_id).subquery())
+    # A loan's undrawn part cancelled (workflow.undrawn) is no longer there to release.
+    given_up = (select(UndrawnCancellation.application_id.label("application_id"),
+                       func.sum(UndrawnCancellation.amount_yen).label("cancelled"))
+                .where(UndrawnCancellation.state == "confirmed")
+                .group_by(UndrawnCancellation.application_id).subquery())
     released = func.coalesce(totals.c.released, 0)
     pending = func.coalesce(totals.c.pending, 0)
+    cancelled = func.coalesce(given_up.c.cancelled, 0)
     rows = db.session.execute(
-        select(Application, released, pending)
+        select(Application, released, pending, cancelled)
         .outerjoin(totals, totals.c.application_id == Application.id)
+        .outerjoin(given_up, given_up.c.application_id == Application.id)
         .where(releasable_clause(), Application.approved_yen.is_not(None),
-               Application.approved_yen - released - pending > 0)
+               Application.approved_yen - released - pending - cancelled > 0)
         .options(selectinload(Application.organisation))
         .order_by(Application.reference)
     ).all()
-    return [ReadyRow(app, Figures(app.approved_yen, int(r), int(p))) for app, r, p in rows]
+    return [ReadyRow(app, Figures(app.approved_yen, int(r), int(p), int(c)))
+            for app, r, p, c in rows]
 
 
 def requested_tranches(user: User, *, by_others: bool) -> list[Tranche]:
@@ -97,4 +106,6 @@ def figures_of(application: Application, rows: list) -> Figures:
     """workflow.tranches.figures, summed from the tranche rows already read."""
     released = sum(t.amount_yen for t in rows if t.state == "released")
     pending = sum(t.amount_yen for t in rows if t.state == "requested")
-    return Figures(application.approved_yen or 0, released, pending)
+    cancelled = sum(c.amount_yen for c in cancellation_lines(application)
+                    if c.state == "confirmed") if application.kind == "loan" else 0
+    return Figures(application.approved_yen or 0, released, pending, cancelled)

@@ -1,6 +1,6 @@
 """The fund ledger: every balance is derived from its append-only entries.
 
-    cash        = donations + refunds + repayments − disbursements
+    cash        = donations + refunds + repayments (damages too) − disbursements
     committed   = commitments − commitment releases − disbursements of grants/loans
     available   = cash − committed            (never below zero)
 
@@ -23,7 +23,8 @@ from .errors import TransitionRefused
 from .fiscal import fiscal_year, fiscal_year_bounds
 from .locking import ensure_write_transaction
 
-CASH_IN = ("donation", "refund", "repayment_principal", "repayment_interest")
+CASH_IN = ("donation", "refund", "repayment_principal", "repayment_interest",
+           "repayment_damages")
 CASH_OUT = ("disbursement",)
 
 
@@ -139,21 +140,23 @@ def shortfall(fund: Fund, amount: int, doing: str) -> str | None:
     return None
 
 
-def reserve(application: Application, amount_yen: int, actor: User | None) -> LedgerEntry:
+def reserve(application: Application, amount_yen: int, actor: User | None,
+            booked_on: date | None = None) -> LedgerEntry:
     """Commit money to an approved application; refused when the fund is short."""
     fund = lock_fund(application.fund)
     problem = shortfall(fund, amount_yen, "approving")
     if problem:
         raise TransitionRefused(problem)
     return post(fund, "commitment", amount_yen, actor=actor, application=application,
-                memo=f"Approval of {application.reference}")
+                booked_on=booked_on, memo=f"Approval of {application.reference}")
 
 
-def release_commitment(application: Application, actor: User | None, memo: str) -> int:
+def release_commitment(application: Application, actor: User | None, memo: str,
+                       booked_on: date | None = None) -> int:
     """Give back to the fund whatever is still reserved for this application."""
     lock_fund(application.fund)
     remaining = outstanding_commitment(application)
     if remaining > 0:
         post(application.fund, "commitment_release", remaining, actor=actor,
-             application=application, memo=memo)
+             application=application, booked_on=booked_on, memo=memo)
     return remaining

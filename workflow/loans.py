@@ -1,22 +1,19 @@
-"""SME loan applications: the request, its company figures, the credit assessment and the
-agreement.
+"""SME loan applications: the request, its company figures and the agreement.
 
-The repayment side (schedule, repayments) lives in workflow.repayments; the daily arrears
-job and the write-off in workflow.arrears.
+The credit assessment lives in workflow.assessment (its names are this module's too); the
+releases in workflow.drawdowns; the repayment side in workflow.repayments; the daily arrears
+job and the write-off in workflow.arrears; the undrawn part in workflow.undrawn.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
 
 from sqlalchemy import bindparam, select
 
 from models import (
     INDUSTRIES,
-    REPAYMENT_METHODS,
-    RISK_GRADES,
     Application,
     Attachment,
     Fund,
@@ -25,21 +22,20 @@ from models import (
     Round,
     User,
     db,
-    utcnow,
 )
 
-from . import arrears, attachments, audit, repayments, service  # noqa: F401 - their rules
+from . import arrears, attachments, audit, repayments, service, undrawn  # noqa: F401 - rules
 from .accounts import check_country
 from .applications import create_application
+from .assessment import Assessment, complete_assessment, terms_problem  # noqa: F401 - API
 from .common_rules import missing_fields_check
 from .errors import TransitionRefused, ValidationFailed
+from .lending_law import MAX_TERM_MONTHS
 from .permissions import is_member_of_applicant
 from .round_choice import check_round_choice
-from .rules import Step, effect, guard
-from .schedule import build_schedule
+from .rules import Step, guard
 
 EDITABLE_STATES = ("draft", "revision_requested")
-MAX_TERM_MONTHS = 360  # thirty years: longer is a typing mistake, not a loan
 LOAN_FUND_CODE = "SME"
 
 
@@ -181,98 +177,6 @@ def loan_missing_fields(application: Application) -> list[str]:
     return missing
 
 
-# --- credit assessment (secretariat) ---------------------------------------------------
-
-@dataclass(frozen=True)
-class Assessment:
-    """The secretariat's credit assessment and the terms it recommends."""
-
-    risk_grade: str
-    notes: str
-    amount_yen: int | None
-    annual_rate: Decimal | None
-    term_months: int | None
-    grace_months: int | None
-    method: str
-
-
-# build_schedule's sentences name the term they refuse; "grace" before "term" because
-# "The grace period must be shorter than the term" is about the grace period.
-TERM_FIELDS = {"amount": "amount_yen", "annual rate": "annual_rate", "grace": "grace_months",
-               "term": "term_months", "method": "method"}
-
-
-def terms_problem(amount_yen, annual_rate, term_months, grace_months, method
-                  ) -> tuple[str, str | None] | None:
-    """(sentence, field) when the loan terms cannot make a schedule; None when they can."""
-    try:
-        build_schedule(amount_yen, annual_rate, term_months, method=method,
-                       grace_months=grace_months)
-    except ValueError as error:
-        message = str(error)
-        field = next((f for word, f in TERM_FIELDS.items() if word in message.lower()), None)
-        return message, field
-    if isinstance(annual_rate, Decimal) and annual_rate.as_tuple().exponent < -4:
-        return "The annual rate may have at most 4 decimals.", "annual_rate"
-    return None
-
-
-def _assessment_problem(a: Assessment) -> tuple[str, str | None] | None:
-    if a.risk_grade not in RISK_GRADES:
-        return "Choose a risk grade from A to E.", "risk_grade"
-    for value, label, field in ((a.amount_yen, "recommended amount", "amount_yen"),
-                                (a.annual_rate, "annual rate", "annual_rate"),
-                                (a.term_months, "term", "term_months"),
-                                (a.grace_months, "grace period", "grace_months")):
-        if value is None:
-            return f"Give the {label}.", field
-    if a.method not in REPAYMENT_METHODS:
-        return "Choose the repayment method.", "method"
-    return terms_problem(a.amount_yen, a.annual_rate, a.term_months, a.grace_months, a.method)
-
-
-def complete_assessment(application: Application, actor: User, assessment: Assessment, *,
-                        expected_version: int | None = None,
-                        today: date | None = None) -> Application:
-    """Save the assessment and send the file to the committee (complete_assessment)."""
-    problem = _assessment_problem(assessment)
-    if problem:
-        raise ValidationFailed(*problem)
-    loan = application.loan
-    loan.risk_grade = assessment.risk_grade
-    loan.assessment_notes = assessment.notes.strip()
-    loan.recommended_amount_yen = assessment.amount_yen
-    loan.recommended_rate = assessment.annual_rate
-    loan.recommended_term_months = assessment.term_months
-    loan.recommended_grace_months = assessment.grace_months
-    loan.recommended_method = assessment.method
-    loan.assessed_at = utcnow()
-    return service.fire(application, "complete_assessment", actor,
-                        expected_version=expected_version, today=today)
-
-
-@guard("assessment_complete")
-def assessment_complete(step: Step) -> str | None:
-    loan = step.application.loan
-    if loan is None:
-        return "The credit assessment has not been filled in."
-    problem = _assessment_problem(Assessment(
-        loan.risk_grade, loan.assessment_notes, loan.recommended_amount_yen,
-        loan.recommended_rate, loan.recommended_term_months, loan.recommended_grace_months,
-        loan.recommended_method))
-    return f"The credit assessment is not complete: {problem[0]}" if problem else None
-
-
-@effect("loan", "complete_assessment")
-def _audit_assessment(step: Step) -> None:
-    loan = step.application.loan
-    step.data["assessment"] = {
-        "risk_grade": loan.risk_grade, "amount_yen": loan.recommended_amount_yen,
-        "annual_rate": loan.recommended_rate, "term_months": loan.recommended_term_months,
-        "grace_months": loan.recommended_grace_months, "method": loan.recommended_method,
-    }
-
-
 # --- the agreement (secretariat) --------------------------------------------------------
 
 def sign_agreement(application: Application, actor: User, *, agreement_date: date | None,
@@ -284,6 +188,11 @@ def sign_agreement(application: Application, actor: User, *, agreement_date: dat
         raise ValidationFailed("Give the date the agreement was signed.", "agreement_date")
     if agreement_date > today:
         raise ValidationFailed("The agreement date cannot be in the future.", "agreement_date")
+    approved_on = application.loan.approved_on if application.loan else None
+    if approved_on is not None and agreement_date < approved_on:
+        raise ValidationFailed(
+            f"The agreement cannot be dated before the approval on {approved_on:%d %B %Y}; "
+            f"{agreement_date:%d %B %Y} was given.", "agreement_date")
     if not file or not getattr(file, "filename", ""):
         raise ValidationFailed("Attach the signed agreement.", "agreement_file")
     try:

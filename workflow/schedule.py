@@ -5,7 +5,9 @@ Fineract uses, so a schedule printed here matches one the lender's core banking 
 The annual rate is given in percent; the monthly rate is annual / 12 / 100.
 
 `months` is the whole term, grace months included: a 36-month loan with 6 months' grace pays
-interest only for 6 months and amortises over the remaining 30.
+interest only for 6 months and amortises over the remaining 30. It is at most
+lending_law.MAX_TERM_MONTHS; the rate caps of the law are the callers' to check (they know
+the contract's principal, which a re-amortisation of part of it does not).
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation, localcontext
+
+from .lending_law import term_problem
 
 METHODS = ("annuity", "equal_principal")
 CSV_HEADER = ("no", "due", "payment", "principal", "interest", "balance")
@@ -127,6 +131,9 @@ def _validate(amount, annual_rate, months, method, grace_months) -> Decimal:
         raise ValueError("The annual rate must be between 0 and 100 %.")
     if not isinstance(months, int) or months < 1:
         raise ValueError("The term must be at least 1 month.")
+    too_long = term_problem(months)  # before anything is allocated for the rows
+    if too_long:
+        raise ValueError(too_long)
     if not isinstance(grace_months, int) or grace_months < 0:
         raise ValueError("The grace period cannot be negative.")
     if grace_months >= months:

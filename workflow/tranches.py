@@ -21,6 +21,7 @@ from models import Application, Tranche, User, db, utcnow
 
 from . import audit, ledger, registry, rules, service
 from .errors import TransitionRefused, ValidationFailed
+from .loan_book import cancelled_of
 from .notifications import notify, users_with_role
 
 RELEASE = "release_tranche"
@@ -41,19 +42,22 @@ class Figures:
     approved: int
     released: int
     pending: int  # requested, awaiting authorisation
+    cancelled: int = 0  # a loan's undrawn part cancelled (workflow.undrawn)
 
     @property
     def remaining(self) -> int:
         """What may still be requested."""
-        return max(self.approved - self.released - self.pending, 0)
+        return max(self.approved - self.cancelled - self.released - self.pending, 0)
 
 
 def figures(application: Application) -> Figures:
-    """Approved, released and pending amounts, from one grouped query."""
+    """Approved, released and pending amounts, from one grouped query (and a loan's
+    cancelled undrawn part from another)."""
     released, pending = db.session.execute(
         select(RELEASED_SUM, PENDING_SUM).where(Tranche.application_id == application.id)
     ).one()
-    return Figures(application.approved_yen or 0, int(released), int(pending))
+    return Figures(application.approved_yen or 0, int(released), int(pending),
+                   cancelled_of(application))
 
 
 def tranches_of(application: Application) -> list[Tranche]:
@@ -142,6 +146,11 @@ def request_tranche(application: Application, amount_yen: int, actor: User,
     if len(note) > NOTE_LENGTH:
         raise ValidationFailed(f"The note may have at most {NOTE_LENGTH} characters.", "note")
     money = figures(app)
+    if amount_yen > money.remaining and money.cancelled:
+        raise ValidationFailed(
+            f"At most ¥{money.remaining:,} can still be requested: approved "
+            f"¥{money.approved:,}, cancelled ¥{money.cancelled:,}, released "
+            f"¥{money.released:,}, awaiting authorisation ¥{money.pending:,}.", "amount_yen")
     if amount_yen > money.remaining:
         raise ValidationFailed(
             f"At most ¥{money.remaining:,} can still be requested: approved "
@@ -222,8 +231,13 @@ def release(step: rules.Step) -> None:
         raise TransitionRefused(problem)
     amount = tranche.amount_yen
     money = figures(app)
-    if money.released + amount > money.approved:
+    if money.released + amount > money.approved - money.cancelled:
+        # A tranche awaiting authorisation cannot draw what was cancelled meanwhile.
         raise TransitionRefused(
+            f"Releasing ¥{amount:,} would take the total released to "
+            f"¥{money.released + amount:,}, above the ¥{money.approved - money.cancelled:,} "
+            f"left of the approved ¥{money.approved:,} once ¥{money.cancelled:,} of it was "
+            "cancelled." if money.cancelled else
             f"Releasing ¥{amount:,} would take the total released to "
             f"¥{money.released + amount:,}, above the approved ¥{money.approved:,}.")
     fund = ledger.lock_fund(app.fund)
@@ -243,7 +257,7 @@ def release(step: rules.Step) -> None:
     tranche.released_at = utcnow()
     db.session.flush()
     ledger.post(fund, "disbursement", amount, actor=actor, application=app,
-                tranche_id=tranche.id,
+                tranche_id=tranche.id, booked_on=step.today,  # a loan's interest runs from it
                 memo=f"Tranche {tranche.number} of {app.reference}")
     step.data.update(tranche=tranche.number, tranche_id=tranche.id, amount_yen=amount)
 

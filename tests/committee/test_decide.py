@@ -216,8 +216,16 @@ def test_a_loan_approval_without_terms_takes_the_recommended_ones(app, in_commit
 @pytest.mark.parametrize("terms, message, field", [
     ({"term_months": 12, "grace_months": 12}, "The grace period must be shorter than the term.",
      "grace_months"),
-    ({"annual_rate": Decimal("101")}, "The annual rate must be between 0 and 100 %.",
+    ({"annual_rate": Decimal("101")}, "The annual rate may be at most 15 % a year on a "
+     "principal of ¥1,000,000 or more (Interest Rate Restriction Act); 101 % was given.",
      "annual_rate"),
+    ({"damages_rate": Decimal("22")}, "The delay damages rate may be at most 21.9 % a year on "
+     "a principal of ¥1,000,000 or more (Interest Rate Restriction Act: 1.46 times the "
+     "interest cap of 15 %); 22 % was given.", "damages_rate"),
+    ({"term_months": 10_000}, "The term may be at most 360 months (thirty years); 10,000 "
+     "months was given.", "term_months"),
+    ({"prepayment_mode": "sometimes"}, "Choose what a prepayment does: lower the instalments "
+     "or shorten the term.", "prepayment_mode"),
     ({"term_months": 0}, "The term must be at least 1 month.", "term_months"),
     ({"method": "balloon"}, "Unknown repayment method 'balloon': use annuity or "
                             "equal_principal.", "method"),

@@ -32,7 +32,8 @@ from workflow import fund_reports, ledger, registry
 from workflow.ballots import quorum_for
 from workflow.repayments import GRACE_DAYS
 
-CASH_IN = {"donation", "refund", "repayment_principal", "repayment_interest"}
+CASH_IN = {"donation", "refund", "repayment_principal", "repayment_interest",
+           "repayment_damages"}
 
 
 def transition_histories() -> dict[int, list[tuple]]:
@@ -192,8 +193,8 @@ def ballots_consistent() -> list[str]:
 
 
 def loans_consistent(today: date) -> list[str]:
-    """Schedules repay exactly the amount lent; repayments equal what the instalments got;
-    repaid loans owe nothing; loans in arrears are late, active ones are not."""
+    """Schedules repay exactly the amount released; repayments equal what the instalments
+    got; repaid loans owe nothing; loans in arrears are late, active ones are not."""
     problems = []
     schedule = defaultdict(list)
     for inst in db.session.scalars(select(Instalment)):
@@ -201,13 +202,17 @@ def loans_consistent(today: date) -> list[str]:
     repaid = dict(db.session.execute(
         select(Repayment.application_id, func.sum(Repayment.amount_yen))
         .group_by(Repayment.application_id)).all())
+    released = dict(db.session.execute(
+        select(LedgerEntry.application_id, func.sum(LedgerEntry.amount_yen))
+        .where(LedgerEntry.kind == "disbursement").group_by(LedgerEntry.application_id)).all())
     for app in db.session.scalars(select(Application).where(Application.kind == "loan")):
         rows = schedule.get(app.id, [])
         if not rows:
             continue
-        if sum(i.principal_yen for i in rows) != app.approved_yen:
+        if sum(i.principal_yen for i in rows) != int(released.get(app.id, 0)):
             problems.append(f"{app.reference}: the schedule lends another amount")
-        paid = sum(i.paid_principal_yen + i.paid_interest_yen for i in rows)
+        paid = sum(i.paid_principal_yen + i.paid_interest_yen + i.paid_damages_yen
+                   for i in rows)
         if paid != int(repaid.get(app.id, 0)):
             problems.append(f"{app.reference}: instalments got {paid}, repayments "
                             f"{repaid.get(app.id, 0)}")

@@ -159,13 +159,13 @@ def test_an_sme_loan_from_application_to_repaid(clock, loan_cast, app):
 
     done(post(cast.client("secretariat"), f"/loans/{loan.id}/agreement", data={
         "agreement-version": str(reload(loan).version),
-        "agreement-agreement_date": "2027-01-14",
+        "agreement-agreement_date": "2027-01-15",  # the day of the approval, not before
         "agreement-agreement_file": (io.BytesIO(PDF), "loan-agreement.pdf")},
         content_type="multipart/form-data"))
     steps.append(("sign_agreement", "approved", "contracted"))
     check(cast, loan, "contracted", money, steps, secretariat={"cancel"},
           finance1={"request_tranche"}, finance2={"request_tranche"})
-    signed = re.search(r'signed 14 January 2027 · <a class="agreement-file" href="([^"]+)">'
+    signed = re.search(r'signed 15 January 2027 · <a class="agreement-file" href="([^"]+)">'
                        r'loan-agreement.pdf</a>', page(cast, "applicant", loan))
     for who in ("applicant", "finance1"):
         assert cast.client(who).get(signed.group(1)).data == PDF
@@ -197,34 +197,41 @@ def test_an_sme_loan_from_application_to_repaid(clock, loan_cast, app):
 
     clock.move_to("2027-03-18 10:00:00")
     cast.log_in_again()  # everyone's session lapsed in the two months
-    # ¥50,000: instalment 1's interest, then part of its principal; it is still late.
+    # ¥50,000: delay damages and interest first — 31 days on instalment 1's ¥81,066 of
+    # principal at 14.6 % (1,005) and its ¥5,000; 3 days on instalment 2's ¥81,471 (98) and
+    # its ¥4,595 — then ¥39,302 of instalment 1's principal: it is still late.
     assert "¥50,000 recorded." in done(repay(cast, "finance1", loan, "50,000", "MUFG-0318-1"))
     steps.append(("record_repayment", "in_arrears", "in_arrears"))
-    money += [("repayment_interest", 5_000), ("repayment_principal", 45_000)]
+    money += [("repayment_damages", 1_103), ("repayment_interest", 9_595),
+              ("repayment_principal", 39_302)]
     assert reload(loan).state == "in_arrears"
     assert paid_on(page(cast, "applicant", loan))[:3] == [
-        (50_000, "overdue, past the grace days"), (0, "overdue"), (0, "due")]
+        (44_302, "overdue, past the grace days"), (4_595, "overdue"), (0, "due")]
     # The rest of instalment 1 cures it: instalment 2 is only 3 days late.
-    done(repay(cast, "finance1", loan, "36,066", "MUFG-0318-2"))
+    done(repay(cast, "finance1", loan, "41,764", "MUFG-0318-2"))
     steps.append(("record_repayment", "in_arrears", "active"))
-    money.append(("repayment_principal", 36_066))
+    money.append(("repayment_principal", 41_764))
     check(cast, loan, "active", money, steps, finance1={"repayment"}, finance2={"repayment"})
 
-    owed = 1_000_000 + TOTAL_INTEREST - 86_066
+    # Paid off the same day: the principal not yet repaid and the interest to the day —
+    # 3 of the 31 days of instalment 3's period on ¥837,463 (4,187.32 × 3/31 → 405) —
+    # never the interest of the months to come.
+    owed = 1_000_000 - 81_066 + 405
     refused = repay(cast, "finance2", loan, f"{owed + 1:,}", "MUFG-0318-3")
     assert refused.status_code == 200 and refused.via is None  # the form again, with why
-    assert (f"¥{owed + 1:,} is more than the ¥{owed:,} outstanding on this loan; record at "
-            "most the amount outstanding.") in text(refused)
+    assert (f"¥{owed + 1:,} is more than the ¥{owed:,} outstanding on this loan on 18 March "
+            "2027 (principal ¥918,934, interest to that day ¥405, delay damages ¥0); record "
+            "at most the amount outstanding.") in text(refused)
     done(repay(cast, "finance2", loan, f"{owed:,}", "MUFG-0318-3"))
     steps.append(("record_repayment", "active", "repaid"))
-    money += [("repayment_interest", TOTAL_INTEREST - 5_000),
-              ("repayment_principal", 1_000_000 - 45_000 - 36_066)]
+    money += [("repayment_interest", 405), ("repayment_principal", 918_934)]
     check(cast, loan, "repaid", money, steps)
     paid = db.session.execute(select(func.sum(Instalment.paid_principal_yen),
-                                     func.sum(Instalment.paid_interest_yen))).one()
-    assert tuple(paid) == (1_000_000, TOTAL_INTEREST)
+                                     func.sum(Instalment.paid_interest_yen),
+                                     func.sum(Instalment.paid_damages_yen))).one()
+    assert tuple(paid) == (1_000_000, 5_000 + 4_595 + 405, 1_103)
     fund_page = text(cast.client("finance1").get("/funds/SME"))
-    for figure, amount in (("cash", 50_000_000 + TOTAL_INTEREST), ("committed", 0),
+    for figure, amount in (("cash", 50_000_000 + 10_000 + 1_103), ("committed", 0),
                            ("loans", 0)):
         assert f'data-figure="{figure}">¥{amount:,}<' in fund_page, figure
     verified = app.test_cli_runner().invoke(args=["audit", "verify"])

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from models import Application, LoanDetails, db, write_intent
-from workflow import ledger, service, tranches
+from workflow import ledger, repayments, service, tranches
 from workflow.loans import LoanRequest, create_loan
 
 from ..conftest import log_in
@@ -87,7 +87,8 @@ def make_loan(sme, company, people):
     """A loan put straight into `state`; from approved on, with terms and money reserved."""
 
     def make(state="draft", amount=1_000_000, rate="12", term=4, grace=1,
-             method="annuity", **changes) -> Application:
+             method="annuity", damages="14.6", prepayment="lower_instalment",
+             approved_on=None, **changes) -> Application:
         application = act(create_loan, company, people.applicant,
                           loan_request(sme, requested_yen=amount, **changes))
         application.state = state
@@ -97,8 +98,10 @@ def make_loan(sme, company, people):
             loan: LoanDetails = application.loan
             loan.annual_rate, loan.term_months = Decimal(rate), term
             loan.grace_months, loan.method = grace, method
+            loan.damages_rate, loan.prepayment_mode = Decimal(damages), prepayment
+            loan.approved_on = approved_on
             application.approved_yen = amount
-            act(ledger.reserve, application, amount, None)
+            act(ledger.reserve, application, amount, None, approved_on)
         db.session.commit()
         return application
 
@@ -116,6 +119,12 @@ def release(people):
                    tranche_id=tranche.id, today=on)
 
     return do
+
+
+def owed_on(application, day) -> int:
+    """What paying the loan off on `day` takes, as the service reckons it."""
+    db.session.expire_all()
+    return repayments.position_of(db.session.get(Application, application.id), day).total
 
 
 @pytest.fixture

@@ -59,7 +59,10 @@ def test_a_partly_paid_instalment_still_counts_as_unpaid(app, active_loan, peopl
 @pytest.mark.parametrize("amount, received, state", [
     (10_000, date(2024, 3, 18), "active"),  # instalment 1 paid; 2 only 3 days late: cured
     (5_000, date(2024, 3, 18), "in_arrears"),  # instalment 1 still part unpaid
-    (1_030_067, date(2024, 3, 18), "repaid"),
+    # Paid off: the principal, instalments 1 and 2's interest, 3 days of instalment 3's
+    # period on ¥669,978 (6,699.78 × 3/31 → 648) and 3 days of damages on instalment 2's
+    # ¥330,022 at 14.6 % (396).
+    (1_000_000 + 20_000 + 648 + 396, date(2024, 3, 18), "repaid"),
 ])
 def test_a_repayment_from_arrears_cures_or_not(app, active_loan, people, amount, received,
                                                state):
@@ -79,7 +82,10 @@ def test_clearing_one_late_instalment_is_not_enough_when_another_is_late(app, ac
     _job(app, "2024-04-20")  # instalments 1 (65 days) and 2 (36 days) are both late
     repay(loan, people.finance, 10_000, date(2024, 4, 20))
     assert current(loan).state == "in_arrears"
-    repay(loan, people.finance, 340_022, date(2024, 4, 21))
+    # Instalment 2 in full on 21 April: first the damages and interest due — 37 days on
+    # ¥330,022 (4,884), its ¥10,000, instalment 3's 6 days on ¥333,322 (800) and ¥6,700 —
+    # then its principal. Instalment 3 is only 6 days late: cured.
+    repay(loan, people.finance, 4_884 + 10_000 + 800 + 6_700 + 330_022, date(2024, 4, 21))
     assert current(loan).state == "active"
 
 

@@ -42,12 +42,14 @@ def test_repayments_racing_the_arrears_job_lose_no_money(app, database_url, acti
     ledger_in = db.session.scalar(select(func.coalesce(func.sum(LedgerEntry.amount_yen), 0))
                                   .where(LedgerEntry.application_id == loan.id,
                                          LedgerEntry.kind.in_(("repayment_principal",
-                                                               "repayment_interest"))))
+                                                               "repayment_interest",
+                                                               "repayment_damages"))))
     recorded = db.session.scalar(select(func.coalesce(func.sum(Repayment.amount_yen), 0))
                                  .where(Repayment.application_id == loan.id))
     instalments = db.session.scalars(select(Instalment).where(
         Instalment.application_id == loan.id).order_by(Instalment.number)).all()
-    allocated = sum(i.paid_principal_yen + i.paid_interest_yen for i in instalments)
+    allocated = sum(i.paid_principal_yen + i.paid_interest_yen + i.paid_damages_yen
+                    for i in instalments)
     assert ledger_in == recorded == allocated == paid
     state = db.session.get(Application, loan.id).state
     assert state == ("in_arrears" if overdue(instalments, DAY) else "active")

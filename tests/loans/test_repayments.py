@@ -30,7 +30,9 @@ def test_the_first_release_draws_the_schedule_from_the_approved_terms(active_loa
                                         date(2024, 4, 15), date(2024, 5, 15)]
     assert current(loan).loan.first_release_on == RELEASED
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "release_tranche"))
-    assert event.data["schedule"]["interest_yen"] == 30_067
+    assert event.data["schedule"]["after"]["interest_yen"] == 30_067
+    assert (event.data["schedule"]["reason"], event.data["schedule"]["before"]) == (
+        "first release", None)
 
 
 def test_equal_principal_splits_the_principal_evenly(active_loan):
@@ -54,8 +56,9 @@ def test_a_later_tranche_keeps_the_schedule(make_loan, release):
      "is before the first release on 15 January 2024"),
     (1, date(2024, 2, 2), date(2024, 2, 1), "is in the future"),
     (0, date(2024, 2, 1), date(2024, 2, 1), "The amount received must be at least ¥1."),
-    (1_030_068, date(2024, 2, 1), date(2024, 2, 1),
-     "¥1,030,068 is more than the ¥1,030,067 outstanding"),
+    # On 1 February: the principal and 17 of the 31 days' interest (10,000 × 17/31 → 5,484).
+    (1_005_485, date(2024, 2, 1), date(2024, 2, 1),
+     "¥1,005,485 is more than the ¥1,005,484 outstanding on this loan on 01 February 2024"),
 ])
 def test_a_bad_repayment_is_refused_and_changes_nothing(active_loan, people, amount, on,
                                                         today, message):
@@ -89,16 +92,18 @@ def test_interest_and_principal_go_to_the_ledger_on_the_day_received(active_loan
     repay(loan, people.finance, 25_000, date(2024, 3, 1))
     entries = db.session.scalars(select(LedgerEntry).where(
         LedgerEntry.kind.like("repayment%")).order_by(LedgerEntry.kind)).all()
+    # Instalment 1's ¥10,000 of interest, then 15 of the 29 days of instalment 2's period
+    # (10,000 × 15/29 → 5,172), then principal paid early.
     assert [(e.kind, e.amount_yen, e.booked_on) for e in entries] == [
-        ("repayment_interest", 20_000, date(2024, 3, 1)),
-        ("repayment_principal", 5_000, date(2024, 3, 1))]
+        ("repayment_interest", 15_172, date(2024, 3, 1)),
+        ("repayment_principal", 9_828, date(2024, 3, 1))]
     assert {e.repayment_id for e in entries} == {db.session.scalar(select(Repayment.id))}
     assert current(loan).state == "active"
 
 
 def test_paying_everything_at_once_repays_the_loan(active_loan, people):
     loan = active_loan()
-    repay(loan, people.finance, 1_030_067, date(2024, 2, 1))
+    repay(loan, people.finance, 1_005_484, date(2024, 2, 1))
     loan = current(loan)
     assert loan.state == "repaid"
     assert all(i.due_yen == 0 and i.paid_on == date(2024, 2, 1) for i in _instalments(loan))
@@ -134,7 +139,10 @@ def test_the_panel_shows_paid_due_and_overdue_instalments(active_loan, make_loan
     page = viewer.get(f"/applications/{old.id}").get_data(as_text=True)
     assert (page.count('class="instalment-paid"'), page.count('class="instalment-overdue"'),
             page.count('class="instalment-due"')) == (1, 3, 0)
-    assert "¥1,020,067" in page  # what is still owed, interest included
+    # What is owed today: the principal and all the interest fallen due (30,067 less the
+    # 10,000 paid); and damages, growing every day.
+    assert 'data-figure="principal">¥1,000,000<' in page
+    assert 'data-figure="interest">¥20,067<' in page
     assert "MUFG-20240215-10000" in page
     assert "<dd class=\"col-sm-9\">12 %</dd>" in page  # the approved rate, as stored 12.0000
     chart = json.loads(re.search(r"data-chart='([^']+)'", page).group(1))

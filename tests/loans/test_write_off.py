@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import select
 
 from models import AuditEvent, LedgerEntry, db
-from workflow import arrears, ledger, service
+from workflow import arrears, ledger, repayments, service
 from workflow.errors import DomainError, TransitionRefused
 
 from .conftest import act, repay
@@ -15,7 +15,9 @@ from .test_lifecycle import current
 
 @pytest.fixture
 def late_loan(app, active_loan, people):
-    """The active_loan, ¥25,000 repaid (¥5,000 of principal), then in arrears."""
+    """The active_loan, ¥25,000 repaid on 1 March 2024, then in arrears: instalment 1's
+    ¥10,000 of interest, 15 of the 29 days of instalment 2's period on ¥1,000,000 (5,172),
+    and ¥9,828 of principal paid early."""
     loan = active_loan()
     repay(loan, people.finance, 25_000, date(2024, 3, 1))
     act(arrears.mark_arrears, date(2024, 4, 20))
@@ -44,7 +46,7 @@ def test_finance_requests_and_the_chair_writes_off_the_principal(late_loan, peop
         .status_code == 302
     assert current(late_loan).state == "written_off"
     entry = db.session.scalar(select(LedgerEntry).where(LedgerEntry.kind == "write_off"))
-    assert (entry.amount_yen, entry.actor_id) == (1_000_000 - 5_000, people.chair.id)
+    assert (entry.amount_yen, entry.actor_id) == (1_000_000 - 9_828, people.chair.id)
     assert ledger.balances(current(late_loan).fund).loans_outstanding == 0
 
 
@@ -91,7 +93,8 @@ def test_a_write_off_request_is_refused_when_it_makes_no_sense(late_loan, active
 
 def test_a_cure_withdraws_a_pending_request(late_loan, people):
     act(arrears.request_write_off, current(late_loan), people.finance, "Insolvent.")
-    repay(late_loan, people.finance, 325_022, date(2024, 4, 21))  # the rest of no. 2
+    due = repayments.position_of(current(late_loan), date(2024, 4, 21)).due
+    repay(late_loan, people.finance, due, date(2024, 4, 21))  # everything fallen due
     loan = current(late_loan)
     assert (loan.state, loan.loan.write_off_requested_by_id) == ("active", None)
 

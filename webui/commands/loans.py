@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import csv
 import io
+from decimal import Decimal, InvalidOperation
 
 import click
 from flask.cli import AppGroup
 
 from models import db, write_intent
 from workflow import arrears
+from workflow.lending_law import interest_rate_problem
 from workflow.schedule import METHODS, build_schedule, schedule_csv_rows
 
 loans_cli = AppGroup("loans", help="SME loans.")
@@ -18,8 +20,10 @@ loans_cli = AppGroup("loans", help="SME loans.")
 @loans_cli.command("schedule")
 @click.option("--amount", type=int, required=True, help="Loan amount in whole yen.")
 # A string, not a float, so "1.1" reaches the Decimal arithmetic exactly as typed.
-@click.option("--rate", required=True, help="Annual interest rate in percent, e.g. 1.25.")
-@click.option("--months", type=int, required=True, help="Whole term in months, grace included.")
+@click.option("--rate", required=True, help="Annual interest rate in percent, e.g. 1.25 "
+              "(capped by the Interest Rate Restriction Act on the amount).")
+@click.option("--months", type=int, required=True,
+              help="Whole term in months, grace included (at most 360).")
 @click.option("--method", type=click.Choice(METHODS), default="annuity", show_default=True)
 @click.option("--grace", type=int, default=0, show_default=True,
               help="Interest-only months at the start of the term.")
@@ -27,6 +31,12 @@ loans_cli = AppGroup("loans", help="SME loans.")
               help="Disbursement date; instalment k falls due k months after it.")
 def schedule_command(amount, rate, months, method, grace, start):
     """Print the repayment schedule of a loan as CSV."""
+    try:
+        unlawful = amount > 0 and interest_rate_problem(Decimal(rate.strip()), amount)
+    except InvalidOperation:
+        unlawful = None  # not a number: build_schedule says so
+    if unlawful:
+        raise click.ClickException(unlawful)
     try:
         schedule = build_schedule(amount, rate, months, method=method, grace_months=grace,
                                   start=start.date() if start is not None else None)

@@ -11,7 +11,8 @@ from wtforms import (
 )
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from models import METHOD_LABELS
+from models import METHOD_LABELS, PREPAYMENT_LABELS
+from workflow.lending_law import MAX_TERM_MONTHS
 
 from ..forms import YenField
 
@@ -40,16 +41,27 @@ class CloseForm(FlaskForm):
         "Deciding vote (only on a tie)", default="",
         choices=[("", "None"), ("approve", "Approve"), ("reject", "Reject")],
         validators=[Optional()])
+    # The rate caps of the Interest Rate Restriction Act depend on the amount approved:
+    # workflow.loan_terms checks them and puts its sentence next to the field.
     annual_rate = DecimalField("Annual rate (%)", places=None, validators=[
         Optional(), NumberRange(min=0, max=100, message="A rate from 0 to 100 %.")])
     term_months = IntegerField("Term (months)", validators=[
-        Optional(), NumberRange(min=1, message="At least 1 month.")])
+        Optional(), NumberRange(min=1, max=MAX_TERM_MONTHS,
+                                message=f"From 1 to {MAX_TERM_MONTHS} months.")])
     grace_months = IntegerField("Grace (months)", validators=[
         Optional(), NumberRange(min=0, message="The grace period cannot be negative.")])
     method = SelectField("Repayment", choices=list(METHOD_LABELS.items()),
                          validators=[Optional()])
+    damages_rate = DecimalField(
+        "Delay damages (% a year)", places=None,
+        description="On principal overdue, per day (actual/365).",
+        validators=[Optional(), NumberRange(min=0, max=100, message="A rate from 0 to 100 %.")])
+    prepayment_mode = SelectField("A partial prepayment gives",
+                                  choices=list(PREPAYMENT_LABELS.items()),
+                                  validators=[Optional()])
 
-    LOAN_FIELDS = ("annual_rate", "term_months", "grace_months", "method")
+    LOAN_FIELDS = ("annual_rate", "term_months", "grace_months", "method", "damages_rate",
+                   "prepayment_mode")
 
     def inputs(self, kind: str) -> dict:
         """What the chair gives fire("decide"): loan terms only for a loan."""

@@ -14,6 +14,7 @@ from workflow import ballots, committees, decisions, presiding, service
 from workflow.ballot_records import BallotRecord, ConflictRecord, VoteRecord
 from workflow.ballots import Tally
 from workflow.chain_cache import kept_for_page
+from workflow.lending_law import DEFAULT_DAMAGES_RATE
 from workflow.permissions import READER_ROLES
 
 from .forms import CloseForm, ConflictForm, VoteForm
@@ -61,6 +62,8 @@ def close_form_for(application: Application, form: CloseForm | None = None) -> C
         form.term_months.data = loan.recommended_term_months or loan.requested_term_months
         form.grace_months.data = loan.recommended_grace_months or 0
         form.method.data = loan.recommended_method or "annuity"
+        form.damages_rate.data = DEFAULT_DAMAGES_RATE
+        form.prepayment_mode.data = "lower_instalment"
     return form
 
 

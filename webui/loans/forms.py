@@ -1,4 +1,5 @@
-"""The SME loan forms: the application, the assessment, the agreement, repayments, write-off."""
+"""The SME loan forms: the application, the assessment, the agreement, repayments, write-off,
+and the cancellation of the undrawn part."""
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
@@ -15,8 +16,9 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from models import INDUSTRY_LABELS, METHOD_LABELS, RISK_GRADES
+from workflow.lending_law import MAX_TERM_MONTHS
 from workflow.loan_documents import DOCUMENT_KINDS
-from workflow.loans import MAX_TERM_MONTHS
+from workflow.undrawn import REASON_LENGTH
 
 from ..forms import YenField
 from ..once import OneTimeKey
@@ -99,7 +101,10 @@ class AssessmentForm(VersionedForm):
     term_months = IntegerField(
         "Term (months)", description="Grace months included.",
         validators=[InputRequired("Enter the term in months."),
-                    NumberRange(min=1, message="The term must be at least 1 month.")])
+                    NumberRange(min=1, message="The term must be at least 1 month."),
+                    NumberRange(max=MAX_TERM_MONTHS,
+                                message=f"The term may be at most {MAX_TERM_MONTHS} months "
+                                        "(thirty years).")])
     grace_months = IntegerField(
         "Grace months", default=0, description="Months paying interest only.",
         validators=[InputRequired("Enter the grace months (0 for none)."),
@@ -137,3 +142,22 @@ class WriteOffForm(VersionedForm):
     form_prefix = "writeoff"
     comment = TextAreaField("Comment", validators=[Optional(), Length(max=5000)])
     submit = SubmitField("Approve the write-off")
+
+
+class UndrawnCancellationForm(PanelForm):
+    """A finance officer proposes to cancel part of what the loan has not drawn."""
+
+    form_prefix = "undrawn"
+    idempotency_key = HiddenField(validators=[InputRequired(KEY_MISSING)])
+    amount_yen = YenField("Amount to cancel (yen)", minimum=1,
+                          validators=[InputRequired("Enter the amount to cancel.")])
+    reason = TextAreaField("Reason", validators=[DataRequired("Give the reason."),
+                                                 Length(max=REASON_LENGTH)])
+    submit = SubmitField("Propose the cancellation")
+
+
+class CancellationDecisionForm(PanelForm):
+    """A second finance officer confirms a proposed cancellation, or one withdraws it."""
+
+    form_prefix = "decision"
+    idempotency_key = HiddenField(validators=[InputRequired(KEY_MISSING)])

@@ -4,19 +4,38 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from html import escape
 
-from flask import current_app
+from flask import current_app, url_for
 from markupsafe import Markup
 
-from models import INDUSTRY_LABELS, METHOD_LABELS, Application, LoanDetails, User
-from workflow import arrears, idempotency, loan_documents, loans, repayments
+from models import INDUSTRY_LABELS, METHOD_LABELS, PREPAYMENT_LABELS, Application, LoanDetails, User
+from workflow import (
+    accrual,
+    arrears,
+    finance_queue,
+    idempotency,
+    loan_book,
+    loan_documents,
+    loans,
+    repayments,
+    undrawn,
+)
 from workflow.accounts import country_name
+from workflow.accrual import Position
 from workflow.chain_cache import kept_for_page
-from workflow.repayments import InstalmentLine
+from workflow.loan_book import InstalmentLine
 from workflow.sme import eligibility_problem
 
-from .forms import AgreementForm, AssessmentForm, RepaymentForm, WriteOffForm, WriteOffRequestForm
+from .forms import (
+    AgreementForm,
+    AssessmentForm,
+    CancellationDecisionForm,
+    RepaymentForm,
+    UndrawnCancellationForm,
+    WriteOffForm,
+    WriteOffRequestForm,
+)
+from .rows import balance_chart, movement_rows, repayment_rows, schedule_rows
 
 # The workflow actions this panel renders as forms: (form name, endpoint).
 FORM_ACTIONS = {
@@ -25,41 +44,6 @@ FORM_ACTIONS = {
     "repayment": "loans.repayment",
     "write_off": "loans.write_off",
 }
-
-
-_BADGES = {
-    ("paid", False): '<span class="badge text-bg-success">paid {paid_on}</span>',
-    ("overdue", False): '<span class="badge text-bg-warning">overdue</span>',
-    ("overdue", True): '<span class="badge text-bg-danger">overdue, past the grace days</span>',
-    ("due", False): '<span class="badge text-bg-light border">due</span>',
-}
-
-
-def schedule_rows(instalments: list[InstalmentLine], today: date) -> Markup:
-    """The schedule table's rows, written in one pass rather than by a dozen template
-    expressions per row (a loan has up to 120 instalments). Every value is a number, a
-    date or a fixed word: there is nothing to escape."""
-    rows = []
-    for i in instalments:
-        status, late = _status(i, today)
-        paid_on = i.paid_on.isoformat() if i.paid_on else ""
-        badge = _BADGES[(status, late)].format(paid_on=paid_on)
-        rows.append(
-            f'<tr class="instalment-{status}" data-number="{i.number}"><td>{i.number}</td>'
-            f'<td>{i.due_on.isoformat()}</td><td class="text-end">{i.interest_yen:,}</td>'
-            f'<td class="text-end">{i.principal_yen:,}</td>'
-            f'<td class="text-end">{i.interest_yen + i.principal_yen:,}</td>'
-            f'<td class="text-end">{i.paid_interest_yen + i.paid_principal_yen:,}</td>'
-            f'<td class="text-end">{i.balance_after_yen:,}</td><td>{badge}</td></tr>\n')
-    return Markup("".join(rows))
-
-
-def repayment_rows(received: list) -> Markup:
-    """The repayments table's rows, in one pass as the schedule's."""
-    return Markup("".join(
-        f"<tr><td>{r.received_on.isoformat()}</td><td>{escape(r.bank_reference)}</td>"
-        f'<td class="text-end">{r.amount_yen:,}</td><td class="text-end">{r.interest_yen:,}</td>'
-        f'<td class="text-end">{r.principal_yen:,}</td></tr>\n' for r in received))
 
 
 @dataclass
@@ -72,10 +56,14 @@ class LoanFigures:
     industry: str
     investment_country: str  # its name and ISO code, or a dash
     method: str
+    prepayment: str
     schedule: Markup  # the rows of the schedule table; empty before the first release
-    outstanding_yen: int
-    outstanding_principal_yen: int
+    owed: Position | None  # what the loan owes today
+    next_instalment: InstalmentLine | None
+    maturity: date | None  # the last instalment's due date
     repayments: Markup  # the rows of the repayments table
+    movements: Markup  # releases and cancellations of the undrawn part
+    facility: undrawn.Undrawn | None  # approved, released, cancelled
     chart: dict | None
     agreement_name: str | None  # the signed agreement's file name, once attached
     may_edit: bool
@@ -89,6 +77,10 @@ class LoanFigures:
     @property
     def company(self):
         return self.application.organisation
+
+    @property
+    def outstanding_principal_yen(self) -> int:
+        return self.owed.principal if self.owed else 0
 
 
 @dataclass
@@ -122,47 +114,15 @@ def _country(code: str | None) -> str:
     return f"{country_name(code)} ({code})" if code else "—"
 
 
-def _status(instalment: InstalmentLine, today: date) -> tuple[str, bool]:
-    if instalment.due_yen == 0:
-        return "paid", False
-    if instalment.due_on < today:
-        return "overdue", repayments.past_grace(instalment.due_on, today)
-    return "due", False
+def proposal_form() -> UndrawnCancellationForm:
+    return UndrawnCancellationForm(data={"idempotency_key": idempotency.new_key()})
 
 
-def balance_chart(application: Application, instalments: list[InstalmentLine],
-                  received: list) -> dict | None:
-    """Principal owed over time: as scheduled, and as actually repaid (for Chart.js)."""
-    loan = application.loan
-    if not instalments or loan is None or loan.first_release_on is None:
-        return None
-    start, amount = loan.first_release_on, application.approved_yen
-    planned = {start: amount, **{i.due_on: i.balance_after_yen for i in instalments}}
-    actual, owed = {start: amount}, amount
-    for repayment in received:
-        owed -= repayment.principal_yen
-        actual[repayment.received_on] = owed
-    days = sorted(set(planned) | set(actual))
-    return {
-        "labels": [d.isoformat() for d in days],
-        "planned": _carried(planned, days, days[-1]),
-        # The repaid line stops at the last repayment: beyond it nothing has happened yet.
-        "actual": _carried(actual, days, max(actual)),
-    }
-
-
-def _carried(points: dict, days: list[date], until: date) -> list[int | None]:
-    """The balance on each day: the last one known on or before it, up to `until`."""
-    values, last = [], None
-    for day in days:
-        last = points.get(day, last)
-        values.append(last if day <= until else None)
-    return values
+def decision_form() -> CancellationDecisionForm:
+    return CancellationDecisionForm(data={"idempotency_key": idempotency.new_key()})
 
 
 def _forms(application: Application, user: User, actions: list) -> dict[str, tuple]:
-    from flask import url_for
-
     builders = {
         "assessment": lambda: assessment_form(application),
         "agreement": lambda: AgreementForm(data={"version": application.version,
@@ -181,7 +141,29 @@ def _forms(application: Application, user: User, actions: list) -> dict[str, tup
     if arrears.may_request_write_off(application, user) is None:
         url = url_for("loans.request_write_off", application_id=application.id)
         forms["write_off_request"] = (WriteOffRequestForm(), url, None)
+    forms.update(_cancellation_forms(application, user))
     return forms
+
+
+def _cancellation_forms(application: Application, user: User) -> dict[str, tuple]:
+    """A finance officer's forms for the undrawn part: propose, or decide on a proposal."""
+    if not user.has_role(undrawn.FINANCE) or application.state not in undrawn.CANCELLABLE_STATES:
+        return {}
+    # From rows the page keeps until the audit chain moves (the finance panel reads the
+    # same tranches).
+    money = undrawn.undrawn_from(application, finance_queue.tranche_rows(application),
+                                 loan_book.cancellation_lines(application))
+    proposal = money.proposed
+    if proposal is not None:
+        urls = {verb: url_for(f"loans.{verb}_cancellation", application_id=application.id,
+                              proposal_id=proposal.id) for verb in ("confirm", "withdraw")}
+        mine = proposal.proposed_by_id == user.id
+        # Each button its own one-time key: a confirmation does not spend the withdrawal's.
+        return {"cancellation_decision": ({verb: decision_form() for verb in urls}, urls,
+                                          proposal, mine)}
+    url = url_for("loans.propose_cancellation", application_id=application.id)
+    return {"undrawn_cancellation": (proposal_form(), url,
+                                     undrawn.may_propose(application, user, money))}
 
 
 def loan_panel(application: Application, user: User, actions: list,
@@ -204,19 +186,28 @@ def loan_panel(application: Application, user: User, actions: list,
 def _render_figures(application: Application, staff: bool, may_edit: bool
                     ) -> tuple[Markup, bool]:
     today = date.today()
-    instalments = repayments.schedule_lines(application)
-    received = repayments.received_lines(application)
+    loan = application.loan
+    instalments = loan_book.schedule_lines(application)
+    received = loan_book.received_lines(application)
+    releases = loan_book.release_lines(application)
+    cancellations = loan_book.cancellation_lines(application)
+    terms = loan_book.terms_of(loan) if instalments and loan.first_release_on else None
     figures = LoanFigures(
         application=application,
         eligibility=eligibility_problem(application.organisation),
         industry=INDUSTRY_LABELS.get(application.organisation.industry or "", "—"),
         investment_country=_country(application.loan.investment_country),
-        method=METHOD_LABELS.get(application.loan.method or "", "—"),
-        schedule=schedule_rows(instalments, today),
-        outstanding_yen=repayments.outstanding(instalments),
-        outstanding_principal_yen=repayments.outstanding_principal(instalments),
+        method=METHOD_LABELS.get(loan.method or "", "—"),
+        prepayment=PREPAYMENT_LABELS.get(loan.prepayment_mode, "—"),
+        schedule=schedule_rows(instalments, terms, today) if terms else Markup(""),
+        owed=accrual.position(terms, instalments, today) if terms else None,
+        next_instalment=accrual.next_instalment(instalments, today),
+        maturity=instalments[-1].due_on if instalments else None,
         repayments=repayment_rows(received),
-        chart=balance_chart(application, instalments, received),
+        movements=movement_rows(releases, cancellations),
+        facility=undrawn.undrawn_from(application, finance_queue.tranche_rows(application),
+                                      cancellations) if application.approved_yen else None,
+        chart=balance_chart(instalments, releases, received, loan.first_release_on),
         agreement_name=loans.agreement_name(application),
         may_edit=may_edit,
         documents=loan_documents.documents_of(application),

@@ -1,0 +1,71 @@
+"""The cancellation of a loan's undrawn part: one finance officer proposes, another confirms
+(workflow.undrawn). Each form carries a one-time key: sent twice, it acts once."""
+
+from datetime import date
+
+from flask import flash, request
+from flask_login import current_user
+
+from workflow import idempotency, undrawn
+from workflow.errors import DomainError
+
+from ..access import roles
+from . import bp
+from .forms import CancellationDecisionForm, UndrawnCancellationForm
+from .panel import proposal_form
+from .views import _action_page, _done, _loan_or_404, _refused, _to_show
+
+
+@bp.route("/<int:application_id>/undrawn/cancel", methods=["GET", "POST"])
+@roles("finance_officer")
+def propose_cancellation(application_id: int):
+    application = _loan_or_404(application_id)
+    form = UndrawnCancellationForm() if request.method == "POST" else proposal_form()
+    if form.validate_on_submit():
+        try:
+            if not idempotency.claim(form.idempotency_key.data, current_user, request.endpoint):
+                flash(idempotency.ALREADY_RECEIVED, "info")
+                return _to_show(application)
+            undrawn.propose_cancellation(application, current_user, form.amount_yen.data,
+                                         form.reason.data)
+        except DomainError as refusal:
+            _refused(form, refusal)
+        else:
+            return _done(application, f"the cancellation of ¥{form.amount_yen.data:,} of the "
+                                      "undrawn part is proposed; another finance officer must "
+                                      "confirm it.")
+    return _action_page(application, form, "Cancel part of the undrawn loan",
+                        "loans.propose_cancellation")
+
+
+def _decide(application_id: int, proposal_id: int, act, done: str):
+    application = _loan_or_404(application_id)
+    form = CancellationDecisionForm()
+    if not form.validate_on_submit():
+        flash("The form is incomplete or has expired; reload the page.", "danger")
+        return _to_show(application)
+    try:
+        if not idempotency.claim(form.idempotency_key.data, current_user, request.endpoint):
+            flash(idempotency.ALREADY_RECEIVED, "info")
+            return _to_show(application)
+        act(application, proposal_id)
+    except DomainError as refusal:
+        _refused(form, refusal)
+        flash(f"{application.reference}: {refusal.message}", "danger")
+        return _to_show(application)
+    return _done(application, done)
+
+
+@bp.route("/<int:application_id>/undrawn/<int:proposal_id>/confirm", methods=["POST"])
+@roles("finance_officer")
+def confirm_cancellation(application_id: int, proposal_id: int):
+    return _decide(application_id, proposal_id, lambda app, pid: undrawn.confirm_cancellation(
+        app, pid, current_user, today=date.today()),
+        "the cancellation is confirmed; its reservation is back in the fund.")
+
+
+@bp.route("/<int:application_id>/undrawn/<int:proposal_id>/withdraw", methods=["POST"])
+@roles("finance_officer")
+def withdraw_cancellation(application_id: int, proposal_id: int):
+    return _decide(application_id, proposal_id, lambda app, pid: undrawn.withdraw_cancellation(
+        app, pid, current_user), "the proposed cancellation is withdrawn.")
