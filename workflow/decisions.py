@@ -24,33 +24,15 @@ from . import ledger, registry, round_budget
 from .ballot_steps import close_open_ballot, open_ballot
 from .ballots import lock_open_ballot, outcome_of, tally
 from .errors import TransitionRefused
-from .loan_terms import loan_terms
+from .loan_terms import blank, loan_terms, whole
 from .presiding import nobody_may_vote
 from .rules import Step, effect, guard, outcome
-
-
-def _blank(value) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
-def _whole(value, field: str, what: str) -> int | None:
-    """An integer input (int or digits, thousands separators allowed), None when blank."""
-    if _blank(value):
-        return None
-    if isinstance(value, bool):
-        raise TransitionRefused(f"{what} must be a whole number.", field=field)
-    if isinstance(value, int):
-        return value
-    text = str(value).strip().replace(",", "")
-    if not text.lstrip("-").isdigit():
-        raise TransitionRefused(f"{what} must be a whole number.", field=field)
-    return int(text)
 
 
 def casting_vote_input(step: Step) -> str | None:
     """The chair's deciding vote: approve, reject or none."""
     value = step.inputs.get("casting_vote")
-    if _blank(value):
+    if blank(value):
         return None
     if value not in ("approve", "reject"):
         raise TransitionRefused("The deciding vote must be approve or reject.",
@@ -61,7 +43,7 @@ def casting_vote_input(step: Step) -> str | None:
 def approved_amount(step: Step) -> int:
     """The amount the chair approves: the input, else the amount requested; 1..requested."""
     app = step.application
-    amount = _whole(step.inputs.get("approved_yen"), "approved_yen", "The approved amount")
+    amount = whole(step.inputs.get("approved_yen"), "approved_yen", "The approved amount")
     amount = app.requested_yen if amount is None else amount
     if not 1 <= amount <= app.requested_yen:
         raise TransitionRefused(
@@ -94,7 +76,7 @@ def funds_available(step: Step) -> str | None:
     """The fund's available balance and the round's budget cover the amount to approve
     (both checked again under their locks when the approval reserves the money)."""
     try:
-        amount = _whole(step.inputs.get("approved_yen"), "approved_yen", "The approved amount")
+        amount = whole(step.inputs.get("approved_yen"), "approved_yen", "The approved amount")
     except TransitionRefused:
         return None  # the effect refuses the malformed amount with its own sentence
     if amount is None:

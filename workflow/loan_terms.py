@@ -26,13 +26,14 @@ from .schedule import build_schedule
 DECIMALS = 4  # the rate columns keep 4 decimals: a rate is never rounded on its way in
 
 
-def _blank(value) -> bool:
+def blank(value) -> bool:
+    """An input left empty (None, or only spaces)."""
     return value is None or (isinstance(value, str) and not value.strip())
 
 
 def whole(value, field: str, what: str) -> int | None:
     """An integer input (int or digits, thousands separators allowed), None when blank."""
-    if _blank(value):
+    if blank(value):
         return None
     if isinstance(value, bool):
         raise TransitionRefused(f"{what} must be a whole number.", field=field)
@@ -46,7 +47,7 @@ def whole(value, field: str, what: str) -> int | None:
 
 def rate_input(value, field: str, what: str) -> Decimal | None:
     """A rate in percent (Decimal, number or text), None when blank."""
-    if _blank(value):
+    if blank(value):
         return None
     try:
         rate = value if isinstance(value, Decimal) else Decimal(str(value).strip())
