@@ -20,7 +20,7 @@ from datetime import date
 from sqlalchemy import event, func, select, text
 
 from models import Application, AuditEvent, Organisation, User, dated_at, db, write_intent
-from workflow import audit, chain_cache, demo, demo_scale, search
+from workflow import audit, demo, demo_scale, kept, search
 
 from . import serving
 from .common import Stopwatch, fresh_app, save
@@ -102,8 +102,8 @@ def logged_in_client(app):
 
 def statements(app, scene_: Scene) -> dict[str, int]:
     """SQL statements per page, after a first request has warmed the caches of code
-    (compiled templates and statements) but with none of the data a worker keeps until the
-    audit chain moves: as the page runs first after a change, its most."""
+    (compiled templates and statements) but with none of the data a worker keeps until a
+    revision moves (workflow.kept): as the page runs first after a change, its most."""
     client = logged_in_client(app)
     counts = {}
     with app.app_context():
@@ -117,7 +117,7 @@ def statements(app, scene_: Scene) -> dict[str, int]:
             if not statement.lstrip().upper().startswith(SKIPPED):
                 seen.append(statement)
 
-        chain_cache.forget_all()  # as a page first seen after a change
+        kept.forget_all(app)  # as a page first seen after a change
         event.listen(engine, "before_cursor_execute", count)
         try:
             assert client.get(url).status_code == 200, url
@@ -132,7 +132,7 @@ def latency(app, scene_: Scene, runs: int = 100, *, after_a_change: bool = False
     """p50 and p95 in milliseconds of each page, in-process (no network, no server).
 
     after_a_change: each view as the first after a change, with nothing a worker keeps
-    until the audit chain moves (forgotten before each view, outside the time taken).
+    until a revision moves (forgotten before each view, outside the time taken).
     """
     client = logged_in_client(app)
     figures = {}
@@ -142,7 +142,7 @@ def latency(app, scene_: Scene, runs: int = 100, *, after_a_change: bool = False
         times = []
         for _ in range(runs):
             if after_a_change:
-                chain_cache.forget_all()
+                kept.forget_all(app)
             start = time.perf_counter()
             response = client.get(url)
             times.append((time.perf_counter() - start) * 1000)

@@ -17,8 +17,9 @@ import models.user
 from config import TestConfig
 from models import Application, Fund, Organisation, Round, User, db, set_write_intent
 from webui import create_app
-from workflow import catalogue, chain_cache, deadlines
+from workflow import deadlines, kept
 
+from . import kept_guard
 from .database import empty_all_tables, is_postgres, reset_schema, test_database_url
 
 # Cheap hashes keep the suite fast; production keeps werkzeug's scrypt defaults.
@@ -39,6 +40,20 @@ class IsolatedClient(FlaskClient):
         # Buffered: a streamed body is read while the request's context is still there.
         kwargs.setdefault("buffered", True)
         return contextvars.Context().run(super().open, *args, **kwargs)
+
+
+kept_guard.install()
+
+
+@pytest.fixture(autouse=True)
+def kept_answers_cannot_go_stale():
+    """Fails the test if a transaction changed what workers keep without moving its
+    revision (tests/kept_guard.py)."""
+    kept_guard.faults.clear()
+    yield
+    faults, kept_guard.faults[:] = list(kept_guard.faults), []
+    if faults:
+        pytest.fail("Kept answers could go stale:\n" + "\n".join(dict.fromkeys(faults)))
 
 
 @pytest.fixture(scope="session")
@@ -67,13 +82,13 @@ def app(_app):
     with _app.app_context():
         # Ids restart in each test: no fund's cached deadline days may carry over.
         deadlines.forget_cached_days()
-        chain_cache.forget_all()  # the tests write rows without the audit trail too
-        catalogue.forget()
+        kept.forget_all()  # ids and revisions restart with every test
         # The test's own queries never hold SQLite's write lock while a request runs.
         set_write_intent(False)
         yield _app
         db.session.remove()
-        empty_all_tables(db.engine, db.metadata)
+        with kept_guard.behind_the_services_back():
+            empty_all_tables(db.engine, db.metadata)
         # The chain starts again in the next test: so do its anchors.
         shutil.rmtree(_app.config["AUDIT_ANCHOR_DIR"], ignore_errors=True)
 
@@ -97,6 +112,7 @@ def make_org():
         org = Organisation(kind=kind, country_code=country_code,
                            name=name or f"Organisation {next(_counter)}", city="City", **fields)
         db.session.add(org)
+        kept.catalogue_changed(db.session.connection())  # as workflow.accounts would
         db.session.commit()
         return org
 
@@ -110,6 +126,7 @@ def fund_of(code: str) -> Fund:
         fund = Fund(code=code, name=f"{code} fund", kind="grant" if code == "WNF" else "loan")
         db.session.add(fund)
         db.session.flush()
+        kept.catalogue_changed(db.session.connection())  # as workflow.fund_records would
     return fund
 
 
@@ -119,6 +136,7 @@ def seat(user: User, code: str, *seats: str) -> None:
 
     fund = fund_of(code)
     db.session.add_all(CommitteeSeat(user_id=user.id, fund_id=fund.id, seat=s) for s in seats)
+    kept.people_changed(db.session.connection())  # as workflow.committees would
     db.session.commit()
 
 
@@ -157,6 +175,7 @@ def make_user(make_org):
         db.session.add(user)
         db.session.flush()
         _seat_committee_roles(user, committees)
+        kept.people_changed(db.session.connection())  # as workflow.accounts would
         db.session.commit()
         return user
 
@@ -220,7 +239,9 @@ def make_fund():
         """The fund of this code (a committee member made earlier may have made it)."""
         kind = kind or ("grant" if code == "WNF" else "loan")
         fund = fund_of(code)
-        fund.kind = kind
+        if fund.kind != kind:
+            fund.kind = kind
+            kept.catalogue_changed(db.session.connection())
         db.session.commit()
         return fund
 
@@ -240,6 +261,7 @@ def make_round():
                        closes_on=closes_on or today + timedelta(days=60),
                        budget_yen=budget_yen, cap_yen=cap_yen, min_own_percent=min_own_percent)
         db.session.add(round_)
+        kept.catalogue_changed(db.session.connection())  # as workflow.fund_records would
         db.session.commit()
         return round_
 

@@ -45,19 +45,23 @@ class RequestContextFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         if has_request_context() and not hasattr(record, "request_id"):
             record.request_id = g.get("request_id")
-            user = g.get("_login_user")
-            record.user_id = getattr(user, "id", None)
+            # Set where the user is loaded (webui.auth): asking Flask-Login here would load
+            # the user from within a log call.
+            record.user_id = g.get("signed_in_user_id")
         return True
+
+
+class JsonLogHandler(logging.StreamHandler):
+    """The app's own handler, so that configuring twice adds it once."""
 
 
 def configure_logging(level: str = "INFO") -> None:
     root = logging.getLogger()
-    if any(getattr(h, "_wnf", False) for h in root.handlers):
+    if any(isinstance(h, JsonLogHandler) for h in root.handlers):
         return
-    handler = logging.StreamHandler(sys.stderr)
+    handler = JsonLogHandler(sys.stderr)
     handler.setFormatter(JsonFormatter())
     handler.addFilter(RequestContextFilter())
-    handler._wnf = True
     root.addHandler(handler)
     root.setLevel(level)
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # our line replaces its own

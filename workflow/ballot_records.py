@@ -19,7 +19,7 @@ from sqlalchemy import bindparam, select
 from models import Application, Ballot, ConflictDeclaration, User, Vote, db
 
 from . import reading
-from .chain_cache import page_rows
+from .kept import page_rows
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,7 +25,7 @@ from sqlalchemy import func, select
 
 from models import Application, Ballot, ConflictDeclaration, User, db, utcnow
 
-from . import audit, service
+from . import audit, kept, service
 from .ballots import decision_rule, eligible_voter_ids, lock_open_ballot, open_ballot_of, tally
 from .committees import committee_name, seats_of
 from .errors import TransitionRefused
@@ -63,6 +63,7 @@ def open_ballot(application: Application, actor: User | None,
     db.session.flush()
     carried = _carry_conflicts(application, ballot)
     voters = eligible_voter_ids(ballot)
+    kept.application_changed(application.id)
     audit.record("ballot_opened", actor=actor, object_type="ballot", object_id=ballot.id,
                  data={"reference": application.reference, "number": ballot.number,
                        "eligible": len(voters),

@@ -28,7 +28,7 @@ from models import (
     utcnow,
 )
 
-from . import audit, committees, reading
+from . import audit, committees, kept, reading
 from .ballot_lists import (  # noqa: F401 - re-exported: what waits for whom
     ballots_awaiting,
     is_voter,
@@ -213,6 +213,7 @@ def cast_vote(application: Application, member: User, choice: str, comment: str 
                     cast_at=utcnow())
         db.session.add(vote)
         db.session.flush()
+        kept.application_changed(application.id)
         audit.record("vote_cast", actor=member, object_type="ballot", object_id=ballot.id,
                      data={**data, "choice": choice, **({"comment": comment} if comment else {})})
         _tell_the_chair_at_quorum(ballot, application)
@@ -224,6 +225,7 @@ def cast_vote(application: Application, member: User, choice: str, comment: str 
     vote.changes += 1
     vote.changed_at = utcnow()
     db.session.flush()
+    kept.application_changed(application.id)
     audit.record("vote_changed", actor=member, object_type="ballot", object_id=ballot.id,
                  data={**data, "old": old, "new": choice, "changes": vote.changes,
                        **({"comment": comment} if comment else {})})
@@ -270,6 +272,7 @@ def declare_conflict(application: Application, member: User, reason: str
                                       declared_at=utcnow())
     db.session.add(declaration)
     db.session.flush()
+    kept.application_changed(application.id)
     audit.record("conflict_declared", actor=member, object_type="ballot", object_id=ballot.id,
                  data={**data, "reason": reason})
     return declaration

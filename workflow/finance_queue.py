@@ -12,7 +12,7 @@ from sqlalchemy.orm import aliased, contains_eager, selectinload
 from models import Application, Tranche, UndrawnCancellation, User, db
 
 from . import registry
-from .chain_cache import page_rows
+from .kept import page_rows
 from .loan_book import cancellation_lines
 from .tranches import PENDING_SUM, RELEASE, RELEASED_SUM, Figures
 

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from models import Application, User, db
 
-from .chain_cache import UntilTheChainMoves
+from . import kept
 from .permissions import (
     Visibility,
     states_before_submission,
@@ -20,7 +20,7 @@ from .permissions import (
 
 # The counts are the same for every member of the staff (and for every member of one
 # society) until an application moves, and counting reads thousands of index entries.
-_remembered_counts = UntilTheChainMoves()
+_remembered_counts = kept.KeptAnswers("home counts")
 
 
 def counts_by_state(states: tuple[str, ...], user: User, *, own_only: bool = False
@@ -35,7 +35,7 @@ def counts_by_state(states: tuple[str, ...], user: User, *, own_only: bool = Fal
         # A file in these states was submitted: the staff see them all, from the index.
         seen = Visibility("every")
     today = date.today()
-    return _remembered_counts.get((states, seen, today),
+    return _remembered_counts.get((states, seen, today), kept.marks().file_lists,
                                   lambda: _count_states(states, seen.kind, seen.params, today))
 
 

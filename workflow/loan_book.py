@@ -26,7 +26,7 @@ from models import (
 )
 
 from .accrual import LoanTerms, left_to_pay
-from .chain_cache import page_rows
+from .kept import page_rows
 from .lending_law import DEFAULT_DAMAGES_RATE
 from .replan import Planned
 
@@ -189,7 +189,7 @@ def cancelled_of(application: Application) -> int:
 
 def cancellation_lines(application: Application) -> list:
     """The proposals to cancel the undrawn part, oldest first, with who proposed each (a
-    page keeps them until the audit chain moves: every proposal and decision appends)."""
+    page keeps them until the file's revision moves: every proposal and decision does)."""
     return page_rows("undrawn cancellations", application.id,
                      lambda: db.session.connection().execute(
                          _CANCELLATIONS, {"application_id": application.id}).all())

@@ -20,7 +20,7 @@ from sqlalchemy.engine import URL, make_url
 from config import TestConfig
 from models import db, set_write_intent
 from webui import create_app
-from workflow import catalogue, chain_cache, deadlines
+from workflow import deadlines, kept
 
 from ..conftest import IsolatedClient
 
@@ -63,8 +63,7 @@ def running(app: Flask) -> Iterator[Flask]:
     """The app's context, with nothing kept from another database's tests."""
     with app.app_context():
         deadlines.forget_cached_days()
-        chain_cache.forget_all()
-        catalogue.forget()
+        kept.forget_all()  # ids and revisions restart with every test
         set_write_intent(False)
         try:
             yield app

@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import event
 
 from models import db, write_intent
-from workflow import ballots, chain_cache, ledger
+from workflow import ballots, kept, ledger
 
 from ..conftest import fire
 
@@ -17,7 +17,7 @@ MAX_STATEMENTS = 12
 def counting(engine):
     """The statements run inside, as a page first seen after a change runs them: what the
     workers keep until the audit chain moves is forgotten (a kept panel runs none)."""
-    chain_cache.forget_all()
+    kept.forget_all()
     statements: list[str] = []
 
     def count(conn, cursor, statement, *args):

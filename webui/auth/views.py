@@ -32,6 +32,7 @@ def load_user(user_id: str) -> User | None:
     user, g.unread_notifications = request_user.load_signed_in(int(ident))
     if user is None or user.session_token != token or not user.is_active:
         return None
+    g.signed_in_user_id = user.id  # for the request log
     return user
 
 
@@ -108,7 +109,7 @@ def change_password():
         else:
             db.session.commit()
             # The cookie of this browser carries the new token; every other copy is void.
-            login_user(current_user._get_current_object(), fresh=True,
+            login_user(db.session.get(User, current_user.id), fresh=True,
                        remember=bool(session.get(session_policy.REMEMBER)))
             flash("Your password has been changed. Other sessions were logged out.", "success")
             return redirect(url_for("dashboard.home"))

@@ -13,7 +13,7 @@ from models import Application, User
 from workflow import ballots, committees, decisions, presiding, service
 from workflow.ballot_records import BallotRecord, ConflictRecord, VoteRecord
 from workflow.ballots import Tally
-from workflow.chain_cache import kept_for_page
+from workflow.kept import kept_for_file
 from workflow.lending_law import DEFAULT_DAMAGES_RATE
 from workflow.permissions import READER_ROLES
 
@@ -116,11 +116,12 @@ def ballot_view(application: Application, user: User | None = None, *,
 
 def closed_ballots_panel(application: Application) -> Markup | None:
     """The panel of a file whose ballots have all closed, rendered once and kept by the
-    worker until the audit chain moves; None while one is open (or there is none).
+    worker until the file or the people named move (workflow.kept); None while one is
+    open (or there is none).
 
     Once its ballots are closed the panel holds no form, recusal or chair's note: it is
     the same for every member of the staff (the only viewers of the panel)."""
-    return kept_for_page("closed ballots panel", application.id,
+    return kept_for_file("closed ballots panel", application.id, None,
                          lambda: _render_closed(application))
 
 
