@@ -17,7 +17,7 @@ import models.user
 from config import TestConfig
 from models import Application, Fund, Organisation, Round, User, db, set_write_intent
 from webui import create_app
-from workflow import deadlines, kept
+from workflow import kept
 
 from . import kept_guard
 from .database import empty_all_tables, is_postgres, reset_schema, test_database_url
@@ -80,9 +80,7 @@ def _app(database_url, tmp_path_factory):
 @pytest.fixture
 def app(_app):
     with _app.app_context():
-        # Ids restart in each test: no fund's cached deadline days may carry over.
-        deadlines.forget_cached_days()
-        kept.forget_all()  # ids and revisions restart with every test
+        kept.forget_in_every_app()  # ids and revisions restart with every test
         # The test's own queries never hold SQLite's write lock while a request runs.
         set_write_intent(False)
         yield _app

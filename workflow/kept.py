@@ -118,6 +118,12 @@ class _Kept(dict):
 _every_app: weakref.WeakSet[_Kept] = weakref.WeakSet()
 
 
+def forget_in_every_app() -> None:
+    """For the tests: every app of this process (other workers a test built) forgets."""
+    for answers in list(_every_app):
+        answers.clear()
+
+
 def anything_kept() -> bool:
     """Whether any app in this process keeps an answer (for the test suite's guard)."""
     return any(any(answers.values()) for answers in list(_every_app))

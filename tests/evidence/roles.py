@@ -20,7 +20,7 @@ from sqlalchemy.engine import URL, make_url
 from config import TestConfig
 from models import db, set_write_intent
 from webui import create_app
-from workflow import deadlines, kept
+from workflow import kept
 
 from ..conftest import IsolatedClient
 
@@ -62,8 +62,7 @@ def app_for(url: URL, tmp_path) -> Flask:
 def running(app: Flask) -> Iterator[Flask]:
     """The app's context, with nothing kept from another database's tests."""
     with app.app_context():
-        deadlines.forget_cached_days()
-        kept.forget_all()  # ids and revisions restart with every test
+        kept.forget_in_every_app()  # ids and revisions restart with every test
         set_write_intent(False)
         try:
             yield app
