@@ -6,6 +6,8 @@ the answer it kept: the test fails, naming the table and the code that wrote it.
 Every statement on every engine is looked at (a connection event): writes to the kept
 tables and the revisions moved are noted per transaction, and weighed at its commit.
 
+* A bulk writer of new files (kept.NEW_FILES_ONLY) need move no file's revision: no page
+  can have kept anything of a file that did not exist yet.
 * A write by the project's code (workflow/, webui/, models/, demo code) that does not
   move the revision is always a fault.
 * A write by a test's own code sets a scene: a fault only once a worker keeps an answer
@@ -134,6 +136,8 @@ def _statement(conn, _cursor, statement, parameters, _context, executemany) -> N
     if table not in KEPT_TABLES:
         return
     needs, kept_columns = KEPT_TABLES[table]
+    if FILE in needs and conn.info.get(kept.NEW_FILES_ONLY):
+        needs = needs - {FILE} | {LISTS}
     if verb == "UPDATE" and kept_columns is not None and not set(columns) & kept_columns:
         return
     if verb == "INSERT" and not _inserts_rows_that_matter(table, columns, parameters,

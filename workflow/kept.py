@@ -83,6 +83,18 @@ def catalogue_changed(connection=None) -> None:
     _bump(("file_lists", "people"), connection)
 
 
+# Set in the `info` of a connection that writes new files only, with their rows and the
+# people and organisations they name (the scale demo's bulk writer): no page can have kept
+# anything of a file that did not exist yet.
+NEW_FILES_ONLY = "writes new files only"
+
+
+def new_files_written(connection) -> None:
+    """A bulk writer added files and people: the lists and the people move; no file's
+    revision needs to (workflow.demo_scale_writer)."""
+    _bump(("file_lists", "people"), connection)
+
+
 def people_changed(connection=None) -> None:
     """A user's name, roles, seats, organisation or absence changed."""
     _bump(("people",), connection)
