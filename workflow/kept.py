@@ -33,11 +33,11 @@ from models import Application, KeptRevisions, db
 from . import reading
 from .locking import ensure_write_transaction
 
-# The one row of revisions, to be joined (outer: an emptied table reads as None) into a
+# The one row of revisions (its CHECK allows no other, hence no WHERE and no parameter: one
+# plan fits every execution), to be joined (outer: an emptied table reads as None) into a
 # statement a page runs anyway.
-REVISIONS = (select(KeptRevisions.file_lists, KeptRevisions.people)
-             .where(KeptRevisions.id == 1).subquery("kept_revisions_row"))
-_MARKS = select(KeptRevisions.file_lists, KeptRevisions.people).where(KeptRevisions.id == 1)
+_MARKS = select(KeptRevisions.file_lists, KeptRevisions.people)
+REVISIONS = _MARKS.subquery("kept_revisions_row")
 _FILE_MARKS = (select(Application.revision, REVISIONS.c.people)
                .outerjoin(REVISIONS, true())
                .where(Application.id == bindparam("application_id")))
@@ -47,7 +47,7 @@ _BUMP_FILE = (update(_APPLICATIONS)
               .where(_APPLICATIONS.c.id == bindparam("application_id"))
               .values(revision=_APPLICATIONS.c.revision + 1))
 _ROW = KeptRevisions.__table__
-_BUMP = {name: update(_ROW).where(_ROW.c.id == 1).values({name: _ROW.c[name] + 1})
+_BUMP = {name: update(_ROW).values({name: _ROW.c[name] + 1})
          for name in ("file_lists", "people")}
 
 

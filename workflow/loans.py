@@ -24,7 +24,7 @@ from models import (
     db,
 )
 
-from . import arrears, attachments, audit, repayments, service, undrawn  # noqa: F401 - rules
+from . import arrears, attachments, audit, kept, repayments, service, undrawn  # noqa: F401
 from .accounts import check_country
 from .applications import create_application
 from .assessment import Assessment, complete_assessment, terms_problem  # noqa: F401 - API
@@ -105,6 +105,8 @@ def _apply(application: Application, company: Organisation, request: LoanRequest
         if getattr(row, name) != value:
             changed[name] = value
             setattr(row, name, value)
+    if {"industry", "capital_yen", "employees"} & set(changed):
+        kept.catalogue_changed()  # the company's record, which other pages name too
     return changed
 
 
