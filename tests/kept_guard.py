@@ -9,10 +9,12 @@ tables and the revisions moved are noted per transaction, and weighed at its com
 * A bulk writer of new files (kept.NEW_FILES_ONLY) need move no file's revision: no page
   can have kept anything of a file that did not exist yet.
 * A write by the project's code (workflow/, webui/, models/, demo code) that does not
-  move the revision is always a fault.
-* A write by a test's own code sets a scene: a fault only once a worker keeps an answer
-  that it could leave stale, unless the test says it writes behind the service's back on
-  purpose (`behind_the_services_back()`).
+  move the revision is a fault.
+* A write by a test's own code sets a scene (a file put straight into a state): the
+  scene's factories move the revisions as the service would (tests/conftest.py), and a
+  test that changes a scene a worker has kept must do so through the service too, or its
+  own assertions see the kept answer. `behind_the_services_back()` marks the writes a
+  test makes without the service on purpose.
 """
 
 from __future__ import annotations
@@ -153,7 +155,7 @@ def _commit(conn) -> None:
         return
     for table, needs, where, by_a_test, on_purpose in state["writes"]:
         missing = needs - state["moved"]
-        if not missing or on_purpose or (by_a_test and not kept.anything_kept()):
+        if not missing or on_purpose or by_a_test:
             continue
         faults.append(f"{where} changed {table} without moving {', '.join(sorted(missing))}")
 
