@@ -2,7 +2,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from models import db
-from workflow import diagrams, kept_lists, registry, search, service, timeline
+from workflow import kept_lists, registry, search, service
 from workflow.errors import ValidationFailed
 from workflow.permissions import READER_ROLES
 
@@ -14,7 +14,8 @@ from . import bp
 from .filters import filter_form, filters_from, render_select
 from .forms import ActionForm
 from .loading import visible_application_or_404
-from .rows import list_rows, sort_headers, timeline_items
+from .page import application_page
+from .rows import list_rows, sort_headers
 
 VIEWERS = (*READER_ROLES, "applicant")
 
@@ -91,14 +92,8 @@ def export():
 @roles(*VIEWERS)
 def show(application_id: int):
     application = visible_application_or_404(application_id, with_report_expenses=True)
-    definition = registry.get(application.workflow_name, application.workflow_version)
-    return render_template(
-        "applications/show.html", application=application, definition=definition,
-        state=definition.state(application.state), staff=staff_view(),
-        actions=service.available_actions(application, current_user),
-        diagram=diagrams.mermaid(definition.name, definition.version, application.state),
-        events=timeline_items(timeline.timeline_of(application.id)), form=ActionForm(),
-    )
+    return render_template("applications/show.html", application=application,
+                           page=application_page(application, current_user))
 
 
 @bp.route("/<int:application_id>/actions/<trigger>", methods=["POST"])

@@ -22,12 +22,9 @@ from ..applications.loading import visible_application_or_404
 from ..forms import show_refusal
 from . import bp
 from .forms import AwayForm, CloseForm, ConflictForm, VoteForm
-from .panel import ballot_view, register_panel
+from .panel import ballot_view
 
 MEMBER, CHAIR, SECRETARIAT = "committee_member", "committee_chair", "secretariat"
-
-bp.record_once(register_panel)
-
 
 # Ballots per list and page; each list is counted up to COUNT_LIMIT ("more than 1,000").
 PER_PAGE = 25

@@ -19,18 +19,8 @@ from ..access import roles
 from ..applications.loading import visible_application_or_404
 from . import bp
 from .forms import RequestTrancheForm, TrancheActionForm
-from .queue import finance_panel
 
 FINANCE = "finance_officer"
-
-
-def _register_panel(state) -> None:
-    # The application page includes finance/_panel.html, which asks for its data here.
-    state.app.jinja_env.globals.update(
-        finance_panel=lambda application: finance_panel(application, current_user))
-
-
-bp.record_once(_register_panel)
 
 
 @bp.route("/")
