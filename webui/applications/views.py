@@ -13,11 +13,9 @@ from ..transactions import streamed
 from . import bp
 from .filters import filter_form, filters_from, render_select
 from .forms import ActionForm
-from .loading import visible_application_or_404
+from .loading import VIEWERS, visible_application_or_404
 from .page import application_page
 from .rows import list_rows, sort_headers
-
-VIEWERS = (*READER_ROLES, "applicant")
 
 
 def staff_view() -> bool:

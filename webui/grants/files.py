@@ -11,8 +11,7 @@ from workflow.errors import TransitionRefused, ValidationFailed
 
 from .. import once
 from ..access import roles
-from ..applications.loading import visible_application_or_404
-from ..applications.views import VIEWERS
+from ..applications.loading import VIEWERS, visible_application_or_404
 from . import bp
 from .forms import UploadForm, show_field_refusal
 from .loading import grant_or_404
