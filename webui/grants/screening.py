@@ -10,8 +10,9 @@ from workflow import grants, screening
 from workflow.errors import ValidationFailed
 from workflow.grant_budget import totals_of
 
-from .. import once, paging
+from .. import paging
 from ..access import roles
+from ..actions import Done, carry_out
 from . import bp
 from .forms import ChecklistForm, NoteForm
 from .loading import grant_or_404
@@ -59,22 +60,15 @@ def record_checklist(application_id: int):
 def add_note(application_id: int):
     application = grant_or_404(application_id)
     form = NoteForm()
-    if not form.validate():
-        flash("Write the note first.", "danger")
-        return _back(form.back.data, application)
     back = _back_url(form.back.data, application)
-    try:
-        if earlier := once.already_sent(form, lambda _: back, back):
-            return earlier
+
+    def act() -> Done:
         note = screening.add_note(application, current_user, form.body.data)
-        once.remember(form, note)
-    except ValidationFailed as refusal:
-        db.session.rollback()
-        flash(refusal.message, "danger")
-        return redirect(back)
-    db.session.commit()
-    flash(f"{application.reference}: note added.", "success")
-    return redirect(back)
+        return Done(f"{application.reference}: note added.", back, created=note)
+
+    return carry_out(form, act, refusals=ValidationFailed, creates=lambda _: back,
+                     creates_fallback=back, back=back,
+                     incomplete=lambda _: "Write the note first.")
 
 
 def _back_url(where: str | None, application: Application) -> str:
