@@ -1,12 +1,12 @@
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, render_template, request, url_for
 from flask_login import current_user
 
-from models import db
 from workflow import kept_lists, registry, search, service
 from workflow.errors import ValidationFailed
 from workflow.permissions import READER_ROLES
 
 from ..access import roles
+from ..actions import Done, carry_out
 from ..csv_export import csv_response
 from ..forms import show_refusal
 from ..transactions import streamed
@@ -99,15 +99,18 @@ def show(application_id: int):
 def act(application_id: int, trigger: str):
     application = visible_application_or_404(application_id)
     form = ActionForm()
-    if not form.validate():
-        abort(400)
-    inputs = {k: getattr(form, k).data for k in ("comment", "reason") if getattr(form, k).data}
-    service.fire(application, trigger, current_user, expected_version=form.version.data,
-                 **inputs)
-    db.session.commit()
-    state = registry.get(application.workflow_name, application.workflow_version).state(
-        application.state)
-    label = state.staff_label if staff_view() else state.applicant_label
-    flash(f"{application.reference}: done. It is now “{label}”.", "success")
-    return redirect(url_for("applications.show", application_id=application.id))
+
+    def fire() -> Done:
+        inputs = {k: getattr(form, k).data for k in ("comment", "reason")
+                  if getattr(form, k).data}
+        service.fire(application, trigger, current_user, expected_version=form.version.data,
+                     **inputs)
+        state = registry.get(application.workflow_name, application.workflow_version).state(
+            application.state)
+        label = state.staff_label if staff_view() else state.applicant_label
+        return Done(f"{application.reference}: done. It is now “{label}”.",
+                    url_for("applications.show", application_id=application.id))
+
+    # A refusal is the error page with its sentence (webui.errors), the form has no field.
+    return carry_out(form, fire, refusals=()) or abort(400)
 
