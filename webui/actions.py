@@ -63,7 +63,8 @@ def carry_out(form, act: Callable[[], Done], *,
     """Validate `form`, `act`, commit and redirect; None when the form is to be shown again.
 
     refusals: the refusals told to the user; any other error goes to the error pages
-      (after their rollback). on_form: which of them stay on the form (the others too).
+      (after their rollback). on_form: which of those are told here; the others go to
+      the error pages too (the committee's refusals that name no field: a 409).
     show: how a refusal is put on the form (default: next to the field it names).
     creates: the form creates a row and carries a one-time key (webui.once): a second
       submission lands on `creates(its id)` (or `creates_fallback`) and creates nothing.
