@@ -34,6 +34,8 @@ from workflow import kept
 
 ROOT = Path(__file__).resolve().parent.parent
 TESTS = ROOT / "tests"
+# A migration's data changes run before any worker serves the new release: nothing is kept.
+MIGRATIONS = ROOT / "migrations"
 
 FILE, LISTS, PEOPLE = "a file's revision", "the lists' revision", "the people's revision"
 # Each kept table, and the revisions a change to it must move. None: every column counts;
@@ -79,12 +81,13 @@ def behind_the_services_back() -> Iterator[None]:
 
 def _origin() -> tuple[str, bool]:
     """Where the statement comes from: the innermost frame of the project's own code
-    (`path:line`), and whether that is a test's."""
+    (`path:line`), and whether that is a test's (or a migration's)."""
     frame = inspect.currentframe()
     while frame is not None:
         path = Path(frame.f_code.co_filename)
         if path.is_relative_to(ROOT) and ".venv" not in path.parts and path != Path(__file__):
-            return f"{path.relative_to(ROOT)}:{frame.f_lineno}", path.is_relative_to(TESTS)
+            return (f"{path.relative_to(ROOT)}:{frame.f_lineno}",
+                    path.is_relative_to(TESTS) or path.is_relative_to(MIGRATIONS))
         frame = frame.f_back
     return "?", False
 
