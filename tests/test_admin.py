@@ -145,7 +145,7 @@ def test_every_administrative_save_joins_the_audit_chain_with_what_changed(clien
                                                                            make_user):
     """A name on a timeline or a ballot comes from these records: changing one is signed
     like any other change (and moves the chain's head, which the pages' caches watch)."""
-    from workflow import audit
+    from workflow.engine import audit
 
     admin = login_as("admin")
     member = make_user("auditor", name="Tanaka", email="tanaka@example.org")

@@ -55,8 +55,8 @@ def test_demo_users_can_log_in(app, client):
     """The chair needs a TOTP code: the demo users share the secret printed in the README."""
     import pyotp
 
-    from workflow.demo import DEMO_PASSWORD
-    from workflow.second_factor import DEMO_TOTP_SECRET
+    from demo.living import DEMO_PASSWORD
+    from workflow.people.second_factor import DEMO_TOTP_SECRET
 
     app.test_cli_runner().invoke(args=["demo", "seed"])
     response = client.post("/auth/login", data={"email": "chair@wnf.example",

@@ -8,7 +8,7 @@ from werkzeug.datastructures import FileStorage
 
 from models import ROLES, AuditEvent, Base, db, write_intent
 from webui.access import PUBLIC, SIGNED_IN, access_table
-from workflow import attachments
+from workflow.files import attachments
 
 from .conftest import fire
 

@@ -7,7 +7,7 @@ from sqlalchemy import event, select
 
 from models import Organisation, db
 from models.base import end_reading, read_without_transaction, reads_in_autocommit
-from workflow.locking import NotAWriteTransaction, ensure_write_transaction
+from workflow.engine.locking import NotAWriteTransaction, ensure_write_transaction
 
 
 def test_a_read_leaves_nothing_open_and_changes_nothing(app, make_org):
@@ -98,7 +98,8 @@ def test_postgres_plans_the_list_and_the_chain_head_once_per_connection(
         pytest.skip("prepared statements and their plans are PostgreSQL's")
     from sqlalchemy import text
 
-    from workflow import catalogue, reading, search
+    from workflow.engine import reading
+    from workflow.files import catalogue, search
 
     user = login_as("secretariat")
     make_application("grant")

@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import func, select
 
 from models import Round, db
-from workflow.idempotency import new_key
+from workflow.engine.idempotency import new_key
 
 
 def _form(fund, **changes):

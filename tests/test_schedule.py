@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from webui.commands.loans import loans_cli
-from workflow.schedule import build_schedule, schedule_csv_rows, total_interest
+from workflow.loans.schedule import build_schedule, schedule_csv_rows, total_interest
 
 # ¥1,000,000 at 6 % over 12 months: the figures Apache Fineract prints for the same loan.
 AMOUNT, RATE, MONTHS = 1_000_000, Decimal("6"), 12

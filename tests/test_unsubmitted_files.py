@@ -9,7 +9,7 @@ from datetime import date
 import pytest
 
 from models import db
-from workflow import rules
+from workflow.engine import rules
 
 from .conftest import fire, log_in
 
@@ -92,7 +92,7 @@ def test_a_member_of_the_staff_who_applies_sees_their_own_drafts_only(
 
 def test_the_secretariats_audit_export_leaves_out_files_never_submitted(client, login_as,
                                                                         files):
-    from workflow import audit
+    from workflow.engine import audit
 
     db.session.commit()
     from models import write_intent

@@ -4,7 +4,8 @@ that anchor, the ledger matched to the chain), the exports."""
 from flask import Blueprint, current_app, render_template, request
 from flask_login import current_user
 
-from workflow import anchors, audit, exports
+from workflow.engine import anchors, audit
+from workflow.files import exports
 
 from .access import roles
 from .csv_export import csv_response

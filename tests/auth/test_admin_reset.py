@@ -4,7 +4,7 @@ from sqlalchemy import func, select
 
 from models import OutboxMessage, User, db
 from models.security import RecoveryCode
-from workflow import second_factor
+from workflow.people import second_factor
 
 from ..conftest import log_in
 from .conftest import audit_events, logged_in, post_login

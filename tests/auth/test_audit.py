@@ -4,7 +4,7 @@ join the audit chain, never with a password or a code in them."""
 import json
 
 from models import db
-from workflow import audit
+from workflow.engine import audit
 
 from ..conftest import PASSWORD, log_in, ready_for_a_code, totp_code
 from .conftest import audit_events, post_login

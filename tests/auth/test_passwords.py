@@ -6,8 +6,8 @@ from werkzeug.security import generate_password_hash
 
 import models.user
 from models import User, db, write_intent
-from workflow import accounts
-from workflow.errors import ValidationFailed
+from workflow.engine.errors import ValidationFailed
+from workflow.people import accounts
 
 from ..conftest import PASSWORD, log_in, once_key
 from .conftest import logged_in, post_login

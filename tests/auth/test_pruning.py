@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from models import db, utcnow, write_intent
 from models.security import LoginAttempt
-from workflow import throttle
+from workflow.people import throttle
 
 from .conftest import audit_events
 

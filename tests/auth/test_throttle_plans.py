@@ -6,7 +6,7 @@ import contextlib
 from sqlalchemy import event
 
 from models import db
-from workflow import throttle
+from workflow.people import throttle
 
 
 @contextlib.contextmanager

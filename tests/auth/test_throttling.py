@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from models import db, write_intent
 from models.security import LoginAttempt
-from workflow import security, throttle
+from workflow.people import security, throttle
 
 from ..conftest import log_in, ready_for_a_code, totp_code
 from .conftest import audit_events, post_login

@@ -50,7 +50,7 @@ def test_without_the_key_no_code_is_accepted_and_the_operator_is_told(client, ma
     code = totp_code(user)
     keys([Fernet.generate_key().decode()])  # a copy of the database on a host without the key
     assert post_login(client, user.email).headers["Location"] == "/auth/two-factor"
-    with caplog.at_level(logging.ERROR, logger="workflow.security"):
+    with caplog.at_level(logging.ERROR, logger="workflow.people.security"):
         response = client.post("/auth/two-factor", data={"code": code})
     assert response.status_code == 200 and CODE_REFUSED in response.get_data(as_text=True)
     assert not logged_in(client)

@@ -13,7 +13,7 @@ from models import User, db, write_intent
 from models.security import RecoveryCode
 from webui.auth.session_policy import NEEDS_SECOND_FACTOR
 from webui.auth.two_factor import CODE_REFUSED, qr_svg
-from workflow import second_factor, security
+from workflow.people import second_factor, security
 
 from ..conftest import log_in, ready_for_a_code, totp_code
 from .conftest import audit_events, logged_in, post_login

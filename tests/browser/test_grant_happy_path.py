@@ -14,8 +14,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from models import User, db, write_intent
-from workflow import ledger
-from workflow.security import requires_second_factor
+from workflow.money import ledger
+from workflow.people.security import requires_second_factor
 
 from ..conftest import PASSWORD, ready_for_a_code, totp_code
 from .conftest import assert_page_healthy, browser_login

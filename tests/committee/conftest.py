@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from models import AuditEvent, Fund, db, write_intent
 from tests.conftest import fire
-from workflow import ledger
+from workflow.money import ledger
 
 
 def act(func_, *args, **kwargs):

@@ -6,8 +6,9 @@ from sqlalchemy import select
 
 from models import CommitteeSeat, Notification, User, db
 from tests.conftest import log_in
-from workflow import ballots, committees
-from workflow.errors import TransitionRefused
+from workflow.committee import ballots
+from workflow.engine.errors import TransitionRefused
+from workflow.people import committees
 
 from .conftest import act, audit_events
 
@@ -129,7 +130,7 @@ def test_flask_users_create_seats_a_person_by_fund(app, make_fund):
 def test_one_person_neither_chairs_and_deputises_nor_sits_on_a_missing_fund(app, make_user,
                                                                            make_fund):
     from models import write_intent
-    from workflow.errors import ValidationFailed
+    from workflow.engine.errors import ValidationFailed
 
     make_fund("WNF")
     person = make_user("auditor")

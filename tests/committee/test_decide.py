@@ -7,8 +7,10 @@ from sqlalchemy import select
 
 from models import Ballot, Fund, LedgerEntry, db
 from tests.conftest import fire
-from workflow import audit, ballots, ledger
-from workflow.errors import TransitionRefused
+from workflow.committee import ballots
+from workflow.engine import audit
+from workflow.engine.errors import TransitionRefused
+from workflow.money import ledger
 
 from .conftest import act, audit_count, audit_events
 
@@ -142,7 +144,7 @@ def test_an_approval_the_fund_cannot_cover_is_refused_and_undone(app, in_committ
 def test_the_reserve_itself_refuses_when_the_guard_is_passed(app, in_committee, members, chair,
                                                              monkeypatch):
     """The guard reads without the fund lock; the reserve under the lock has the last word."""
-    from workflow import rules
+    from workflow.engine import rules
 
     application = in_committee(funded=100_000)
     _vote_all(application, members(1), ["approve"])

@@ -9,7 +9,7 @@ import pytest
 
 from models import Ballot, db, write_intent
 from webui.committee import views
-from workflow import ballots
+from workflow.committee import ballots
 
 from ..conftest import log_in
 from ..performance.test_query_counts import counting

@@ -12,7 +12,7 @@ from tests.browser.conftest import (  # noqa: F401 - the browser fixtures, used 
     page,
 )
 from tests.conftest import PASSWORD, ready_for_a_code, totp_code
-from workflow import ballots
+from workflow.committee import ballots
 
 from .conftest import act
 

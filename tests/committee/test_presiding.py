@@ -8,8 +8,9 @@ from sqlalchemy import select
 
 from models import Ballot, db
 from tests.conftest import fire, log_in
-from workflow import ballots, committees
-from workflow.errors import TransitionRefused
+from workflow.committee import ballots
+from workflow.engine.errors import TransitionRefused
+from workflow.people import committees
 
 from .conftest import act, audit_events
 
@@ -181,7 +182,7 @@ def test_a_ballot_nobody_may_vote_on_waits_and_says_so_instead_of_reopening(
 def test_a_recusal_on_one_file_leaves_the_others_in_the_lists_alone(
         app, in_committee, members, make_org, chair):
     from models import GrantPartner
-    from workflow import ballot_lists
+    from workflow.committee import lists
 
     peru = make_org(name="Alumni Society of Peru", country_code="PE")
     member = members(1, committees=("WNF",))[0]
@@ -194,8 +195,8 @@ def test_a_recusal_on_one_file_leaves_the_others_in_the_lists_alone(
     act(ballots.declare_conflict, second, chair, "Former employer.")  # and no deputy
 
     stuck = {ballot.application_id: (votable, presided)
-             for ballot, votable, presided in ballot_lists.stuck_ballots()}
+             for ballot, votable, presided in lists.stuck_ballots()}
     assert stuck == {first.id: (False, True), second.id: (True, False)}
-    assert [b.application_id for b in ballot_lists.ballots_awaiting(partnered)] == [second.id]
-    assert {row[0].application_id: row[1] for row in ballot_lists.open_ballots(chair)} == {
+    assert [b.application_id for b in lists.ballots_awaiting(partnered)] == [second.id]
+    assert {row[0].application_id: row[1] for row in lists.open_ballots(chair)} == {
         first.id: True, second.id: False, third.id: True}

@@ -2,7 +2,7 @@
 how they stand, until the ballot closes."""
 
 from tests.conftest import fire, log_in
-from workflow import ballots
+from workflow.committee import ballots
 
 from .conftest import act
 

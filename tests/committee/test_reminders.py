@@ -6,7 +6,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from models import Notification, db
-from workflow import ballots
+from workflow.committee import ballots
 
 from .conftest import act
 

@@ -8,8 +8,10 @@ from sqlalchemy import select
 
 from models import Fund, LedgerEntry, Round, db
 from tests.conftest import fire, log_in
-from workflow import ballots, ledger, round_budget, rules, tranches
-from workflow.errors import TransitionRefused, ValidationFailed
+from workflow.committee import ballots
+from workflow.engine import rules
+from workflow.engine.errors import TransitionRefused, ValidationFailed
+from workflow.money import ledger, round_budget, tranches
 
 from .conftest import act
 
@@ -185,7 +187,7 @@ def test_a_duplicate_round_name_racing_past_the_check_is_refused_next_to_the_fie
     (the first had not committed), the database refuses its insert, and the refusal reads
     as the check's would, next to the field."""
     from models import write_intent
-    from workflow import fund_records
+    from workflow.money import fund_records
 
     fund = make_fund("WNF")
     taken = make_round(fund, name="WNF FY2027")

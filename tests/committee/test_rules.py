@@ -5,8 +5,8 @@ from sqlalchemy import select
 
 from models import Ballot, GrantPartner, db
 from tests.conftest import fire
-from workflow import ballots
-from workflow.errors import TransitionRefused
+from workflow.committee import ballots
+from workflow.engine.errors import TransitionRefused
 
 from .conftest import act
 

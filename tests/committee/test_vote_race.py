@@ -7,7 +7,8 @@ from sqlalchemy import select
 
 from models import Application, Ballot, User, Vote, db
 from tests.concurrency.racing import race
-from workflow import audit, ballots, service
+from workflow.committee import ballots
+from workflow.engine import audit, service
 
 from .conftest import audit_count
 

@@ -4,8 +4,9 @@ import pytest
 from sqlalchemy import func, select
 
 from models import ConflictDeclaration, Vote, db
-from workflow import audit, ballots
-from workflow.errors import TransitionRefused
+from workflow.committee import ballots
+from workflow.engine import audit
+from workflow.engine.errors import TransitionRefused
 
 from .conftest import act, audit_count, audit_events
 

@@ -7,7 +7,9 @@ from sqlalchemy import select
 
 from models import Ballot, GrantPartner, db
 from tests.conftest import log_in
-from workflow import audit, ballots, ledger
+from workflow.committee import ballots
+from workflow.engine import audit
+from workflow.money import ledger
 
 from .conftest import act, audit_count, audit_events
 

@@ -12,7 +12,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from models import Fund, Organisation, Round, User, db, write_intent
-from workflow import ledger
+from workflow.money import ledger
 
 from ..conftest import log_in
 

@@ -9,7 +9,7 @@ import re
 from sqlalchemy import select
 
 from models import Application, AuditEvent, LedgerEntry, db
-from workflow import registry
+from workflow.engine import registry
 
 
 def text(response) -> str:

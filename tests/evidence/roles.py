@@ -20,7 +20,8 @@ from sqlalchemy.engine import URL, make_url
 from config import TestConfig
 from models import db, set_write_intent
 from webui import create_app
-from workflow import catalogue, chain_cache, deadlines
+from workflow.engine import chain_cache, deadlines
+from workflow.files import catalogue
 
 from ..conftest import IsolatedClient
 

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select, text
 
 from models import AuditEvent, OutboxMessage, db, write_intent
-from workflow import anchors, audit
+from workflow.engine import anchors, audit
 
 from ..database import audit_triggers_lifted
 

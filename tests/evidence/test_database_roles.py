@@ -19,9 +19,10 @@ from sqlalchemy.exc import DBAPIError
 
 from models import Application, Fund, Organisation, OutboxMessage, Round, User, db, write_intent
 from webui.startup_checks import warn_about_the_database_login
-from workflow import audit, database_login, service
-from workflow.applications import create_application
-from workflow.donations import record_donation
+from workflow.engine import audit, service
+from workflow.files.applications import create_application
+from workflow.money.donations import record_donation
+from workflow.operations import database_login
 
 from ..conftest import PASSWORD, log_in
 from ..database import is_postgres

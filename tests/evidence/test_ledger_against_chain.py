@@ -5,7 +5,8 @@ import pytest
 from sqlalchemy import select, text
 
 from models import AuditEvent, LedgerEntry, db, write_intent
-from workflow import audit, ledger
+from workflow.engine import audit
+from workflow.money import ledger
 
 from ..database import audit_triggers_lifted
 

@@ -7,7 +7,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.exc import DBAPIError
 
 from models import AuditEvent, LedgerEntry, db, write_intent
-from workflow import ledger
+from workflow.money import ledger
 
 APPEND_ONLY = ("audit_events", "ledger_entries")
 

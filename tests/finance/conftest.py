@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 
 from models import LoanDetails, db, write_intent
-from workflow import ledger, tranches
+from workflow.money import ledger, tranches
 
 DONATED = 5_000_000
 APPROVED = 1_000_000

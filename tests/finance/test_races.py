@@ -5,7 +5,8 @@ from collections import Counter
 from sqlalchemy import func, select
 
 from models import LedgerEntry, Tranche, User, db
-from workflow import audit, tranches
+from workflow.engine import audit
+from workflow.money import tranches
 
 from ..concurrency.racing import race
 from .conftest import APPROVED, request

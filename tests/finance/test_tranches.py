@@ -7,8 +7,9 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from models import AuditEvent, LedgerEntry, Tranche, db, write_intent
-from workflow import idempotency, ledger, tranches
-from workflow.errors import TransitionRefused, ValidationFailed
+from workflow.engine import idempotency
+from workflow.engine.errors import TransitionRefused, ValidationFailed
+from workflow.money import ledger, tranches
 
 from ..conftest import fire
 from .conftest import APPROVED, DONATED, act, authorise, request

@@ -5,7 +5,7 @@ import io
 import re
 
 from models import db, write_intent
-from workflow import ballots
+from workflow.committee import ballots
 
 from ..conftest import fire
 

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from models import Donation, LedgerEntry, db, write_intent
-from workflow import ledger
+from workflow.money import ledger
 
 from ..conftest import once_key
 

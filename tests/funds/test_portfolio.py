@@ -3,7 +3,7 @@
 from datetime import datetime
 
 from models import FinalReport, ReportParticipant, db, write_intent
-from workflow import ledger
+from workflow.money import ledger
 
 
 def _report(application, participants: dict[str, int], accepted: bool):

@@ -5,7 +5,7 @@ import io
 import pytest
 
 from models import ROLES, db
-from workflow import attachments
+from workflow.files import attachments
 
 from ..conftest import log_in, once_key
 from .conftest import new_draft, text_of

@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import select
 
 from models import Attachment, db
-from workflow.attachments import MAX_BYTES, clean_name, detect_type
-from workflow.errors import ValidationFailed
+from workflow.engine.errors import ValidationFailed
+from workflow.files.attachments import MAX_BYTES, clean_name, detect_type
 
 from ..conftest import log_in, once_key
 from .conftest import audit_actions, error_next_to, new_draft, text_of

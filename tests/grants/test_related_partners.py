@@ -5,7 +5,7 @@ member of a partner organisation is recused from the committee's ballot."""
 from sqlalchemy import select
 
 from models import GrantPartner, Organisation, db
-from workflow import ballots
+from workflow.committee import ballots
 
 from ..conftest import fire, log_in, once_key
 from .conftest import new_draft, proposal_form, text_of

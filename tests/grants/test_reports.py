@@ -4,7 +4,8 @@ import pytest
 from sqlalchemy import select
 
 from models import Application, FinalReport, LedgerEntry, db, write_intent
-from workflow import grants, ledger
+from workflow.grants import proposals
+from workflow.money import ledger
 
 from ..conftest import log_in, once_key
 from .conftest import act, audit_actions, error_next_to, new_draft, proposal_form, text_of
@@ -35,7 +36,7 @@ def in_implementation(client, scene):
 
 
 def report_form(application, wnf_spent=(400_000, 50_000), **changes) -> dict:
-    lines = grants.budget_lines(application)
+    lines = proposals.budget_lines(application)
     data = {"version": str(application.version),
             "outcomes": "28 supervisors trained; 12 kaizen projects started.",
             "participants-0-country_code": "TH", "participants-0-participants": "19",

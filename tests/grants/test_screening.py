@@ -5,7 +5,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from models import AuditEvent, ScreeningCheck, db, write_intent
-from workflow.screening import CHECKLIST
+from workflow.grants.screening import CHECKLIST
 
 from ..conftest import log_in, once_key
 from .conftest import audit_actions, text_of

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from models import Application, db
-from workflow.grant_budget import Totals, format_percent
+from workflow.grants.budget import Totals, format_percent
 
 from ..conftest import log_in
 from .conftest import act, audit_actions, new_draft, proposal_form, text_of

@@ -8,8 +8,10 @@ from decimal import Decimal
 import pytest
 
 from models import Application, LoanDetails, db, write_intent
-from workflow import ledger, repayments, service, tranches
-from workflow.loans import LoanRequest, create_loan
+from workflow.engine import service
+from workflow.loans import repayments
+from workflow.loans.applications import LoanRequest, create_loan
+from workflow.money import ledger, tranches
 
 from ..conftest import log_in
 

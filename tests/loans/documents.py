@@ -39,8 +39,8 @@ class _Upload:
 
 def attach_documents_as(application: Application, actor, upload_dir: str) -> None:
     """The same through the workflow function (tests that fire the service directly)."""
-    from workflow import loan_documents
+    from workflow.loans import documents
 
     for kind, (name, data) in FILES.items():
-        act(loan_documents.attach, db.session.get(Application, application.id), kind,
+        act(documents.attach, db.session.get(Application, application.id), kind,
             _Upload(name, data), actor, upload_dir)

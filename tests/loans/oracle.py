@@ -1,7 +1,7 @@
 """An independent reckoning of an SME loan, day by day, in exact fractions.
 
-It shares nothing with workflow/ but the rules as workflow.accrual, workflow.replan and
-workflow.allocation state them in words:
+It shares nothing with workflow/ but the rules as workflow.loans.accrual, workflow.loans.replan and
+workflow.loans.allocation state them in words:
 
 * the calendar: instalment k falls due k months after the first release (the day clamped
   to the month's end), the first G pay interest only, the last N months after it;

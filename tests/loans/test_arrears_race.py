@@ -8,8 +8,9 @@ from sqlalchemy import func, select
 
 from models import Application, Instalment, LedgerEntry, Repayment, User, db
 from tests.concurrency.racing import race
-from workflow import arrears, audit, service
-from workflow.repayments import overdue
+from workflow.engine import audit, service
+from workflow.loans import arrears
+from workflow.loans.repayments import overdue
 
 DAY = date(2024, 4, 20)  # the first instalments of a loan released on 15 January are late
 

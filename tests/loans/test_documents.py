@@ -140,13 +140,13 @@ def test_documents_are_fixed_once_submitted(make_loan, people, client_for, state
 
 def test_the_signed_agreement_is_a_download_for_the_company_and_the_staff(
         make_loan, people, client_for, make_user, make_org, app):
-    from workflow import loans
+    from workflow.loans import applications
 
     from .documents import _Upload
 
     loan = make_loan("approved")
     signed = b"%PDF-1.4\n% signed by both parties\n%%EOF\n"
-    act(loans.sign_agreement, current(loan), people.secretariat, agreement_date=date.today(),
+    act(applications.sign_agreement, current(loan), people.secretariat, agreement_date=date.today(),
         file=_Upload("signed-agreement.pdf", signed), upload_dir=app.config["UPLOAD_DIR"])
     assert current(loan).state == "contracted"
     for who in (people.applicant, people.secretariat, people.finance):

@@ -10,7 +10,8 @@ from sqlalchemy import select
 
 from models import Application, Attachment, User, db
 from tests.concurrency.racing import race
-from workflow import audit, loan_documents, service
+from workflow.engine import audit, service
+from workflow.loans import documents as loan_documents
 
 from .documents import attach_documents_as
 

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from models import AuditEvent, Instalment, db
-from workflow.errors import TransitionRefused
+from workflow.engine.errors import TransitionRefused
 
 from .conftest import repay
 from .test_lifecycle import current
@@ -27,7 +27,7 @@ def _rows(loan):
 
 @pytest.fixture
 def die_casting(make_loan, sme):
-    from workflow import ledger
+    from workflow.money import ledger
 
     from .conftest import act
     act(ledger.post, sme.fund, "donation", 100_000_000, actor=None, memo="Loan capital")

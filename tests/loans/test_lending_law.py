@@ -10,9 +10,10 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from models import LedgerEntry, LoanDetails, db, write_intent
-from workflow import ballots, service
-from workflow.errors import TransitionRefused
-from workflow.lending_law import damages_rate_problem, interest_rate_problem
+from workflow.committee import ballots
+from workflow.engine import service
+from workflow.engine.errors import TransitionRefused
+from workflow.loans.lending_law import damages_rate_problem, interest_rate_problem
 
 from .conftest import act
 from .test_assessment import GOOD, _assess, _sign

@@ -8,8 +8,10 @@ from datetime import date
 from sqlalchemy import select
 
 from models import Application, Instalment, Repayment, RepaymentAllocation, db
-from workflow import ballots, ledger, service, tranches
-from workflow.schedule import add_months
+from workflow.committee import ballots
+from workflow.engine import service
+from workflow.loans.schedule import add_months
+from workflow.money import ledger, tranches
 
 from ..conftest import once_key
 from .conftest import DONATED, act

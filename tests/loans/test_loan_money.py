@@ -14,8 +14,10 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from models import Application, LedgerEntry, db
-from workflow import ledger, service, tranches, undrawn
-from workflow.errors import TransitionRefused
+from workflow.engine import service
+from workflow.engine.errors import TransitionRefused
+from workflow.loans import undrawn
+from workflow.money import ledger, tranches
 
 from .conftest import act, owed_on
 from .oracle import OracleLoan

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from models import AuditEvent, Instalment, LedgerEntry, db
-from workflow.errors import TransitionRefused
+from workflow.engine.errors import TransitionRefused
 
 from .conftest import owed_on, repay
 from .test_lifecycle import current

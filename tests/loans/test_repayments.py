@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from models import AuditEvent, Instalment, LedgerEntry, Repayment, db
-from workflow.errors import TransitionRefused
+from workflow.engine.errors import TransitionRefused
 
 from .conftest import repay
 from .test_lifecycle import EXPECTED, current, repayment_form

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from models import Application, Organisation, db
-from workflow.sme import eligibility_problem
+from workflow.people.sme import eligibility_problem
 
 from ..grants.conftest import text_of
 from .documents import attach_documents

@@ -10,8 +10,10 @@ from sqlalchemy import func, select
 
 from models import Application, LedgerEntry, Tranche, UndrawnCancellation, User, db
 from tests.concurrency.racing import race
-from workflow import ledger, service, tranches, undrawn
-from workflow.errors import DomainError, TransitionRefused
+from workflow.engine import service
+from workflow.engine.errors import DomainError, TransitionRefused
+from workflow.loans import undrawn
+from workflow.money import ledger, tranches
 
 from .conftest import act, owed_on, repay
 from .test_lifecycle import current
@@ -169,7 +171,7 @@ def test_tranche_requests_racing_a_cancellation_never_take_the_same_yen(
 
 
 def test_a_write_off_gives_back_the_undrawn_part(drawn, people, app):
-    from workflow import arrears
+    from workflow.loans import arrears
 
     act(arrears.mark_arrears, date(2024, 4, 20))
     act(arrears.request_write_off, current(drawn), people.finance, "Insolvent.")

@@ -6,8 +6,10 @@ import pytest
 from sqlalchemy import select
 
 from models import AuditEvent, LedgerEntry, db
-from workflow import arrears, ledger, repayments, service
-from workflow.errors import DomainError, TransitionRefused
+from workflow.engine import service
+from workflow.engine.errors import DomainError, TransitionRefused
+from workflow.loans import arrears, repayments
+from workflow.money import ledger
 
 from .conftest import act, repay
 from .test_lifecycle import current

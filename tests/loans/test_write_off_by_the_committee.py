@@ -2,8 +2,9 @@
 
 import pytest
 
-from workflow import arrears, service
-from workflow.errors import TransitionRefused
+from workflow.engine import service
+from workflow.engine.errors import TransitionRefused
+from workflow.loans import arrears
 
 from .conftest import act
 from .test_lifecycle import current

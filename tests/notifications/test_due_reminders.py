@@ -18,7 +18,7 @@ from models import (
     OutboxMessage,
     db,
 )
-from workflow.due_reminders import report_due_on
+from workflow.people.due_reminders import report_due_on
 
 from ..conftest import log_in, once_key
 

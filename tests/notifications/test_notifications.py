@@ -51,7 +51,7 @@ def test_due_dates_and_reminders(app, make_application, make_user):
     application = make_application("grant", state="draft")
     owner = make_user("applicant", organisation=application.organisation)
     db.session.commit()
-    from workflow import rules
+    from workflow.engine import rules
 
     saved = dict(rules.GUARDS)
     rules.GUARDS.update({name: (lambda step: None) for name in
@@ -76,7 +76,7 @@ def test_due_dates_and_reminders(app, make_application, make_user):
 
 def test_the_chair_is_told_once_when_quorum_is_reached(app, make_application, make_user):
     from models import write_intent
-    from workflow import ballots
+    from workflow.committee import ballots
 
     chair = make_user("committee_chair")
     members = [make_user("committee_member") for _ in range(4)]  # quorum: 2 of 4
@@ -94,7 +94,7 @@ def test_the_chair_is_told_once_when_quorum_is_reached(app, make_application, ma
 def test_a_second_finance_officer_is_told_of_a_requested_tranche(app, make_application,
                                                                  make_user):
     from models import write_intent
-    from workflow import ledger, tranches
+    from workflow.money import ledger, tranches
 
     requester, other = make_user("finance_officer"), make_user("finance_officer")
     application = make_application("grant", state="approved")

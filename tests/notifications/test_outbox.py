@@ -8,8 +8,8 @@ from aiosmtpd.controller import Controller
 from sqlalchemy import func, select
 
 from models import OutboxMessage, User, db, utcnow, write_intent
-from workflow import outbox
-from workflow.notifications import notify
+from workflow.people import outbox
+from workflow.people.notifications import notify
 
 
 class FlakyMailbox:

@@ -6,7 +6,7 @@ import threading
 from sqlalchemy import text
 
 from models import db, write_intent
-from workflow import ledger
+from workflow.money import ledger
 
 from .conftest import app_on as _app_on
 
@@ -91,7 +91,7 @@ def test_a_corrupted_backup_is_detected_before_anything_is_written(app, tmp_path
         result = restored_app.test_cli_runner().invoke(args=["backup", "restore",
                                                              str(tmp_path / "b")])
         assert result.exit_code != 0 and "does not match its checksum" in result.output
-        from workflow.backup import database_is_empty
+        from workflow.operations.backup import database_is_empty
 
         assert database_is_empty()
         db.session.remove()

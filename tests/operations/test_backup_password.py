@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from models import db
-from workflow import backup
+from workflow.operations import backup
 
 from .conftest import app_on
 

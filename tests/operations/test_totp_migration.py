@@ -8,7 +8,7 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import text
 
 from models import User, db, write_intent
-from workflow import second_factor, security
+from workflow.people import second_factor, security
 
 from .conftest import app_on
 

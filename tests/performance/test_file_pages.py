@@ -32,8 +32,9 @@ from models import (
     write_intent,
 )
 from webui.applications import views
-from workflow import audit, ledger
-from workflow.screening import CHECKLIST
+from workflow.engine import audit
+from workflow.grants.screening import CHECKLIST
+from workflow.money import ledger
 
 from ..loans.conftest import repay
 from .test_query_counts import MAX_STATEMENTS, counting

@@ -1,6 +1,6 @@
 """What a worker keeps of the pages until the audit chain moves: the application page's
-timeline, loan figures, ballots and tranches (workflow.chain_cache), the list's pages and
-counts (workflow.kept_lists). Read once, read again after any change, and never shown to
+timeline, loan figures, ballots and tranches (workflow.engine.chain_cache), the list's pages and
+counts (workflow.files.kept_lists). Read once, read again after any change, and never shown to
 a user who may not see them."""
 
 from datetime import date
@@ -8,7 +8,9 @@ from datetime import date
 from sqlalchemy import event, update
 
 from models import Tranche, db, write_intent
-from workflow import accounts, chain_cache, finance_queue, reading
+from workflow.engine import chain_cache, reading
+from workflow.money import finance_queue
+from workflow.people import accounts
 
 from ..conftest import log_in
 from ..loans.conftest import repay

@@ -6,7 +6,9 @@ import pytest
 from sqlalchemy import event
 
 from models import db, write_intent
-from workflow import ballots, chain_cache, ledger
+from workflow.committee import ballots
+from workflow.engine import chain_cache
+from workflow.money import ledger
 
 from ..conftest import fire
 

@@ -1,10 +1,11 @@
-"""The page memo (workflow.reading): one query per lookup while a page reads, never a
+"""The page memo (workflow.engine.reading): one query per lookup while a page reads, never a
 remembered answer where something is written."""
 
 from flask.testing import FlaskClient
 
 from models import BudgetLine, db, write_intent
-from workflow import grants, reading
+from workflow.engine import reading
+from workflow.grants import proposals
 
 from .test_query_counts import counting
 
@@ -13,7 +14,7 @@ def _lines_read(application, times: int) -> int:
     assert application.id  # loaded before counting (a commit expired it)
     with counting(db.engine) as statements:
         for _ in range(times):
-            grants.budget_lines(application)
+            proposals.budget_lines(application)
     return len(statements)
 
 
@@ -28,21 +29,21 @@ def test_lookups_are_remembered_only_inside_a_read_scope(app, make_application):
 def test_a_flush_or_a_rollback_forgets_what_was_read(app, make_application):
     application = make_application("grant")
     with reading.read_scope():
-        assert grants.budget_lines(application) == []
+        assert proposals.budget_lines(application) == []
         with write_intent(True):
             db.session.add(BudgetLine(application_id=application.id, category="Venue",
                                       amount_yen=1000, funded_by="own"))
             db.session.flush()
-            assert [line.category for line in grants.budget_lines(application)] == ["Venue"]
+            assert [line.category for line in proposals.budget_lines(application)] == ["Venue"]
             db.session.rollback()
-        assert grants.budget_lines(application) == []
+        assert proposals.budget_lines(application) == []
 
 
 def test_callers_get_their_own_copy(app, make_application):
     application = make_application("grant")
     with reading.read_scope():
-        grants.budget_lines(application).append("scribbled")
-        assert grants.budget_lines(application) == []
+        proposals.budget_lines(application).append("scribbled")
+        assert proposals.budget_lines(application) == []
 
 
 def test_a_request_leaves_no_memo_behind(app):

@@ -4,7 +4,7 @@ from collections import defaultdict
 
 import pytest
 
-from workflow import rules
+from workflow.engine import rules
 
 
 class _AllRulesHold(dict):

@@ -8,7 +8,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from models import db, write_intent
-from workflow import audit
+from workflow.engine import audit
 
 from ..database import audit_triggers_lifted
 

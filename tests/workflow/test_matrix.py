@@ -4,9 +4,9 @@ import pytest
 from sqlalchemy import func, select
 
 from models import Application, AuditEvent, db, write_intent
-from workflow import registry, service
-from workflow.definition import OWNER, SYSTEM
-from workflow.errors import TransitionRefused
+from workflow.engine import registry, service
+from workflow.engine.definition import OWNER, SYSTEM
+from workflow.engine.errors import TransitionRefused
 
 from ..conftest import PASSWORD  # noqa: F401 - same users as the rest of the suite
 

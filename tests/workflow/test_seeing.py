@@ -2,7 +2,7 @@
 
 import pytest
 
-from workflow import diagrams, registry
+from workflow.engine import diagrams, registry
 
 from ..conftest import fire
 

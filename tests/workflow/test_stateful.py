@@ -13,8 +13,8 @@ from hypothesis.stateful import (
 from sqlalchemy import func, select
 
 from models import Application, AuditEvent, db, write_intent
-from workflow import audit, registry, service
-from workflow.errors import TransitionRefused
+from workflow.engine import audit, registry, service
+from workflow.engine.errors import TransitionRefused
 
 ROLES = ("applicant", "secretariat", "committee_member", "committee_chair", "finance_officer",
          "auditor", "admin")

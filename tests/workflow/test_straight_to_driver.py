@@ -8,8 +8,8 @@ from sqlalchemy.exc import IntegrityError, StatementError
 
 from models import AuditEvent, User, db, write_intent
 from models.driver import DriverConnection, straight_to_driver
-from workflow import audit
-from workflow.notifications import users_with_role
+from workflow.engine import audit
+from workflow.people.notifications import users_with_role
 
 
 def test_an_event_written_through_the_driver_reads_back_as_written(app):

@@ -4,9 +4,9 @@ import pytest
 from sqlalchemy import select
 
 from models import Application, AuditEvent, db
-from workflow import registry
-from workflow.definition import State, Transition, WorkflowDefinition
-from workflow.grant_workflow import GRANT_V1
+from workflow.engine import registry
+from workflow.engine.definition import State, Transition, WorkflowDefinition
+from workflow.grants.definition import GRANT_V1
 
 
 @pytest.fixture

@@ -6,14 +6,14 @@ from sqlalchemy import bindparam, select, true
 from sqlalchemy.orm import joinedload
 
 from models import Application, FinalReport, db
-from workflow import audit, chain_cache
-from workflow.permissions import can_view
+from workflow.engine import audit, chain_cache
+from workflow.engine.permissions import can_view
 
 # What every page of a file shows or its rules read, in the same statement as the file:
 # its organisation, fund and round, and its grant, loan and report details. Built once:
 # building the eager-load options on every request cost as much as running the statement.
 # The audit chain's head comes along too: what the page's panels keep between requests
-# holds until it moves (workflow.chain_cache.page_rows), and this spares a round trip.
+# holds until it moves (workflow.engine.chain_cache.page_rows), and this spares a round trip.
 _ONE_TO_ONE = ("organisation", "fund", "round", "grant", "loan", "report")
 _FILE = (select(Application, audit.HEAD.c.seq, audit.HEAD.c.hash)
          .outerjoin(audit.HEAD, true())

@@ -14,7 +14,7 @@ from typing import NamedTuple
 from flask import url_for
 from markupsafe import Markup
 
-from workflow import registry
+from workflow.engine import registry
 
 from ..navigation import query_url
 
@@ -26,7 +26,7 @@ def list_rows(rows, staff: bool) -> Markup:
     link = escape(url_for("applications.show", application_id=0).removesuffix("0"))
     labels: dict[tuple, str] = {}
     shown = []
-    # By position, in the order of workflow.search.LIST_COLUMNS (the sort key follows):
+    # By position, in the order of workflow.files.search.LIST_COLUMNS (the sort key follows):
     # reading 500 values by name from SQLAlchemy's rows cost a tenth of the page.
     for (ident, reference, title, workflow, version, state, requested, approved,
          organisation, country, *_key) in rows:
@@ -47,7 +47,7 @@ def list_rows(rows, staff: bool) -> Markup:
 
 
 def timeline_items(entries) -> Markup:
-    """workflow.timeline entries as the timeline's list items, written as the rows are."""
+    """workflow.engine.timeline entries as the timeline's list items, written as the rows are."""
     items = []
     for action, moved, actor, when, comment in entries:
         moved = f' <span class="text-muted">{escape(moved)}</span>' if moved else ""

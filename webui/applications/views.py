@@ -2,9 +2,10 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from models import db
-from workflow import diagrams, kept_lists, registry, search, service, timeline
-from workflow.errors import ValidationFailed
-from workflow.permissions import READER_ROLES
+from workflow.engine import diagrams, registry, service, timeline
+from workflow.engine.errors import ValidationFailed
+from workflow.engine.permissions import READER_ROLES
+from workflow.files import kept_lists, search
 
 from ..access import roles
 from ..csv_export import csv_response

@@ -10,12 +10,14 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from models import Application, User
-from workflow import ballots, committees, decisions, presiding, service
-from workflow.ballot_records import BallotRecord, ConflictRecord, VoteRecord
-from workflow.ballots import Tally
-from workflow.chain_cache import kept_for_page
-from workflow.lending_law import DEFAULT_DAMAGES_RATE
-from workflow.permissions import READER_ROLES
+from workflow.committee import ballots, decision, presiding
+from workflow.committee.ballot_records import BallotRecord, ConflictRecord, VoteRecord
+from workflow.committee.ballots import Tally
+from workflow.engine import service
+from workflow.engine.chain_cache import kept_for_page
+from workflow.engine.permissions import READER_ROLES
+from workflow.loans.lending_law import DEFAULT_DAMAGES_RATE
+from workflow.people import committees
 
 from .forms import CloseForm, ConflictForm, VoteForm
 
@@ -110,7 +112,7 @@ def ballot_view(application: Application, user: User | None = None, *,
         view.conflict_form = conflict_form or ConflictForm(formdata=None)
     if can_close:
         view.close_form = close_form_for(application, close_form)
-        view.approval_blocked = decisions.approval_blocked(application, date.today())
+        view.approval_blocked = decision.approval_blocked(application, date.today())
     return view
 
 

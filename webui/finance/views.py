@@ -11,9 +11,10 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from models import Application, Tranche, db
-from workflow import idempotency, tranches
-from workflow.errors import DomainError
-from workflow.finance_queue import ready_for_disbursement, requested_tranches
+from workflow.engine import idempotency
+from workflow.engine.errors import DomainError
+from workflow.money import tranches
+from workflow.money.finance_queue import ready_for_disbursement, requested_tranches
 
 from ..access import roles
 from ..applications.loading import visible_application_or_404

@@ -6,10 +6,11 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from models import Application, db
-from workflow import grant_reports, grants
-from workflow.errors import DomainError, TransitionRefused
-from workflow.grant_reports import ReportInput
-from workflow.grants import BudgetLineInput, ParticipantInput
+from workflow.engine.errors import DomainError, TransitionRefused
+from workflow.grants import proposals as grants
+from workflow.grants import reports
+from workflow.grants.proposals import BudgetLineInput, ParticipantInput
+from workflow.grants.reports import ReportInput
 
 from .. import once
 from ..access import roles
@@ -29,7 +30,7 @@ def report(application_id: int):
     application = grant_or_404(application_id)
     posted = request.method == "POST"
     form = ReportForm() if posted else ReportForm(data=_initial_data(application))
-    refusal = grant_reports.report_refusal(application, current_user)
+    refusal = reports.report_refusal(application, current_user)
     if refusal:
         # A second click on "Submit" lands on the report the first one submitted.
         if posted and (earlier := once.sent_before(form, _show_url)):
@@ -41,7 +42,7 @@ def report(application_id: int):
         try:
             if earlier := once.already_sent(form, _show_url):
                 return earlier
-            grant_reports.submit_report(application, current_user, _report_input(form),
+            reports.submit_report(application, current_user, _report_input(form),
                                         expected_version=form.version.data)
             once.remember(form, application, "final_reports")
         except DomainError as refusal:

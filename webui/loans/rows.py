@@ -11,10 +11,10 @@ from html import escape
 
 from markupsafe import Markup
 
-from workflow import accrual
-from workflow.accrual import LoanTerms
-from workflow.loan_book import InstalmentLine
-from workflow.repayments import past_grace
+from workflow.loans import accrual
+from workflow.loans.accrual import LoanTerms
+from workflow.loans.book import InstalmentLine
+from workflow.loans.repayments import past_grace
 
 _BADGES = {
     ("paid", False): '<span class="badge text-bg-success">paid {paid_on}</span>',

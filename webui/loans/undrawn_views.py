@@ -1,13 +1,14 @@
 """The cancellation of a loan's undrawn part: one finance officer proposes, another confirms
-(workflow.undrawn). Each form carries a one-time key: sent twice, it acts once."""
+(workflow.loans.undrawn). Each form carries a one-time key: sent twice, it acts once."""
 
 from datetime import date
 
 from flask import flash, request
 from flask_login import current_user
 
-from workflow import idempotency, undrawn
-from workflow.errors import DomainError
+from workflow.engine import idempotency
+from workflow.engine.errors import DomainError
+from workflow.loans import undrawn
 
 from ..access import roles
 from . import bp

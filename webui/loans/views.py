@@ -12,10 +12,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from models import Application, Instalment, LoanDetails, Round, db
-from workflow import arrears, idempotency, loans, registry, service
-from workflow.errors import DomainError, TransitionRefused
-from workflow.permissions import READER_ROLES, visibility, visible_conditions
-from workflow.round_choice import round_choices
+from workflow.engine import idempotency, registry, service
+from workflow.engine.errors import DomainError, TransitionRefused
+from workflow.engine.permissions import READER_ROLES, visibility, visible_conditions
+from workflow.loans import applications as loans
+from workflow.loans import arrears
+from workflow.money.round_choice import round_choices
 
 from .. import once
 from ..access import roles
