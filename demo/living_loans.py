@@ -15,10 +15,11 @@ from decimal import Decimal
 from models import Application
 from workflow.committee import ballots
 from workflow.engine import service
-from workflow.loans import applications, arrears, undrawn
+from workflow.loans import applications, arrears, assessment, undrawn
 from workflow.loans import documents as loan_documents
+from workflow.loans.book import instalments_of
 from workflow.loans.documents import DOCUMENT_KINDS
-from workflow.loans.repayments import instalments_of, position_of
+from workflow.loans.repayments import position_of
 from workflow.loans.schedule import add_months
 
 from .lifecycles import Cast, Upload, pdf_bytes
@@ -78,7 +79,7 @@ def assess(cast: Cast, app: Application, loan: Loan) -> None:
     """Screened, assessed with the recommended terms, and sent to the committee."""
     submit(cast, app, loan)
     service.fire(app, "refer_to_assessment", cast["secretariat"])
-    applications.complete_assessment(app, cast["secretariat2"], applications.Assessment(
+    assessment.complete_assessment(app, cast["secretariat2"], assessment.Assessment(
         risk_grade=loan.grade, notes=f"Grade {loan.grade}: audited accounts for three years, "
         "a parent-company guarantee and a realistic cash-flow plan.",
         amount_yen=loan.amount, annual_rate=Decimal(loan.rate), term_months=loan.term,

@@ -12,7 +12,7 @@ import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from workflow.committee.ballots import decision_rule, quorum_for
+from workflow.committee.tally import decision_rule, quorum_for
 
 from .scale_plan import Context, Plan
 from .scale_world import World

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from models import CommitteeSeat, Notification, User, db
 from tests.conftest import log_in
-from workflow.committee import ballots
+from workflow.committee import ballots, lists, tally
 from workflow.engine.errors import TransitionRefused
 from workflow.people import committees
 
@@ -22,18 +22,18 @@ def test_a_ballot_counts_and_lists_only_its_programmes_committee(app, in_committ
     sme_only = members(3, committees=("SME",))
     both = members(1)[0]
     grant, loan = in_committee("grant"), in_committee("loan")
-    assert ballots.tally(ballots.open_ballot_of(grant)).eligible == 3
-    assert ballots.tally(ballots.open_ballot_of(loan)).eligible == 4
-    assert [b.application_id for b in ballots.ballots_awaiting(wnf_only[0])] == [grant.id]
-    assert [b.application_id for b in ballots.ballots_awaiting(sme_only[0])] == [loan.id]
-    assert {b.application_id for b in ballots.ballots_awaiting(both)} == {grant.id, loan.id}
+    assert tally.tally(ballots.open_ballot_of(grant)).eligible == 3
+    assert tally.tally(ballots.open_ballot_of(loan)).eligible == 4
+    assert [b.application_id for b in lists.ballots_awaiting(wnf_only[0])] == [grant.id]
+    assert [b.application_id for b in lists.ballots_awaiting(sme_only[0])] == [loan.id]
+    assert {b.application_id for b in lists.ballots_awaiting(both)} == {grant.id, loan.id}
 
     with pytest.raises(TransitionRefused) as refused:
         act(ballots.cast_vote, loan, wnf_only[0], "approve")
     assert str(refused.value) == ("You do not sit on the SME loan committee: you cannot vote "
                                   "on its ballots.")
     act(ballots.cast_vote, loan, sme_only[0], "approve")
-    assert ballots.tally(ballots.open_ballot_of(loan)).approvals == 1
+    assert tally.tally(ballots.open_ballot_of(loan)).approvals == 1
 
 
 def test_a_ballot_invites_only_the_members_of_its_committee_who_may_vote(

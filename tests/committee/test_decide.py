@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from models import Ballot, Fund, LedgerEntry, db
 from tests.conftest import fire
-from workflow.committee import ballots
+from workflow.committee import ballots, lists, tally
 from workflow.engine import audit
 from workflow.engine.errors import TransitionRefused
 from workflow.money import ledger
@@ -89,9 +89,9 @@ def test_deferral_opens_the_next_ballot_and_voting_continues_there(
     assert len(audit_events("ballot_opened")) == 2
 
     # Votes start afresh; a declared conflict still holds.
-    assert ballots.tally(second).cast == 0 and ballots.tally(second).eligible == 4
+    assert tally.tally(second).cast == 0 and tally.tally(second).eligible == 4
     assert "declared a conflict" in ballots.recusal_reason(second, voters[4])
-    assert second in ballots.ballots_awaiting(voters[0])
+    assert second in lists.ballots_awaiting(voters[0])
     _vote_all(application, voters[:3], ["reject", "reject", "approve"])
     fire(application, "decide", chair)
     first, second = _ballots(application)

@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from models import Ballot, GrantPartner, db
 from tests.conftest import fire
-from workflow.committee import ballots
+from workflow.committee import ballots, lists, tally
 from workflow.engine.errors import TransitionRefused
 
 from .conftest import act
@@ -39,13 +39,13 @@ def test_a_recused_member_is_told_why_cannot_vote_and_does_not_count(
     assert ballots.recusal_reason(ballot, member) == expected
     assert ballots.recusal_reason(application, member) == expected
     assert all(ballots.recusal_reason(ballot, m) is None for m in others)
-    assert ballots.tally(ballot).eligible == 3
-    assert ballot not in ballots.ballots_awaiting(member)
-    assert all(ballot in ballots.ballots_awaiting(m) for m in others)
+    assert tally.tally(ballot).eligible == 3
+    assert ballot not in lists.ballots_awaiting(member)
+    assert all(ballot in lists.ballots_awaiting(m) for m in others)
     with pytest.raises(TransitionRefused) as refused:
         act(ballots.cast_vote, application, member, "approve")
     assert str(refused.value) == expected + " You cannot vote on this ballot."
-    assert ballots.tally(ballot).cast == 0
+    assert tally.tally(ballot).cast == 0
 
 
 @pytest.mark.parametrize("total, recused, choices, needed, met, outcome", [
@@ -69,7 +69,7 @@ def test_quorum_and_majority(app, in_committee, members, make_org, chair, total,
         act(ballots.cast_vote, application, member, choice)
 
     ballot = ballots.open_ballot_of(application)
-    count = ballots.tally(ballot)
+    count = tally.tally(ballot)
     assert (count.eligible, count.cast, count.quorum_needed, count.quorum_met) == (
         total - recused, len(choices), needed, met)
 
@@ -93,20 +93,20 @@ def test_the_chair_votes_only_as_a_member(app, in_committee, members, make_user,
     application = in_committee()
     members(2)
     the_chair = make_user(*chair_roles)
-    assert ballots.tally(ballots.open_ballot_of(application)).eligible == eligible
+    assert tally.tally(ballots.open_ballot_of(application)).eligible == eligible
     if eligible == 2:
         with pytest.raises(TransitionRefused, match="Only committee members may vote."):
             act(ballots.cast_vote, application, the_chair, "approve")
     else:
         act(ballots.cast_vote, application, the_chair, "approve")
-        assert ballots.tally(ballots.open_ballot_of(application)).approvals == 1
+        assert tally.tally(ballots.open_ballot_of(application)).approvals == 1
 
 
 def test_inactive_members_neither_count_nor_vote(app, in_committee, members, make_user):
     application = in_committee()
     members(2)
     gone = make_user("committee_member", active=False)
-    assert ballots.tally(ballots.open_ballot_of(application)).eligible == 2
+    assert tally.tally(ballots.open_ballot_of(application)).eligible == 2
     with pytest.raises(TransitionRefused, match="not active"):
         act(ballots.cast_vote, application, gone, "approve")
 
@@ -119,7 +119,7 @@ def test_a_vote_from_a_member_recused_later_is_not_counted(app, in_committee, me
     act(ballots.cast_vote, application, second, "reject")
     first.organisation_id = application.organisation_id
     db.session.commit()
-    count = ballots.tally(ballots.open_ballot_of(application))
+    count = tally.tally(ballots.open_ballot_of(application))
     assert (count.eligible, count.approvals, count.rejections) == (1, 0, 1)
 
 
@@ -141,7 +141,7 @@ def test_referral_opens_ballot_one_with_an_audit_event(app, in_committee, member
 def test_the_quorum_fraction_is_configurable_per_fund(app, in_committee, members, monkeypatch):
     from fractions import Fraction
 
-    monkeypatch.setitem(ballots.DECISION_RULES, "WNF", ballots.DecisionRule(Fraction(2, 3)))
+    monkeypatch.setitem(tally.DECISION_RULES, "WNF", tally.DecisionRule(Fraction(2, 3)))
     application = in_committee()
     members(6)
-    assert ballots.tally(ballots.open_ballot_of(application)).quorum_needed == 4
+    assert tally.tally(ballots.open_ballot_of(application)).quorum_needed == 4

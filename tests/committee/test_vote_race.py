@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from models import Application, Ballot, User, Vote, db
 from tests.concurrency.racing import race
-from workflow.committee import ballots
+from workflow.committee import ballots, tally
 from workflow.engine import audit, service
 
 from .conftest import audit_count
@@ -51,7 +51,7 @@ def test_fifty_members_vote_at_once(app, database_url, in_committee, members):
     ballot = ballots.open_ballot_of(application)
     rows = db.session.scalars(select(Vote).where(Vote.ballot_id == ballot.id)).all()
     assert len(rows) == 50 and len({v.member_id for v in rows}) == 50
-    count = ballots.tally(ballot)
+    count = tally.tally(ballot)
     assert (count.approvals, count.rejections, count.abstentions, count.eligible) == (
         wanted.count("approve"), wanted.count("reject"), wanted.count("abstain"), 50)
     assert audit_count("vote_cast") == 50 and audit.verify().ok

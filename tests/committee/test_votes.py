@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import func, select
 
 from models import ConflictDeclaration, Vote, db
-from workflow.committee import ballots
+from workflow.committee import ballots, lists, tally
 from workflow.engine import audit
 from workflow.engine.errors import TransitionRefused
 
@@ -80,7 +80,7 @@ def test_declaring_a_conflict_after_voting_withdraws_the_vote(app, in_committee,
     assert withdrawn.data["choice"] == "reject" and withdrawn.actor_id == member.id
     [declared] = audit_events("conflict_declared")
     assert declared.data["reason"] == "My brother leads the project."
-    count = ballots.tally(ballots.open_ballot_of(application))
+    count = tally.tally(ballots.open_ballot_of(application))
     assert (count.eligible, count.approvals, count.rejections) == (1, 1, 0)
     with pytest.raises(TransitionRefused, match="already declared"):
         act(ballots.declare_conflict, application, member, "Again")
@@ -99,9 +99,9 @@ def test_lists_of_what_waits_for_a_member(app, in_committee, members, make_appli
     first = in_committee(title="First")
     second = in_committee(title="Second")
     member = members(1)[0]
-    assert [b.application_id for b in ballots.ballots_awaiting(member)] == [first.id, second.id]
+    assert [b.application_id for b in lists.ballots_awaiting(member)] == [first.id, second.id]
     act(ballots.cast_vote, first, member, "approve")
-    assert [b.application_id for b in ballots.ballots_awaiting(member)] == [second.id]
-    assert [(b.application_id, v.choice) for b, v in ballots.votes_open_to_change(member)] == [
+    assert [b.application_id for b in lists.ballots_awaiting(member)] == [second.id]
+    assert [(b.application_id, v.choice) for b, v in lists.votes_open_to_change(member)] == [
         (first.id, "approve")]
-    assert len(ballots.open_ballots(chair)) == 2
+    assert len(lists.open_ballots(chair)) == 2

@@ -28,7 +28,7 @@ from models import (
     db,
     utcnow,
 )
-from workflow.committee.ballots import quorum_for
+from workflow.committee.tally import quorum_for
 from workflow.engine import registry
 from workflow.loans.repayments import GRACE_DAYS
 from workflow.money import fund_reports, ledger

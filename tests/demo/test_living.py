@@ -11,7 +11,7 @@ from sqlalchemy import select
 from demo.living import DEMO_PASSWORD
 from models import Application, Attachment, Donation, ReportParticipant, User, db
 from tests.conftest import log_in
-from workflow.committee import ballots
+from workflow.committee import lists
 from workflow.engine import audit, registry
 
 from . import checks
@@ -87,7 +87,7 @@ def test_the_thai_applicant_sees_the_thai_proposals_only(app, client, seed):
 def test_members_have_ballots_awaiting_their_vote(app, client, seed, member, awaiting):
     seed()
     user = _log_in_as(client, member)
-    waiting = ballots.ballots_awaiting(user)
+    waiting = lists.ballots_awaiting(user)
     assert len(waiting) == awaiting
     page = html.unescape(client.get("/committee/").get_data(as_text=True))
     assert all(b.application.title in page for b in waiting)

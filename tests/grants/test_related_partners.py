@@ -5,7 +5,7 @@ member of a partner organisation is recused from the committee's ballot."""
 from sqlalchemy import select
 
 from models import GrantPartner, Organisation, db
-from workflow.committee import ballots
+from workflow.committee import ballots, tally
 
 from ..conftest import fire, log_in, once_key
 from .conftest import new_draft, proposal_form, text_of
@@ -58,4 +58,4 @@ def test_a_member_of_a_related_partner_is_recused(client, scene, make_org, make_
         "You are recused: you are a member of Chulalongkorn University, a partner "
         "organisation.")
     ballot = ballots.open_ballot_of(application)
-    assert lecturer.id not in ballots.eligible_voter_ids(ballot)
+    assert lecturer.id not in tally.eligible_voter_ids(ballot)

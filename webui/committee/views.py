@@ -11,7 +11,7 @@ from flask import abort, flash, jsonify, redirect, render_template, url_for
 from flask_login import current_user
 
 from models import Application, Ballot, db
-from workflow.committee import ballot_steps, ballots, lists
+from workflow.committee import ballot_steps, ballots, lists, tally
 from workflow.engine import registry, service
 from workflow.engine.errors import StaleApplication, TransitionRefused, ValidationFailed
 from workflow.engine.keyset import Page
@@ -40,7 +40,7 @@ COUNT_LIMIT = 1000
 @roles(MEMBER, CHAIR, SECRETARIAT)
 def index():
     chair = current_user.has_role(CHAIR)
-    member = ballots.is_voter(current_user)
+    member = lists.is_voter(current_user)
     secretariat = current_user.has_role(SECRETARIAT)
     limit = COUNT_LIMIT + 1
     awaiting = voted = opened = stuck = Page([], None, None)
@@ -66,7 +66,7 @@ def index():
         # Seldom more than a few: counted only when they fill more than a page.
         counts["stuck"] = (len(stuck.rows) if stuck.before is None and stuck.after is None
                            else lists.count_stuck(limit))
-    tallies = ballots.tallies([b for b, *_ in opened.rows])  # a few grouped queries
+    tallies = tally.tallies([b for b, *_ in opened.rows])  # a few grouped queries
     return render_template(
         "committee/index.html", awaiting=awaiting, voted=voted, opened=opened, stuck=stuck,
         open_ballots=[(b, tallies[b.id], *flags) for b, *flags in opened.rows],
@@ -203,7 +203,7 @@ def tally_json(ballot_id: int):
     if ballot is None:
         abort(404)
     visible_application_or_404(ballot.application_id)
-    count = ballots.tally(ballot).as_dict()
+    count = tally.tally(ballot).as_dict()
     if ballots.votes_hidden_from(ballot, current_user):
         count = {k: count[k] for k in ("eligible", "cast", "quorum_needed", "quorum_met")}
     return jsonify(ballot=ballot.id, number=ballot.number, state=ballot.state,

@@ -17,6 +17,7 @@ from workflow.engine.errors import DomainError, TransitionRefused
 from workflow.engine.permissions import READER_ROLES, visibility, visible_conditions
 from workflow.loans import applications as loans
 from workflow.loans import arrears
+from workflow.loans.assessment import Assessment, complete_assessment
 from workflow.money.round_choice import round_choices
 
 from .. import once
@@ -163,7 +164,7 @@ def assessment(application_id: int):
     form = AssessmentForm() if request.method == "POST" else assessment_form(application)
     if form.validate_on_submit():
         try:
-            loans.complete_assessment(application, current_user, loans.Assessment(
+            complete_assessment(application, current_user, Assessment(
                 form.risk_grade.data, form.notes.data or "", form.amount_yen.data,
                 form.annual_rate.data, form.term_months.data, form.grace_months.data,
                 form.method.data), expected_version=form.expected_version())

@@ -31,7 +31,7 @@ from workflow.engine.rules import Step, effect, permission
 from workflow.people.committees import committee_name, seats_of
 from workflow.people.notifications import notify, people, users_with_role
 
-from .ballots import decision_rule, eligible_voter_ids, lock_open_ballot, open_ballot_of, tally
+from .ballots import lock_open_ballot, open_ballot_of
 from .presiding import (
     deferral_refusal,
     nobody_may_close,
@@ -39,6 +39,7 @@ from .presiding import (
     presiding,
     refusal_to_preside,
 )
+from .tally import decision_rule, eligible_voter_ids, tally
 
 # --- opening ---------------------------------------------------------------------------
 

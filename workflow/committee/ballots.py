@@ -9,8 +9,8 @@ Votes are not state transitions, but they keep the same discipline: each one
 locks the open ballot row (FOR UPDATE; SQLite's write lock is already held),
 checks the rules, writes one row per member and ballot, and is audited.
 
-The decision rule, who is eligible and the tally live in workflow.committee.tally (re-exported
-here); see `outcome_of` for how a closed ballot is decided.
+The decision rule, who is eligible and the tally live in workflow.committee.tally, the work
+lists in workflow.committee.lists; see `outcome_of` for how a closed ballot is decided.
 """
 
 from __future__ import annotations
@@ -34,25 +34,10 @@ from workflow.people import committees
 from workflow.people.notifications import notify, people
 
 from .ballot_records import BallotRecord, ConflictRecord, ballots_with_votes
-from .lists import (  # noqa: F401 - re-exported: what waits for whom
-    ballots_awaiting,
-    is_voter,
-    open_ballots,
-    votes_open_to_change,
-)
-from .tally import (  # noqa: F401 - re-exported: ballots.tally, ballots.DECISION_RULES…
-    DECISION_RULES,
-    DEFAULT_RULE,
+from .tally import (
     VOTER_ROLE,
-    DecisionRule,
     Tally,
-    active_voters,
-    decision_rule,
-    eligible_voter_ids,
-    eligible_voters,
-    quorum_for,
     recusing_organisations,
-    tallies,
     tally,
     trusts_loaded,
 )

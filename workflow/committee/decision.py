@@ -26,8 +26,9 @@ from workflow.loans.terms import blank, loan_terms, whole
 from workflow.money import ledger, round_budget
 
 from .ballot_steps import close_open_ballot, open_ballot
-from .ballots import lock_open_ballot, outcome_of, tally
+from .ballots import lock_open_ballot, outcome_of
 from .presiding import nobody_may_vote
+from .tally import tally
 
 
 def casting_vote_input(step: Step) -> str | None:

@@ -17,7 +17,8 @@ from models import Application, Ballot, User
 from workflow.people.committees import committee_name, is_away, members_of, officers_of
 
 from .ballot_records import BallotRecord
-from .ballots import eligible_voter_ids, open_ballot_of, recusal_reason
+from .ballots import open_ballot_of, recusal_reason
+from .tally import eligible_voter_ids
 
 # Whole sentences per office, so that each can be translated as a whole.
 WHY_NOT = {

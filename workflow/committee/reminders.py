@@ -10,8 +10,9 @@ from models import Application, Notification, User, Vote, db, utcnow
 from workflow.engine.deadlines import CLOCKS
 from workflow.people.notifications import notify, people, users_with_role
 
-from .ballots import eligible_voter_ids, open_ballot_of
+from .ballots import open_ballot_of
 from .presiding import presiding
+from .tally import eligible_voter_ids
 
 
 def _holders(application: Application, today: date) -> list[User]:

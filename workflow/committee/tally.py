@@ -1,8 +1,8 @@
 """The count of committee ballots: the decision rule per fund, who is eligible, the tally.
 
 For one ballot or for a page of them at once: the chair's list of open ballots and the
-committee panel cost the same few grouped queries whatever their number (workflow.committee.ballots
-keeps the votes themselves and re-exports these names).
+committee panel cost the same few grouped queries whatever their number
+(workflow.committee.ballots keeps the votes themselves).
 
 The decision rule per fund (DESIGN.md "Committee decision rule"):
 

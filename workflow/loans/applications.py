@@ -1,6 +1,6 @@
 """SME loan applications: the request, its company figures and the agreement.
 
-The credit assessment lives in workflow.loans.assessment (its names are this module's too);
+The credit assessment lives in workflow.loans.assessment;
 the releases in workflow.loans.drawdowns; the repayment side in workflow.loans.repayments;
 the daily arrears job and the write-off in workflow.loans.arrears; the undrawn part in
 workflow.loans.undrawn.
@@ -35,7 +35,6 @@ from workflow.money.round_choice import check_round_choice
 from workflow.people.accounts import check_country
 
 from . import arrears, repayments, undrawn  # noqa: F401 - rules
-from .assessment import Assessment, complete_assessment, terms_problem  # noqa: F401 - API
 from .lending_law import MAX_TERM_MONTHS
 
 EDITABLE_STATES = ("draft", "revision_requested")

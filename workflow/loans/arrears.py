@@ -21,7 +21,8 @@ from workflow.engine.errors import TransitionRefused, ValidationFailed
 from workflow.engine.rules import Step, effect, guard, permission
 from workflow.money import ledger
 
-from .repayments import GRACE_DAYS, instalments_of, outstanding_principal, overdue
+from .book import instalments_of
+from .repayments import GRACE_DAYS, outstanding_principal, overdue
 
 __all__ = ["GRACE_DAYS", "ArrearsMove", "mark_arrears", "request_write_off",
            "may_request_write_off"]

@@ -30,12 +30,9 @@ from workflow.money import ledger
 from . import drawdowns  # noqa: F401 - drawdowns: the release's schedule
 from .accrual import LoanTerms, Position, left_to_pay, position
 from .allocation import Allocation, allocate, apply_parts
-from .book import (  # noqa: F401 - instalments_of and the lines: this module's API
-    InstalmentLine,
+from .book import (
     instalments_of,
     last_movement,
-    received_lines,
-    schedule_lines,
     schedule_summary,
     terms_of,
     write_plan,
