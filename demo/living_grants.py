@@ -17,7 +17,7 @@ from workflow.engine import service
 from workflow.grants import proposals, reports, screening
 from workflow.grants.budget import BudgetLineInput, ParticipantInput
 
-from .lifecycles import Cast, Upload, pdf_bytes
+from .cast import Cast, Upload, pdf_bytes
 
 TH, IN, VN = "AOTS Alumni Society of Thailand", "AOTS Alumni Society of India (Chennai)", \
     "AOTS Alumni Society of Viet Nam"

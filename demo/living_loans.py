@@ -22,7 +22,7 @@ from workflow.loans.documents import DOCUMENT_KINDS
 from workflow.loans.repayments import position_of
 from workflow.loans.schedule import add_months
 
-from .lifecycles import Cast, Upload, pdf_bytes
+from .cast import Cast, Upload, pdf_bytes
 
 COMPANIES = {
     "sme": ("Hamamatsu Precision Parts Co., Ltd.", "manufacturing"),

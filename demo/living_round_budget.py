@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from workflow.money import fund_records
 
-from .lifecycles import Cast
+from .cast import Cast
 from .living_grants import ID, Proposal, approve, write
 
 CEBU_CHAMBER = "Chamber of Commerce and Industry of the Philippines (Cebu)"

@@ -9,7 +9,7 @@ from datetime import datetime
 
 from workflow.loans.documents import DOCUMENT_KINDS
 
-from .lifecycles import pdf_bytes
+from .cast import pdf_bytes
 from .scale_plan import FILE, Context, Plan
 
 FILE_NAMES = {"business_plan": "business-plan.pdf",

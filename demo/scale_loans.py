@@ -16,7 +16,7 @@ from decimal import Decimal
 
 from workflow.loans.lending_law import DEFAULT_DAMAGES_RATE
 
-from .lifecycles import pdf_bytes
+from .cast import pdf_bytes
 from .scale_committee import ballot, close, eligible_voters
 from .scale_documents import plan_loan_documents
 from .scale_loanbook import LoanBook
