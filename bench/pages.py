@@ -115,7 +115,7 @@ def statements(app, scene_: Scene) -> dict[str, int]:
         seen = []
 
         def count(conn, cursor, statement, *_args, seen=seen):
-            # As tests/performance counts them: transaction control is not a query.
+            # As tests/webui/performance counts them: transaction control is not a query.
             if not statement.lstrip().upper().startswith(SKIPPED):
                 seen.append(statement)
 
