@@ -12,6 +12,6 @@ from .loans import definition as loan_definition  # noqa: F401
 from .committee import ballot_steps, decision  # noqa: F401 - ballots: open, decide, funds
 from .files import common_rules  # noqa: F401 - the rules both programmes check
 from .grants import proposals, reports, screening  # noqa: F401 - proposal and report rules
-from .loans import applications, documents  # noqa: F401 - assessment, schedule, arrears
+from .loans import applications, assessment, documents  # noqa: F401 - schedule, arrears
 from .money import tranches  # noqa: F401 - four eyes, release, cancel effects
 from .people import notifications  # noqa: F401 - the notice after every transition
