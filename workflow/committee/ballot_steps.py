@@ -146,31 +146,28 @@ def close_open_ballot(step: Step, outcome: str, casting_vote: str | None = None)
 
 # --- hooks ---------------------------------------------------------------------------------
 
-@effect("grant", "refer_to_committee")
-@effect("loan", "complete_assessment")
+@effect("open_first_ballot")
 def open_first_ballot(step: Step) -> None:
     """Entering committee review opens a ballot (audited "ballot_opened")."""
     ballot = open_ballot(step.application, step.actor, step.today)
     step.data["ballot_opened"] = ballot.number
 
 
-@permission("grant", "decide")
-@permission("loan", "decide")
+@permission("only_whoever_presides")
 def only_whoever_presides(step: Step) -> str | None:
     """The chair closes the ballot and casts the deciding vote; the deputy chair when the
     chair is recused or away; a recused chair never."""
     return refusal_to_preside(step.application, step.actor, step.today)
 
 
-@permission("grant", "defer")
-@permission("loan", "defer")
+@permission("only_when_nobody_presides")
 def only_when_nobody_presides(step: Step) -> str | None:
     """The secretariat defers a file only when neither the chair nor the deputy can act,
     and someone may vote on its ballot (else a new ballot would change nothing)."""
     return deferral_refusal(step.application, step.today)
 
 
-@permission("loan", "write_off")
+@permission("only_an_officer_of_the_loan_committee")
 def only_an_officer_of_the_loan_committee(step: Step) -> str | None:
     """A write-off is approved by the chair or the deputy chair of the file's committee."""
     code = step.application.fund.code
@@ -181,8 +178,7 @@ def only_an_officer_of_the_loan_committee(step: Step) -> str | None:
             "write-off.")
 
 
-@effect("grant", "defer")
-@effect("loan", "defer")
+@effect("defer_to_next_ballot")
 def defer_to_next_ballot(step: Step) -> None:
     """The secretariat closes the ballot nobody may close as deferred; the next one opens."""
     close_open_ballot(step, "deferred")

@@ -69,8 +69,7 @@ def decide_outcome(step: Step) -> str:
     return outcome_of(count, casting_vote_input(step))
 
 
-outcome("grant", "decide")(decide_outcome)
-outcome("loan", "decide")(decide_outcome)
+outcome("ballot_result")(decide_outcome)
 
 
 @guard("funds_available")
@@ -102,8 +101,7 @@ def approval_blocked(application: Application, today) -> str | None:
     return funds_available(step)
 
 
-@effect("grant", "decide")
-@effect("loan", "decide")
+@effect("close_ballot")
 def close_ballot(step: Step) -> None:
     """Close the open ballot with its count and act on the outcome."""
     close_open_ballot(step, step.outcome, casting_vote_input(step))

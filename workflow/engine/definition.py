@@ -33,9 +33,13 @@ class State:
 class Transition:
     """One arrow of the diagram.
 
-    Several arrows may share a trigger (decide → approved / rejected / deferred);
-    `when` names the outcome predicate that picks one. `guards` name rules that
-    must hold (workflow.guards), `requires` the inputs the user must give.
+    Everything the arrow does is named here, and the features register the functions
+    under these names (workflow.engine.rules): `roles` may fire it, `permissions` are the
+    object-level rules on who may (recusal, four eyes), `guards` the rules that must hold,
+    `requires` the inputs the user must give, `effects` run in this order once the state
+    has changed. Several arrows may share a trigger (decide → approved / rejected /
+    deferred): their `outcome` names the rule that computes the result, and `when` the
+    result that picks this arrow.
     """
 
     trigger: str
@@ -45,6 +49,9 @@ class Transition:
     label: str
     requires: tuple[str, ...] = ()
     guards: tuple[str, ...] = ()
+    permissions: tuple[str, ...] = ()
+    effects: tuple[str, ...] = ()
+    outcome: str | None = None
     when: str | None = None
     style: str = "primary"
     confirm: str | None = None

@@ -1,14 +1,14 @@
 """The rules a transition checks (guards), and the hooks that give it effects.
 
 A guard takes the `Step` being attempted and returns None when the rule holds,
-or the sentence that tells the user why not. The lifecycle modules register
-their guards and effects here; the service calls them by the names the
-workflow definitions give.
+or the sentence that tells the user why not. Each arrow of a definition names its
+guards, permissions, effects and outcome (workflow.engine.definition.Transition); the
+features register the functions under those names here, and the service calls them by
+the names the arrow gives.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
@@ -46,54 +46,45 @@ Guard = Callable[[Step], str | None]
 Effect = Callable[[Step], None]
 Outcome = Callable[[Step], str]
 
+# Each by the name a Transition gives it (workflow.engine.definition.Transition).
 GUARDS: dict[str, Guard] = {}
-# (workflow name, trigger) -> callables
-_EFFECTS: dict[tuple[str, str], list[Effect]] = defaultdict(list)
-_OUTCOMES: dict[tuple[str, str], Outcome] = {}
-_PERMISSIONS: dict[tuple[str, str], list[Guard]] = defaultdict(list)
+_EFFECTS: dict[str, Effect] = {}
+_OUTCOMES: dict[str, Outcome] = {}
+_PERMISSIONS: dict[str, Guard] = {}
 _EVERY_TRANSITION: list[Effect] = []
 
 
+def _named(registry: dict, kind: str, name: str):
+    def register(func):
+        if registry.get(name, func) is not func:
+            raise ValueError(f"Two {kind}s are named {name!r}")
+        registry[name] = func
+        return func
+
+    return register
+
+
 def guard(name: str) -> Callable[[Guard], Guard]:
-    def register(func: Guard) -> Guard:
-        GUARDS[name] = func
-        return func
-
-    return register
+    """A rule that must hold for the arrows naming it in their `guards`."""
+    return _named(GUARDS, "guard", name)
 
 
-def effect(workflow: str, *triggers: str) -> Callable[[Effect], Effect]:
-    """Run after the state has changed, in the same transaction (ledger, ballots…)."""
-
-    def register(func: Effect) -> Effect:
-        for trigger in triggers:
-            if func not in _EFFECTS[(workflow, trigger)]:
-                _EFFECTS[(workflow, trigger)].append(func)
-        return func
-
-    return register
+def effect(name: str) -> Callable[[Effect], Effect]:
+    """Run after the state has changed, in the same transaction (ledger, ballots…), for the
+    arrows naming it in their `effects`, in the order they name them."""
+    return _named(_EFFECTS, "effect", name)
 
 
-def outcome(workflow: str, trigger: str) -> Callable[[Outcome], Outcome]:
-    """Decides which arrow a many-destination trigger takes (e.g. the ballot's result)."""
-
-    def register(func: Outcome) -> Outcome:
-        _OUTCOMES[(workflow, trigger)] = func
-        return func
-
-    return register
+def outcome(name: str) -> Callable[[Outcome], Outcome]:
+    """Decides which arrow a many-destination trigger takes (e.g. the ballot's result), for
+    the arrows naming it as their `outcome`."""
+    return _named(_OUTCOMES, "outcome", name)
 
 
-def permission(workflow: str, *triggers: str) -> Callable[[Guard], Guard]:
-    """An object-level rule on who may act (recusal, four eyes), beyond the role."""
-
-    def register(func: Guard) -> Guard:
-        for trigger in triggers:
-            if func not in _PERMISSIONS[(workflow, trigger)]:
-                _PERMISSIONS[(workflow, trigger)].append(func)
-        return func
-
-    return register
+def permission(name: str) -> Callable[[Guard], Guard]:
+    """An object-level rule on who may act (recusal, four eyes), beyond the role, for the
+    arrows naming it in their `permissions`."""
+    return _named(_PERMISSIONS, "permission", name)
 
 
 def on_every_transition(func: Effect) -> Effect:
@@ -103,26 +94,31 @@ def on_every_transition(func: Effect) -> Effect:
     return func
 
 
-def effects_for(workflow: str, trigger: str) -> list[Effect]:
-    return _EFFECTS.get((workflow, trigger), [])
+def _lookup(registry: dict, kind: str, name: str, definition: WorkflowDefinition):
+    try:
+        return registry[name]
+    except KeyError:
+        raise LookupError(f"The {kind} {name!r} named by {definition.name} "
+                          f"v{definition.version} has no implementation.") from None
+
+
+def effects_of(arrow: Transition, definition: WorkflowDefinition) -> list[Effect]:
+    return [_lookup(_EFFECTS, "effect", name, definition) for name in arrow.effects]
 
 
 def after_every_transition() -> list[Effect]:
     return _EVERY_TRANSITION
 
 
-def outcome_for(workflow: str, trigger: str) -> Outcome | None:
-    return _OUTCOMES.get((workflow, trigger))
+def outcome_of(arrows: list[Transition], definition: WorkflowDefinition) -> Outcome | None:
+    name = next((t.outcome for t in arrows if t.outcome), None)
+    return None if name is None else _lookup(_OUTCOMES, "outcome", name, definition)
 
 
-def permissions_for(workflow: str, trigger: str) -> list[Guard]:
-    return _PERMISSIONS.get((workflow, trigger), [])
+def permissions_of(arrows: list[Transition], definition: WorkflowDefinition) -> list[Guard]:
+    names = dict.fromkeys(name for t in arrows for name in t.permissions)
+    return [_lookup(_PERMISSIONS, "permission", name, definition) for name in names]
 
 
 def check_guard(name: str, step: Step) -> str | None:
-    try:
-        rule = GUARDS[name]
-    except KeyError:
-        raise LookupError(f"The rule {name!r} named by {step.definition.name} "
-                          f"v{step.definition.version} has no implementation.") from None
-    return rule(step)
+    return _lookup(GUARDS, "rule", name, step.definition)(step)

@@ -65,7 +65,7 @@ def _refuse_unless_permitted(step: rules.Step, arrows: list[Transition]) -> None
         raise TransitionRefused(
             f"Only {describe_roles(roles)} may {label[0].lower()}{label[1:]}."
         )
-    for rule in rules.permissions_for(definition.name, step.trigger):
+    for rule in rules.permissions_of(arrows, definition):
         message = rule(step)
         if message:
             raise TransitionRefused(message)
@@ -74,7 +74,7 @@ def _refuse_unless_permitted(step: rules.Step, arrows: list[Transition]) -> None
 def _choose_arrow(step: rules.Step, arrows: list[Transition]) -> Transition:
     if len(arrows) == 1 and arrows[0].when is None:
         return arrows[0]
-    decide = rules.outcome_for(step.definition.name, step.trigger)
+    decide = rules.outcome_of(arrows, step.definition)
     step.outcome = decide(step) if decide else step.inputs.get("outcome")
     for arrow in arrows:
         if arrow.when == step.outcome:
@@ -194,7 +194,7 @@ def _fire_once(application: Application, trigger: str, actor: User | None,
         raise TransitionRefused(f"“{arrow.label}” is not possible now.")
     remembered = ("state", "version", "state_changed_at", "updated_at", "due_on")
     before = tuple(getattr(app, key) for key in remembered)
-    effects = rules.effects_for(definition.name, trigger)
+    effects = rules.effects_of(arrow, definition)
     # Effects may still refuse (a fund too short…): then the savepoint undoes everything.
     # Without effects nothing after the compare-and-set can refuse, and the savepoint's
     # two statements are saved.

@@ -41,8 +41,7 @@ def create_application(*, fund: Fund, organisation: Organisation, title: str,
     return application
 
 
-@effect("grant", "submit", "resubmit")
-@effect("loan", "submit", "resubmit")
+@effect("note_submission")
 def note_submission(step: Step) -> None:
     """The latest submission's time: the screening queue runs oldest first by it, and a
     file is seen by the staff once it has one (workflow.engine.permissions); kept ever after."""

@@ -1,7 +1,9 @@
-"""The WNF grant workflow (DESIGN.md), version 1."""
+"""The WNF grant workflow (DESIGN.md), version 1: its states, and its arrows with what each
+does (the arrows it shares with the loans: workflow.files.common_arrows)."""
 
 from workflow.engine.definition import OWNER, State, Transition, WorkflowDefinition
 from workflow.engine.registry import register
+from workflow.files import common_arrows as arrows
 
 STATES = (
     State("draft", "Draft", "Draft"),
@@ -20,45 +22,33 @@ STATES = (
 
 SUBMIT_GUARDS = ("form_complete", "activity_not_begun", "round_open", "within_round_cap",
                  "own_share_met")
+# The amount requested is the budget's WNF-funded total, noted at each submission.
+SUBMIT_EFFECTS = (*arrows.SUBMISSION_EFFECTS, "note_requested_amount")
 
 TRANSITIONS = (
-    Transition("submit", ("draft",), "submitted", (OWNER,), "Submit", guards=SUBMIT_GUARDS,
-               confirm="Submit this proposal? It can no longer be edited unless a revision "
-                       "is requested."),
-    Transition("start_screening", ("submitted",), "screening", ("secretariat",),
-               "Start screening"),
-    Transition("request_revision", ("screening",), "revision_requested", ("secretariat",),
-               "Request a revision", requires=("comment",), style="warning"),
-    Transition("resubmit", ("revision_requested",), "submitted", (OWNER,), "Resubmit",
-               guards=SUBMIT_GUARDS),
+    arrows.submit(SUBMIT_GUARDS, SUBMIT_EFFECTS,
+                  confirm="Submit this proposal? It can no longer be edited unless a revision "
+                          "is requested."),
+    arrows.START_SCREENING,
+    arrows.REQUEST_REVISION,
+    arrows.resubmit(SUBMIT_GUARDS, SUBMIT_EFFECTS),
     Transition("refer_to_committee", ("screening",), "committee_review", ("secretariat",),
-               "Refer to the committee"),
-    Transition("reject", ("screening",), "rejected", ("secretariat",), "Reject",
-               requires=("reason",), style="danger"),
-    Transition("decide", ("committee_review",), "approved", ("committee_chair",),
-               "Close the ballot", when="approved", guards=("funds_available",),
-               form="ballot"),
-    Transition("decide", ("committee_review",), "rejected", ("committee_chair",),
-               "Close the ballot", when="rejected", form="ballot"),
-    Transition("decide", ("committee_review",), "committee_review", ("committee_chair",),
-               "Close the ballot", when="deferred", form="ballot"),
-    # When neither the chair nor the deputy chair can act (workflow.committee.ballot_steps).
-    Transition("defer", ("committee_review",), "committee_review", ("secretariat",),
-               "Defer to the next ballot", requires=("reason",), style="outline-warning",
-               confirm="Close this ballot as deferred and open the next one?"),
-    Transition("release_tranche", ("approved", "in_implementation"), "in_implementation",
-               ("finance_officer",), "Release a tranche", form="tranche"),
+               "Refer to the committee", effects=("open_first_ballot",)),
+    arrows.REJECT,
+    *arrows.DECIDE,
+    arrows.DEFER,
+    arrows.release_tranche(("approved", "in_implementation"), "in_implementation"),
     Transition("submit_report", ("in_implementation",), "report_submitted", (OWNER,),
-               "Submit the final report", guards=("report_complete",), form="report"),
+               "Submit the final report", guards=("report_complete",), form="report",
+               effects=("stamp_report",)),
     Transition("return_report", ("report_submitted",), "in_implementation", ("secretariat",),
-               "Return the report", requires=("comment",), style="warning"),
+               "Return the report", requires=("comment",), style="warning",
+               effects=("reopen_report",)),
     Transition("accept_report", ("report_submitted",), "closed", ("secretariat",),
-               "Accept the report and close", style="success"),
-    Transition("withdraw", ("draft", "submitted", "screening", "revision_requested"),
-               "withdrawn", (OWNER,), "Withdraw", style="outline-danger",
-               confirm="Withdraw this proposal? This cannot be undone."),
-    Transition("cancel", ("approved", "in_implementation"), "cancelled", ("secretariat",),
-               "Cancel", requires=("reason",), style="outline-danger"),
+               "Accept the report and close", style="success",
+               effects=("settle_grant", "closing_cancels_pending_tranches")),
+    arrows.withdraw("Withdraw this proposal? This cannot be undone."),
+    arrows.cancel(("approved", "in_implementation"), ("cancellation_frees_the_money",)),
 )
 
 GRANT_V1 = register(WorkflowDefinition(

@@ -310,7 +310,7 @@ def activity_not_begun(step: rules.Step) -> str | None:
             f"submission ({step.today:%d %B %Y}): change its dates before submitting.")
 
 
-@rules.effect("grant", "submit", "resubmit")
+@rules.effect("note_requested_amount")
 def note_requested_amount(step: rules.Step) -> None:
     """The amount asked, as submitted (the submission time: workflow.files.applications)."""
     step.data["requested_yen"] = step.application.requested_yen

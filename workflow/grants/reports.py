@@ -133,7 +133,7 @@ def report_complete(step: rules.Step) -> str | None:
     return None
 
 
-@rules.effect("grant", "submit_report")
+@rules.effect("stamp_report")
 def stamp_report(step: rules.Step) -> None:
     report = step.application.report
     report.submitted_at = utcnow()
@@ -143,14 +143,14 @@ def stamp_report(step: rules.Step) -> None:
                      participants=sum(p.participants for p in report.participants))
 
 
-@rules.effect("grant", "return_report")
+@rules.effect("reopen_report")
 def reopen_report(step: rules.Step) -> None:
     """A returned report is the applicant's to edit again."""
     if step.application.report is not None:
         step.application.report.submitted_at = None
 
 
-@rules.effect("grant", "accept_report")
+@rules.effect("settle_grant")
 def settle_grant(step: rules.Step) -> None:
     """Unspent = released − actual WNF-funded spending (≥ 0), booked as a refund due;
     the commitment not yet released goes back to the fund."""

@@ -73,7 +73,7 @@ def mark_arrears(today: date | None = None) -> list[ArrearsMove]:
     return moves
 
 
-@effect("loan", "mark_arrears")
+@effect("record_overdue")
 def _record_overdue(step: Step) -> None:
     # The definition names no guard for mark_arrears: the rule is checked here, where
     # refusing still undoes the move.
@@ -130,7 +130,7 @@ def write_off_requested(step: Step) -> str | None:
     return None
 
 
-@permission("loan", "write_off")
+@permission("not_the_requester")
 def not_the_requester(step: Step) -> str | None:
     loan = step.application.loan
     if (step.actor is not None and loan is not None
@@ -139,7 +139,7 @@ def not_the_requester(step: Step) -> str | None:
     return None
 
 
-@effect("loan", "write_off")
+@effect("post_write_off")
 def post_write_off(step: Step) -> None:
     application, loan = step.application, step.application.loan
     principal = outstanding_principal(instalments_of(application))

@@ -109,7 +109,7 @@ def assessment_complete(step: Step) -> str | None:
     return f"The credit assessment is not complete: {problem[0]}" if problem else None
 
 
-@effect("loan", "complete_assessment")
+@effect("audit_assessment")
 def _audit_assessment(step: Step) -> None:
     loan = step.application.loan
     step.data["assessment"] = {

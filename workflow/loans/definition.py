@@ -1,7 +1,9 @@
-"""The SME loan workflow (DESIGN.md), version 1."""
+"""The SME loan workflow (DESIGN.md), version 1: its states, and its arrows with what each
+does (the arrows it shares with the grants: workflow.files.common_arrows)."""
 
-from workflow.engine.definition import OWNER, SYSTEM, State, Transition, WorkflowDefinition
+from workflow.engine.definition import SYSTEM, State, Transition, WorkflowDefinition
 from workflow.engine.registry import register
+from workflow.files import common_arrows as arrows
 
 STATES = (
     State("draft", "Draft", "Draft"),
@@ -24,54 +26,43 @@ STATES = (
 SUBMIT_GUARDS = ("form_complete", "loan_documents_attached", "round_open", "within_round_cap",
                  "sme_eligible")
 
+_REPAYMENT = {"roles": ("finance_officer",), "label": "Record a repayment", "form": "repayment",
+              "effects": ("apply_repayment",), "outcome": "repayment_outcome"}
+
 TRANSITIONS = (
-    Transition("submit", ("draft",), "submitted", (OWNER,), "Submit", guards=SUBMIT_GUARDS,
-               confirm="Submit this application?"),
-    Transition("start_screening", ("submitted",), "screening", ("secretariat",),
-               "Start screening"),
-    Transition("request_revision", ("screening",), "revision_requested", ("secretariat",),
-               "Request a revision", requires=("comment",), style="warning"),
-    Transition("resubmit", ("revision_requested",), "submitted", (OWNER,), "Resubmit",
-               guards=SUBMIT_GUARDS),
-    Transition("reject", ("screening",), "rejected", ("secretariat",), "Reject",
-               requires=("reason",), style="danger"),
+    arrows.submit(SUBMIT_GUARDS, confirm="Submit this application?"),
+    arrows.START_SCREENING,
+    arrows.REQUEST_REVISION,
+    arrows.resubmit(SUBMIT_GUARDS),
+    arrows.REJECT,
     Transition("refer_to_assessment", ("screening",), "credit_assessment", ("secretariat",),
                "Refer to credit assessment"),
     Transition("complete_assessment", ("credit_assessment",), "committee_review",
                ("secretariat",), "Complete the assessment", guards=("assessment_complete",),
-               form="assessment"),
-    Transition("decide", ("committee_review",), "approved", ("committee_chair",),
-               "Close the ballot", when="approved", guards=("funds_available",),
-               form="ballot"),
-    Transition("decide", ("committee_review",), "rejected", ("committee_chair",),
-               "Close the ballot", when="rejected", form="ballot"),
-    Transition("decide", ("committee_review",), "committee_review", ("committee_chair",),
-               "Close the ballot", when="deferred", form="ballot"),
-    # When neither the chair nor the deputy chair can act (workflow.committee.ballot_steps).
-    Transition("defer", ("committee_review",), "committee_review", ("secretariat",),
-               "Defer to the next ballot", requires=("reason",), style="outline-warning",
-               confirm="Close this ballot as deferred and open the next one?"),
+               form="assessment", effects=("open_first_ballot", "audit_assessment")),
+    *arrows.DECIDE,
+    arrows.DEFER,
     Transition("sign_agreement", ("approved",), "contracted", ("secretariat",),
                "Sign the agreement", guards=("agreement_attached",), form="agreement"),
-    Transition("release_tranche", ("contracted", "active"), "active", ("finance_officer",),
-               "Release a tranche", form="tranche"),
-    Transition("record_repayment", ("active", "in_arrears"), "repaid", ("finance_officer",),
-               "Record a repayment", when="repaid", form="repayment"),
-    Transition("record_repayment", ("active",), "active", ("finance_officer",),
-               "Record a repayment", when="still_active", form="repayment"),
-    Transition("record_repayment", ("in_arrears",), "active", ("finance_officer",),
-               "Record a repayment", when="cured", form="repayment"),
-    Transition("record_repayment", ("in_arrears",), "in_arrears", ("finance_officer",),
-               "Record a repayment", when="still_in_arrears", form="repayment"),
-    Transition("mark_arrears", ("active",), "in_arrears", (SYSTEM,), "Mark in arrears"),
+    # The release also rebuilds the schedule on what has been drawn (workflow.loans.drawdowns).
+    arrows.release_tranche(("contracted", "active"), "active",
+                           ("pay_out_the_tranche", "rebuild_on_release")),
+    Transition("record_repayment", ("active", "in_arrears"), "repaid", when="repaid",
+               **_REPAYMENT),
+    Transition("record_repayment", ("active",), "active", when="still_active", **_REPAYMENT),
+    Transition("record_repayment", ("in_arrears",), "active", when="cured", **_REPAYMENT),
+    Transition("record_repayment", ("in_arrears",), "in_arrears", when="still_in_arrears",
+               **_REPAYMENT),
+    Transition("mark_arrears", ("active",), "in_arrears", (SYSTEM,), "Mark in arrears",
+               effects=("record_overdue",)),
     Transition("write_off", ("in_arrears",), "written_off", ("committee_chair",),
                "Approve the write-off", guards=("write_off_requested",), form="write_off",
-               style="danger"),
-    Transition("withdraw", ("draft", "submitted", "screening", "revision_requested"),
-               "withdrawn", (OWNER,), "Withdraw", style="outline-danger",
-               confirm="Withdraw this application? This cannot be undone."),
-    Transition("cancel", ("approved", "contracted"), "cancelled", ("secretariat",), "Cancel",
-               requires=("reason",), style="outline-danger"),
+               style="danger",
+               permissions=("only_an_officer_of_the_loan_committee", "not_the_requester"),
+               effects=("written_off_frees_the_undrawn", "post_write_off")),
+    arrows.withdraw("Withdraw this application? This cannot be undone."),
+    arrows.cancel(("approved", "contracted"),
+                  ("cancellation_frees_the_money", "cancelled_withdraws_a_proposal")),
 )
 
 LOAN_V1 = register(WorkflowDefinition(

@@ -34,7 +34,7 @@ def _refuse_unless_schedulable(application: Application, day: date) -> None:
             f"{latest:%d %B %Y}: the loan book is kept in date order.")
 
 
-@effect("loan", "release_tranche")
+@effect("rebuild_on_release")
 def rebuild_on_release(step: Step) -> None:
     """Schedule the released principal from its day (the first release fixes the calendar)."""
     application, day = step.application, step.today

@@ -134,7 +134,7 @@ def _receivable(application: Application, rows: list[Instalment], money: Repayme
     return terms
 
 
-@outcome("loan", "record_repayment")
+@outcome("repayment_outcome")
 def repayment_outcome(step: Step) -> str:
     """Where the loan stands once the payment is split (refuses a bad payment)."""
     money = _read_inputs(step)
@@ -151,7 +151,7 @@ def repayment_outcome(step: Step) -> str:
     return "still_in_arrears" if still_late else "cured"
 
 
-@effect("loan", "record_repayment")
+@effect("apply_repayment")
 def apply_repayment(step: Step) -> None:
     """Split the payment, rebuild the schedule for a prepayment, book it in the ledger."""
     application, loan = step.application, step.application.loan

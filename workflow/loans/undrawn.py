@@ -239,12 +239,12 @@ def undrawn_lapses(step: Step, day: date, memo: str) -> None:
         step.data["cancellation_withdrawn"] = proposal.id
 
 
-@effect("loan", "write_off")
+@effect("written_off_frees_the_undrawn")
 def written_off_frees_the_undrawn(step: Step) -> None:
     undrawn_lapses(step, step.today, f"Write-off of {step.application.reference}")
 
 
-@effect("loan", "cancel")
+@effect("cancelled_withdraws_a_proposal")
 def cancelled_withdraws_a_proposal(step: Step) -> None:
     """The file's cancellation frees the money itself (workflow.money.tranches); a proposal
     awaiting confirmation has nothing left to cancel."""

@@ -208,8 +208,7 @@ def _record(action: str, app: Application, tranche: Tranche, actor: User, **extr
 # --- the rules of release_tranche, for both workflows -----------------------------------
 
 
-@rules.permission("grant", RELEASE)
-@rules.permission("loan", RELEASE)
+@rules.permission("four_eyes")
 def four_eyes(step: rules.Step) -> str | None:
     """The tranche must await authorisation, by someone other than who requested it."""
     tranche_id = step.inputs.get("tranche_id")
@@ -218,8 +217,7 @@ def four_eyes(step: rules.Step) -> str | None:
     return authorisation_problem(_fresh_tranche(tranche_id), step.application, step.actor)
 
 
-@rules.effect("grant", RELEASE)
-@rules.effect("loan", RELEASE)
+@rules.effect("pay_out_the_tranche")
 def release(step: rules.Step) -> None:
     """Mark the tranche released and pay it out of the fund."""
     app, actor = step.application, step.actor
@@ -279,8 +277,7 @@ def _cancel_pending(app: Application, actor: User | None) -> list[int]:
     return [t.number for t in pending]
 
 
-@rules.effect("grant", "cancel")
-@rules.effect("loan", "cancel")
+@rules.effect("cancellation_frees_the_money")
 def cancellation_frees_the_money(step: rules.Step) -> None:
     """Cancelled: pending tranches lapse and the unreleased commitment returns to the fund."""
     app = step.application
@@ -289,7 +286,7 @@ def cancellation_frees_the_money(step: rules.Step) -> None:
     step.data.update(cancelled_tranches=lapsed, commitment_released_yen=freed)
 
 
-@rules.effect("grant", "accept_report")
+@rules.effect("closing_cancels_pending_tranches")
 def closing_cancels_pending_tranches(step: rules.Step) -> None:
     """A closed file releases nothing more: requests still awaiting authorisation lapse."""
     lapsed = _cancel_pending(step.application, step.actor)
