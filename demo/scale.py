@@ -1,7 +1,7 @@
 """`flask demo seed --scale N`: N applications with ten years of history, written in bulk.
 
 Going through service.fire for millions of steps would take hours, so the histories are
-planned in Python (demo.scale_grants / demo_scale_loans) and written with Core
+planned in Python (demo.scale_grants / demo.scale_loans) and written with Core
 INSERTs, a batch per transaction. What is written is what the workflow would have written:
 states reachable by the definitions, version counters, references numbered per fund and
 fiscal year (and reference_counters moved on), one audit event per transition with the

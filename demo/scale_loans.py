@@ -121,7 +121,7 @@ def script(rng: random.Random, final: str) -> Steps:
         book = {"until": term * MONTH + 10}
     elif final == "active":
         # At least three instalments still to come: moving the file back into its round's
-        # fiscal year (demo_scale._created) may age it by up to two months or so.
+        # fiscal year (demo.scale._created) may age it by up to two months or so.
         book = {"months": rng.randrange(1, term - 3)}
         book["until"] = book["months"] * MONTH
     elif final == "in_arrears":

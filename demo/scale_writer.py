@@ -29,7 +29,7 @@ from .living import DemoRefused
 from .scale_plan import AUDIT, FILE, LEDGER, ROW, Context
 from .scale_world import YEARS
 
-GRANT_SHARE = 0.72  # of the applications generated (demo_scale draws with it too)
+GRANT_SHARE = 0.72  # of the applications generated (demo.scale draws with it too)
 
 
 class Writer:

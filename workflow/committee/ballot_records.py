@@ -1,9 +1,9 @@
 """An application's ballots as the committee panel reads them: plain records from one
 statement, not loaded Ballots.
 
-The ORM set up its joined eager loading (ballot → votes → member, ballot → conflicts →
-member) on every execution: 0.7 ms of the application page for one ballot of four votes,
-against a tenth of that for the same rows read as they come. The records carry the
+The ORM sets up its joined eager loading (ballot → votes → member, ballot → conflicts →
+member) on every execution, which cost the application page far more than reading the
+same rows as they come (the benchmark measures it). The records carry the
 attribute names of Ballot, Vote and ConflictDeclaration, so the rules that read a ballot
 (the tally, who is eligible, the recusal reason) read them as they read loaded objects.
 They are a snapshot for one page: nothing writes through them.

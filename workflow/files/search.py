@@ -171,7 +171,7 @@ def _escape(word: str) -> str:
 
 def _run(statement, values: dict):
     """A read of plain columns, on the session's connection: the ORM session's own
-    execute adds ~50-100 µs to each, and the list runs several on every page."""
+    execute adds its bookkeeping to each, and the list runs several on every page."""
     return db.session.connection().execute(statement, values)
 
 
