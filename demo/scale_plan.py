@@ -1,7 +1,7 @@
 """What the scale seed writes for one application: its rows and events, moment by moment.
 
-A `Plan` is the whole history of one application, decided in advance (workflow.
-demo.scale_grants and demo.scale_loans make them) as a list of moments — a time and the
+A `Plan` is the whole history of one application, decided in advance (demo.scale_grants
+and demo.scale_loans make them) as a list of moments — a time and the
 operations the workflow would have performed then: rows to insert, audit events, ledger
 entries. demo.scale merges the plans of all applications in time order and writes
 them, so that the audit chain and the ledger come out in the order things happened.
