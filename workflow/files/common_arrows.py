@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from workflow.engine.definition import OWNER, Transition
 
-# Every submission is timed and stamped (workflow.files.applications).
+# Every submission records its time: the screening queue and the staff's view go by it
+# (workflow.files.applications).
 SUBMISSION_EFFECTS = ("note_submission",)
 WITHDRAWABLE = ("draft", "submitted", "screening", "revision_requested")
 

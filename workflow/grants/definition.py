@@ -22,7 +22,7 @@ STATES = (
 
 SUBMIT_GUARDS = ("form_complete", "activity_not_begun", "round_open", "within_round_cap",
                  "own_share_met")
-# The amount requested is the budget's WNF-funded total, noted at each submission.
+# The audit event of each submission also records the amount asked.
 SUBMIT_EFFECTS = (*arrows.SUBMISSION_EFFECTS, "note_requested_amount")
 
 TRANSITIONS = (
