@@ -10,7 +10,7 @@ from flask_login import login_user
 
 from models import LoanDetails, db
 from tests.conftest import fire
-from tests.finance.conftest import scene  # noqa: F401 - the approved file with its money
+from tests.workflow.money.conftest import scene  # noqa: F401 - the approved file with its money
 from webui.applications.page import application_page
 
 
