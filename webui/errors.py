@@ -8,7 +8,7 @@ from flask import Flask, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from models import db
-from workflow.errors import DomainError
+from workflow.engine.errors import DomainError
 
 log = logging.getLogger(__name__)
 

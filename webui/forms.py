@@ -8,7 +8,7 @@ from flask_wtf import FlaskForm
 from wtforms import IntegerField, ValidationError
 from wtforms.widgets import TextInput
 
-from workflow.errors import ValidationFailed
+from workflow.engine.errors import ValidationFailed
 
 _WHOLE_NUMBER = re.compile(r"^\s*-?[0-9][0-9,]*\s*$")
 

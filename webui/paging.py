@@ -1,4 +1,4 @@
-"""Where a work list paged by key starts, read from the query string (workflow.keyset)."""
+"""Where a work list paged by key starts, read from the query string (workflow.engine.keyset)."""
 
 from __future__ import annotations
 

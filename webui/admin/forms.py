@@ -16,7 +16,7 @@ from wtforms.validators import DataRequired, Email, Length, NumberRange, Optiona
 from models import FUND_CODES, FUND_KINDS, INDUSTRY_LABELS, ROLE_LABELS
 from models.organisation import KIND_LABELS
 from models.user import LOCALES
-from workflow.committees import COMMITTEE_ROLES, SEAT_CHOICE_LABELS, committee_title
+from workflow.people.committees import COMMITTEE_ROLES, SEAT_CHOICE_LABELS, committee_title
 
 from ..forms import YenField
 from ..once import OneTimeKey

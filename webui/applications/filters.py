@@ -10,8 +10,8 @@ from markupsafe import Markup
 from wtforms import DateField, SelectField, StringField
 from wtforms.validators import Length, Optional, ValidationError
 
-from workflow import catalogue
-from workflow.search import SORTS, Filters, all_states
+from workflow.files import catalogue
+from workflow.files.search import SORTS, Filters, all_states
 
 
 class ListedSelectField(SelectField):

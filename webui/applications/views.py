@@ -1,9 +1,10 @@
 from flask import abort, render_template, request, url_for
 from flask_login import current_user
 
-from workflow import kept_lists, registry, search, service
-from workflow.errors import ValidationFailed
-from workflow.permissions import READER_ROLES
+from workflow.engine import registry, service
+from workflow.engine.errors import ValidationFailed
+from workflow.engine.permissions import READER_ROLES
+from workflow.files import kept_lists, search
 
 from ..access import roles
 from ..actions import Done, carry_out

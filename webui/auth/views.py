@@ -9,8 +9,9 @@ from flask import flash, g, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user
 
 from models import User, db
-from workflow import accounts, request_user, security
-from workflow.errors import ValidationFailed
+from workflow.engine import request_user
+from workflow.engine.errors import ValidationFailed
+from workflow.people import accounts, security
 
 from ..access import public, signed_in
 from ..extensions import login_manager

@@ -12,7 +12,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from models import METHOD_LABELS, PREPAYMENT_LABELS
-from workflow.lending_law import MAX_TERM_MONTHS
+from workflow.loans.lending_law import MAX_TERM_MONTHS
 
 from ..forms import YenField
 
@@ -42,7 +42,7 @@ class CloseForm(FlaskForm):
         choices=[("", "None"), ("approve", "Approve"), ("reject", "Reject")],
         validators=[Optional()])
     # The rate caps of the Interest Rate Restriction Act depend on the amount approved:
-    # workflow.loan_terms checks them and puts its sentence next to the field.
+    # workflow.loans.terms checks them and puts its sentence next to the field.
     annual_rate = DecimalField("Annual rate (%)", places=None, validators=[
         Optional(), NumberRange(min=0, max=100, message="A rate from 0 to 100 %.")])
     term_months = IntegerField("Term (months)", validators=[

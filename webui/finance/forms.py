@@ -4,7 +4,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField
 from wtforms.validators import InputRequired, Length, Optional
 
-from workflow.tranches import NOTE_LENGTH
+from workflow.money.tranches import NOTE_LENGTH
 
 from ..forms import YenField
 

@@ -5,9 +5,9 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from models import Fund, Organisation, db
-from workflow import fund_reports, ledger
-from workflow.donations import record_donation
-from workflow.errors import ValidationFailed
+from workflow.engine.errors import ValidationFailed
+from workflow.money import fund_reports, ledger
+from workflow.money.donations import record_donation
 
 from ..access import roles
 from ..actions import Done, carry_out

@@ -21,8 +21,8 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from models import FUNDING_LABELS, FUNDING_SOURCES, PROGRAMME_LABELS, PROGRAMME_TYPES
-from workflow.errors import ValidationFailed
-from workflow.screening import CHECKLIST
+from workflow.engine.errors import ValidationFailed
+from workflow.grants.screening import CHECKLIST
 
 from ..forms import YenField
 from ..once import OneTimeKey

@@ -16,9 +16,9 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from models import INDUSTRY_LABELS, METHOD_LABELS, RISK_GRADES
-from workflow.lending_law import MAX_TERM_MONTHS
-from workflow.loan_documents import DOCUMENT_KINDS
-from workflow.undrawn import REASON_LENGTH
+from workflow.loans.documents import DOCUMENT_KINDS
+from workflow.loans.lending_law import MAX_TERM_MONTHS
+from workflow.loans.undrawn import REASON_LENGTH
 
 from ..forms import YenField
 from ..once import OneTimeKey

@@ -13,10 +13,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from models import Application, Instalment, LoanDetails, Round, db
-from workflow import arrears, loans, registry, service
-from workflow.errors import TransitionRefused
-from workflow.permissions import READER_ROLES, visibility, visible_conditions
-from workflow.round_choice import round_choices
+from workflow.engine import registry, service
+from workflow.engine.errors import TransitionRefused
+from workflow.engine.permissions import READER_ROLES, visibility, visible_conditions
+from workflow.loans import applications as loans
+from workflow.loans import arrears
+from workflow.loans.assessment import Assessment, complete_assessment
+from workflow.money.round_choice import round_choices
 
 from ..access import roles
 from ..actions import Done, carry_out
@@ -148,7 +151,7 @@ def assessment(application_id: int):
     form = AssessmentForm() if request.method == "POST" else assessment_form(application)
 
     def act() -> Done:
-        loans.complete_assessment(application, current_user, loans.Assessment(
+        complete_assessment(application, current_user, Assessment(
             form.risk_grade.data, form.notes.data or "", form.amount_yen.data,
             form.annual_rate.data, form.term_months.data, form.grace_months.data,
             form.method.data), expected_version=form.expected_version())

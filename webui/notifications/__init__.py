@@ -6,8 +6,8 @@ from flask_wtf import FlaskForm
 
 from models import db
 from models.notification import KIND_LABELS, NOTIFICATION_KINDS
-from workflow import inbox
-from workflow.notifications import unread_count
+from workflow.people import inbox
+from workflow.people.notifications import unread_count
 
 from ..access import signed_in
 
