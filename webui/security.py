@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import re
 
-from flask import Flask, Response, abort, request
-from flask_login import current_user
+from flask import Flask, Response, abort, g, request
 
 CSP = "; ".join((
     "default-src 'self'",
@@ -54,7 +53,8 @@ def register(app: Flask) -> None:
         response.headers["Referrer-Policy"] = "same-origin"
         if app.config.get("WNF_ENV") == "production":
             response.headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
-        if request.endpoint != "static" and current_user.is_authenticated:
+        # The id kept at the start of the request: the user object may need the database.
+        if request.endpoint != "static" and g.get("user_id") is not None:
             # Pages with personal or financial data are never kept in a cache.
             response.headers["Cache-Control"] = "no-store"
         return response
