@@ -19,7 +19,7 @@ from sqlalchemy import and_, bindparam, func, literal_column, or_, select, tuple
 
 from models import Application, Fund, Organisation, Round, User, db
 
-from . import registry
+from . import keyset, registry
 from .errors import ValidationFailed
 from .permissions import visibility, visible_conditions
 
@@ -156,12 +156,6 @@ def _key(sort: str) -> list:
     return [*SORTS[sort], Application.id]
 
 
-@functools.cache
-def _key_types(sort: str) -> tuple[type, ...]:
-    """The Python types of a sort key's columns (asked of SQLAlchemy once, not per page)."""
-    return tuple(column.type.python_type for column in _key(sort))
-
-
 def _ordering(sort: str, descending: bool) -> list:
     return [c.desc() if descending else c.asc() for c in _key(sort)]
 
@@ -227,24 +221,18 @@ def _encode(filters: Filters, values) -> str:
 
 
 def _decode(filters: Filters, cursor: str) -> list:
-    """The sort key in a cursor, checked against the list's order and the key's types."""
-    kinds = _key_types(filters.sort)
+    """The sort key in a cursor, checked against the list's order and the key's columns."""
+    key = _key(filters.sort)
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         sort, descending, plain = json.loads(base64.urlsafe_b64decode(padded.encode()))
         if sort != filters.sort or descending != filters.descending or (
-                len(plain) != len(kinds)):
+                len(plain) != len(key)):
             raise ValueError("another order")
-        values = []
-        for kind, value in zip(kinds, plain, strict=True):
-            value = datetime.fromisoformat(value) if kind is datetime else value
-            if not isinstance(value, kind) or isinstance(value, bool):
-                raise ValueError("a value of the wrong type")
-            values.append(value)
-        return values
-    except (ValueError, TypeError, json.JSONDecodeError, binascii.Error):
-        raise ValidationFailed("This page link no longer fits the list; start again from "
-                               "the first page.", "page") from None
+        return [keyset.key_value(column, value)
+                for column, value in zip(key, plain, strict=True)]
+    except (ValueError, TypeError, OverflowError, json.JSONDecodeError, binascii.Error):
+        raise keyset.out_of_date() from None
 
 
 def page_of(filters: Filters, user: User, size: int, *, after: str | None = None,

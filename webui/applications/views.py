@@ -6,6 +6,7 @@ from workflow import diagrams, kept_lists, registry, search, service, timeline
 from workflow.errors import ValidationFailed
 from workflow.permissions import READER_ROLES
 
+from .. import paging
 from ..access import roles
 from ..csv_export import csv_response
 from ..forms import show_refusal
@@ -41,7 +42,7 @@ def _list_args() -> dict:
 def index():
     form = filter_form(staff_view())
     problem, page, total = None, search.Page([], None, None), 0
-    number = max(request.args.get("page", 1, type=int) or 1, 1)
+    number = paging.page_number()
     after, before = request.args.get("after") or None, request.args.get("before") or None
     if form.validate():
         try:

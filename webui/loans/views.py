@@ -17,7 +17,7 @@ from workflow.errors import DomainError, TransitionRefused
 from workflow.permissions import READER_ROLES, visibility, visible_conditions
 from workflow.round_choice import round_choices
 
-from .. import once
+from .. import once, paging
 from ..access import roles
 from ..applications.loading import visible_application_or_404
 from ..forms import show_refusal
@@ -76,7 +76,10 @@ def index():
     query = (select(Application).options(selectinload(Application.organisation))
              .where(Application.kind == "loan", *visible_conditions(seen.kind))
              .params(**seen.params).order_by(Application.id.desc()))
-    page = db.paginate(query, per_page=50, error_out=False)
+    asked = paging.page_number()
+    page = db.paginate(query, page=asked, per_page=50, error_out=False)
+    if asked > (page.pages or 1):  # past the end: the last page
+        page = db.paginate(query, page=page.pages or 1, per_page=50, error_out=False)
     owed = dict(db.session.execute(
         select(Instalment.application_id,
                func.sum(Instalment.principal_yen - Instalment.paid_principal_yen))
