@@ -26,7 +26,7 @@ CSP = "; ".join((
 
 
 # Control characters a form has no business sending; PostgreSQL also refuses NUL in text.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 CONTROL_MESSAGE = ("The form contains control characters that cannot be stored; remove them "
                    "and send it again.")
 
@@ -36,7 +36,7 @@ def _has_control_characters() -> bool:
     if request.method in ("POST", "PUT", "PATCH") and request.mimetype in (
             "application/x-www-form-urlencoded", "multipart/form-data"):
         values += [v for _, v in request.form.items(multi=True)]
-    return any(_CONTROL.search(v) for v in values)
+    return any(CONTROL_CHARACTERS.search(v) for v in values)
 
 
 def register(app: Flask) -> None:

@@ -6,13 +6,14 @@ import functools
 from html import escape as escape_text
 
 from flask import request
-from flask_wtf import FlaskForm
 from markupsafe import Markup
 from wtforms import DateField, SelectField, StringField
 from wtforms.validators import Length, Optional, ValidationError
 
 from workflow import catalogue
 from workflow.search import SORTS, Filters, all_states
+
+from ..forms import AppForm
 
 
 class ListedSelectField(SelectField):
@@ -24,7 +25,7 @@ class ListedSelectField(SelectField):
             raise ValidationError(self.gettext("Not a valid choice."))
 
 
-class FilterForm(FlaskForm):
+class FilterForm(AppForm):
     class Meta:
         csrf = False
 
