@@ -31,19 +31,31 @@ CONTROL_MESSAGE = ("The form contains control characters that cannot be stored; 
                    "and send it again.")
 
 
-def _has_control_characters() -> bool:
-    values = [*request.args.values()]
+# No page of the site writes a link with one: it was edited, or cut and pasted badly.
+LINK_CONTROL_MESSAGE = ("This link is out of date: it holds control characters that no page "
+                        "of this site writes. Start again from the page that led here.")
+
+
+def _has_control_characters(values) -> bool:
+    return any(CONTROL_CHARACTERS.search(v) for v in values)
+
+
+def _form_values() -> list[str]:
     if request.method in ("POST", "PUT", "PATCH") and request.mimetype in (
             "application/x-www-form-urlencoded", "multipart/form-data"):
-        values += [v for _, v in request.form.items(multi=True)]
-    return any(CONTROL_CHARACTERS.search(v) for v in values)
+        return [v for _, v in request.form.items(multi=True)]
+    return []
 
 
 def register(app: Flask) -> None:
     @app.before_request
     def _refuse_control_characters():
-        if request.endpoint != "static" and _has_control_characters():
+        if request.endpoint == "static":
+            return
+        if _has_control_characters(_form_values()):
             abort(400, CONTROL_MESSAGE)
+        if _has_control_characters(request.args.values()):
+            abort(400, LINK_CONTROL_MESSAGE)
 
     @app.after_request
     def _headers(response: Response) -> Response:

@@ -58,6 +58,8 @@ def key_value(column, value):
     """One value of a sort key read from a cursor, as its column holds it: of the column's
     type, within an integer column's range, and text without NUL (which PostgreSQL
     refuses). Raises ValueError otherwise."""
+    if isinstance(value, str) and "\x00" in value:
+        raise ValueError("a NUL in text")  # (a date would even be read without it)
     kind = column.type.python_type
     value = _typed(kind, value)
     if not isinstance(value, kind) or isinstance(value, bool):
@@ -66,8 +68,6 @@ def key_value(column, value):
         bits = 63 if isinstance(column.type, BigInteger) else 31
         if not -(2**bits) <= value < 2**bits:
             raise ValueError("a number past the column's range")
-    if isinstance(value, str) and "\x00" in value:
-        raise ValueError("a NUL in text")
     return value
 
 
