@@ -12,8 +12,6 @@ from flask import url_for
 from models import ROLES
 from webui.access import PUBLIC, SIGNED_IN, access_table
 
-from ..test_every_endpoint import scene  # noqa: F401  (the fixture: a file of each kind)
-
 HOSTILE = [str(2**31), str(2**63), "-1", "\x00", "x" * 10_240, "\u202eevil\u202c", "１２３"]
 # Query arguments the pages read: the page numbers and cursors of every list (with each
 # list's prefix on the committee page), the filters of the application and ledger lists.
@@ -29,7 +27,7 @@ EXTRA_VALUES = {"trigger": "withdraw", "tranche_id": 1, "proposal_id": 1}
 _ARGUMENT = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")
 
 
-def _valid(rule, scene) -> dict:  # noqa: F811
+def _valid(rule, scene) -> dict:
     values = {}
     for argument in rule.arguments:
         key = "loan_id" if (argument == "application_id"
@@ -61,7 +59,7 @@ def _server_errors(client, requests) -> list:
     return wrong
 
 
-def test_hostile_path_values_never_cause_a_server_error(app, client, login_as, scene):  # noqa: F811
+def test_hostile_path_values_never_cause_a_server_error(app, client, login_as, scene):
     login_as(*ROLES, organisation=scene["organisation"])
     requests = []
     for rule in _rules(app):
@@ -73,7 +71,7 @@ def test_hostile_path_values_never_cause_a_server_error(app, client, login_as, s
 
 
 @pytest.mark.parametrize("role", ROLES)
-def test_hostile_query_values_never_cause_a_server_error(app, client, login_as, scene,  # noqa: F811
+def test_hostile_query_values_never_cause_a_server_error(app, client, login_as, scene,
                                                          role):
     login_as(role, organisation=scene["organisation"])
     declared = access_table(app)
@@ -96,7 +94,7 @@ def test_hostile_query_values_never_cause_a_server_error(app, client, login_as, 
     assert _server_errors(client, requests) == []
 
 
-def _form_field_names(client, app, scene) -> list[str]:  # noqa: F811
+def _form_field_names(client, app, scene) -> list[str]:
     """The names of the fields of every form the site shows in the scene."""
     names = set()
     for rule in _rules(app):
@@ -110,7 +108,7 @@ def _form_field_names(client, app, scene) -> list[str]:  # noqa: F811
     return sorted(names - {"csrf_token"})
 
 
-def test_hostile_form_values_never_cause_a_server_error(app, client, login_as, scene):  # noqa: F811
+def test_hostile_form_values_never_cause_a_server_error(app, client, login_as, scene):
     login_as(*ROLES, organisation=scene["organisation"])
     names = _form_field_names(client, app, scene)
     assert "title" in names and "amount_yen" in names
