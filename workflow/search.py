@@ -7,10 +7,7 @@ organisation's only, the staff the submitted files, the auditor every file).
 
 from __future__ import annotations
 
-import base64
-import binascii
 import functools
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -19,8 +16,9 @@ from sqlalchemy import and_, bindparam, func, literal_column, or_, select, tuple
 
 from models import Application, Fund, Organisation, Round, User, db
 
-from . import keyset, registry
+from . import registry
 from .errors import ValidationFailed
+from .keyset import decode_cursor, encode_cursor
 from .permissions import visibility, visible_conditions
 
 # The sort keys; the file's id always breaks ties, so that every row has one place and a
@@ -215,24 +213,12 @@ class Page:
 
 
 def _encode(filters: Filters, values) -> str:
-    plain = [v.isoformat() if isinstance(v, datetime) else v for v in values]
-    data = json.dumps([filters.sort, filters.descending, plain], separators=(",", ":"))
-    return base64.urlsafe_b64encode(data.encode()).decode().rstrip("=")
+    return encode_cursor([filters.sort, filters.descending], values)
 
 
 def _decode(filters: Filters, cursor: str) -> list:
     """The sort key in a cursor, checked against the list's order and the key's columns."""
-    key = _key(filters.sort)
-    try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        sort, descending, plain = json.loads(base64.urlsafe_b64decode(padded.encode()))
-        if sort != filters.sort or descending != filters.descending or (
-                len(plain) != len(key)):
-            raise ValueError("another order")
-        return [keyset.key_value(column, value)
-                for column, value in zip(key, plain, strict=True)]
-    except (ValueError, TypeError, OverflowError, json.JSONDecodeError, binascii.Error):
-        raise keyset.out_of_date() from None
+    return decode_cursor([filters.sort, filters.descending], _key(filters.sort), cursor)
 
 
 def page_of(filters: Filters, user: User, size: int, *, after: str | None = None,
