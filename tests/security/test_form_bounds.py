@@ -157,3 +157,46 @@ def test_an_email_taken_by_a_concurrent_save_is_told_beside_the_field(
                          "A user with the email taken@example.org already exists.")
     db.session.expire_all()
     assert db.session.get(User, other.id).email == "other@example.org"
+
+
+def test_every_range_message_can_be_shown(app):
+    """WTForms fills a range's message with %-formatting: a bare "%" in it made a 500 of
+    every rate out of range on the chair's close form."""
+    from flask_wtf import FlaskForm
+    from wtforms import FieldList, FormField
+    from wtforms.validators import NumberRange
+
+    def fields(form):
+        for field in form:
+            if isinstance(field, FormField):
+                yield from fields(field.form)
+            elif isinstance(field, FieldList):
+                field.append_entry()
+                yield from fields(field.entries)
+            else:
+                yield field
+
+    broken = []
+    with app.test_request_context(method="GET"):
+        for form_class in _all_subclasses(FlaskForm):
+            if not form_class.__module__.startswith("webui."):
+                continue
+            for field in fields(form_class(formdata=None)):
+                for check in field.validators:
+                    if isinstance(check, NumberRange) and check.message:
+                        try:
+                            check.message % {"min": check.min, "max": check.max}
+                        except (ValueError, TypeError):
+                            broken.append((form_class.__name__, field.name))
+    assert broken == []
+
+
+def test_a_rate_out_of_range_on_the_close_form_is_told(app):
+    from webui.committee.forms import CloseForm
+
+    with app.test_request_context(method="POST"):
+        form = CloseForm(formdata=MultiDict({"version": "1", "annual_rate": "101",
+                                             "damages_rate": "-1"}))
+        assert not form.validate()
+        assert form.annual_rate.errors == form.damages_rate.errors == [
+            "A rate from 0 to 100 %."]

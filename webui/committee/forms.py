@@ -43,7 +43,7 @@ class CloseForm(AppForm):
     # The rate caps of the Interest Rate Restriction Act depend on the amount approved:
     # workflow.loan_terms checks them and puts its sentence next to the field.
     annual_rate = DecimalField("Annual rate (%)", places=None, validators=[
-        Optional(), NumberRange(min=0, max=100, message="A rate from 0 to 100 %.")])
+        Optional(), NumberRange(min=0, max=100, message="A rate from 0 to 100 %%.")])
     term_months = IntegerField("Term (months)", validators=[
         Optional(), NumberRange(min=1, max=MAX_TERM_MONTHS,
                                 message=f"From 1 to {MAX_TERM_MONTHS} months.")])
@@ -54,7 +54,7 @@ class CloseForm(AppForm):
     damages_rate = DecimalField(
         "Delay damages (% a year)", places=None,
         description="On principal overdue, per day (actual/365).",
-        validators=[Optional(), NumberRange(min=0, max=100, message="A rate from 0 to 100 %.")])
+        validators=[Optional(), NumberRange(min=0, max=100, message="A rate from 0 to 100 %%.")])
     prepayment_mode = SelectField("A partial prepayment gives",
                                   choices=list(PREPAYMENT_LABELS.items()),
                                   validators=[Optional()])
