@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app, g, request
 
 from models import db, set_write_intent
 from models.base import end_reading, read_without_transaction
@@ -56,5 +56,7 @@ def register(app: Flask) -> None:
     @app.teardown_request
     def _end_request(error):
         reading.end()
-        if error is None and request.method in READ_ONLY_METHODS:
+        # After our 500 page the session was rolled back (or dropped): nothing to end.
+        if (error is None and request.method in READ_ONLY_METHODS
+                and not g.get("database_session_failed")):
             end_reading(db.session())  # keeps PostgreSQL's prepared statements

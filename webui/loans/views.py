@@ -21,6 +21,7 @@ from workflow.loans import arrears
 from workflow.loans.assessment import Assessment, complete_assessment
 from workflow.money.round_choice import round_choices
 
+from .. import paging
 from ..access import roles
 from ..actions import Done, carry_out
 from ..applications.loading import visible_application_or_404
@@ -68,7 +69,10 @@ def index():
     query = (select(Application).options(selectinload(Application.organisation))
              .where(Application.kind == "loan", *visible_conditions(seen.kind))
              .params(**seen.params).order_by(Application.id.desc()))
-    page = db.paginate(query, per_page=50, error_out=False)
+    asked = paging.page_number()
+    page = db.paginate(query, page=asked, per_page=50, error_out=False)
+    if asked > (page.pages or 1):  # past the end: the last page
+        page = db.paginate(query, page=page.pages or 1, per_page=50, error_out=False)
     owed = dict(db.session.execute(
         select(Instalment.application_id,
                func.sum(Instalment.principal_yen - Instalment.paid_principal_yen))

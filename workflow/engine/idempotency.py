@@ -37,10 +37,16 @@ def new_key() -> str:
     return secrets.token_urlsafe(32)
 
 
+def _usable(key: str) -> bool:
+    """A key a form of ours could have sent: not empty, not too long, and no control
+    character (PostgreSQL refuses NUL in text; new_key never makes one)."""
+    return bool(key) and len(key) <= KEY_LENGTH and key.isprintable()
+
+
 def claim(key: str, user: User | None, endpoint: str) -> bool:
     """Record the key as used; False when it was used before (the form came twice)."""
     key = (key or "").strip()
-    if not key or len(key) > KEY_LENGTH:
+    if not _usable(key):
         raise ValidationFailed("The form is incomplete or has expired; reload the page.")
     conn = ensure_write_transaction(db.session)
     insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
@@ -76,7 +82,7 @@ def earlier(key: str | None, user: User | None) -> Earlier | None:
     """What an earlier submission with this key created, if one was received (without
     claiming the key: a form whose action is no longer possible asks only this)."""
     key = (key or "").strip()
-    if not key or len(key) > KEY_LENGTH:
+    if not _usable(key):
         return None
     row = db.session.execute(
         select(IdempotencyKey.user_id, IdempotencyKey.object_type, IdempotencyKey.object_id)

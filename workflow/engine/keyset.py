@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import Select, func, literal, select, tuple_
+from sqlalchemy import BigInteger, Select, func, literal, select, tuple_
 
 from models import db
 
@@ -47,24 +47,44 @@ def _typed(kind: type, value):
     return value
 
 
-def decode_cursor(names: Sequence, kinds: Sequence[type], cursor: str) -> list:
-    """The key values in a cursor, checked against the list's names and the key's types:
-    a link that was edited, or kept from another list, is refused with a sentence."""
+# A cursor that does not fit its list (edited, cut short, of another list or order):
+# the list says so and starts again, rather than the database refusing the value.
+OUT_OF_DATE = "This link is out of date; start again from the first page of the list."
+
+
+def out_of_date() -> ValidationFailed:
+    return ValidationFailed(OUT_OF_DATE, "page")
+
+
+def key_value(column, value):
+    """One value of a sort key read from a cursor, as its column holds it: of the column's
+    type, within an integer column's range, and text without NUL (which PostgreSQL
+    refuses). Raises ValueError otherwise."""
+    if isinstance(value, str) and "\x00" in value:
+        raise ValueError("a NUL in text")  # (a date would even be read without it)
+    kind = column.type.python_type
+    value = _typed(kind, value)
+    if not isinstance(value, kind) or isinstance(value, bool):
+        raise ValueError("a value of the wrong type")
+    if isinstance(value, int):
+        bits = 63 if isinstance(column.type, BigInteger) else 31
+        if not -(2**bits) <= value < 2**bits:
+            raise ValueError("a number past the column's range")
+    return value
+
+
+def decode_cursor(names: Sequence, key: Sequence, cursor: str) -> list:
+    """The key values in a cursor, checked against the list's names and the key's columns
+    (type, an integer column's range, no NUL): a link that was edited, or kept from another
+    list, is refused with a sentence rather than by the database."""
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         *listed, plain = json.loads(base64.urlsafe_b64decode(padded.encode()))
-        if listed != list(names) or len(plain) != len(kinds):
+        if listed != list(names) or len(plain) != len(key):
             raise ValueError("another list")
-        values = []
-        for kind, value in zip(kinds, plain, strict=True):
-            value = _typed(kind, value)
-            if not isinstance(value, kind) or isinstance(value, bool):
-                raise ValueError("a value of the wrong type")
-            values.append(value)
-        return values
-    except (ValueError, TypeError, json.JSONDecodeError, binascii.Error):
-        raise ValidationFailed("This page link no longer fits the list; start again from "
-                               "the first page.", "page") from None
+        return [key_value(column, value) for column, value in zip(key, plain, strict=True)]
+    except (ValueError, TypeError, OverflowError, json.JSONDecodeError, binascii.Error):
+        raise out_of_date() from None
 
 
 def page_of(name: str, query: Select, key: Sequence, size: int, *, after: str | None = None,
@@ -78,9 +98,8 @@ def page_of(name: str, query: Select, key: Sequence, size: int, *, after: str | 
     order = [c.desc() if backwards else c.asc() for c in key]
     statement = query.add_columns(*key).order_by(*order).limit(size + 1)
     if cursor is not None:
-        kinds = [column.type.python_type for column in key]
         start = tuple_(*(literal(v, c.type) for c, v in zip(
-            key, decode_cursor([name], kinds, cursor), strict=True)))
+            key, decode_cursor([name], key, cursor), strict=True)))
         statement = statement.where(tuple_(*key) < start if backwards else tuple_(*key) > start)
     found = (execute or db.session.execute)(statement).all()
     more = len(found) > size

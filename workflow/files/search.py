@@ -153,12 +153,6 @@ def _key(sort: str) -> list:
     return [*SORTS[sort], Application.id]
 
 
-@functools.cache
-def _key_types(sort: str) -> tuple[type, ...]:
-    """The Python types of a sort key's columns (asked of SQLAlchemy once, not per page)."""
-    return tuple(column.type.python_type for column in _key(sort))
-
-
 def _ordering(sort: str, descending: bool) -> list:
     return [c.desc() if descending else c.asc() for c in _key(sort)]
 
@@ -222,8 +216,8 @@ def _encode(filters: Filters, values) -> str:
 
 
 def _decode(filters: Filters, cursor: str) -> list:
-    """The sort key in a cursor, checked against the list's order and the key's types."""
-    return decode_cursor([filters.sort, filters.descending], _key_types(filters.sort), cursor)
+    """The sort key in a cursor, checked against the list's order and the key's columns."""
+    return decode_cursor([filters.sort, filters.descending], _key(filters.sort), cursor)
 
 
 def page_of(filters: Filters, user: User, size: int, *, after: str | None = None,

@@ -165,8 +165,13 @@ def update_user(
     chain.
     """
     email = User.normalise_email(email)
-    if _email_taken(email, except_user=user):
-        raise ValidationFailed(f"A user with the email {email} already exists.", "email")
+
+    def clash() -> tuple[str, str] | None:
+        if _email_taken(email, except_user=user):
+            return f"A user with the email {email} already exists.", "email"
+        return None
+
+    refuse_clash(clash)
     _check_roles(roles)
     held = committees.seats_of(user)
     seats = {code: set(wanted) for code, wanted in (seats or {}).items()}
@@ -181,14 +186,14 @@ def update_user(
     record_before = fields_of(user, _USER_RECORD)
     if user.active and not active:
         user.rotate_session_token()  # logs out every open session at once
-    user.email, user.name, user.organisation = email, name.strip(), organisation
-    user.locale, user.active = locale, active
-    if away_until is not ...:
-        user.away_until = away_until
-    user.set_roles(roles)
-    if password:
-        user.set_password(password)
-    db.session.flush()
+    with unique_names(clash):  # another admin may give the same email meanwhile
+        user.email, user.name, user.organisation = email, name.strip(), organisation
+        user.locale, user.active = locale, active
+        if away_until is not ...:
+            user.away_until = away_until
+        user.set_roles(roles)
+        if password:
+            user.set_password(password)
     _audit_user_changes(user, actor, roles_before, was_active, password_set=bool(password))
     audit_changes("user_changed", user, record_before, actor)
     if seats:
