@@ -13,11 +13,11 @@ from webui.forms import (
     RATE_OUT_OF_RANGE,
     AppForm,
 )
-from workflow.people import accounts
 from workflow.money import fund_records
+from workflow.people import accounts
 
-from ..conftest import once_key
-from ..grants.conftest import error_next_to, text_of
+from ...conftest import once_key
+from ...workflow.grants.conftest import error_next_to, text_of
 
 
 def _count(model) -> int:

@@ -11,7 +11,7 @@ from sqlalchemy.exc import OperationalError
 from models import Organisation, db
 from webui.request_log import JsonFormatter
 
-from ..conftest import log_in
+from ...conftest import log_in
 
 
 def _refuse_every_statement(*_args, **_kwargs):

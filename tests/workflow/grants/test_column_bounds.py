@@ -14,7 +14,7 @@ from webui.forms import (
     NUMBER_TOO_LARGE,
 )
 
-from ..conftest import log_in
+from ...conftest import log_in
 from .conftest import count, error_next_to, new_draft, proposal_form, text_of
 
 PAST_INTEGER = [str(2**31), str(2**63), str(-(2**31) - 1), "9" * 40]
