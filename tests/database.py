@@ -2,6 +2,8 @@
 
 `make test` runs the suite once on SQLite and once on PostgreSQL; the choice
 comes from TEST_DATABASE_URL (unset: a SQLite file in a temporary folder).
+Under pytest-xdist each worker on PostgreSQL works in a database of its own,
+named after the given one, made at its start and dropped at its end.
 """
 
 from __future__ import annotations
@@ -20,6 +22,40 @@ def test_database_url(tmp_dir: str) -> str:
 
 def is_postgres(url: str) -> bool:
     return make_url(url).get_backend_name() == "postgresql"
+
+
+def xdist_worker() -> str | None:
+    """The name pytest-xdist gives this worker process (gw0, gw1, …), None outside xdist."""
+    return os.environ.get("PYTEST_XDIST_WORKER")
+
+
+def database_named(url: str, name: str) -> str:
+    """The URL of the database `name` on the same server, as the same user."""
+    return make_url(url).set(database=name).render_as_string(hide_password=False)
+
+
+def create_database(server_url: str, name: str) -> str:
+    """Make the empty PostgreSQL database `name` (replacing one a killed run left behind)
+    through a connection to `server_url`; return its URL."""
+    engine = create_engine(server_url, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    finally:
+        engine.dispose()
+    return database_named(server_url, name)
+
+
+def drop_database(server_url: str, name: str) -> None:
+    """Drop the database `name`, ending whatever sessions still hold it open (the app's
+    pool, a race's child that outlived its test)."""
+    engine = create_engine(server_url, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    finally:
+        engine.dispose()
 
 
 def reset_schema(url: str) -> None:
