@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import os
 import secrets
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 
 import psycopg
 from sqlalchemy.engine import make_url
@@ -115,9 +117,28 @@ def run_on_postgres(server_url: str, base_env: dict[str, str], args: list[str]) 
         drop_run_databases(server_url, name)
 
 
+def with_bytecode_kept(env: dict[str, str], folder: str) -> dict[str, str]:
+    """Where PYTHONDONTWRITEBYTECODE is set, every pytest worker, gunicorn and subprocess
+    would compile the project (and rewrite the tests' asserts) anew: keep their bytecode in
+    this run's own folder instead, out of the source tree, so each is compiled once."""
+    if not env.get("PYTHONDONTWRITEBYTECODE"):
+        return env
+    kept = {k: v for k, v in env.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    return {**kept, "PYTHONPYCACHEPREFIX": env.get("PYTHONPYCACHEPREFIX") or folder}
+
+
 def main(args: list[str]) -> int:
     signal.signal(signal.SIGTERM, _on_sigterm)
-    base_env = {k: v for k, v in os.environ.items() if k != "TEST_DATABASE_URL"}
+    bytecode = tempfile.mkdtemp(prefix="wnf-test-bytecode-")
+    try:
+        return run_both(args, bytecode)
+    finally:
+        shutil.rmtree(bytecode, ignore_errors=True)
+
+
+def run_both(args: list[str], bytecode: str) -> int:
+    base_env = with_bytecode_kept(
+        {k: v for k, v in os.environ.items() if k != "TEST_DATABASE_URL"}, bytecode)
     failures = []
     if run_pytest("SQLite", base_env, args):
         failures.append("SQLite")
