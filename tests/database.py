@@ -14,6 +14,9 @@ import os
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from models import append_only
+from models.append_only import APPEND_ONLY_TABLES
+
 
 def test_database_url(tmp_dir: str) -> str:
     url = os.environ.get("TEST_DATABASE_URL")
@@ -110,22 +113,15 @@ RESTART_OWNED_SEQUENCES = text("""
         AND owner.relnamespace = current_schema()::regnamespace
 """)
 
-APPEND_ONLY_TABLES = ("audit_events", "ledger_entries")
-SQLITE_AUDIT_TRIGGERS = {
-    f"{table}_no_{verb.lower()}": (
-        f"CREATE TRIGGER {table}_no_{verb.lower()} BEFORE {verb} ON {table} "
-        f"BEGIN SELECT RAISE(ABORT, '{table} is append-only: {verb} refused'); END"
-    )
-    for table in APPEND_ONLY_TABLES
-    for verb in ("UPDATE", "DELETE")
-}
+SQLITE_AUDIT_TRIGGERS = {name: sql for table in APPEND_ONLY_TABLES
+                         for name, sql in append_only.sqlite_triggers(table).items()}
 
 
 @contextlib.contextmanager
 def sqlite_audit_triggers_lifted(conn):
     """Drop the append-only triggers for the duration, then put them back as migrated."""
     for name in SQLITE_AUDIT_TRIGGERS:
-        conn.execute(text(f"DROP TRIGGER IF EXISTS {name}"))
+        conn.execute(text(append_only.sqlite_trigger_dropped(name)))
     try:
         yield
     finally:

@@ -144,6 +144,11 @@ def query_url(endpoint: str, args: dict) -> str:
 
 
 def register(app) -> None:
-    app.jinja_env.globals.update(nav_items=nav_items, dashboard_cards=dashboard_cards,
-                                 can_search=can_search, fixed_url=fixed_url,
-                                 query_url=query_url)
+    # Templates get the menu decided here; the globals they call only write links.
+    app.jinja_env.globals.update(fixed_url=fixed_url, query_url=query_url)
+
+    @app.context_processor
+    def _menu() -> dict:
+        if not current_user.is_authenticated:
+            return {}  # the bar shows no menu to a visitor
+        return {"menu": nav_items(), "may_search": can_search()}

@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from sqlalchemy import text
 
-APPEND_ONLY_TABLES = ("audit_events", "ledger_entries")
+from models.append_only import APPEND_ONLY_TABLES
+
 MAY_NOT = ("UPDATE", "DELETE", "TRUNCATE", "TRIGGER", "REFERENCES")
 MUST = ("SELECT", "INSERT")
 

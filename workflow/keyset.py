@@ -31,9 +31,11 @@ class Page:
     before: str | None  # the cursor of the previous page; None on the first one
 
 
-def _encode(name: str, values: Sequence) -> str:
+def encode_cursor(names: Sequence, values: Sequence) -> str:
+    """A row's sort key as an opaque cursor for a link, after what names its list (and
+    order): a cursor of one list, or of one order of it, is refused by another."""
     plain = [v.isoformat() if isinstance(v, date) else v for v in values]
-    data = json.dumps([name, plain], separators=(",", ":"))
+    data = json.dumps([*names, plain], separators=(",", ":"))
     return base64.urlsafe_b64encode(data.encode()).decode().rstrip("=")
 
 
@@ -45,16 +47,16 @@ def _typed(kind: type, value):
     return value
 
 
-def _decode(name: str, key: Sequence, cursor: str) -> list:
-    """The key values in a cursor, checked against the list and the key's types."""
+def decode_cursor(names: Sequence, kinds: Sequence[type], cursor: str) -> list:
+    """The key values in a cursor, checked against the list's names and the key's types:
+    a link that was edited, or kept from another list, is refused with a sentence."""
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
-        listed, plain = json.loads(base64.urlsafe_b64decode(padded.encode()))
-        if listed != name or len(plain) != len(key):
+        *listed, plain = json.loads(base64.urlsafe_b64decode(padded.encode()))
+        if listed != list(names) or len(plain) != len(kinds):
             raise ValueError("another list")
         values = []
-        for column, value in zip(key, plain, strict=True):
-            kind = column.type.python_type
+        for kind, value in zip(kinds, plain, strict=True):
             value = _typed(kind, value)
             if not isinstance(value, kind) or isinstance(value, bool):
                 raise ValueError("a value of the wrong type")
@@ -76,8 +78,9 @@ def page_of(name: str, query: Select, key: Sequence, size: int, *, after: str | 
     order = [c.desc() if backwards else c.asc() for c in key]
     statement = query.add_columns(*key).order_by(*order).limit(size + 1)
     if cursor is not None:
-        start = tuple_(*(literal(v, c.type) for c, v in zip(key, _decode(name, key, cursor),
-                                                              strict=True)))
+        kinds = [column.type.python_type for column in key]
+        start = tuple_(*(literal(v, c.type) for c, v in zip(
+            key, decode_cursor([name], kinds, cursor), strict=True)))
         statement = statement.where(tuple_(*key) < start if backwards else tuple_(*key) > start)
     found = (execute or db.session.execute)(statement).all()
     more = len(found) > size
@@ -90,8 +93,8 @@ def page_of(name: str, query: Select, key: Sequence, size: int, *, after: str | 
     has_next = (not backwards and more) or (backwards and bool(found))
     has_previous = (backwards and more) or (not backwards and cursor is not None and
                                            bool(found))
-    return Page(rows=rows, after=_encode(name, last) if has_next else None,
-                before=_encode(name, first) if has_previous else None)
+    return Page(rows=rows, after=encode_cursor([name], last) if has_next else None,
+                before=encode_cursor([name], first) if has_previous else None)
 
 
 def count_up_to(query: Select, limit: int) -> int:

@@ -7,10 +7,7 @@ organisation's only, the staff the submitted files, the auditor every file).
 
 from __future__ import annotations
 
-import base64
-import binascii
 import functools
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time
@@ -21,6 +18,7 @@ from models import Application, Fund, Organisation, Round, User, db
 
 from . import registry
 from .errors import ValidationFailed
+from .keyset import decode_cursor, encode_cursor
 from .permissions import visibility, visible_conditions
 
 # The sort keys; the file's id always breaks ties, so that every row has one place and a
@@ -221,30 +219,12 @@ class Page:
 
 
 def _encode(filters: Filters, values) -> str:
-    plain = [v.isoformat() if isinstance(v, datetime) else v for v in values]
-    data = json.dumps([filters.sort, filters.descending, plain], separators=(",", ":"))
-    return base64.urlsafe_b64encode(data.encode()).decode().rstrip("=")
+    return encode_cursor([filters.sort, filters.descending], values)
 
 
 def _decode(filters: Filters, cursor: str) -> list:
     """The sort key in a cursor, checked against the list's order and the key's types."""
-    kinds = _key_types(filters.sort)
-    try:
-        padded = cursor + "=" * (-len(cursor) % 4)
-        sort, descending, plain = json.loads(base64.urlsafe_b64decode(padded.encode()))
-        if sort != filters.sort or descending != filters.descending or (
-                len(plain) != len(kinds)):
-            raise ValueError("another order")
-        values = []
-        for kind, value in zip(kinds, plain, strict=True):
-            value = datetime.fromisoformat(value) if kind is datetime else value
-            if not isinstance(value, kind) or isinstance(value, bool):
-                raise ValueError("a value of the wrong type")
-            values.append(value)
-        return values
-    except (ValueError, TypeError, json.JSONDecodeError, binascii.Error):
-        raise ValidationFailed("This page link no longer fits the list; start again from "
-                               "the first page.", "page") from None
+    return decode_cursor([filters.sort, filters.descending], _key_types(filters.sort), cursor)
 
 
 def page_of(filters: Filters, user: User, size: int, *, after: str | None = None,

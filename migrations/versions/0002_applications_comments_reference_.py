@@ -8,8 +8,10 @@ Revises: 0001
 Create Date: 2026-11-28 03:18:07.431018
 
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
+
+from models import append_only
 
 
 # revision identifiers, used by Alembic.
@@ -130,32 +132,10 @@ def downgrade():
 
 def create_append_only_triggers():
     """Refuse UPDATE and DELETE on audit_events at the database itself."""
-    if op.get_bind().dialect.name == "postgresql":
-        op.execute("""
-            CREATE FUNCTION audit_events_append_only() RETURNS trigger AS $$
-            BEGIN
-                RAISE EXCEPTION 'audit_events is append-only: % refused', TG_OP;
-            END;
-            $$ LANGUAGE plpgsql
-        """)
-        op.execute("""
-            CREATE TRIGGER audit_events_append_only
-            BEFORE UPDATE OR DELETE ON audit_events
-            FOR EACH ROW EXECUTE FUNCTION audit_events_append_only()
-        """)
-    else:
-        for verb in ("UPDATE", "DELETE"):
-            op.execute(f"""
-                CREATE TRIGGER audit_events_no_{verb.lower()}
-                BEFORE {verb} ON audit_events
-                BEGIN SELECT RAISE(ABORT, 'audit_events is append-only: {verb} refused'); END
-            """)
+    for statement in append_only.created("audit_events", op.get_bind().dialect.name):
+        op.execute(statement)
 
 
 def drop_append_only_triggers():
-    if op.get_bind().dialect.name == "postgresql":
-        op.execute("DROP TRIGGER IF EXISTS audit_events_append_only ON audit_events")
-        op.execute("DROP FUNCTION IF EXISTS audit_events_append_only()")
-    else:
-        op.execute("DROP TRIGGER IF EXISTS audit_events_no_update")
-        op.execute("DROP TRIGGER IF EXISTS audit_events_no_delete")
+    for statement in append_only.dropped("audit_events", op.get_bind().dialect.name):
+        op.execute(statement)

@@ -8,8 +8,10 @@ Revises: 0002
 Create Date: 2026-11-28 03:22:42.618521
 
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
+
+from models import append_only
 
 
 # revision identifiers, used by Alembic.
@@ -477,32 +479,10 @@ def downgrade():
 
 def create_append_only_triggers():
     """The ledger is append-only: a correction is a new entry, never an edit."""
-    if op.get_bind().dialect.name == "postgresql":
-        op.execute("""
-            CREATE FUNCTION ledger_entries_append_only() RETURNS trigger AS $$
-            BEGIN
-                RAISE EXCEPTION 'ledger_entries is append-only: % refused', TG_OP;
-            END;
-            $$ LANGUAGE plpgsql
-        """)
-        op.execute("""
-            CREATE TRIGGER ledger_entries_append_only
-            BEFORE UPDATE OR DELETE ON ledger_entries
-            FOR EACH ROW EXECUTE FUNCTION ledger_entries_append_only()
-        """)
-    else:
-        for verb in ("UPDATE", "DELETE"):
-            op.execute(f"""
-                CREATE TRIGGER ledger_entries_no_{verb.lower()}
-                BEFORE {verb} ON ledger_entries
-                BEGIN SELECT RAISE(ABORT, 'ledger_entries is append-only: {verb} refused'); END
-            """)
+    for statement in append_only.created("ledger_entries", op.get_bind().dialect.name):
+        op.execute(statement)
 
 
 def drop_append_only_triggers():
-    if op.get_bind().dialect.name == "postgresql":
-        op.execute("DROP TRIGGER IF EXISTS ledger_entries_append_only ON ledger_entries")
-        op.execute("DROP FUNCTION IF EXISTS ledger_entries_append_only()")
-    else:
-        op.execute("DROP TRIGGER IF EXISTS ledger_entries_no_update")
-        op.execute("DROP TRIGGER IF EXISTS ledger_entries_no_delete")
+    for statement in append_only.dropped("ledger_entries", op.get_bind().dialect.name):
+        op.execute(statement)

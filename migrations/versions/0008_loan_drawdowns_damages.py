@@ -21,8 +21,10 @@ Revises: 0007
 Create Date: 2026-12-06 10:00:00
 
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
+
+from models import append_only
 
 
 # revision identifiers, used by Alembic.
@@ -159,13 +161,10 @@ def _replace_ledger_kinds(kinds):
         batch_op.drop_constraint(batch_op.f('ck_ledger_entries_kind_known'), type_='check')
         batch_op.create_check_constraint(batch_op.f('ck_ledger_entries_kind_known'), _kinds(kinds))
     if sqlite:
-        for verb in ('UPDATE', 'DELETE'):
-            op.execute(f"DROP TRIGGER IF EXISTS ledger_entries_no_{verb.lower()}")
-            op.execute(f"""
-                CREATE TRIGGER ledger_entries_no_{verb.lower()}
-                BEFORE {verb} ON ledger_entries
-                BEGIN SELECT RAISE(ABORT, 'ledger_entries is append-only: {verb} refused'); END
-            """)
+        for statement in append_only.dropped('ledger_entries', 'sqlite'):
+            op.execute(statement)
+        for statement in append_only.created('ledger_entries', 'sqlite'):
+            op.execute(statement)
 
 
 def downgrade():

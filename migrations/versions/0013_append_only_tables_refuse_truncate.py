@@ -15,6 +15,8 @@ Create Date: 2026-12-06 10:00:00
 """
 from alembic import op
 
+from models import append_only
+
 
 # revision identifiers, used by Alembic.
 revision = '0013'
@@ -22,30 +24,21 @@ down_revision = '0012'
 branch_labels = None
 depends_on = None
 
+# The append-only tables as of this revision (a later one adds its own tables' triggers).
 TABLES = ('audit_events', 'ledger_entries')
 
 
 def upgrade():
     if op.get_bind().dialect.name != 'postgresql':
         return
-    op.execute("""
-        CREATE FUNCTION append_only_no_truncate() RETURNS trigger AS $$
-        BEGIN
-            RAISE EXCEPTION '% is append-only: TRUNCATE refused', TG_TABLE_NAME;
-        END;
-        $$ LANGUAGE plpgsql
-    """)
+    op.execute(append_only.NO_TRUNCATE_FUNCTION)
     for table in TABLES:
-        op.execute(f"""
-            CREATE TRIGGER {table}_no_truncate
-            BEFORE TRUNCATE ON {table}
-            FOR EACH STATEMENT EXECUTE FUNCTION append_only_no_truncate()
-        """)
+        op.execute(append_only.postgres_truncate_trigger(table))
 
 
 def downgrade():
     if op.get_bind().dialect.name != 'postgresql':
         return
     for table in TABLES:
-        op.execute(f"DROP TRIGGER IF EXISTS {table}_no_truncate ON {table}")
-    op.execute("DROP FUNCTION IF EXISTS append_only_no_truncate()")
+        op.execute(append_only.postgres_truncate_trigger_dropped(table))
+    op.execute(append_only.NO_TRUNCATE_FUNCTION_DROPPED)

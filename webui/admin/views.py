@@ -6,9 +6,8 @@ from models import Fund, Organisation, User, db
 from workflow import accounts, committees, fund_records, second_factor
 from workflow.errors import ValidationFailed
 
-from .. import once
 from ..access import roles
-from ..forms import show_refusal
+from ..actions import Done, carry_out
 from . import bp
 from .forms import SEAT_FIELDS, FundForm, OrganisationForm, UserForm
 
@@ -67,34 +66,29 @@ def edit_user(user_id: int | None = None):
         for code, held in committees.seats_of(user).items():
             if SEAT_FIELDS.get(code) in form:
                 form[SEAT_FIELDS[code]].data = committees.choice_of(held)
-    if form.validate_on_submit():
+
+    def act() -> Done:
         org_id = form.organisation_id.data
         org = db.session.get(Organisation, org_id) if org_id else None
         fields = {"email": form.email.data, "name": form.name.data, "roles": form.roles.data,
                   "organisation": org, "locale": form.locale.data, "active": form.active.data,
                   "seats": {code: committees.SEAT_CHOICES[form[name].data]
                             for code, name in SEAT_FIELDS.items() if name in form}}
-        try:
-            if user is None:
-                if earlier := once.already_sent(form, _user_page):
-                    return earlier
-                if not form.password.data:
-                    raise ValidationFailed("A new user needs a password.", "password")
-                user = accounts.create_user(password=form.password.data, actor=current_user,
-                                            **fields)
-                committees.set_away(user, form.away_until.data, current_user)
-                once.remember(form, user)
-            else:
-                accounts.update_user(user, actor=current_user,
-                                     password=form.password.data or None,
-                                     away_until=form.away_until.data, **fields)
-        except ValidationFailed as refusal:
-            db.session.rollback()
-            show_refusal(form, refusal)
+        if user is None:
+            if not form.password.data:
+                raise ValidationFailed("A new user needs a password.", "password")
+            saved = accounts.create_user(password=form.password.data, actor=current_user,
+                                         **fields)
+            committees.set_away(saved, form.away_until.data, current_user)
         else:
-            db.session.commit()
-            flash(f"Saved {user.name}.", "success")
-            return redirect(_user_page(user.id))
+            saved = user
+            accounts.update_user(user, actor=current_user, password=form.password.data or None,
+                                 away_until=form.away_until.data, **fields)
+        return Done(f"Saved {saved.name}.", _user_page(saved.id), created=saved)
+
+    if done := carry_out(form, act, refusals=ValidationFailed,
+                         creates=_user_page if user is None else None):
+        return done
     return render_template("admin/user_form.html", form=form, user=user)
 
 
@@ -128,26 +122,19 @@ def organisations():
 def edit_organisation(org_id: int | None = None):
     org = _get_or_404(Organisation, org_id) if org_id else None
     form = OrganisationForm(obj=org)
-    if form.validate_on_submit():
-        try:
-            if org is None and (earlier := once.already_sent(form, _organisation_page)):
-                return earlier
-            created = org is None
-            org = accounts.save_organisation(
-                org, kind=form.kind.data, name=form.name.data,
-                country_code=form.country_code.data, city=form.city.data or "",
-                industry=form.industry.data or None, capital_yen=form.capital_yen.data,
-                employees=form.employees.data, actor=current_user,
-            )
-            if created:
-                once.remember(form, org)
-        except ValidationFailed as refusal:
-            db.session.rollback()
-            show_refusal(form, refusal)
-        else:
-            db.session.commit()
-            flash(f"Saved {org.name}.", "success")
-            return redirect(_organisation_page(org.id))
+
+    def act() -> Done:
+        saved = accounts.save_organisation(
+            org, kind=form.kind.data, name=form.name.data,
+            country_code=form.country_code.data, city=form.city.data or "",
+            industry=form.industry.data or None, capital_yen=form.capital_yen.data,
+            employees=form.employees.data, actor=current_user,
+        )
+        return Done(f"Saved {saved.name}.", _organisation_page(saved.id), created=saved)
+
+    if done := carry_out(form, act, refusals=ValidationFailed,
+                         creates=_organisation_page if org is None else None):
+        return done
     return render_template("admin/organisation_form.html", form=form, organisation=org)
 
 
@@ -164,22 +151,15 @@ def funds():
 def edit_fund(fund_id: int | None = None):
     fund = _get_or_404(Fund, fund_id) if fund_id else None
     form = FundForm(obj=fund)
-    if form.validate_on_submit():
-        try:
-            if fund is None and (earlier := once.already_sent(form, _fund_page)):
-                return earlier
-            created = fund is None
-            fund = fund_records.save_fund(
-                fund, code=form.code.data, name=form.name.data, kind=form.kind.data,
-                report_due_days=form.report_due_days.data,
-                reminder_days=form.reminder_days.data, actor=current_user)
-            if created:
-                once.remember(form, fund)
-        except ValidationFailed as refusal:
-            db.session.rollback()
-            show_refusal(form, refusal)
-        else:
-            db.session.commit()
-            flash(f"Saved the fund {fund.code}.", "success")
-            return redirect(_fund_page(fund.id))
+
+    def act() -> Done:
+        saved = fund_records.save_fund(
+            fund, code=form.code.data, name=form.name.data, kind=form.kind.data,
+            report_due_days=form.report_due_days.data,
+            reminder_days=form.reminder_days.data, actor=current_user)
+        return Done(f"Saved the fund {saved.code}.", _fund_page(saved.id), created=saved)
+
+    if done := carry_out(form, act, refusals=ValidationFailed,
+                         creates=_fund_page if fund is None else None):
+        return done
     return render_template("admin/fund_form.html", form=form, fund=fund)

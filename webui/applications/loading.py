@@ -7,7 +7,10 @@ from sqlalchemy.orm import joinedload
 
 from models import Application, FinalReport, db
 from workflow import audit, chain_cache
-from workflow.permissions import can_view
+from workflow.permissions import READER_ROLES, can_view
+
+# Who may open a file's pages (each sees only the files can_view lets them).
+VIEWERS = (*READER_ROLES, "applicant")
 
 # What every page of a file shows or its rules read, in the same statement as the file:
 # its organisation, fund and round, and its grant, loan and report details. Built once:

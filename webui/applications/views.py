@@ -1,22 +1,21 @@
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, render_template, request, url_for
 from flask_login import current_user
 
-from models import db
-from workflow import diagrams, kept_lists, registry, search, service, timeline
+from workflow import kept_lists, registry, search, service
 from workflow.errors import ValidationFailed
 from workflow.permissions import READER_ROLES
 
 from ..access import roles
+from ..actions import Done, carry_out
 from ..csv_export import csv_response
 from ..forms import show_refusal
 from ..transactions import streamed
 from . import bp
 from .filters import filter_form, filters_from, render_select
 from .forms import ActionForm
-from .loading import visible_application_or_404
-from .rows import list_rows, sort_headers, timeline_items
-
-VIEWERS = (*READER_ROLES, "applicant")
+from .loading import VIEWERS, visible_application_or_404
+from .page import application_page
+from .rows import list_rows, sort_headers
 
 
 def staff_view() -> bool:
@@ -91,14 +90,8 @@ def export():
 @roles(*VIEWERS)
 def show(application_id: int):
     application = visible_application_or_404(application_id, with_report_expenses=True)
-    definition = registry.get(application.workflow_name, application.workflow_version)
-    return render_template(
-        "applications/show.html", application=application, definition=definition,
-        state=definition.state(application.state), staff=staff_view(),
-        actions=service.available_actions(application, current_user),
-        diagram=diagrams.mermaid(definition.name, definition.version, application.state),
-        events=timeline_items(timeline.timeline_of(application.id)), form=ActionForm(),
-    )
+    return render_template("applications/show.html", application=application,
+                           page=application_page(application, current_user))
 
 
 @bp.route("/<int:application_id>/actions/<trigger>", methods=["POST"])
@@ -106,15 +99,18 @@ def show(application_id: int):
 def act(application_id: int, trigger: str):
     application = visible_application_or_404(application_id)
     form = ActionForm()
-    if not form.validate():
-        abort(400)
-    inputs = {k: getattr(form, k).data for k in ("comment", "reason") if getattr(form, k).data}
-    service.fire(application, trigger, current_user, expected_version=form.version.data,
-                 **inputs)
-    db.session.commit()
-    state = registry.get(application.workflow_name, application.workflow_version).state(
-        application.state)
-    label = state.staff_label if staff_view() else state.applicant_label
-    flash(f"{application.reference}: done. It is now “{label}”.", "success")
-    return redirect(url_for("applications.show", application_id=application.id))
+
+    def fire() -> Done:
+        inputs = {k: getattr(form, k).data for k in ("comment", "reason")
+                  if getattr(form, k).data}
+        service.fire(application, trigger, current_user, expected_version=form.version.data,
+                     **inputs)
+        state = registry.get(application.workflow_name, application.workflow_version).state(
+            application.state)
+        label = state.staff_label if staff_view() else state.applicant_label
+        return Done(f"{application.reference}: done. It is now “{label}”.",
+                    url_for("applications.show", application_id=application.id))
+
+    # A refusal is the error page with its sentence (webui.errors), the form has no field.
+    return carry_out(form, fire, refusals=()) or abort(400)
 

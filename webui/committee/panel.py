@@ -128,12 +128,5 @@ def _render_closed(application: Application) -> Markup | None:
     view = ballot_view(application)
     if view is None or view.is_open:
         return None
-    html = current_app.jinja_env.get_template("committee/_panel.html").render(
-        committee_panel=view, application=application, staff=True)
-    return Markup(html)
-
-
-def register_panel(state) -> None:
-    # applications/show.html includes committee/_panel.html, which asks for its data here.
-    state.app.jinja_env.globals.update(ballot_view=ballot_view,
-                                       closed_ballots_panel=closed_ballots_panel)
+    macros = current_app.jinja_env.get_template("committee/_panel.html").module
+    return Markup(macros.ballot_panel(view, application))

@@ -18,16 +18,13 @@ from workflow.permissions import READER_ROLES
 
 from .. import paging
 from ..access import roles
+from ..actions import Done, carry_out
 from ..applications.loading import visible_application_or_404
-from ..forms import show_refusal
 from . import bp
 from .forms import AwayForm, CloseForm, ConflictForm, VoteForm
-from .panel import ballot_view, register_panel
+from .panel import ballot_view
 
 MEMBER, CHAIR, SECRETARIAT = "committee_member", "committee_chair", "secretariat"
-
-bp.record_once(register_panel)
-
 
 # Ballots per list and page; each list is counted up to COUNT_LIMIT ("more than 1,000").
 PER_PAGE = 25
@@ -88,19 +85,16 @@ def _offices(user) -> list[str]:
 def away():
     """A chair or deputy chair marks themselves away (or back): the other acts meanwhile."""
     form = AwayForm()
-    if form.validate():
-        try:
-            committees.set_away(current_user, form.away_until.data, current_user)
-        except ValidationFailed as refusal:
-            db.session.rollback()
-            flash(refusal.message, "danger")
-        else:
-            db.session.commit()
-            flash(f"You are marked away until {form.away_until.data:%d %B %Y}."
-                  if form.away_until.data else "You are marked as back.", "success")
-    else:
-        flash(" ".join(e for errors in form.errors.values() for e in errors), "danger")
-    return redirect(url_for("committee.index", _anchor="away"))
+    back = url_for("committee.index", _anchor="away")
+
+    def act() -> Done:
+        committees.set_away(current_user, form.away_until.data, current_user)
+        return Done(f"You are marked away until {form.away_until.data:%d %B %Y}."
+                    if form.away_until.data else "You are marked as back.", back)
+
+    return carry_out(form, act, refusals=ValidationFailed, back=back,
+                     incomplete=lambda form: " ".join(
+                         e for errors in form.errors.values() for e in errors))
 
 
 def _ballot_page(application: Application, **forms):
@@ -120,21 +114,13 @@ def ballot(application_id: int):
 
 
 def _attempt(application: Application, form, form_name: str, act: Callable[[], str]):
-    """Validate, act, commit and go back to the file; field refusals stay on the form."""
-    if form.validate():
-        try:
-            done = act()
-        except TransitionRefused as refusal:
-            if refusal.field is None or isinstance(refusal, StaleApplication):
-                raise  # the 409 page, after the error handler's rollback
-            db.session.rollback()
-            show_refusal(form, refusal)
-        else:
-            db.session.commit()
-            flash(done, "success")
-            return redirect(url_for("applications.show", application_id=application.id,
-                                    _anchor="committee"))
-    return _ballot_page(application, **{form_name: form})
+    """Validate, act, commit and go back to the file; field refusals stay on the form, a
+    refusal of the action itself is the 409 page (after the error handler's rollback)."""
+    back = url_for("applications.show", application_id=application.id, _anchor="committee")
+    return carry_out(form, lambda: Done(act(), back), refusals=TransitionRefused,
+                     on_form=lambda refusal: refusal.field is not None
+                     and not isinstance(refusal, StaleApplication)
+                     ) or _ballot_page(application, **{form_name: form})
 
 
 @bp.route("/applications/<int:application_id>/vote", methods=["POST"])

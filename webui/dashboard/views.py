@@ -4,6 +4,7 @@ from flask_login import current_user
 from models import ROLE_LABELS
 
 from ..access import public, signed_in
+from ..navigation import dashboard_cards
 from . import bp
 from .waiting import waiting_for
 
@@ -22,6 +23,6 @@ def home():
     held = [role for role in ROLE_LABELS if current_user.has_role(role)]
     waiting = waiting_for(current_user)
     return render_template("dashboard/home.html", roles=held, role_labels=ROLE_LABELS,
-                           waiting=waiting,
+                           waiting=waiting, cards=dashboard_cards(),
                            total_waiting=sum(w.count for items in waiting.values()
                                              for w in items))

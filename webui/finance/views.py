@@ -7,30 +7,20 @@ application page, where the tranche panel is.
 
 from collections.abc import Callable
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, render_template, url_for
 from flask_login import current_user
 
 from models import Application, Tranche, db
-from workflow import idempotency, tranches
-from workflow.errors import DomainError
+from workflow import tranches
 from workflow.finance_queue import ready_for_disbursement, requested_tranches
 
 from ..access import roles
+from ..actions import Done, carry_out
 from ..applications.loading import visible_application_or_404
 from . import bp
 from .forms import RequestTrancheForm, TrancheActionForm
-from .queue import finance_panel
 
 FINANCE = "finance_officer"
-
-
-def _register_panel(state) -> None:
-    # The application page includes finance/_panel.html, which asks for its data here.
-    state.app.jinja_env.globals.update(
-        finance_panel=lambda application: finance_panel(application, current_user))
-
-
-bp.record_once(_register_panel)
 
 
 @bp.route("/")
@@ -43,36 +33,14 @@ def index():
     )
 
 
-def _back_to(application: Application):
-    return redirect(url_for("applications.show", application_id=application.id,
-                            _anchor="tranches"))
-
-
-def _first_error(form) -> str:
-    for errors in form.errors.values():
-        if errors:
-            return errors[0]
-    return "The form could not be read; reload the page."
+def _back_to(application: Application) -> str:
+    return url_for("applications.show", application_id=application.id, _anchor="tranches")
 
 
 def _submit_once(application: Application, form, act: Callable[[], str]):
     """Validate, claim the form's one-time key, act, commit; any refusal is flashed."""
-    if not form.validate():
-        flash(_first_error(form), "danger")
-        return _back_to(application)
-    try:
-        if not idempotency.claim(form.idempotency_key.data, current_user, request.endpoint):
-            db.session.rollback()
-            flash(idempotency.ALREADY_RECEIVED, "info")
-            return _back_to(application)
-        done = act()
-    except DomainError as refusal:
-        db.session.rollback()
-        flash(refusal.message, "danger")
-        return _back_to(application)
-    db.session.commit()
-    flash(done, "success")
-    return _back_to(application)
+    back = _back_to(application)
+    return carry_out(form, lambda: Done(act(), back), once=back, back=back)
 
 
 def _tranche_or_404(tranche_id: int) -> Tranche:

@@ -1,6 +1,6 @@
 from datetime import date
 
-from flask import abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import abort, jsonify, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -9,8 +9,8 @@ from workflow import fund_reports, ledger
 from workflow.donations import record_donation
 from workflow.errors import ValidationFailed
 
-from .. import once
 from ..access import roles
+from ..actions import Done, carry_out
 from ..csv_export import csv_response
 from ..forms import show_refusal
 from ..transactions import streamed
@@ -63,25 +63,20 @@ def show(code: str):
     if request.method == "POST":
         if not current_user.has_role("secretariat"):
             abort(403)
-        if form.validate_on_submit():
-            try:
-                if earlier := once.already_sent(form, lambda _: _fund_page(fund)):
-                    return earlier
-                organisation = db.session.get(Organisation, form.donor_organisation_id.data or 0)
-                donation = record_donation(
-                    fund, donor_kind=form.donor_kind.data, donor_name=form.donor_name.data,
-                    donor_organisation=organisation, received_on=form.received_on.data,
-                    amount_yen=form.amount_yen.data, note=form.note.data, actor=current_user,
-                    today=date.today())
-                once.remember(form, donation)
-            except ValidationFailed as refusal:
-                db.session.rollback()
-                show_refusal(form, refusal)
-            else:
-                db.session.commit()
-                flash(f"Recorded ¥{donation.amount_yen:,} from {donation.donor_name}.",
-                      "success")
-                return redirect(_fund_page(fund))
+
+        def act() -> Done:
+            organisation = db.session.get(Organisation, form.donor_organisation_id.data or 0)
+            donation = record_donation(
+                fund, donor_kind=form.donor_kind.data, donor_name=form.donor_name.data,
+                donor_organisation=organisation, received_on=form.received_on.data,
+                amount_yen=form.amount_yen.data, note=form.note.data, actor=current_user,
+                today=date.today())
+            return Done(f"Recorded ¥{donation.amount_yen:,} from {donation.donor_name}.",
+                        _fund_page(fund), created=donation)
+
+        if done := carry_out(form, act, refusals=ValidationFailed,
+                             creates=lambda _: _fund_page(fund)):
+            return done
     filter_form = LedgerFilterForm(formdata=request.args)
     rows, total, problem = [], 0, None
     page = max(request.args.get("page", 1, type=int) or 1, 1)

@@ -9,10 +9,9 @@ from models import Attachment, db
 from workflow import attachments, grant_reports
 from workflow.errors import TransitionRefused, ValidationFailed
 
-from .. import once
 from ..access import roles
-from ..applications.loading import visible_application_or_404
-from ..applications.views import VIEWERS
+from ..actions import Done, carry_out
+from ..applications.loading import VIEWERS, visible_application_or_404
 from . import bp
 from .forms import UploadForm, show_field_refusal
 from .loading import grant_or_404
@@ -30,21 +29,17 @@ def attachments_page(application_id: int):
     if refusal:
         raise TransitionRefused(refusal)
     form = UploadForm()
-    if form.validate_on_submit():
-        try:
-            # Claimed before the file is stored: a second submission stores nothing.
-            if earlier := once.already_sent(form, lambda _: _files_page(application)):
-                return earlier
-            attachment = grant_reports.attach(application, form.file.data, current_user,
-                                              current_app.config["UPLOAD_DIR"])
-            once.remember(form, attachment)
-        except ValidationFailed as refusal:
-            db.session.rollback()
-            show_field_refusal(form, refusal)
-        else:
-            db.session.commit()
-            flash(f"Attached {attachment.original_name}.", "success")
-            return redirect(_files_page(application))
+
+    def act() -> Done:
+        attachment = grant_reports.attach(application, form.file.data, current_user,
+                                          current_app.config["UPLOAD_DIR"])
+        return Done(f"Attached {attachment.original_name}.", _files_page(application),
+                    created=attachment)
+
+    # The key is claimed before the file is stored: a second submission stores nothing.
+    if done := carry_out(form, act, refusals=ValidationFailed, show=show_field_refusal,
+                         creates=lambda _: _files_page(application)):
+        return done
     return render_template("grants/attachments.html", application=application, form=form,
                            files=attachments.attachments_of(application),
                            kind=grant_reports.attachment_kind_for(application))

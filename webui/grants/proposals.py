@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pycountry
-from flask import flash, redirect, render_template, request, url_for
+from flask import render_template, request, url_for
 from flask_login import current_user
 
 from models import Application, Organisation, Round, db
@@ -11,8 +11,8 @@ from workflow import grants
 from workflow.errors import TransitionRefused, ValidationFailed
 from workflow.grants import BudgetLineInput, ParticipantInput, ProposalInput
 
-from .. import once
 from ..access import roles
+from ..actions import Done, carry_out
 from . import bp
 from .forms import NewProposalForm, ProposalForm, show_field_refusal
 from .loading import grant_or_404
@@ -38,22 +38,17 @@ def new_proposal():
     form = NewProposalForm()
     form.round_id.choices = [(r.id, f"{r.name} (closes {r.closes_on:%d %B %Y})")
                              for r in rounds]
-    if rounds and form.validate_on_submit():
-        try:
-            if earlier := once.already_sent(form, _draft_page):
-                return earlier
-            application = grants.create_proposal(
-                round_=db.session.get(Round, form.round_id.data), title=form.title.data,
-                actor=current_user)
-            once.remember(form, application)
-        except ValidationFailed as refusal:
-            db.session.rollback()
-            show_field_refusal(form, refusal)
-        else:
-            db.session.commit()
-            flash(f"{application.reference}: draft created. Fill in the proposal below.",
-                  "success")
-            return redirect(_draft_page(application.id))
+
+    def act() -> Done:
+        application = grants.create_proposal(
+            round_=db.session.get(Round, form.round_id.data), title=form.title.data,
+            actor=current_user)
+        return Done(f"{application.reference}: draft created. Fill in the proposal below.",
+                    _draft_page(application.id), created=application)
+
+    if rounds and (done := carry_out(form, act, refusals=ValidationFailed,
+                                     show=show_field_refusal, creates=_draft_page)):
+        return done
     organisation = current_user.organisation
     return render_template("grants/new.html", form=form, rounds=rounds,
                            society=organisation is not None
@@ -74,17 +69,15 @@ def edit(application_id: int):
     if posted and (form.add_budget_row.data or form.add_participant_row.data):
         # Without JavaScript: one more empty row, nothing saved yet.
         (form.budget if form.add_budget_row.data else form.participants).append_entry()
-    elif form.validate_on_submit():
-        try:
+    else:
+        def act() -> Done:
             grants.save_proposal(application, current_user, _proposal_input(form))
-        except ValidationFailed as refusal:
-            db.session.rollback()
-            show_field_refusal(form, refusal)
-        else:
-            db.session.commit()
-            flash(f"{application.reference}: proposal saved. Requested from WNF: "
-                  f"¥{application.requested_yen:,}.", "success")
-            return redirect(url_for("applications.show", application_id=application.id))
+            return Done(f"{application.reference}: proposal saved. Requested from WNF: "
+                        f"¥{application.requested_yen:,}.",
+                        url_for("applications.show", application_id=application.id))
+
+        if done := carry_out(form, act, refusals=ValidationFailed, show=show_field_refusal):
+            return done
     return render_template("grants/edit.html", application=application, form=form,
                            countries=country_options())
 

@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import render_template, request, url_for
 from flask_login import current_user
 
-from models import Application, db
+from models import Application
 from workflow import grant_reports, grants
-from workflow.errors import DomainError, TransitionRefused
+from workflow.errors import TransitionRefused
 from workflow.grant_reports import ReportInput
 from workflow.grants import BudgetLineInput, ParticipantInput
 
 from .. import once
 from ..access import roles
+from ..actions import Done, carry_out
 from . import bp
 from .forms import ReportForm, show_field_refusal
 from .loading import grant_or_404
@@ -37,22 +38,17 @@ def report(application_id: int):
         raise TransitionRefused(refusal)
     if posted and (form.add_participant_row.data or form.add_expense_row.data):
         (form.participants if form.add_participant_row.data else form.expenses).append_entry()
-    elif form.validate_on_submit():
-        try:
-            if earlier := once.already_sent(form, _show_url):
-                return earlier
+    else:
+        def act() -> Done:
             grant_reports.submit_report(application, current_user, _report_input(form),
                                         expected_version=form.version.data)
-            once.remember(form, application, "final_reports")
-        except DomainError as refusal:
-            # Incomplete, stale or refused: the user keeps what they typed and sees why.
-            db.session.rollback()
-            show_field_refusal(form, refusal)
-        else:
-            db.session.commit()
-            flash(f"{application.reference}: final report submitted to the secretariat.",
-                  "success")
-            return redirect(_show_url(application.id))
+            return Done(f"{application.reference}: final report submitted to the "
+                        "secretariat.", _show_url(application.id), created=application,
+                        created_as="final_reports")
+
+        # Incomplete, stale or refused: the user keeps what they typed and sees why.
+        if done := carry_out(form, act, show=show_field_refusal, creates=_show_url):
+            return done
     lines = {line.id: line for line in grants.budget_lines(application)}
     return render_template("grants/report.html", application=application, form=form,
                            lines=lines, countries=country_options())

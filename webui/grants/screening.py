@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, render_template, url_for
 from flask_login import current_user
 
-from models import Application, db
+from models import Application
 from workflow import grants, screening
 from workflow.errors import ValidationFailed
 from workflow.grant_budget import totals_of
 
-from .. import once, paging
+from .. import paging
 from ..access import roles
+from ..actions import Done, carry_out
 from . import bp
 from .forms import ChecklistForm, NoteForm
 from .loading import grant_or_404
@@ -42,16 +43,18 @@ def screening_queue():
 def record_checklist(application_id: int):
     application = grant_or_404(application_id)
     form = ChecklistForm()
-    if not form.validate():
-        abort(400, "Tick items of the checklist only.")
-    added, cleared = screening.record_checklist(application, current_user, form.items.data)
-    db.session.commit()
-    if added or cleared:
-        flash(f"{application.reference}: checklist saved ({len(added)} ticked, "
-              f"{len(cleared)} cleared).", "success")
-    else:
-        flash(f"{application.reference}: the checklist had no changes.", "info")
-    return _back(form.back.data, application)
+
+    def act() -> Done:
+        added, cleared = screening.record_checklist(application, current_user,
+                                                    form.items.data)
+        back = _back_url(form.back.data, application)
+        if added or cleared:
+            return Done(f"{application.reference}: checklist saved ({len(added)} ticked, "
+                        f"{len(cleared)} cleared).", back)
+        return Done(f"{application.reference}: the checklist had no changes.", back,
+                    category="info")
+
+    return carry_out(form, act, refusals=()) or abort(400, "Tick items of the checklist only.")
 
 
 @bp.route("/<int:application_id>/notes", methods=["POST"])
@@ -59,22 +62,15 @@ def record_checklist(application_id: int):
 def add_note(application_id: int):
     application = grant_or_404(application_id)
     form = NoteForm()
-    if not form.validate():
-        flash("Write the note first.", "danger")
-        return _back(form.back.data, application)
     back = _back_url(form.back.data, application)
-    try:
-        if earlier := once.already_sent(form, lambda _: back, back):
-            return earlier
+
+    def act() -> Done:
         note = screening.add_note(application, current_user, form.body.data)
-        once.remember(form, note)
-    except ValidationFailed as refusal:
-        db.session.rollback()
-        flash(refusal.message, "danger")
-        return redirect(back)
-    db.session.commit()
-    flash(f"{application.reference}: note added.", "success")
-    return redirect(back)
+        return Done(f"{application.reference}: note added.", back, created=note)
+
+    return carry_out(form, act, refusals=ValidationFailed, creates=lambda _: back,
+                     creates_fallback=back, back=back,
+                     incomplete=lambda _: "Write the note first.")
 
 
 def _back_url(where: str | None, application: Application) -> str:
@@ -83,6 +79,3 @@ def _back_url(where: str | None, application: Application) -> str:
         return url_for("grants.screening_queue")
     return url_for("applications.show", application_id=application.id, _anchor="screening")
 
-
-def _back(where: str | None, application: Application):
-    return redirect(_back_url(where, application))

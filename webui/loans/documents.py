@@ -10,9 +10,8 @@ from models import Application, Attachment, db
 from workflow import attachments, loan_documents
 from workflow.errors import TransitionRefused, ValidationFailed
 
-from .. import once
 from ..access import roles
-from ..forms import show_refusal
+from ..actions import Done, carry_out
 from . import bp
 from .forms import DocumentForm
 from .views import VIEWERS, _loan_or_404
@@ -41,22 +40,18 @@ def documents(application_id: int):
     if refusal:
         raise TransitionRefused(refusal)
     form = DocumentForm()
-    if form.validate_on_submit():
-        try:
-            # Claimed before the file is stored: a second submission stores nothing.
-            if earlier := once.already_sent(form, lambda _: _documents_url(application)):
-                return earlier
-            attachment = loan_documents.attach(application, form.kind.data, form.file.data,
-                                               current_user, current_app.config["UPLOAD_DIR"])
-            once.remember(form, attachment)
-        except ValidationFailed as refusal:
-            db.session.rollback()
-            show_refusal(form, refusal)
-        else:
-            db.session.commit()
-            flash(f"Attached {attachment.original_name} "
-                  f"({loan_documents.DOCUMENT_KINDS[attachment.kind].lower()}).", "success")
-            return _to_documents(application)
+
+    def act() -> Done:
+        attachment = loan_documents.attach(application, form.kind.data, form.file.data,
+                                           current_user, current_app.config["UPLOAD_DIR"])
+        return Done(f"Attached {attachment.original_name} "
+                    f"({loan_documents.DOCUMENT_KINDS[attachment.kind].lower()}).",
+                    _documents_url(application), created=attachment)
+
+    # The key is claimed before the file is stored: a second submission stores nothing.
+    if done := carry_out(form, act, refusals=ValidationFailed,
+                         creates=lambda _: _documents_url(application)):
+        return done
     return render_template("loans/documents.html", application=application, form=form,
                            files=loan_documents.documents_of(application),
                            labels=loan_documents.DOCUMENT_KINDS,

@@ -35,7 +35,7 @@ from .forms import (
     WriteOffForm,
     WriteOffRequestForm,
 )
-from .rows import balance_chart, movement_rows, repayment_rows, schedule_rows
+from .rows import Movement, ScheduleRow, balance_chart, movement_rows, schedule_rows
 
 # The workflow actions this panel renders as forms: (form name, endpoint).
 FORM_ACTIONS = {
@@ -57,12 +57,12 @@ class LoanFigures:
     investment_country: str  # its name and ISO code, or a dash
     method: str
     prepayment: str
-    schedule: Markup  # the rows of the schedule table; empty before the first release
+    schedule: list[ScheduleRow]  # empty before the first release
     owed: Position | None  # what the loan owes today
     next_instalment: InstalmentLine | None
     maturity: date | None  # the last instalment's due date
-    repayments: Markup  # the rows of the repayments table
-    movements: Markup  # releases and cancellations of the undrawn part
+    repayments: list  # the repayments received (loan_book.received_lines)
+    movements: list[Movement]  # releases and cancellations of the undrawn part
     facility: undrawn.Undrawn | None  # approved, released, cancelled
     chart: dict | None
     agreement_name: str | None  # the signed agreement's file name, once attached
@@ -199,11 +199,11 @@ def _render_figures(application: Application, staff: bool, may_edit: bool
         investment_country=_country(application.loan.investment_country),
         method=METHOD_LABELS.get(loan.method or "", "—"),
         prepayment=PREPAYMENT_LABELS.get(loan.prepayment_mode, "—"),
-        schedule=schedule_rows(instalments, terms, today) if terms else Markup(""),
+        schedule=schedule_rows(instalments, terms, today) if terms else [],
         owed=accrual.position(terms, instalments, today) if terms else None,
         next_instalment=accrual.next_instalment(instalments, today),
         maturity=instalments[-1].due_on if instalments else None,
-        repayments=repayment_rows(received),
+        repayments=received,
         movements=movement_rows(releases, cancellations),
         facility=undrawn.undrawn_from(application, finance_queue.tranche_rows(application),
                                       cancellations) if application.approved_yen else None,

@@ -1,33 +1,47 @@
-"""The loan panel's tables, written in one pass each rather than by a dozen template
-expressions per row (a loan has up to 360 instalments), and its balance chart.
-
-Every value written is a number, a date or a fixed word, but for the bank references and
-the reasons, which are escaped."""
+"""The loan panel's tables as rows of plain values (loans/_figures.html writes them out),
+and its balance chart. A loan has up to 360 instalments: each row's figures are worked
+out here once, the template only prints them."""
 
 from __future__ import annotations
 
 from datetime import date
-from html import escape
-
-from markupsafe import Markup
+from typing import NamedTuple
 
 from workflow import accrual
 from workflow.accrual import LoanTerms
 from workflow.loan_book import InstalmentLine
 from workflow.repayments import past_grace
 
-_BADGES = {
-    ("paid", False): '<span class="badge text-bg-success">paid {paid_on}</span>',
-    ("overdue", False): '<span class="badge text-bg-warning">overdue</span>',
-    ("overdue", True): '<span class="badge text-bg-danger">overdue, past the grace days</span>',
-    ("due", False): '<span class="badge text-bg-light border">due</span>',
-}
 _CANCELLATIONS = {
     "proposed": "Cancellation of part of the undrawn amount proposed by {name}, awaiting a "
                 "second finance officer",
     "confirmed": "Part of the undrawn amount cancelled, proposed by {name} and confirmed",
     "withdrawn": "Cancellation of part of the undrawn amount proposed by {name}, withdrawn",
 }
+
+
+class ScheduleRow(NamedTuple):
+    status: str  # paid, overdue or due
+    past_grace: bool  # overdue beyond the grace days: the loan is in arrears
+    number: int
+    due_on: date
+    interest_yen: int
+    principal_yen: int
+    paid_yen: int
+    balance_after_yen: int
+    paid_on: date | None
+    damages_yen: int  # delay damages owed on it today
+
+
+class Movement(NamedTuple):
+    """A release of a tranche, or a cancellation of part of the undrawn amount."""
+
+    kind: str  # release or cancellation
+    state: str  # a cancellation's: proposed, confirmed or withdrawn
+    day: date
+    what: str
+    amount_yen: int
+    reason: str
 
 
 def _status(instalment: InstalmentLine, today: date) -> tuple[str, bool]:
@@ -38,50 +52,31 @@ def _status(instalment: InstalmentLine, today: date) -> tuple[str, bool]:
     return "due", False
 
 
-def schedule_rows(instalments: list[InstalmentLine], terms: LoanTerms, today: date) -> Markup:
+def schedule_rows(instalments: list[InstalmentLine], terms: LoanTerms, today: date
+                  ) -> list[ScheduleRow]:
     """The schedule table's rows; an overdue instalment shows its delay damages to today."""
     rows = []
     for i in instalments:
         status, late = _status(i, today)
-        paid_on = i.paid_on.isoformat() if i.paid_on else ""
-        badge = _BADGES[(status, late)].format(paid_on=paid_on)
         damages = (accrual.damages_accrued(terms, i, today) - i.paid_damages_yen
                    if i.due_on < today else 0)
-        if damages > 0:
-            badge += f'<div class="small text-danger damages">delay damages ¥{damages:,}</div>'
-        rows.append(
-            f'<tr class="instalment-{status}" data-number="{i.number}"><td>{i.number}</td>'
-            f'<td>{i.due_on.isoformat()}</td><td class="text-end">{i.interest_yen:,}</td>'
-            f'<td class="text-end">{i.principal_yen:,}</td>'
-            f'<td class="text-end">{i.interest_yen + i.principal_yen:,}</td>'
-            f'<td class="text-end">{i.paid_interest_yen + i.paid_principal_yen:,}</td>'
-            f'<td class="text-end">{i.balance_after_yen:,}</td><td>{badge}</td></tr>\n')
-    return Markup("".join(rows))
+        rows.append(ScheduleRow(status, late, i.number, i.due_on, i.interest_yen,
+                                i.principal_yen, i.paid_interest_yen + i.paid_principal_yen,
+                                i.balance_after_yen, i.paid_on, damages))
+    return rows
 
 
-def repayment_rows(received: list) -> Markup:
-    """The repayments table's rows: the amount and its split."""
-    return Markup("".join(
-        f"<tr><td>{r.received_on.isoformat()}</td><td>{escape(r.bank_reference)}</td>"
-        f'<td class="text-end">{r.amount_yen:,}</td><td class="text-end">{r.damages_yen:,}</td>'
-        f'<td class="text-end">{r.interest_yen:,}</td>'
-        f'<td class="text-end">{r.principal_yen:,}</td></tr>\n' for r in received))
-
-
-def movement_rows(releases: list, cancellations: list) -> Markup:
+def movement_rows(releases: list, cancellations: list) -> list[Movement]:
     """Releases and cancellations of the undrawn part, in date order."""
-    lines = [(r.booked_on, 0, f'<tr class="release"><td>{r.booked_on.isoformat()}</td>'
-              f'<td>Tranche {r.number or "—"} released</td>'
-              f'<td class="text-end">{r.amount_yen:,}</td><td></td></tr>\n')
+    lines = [(r.booked_on, 0, Movement("release", "", r.booked_on,
+                                       f"Tranche {r.number or '—'} released", r.amount_yen, ""))
              for r in releases]
     for c in cancellations:
         day = c.decided_on or (c.decided_at or c.proposed_at).date()
-        lines.append((day, 1, (
-            f'<tr class="cancellation cancellation-{c.state}"><td>{day.isoformat()}</td>'
-            f"<td>{_CANCELLATIONS[c.state].format(name=escape(c.proposed_by_name))}</td>"
-            f'<td class="text-end">{c.amount_yen:,}</td>'
-            f'<td class="small">{escape(c.reason)}</td></tr>\n')))
-    return Markup("".join(html for _, _, html in sorted(lines, key=lambda x: x[:2])))
+        lines.append((day, 1, Movement("cancellation", c.state, day,
+                                       _CANCELLATIONS[c.state].format(name=c.proposed_by_name),
+                                       c.amount_yen, c.reason)))
+    return [movement for _, _, movement in sorted(lines, key=lambda x: x[:2])]
 
 
 def balance_chart(instalments: list[InstalmentLine], releases: list, received: list,

@@ -3,17 +3,17 @@
 
 from datetime import date
 
-from flask import flash, request
+from flask import request
 from flask_login import current_user
 
-from workflow import idempotency, undrawn
-from workflow.errors import DomainError
+from workflow import undrawn
 
 from ..access import roles
+from ..actions import Done, carry_out
 from . import bp
 from .forms import CancellationDecisionForm, UndrawnCancellationForm
 from .panel import proposal_form
-from .views import _action_page, _done, _loan_or_404, _refused, _to_show
+from .views import _action_page, _done, _loan_or_404, _show_url
 
 
 @bp.route("/<int:application_id>/undrawn/cancel", methods=["GET", "POST"])
@@ -21,39 +21,32 @@ from .views import _action_page, _done, _loan_or_404, _refused, _to_show
 def propose_cancellation(application_id: int):
     application = _loan_or_404(application_id)
     form = UndrawnCancellationForm() if request.method == "POST" else proposal_form()
-    if form.validate_on_submit():
-        try:
-            if not idempotency.claim(form.idempotency_key.data, current_user, request.endpoint):
-                flash(idempotency.ALREADY_RECEIVED, "info")
-                return _to_show(application)
-            undrawn.propose_cancellation(application, current_user, form.amount_yen.data,
-                                         form.reason.data)
-        except DomainError as refusal:
-            _refused(form, refusal)
-        else:
-            return _done(application, f"the cancellation of ¥{form.amount_yen.data:,} of the "
-                                      "undrawn part is proposed; another finance officer must "
-                                      "confirm it.")
+
+    def act() -> Done:
+        undrawn.propose_cancellation(application, current_user, form.amount_yen.data,
+                                     form.reason.data)
+        return _done(application, f"the cancellation of ¥{form.amount_yen.data:,} of the "
+                                  "undrawn part is proposed; another finance officer must "
+                                  "confirm it.")
+
+    if done := carry_out(form, act, once=_show_url(application.id)):
+        return done
     return _action_page(application, form, "Cancel part of the undrawn loan",
                         "loans.propose_cancellation")
 
 
 def _decide(application_id: int, proposal_id: int, act, done: str):
     application = _loan_or_404(application_id)
-    form = CancellationDecisionForm()
-    if not form.validate_on_submit():
-        flash("The form is incomplete or has expired; reload the page.", "danger")
-        return _to_show(application)
-    try:
-        if not idempotency.claim(form.idempotency_key.data, current_user, request.endpoint):
-            flash(idempotency.ALREADY_RECEIVED, "info")
-            return _to_show(application)
+    back = _show_url(application.id)
+
+    def decide() -> Done:
         act(application, proposal_id)
-    except DomainError as refusal:
-        _refused(form, refusal)
-        flash(f"{application.reference}: {refusal.message}", "danger")
-        return _to_show(application)
-    return _done(application, done)
+        return _done(application, done)
+
+    return carry_out(CancellationDecisionForm(), decide, once=back, back=back,
+                     about=f"{application.reference}: ",
+                     incomplete=lambda _: "The form is incomplete or has expired; reload "
+                                          "the page.")
 
 
 @bp.route("/<int:application_id>/undrawn/<int:proposal_id>/confirm", methods=["POST"])

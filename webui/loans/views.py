@@ -4,23 +4,23 @@ Each action form posts to its own URL here; when it is refused, the form is show
 its own page with the reason next to the field.
 """
 
+from dataclasses import replace
 from datetime import date
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from models import Application, Instalment, LoanDetails, Round, db
-from workflow import arrears, idempotency, loans, registry, service
-from workflow.errors import DomainError, TransitionRefused
+from workflow import arrears, loans, registry, service
+from workflow.errors import TransitionRefused
 from workflow.permissions import READER_ROLES, visibility, visible_conditions
 from workflow.round_choice import round_choices
 
-from .. import once
 from ..access import roles
+from ..actions import Done, carry_out
 from ..applications.loading import visible_application_or_404
-from ..forms import show_refusal
 from ..grants.proposals import country_options
 from . import bp
 from .forms import (
@@ -47,19 +47,8 @@ def _show_url(application_id: int) -> str:
     return url_for("applications.show", application_id=application_id)
 
 
-def _to_show(application: Application):
-    return redirect(_show_url(application.id))
-
-
-def _done(application: Application, message: str):
-    db.session.commit()
-    flash(f"{application.reference}: {message}", "success")
-    return _to_show(application)
-
-
-def _refused(form, refusal: DomainError) -> None:
-    db.session.rollback()
-    show_refusal(form, refusal)
+def _done(application: Application, message: str) -> Done:
+    return Done(f"{application.reference}: {message}", _show_url(application.id))
 
 
 def _action_page(application: Application, form, title: str, endpoint: str, **extra):
@@ -113,16 +102,14 @@ def new():
         raise TransitionRefused("Only a company can apply for an SME loan.")
     form = LoanForm(obj=company)
     _round_choices(form)
-    if form.validate_on_submit():
-        try:
-            if earlier := once.already_sent(form, _show_url):
-                return earlier
-            application = loans.create_loan(company, current_user, _request_from(form))
-            once.remember(form, application)
-        except DomainError as refusal:
-            _refused(form, refusal)
-        else:
-            return _done(application, "the loan application is saved as a draft.")
+
+    def act() -> Done:
+        application = loans.create_loan(company, current_user, _request_from(form))
+        return replace(_done(application, "the loan application is saved as a draft."),
+                       created=application)
+
+    if done := carry_out(form, act, creates=_show_url):
+        return done
     return render_template("loans/form.html", form=form, application=None,
                            countries=country_options())
 
@@ -143,13 +130,13 @@ def edit(application_id: int):
         "capital_yen": company.capital_yen, "employees": company.employees,
     })
     _round_choices(form, application)
-    if form.validate_on_submit():
-        try:
-            loans.update_loan(application, current_user, _request_from(form))
-        except DomainError as refusal:
-            _refused(form, refusal)
-        else:
-            return _done(application, "your changes are saved.")
+
+    def act() -> Done:
+        loans.update_loan(application, current_user, _request_from(form))
+        return _done(application, "your changes are saved.")
+
+    if done := carry_out(form, act):
+        return done
     return render_template("loans/form.html", form=form, application=application,
                            countries=country_options())
 
@@ -159,17 +146,17 @@ def edit(application_id: int):
 def assessment(application_id: int):
     application = _loan_or_404(application_id)
     form = AssessmentForm() if request.method == "POST" else assessment_form(application)
-    if form.validate_on_submit():
-        try:
-            loans.complete_assessment(application, current_user, loans.Assessment(
-                form.risk_grade.data, form.notes.data or "", form.amount_yen.data,
-                form.annual_rate.data, form.term_months.data, form.grace_months.data,
-                form.method.data), expected_version=form.expected_version())
-        except DomainError as refusal:
-            _refused(form, refusal)
-        else:
-            return _done(application, "the assessment is complete and the file is with the "
-                                      "committee.")
+
+    def act() -> Done:
+        loans.complete_assessment(application, current_user, loans.Assessment(
+            form.risk_grade.data, form.notes.data or "", form.amount_yen.data,
+            form.annual_rate.data, form.term_months.data, form.grace_months.data,
+            form.method.data), expected_version=form.expected_version())
+        return _done(application, "the assessment is complete and the file is with the "
+                                  "committee.")
+
+    if done := carry_out(form, act):
+        return done
     return _action_page(application, form, "Credit assessment", "loans.assessment")
 
 
@@ -179,17 +166,17 @@ def agreement(application_id: int):
     application = _loan_or_404(application_id)
     form = AgreementForm(data={"version": application.version, "agreement_date": date.today()}
                          if request.method == "GET" else None)
-    if form.validate_on_submit():
-        try:
-            loans.sign_agreement(application, current_user,
-                                 agreement_date=form.agreement_date.data,
-                                 file=form.agreement_file.data,
-                                 upload_dir=current_app.config["UPLOAD_DIR"],
-                                 expected_version=form.expected_version())
-        except DomainError as refusal:
-            _refused(form, refusal)
-        else:
-            return _done(application, "the agreement is signed.")
+
+    def act() -> Done:
+        loans.sign_agreement(application, current_user,
+                             agreement_date=form.agreement_date.data,
+                             file=form.agreement_file.data,
+                             upload_dir=current_app.config["UPLOAD_DIR"],
+                             expected_version=form.expected_version())
+        return _done(application, "the agreement is signed.")
+
+    if done := carry_out(form, act):
+        return done
     return _action_page(application, form, "Sign the agreement", "loans.agreement",
                         multipart=True)
 
@@ -199,19 +186,16 @@ def agreement(application_id: int):
 def repayment(application_id: int):
     application = _loan_or_404(application_id)
     form = RepaymentForm() if request.method == "POST" else repayment_form(application)
-    if form.validate_on_submit():
-        try:
-            if not idempotency.claim(form.idempotency_key.data, current_user, request.endpoint):
-                flash(idempotency.ALREADY_RECEIVED, "info")
-                return _to_show(application)
-            service.fire(application, "record_repayment", current_user,
-                         expected_version=form.expected_version(),
-                         amount_yen=form.amount_yen.data, received_on=form.received_on.data,
-                         bank_reference=form.bank_reference.data)
-        except DomainError as refusal:
-            _refused(form, refusal)
-        else:
-            return _done(application, f"¥{form.amount_yen.data:,} recorded.")
+
+    def act() -> Done:
+        service.fire(application, "record_repayment", current_user,
+                     expected_version=form.expected_version(),
+                     amount_yen=form.amount_yen.data, received_on=form.received_on.data,
+                     bank_reference=form.bank_reference.data)
+        return _done(application, f"¥{form.amount_yen.data:,} recorded.")
+
+    if done := carry_out(form, act, once=_show_url(application.id)):
+        return done
     return _action_page(application, form, "Record a repayment", "loans.repayment")
 
 
@@ -220,14 +204,14 @@ def repayment(application_id: int):
 def request_write_off(application_id: int):
     application = _loan_or_404(application_id)
     form = WriteOffRequestForm()
-    if form.validate_on_submit():
-        try:
-            arrears.request_write_off(application, current_user, form.reason.data)
-        except DomainError as refusal:
-            _refused(form, refusal)
-        else:
-            return _done(application, "the write-off is requested; the committee chair must "
-                                      "approve it.")
+
+    def act() -> Done:
+        arrears.request_write_off(application, current_user, form.reason.data)
+        return _done(application, "the write-off is requested; the committee chair must "
+                                  "approve it.")
+
+    if done := carry_out(form, act):
+        return done
     return _action_page(application, form, "Request a write-off", "loans.request_write_off")
 
 
@@ -237,13 +221,13 @@ def write_off(application_id: int):
     application = _loan_or_404(application_id)
     form = WriteOffForm(data={"version": application.version}
                         if request.method == "GET" else None)
-    if form.validate_on_submit():
-        try:
-            service.fire(application, "write_off", current_user,
-                         expected_version=form.expected_version(),
-                         comment=form.comment.data or None)
-        except DomainError as refusal:
-            _refused(form, refusal)
-        else:
-            return _done(application, "the loan is written off.")
+
+    def act() -> Done:
+        service.fire(application, "write_off", current_user,
+                     expected_version=form.expected_version(),
+                     comment=form.comment.data or None)
+        return _done(application, "the loan is written off.")
+
+    if done := carry_out(form, act):
+        return done
     return _action_page(application, form, "Approve the write-off", "loans.write_off")

@@ -1,6 +1,6 @@
 from datetime import date
 
-from flask import abort, flash, redirect, render_template, url_for
+from flask import abort, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -8,9 +8,8 @@ from models import Fund, Round, db
 from workflow import fund_records, round_budget
 from workflow.errors import ValidationFailed
 
-from .. import once
 from ..access import roles
-from ..forms import show_refusal
+from ..actions import Done, carry_out
 from . import bp
 from .forms import RoundForm
 
@@ -55,24 +54,17 @@ def edit(round_id: int | None = None):
     form.fund_id.choices = [
         (f.id, f"{f.code} — {f.name}") for f in db.session.scalars(select(Fund).order_by(Fund.code))
     ]
-    if form.validate_on_submit():
-        try:
-            if round_ is None and (earlier := once.already_sent(form, _landing)):
-                return earlier
-            created = round_ is None
-            round_ = fund_records.save_round(
-                round_, fund=db.session.get(Fund, form.fund_id.data), name=form.name.data,
-                opens_on=form.opens_on.data, closes_on=form.closes_on.data,
-                budget_yen=form.budget_yen.data, cap_yen=form.cap_yen.data,
-                min_own_percent=form.min_own_percent.data, actor=current_user,
-            )
-            if created:
-                once.remember(form, round_)
-        except ValidationFailed as refusal:
-            db.session.rollback()
-            show_refusal(form, refusal)
-        else:
-            db.session.commit()
-            flash(f"Saved the round {round_.name}.", "success")
-            return redirect(_landing(round_.id))
+
+    def act() -> Done:
+        saved = fund_records.save_round(
+            round_, fund=db.session.get(Fund, form.fund_id.data), name=form.name.data,
+            opens_on=form.opens_on.data, closes_on=form.closes_on.data,
+            budget_yen=form.budget_yen.data, cap_yen=form.cap_yen.data,
+            min_own_percent=form.min_own_percent.data, actor=current_user,
+        )
+        return Done(f"Saved the round {saved.name}.", _landing(saved.id), created=saved)
+
+    if done := carry_out(form, act, refusals=ValidationFailed,
+                         creates=_landing if round_ is None else None):
+        return done
     return render_template("rounds/form.html", form=form, round=round_)
