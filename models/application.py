@@ -31,7 +31,7 @@ APPLICATION_KINDS = ("grant", "loan")
 class Application(TimestampMixin, db.Model):
     """One grant proposal or loan application, whichever its kind.
 
-    `state` is moved only by workflow.service.fire, which also bumps `version`
+    `state` is moved only by workflow.engine.service.fire, which also bumps `version`
     (the optimistic-locking counter SQLAlchemy checks on every UPDATE).
     """
 
@@ -99,7 +99,7 @@ class Application(TimestampMixin, db.Model):
 
 
 class ReferenceCounter(db.Model):
-    """The last number handed out per fund and fiscal year (see workflow.references)."""
+    """The last number handed out per fund and fiscal year (see workflow.engine.references)."""
 
     __tablename__ = "reference_counters"
     __table_args__ = (CheckConstraint("last_number >= 0", name="last_number_not_negative"),)

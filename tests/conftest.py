@@ -19,7 +19,8 @@ import models.user
 from config import TestConfig
 from models import Application, Fund, Organisation, Round, User, db, set_write_intent
 from webui import create_app
-from workflow import catalogue, chain_cache, deadlines
+from workflow.engine import chain_cache, deadlines
+from workflow.files import catalogue
 
 from .database import (
     create_database,
@@ -208,7 +209,7 @@ def log_in(client, user: User, password: str = PASSWORD, **request_args):
 
     Returns the last response: the redirect after a completed login, or the refusal.
     """
-    from workflow.security import requires_second_factor
+    from workflow.people.security import requires_second_factor
 
     needs_code = requires_second_factor(user)
     if needs_code:
@@ -294,7 +295,7 @@ def csrf_token_from(html: str) -> str:
 def once_key(html: str | None = None) -> dict[str, str]:
     """The one-time key a form that creates something is sent with (webui.once): the one in
     the page given, else a fresh one, as a form shown anew would carry."""
-    from workflow.idempotency import new_key
+    from workflow.engine.idempotency import new_key
 
     if html is None:
         return {"idempotency_key": new_key()}
@@ -308,7 +309,7 @@ def make_application(make_fund, make_round, make_org, make_user):
     """A new application of `kind` put straight into `state` (setting the scene only); a
     state past draft (or `submitted=True`) has it submitted, as the workflow would."""
     from models import write_intent
-    from workflow.applications import create_application
+    from workflow.files.applications import create_application
 
     funds: dict[str, Fund] = {}
 
@@ -343,7 +344,7 @@ def make_application(make_fund, make_round, make_org, make_user):
 def fire(application, trigger, actor, **inputs):
     """Fire through the service in a write transaction of its own, as a request would."""
     from models import write_intent
-    from workflow import service
+    from workflow.engine import service
 
     db.session.commit()
     with write_intent(True):

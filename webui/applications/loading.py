@@ -6,8 +6,8 @@ from sqlalchemy import bindparam, select, true
 from sqlalchemy.orm import joinedload
 
 from models import Application, FinalReport, db
-from workflow import audit, chain_cache
-from workflow.permissions import READER_ROLES, can_view
+from workflow.engine import audit, chain_cache
+from workflow.engine.permissions import READER_ROLES, can_view
 
 # Who may open a file's pages (each sees only the files can_view lets them).
 VIEWERS = (*READER_ROLES, "applicant")
@@ -16,7 +16,7 @@ VIEWERS = (*READER_ROLES, "applicant")
 # its organisation, fund and round, and its grant, loan and report details. Built once:
 # building the eager-load options on every request cost as much as running the statement.
 # The audit chain's head comes along too: what the page's panels keep between requests
-# holds until it moves (workflow.chain_cache.page_rows), and this spares a round trip.
+# holds until it moves (workflow.engine.chain_cache.page_rows), and this spares a round trip.
 _ONE_TO_ONE = ("organisation", "fund", "round", "grant", "loan", "report")
 _FILE = (select(Application, audit.HEAD.c.seq, audit.HEAD.c.hash)
          .outerjoin(audit.HEAD, true())

@@ -20,7 +20,7 @@ from itsdangerous import BadData, URLSafeSerializer
 from sqlalchemy.exc import SQLAlchemyError
 
 from models import User, db
-from workflow import security
+from workflow.people import security
 
 from ..access import PUBLIC
 from ..errors import render_error
