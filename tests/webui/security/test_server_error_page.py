@@ -9,9 +9,8 @@ from sqlalchemy import event
 from sqlalchemy.exc import OperationalError
 
 from models import Organisation, db
+from tests.conftest import log_in
 from webui.request_log import JsonFormatter
-
-from ..conftest import log_in
 
 
 def _refuse_every_statement(*_args, **_kwargs):
