@@ -6,12 +6,14 @@ import contextvars
 import itertools
 import re
 import shutil
+from collections.abc import Iterator
 from datetime import date, timedelta
 
 import pytest
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import select
+from sqlalchemy.engine import make_url
 
 import models.user
 from config import TestConfig
@@ -20,7 +22,15 @@ from webui import create_app
 from workflow.engine import chain_cache, deadlines
 from workflow.files import catalogue
 
-from .database import empty_all_tables, is_postgres, reset_schema, test_database_url
+from .database import (
+    create_database,
+    drop_database,
+    empty_all_tables,
+    is_postgres,
+    reset_schema,
+    test_database_url,
+    xdist_worker,
+)
 
 # Cheap hashes keep the suite fast; production keeps werkzeug's scrypt defaults.
 models.user.PASSWORD_METHOD = "scrypt:1024:8:1"
@@ -42,11 +52,38 @@ class IsolatedClient(FlaskClient):
         return contextvars.Context().run(super().open, *args, **kwargs)
 
 
+# Fixtures that start a costly server of their own, once per test process: under
+# pytest-xdist (`--dist loadgroup`, as tests/run_suites.py runs it) the tests that use one
+# go to one worker, which starts it once.
+SHARED_SERVERS = {"web_server": "gunicorn", "browser": "chromium"}
+
+
+def pytest_collection_modifyitems(items) -> None:
+    for item in items:
+        for fixture, group in SHARED_SERVERS.items():
+            if fixture in item.fixturenames:
+                item.add_marker(pytest.mark.xdist_group(group))
+                break
+
+
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory) -> str:
+def database_url(tmp_path_factory) -> Iterator[str]:
+    """The suite's database, empty. Under pytest-xdist on PostgreSQL: this worker's own,
+    named after TEST_DATABASE_URL's (…_gw0), made now and dropped at the end, so that two
+    workers never empty each other's tables. (On SQLite the file is in this worker's own
+    temporary folder already.)"""
     url = test_database_url(str(tmp_path_factory.mktemp("db")))
-    reset_schema(url)
-    return url
+    worker = xdist_worker()
+    if not (worker and is_postgres(url)):
+        reset_schema(url)
+        yield url
+        return
+    name = f"{make_url(url).database}_{worker}"
+    own = create_database(url, name)
+    try:
+        yield own
+    finally:
+        drop_database(url, name)
 
 
 @pytest.fixture(scope="session")
@@ -60,7 +97,9 @@ def _app(database_url, tmp_path_factory):
     app.config_class_instance = config  # lets a test build a second app alike
     with app.app_context():
         upgrade(revision="heads")  # the schema comes from the migrations, as in production
-    return app
+    yield app
+    with app.app_context():
+        db.engine.dispose()  # the database can then be dropped without ending sessions
 
 
 @pytest.fixture

@@ -1,38 +1,19 @@
 """Enrolment and the code step in a real browser: the QR code shows under the CSP, no error."""
 
-import os
-
 import pyotp
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from models import db
 from tests.conftest import PASSWORD
-from tests.webui.browser.conftest import (  # noqa: F401 - the shared page and server fixtures
-    CHROMIUM_ARGS,
+from tests.webui.browser.conftest import (  # noqa: F401 - the shared browser, page and server
     assert_page_healthy,
-    chromium_path,
+    browser,
     live_server,
     page,
 )
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture(scope="module")
-def browser():
-    """This module's own Chromium, closed when the module ends: Playwright's sync API runs
-    one instance at a time, and the other browser tests start theirs later."""
-    executable, sought = chromium_path()
-    if executable is None:
-        if os.environ.get("REQUIRE_BROWSER") == "1":
-            pytest.fail(f"REQUIRE_BROWSER=1 but no Chromium at {sought}", pytrace=False)
-        pytest.skip(f"no Chromium at {sought}: browser tests skipped")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=executable, headless=True,
-                                              args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 def test_enrol_then_log_in_with_a_code(page, live_server, make_user):  # noqa: F811

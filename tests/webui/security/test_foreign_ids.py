@@ -11,9 +11,8 @@ from sqlalchemy import text
 from werkzeug.datastructures import FileStorage
 
 from models import ROLES, db, write_intent
+from tests.conftest import fire
 from workflow.files import attachments
-
-from ...conftest import fire
 
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 FILE_ARGUMENTS = {"application_id", "attachment_id", "ballot_id", "proposal_id"}

@@ -7,6 +7,8 @@ from werkzeug.datastructures import MultiDict
 from wtforms import DecimalField, IntegerField, StringField, TextAreaField
 
 from models import AuditEvent, Organisation, Round, User, db
+from tests.conftest import once_key
+from tests.workflow.grants.conftest import error_next_to, text_of
 from webui.forms import (
     LINE_BREAK_IN_FIELD,
     NUMBER_TOO_LARGE,
@@ -15,9 +17,6 @@ from webui.forms import (
 )
 from workflow.money import fund_records
 from workflow.people import accounts
-
-from ...conftest import once_key
-from ...workflow.grants.conftest import error_next_to, text_of
 
 
 def _count(model) -> int:

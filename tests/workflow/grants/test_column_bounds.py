@@ -7,6 +7,7 @@ import json
 import pytest
 
 from models import GrantDetails, GrantPartner, ParticipantCountry, db
+from tests.conftest import log_in
 from webui.forms import (
     CONTROL_IN_FIELD,
     ID_OUT_OF_RANGE,
@@ -14,7 +15,6 @@ from webui.forms import (
     NUMBER_TOO_LARGE,
 )
 
-from ...conftest import log_in
 from .conftest import count, error_next_to, new_draft, proposal_form, text_of
 
 PAST_INTEGER = [str(2**31), str(2**63), str(-(2**31) - 1), "9" * 40]
