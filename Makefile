@@ -32,6 +32,7 @@ serve: $(INSTALLED)
 ## make test: the whole suite on SQLite, then on PostgreSQL (required when REQUIRE_POSTGRES=1)
 test: $(INSTALLED)
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 	$(BIN)/python -m tests.run_suites $(PYTEST_ARGS)
 
 ## make bench [DATABASE_URL=postgresql+psycopg://…]: benchmarks, see bench/results.json
@@ -44,6 +45,7 @@ bench: $(INSTALLED)
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 clean-db:  # the audit chain's anchors go with the database they anchor
 	rm -f instance/wnf.db instance/wnf.db-wal instance/wnf.db-shm

@@ -12,8 +12,8 @@ from datetime import timedelta
 from sqlalchemy import insert
 
 from models import AuditEvent, db, utcnow, write_intent
-from workflow import audit
-from workflow.audit import GENESIS_HASH, event_hash
+from workflow.engine import audit
+from workflow.engine.audit import GENESIS_HASH, event_hash
 
 from .common import Stopwatch, fresh_app, save
 

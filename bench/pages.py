@@ -3,7 +3,7 @@ through gunicorn next to a bare Flask endpoint, a worker's memory, the CSV expor
 
     python -m bench.pages [--size 100000] [--database-url URL] [--reuse]
 
-The database is filled by `flask demo seed --scale N`'s generator (workflow.demo_scale):
+The database is filled by `flask demo seed --scale N`'s generator (demo.scale):
 N applications with ten years of history. One file gets timeline events up to 30.
 """
 
@@ -19,8 +19,10 @@ from datetime import date
 
 from sqlalchemy import event, func, select, text
 
+from demo import living, scale
 from models import Application, AuditEvent, Organisation, User, dated_at, db, write_intent
-from workflow import audit, demo, demo_scale, kept, search
+from workflow.engine import audit, kept
+from workflow.files import search
 
 from . import serving
 from .common import Stopwatch, fresh_app, save
@@ -51,10 +53,10 @@ def seed(app, size: int, upload_dir: str) -> float:
         if not db.session.scalar(select(func.count(Application.id))):  # else --reuse
             db.session.rollback()  # that read's transaction: the seed needs a writing one
             with write_intent(True):
-                with dated_at(demo_scale.history_start(date.today())):
-                    demo.seed(date.today(), "development")
+                with dated_at(scale.history_start(date.today())):
+                    living.seed(date.today(), "development")
                     db.session.commit()
-                demo_scale.seed_scale(size, date.today(), upload_dir)
+                scale.seed_scale(size, date.today(), upload_dir)
                 db.session.commit()
         if db.engine.dialect.name == "postgresql":
             db.session.execute(text("ANALYZE"))
@@ -100,7 +102,7 @@ def scene(app) -> Scene:
 
 def logged_in_client(app):
     client = app.test_client()
-    response = client.post("/auth/login", data={"email": USER, "password": demo.DEMO_PASSWORD})
+    response = client.post("/auth/login", data={"email": USER, "password": living.DEMO_PASSWORD})
     assert response.status_code == 302, response.status_code
     return client
 
@@ -108,7 +110,7 @@ def logged_in_client(app):
 def statements(app, scene_: Scene) -> dict[str, int]:
     """SQL statements per page, after a first request has warmed the caches of code
     (compiled templates and statements) but with none of the data a worker keeps until a
-    revision moves (workflow.kept): as the page runs first after a change, its most."""
+    revision moves (workflow.engine.kept): as the page runs first after a change, its most."""
     client = logged_in_client(app)
     counts = {}
     with app.app_context():
@@ -118,7 +120,7 @@ def statements(app, scene_: Scene) -> dict[str, int]:
         seen = []
 
         def count(conn, cursor, statement, *_args, seen=seen):
-            # As tests/performance counts them: transaction control is not a query.
+            # As tests/webui/performance counts them: transaction control is not a query.
             if not statement.lstrip().upper().startswith(SKIPPED):
                 seen.append(statement)
 

@@ -28,7 +28,7 @@ import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
-from workflow.demo import DEMO_PASSWORD
+from demo.living import DEMO_PASSWORD
 
 ROOT = Path(__file__).resolve().parent.parent
 USER = "secretariat@wnf.example"

@@ -17,10 +17,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from models import Application, Fund, Organisation, User, db, utcnow, write_intent
-from workflow import audit, service
-from workflow.applications import create_application
-from workflow.audit import AUDIT_LOCK_KEY, event_hash
-from workflow.request_user import load_signed_in
+from workflow.engine import audit, service
+from workflow.engine.audit import AUDIT_LOCK_KEY, event_hash
+from workflow.engine.request_user import load_signed_in
+from workflow.files.applications import create_application
 
 from .common import Stopwatch, fresh_app, save
 

@@ -31,7 +31,7 @@ APPLICATION_KINDS = ("grant", "loan")
 class Application(TimestampMixin, db.Model):
     """One grant proposal or loan application, whichever its kind.
 
-    `state` is moved only by workflow.service.fire, which also bumps `version`
+    `state` is moved only by workflow.engine.service.fire, which also bumps `version`
     (the optimistic-locking counter SQLAlchemy checks on every UPDATE).
     """
 
@@ -81,7 +81,7 @@ class Application(TimestampMixin, db.Model):
     version: Mapped[int] = mapped_column(default=1)
     # What the workers keep of this file's page (timeline, ballots, tranches, figures) is
     # filed under this number: the workflow service adds one whenever any of it changes
-    # (workflow.kept). Unlike `version`, it never makes a user's open form stale.
+    # (workflow.engine.kept). Unlike `version`, it never makes a user's open form stale.
     revision: Mapped[int] = mapped_column(default=1, server_default="1")
     state_changed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(DateTime)
@@ -103,7 +103,7 @@ class Application(TimestampMixin, db.Model):
 
 
 class ReferenceCounter(db.Model):
-    """The last number handed out per fund and fiscal year (see workflow.references)."""
+    """The last number handed out per fund and fiscal year (see workflow.engine.references)."""
 
     __tablename__ = "reference_counters"
     __table_args__ = (CheckConstraint("last_number >= 0", name="last_number_not_negative"),)

@@ -1,4 +1,4 @@
-"""The audit trail: append-only and hash-chained (see workflow.audit)."""
+"""The audit trail: append-only and hash-chained (see workflow.engine.audit)."""
 
 from __future__ import annotations
 

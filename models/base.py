@@ -49,7 +49,7 @@ def in_list(column: str, values: tuple[str, ...]) -> str:
 
 # Set only while the generated demo writes the world its history happens in (its
 # organisations, users and rounds): that set-up is dated at the history's start, so that
-# the audit chain stays in the order things happened (workflow.demo_scale).
+# the audit chain stays in the order things happened (demo.scale).
 _dated_at: contextvars.ContextVar[datetime | None] = contextvars.ContextVar("dated_at",
                                                                            default=None)
 

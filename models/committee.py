@@ -3,7 +3,7 @@
 Each fund has its committee (the WNF grants committee, the SME loan committee). A person
 may hold a member's seat (a vote) and one presiding seat (chair or deputy chair) on each,
 and sit on both committees. The roles committee_member and committee_chair follow from the
-seats (workflow.committees keeps them in step): the seats say which committee.
+seats (workflow.people.committees keeps them in step): the seats say which committee.
 """
 
 from __future__ import annotations

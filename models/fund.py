@@ -35,7 +35,7 @@ class Fund(TimestampMixin, db.Model):
     voting_days: Mapped[int] = mapped_column(default=21, server_default="21")
     # A grant's final report falls due this many days after its activity ends (migration
     # 0009); the applicant, or a borrowing company before an instalment, is reminded
-    # `reminder_days` before a due date (workflow.due_reminders).
+    # `reminder_days` before a due date (workflow.people.due_reminders).
     report_due_days: Mapped[int] = mapped_column(default=60, server_default="60")
     reminder_days: Mapped[int] = mapped_column(default=14, server_default="14")
 

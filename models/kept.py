@@ -1,4 +1,4 @@
-"""The revisions that what a worker keeps across requests is filed under (workflow.kept)."""
+"""The revisions that what a worker keeps across requests is filed under (workflow.engine.kept)."""
 
 from __future__ import annotations
 

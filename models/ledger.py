@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from .organisation import Organisation
     from .user import User
 
-# What each kind does to the balances (workflow.ledger derives them all):
+# What each kind does to the balances (workflow.money.ledger derives them all):
 #   donation, refund, repayment_principal, repayment_interest,
 #   repayment_damages (a late payer's delay damages)          -> cash in
 #   disbursement                                              -> cash out, uses commitment

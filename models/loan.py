@@ -29,13 +29,13 @@ if TYPE_CHECKING:
 RISK_GRADES = ("A", "B", "C", "D", "E")
 REPAYMENT_METHODS = ("annuity", "equal_principal")
 METHOD_LABELS = {"annuity": "Equal instalments", "equal_principal": "Equal principal"}
-# What a partial prepayment does to the rest of the schedule (workflow.replan).
+# What a partial prepayment does to the rest of the schedule (workflow.loans.replan).
 PREPAYMENT_MODES = ("lower_instalment", "shorter_term")
 PREPAYMENT_LABELS = {"lower_instalment": "Lower instalments, same maturity",
                      "shorter_term": "Shorter term, same principal per instalment"}
 CANCELLATION_STATES = ("proposed", "confirmed", "withdrawn")
 Rate = Numeric(7, 4)  # annual percent, e.g. 6.2500; Decimal in Python, never float
-# The highest caps of the Interest Rate Restriction Act (workflow.lending_law has them by
+# The highest caps of the Interest Rate Restriction Act (workflow.loans.lending_law has them by
 # principal; a CHECK cannot see the amount) and the longest term the fund lends for.
 MAX_INTEREST = "20"
 MAX_DAMAGES = "29.2"
@@ -139,7 +139,7 @@ class Instalment(db.Model):
     paid_interest_yen: Mapped[int] = mapped_column(BigInteger, default=0)
     paid_on: Mapped[date | None] = mapped_column(Date)  # when fully paid
     # The period's interest before a release or prepayment changed the balance within it
-    # (workflow.accrual): interest_accrued_yen for the days before interest_accrued_to.
+    # (workflow.loans.accrual): interest_accrued_yen for the days before interest_accrued_to.
     interest_accrued_yen: Mapped[int] = mapped_column(BigInteger, default=0)
     interest_accrued_to: Mapped[date | None] = mapped_column(Date)
     # Delay damages reckoned through damages_to (None: none yet), and how much was paid.
@@ -193,7 +193,7 @@ class RepaymentAllocation(db.Model):
 
 class UndrawnCancellation(db.Model):
     """Part of an approved loan not yet drawn, given up: one finance officer proposes,
-    another confirms (workflow.undrawn); the confirmation gives the reservation back."""
+    another confirms (workflow.loans.undrawn); the confirmation gives the reservation back."""
 
     __tablename__ = "undrawn_cancellations"
     __table_args__ = (

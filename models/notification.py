@@ -96,7 +96,7 @@ class OutboxMessage(db.Model):
 
 
 class SentReminder(db.Model):
-    """A reminder of a due date that has been sent (workflow.due_reminders): the same event
+    """A reminder of a due date that has been sent (workflow.people.due_reminders): the same event
     (a report due soon, an instalment overdue…) is never reminded of twice."""
 
     __tablename__ = "sent_reminders"

@@ -21,7 +21,7 @@ PARTNER_KINDS = ("alumni_society", "related_organisation")
 
 # Industry groups of Japan's SME Basic Act (Article 2), with the three exceptions its
 # cabinet order sets apart (rubber products, software and information processing, hotels
-# and inns): each has thresholds of its own (workflow.sme).
+# and inns): each has thresholds of its own (workflow.people.sme).
 INDUSTRIES = ("manufacturing", "rubber_products", "wholesale", "retail", "services",
               "software", "hotels", "other")
 INDUSTRY_LABELS = {

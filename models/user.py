@@ -40,7 +40,7 @@ ROLE_LABELS = {
 LOCALES = ("en", "ja")
 
 # werkzeug's scrypt (any length, never truncated). Hashes made with other parameters are
-# upgraded at the next successful login (workflow.security.upgrade_password_hash).
+# upgraded at the next successful login (workflow.people.security.upgrade_password_hash).
 PASSWORD_METHOD = "scrypt"
 
 
@@ -65,13 +65,13 @@ class User(UserMixin, TimestampMixin, db.Model):
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
     # Part of the login cookie: changing it logs out every copy of the old one.
     session_token: Mapped[str] = mapped_column(String(64), default=_new_session_token)
-    # Two-factor login (workflow.security): the base32 TOTP secret once enrolled, sealed
+    # Two-factor login (workflow.people.security): the base32 TOTP secret once enrolled, sealed
     # (models.sealing; read and set it as `totp_secret`), and the last 30-second step whose
     # code was accepted, so that a code is never accepted twice.
     totp_secret_sealed: Mapped[str | None] = mapped_column(String(255))
     totp_last_step: Mapped[int | None]
     totp_enrolled_at: Mapped[datetime | None] = mapped_column(DateTime)
-    # Away up to and including this day (workflow.committees): a chair or deputy chair who
+    # Away up to and including this day (workflow.people.committees): a chair or deputy chair who
     # is away does not preside, and the other acts.
     away_until: Mapped[date | None] = mapped_column(Date)
 

@@ -6,21 +6,31 @@ import contextvars
 import itertools
 import re
 import shutil
+from collections.abc import Iterator
 from datetime import date, timedelta
 
 import pytest
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import select
+from sqlalchemy.engine import make_url
 
 import models.user
 from config import TestConfig
 from models import Application, Fund, Organisation, Round, User, db, set_write_intent
 from webui import create_app
-from workflow import kept
+from workflow.engine import kept
 
 from . import kept_guard
-from .database import empty_all_tables, is_postgres, reset_schema, test_database_url
+from .database import (
+    create_database,
+    drop_database,
+    empty_all_tables,
+    is_postgres,
+    reset_schema,
+    test_database_url,
+    xdist_worker,
+)
 
 # Cheap hashes keep the suite fast; production keeps werkzeug's scrypt defaults.
 models.user.PASSWORD_METHOD = "scrypt:1024:8:1"
@@ -56,11 +66,38 @@ def kept_answers_cannot_go_stale():
         pytest.fail("Kept answers could go stale:\n" + "\n".join(dict.fromkeys(faults)))
 
 
+# Fixtures that start a costly server of their own, once per test process: under
+# pytest-xdist (`--dist loadgroup`, as tests/run_suites.py runs it) the tests that use one
+# go to one worker, which starts it once.
+SHARED_SERVERS = {"web_server": "gunicorn", "browser": "chromium"}
+
+
+def pytest_collection_modifyitems(items) -> None:
+    for item in items:
+        for fixture, group in SHARED_SERVERS.items():
+            if fixture in item.fixturenames:
+                item.add_marker(pytest.mark.xdist_group(group))
+                break
+
+
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory) -> str:
+def database_url(tmp_path_factory) -> Iterator[str]:
+    """The suite's database, empty. Under pytest-xdist on PostgreSQL: this worker's own,
+    named after TEST_DATABASE_URL's (…_gw0), made now and dropped at the end, so that two
+    workers never empty each other's tables. (On SQLite the file is in this worker's own
+    temporary folder already.)"""
     url = test_database_url(str(tmp_path_factory.mktemp("db")))
-    reset_schema(url)
-    return url
+    worker = xdist_worker()
+    if not (worker and is_postgres(url)):
+        reset_schema(url)
+        yield url
+        return
+    name = f"{make_url(url).database}_{worker}"
+    own = create_database(url, name)
+    try:
+        yield own
+    finally:
+        drop_database(url, name)
 
 
 @pytest.fixture(scope="session")
@@ -74,7 +111,9 @@ def _app(database_url, tmp_path_factory):
     app.config_class_instance = config  # lets a test build a second app alike
     with app.app_context():
         upgrade(revision="heads")  # the schema comes from the migrations, as in production
-    return app
+    yield app
+    with app.app_context():
+        db.engine.dispose()  # the database can then be dropped without ending sessions
 
 
 @pytest.fixture
@@ -110,7 +149,7 @@ def make_org():
         org = Organisation(kind=kind, country_code=country_code,
                            name=name or f"Organisation {next(_counter)}", city="City", **fields)
         db.session.add(org)
-        kept.catalogue_changed(db.session.connection())  # as workflow.accounts would
+        kept.catalogue_changed(db.session.connection())  # as workflow.people.accounts would
         db.session.commit()
         return org
 
@@ -124,7 +163,7 @@ def fund_of(code: str) -> Fund:
         fund = Fund(code=code, name=f"{code} fund", kind="grant" if code == "WNF" else "loan")
         db.session.add(fund)
         db.session.flush()
-        kept.catalogue_changed(db.session.connection())  # as workflow.fund_records would
+        kept.catalogue_changed(db.session.connection())  # as workflow.money.fund_records would
     return fund
 
 
@@ -134,7 +173,7 @@ def seat(user: User, code: str, *seats: str) -> None:
 
     fund = fund_of(code)
     db.session.add_all(CommitteeSeat(user_id=user.id, fund_id=fund.id, seat=s) for s in seats)
-    kept.people_changed(db.session.connection())  # as workflow.committees would
+    kept.people_changed(db.session.connection())  # as workflow.people.committees would
     db.session.commit()
 
 
@@ -173,7 +212,7 @@ def make_user(make_org):
         db.session.add(user)
         db.session.flush()
         _seat_committee_roles(user, committees)
-        kept.people_changed(db.session.connection())  # as workflow.accounts would
+        kept.people_changed(db.session.connection())  # as workflow.people.accounts would
         db.session.commit()
         return user
 
@@ -186,7 +225,7 @@ def log_in(client, user: User, password: str = PASSWORD, **request_args):
 
     Returns the last response: the redirect after a completed login, or the refusal.
     """
-    from workflow.security import requires_second_factor
+    from workflow.people.security import requires_second_factor
 
     needs_code = requires_second_factor(user)
     if needs_code:
@@ -259,7 +298,7 @@ def make_round():
                        closes_on=closes_on or today + timedelta(days=60),
                        budget_yen=budget_yen, cap_yen=cap_yen, min_own_percent=min_own_percent)
         db.session.add(round_)
-        kept.catalogue_changed(db.session.connection())  # as workflow.fund_records would
+        kept.catalogue_changed(db.session.connection())  # as workflow.money.fund_records would
         db.session.commit()
         return round_
 
@@ -275,7 +314,7 @@ def csrf_token_from(html: str) -> str:
 def once_key(html: str | None = None) -> dict[str, str]:
     """The one-time key a form that creates something is sent with (webui.once): the one in
     the page given, else a fresh one, as a form shown anew would carry."""
-    from workflow.idempotency import new_key
+    from workflow.engine.idempotency import new_key
 
     if html is None:
         return {"idempotency_key": new_key()}
@@ -289,7 +328,7 @@ def make_application(make_fund, make_round, make_org, make_user):
     """A new application of `kind` put straight into `state` (setting the scene only); a
     state past draft (or `submitted=True`) has it submitted, as the workflow would."""
     from models import write_intent
-    from workflow.applications import create_application
+    from workflow.files.applications import create_application
 
     funds: dict[str, Fund] = {}
 
@@ -324,7 +363,7 @@ def make_application(make_fund, make_round, make_org, make_user):
 def fire(application, trigger, actor, **inputs):
     """Fire through the service in a write transaction of its own, as a request would."""
     from models import write_intent
-    from workflow import service
+    from workflow.engine import service
 
     db.session.commit()
     with write_intent(True):

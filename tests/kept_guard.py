@@ -1,4 +1,4 @@
-"""The guard of the answers workers keep (workflow.kept): a transaction that changes a
+"""The guard of the answers workers keep (workflow.engine.kept): a transaction that changes a
 table those answers read must move the revision they are filed under, as the workflow
 service does in the transaction of every change. Otherwise a worker would go on showing
 the answer it kept: the test fails, naming the table and the code that wrote it.
@@ -30,7 +30,7 @@ from pathlib import Path
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from workflow import kept
+from workflow.engine import kept
 
 ROOT = Path(__file__).resolve().parent.parent
 TESTS = ROOT / "tests"

@@ -1,53 +1,151 @@
-"""Run the test suite on SQLite, then again on PostgreSQL (`make test`).
+"""Run the test suite on SQLite, then on PostgreSQL (`make test`), on every core.
 
-PostgreSQL comes from DATABASE_URL_TEST, or the local server at
-127.0.0.1:5432, database `test`. When it cannot be reached the second run is
-skipped with a notice, or fails when REQUIRE_POSTGRES=1 (as in CI).
+PostgreSQL is the server named by TEST_DATABASE_URL (unset: the local one at
+127.0.0.1:5432, user `postgres`; the database in the URL is only where we connect
+to create others). Each run creates a database of its own there, wnf_test_<pid>_<random>,
+and drops it at the end, also after a failure or Ctrl-C, so two runs on one server never
+meet; each pytest-xdist worker makes its own database beside it (tests/conftest.py). When
+the server cannot be reached the PostgreSQL pass is skipped with a notice, or fails when
+REQUIRE_POSTGRES=1 (as in CI).
 """
 
 from __future__ import annotations
 
 import os
+import secrets
+import shutil
+import signal
 import subprocess
 import sys
+import tempfile
 
 import psycopg
+from sqlalchemy.engine import make_url
 
-DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 NO_TESTS_RAN = 5
+MAX_WORKERS = 4  # beyond this, the fixed cost of each worker outweighs what it takes on
+STOP_TIMEOUT = 30
 
 
-def postgres_url() -> str:
-    return os.environ.get("DATABASE_URL_TEST") or DEFAULT_POSTGRES
+def postgres_server_url() -> str:
+    return os.environ.get("TEST_DATABASE_URL") or DEFAULT_POSTGRES
+
+
+def libpq(url: str) -> str:
+    """The URL as psycopg takes it (no SQLAlchemy driver suffix)."""
+    return url.replace("+psycopg", "", 1)
 
 
 def postgres_reachable(url: str) -> str | None:
     """None when a connection opens, else the reason it did not."""
     try:
-        with psycopg.connect(url.replace("+psycopg", ""), connect_timeout=5):
+        with psycopg.connect(libpq(url), connect_timeout=5):
             return None
     except psycopg.Error as error:
         return str(error).strip().splitlines()[0]
 
 
+def xdist_args(args: list[str]) -> list[str]:
+    """`-n <cores>` (at most MAX_WORKERS), unless the caller chose the workers or turned
+    xdist off; tests of one xdist_group (one gunicorn, one Chromium) share a worker."""
+    chosen = any(a in ("-n", "--numprocesses", "--dist") or a.startswith(("-n", "--numproc"))
+                 for a in args)
+    turned_off = "no:xdist" in args or any(a.startswith("-pno:xdist") for a in args)
+    if chosen or turned_off:
+        return []
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    return ["-n", str(max(1, min(cores or 1, MAX_WORKERS))), "--dist", "loadgroup"]
+
+
+class Stopped(Exception):
+    """SIGTERM reached us (CI's time limit, `kill`): clean up as after Ctrl-C."""
+
+
+def _on_sigterm(signum, frame):
+    raise Stopped
+
+
 def run_pytest(label: str, env: dict[str, str], args: list[str]) -> int:
     print(f"\n=== test suite on {label} ===", flush=True)
-    code = subprocess.call([sys.executable, "-m", "pytest", *args], env=env)
+    child = subprocess.Popen([sys.executable, "-m", "pytest", *xdist_args(args), *args],
+                             env=env)
+    try:
+        code = child.wait()
+    except BaseException:  # Ctrl-C or SIGTERM: pytest and its workers end before we clean up
+        child.terminate()
+        try:
+            child.wait(timeout=STOP_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.wait()
+        raise
     if code == NO_TESTS_RAN:
         print(f"pytest ran no tests on {label}: that is a failure.", flush=True)
         return 1
     return code
 
 
+def run_database_name() -> str:
+    return f"wnf_test_{os.getpid()}_{secrets.token_hex(3)}"
+
+
+def create_run_database(server_url: str, name: str) -> str:
+    with psycopg.connect(libpq(server_url), autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return make_url(server_url).set(database=name).render_as_string(hide_password=False)
+
+
+def drop_run_databases(server_url: str, name: str) -> None:
+    """Drop the run's database and any its workers left (one killed before its own
+    clean-up), ending sessions that still hold them."""
+    with psycopg.connect(libpq(server_url), autocommit=True) as conn:
+        names = [row[0] for row in conn.execute(
+            "SELECT datname FROM pg_database WHERE datname = %s OR datname LIKE %s",
+            (name, name.replace("_", r"\_") + r"\_%"))]
+        for each in names:
+            conn.execute(f'DROP DATABASE IF EXISTS "{each}" WITH (FORCE)')
+
+
+def run_on_postgres(server_url: str, base_env: dict[str, str], args: list[str]) -> int:
+    name = run_database_name()
+    run_url = create_run_database(server_url, name)
+    print(f"\n(PostgreSQL: this run's database is {name}, dropped at the end)", flush=True)
+    try:
+        return run_pytest("PostgreSQL", {**base_env, "TEST_DATABASE_URL": run_url}, args)
+    finally:
+        drop_run_databases(server_url, name)
+
+
+def with_bytecode_kept(env: dict[str, str], folder: str) -> dict[str, str]:
+    """Where PYTHONDONTWRITEBYTECODE is set, every pytest worker, gunicorn and subprocess
+    would compile the project (and rewrite the tests' asserts) anew: keep their bytecode in
+    this run's own folder instead, out of the source tree, so each is compiled once."""
+    if not env.get("PYTHONDONTWRITEBYTECODE"):
+        return env
+    kept = {k: v for k, v in env.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    return {**kept, "PYTHONPYCACHEPREFIX": env.get("PYTHONPYCACHEPREFIX") or folder}
+
+
 def main(args: list[str]) -> int:
-    base_env = {k: v for k, v in os.environ.items() if k != "TEST_DATABASE_URL"}
+    signal.signal(signal.SIGTERM, _on_sigterm)
+    bytecode = tempfile.mkdtemp(prefix="wnf-test-bytecode-")
+    try:
+        return run_both(args, bytecode)
+    finally:
+        shutil.rmtree(bytecode, ignore_errors=True)
+
+
+def run_both(args: list[str], bytecode: str) -> int:
+    base_env = with_bytecode_kept(
+        {k: v for k, v in os.environ.items() if k != "TEST_DATABASE_URL"}, bytecode)
     failures = []
     if run_pytest("SQLite", base_env, args):
         failures.append("SQLite")
-    url = postgres_url()
-    reason = postgres_reachable(url)
+    server_url = postgres_server_url()
+    reason = postgres_reachable(server_url)
     if reason is None:
-        if run_pytest("PostgreSQL", {**base_env, "TEST_DATABASE_URL": url}, args):
+        if run_on_postgres(server_url, base_env, args):
             failures.append("PostgreSQL")
     elif os.environ.get("REQUIRE_POSTGRES") == "1":
         print(f"PostgreSQL is required (REQUIRE_POSTGRES=1) but unreachable: {reason}")
@@ -62,4 +160,8 @@ def main(args: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    try:
+        sys.exit(main(sys.argv[1:]))
+    except (KeyboardInterrupt, Stopped):
+        print("\nStopped: this run's databases are dropped.", file=sys.stderr)
+        sys.exit(130)

@@ -72,13 +72,15 @@ def test_production_on_sqlite_warns(fresh_config):
         module.Config()
 
 
+# Named by ids: the key is made anew in each process, and pytest-xdist's workers must
+# give each case the same name.
 @pytest.mark.parametrize("keys, complaint", [
     (None, "must be set in production"),
     (config.DEV_TOTP_ENCRYPTION_KEY, "not the development key"),
     (f"{PRODUCTION_KEY},{config.DEV_TOTP_ENCRYPTION_KEY}", "not the development key"),
     ("not-a-key", "key 1 is not a Fernet key"),
     (f"{PRODUCTION_KEY} short", "key 2 is not a Fernet key"),
-])
+], ids=["unset", "development key", "development key second", "not a key", "short second key"])
 def test_production_refuses_missing_development_or_malformed_totp_keys(fresh_config, keys,
                                                                         complaint):
     env = {"WNF_ENV": "production", "SECRET_KEY": "s" * 48,

@@ -43,7 +43,8 @@ def create_app(config: Config | None = None) -> Flask:
     from .auth.limits import limiter
     limiter.init_app(app)
 
-    from . import transactions
+    from . import converters, transactions
+    converters.register(app)  # before any route is added
     transactions.register(app)  # first of the hooks that reach the database
 
     from . import access, errors, navigation, request_log, security

@@ -26,8 +26,8 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from models import db
-from workflow import idempotency
-from workflow.errors import DomainError
+from workflow.engine import idempotency
+from workflow.engine.errors import DomainError
 
 from . import once as one_time
 from .forms import show_refusal

@@ -4,7 +4,9 @@ that anchor, the ledger matched to the chain), the exports."""
 from flask import Blueprint, current_app, render_template, request
 from flask_login import current_user
 
-from workflow import anchors, audit, exports
+from workflow.committee import vote_export
+from workflow.engine import anchors, audit
+from workflow.files import exports
 
 from .access import roles
 from .csv_export import csv_response
@@ -44,4 +46,4 @@ def events_csv():
 @roles(*VOTE_READERS)
 @streamed
 def votes_csv():
-    return csv_response("votes.csv", exports.vote_rows(current_user))
+    return csv_response("votes.csv", vote_export.vote_rows(current_user))

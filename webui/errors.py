@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, current_app, g, jsonify, render_template, request
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
 from models import db
-from workflow.errors import DomainError
+from workflow.engine.errors import DomainError
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +42,17 @@ def wants_json() -> bool:
     return request.path.startswith("/api/") or best == "application/json"
 
 
+def discard_failed_session() -> None:
+    """Roll the request's work back; a session whose connection has failed too is dropped
+    whole, so that nothing after this waits on it."""
+    try:
+        db.session.rollback()
+    except SQLAlchemyError:
+        log.warning("The failed session could not be rolled back; it is discarded")
+        with contextlib.suppress(SQLAlchemyError):
+            db.session.remove()
+
+
 def render_error(status: int, message: str | None = None):
     message = message or MESSAGES.get(status, "")
     db.session.rollback()
@@ -47,6 +60,20 @@ def render_error(status: int, message: str | None = None):
         return jsonify(error=TITLES.get(status, "Error"), message=message), status
     title = TITLES.get(status, "Error")
     return render_template("errors/error.html", status=status, title=title, message=message), status
+
+
+def render_server_error():
+    """Our own 500 page, whatever state the database session is in: it reads nothing from
+    the database (not even the signed-in user, who may be expired with the failed
+    transaction), so it is drawn without the navigation and the context processors."""
+    g.database_session_failed = True  # the request's teardown does not commit it either
+    discard_failed_session()
+    title, message = TITLES[500], MESSAGES[500]
+    if wants_json():
+        return jsonify(error=title, message=message, request_id=g.get("request_id")), 500
+    page = current_app.jinja_env.get_template("errors/server_error.html").render(
+        title=title, message=message, request_id=g.get("request_id"))
+    return page, 500
 
 
 def register(app: Flask) -> None:
@@ -57,6 +84,8 @@ def register(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException):
         status = error.code or 500
+        if status >= 500:
+            return render_server_error()
         description = error.description if status in (400, 409) else None
         if status == 400 and "CSRF" in (error.description or ""):
             description = "The form has expired or was not sent from this site. Reload it."
@@ -65,4 +94,4 @@ def register(app: Flask) -> None:
     @app.errorhandler(Exception)
     def _unexpected(error: Exception):
         log.exception("Unhandled error on %s %s", request.method, request.path)
-        return render_error(500)
+        return render_server_error()

@@ -1,14 +1,93 @@
-"""Form helpers shared by the blueprints."""
+"""The base of every form, and form helpers shared by the blueprints."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from decimal import Decimal
 
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, ValidationError
+from wtforms import (
+    DecimalField,
+    Field,
+    FieldList,
+    FormField,
+    IntegerField,
+    StringField,
+    TextAreaField,
+    ValidationError,
+)
+from wtforms.fields import SelectFieldBase
+from wtforms.validators import StopValidation
 from wtforms.widgets import TextInput
 
-from workflow.errors import ValidationFailed
+from workflow.engine.errors import ValidationFailed
+
+from .security import CONTROL_CHARACTERS
+
+INTEGER_COLUMN_MAX = 2**31 - 1  # INTEGER: ids, counts of people, months, days
+RATE_COLUMN_LIMIT = Decimal(1000)  # models.loan.Rate, Numeric(7, 4): below 1,000
+CONTROL_IN_FIELD = "Remove the control characters (such as NUL) from this field."
+LINE_BREAK_IN_FIELD = "This field takes one line: remove the line breaks."
+NUMBER_TOO_LARGE = f"Enter a number between −{INTEGER_COLUMN_MAX:,} and {INTEGER_COLUMN_MAX:,}."
+RATE_OUT_OF_RANGE = "Enter a rate as a plain number below 1,000."
+ID_OUT_OF_RANGE = "This choice is not one of the list's."
+
+
+def _leaf_fields(fields) -> Iterator[Field]:
+    """Every field of a form, those of its sub-forms and repeated rows included."""
+    for field in fields:
+        if isinstance(field, FormField):
+            yield from _leaf_fields(field.form)
+        elif isinstance(field, FieldList):
+            yield from _leaf_fields(field.entries)
+        else:
+            yield field
+
+
+def _storable_problem(field: Field) -> str | None:
+    """Why the database could not hold what was typed into the field, or None."""
+    raw = [v for v in (field.raw_data or []) if isinstance(v, str)]
+    if any(CONTROL_CHARACTERS.search(v) for v in raw):
+        return CONTROL_IN_FIELD  # PostgreSQL refuses NUL in text
+    if (isinstance(field, StringField) and not isinstance(field, TextAreaField)
+            and isinstance(field.data, str) and ("\r" in field.data or "\n" in field.data)):
+        return LINE_BREAK_IN_FIELD  # a title with a line break makes an unsendable email
+    data = field.data
+    if isinstance(field, YenField):
+        return None  # YenField bounds itself to what a BIGINT column holds
+    if isinstance(field, IntegerField) and isinstance(data, int) and (
+            abs(data) > INTEGER_COLUMN_MAX):
+        return NUMBER_TOO_LARGE
+    if isinstance(field, DecimalField) and isinstance(data, Decimal) and (
+            not data.is_finite() or abs(data) >= RATE_COLUMN_LIMIT):
+        return RATE_OUT_OF_RANGE
+    if isinstance(field, SelectFieldBase):
+        chosen = data if isinstance(data, list | tuple) else [data]
+        if any(isinstance(v, int) and not 0 <= v <= INTEGER_COLUMN_MAX for v in chosen):
+            return ID_OUT_OF_RANGE  # ids chosen from a list travel to the database as such
+    return None
+
+
+def refuse_what_no_column_holds(_form, field: Field) -> None:
+    """A validator that every field of an AppForm runs first."""
+    problem = _storable_problem(field)
+    if problem is not None:
+        # The one message that says what to change, rather than the other validators' own.
+        raise StopValidation(problem)
+
+
+class AppForm(FlaskForm):
+    """The base of every form of the application: besides its own validators, each field
+    must hold what its database column can — no NUL or other control character in any
+    field, no line break in a one-line field, numbers within their column's range —
+    refused with a message beside the field rather than by the database with a 500."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in _leaf_fields(self):
+            field.validators = [refuse_what_no_column_holds, *field.validators]
+
 
 _WHOLE_NUMBER = re.compile(r"^\s*-?[0-9][0-9,]*\s*$")
 

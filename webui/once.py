@@ -1,7 +1,7 @@
 """One booking per click: every form that creates something carries a one-time key.
 
 The key is made when the form is shown (a hidden field) and claimed in the transaction
-that creates (workflow.idempotency). A second submission of the same form — a double
+that creates (workflow.engine.idempotency). A second submission of the same form — a double
 click, a reload, a second tab — creates nothing: it lands on what the first one created,
 with a polite message. A form without its key (a page from before a deployment) is
 refused: reloading the page gives it one.
@@ -16,7 +16,7 @@ from flask_login import current_user
 from wtforms import HiddenField
 
 from models import db
-from workflow import idempotency
+from workflow.engine import idempotency
 
 # What the second submission is told, by what the first one created (its table).
 ALREADY_CREATED = {

@@ -16,7 +16,7 @@ import uuid
 from datetime import UTC, datetime
 
 from flask import Flask, g, has_request_context, request
-from flask_login import current_user
+from flask_login import current_user, user_logged_in, user_logged_out
 
 _SANE_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 log = logging.getLogger("wnf.requests")
@@ -45,9 +45,7 @@ class RequestContextFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
         if has_request_context() and not hasattr(record, "request_id"):
             record.request_id = g.get("request_id")
-            # Set where the user is loaded (webui.auth): asking Flask-Login here would load
-            # the user from within a log call.
-            record.user_id = g.get("signed_in_user_id")
+            record.user_id = g.get("user_id")
         return True
 
 
@@ -67,15 +65,34 @@ def configure_logging(level: str = "INFO") -> None:
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # our line replaces its own
 
 
+def remember_signed_in_user(user) -> None:
+    """Keep the signed-in user's id for the log line and the headers: read later from the
+    user object, it could need the database (the object expires when a failed transaction
+    is rolled back), and the 500 page must not."""
+    g.user_id = str(user.id) if user is not None else None
+
+
+def _on_login(_app, user, **_extra) -> None:
+    remember_signed_in_user(user)
+
+
+def _on_logout(_app, user=None, **_extra) -> None:
+    remember_signed_in_user(None)
+
+
 def register(app: Flask) -> None:
     if not app.testing:
         configure_logging(app.config.get("LOG_LEVEL", "INFO"))
+    user_logged_in.connect(_on_login, app)
+    user_logged_out.connect(_on_logout, app)
 
     @app.before_request
     def _start():
         incoming = request.headers.get("X-Request-ID", "")
         g.request_id = incoming if _SANE_ID.match(incoming) else uuid.uuid4().hex
         g.request_started = time.perf_counter()
+        if request.endpoint != "static":
+            current_user.get_id()  # loads the user now (auth.load_user remembers the id)
 
     @app.after_request
     def _finish(response):
@@ -85,8 +102,7 @@ def register(app: Flask) -> None:
             duration = (time.perf_counter() - g.get("request_started", time.perf_counter()))
             log.info("%s %s %s", request.method, request.path, response.status_code, extra={
                 "request_id": request_id,
-                "user_id": current_user.get_id().split(":")[0]
-                if current_user.is_authenticated else None,
+                "user_id": g.get("user_id"),
                 "method": request.method, "path": request.path,
                 "status": response.status_code, "duration_ms": round(duration * 1000, 1)})
         return response

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import re
 
-from flask import Flask, Response, abort, request
-from flask_login import current_user
+from flask import Flask, Response, abort, g, request
 
 CSP = "; ".join((
     "default-src 'self'",
@@ -27,24 +26,36 @@ CSP = "; ".join((
 
 
 # Control characters a form has no business sending; PostgreSQL also refuses NUL in text.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 CONTROL_MESSAGE = ("The form contains control characters that cannot be stored; remove them "
                    "and send it again.")
 
 
-def _has_control_characters() -> bool:
-    values = [*request.args.values()]
+# No page of the site writes a link with one: it was edited, or cut and pasted badly.
+LINK_CONTROL_MESSAGE = ("This link is out of date: it holds control characters that no page "
+                        "of this site writes. Start again from the page that led here.")
+
+
+def _has_control_characters(values) -> bool:
+    return any(CONTROL_CHARACTERS.search(v) for v in values)
+
+
+def _form_values() -> list[str]:
     if request.method in ("POST", "PUT", "PATCH") and request.mimetype in (
             "application/x-www-form-urlencoded", "multipart/form-data"):
-        values += [v for _, v in request.form.items(multi=True)]
-    return any(_CONTROL.search(v) for v in values)
+        return [v for _, v in request.form.items(multi=True)]
+    return []
 
 
 def register(app: Flask) -> None:
     @app.before_request
     def _refuse_control_characters():
-        if request.endpoint != "static" and _has_control_characters():
+        if request.endpoint == "static":
+            return
+        if _has_control_characters(_form_values()):
             abort(400, CONTROL_MESSAGE)
+        if _has_control_characters(request.args.values()):
+            abort(400, LINK_CONTROL_MESSAGE)
 
     @app.after_request
     def _headers(response: Response) -> Response:
@@ -54,7 +65,8 @@ def register(app: Flask) -> None:
         response.headers["Referrer-Policy"] = "same-origin"
         if app.config.get("WNF_ENV") == "production":
             response.headers["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
-        if request.endpoint != "static" and current_user.is_authenticated:
+        # The id kept at the start of the request: the user object may need the database.
+        if request.endpoint != "static" and g.get("user_id") is not None:
             # Pages with personal or financial data are never kept in a cache.
             response.headers["Cache-Control"] = "no-store"
         return response

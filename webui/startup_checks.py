@@ -8,7 +8,7 @@ from flask import Flask
 from sqlalchemy.exc import SQLAlchemyError
 
 from models import db
-from workflow import database_login
+from workflow.operations import database_login
 
 log = logging.getLogger("wnf.startup")
 UNCHECKED = "Could not check at start-up what the database login may do: {error}."

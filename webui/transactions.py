@@ -5,8 +5,8 @@
 * A request that only reads runs its statements on PostgreSQL in autocommit (no BEGIN, no
   COMMIT: models.read_without_transaction), unless its view is `@streamed` or has its
   `@own_connection`. The workflow service refuses any change on such a connection
-  (workflow.locking).
-* It remembers its lookups for the page (workflow.reading), and ends with a COMMIT that
+  (workflow.engine.locking).
+* It remembers its lookups for the page (workflow.engine.reading), and ends with a COMMIT that
   keeps PostgreSQL's prepared statements (models.end_reading).
 """
 
@@ -14,11 +14,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app, g, request
 
 from models import db, set_write_intent
 from models.base import end_reading, read_without_transaction
-from workflow import reading
+from workflow.engine import reading
 
 READ_ONLY_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
@@ -56,5 +56,7 @@ def register(app: Flask) -> None:
     @app.teardown_request
     def _end_request(error):
         reading.end()
-        if error is None and request.method in READ_ONLY_METHODS:
+        # After our 500 page the session was rolled back (or dropped): nothing to end.
+        if (error is None and request.method in READ_ONLY_METHODS
+                and not g.get("database_session_failed")):
             end_reading(db.session())  # keeps PostgreSQL's prepared statements

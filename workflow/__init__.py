@@ -1,11 +1,17 @@
 """The state machines and the one service that changes state, votes and money.
 
-Importing the package registers the workflow definitions and their rules.
+One package per feature (docs/architecture.md): `engine` runs any workflow and imports no
+feature; each feature registers its own definition, rules and effects with the engine from
+the modules below. Importing `workflow` imports them, so that every arrow of every
+definition has its rules before the first request.
 """
 
-from . import common_rules, notifications, registry  # noqa: F401 - registers rules and hooks
-from . import decisions as decisions  # noqa: F401 - committee ballots: open, decide, funds
-from . import grant_reports as grant_reports  # noqa: F401 - grants: proposal, report rules
-from . import loan_documents as loan_documents  # noqa: F401 - the loan's documents rule
-from . import loans as loans  # noqa: F401 - SME loans: assessment, schedule, arrears
-from . import tranches as tranches  # noqa: F401 - four eyes, release, cancel effects
+# The grant programme first, then the loans: the order the pages list the programmes in.
+from .grants import definition as grant_definition  # noqa: F401, I001 - registered in order
+from .loans import definition as loan_definition  # noqa: F401
+from .committee import ballot_steps, decision  # noqa: F401 - ballots: open, decide, funds
+from .files import common_rules  # noqa: F401 - the rules both programmes check
+from .grants import proposals, reports, screening  # noqa: F401 - proposal and report rules
+from .loans import applications, assessment, documents  # noqa: F401 - schedule, arrears
+from .money import tranches  # noqa: F401 - four eyes, release, cancel effects
+from .people import notifications  # noqa: F401 - the notice after every transition

@@ -9,7 +9,7 @@ Written by hand:
   have it): a batch copy of `users` would empty the tables that refer to it on SQLite,
   whose foreign keys are on.
 * an index on login_attempts (remote_addr, at): the throttle counts the failures of an
-  address within the last day (workflow.throttle).
+  address within the last day (workflow.people.throttle).
 
 Revision ID: 0012
 Revises: 0011

@@ -13,7 +13,7 @@ def _child(database_url: str, job: Callable, args: tuple, barrier, results) -> N
     from config import TestConfig
     from models import db, write_intent
     from webui import create_app
-    from workflow.errors import DomainError
+    from workflow.engine.errors import DomainError
 
     config = TestConfig()
     config.SQLALCHEMY_DATABASE_URI = database_url

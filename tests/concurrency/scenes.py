@@ -16,7 +16,7 @@ import pyotp
 from sqlalchemy import create_engine, text
 
 from models import Application, Fund, Tranche, User, db, utcnow, write_intent
-from workflow import ledger, tranches
+from workflow.money import ledger, tranches
 
 CASH_IN = ("donation", "refund", "repayment_principal", "repayment_interest")
 

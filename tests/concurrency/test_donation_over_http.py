@@ -7,7 +7,8 @@ from datetime import date
 from sqlalchemy import func, select
 
 from models import Donation, LedgerEntry, db
-from workflow import audit, ledger
+from workflow.engine import audit
+from workflow.money import ledger
 
 from .scenes import independent_sums
 from .web_client import at_once, tally

@@ -5,7 +5,7 @@ from collections import Counter
 from sqlalchemy import func, select
 
 from models import Application, AuditEvent, User, db
-from workflow import audit, service
+from workflow.engine import audit, service
 
 from .racing import race
 

@@ -9,8 +9,10 @@ upgrade. The fund row must be locked before such writes.
 from datetime import date
 
 from models import Application, Fund, User, db, write_intent
-from workflow import ballots, decisions, ledger, service
-from workflow.donations import record_donation
+from workflow.committee import ballots, decision
+from workflow.engine import service
+from workflow.money import ledger
+from workflow.money.donations import record_donation
 
 from .racing import race
 from .scenes import give_cash
@@ -53,7 +55,7 @@ def test_approvals_in_one_fund_at_the_same_instant_stop_at_the_cash(
     voter, chair = make_user("committee_member"), make_user("committee_chair")
     with write_intent(True):
         for application in files:
-            decisions.open_ballot(application, None)
+            decision.open_ballot(application, None)
             ballots.cast_vote(application, voter, "approve")
         db.session.commit()
     give_cash(files[0].fund, 4_000_000)

@@ -14,7 +14,9 @@ from collections import Counter
 from sqlalchemy import func, select
 
 from models import Application, LedgerEntry, Tranche, db, write_intent
-from workflow import audit, ballots, decisions, ledger
+from workflow.committee import ballots, decision
+from workflow.engine import audit
+from workflow.money import ledger
 
 from .scenes import LedgerWatcher, cash_and_committed, give_cash, independent_sums, with_totp
 from .web_client import Click, race_forms, tally
@@ -35,7 +37,7 @@ def _files_before_the_committee(make_application, make_user) -> list[Application
     voter = make_user("committee_member")
     with write_intent(True):
         for application in files:
-            decisions.open_ballot(application, None)
+            decision.open_ballot(application, None)
             ballots.cast_vote(application, voter, "approve")
         db.session.commit()
     return files

@@ -17,9 +17,9 @@ import pytest
 from sqlalchemy import select
 
 from models import LedgerEntry, Tranche, User, db, utcnow
-from workflow import ledger
-from workflow.errors import TransitionRefused
-from workflow.tranches import authorise_tranche
+from workflow.engine.errors import TransitionRefused
+from workflow.money import ledger
+from workflow.money.tranches import authorise_tranche
 
 from .racing import race
 from .scenes import approve_with_commitment, give_cash, request_tranche

@@ -3,7 +3,7 @@
 from sqlalchemy import select
 
 from models import Application, Fund, Organisation, db
-from workflow.applications import create_application
+from workflow.files.applications import create_application
 
 from .racing import race
 

@@ -7,7 +7,8 @@ password and TOTP code, open the application page and send its real forms (CSRF 
 from sqlalchemy import func, select
 
 from models import AuditEvent, LedgerEntry, Tranche, db
-from workflow import audit, ledger
+from workflow.engine import audit
+from workflow.money import ledger
 
 from .scenes import (
     approve_with_commitment,

@@ -9,7 +9,9 @@ and then the round before it counts what the round has approved.
 from sqlalchemy import func, select
 
 from models import Application, LedgerEntry, db, write_intent
-from workflow import audit, ballots, decisions, round_budget, service
+from workflow.committee import ballots, decision
+from workflow.engine import audit, service
+from workflow.money import round_budget
 
 from .racing import race
 from .scenes import give_cash
@@ -35,7 +37,7 @@ def test_twenty_approvals_at_once_never_pass_the_round_s_budget(
     voter, chair = make_user("committee_member"), make_user("committee_chair")
     with write_intent(True):
         for application in files:
-            decisions.open_ballot(application, None)
+            decision.open_ballot(application, None)
             ballots.cast_vote(application, voter, "approve")
         db.session.commit()
     give_cash(fund, RACERS * REQUESTED)

@@ -11,7 +11,8 @@ import pytest
 from sqlalchemy import func, select
 
 from models import Fund, Organisation, Round, User, db
-from workflow import accounts, fund_records
+from workflow.money import fund_records
+from workflow.people import accounts
 
 from .racing import race
 

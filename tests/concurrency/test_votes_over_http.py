@@ -9,7 +9,9 @@ from collections import Counter
 from sqlalchemy import func, select
 
 from models import AuditEvent, Ballot, Vote, db, write_intent
-from workflow import audit, ballots, decisions
+from workflow.committee import decision
+from workflow.committee import tally as ballot_tally
+from workflow.engine import audit
 
 from .web_client import at_once, in_parallel, tally
 
@@ -20,7 +22,7 @@ CHOICES = ("approve", "reject", "abstain")
 def test_fifty_members_voting_at_once_cast_one_vote_each(web, make_application, make_user):
     application = make_application("grant", state="committee_review")
     with write_intent(True):
-        ballot = decisions.open_ballot(application, None)
+        ballot = decision.open_ballot(application, None)
         db.session.commit()
     members = [make_user("committee_member") for _ in range(MEMBERS)]
     choice_of = {m.id: CHOICES[n % 3] for n, m in enumerate(members)}
@@ -46,7 +48,7 @@ def test_fifty_members_voting_at_once_cast_one_vote_each(web, make_application, 
     cast_events = db.session.scalar(select(func.count()).select_from(AuditEvent).where(
         AuditEvent.action == "vote_cast", AuditEvent.object_id == ballot.id))
     assert cast_events == MEMBERS
-    count = ballots.tally(db.session.get(Ballot, ballot.id))
+    count = ballot_tally.tally(db.session.get(Ballot, ballot.id))
     expected = Counter(choice_of.values())
     print(f"    tally: eligible {count.eligible}, approve {count.approvals}, "
           f"reject {count.rejections}, abstain {count.abstentions}; quorum "

@@ -28,9 +28,10 @@ from models import (
     db,
     utcnow,
 )
-from workflow import fund_reports, ledger, registry
-from workflow.ballots import quorum_for
-from workflow.repayments import GRACE_DAYS
+from workflow.committee.tally import quorum_for
+from workflow.engine import registry
+from workflow.loans.repayments import GRACE_DAYS
+from workflow.money import fund_reports, ledger
 
 CASH_IN = {"donation", "refund", "repayment_principal", "repayment_interest",
            "repayment_damages"}
@@ -103,7 +104,7 @@ def references_unique() -> list[str]:
 
 
 def independent_balances(fund: Fund) -> dict[str, int]:
-    """cash and committed summed entry by entry in Python, not by workflow.ledger."""
+    """cash and committed summed entry by entry in Python, not by workflow.money.ledger."""
     cash = committed = 0
     for kind, amount in db.session.execute(
             select(LedgerEntry.kind, LedgerEntry.amount_yen)
@@ -229,7 +230,7 @@ def loans_consistent(today: date) -> list[str]:
 
 def loans_carry_their_documents() -> list[str]:
     """Every loan application ever submitted carries its business plan and statements."""
-    from workflow.loan_documents import DOCUMENT_KINDS
+    from workflow.loans.documents import DOCUMENT_KINDS
 
     kinds: dict[int, set[str]] = defaultdict(set)
     for app_id, kind in db.session.execute(
@@ -288,7 +289,7 @@ def event_shapes() -> dict[str, tuple[str, set[frozenset]]]:
 def rounds_within_budget() -> list[str]:
     """No round has approved more than its budget (its figures read from the ledger)."""
     from models import Round
-    from workflow import round_budget
+    from workflow.money import round_budget
 
     figures = round_budget.figures_by_round()
     return [f"{r.name}: approved ¥{figures[r.id].approved:,} of ¥{r.budget_yen:,}"

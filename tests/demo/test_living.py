@@ -8,10 +8,11 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
+from demo.living import DEMO_PASSWORD
 from models import Application, Attachment, Donation, ReportParticipant, User, db
 from tests.conftest import log_in
-from workflow import audit, ballots, registry
-from workflow.demo import DEMO_PASSWORD
+from workflow.committee import lists
+from workflow.engine import audit, registry
 
 from . import checks
 from .conftest import row_counts
@@ -86,14 +87,14 @@ def test_the_thai_applicant_sees_the_thai_proposals_only(app, client, seed):
 def test_members_have_ballots_awaiting_their_vote(app, client, seed, member, awaiting):
     seed()
     user = _log_in_as(client, member)
-    waiting = ballots.ballots_awaiting(user)
+    waiting = lists.ballots_awaiting(user)
     assert len(waiting) == awaiting
     page = html.unescape(client.get("/committee/").get_data(as_text=True))
     assert all(b.application.title in page for b in waiting)
 
 
 def test_the_demo_has_a_committee_per_programme_each_with_its_deputy(app, seed):
-    from workflow import committees
+    from workflow.people import committees
 
     seed()
     by_email = {u.email.split("@")[0]: committees.seats_of(u)

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from models import Application, AuditEvent, Organisation, db
 from tests.database import empty_all_tables
-from workflow import audit, registry
+from workflow.engine import audit, registry
 
 from . import checks
 from .conftest import row_counts
@@ -82,9 +82,9 @@ def test_the_application_carries_on_after_the_scale_seed(app, seed):
     """New files, ledger entries and events follow the generated ones: the next reference,
     fresh ids (PostgreSQL's sequences were moved on), a chain that still verifies."""
     from models import Fund, ReferenceCounter, write_intent
-    from workflow import ledger
-    from workflow.applications import create_application
-    from workflow.fiscal import fiscal_year
+    from workflow.engine.fiscal import fiscal_year
+    from workflow.files.applications import create_application
+    from workflow.money import ledger
 
     seed("--scale", "300")
     fund = db.session.scalar(select(Fund).where(Fund.code == "WNF"))

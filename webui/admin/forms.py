@@ -1,4 +1,3 @@
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -16,9 +15,9 @@ from wtforms.validators import DataRequired, Email, Length, NumberRange, Optiona
 from models import FUND_CODES, FUND_KINDS, INDUSTRY_LABELS, ROLE_LABELS
 from models.organisation import KIND_LABELS
 from models.user import LOCALES
-from workflow.committees import COMMITTEE_ROLES, SEAT_CHOICE_LABELS, committee_title
+from workflow.people.committees import COMMITTEE_ROLES, SEAT_CHOICE_LABELS, committee_title
 
-from ..forms import YenField
+from ..forms import AppForm, YenField
 from ..once import OneTimeKey
 
 
@@ -27,7 +26,7 @@ class CheckboxesField(SelectMultipleField):
     option_widget = widgets.CheckboxInput()
 
 
-class UserForm(OneTimeKey, FlaskForm):
+class UserForm(OneTimeKey, AppForm):
     email = EmailField(
         "Email", validators=[DataRequired(), Email("Enter a valid email address."),
                              Length(max=254)]
@@ -54,7 +53,7 @@ class UserForm(OneTimeKey, FlaskForm):
     submit = SubmitField("Save")
 
 
-class OrganisationForm(OneTimeKey, FlaskForm):
+class OrganisationForm(OneTimeKey, AppForm):
     kind = SelectField("Kind", choices=list(KIND_LABELS.items()))
     name = StringField("Name", validators=[DataRequired(), Length(max=200)])
     country_code = StringField(
@@ -74,7 +73,7 @@ class OrganisationForm(OneTimeKey, FlaskForm):
     submit = SubmitField("Save")
 
 
-class FundForm(OneTimeKey, FlaskForm):
+class FundForm(OneTimeKey, AppForm):
     code = SelectField("Code", choices=[(c, c) for c in FUND_CODES])
     name = StringField("Name", validators=[DataRequired(), Length(max=200)])
     kind = SelectField("Kind", choices=[(k, k) for k in FUND_KINDS])

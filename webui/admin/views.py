@@ -3,8 +3,9 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from models import Fund, Organisation, User, db
-from workflow import accounts, committees, fund_records, second_factor
-from workflow.errors import ValidationFailed
+from workflow.engine.errors import ValidationFailed
+from workflow.money import fund_records
+from workflow.people import accounts, committees, second_factor
 
 from ..access import roles
 from ..actions import Done, carry_out

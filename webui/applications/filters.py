@@ -5,13 +5,14 @@ from __future__ import annotations
 import functools
 
 from flask import current_app, request
-from flask_wtf import FlaskForm
 from markupsafe import Markup
 from wtforms import DateField, SelectField, StringField
 from wtforms.validators import Length, Optional, ValidationError
 
-from workflow import catalogue
-from workflow.search import SORTS, Filters, all_states
+from workflow.files import catalogue
+from workflow.files.search import SORTS, Filters, all_states
+
+from ..forms import AppForm
 
 
 class ListedSelectField(SelectField):
@@ -23,7 +24,7 @@ class ListedSelectField(SelectField):
             raise ValidationError(self.gettext("Not a valid choice."))
 
 
-class FilterForm(FlaskForm):
+class FilterForm(AppForm):
     class Meta:
         csrf = False
 

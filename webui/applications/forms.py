@@ -1,9 +1,10 @@
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, IntegerField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
+from ..forms import AppForm
 
-class ActionForm(FlaskForm):
+
+class ActionForm(AppForm):
     """A workflow button: the version the user saw, and the comment or reason if needed."""
 
     version = IntegerField(validators=[InputRequired()])

@@ -6,8 +6,8 @@ from sqlalchemy import bindparam, select, true
 from sqlalchemy.orm import joinedload
 
 from models import Application, FinalReport, db
-from workflow import kept
-from workflow.permissions import READER_ROLES, can_view
+from workflow.engine import kept
+from workflow.engine.permissions import READER_ROLES, can_view
 
 # Who may open a file's pages (each sees only the files can_view lets them).
 VIEWERS = (*READER_ROLES, "applicant")
@@ -16,8 +16,8 @@ VIEWERS = (*READER_ROLES, "applicant")
 # its organisation, fund and round, and its grant, loan and report details. Built once:
 # building the eager-load options on every request cost as much as running the statement.
 # The file's revision and the people's come along too: what the page's panels keep
-# between requests is filed under them (workflow.kept.page_rows), and this spares a round
-# trip.
+# between requests is filed under them (workflow.engine.kept.page_rows), and this spares a
+# round trip.
 _ONE_TO_ONE = ("organisation", "fund", "round", "grant", "loan", "report")
 _FILE = (select(Application, Application.revision, kept.REVISIONS.c.people)
          .outerjoin(kept.REVISIONS, true())

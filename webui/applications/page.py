@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 from models import Application, User
-from workflow import diagrams, registry, service, timeline
-from workflow.permissions import READER_ROLES
-from workflow.registry import WorkflowDefinition
-from workflow.timeline import TimelineEntry
+from workflow.engine import diagrams, registry, service, timeline
+from workflow.engine.permissions import READER_ROLES
+from workflow.engine.registry import WorkflowDefinition
+from workflow.engine.timeline import TimelineEntry
 
 from ..committee.panel import BallotView, ballot_view, closed_ballots_panel
 from ..finance.queue import Panel as FinancePanel

@@ -12,7 +12,7 @@ from typing import NamedTuple
 
 from flask import url_for
 
-from workflow import registry
+from workflow.engine import registry
 
 from ..navigation import query_url
 
@@ -35,7 +35,7 @@ def list_rows(rows, staff: bool) -> list[ListRow]:
     link = url_for("applications.show", application_id=0).removesuffix("0")
     labels: dict[tuple, str] = {}
     shown = []
-    # By position, in the order of workflow.search.LIST_COLUMNS (the sort key follows):
+    # By position, in the order of workflow.files.search.LIST_COLUMNS (the sort key follows):
     # reading 500 values by name from SQLAlchemy's rows cost a tenth of the page.
     for (ident, reference, title, workflow, version, state, requested, approved,
          organisation, country, *_key) in rows:

@@ -1,10 +1,12 @@
 from flask import abort, render_template, request, url_for
 from flask_login import current_user
 
-from workflow import kept_lists, registry, search, service
-from workflow.errors import ValidationFailed
-from workflow.permissions import READER_ROLES
+from workflow.engine import registry, service
+from workflow.engine.errors import ValidationFailed
+from workflow.engine.permissions import READER_ROLES
+from workflow.files import kept_lists, search
 
+from .. import paging
 from ..access import roles
 from ..actions import Done, carry_out
 from ..csv_export import csv_response
@@ -40,7 +42,7 @@ def _list_args() -> dict:
 def index():
     form = filter_form(staff_view())
     problem, page, total = None, search.Page([], None, None), 0
-    number = max(request.args.get("page", 1, type=int) or 1, 1)
+    number = paging.page_number()
     after, before = request.args.get("after") or None, request.args.get("before") or None
     if form.validate():
         try:

@@ -1,16 +1,17 @@
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length
 
+from ..forms import AppForm
 
-class LoginForm(FlaskForm):
+
+class LoginForm(AppForm):
     email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
     password = PasswordField("Password", validators=[DataRequired(), Length(max=1024)])
     remember = BooleanField("Keep me logged in on this device")
     submit = SubmitField("Log in")
 
 
-class CodeForm(FlaskForm):
+class CodeForm(AppForm):
     code = StringField(
         "Code", validators=[DataRequired(), Length(max=32)],
         description="The 6 digits your authenticator app shows now, or a recovery code.",
@@ -19,7 +20,7 @@ class CodeForm(FlaskForm):
     submit = SubmitField("Continue")
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(AppForm):
     current_password = PasswordField("Current password", validators=[DataRequired()])
     new_password = PasswordField("New password", validators=[DataRequired()])
     confirm = PasswordField(

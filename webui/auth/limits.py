@@ -3,7 +3,7 @@
 Counted in Redis (REDIS_URL), so that every gunicorn worker and host shares the count;
 without it, in the memory of each process, which production refuses with more than one
 worker (config.Config.check_workers, from gunicorn.conf.py). The waits that grow per
-account and address are counted in the database (workflow.throttle) and hold either way.
+account and address are counted in the database (workflow.people.throttle) and hold either way.
 
 Only failed or refused attempts use the budget: a right password or code does not, so
 fifty colleagues behind one office address all log in. An account's usual address
@@ -17,7 +17,7 @@ from flask import current_app, g, request, session
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 
-from workflow import security
+from workflow.people import security
 
 from ..transactions import READ_ONLY_METHODS
 

@@ -14,13 +14,13 @@ import logging
 import time
 from datetime import UTC, datetime, timedelta
 
-from flask import current_app, flash, g, redirect, request, session, url_for
+from flask import current_app, flash, redirect, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 from itsdangerous import BadData, URLSafeSerializer
 from sqlalchemy.exc import SQLAlchemyError
 
 from models import User, db
-from workflow import security
+from workflow.people import security
 
 from ..access import PUBLIC
 from ..errors import render_error
@@ -40,7 +40,6 @@ def begin(user: User, *, remember: bool, second_factor: bool) -> None:
     old_remember_cookie = _remember_cookie_name() in request.cookies
     session.clear()
     login_user(user, remember=remember)
-    g.signed_in_user_id = user.id  # for the request log
     if not remember and old_remember_cookie:
         session["_remember"] = "clear"  # Flask-Login then deletes the stale cookie
     now = int(time.time())

@@ -15,8 +15,8 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from models import User, db
-from workflow import second_factor, security
-from workflow.errors import ValidationFailed
+from workflow.engine.errors import ValidationFailed
+from workflow.people import second_factor, security
 
 from ..access import public
 from ..forms import show_refusal

@@ -9,12 +9,14 @@ from flask import flash, g, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user
 
 from models import User, db
-from workflow import accounts, request_user, security
-from workflow.errors import ValidationFailed
+from workflow.engine import request_user
+from workflow.engine.errors import ValidationFailed
+from workflow.people import accounts, security
 
 from ..access import public, signed_in
 from ..extensions import login_manager
 from ..forms import show_refusal
+from ..request_log import remember_signed_in_user
 from . import bp, session_policy
 from .forms import ChangePasswordForm, LoginForm
 from .limits import PENDING, login_limit, step_passed
@@ -32,7 +34,7 @@ def load_user(user_id: str) -> User | None:
     user, g.unread_notifications = request_user.load_signed_in(int(ident))
     if user is None or user.session_token != token or not user.is_active:
         return None
-    g.signed_in_user_id = user.id  # for the request log
+    remember_signed_in_user(user)
     return user
 
 

@@ -13,9 +13,11 @@ from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import select, text
 
+from demo import living
+from demo import scale as demo_scale
 from models import FUND_CODES, ROLES, SEATS, Organisation, dated_at, db, write_intent
-from workflow import accounts, committees, demo, demo_scale
-from workflow.errors import DomainError, ValidationFailed
+from workflow.engine.errors import DomainError, ValidationFailed
+from workflow.people import accounts, committees
 
 users_cli = AppGroup("users", help="Manage user accounts.")
 demo_cli = AppGroup("demo", help="Demo data for trying the application.")
@@ -68,7 +70,7 @@ def _create_user(email, name, password, roles, seats, organisation_name) -> None
 @contextlib.contextmanager
 def _quiet_workflow_logs():
     """The seed fires hundreds of transitions: their INFO lines would bury its summary."""
-    loggers = [logging.getLogger(name) for name in ("transitions", "workflow.service")]
+    loggers = [logging.getLogger(name) for name in ("transitions", "workflow.engine.service")]
     levels = [logger.level for logger in loggers]
     for logger in loggers:
         logger.setLevel(logging.WARNING)
@@ -92,18 +94,18 @@ def seed_demo(scale=None):
         with write_intent(True), _quiet_workflow_logs():
             if scale:
                 with dated_at(demo_scale.history_start(date.today())):
-                    counts = demo.seed(date.today(), environment)
+                    counts = living.seed(date.today(), environment)
                     db.session.commit()
                 with click.progressbar(length=scale, label="Generating applications",
                                        file=sys.stderr) as bar:
                     counts.update(demo_scale.seed_scale(scale, date.today(), upload_dir,
                                                         progress=bar.update))
             else:
-                counts = demo.seed(date.today(), environment, upload_dir=upload_dir)
+                counts = living.seed(date.today(), environment, upload_dir=upload_dir)
             db.session.commit()
         if scale:
             _analyse()
-    except demo.DemoRefused as refusal:
+    except living.DemoRefused as refusal:
         db.session.rollback()
         raise click.ClickException(str(refusal)) from None
     except DomainError as refusal:  # e.g. a demo user deactivated since an earlier seed
@@ -111,7 +113,7 @@ def seed_demo(scale=None):
         raise click.ClickException(f"The demo could not be made: {refusal.message}") from None
     click.echo("Demo data ready: " + ", ".join(f"{v} {k}" for k, v in counts.items())
                + f" ({time.perf_counter() - started:.1f} s).")
-    click.echo(f"Every demo user's password is {demo.DEMO_PASSWORD}")
+    click.echo(f"Every demo user's password is {living.DEMO_PASSWORD}")
 
 
 def _analyse() -> None:

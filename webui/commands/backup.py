@@ -9,7 +9,8 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from models import db, write_intent
-from workflow import audit, backup
+from workflow.engine import audit
+from workflow.operations import backup
 
 backup_cli = AppGroup("backup", help="Back up and restore the database and uploads.")
 

@@ -10,8 +10,8 @@ from flask.cli import with_appcontext
 from flask_migrate.cli import db as db_cli
 
 from models import db
-from workflow import database_roles
-from workflow.errors import ValidationFailed
+from workflow.engine.errors import ValidationFailed
+from workflow.operations import database_roles
 
 ON_SQLITE = ("SQLite has no roles: whoever may write the database file may change it. Its "
              "triggers refuse UPDATE and DELETE on the audit and ledger tables (DELETE without "

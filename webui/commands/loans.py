@@ -10,9 +10,9 @@ import click
 from flask.cli import AppGroup
 
 from models import db, write_intent
-from workflow import arrears
-from workflow.lending_law import interest_rate_problem
-from workflow.schedule import METHODS, build_schedule, schedule_csv_rows
+from workflow.loans import arrears
+from workflow.loans.lending_law import interest_rate_problem
+from workflow.loans.schedule import METHODS, build_schedule, schedule_csv_rows
 
 loans_cli = AppGroup("loans", help="SME loans.")
 
@@ -50,7 +50,7 @@ def schedule_command(amount, rate, months, method, grace, start):
 
 @loans_cli.command("mark-arrears", help=(
     f"Move active loans with an instalment unpaid more than {arrears.GRACE_DAYS} days "
-    "(workflow.repayments.GRACE_DAYS) past its due date to in arrears, and print them. "
+    "(workflow.loans.repayments.GRACE_DAYS) past its due date to in arrears, and print them. "
     "Run it daily: a second run the same day moves nothing more."))
 @click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]),
               help="Judge lateness as of this date instead of today (YYYY-MM-DD).")

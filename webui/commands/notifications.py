@@ -9,7 +9,8 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from models import db, write_intent
-from workflow import due_reminders, outbox, reminders
+from workflow.committee import reminders
+from workflow.people import due_reminders, outbox
 
 outbox_cli = AppGroup("outbox", help="Email outbox.")
 reminders_cli = AppGroup("reminders", help="Deadline reminders.")

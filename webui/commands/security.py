@@ -7,7 +7,7 @@ import click
 from flask.cli import AppGroup
 
 from models import db, sealing, write_intent
-from workflow import second_factor, throttle
+from workflow.people import second_factor, throttle
 
 security_cli = AppGroup("security", help="Login attempts and two-factor secrets.")
 

@@ -11,8 +11,9 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from models import db, write_intent
-from workflow import anchors, audit, checkpoints, diagrams, registry, versioning
-from workflow.errors import TransitionRefused, ValidationFailed
+from workflow.engine import anchors, audit, diagrams, registry, versioning
+from workflow.engine.errors import TransitionRefused, ValidationFailed
+from workflow.operations import checkpoints
 
 workflow_cli = AppGroup("workflow", help="See and migrate the workflow definitions.")
 audit_cli = AppGroup("audit", help="Verify, anchor and export the audit trail.")

@@ -1,6 +1,5 @@
 """The committee's forms: a vote, a declared conflict, the chair's closing of a ballot."""
 
-from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     DecimalField,
@@ -12,25 +11,25 @@ from wtforms import (
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from models import METHOD_LABELS, PREPAYMENT_LABELS
-from workflow.lending_law import MAX_TERM_MONTHS
+from workflow.loans.lending_law import MAX_TERM_MONTHS
 
-from ..forms import YenField
+from ..forms import AppForm, YenField
 
 
-class VoteForm(FlaskForm):
+class VoteForm(AppForm):
     choice = RadioField("Your vote", choices=[("approve", "Approve"), ("reject", "Reject"),
                                               ("abstain", "Abstain")],
                         validators=[InputRequired(message="Choose approve, reject or abstain.")])
     comment = TextAreaField("Comment (optional)", validators=[Optional(), Length(max=5000)])
 
 
-class ConflictForm(FlaskForm):
+class ConflictForm(AppForm):
     reason = TextAreaField("Reason", validators=[
         InputRequired(message="Give the reason for the conflict of interest."),
         Length(max=2000)])
 
 
-class CloseForm(FlaskForm):
+class CloseForm(AppForm):
     """The chair closes the ballot; the amount and terms apply only to an approval."""
 
     version = IntegerField(validators=[InputRequired()])
@@ -42,9 +41,9 @@ class CloseForm(FlaskForm):
         choices=[("", "None"), ("approve", "Approve"), ("reject", "Reject")],
         validators=[Optional()])
     # The rate caps of the Interest Rate Restriction Act depend on the amount approved:
-    # workflow.loan_terms checks them and puts its sentence next to the field.
+    # workflow.loans.terms checks them and puts its sentence next to the field.
     annual_rate = DecimalField("Annual rate (%)", places=None, validators=[
-        Optional(), NumberRange(min=0, max=100, message="A rate from 0 to 100 %.")])
+        Optional(), NumberRange(min=0, max=100, message="A rate from 0 to 100 %%.")])
     term_months = IntegerField("Term (months)", validators=[
         Optional(), NumberRange(min=1, max=MAX_TERM_MONTHS,
                                 message=f"From 1 to {MAX_TERM_MONTHS} months.")])
@@ -55,7 +54,7 @@ class CloseForm(FlaskForm):
     damages_rate = DecimalField(
         "Delay damages (% a year)", places=None,
         description="On principal overdue, per day (actual/365).",
-        validators=[Optional(), NumberRange(min=0, max=100, message="A rate from 0 to 100 %.")])
+        validators=[Optional(), NumberRange(min=0, max=100, message="A rate from 0 to 100 %%.")])
     prepayment_mode = SelectField("A partial prepayment gives",
                                   choices=list(PREPAYMENT_LABELS.items()),
                                   validators=[Optional()])
@@ -71,7 +70,7 @@ class CloseForm(FlaskForm):
         return {name: getattr(self, name).data for name in names}
 
 
-class AwayForm(FlaskForm):
+class AwayForm(AppForm):
     """A chair or deputy chair marks themselves away: the other presides meanwhile."""
 
     away_until = DateField("Away until (the last day away)", validators=[Optional()],

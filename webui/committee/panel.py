@@ -10,12 +10,14 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from models import Application, User
-from workflow import ballots, committees, decisions, presiding, service
-from workflow.ballot_records import BallotRecord, ConflictRecord, VoteRecord
-from workflow.ballots import Tally
-from workflow.kept import kept_for_file
-from workflow.lending_law import DEFAULT_DAMAGES_RATE
-from workflow.permissions import READER_ROLES
+from workflow.committee import ballots, decision, lists, presiding, tally
+from workflow.committee.ballot_records import BallotRecord, ConflictRecord, VoteRecord
+from workflow.committee.tally import Tally
+from workflow.engine import service
+from workflow.engine.kept import kept_for_file
+from workflow.engine.permissions import READER_ROLES
+from workflow.loans.lending_law import DEFAULT_DAMAGES_RATE
+from workflow.people import committees
 
 from .forms import CloseForm, ConflictForm, VoteForm
 
@@ -79,15 +81,15 @@ def ballot_view(application: Application, user: User | None = None, *,
         return None
     current = next((b for b in rows if b.state == "open"), rows[-1])
     seats = committees.seats_of(user).get(application.fund.code, set())
-    member = ballots.is_voter(user) and "member" in seats
+    member = lists.is_voter(user) and "member" in seats
     chair = user.has_role("committee_chair") and bool(seats & {"chair", "deputy_chair"})
     recusal = ballots.recusal_reason(current, user)
     is_open = current.state == "open"
-    eligible = ballots.eligible_voter_ids(current) if is_open else set()
+    eligible = tally.eligible_voter_ids(current) if is_open else set()
     # A ballot nobody may vote on is not closed: it waits for a member who may vote.
     can_close = chair and is_open and bool(eligible) and any(
         a.trigger == "decide" for a in service.available_actions(application, user))
-    counts = ballots.tallies(rows)
+    counts = tally.tallies(rows)
     hidden = ballots.votes_hidden_from(current, user)
     view = BallotView(
         application=application, ballot=current, tally=counts[current.id],
@@ -110,13 +112,13 @@ def ballot_view(application: Application, user: User | None = None, *,
         view.conflict_form = conflict_form or ConflictForm(formdata=None)
     if can_close:
         view.close_form = close_form_for(application, close_form)
-        view.approval_blocked = decisions.approval_blocked(application, date.today())
+        view.approval_blocked = decision.approval_blocked(application, date.today())
     return view
 
 
 def closed_ballots_panel(application: Application) -> Markup | None:
     """The panel of a file whose ballots have all closed, rendered once and kept by the
-    worker until the file or the people named move (workflow.kept); None while one is
+    worker until the file or the people named move (workflow.engine.kept); None while one is
     open (or there is none).
 
     Once its ballots are closed the panel holds no form, recusal or chair's note: it is

@@ -11,10 +11,12 @@ from flask import abort, flash, jsonify, redirect, render_template, url_for
 from flask_login import current_user
 
 from models import Application, Ballot, db
-from workflow import ballot_lists, ballot_steps, ballots, committees, registry, service
-from workflow.errors import StaleApplication, TransitionRefused, ValidationFailed
-from workflow.keyset import Page
-from workflow.permissions import READER_ROLES
+from workflow.committee import ballot_steps, ballots, lists, tally
+from workflow.engine import registry, service
+from workflow.engine.errors import StaleApplication, TransitionRefused, ValidationFailed
+from workflow.engine.keyset import Page
+from workflow.engine.permissions import READER_ROLES
+from workflow.people import committees
 
 from .. import paging
 from ..access import roles
@@ -35,7 +37,7 @@ COUNT_LIMIT = 1000
 @roles(MEMBER, CHAIR, SECRETARIAT)
 def index():
     chair = current_user.has_role(CHAIR)
-    member = ballots.is_voter(current_user)
+    member = lists.is_voter(current_user)
     secretariat = current_user.has_role(SECRETARIAT)
     limit = COUNT_LIMIT + 1
     awaiting = voted = opened = stuck = Page([], None, None)
@@ -43,25 +45,25 @@ def index():
     places = {name: paging.place(name + "_") for name in counts}
     if member:
         where = places["awaiting"]
-        awaiting = ballot_lists.awaiting_page(current_user, PER_PAGE, after=where.after,
+        awaiting = lists.awaiting_page(current_user, PER_PAGE, after=where.after,
                                               before=where.before)
         where = places["voted"]
-        voted = ballot_lists.voted_page(current_user, PER_PAGE, after=where.after,
+        voted = lists.voted_page(current_user, PER_PAGE, after=where.after,
                                         before=where.before)
-        counts.update(awaiting=ballot_lists.count_awaiting(current_user, limit),
-                      voted=ballot_lists.count_voted(current_user, limit))
+        counts.update(awaiting=lists.count_awaiting(current_user, limit),
+                      voted=lists.count_voted(current_user, limit))
     if chair:
         where = places["open"]
-        opened = ballot_lists.open_page(current_user, PER_PAGE, after=where.after,
+        opened = lists.open_page(current_user, PER_PAGE, after=where.after,
                                         before=where.before)
-        counts["open"] = ballot_lists.count_open(current_user, limit)
+        counts["open"] = lists.count_open(current_user, limit)
     if secretariat:
         where = places["stuck"]
-        stuck = ballot_lists.stuck_page(PER_PAGE, after=where.after, before=where.before)
+        stuck = lists.stuck_page(PER_PAGE, after=where.after, before=where.before)
         # Seldom more than a few: counted only when they fill more than a page.
         counts["stuck"] = (len(stuck.rows) if stuck.before is None and stuck.after is None
-                           else ballot_lists.count_stuck(limit))
-    tallies = ballots.tallies([b for b, *_ in opened.rows])  # a few grouped queries
+                           else lists.count_stuck(limit))
+    tallies = tally.tallies([b for b, *_ in opened.rows])  # a few grouped queries
     return render_template(
         "committee/index.html", awaiting=awaiting, voted=voted, opened=opened, stuck=stuck,
         open_ballots=[(b, tallies[b.id], *flags) for b, *flags in opened.rows],
@@ -187,7 +189,7 @@ def tally_json(ballot_id: int):
     if ballot is None:
         abort(404)
     visible_application_or_404(ballot.application_id)
-    count = ballots.tally(ballot).as_dict()
+    count = tally.tally(ballot).as_dict()
     if ballots.votes_hidden_from(ballot, current_user):
         count = {k: count[k] for k in ("eligible", "cast", "quorum_needed", "quorum_met")}
     return jsonify(ballot=ballot.id, number=ballot.number, state=ballot.state,

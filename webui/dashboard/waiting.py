@@ -12,8 +12,9 @@ from dataclasses import dataclass
 from flask import url_for
 
 from models import User
-from workflow import ballot_lists, home_counts
-from workflow.finance_queue import ready_for_disbursement, requested_tranches
+from workflow.committee import lists
+from workflow.files import home_counts
+from workflow.money.finance_queue import ready_for_disbursement, requested_tranches
 
 
 @dataclass
@@ -65,19 +66,19 @@ def waiting_for(user: User) -> dict[str, list[Waiting]]:
             if found:
                 result[role] = found
     if user.has_role("secretariat"):
-        stuck = ballot_lists.count_stuck()
+        stuck = lists.count_stuck()
         if stuck:
             result.setdefault("secretariat", []).append(Waiting(
                 "Ballots nobody may vote on or close", url_for("committee.index",
                                                                _anchor="stuck-ballots"), stuck))
     if user.has_role("committee_member", "committee_chair"):
         items = []
-        awaiting = ballot_lists.count_awaiting(user)
+        awaiting = lists.count_awaiting(user)
         if awaiting:
             items.append(Waiting("Ballots awaiting my vote", url_for("committee.index"),
                                  awaiting))
         if user.has_role("committee_chair"):
-            to_close = ballot_lists.count_to_close(user)
+            to_close = lists.count_to_close(user)
             if to_close:
                 items.append(Waiting("Open ballots to close", url_for("committee.index"),
                                      to_close))

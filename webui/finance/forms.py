@@ -1,17 +1,16 @@
 """The finance forms. Each carries a one-time key so that sending it twice acts once."""
 
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField
 from wtforms.validators import InputRequired, Length, Optional
 
-from workflow.tranches import NOTE_LENGTH
+from workflow.money.tranches import NOTE_LENGTH
 
-from ..forms import YenField
+from ..forms import AppForm, YenField
 
 KEY_MISSING = "The form is incomplete or has expired; reload the page."
 
 
-class TrancheActionForm(FlaskForm):
+class TrancheActionForm(AppForm):
     """Authorise or cancel one tranche: the one-time key is all it sends."""
 
     idempotency_key = HiddenField(validators=[InputRequired(KEY_MISSING)])

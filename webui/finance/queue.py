@@ -1,13 +1,13 @@
-"""The tranche panel of the application page (its rows from workflow.finance_queue)."""
+"""The tranche panel of the application page (its rows from workflow.money.finance_queue)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
 from models import Application, User
-from workflow.finance_queue import figures_of, tranche_rows
-from workflow.idempotency import new_key
-from workflow.tranches import (
+from workflow.engine.idempotency import new_key
+from workflow.money.finance_queue import figures_of, tranche_rows
+from workflow.money.tranches import (
     Figures,
     authorise_blocker,
     may_release_now,
@@ -21,7 +21,7 @@ class Panel:
 
     application: Application
     money: Figures
-    tranches: list  # rows of workflow.finance_queue.tranche_rows
+    tranches: list  # rows of workflow.money.finance_queue.tranche_rows
     officer: bool  # a finance officer: may request, authorise, cancel
     releasable: bool
     not_releasable: str | None

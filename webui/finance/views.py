@@ -11,8 +11,8 @@ from flask import abort, render_template, url_for
 from flask_login import current_user
 
 from models import Application, Tranche, db
-from workflow import tranches
-from workflow.finance_queue import ready_for_disbursement, requested_tranches
+from workflow.money import tranches
+from workflow.money.finance_queue import ready_for_disbursement, requested_tranches
 
 from ..access import roles
 from ..actions import Done, carry_out

@@ -1,14 +1,13 @@
-from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
 from models import LEDGER_KINDS
 
-from ..forms import YenField
+from ..forms import AppForm, YenField
 from ..once import OneTimeKey
 
 
-class DonationForm(OneTimeKey, FlaskForm):
+class DonationForm(OneTimeKey, AppForm):
     donor_kind = SelectField("Donor", choices=[("alumni_society", "An alumni society"),
                                                ("person", "A person"),
                                                ("company", "A company")])
@@ -21,7 +20,7 @@ class DonationForm(OneTimeKey, FlaskForm):
     submit = SubmitField("Record the donation")
 
 
-class LedgerFilterForm(FlaskForm):
+class LedgerFilterForm(AppForm):
     class Meta:
         csrf = False
 

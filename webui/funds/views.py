@@ -5,10 +5,11 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from models import Fund, Organisation, db
-from workflow import fund_reports, ledger
-from workflow.donations import record_donation
-from workflow.errors import ValidationFailed
+from workflow.engine.errors import ValidationFailed
+from workflow.money import fund_reports, ledger
+from workflow.money.donations import record_donation
 
+from .. import paging
 from ..access import roles
 from ..actions import Done, carry_out
 from ..csv_export import csv_response
@@ -79,11 +80,12 @@ def show(code: str):
             return done
     filter_form = LedgerFilterForm(formdata=request.args)
     rows, total, problem = [], 0, None
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    page = paging.page_number()
     if filter_form.validate():
         try:
             filters = _filters(filter_form)
             total = fund_reports.ledger_count(fund, filters)
+            page = min(page, paging.last_page(total, PER_PAGE))  # past the end: the last
             rows = db.session.execute(fund_reports.ledger_query(fund, filters)
                                       .limit(PER_PAGE).offset((page - 1) * PER_PAGE)).all()
         except ValidationFailed as refusal:
@@ -95,7 +97,7 @@ def show(code: str):
     return render_template(
         "funds/show.html", fund=fund, balances=ledger.balances(fund), form=form,
         filter_form=filter_form, rows=rows, total=total, page=page,
-        pages=max((total + PER_PAGE - 1) // PER_PAGE, 1), problem=problem,
+        pages=paging.last_page(total, PER_PAGE), problem=problem,
     ), status
 
 

@@ -6,8 +6,9 @@ from flask import abort, current_app, flash, redirect, render_template, send_fil
 from flask_login import current_user
 
 from models import Attachment, db
-from workflow import attachments, grant_reports
-from workflow.errors import TransitionRefused, ValidationFailed
+from workflow.engine.errors import TransitionRefused, ValidationFailed
+from workflow.files import attachments
+from workflow.grants import reports
 
 from ..access import roles
 from ..actions import Done, carry_out
@@ -25,13 +26,13 @@ def _files_page(application) -> str:
 @roles("applicant")
 def attachments_page(application_id: int):
     application = grant_or_404(application_id)
-    refusal = grant_reports.attach_refusal(application, current_user)
+    refusal = reports.attach_refusal(application, current_user)
     if refusal:
         raise TransitionRefused(refusal)
     form = UploadForm()
 
     def act() -> Done:
-        attachment = grant_reports.attach(application, form.file.data, current_user,
+        attachment = reports.attach(application, form.file.data, current_user,
                                           current_app.config["UPLOAD_DIR"])
         return Done(f"Attached {attachment.original_name}.", _files_page(application),
                     created=attachment)
@@ -42,7 +43,7 @@ def attachments_page(application_id: int):
         return done
     return render_template("grants/attachments.html", application=application, form=form,
                            files=attachments.attachments_of(application),
-                           kind=grant_reports.attachment_kind_for(application))
+                           kind=reports.attachment_kind_for(application))
 
 
 @bp.route("/<int:application_id>/attachments/<int:attachment_id>")
@@ -68,7 +69,7 @@ def remove(application_id: int, attachment_id: int):
     if attachment is None or attachment.application_id != application.id:
         abort(404)
     name = attachment.original_name
-    grant_reports.detach(application, attachment, current_user)
+    reports.detach(application, attachment, current_user)
     db.session.commit()
     flash(f"Removed {name}.", "success")
     return redirect(url_for("grants.attachments_page", application_id=application.id))

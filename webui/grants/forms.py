@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
@@ -21,17 +20,17 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from models import FUNDING_LABELS, FUNDING_SOURCES, PROGRAMME_LABELS, PROGRAMME_TYPES
-from workflow.errors import ValidationFailed
-from workflow.screening import CHECKLIST
+from workflow.engine.errors import ValidationFailed
+from workflow.grants.screening import CHECKLIST
 
-from ..forms import YenField
+from ..forms import AppForm, YenField
 from ..once import OneTimeKey
 
 FUNDING_CHOICES = [(s, FUNDING_LABELS[s]) for s in FUNDING_SOURCES]
 MAX_FORM_ROWS = 60  # rows beyond this are ignored; the workflow refuses more than 50 lines
 
 
-class NewProposalForm(OneTimeKey, FlaskForm):
+class NewProposalForm(OneTimeKey, AppForm):
     round_id = SelectField("Round", coerce=int)
     title = StringField("Title", validators=[DataRequired("Enter a title."), Length(max=300)])
     submit = SubmitField("Create the draft")
@@ -56,7 +55,7 @@ class ParticipantRowForm(Form):
     remove = BooleanField("Remove")
 
 
-class ProposalForm(FlaskForm):
+class ProposalForm(AppForm):
     title = StringField("Title", validators=[DataRequired("Enter a title."), Length(max=300)])
     programme_type = SelectField("Programme type", default="", choices=[
         ("", "— choose —"), *((p, PROGRAMME_LABELS[p]) for p in PROGRAMME_TYPES)])
@@ -82,7 +81,7 @@ class ProposalForm(FlaskForm):
     save = SubmitField("Save the draft")
 
 
-class UploadForm(OneTimeKey, FlaskForm):
+class UploadForm(OneTimeKey, AppForm):
     # `accept` only helps the browser's file picker; the server checks the content.
     file = FileField("File (PDF, Word, Excel, PowerPoint or an image; 10 MB at most)",
                      render_kw={"accept": ".pdf,.doc,.docx,.xls,.xlsx,.ppt,.pptx,.png,.jpg,"
@@ -90,7 +89,7 @@ class UploadForm(OneTimeKey, FlaskForm):
     submit = SubmitField("Attach")
 
 
-class ReportForm(OneTimeKey, FlaskForm):
+class ReportForm(OneTimeKey, AppForm):
     version = IntegerField(validators=[InputRequired()])
     outcomes = TextAreaField("Outcomes", validators=[Length(max=20000)],
                              render_kw={"rows": 6})
@@ -101,19 +100,19 @@ class ReportForm(OneTimeKey, FlaskForm):
     submit = SubmitField("Submit the final report")
 
 
-class ChecklistForm(FlaskForm):
+class ChecklistForm(AppForm):
     items = SelectMultipleField("Checked", choices=list(CHECKLIST))
     back = HiddenField()
 
 
-class NoteForm(OneTimeKey, FlaskForm):
+class NoteForm(OneTimeKey, AppForm):
     body = TextAreaField("Note for the secretariat (the applicant does not see it)",
                          validators=[DataRequired("Write the note first."), Length(max=5000)],
                          render_kw={"rows": 2})
     back = HiddenField()
 
 
-def show_field_refusal(form: FlaskForm, error: ValidationFailed) -> None:
+def show_field_refusal(form: AppForm, error: ValidationFailed) -> None:
     """Put a refusal next to its field, also inside row lists (`budget-2-amount_yen`)."""
     target = _field_at(form, error.field) if error.field else None
     if target is None:
@@ -122,7 +121,7 @@ def show_field_refusal(form: FlaskForm, error: ValidationFailed) -> None:
         target.errors = [*target.errors, error.message]
 
 
-def _field_at(form: FlaskForm, path: str):
+def _field_at(form: AppForm, path: str):
     name, _, rest = path.partition("-")
     field = getattr(form, name, None)
     if field is None or not rest:

@@ -17,11 +17,13 @@ from models import (
     GrantDetails,
     User,
 )
-from workflow import attachments, due_reminders, grant_reports, grants, screening
-from workflow.accounts import country_name
-from workflow.grant_budget import Totals, format_percent
-from workflow.participation import Partner, participation_of
-from workflow.permissions import READER_ROLES
+from workflow.engine.permissions import READER_ROLES
+from workflow.files import attachments
+from workflow.grants import proposals, reports, screening
+from workflow.grants.budget import Totals, format_percent
+from workflow.grants.participation import Partner, participation_of
+from workflow.people import due_reminders
+from workflow.people.accounts import country_name
 
 from .forms import ChecklistForm, NoteForm
 
@@ -77,17 +79,17 @@ def grant_panel(application: Application, user: User) -> GrantPanel | None:
         return None
     details = application.grant
     round_ = application.round
-    totals = grants.budget_totals(application)
+    totals = proposals.budget_totals(application)
     staff = user.has_role(*READER_ROLES)
     may_check = screening.checklist_refusal(application, user) is None
     report = application.report
-    # Partners, expected and reported participants: one statement (workflow.participation).
+    # Partners, expected and reported participants: one statement (workflow.grants.participation).
     taking_part = participation_of([application])[application.id]
-    released = grant_reports.released_yen(application) if report is not None else 0
+    released = reports.released_yen(application) if report is not None else 0
     unspent = None
     if report is not None:
         unspent = (report.unspent_yen if report.unspent_yen is not None
-                   else grant_reports.provisional_unspent(application))
+                   else reports.provisional_unspent(application))
     venue = None
     if details is not None and (details.venue_city or details.venue_country):
         venue = ", ".join(part for part in (
@@ -106,14 +108,14 @@ def grant_panel(application: Application, user: User) -> GrantPanel | None:
             details.programme_type) else None,
         venue=venue, partners=taking_part.partners,
         participants=_countries(taking_part.expected),
-        lines=grants.budget_lines(application), totals=totals,
+        lines=proposals.budget_lines(application), totals=totals,
         own_percent=format_percent(totals.own_percent),
         min_own_percent=round_.min_own_percent if round_ else None,
         files=attachments.attachments_of(application),
-        edit_url=link("grants.edit", grants.edit_refusal(application, user)),
+        edit_url=link("grants.edit", proposals.edit_refusal(application, user)),
         attach_url=link("grants.attachments_page",
-                        grant_reports.attach_refusal(application, user)),
-        report_url=link("grants.report", grant_reports.report_refusal(application, user)),
+                        reports.attach_refusal(application, user)),
+        report_url=link("grants.report", reports.report_refusal(application, user)),
         staff=staff,
         checklist=screening.checklist(application) if staff else [],
         checklist_form=ChecklistForm(back="application") if may_check else None,
@@ -121,7 +123,7 @@ def grant_panel(application: Application, user: User) -> GrantPanel | None:
         note_form=NoteForm(back="application") if user.has_role("secretariat") else None,
         report=report,
         report_participants=_countries(taking_part.reported) if report else [],
-        spent=grant_reports.expense_totals(application), released_yen=released,
+        spent=reports.expense_totals(application), released_yen=released,
         unspent_yen=unspent, report_due_on=report_due,
         report_overdue=report_due is not None and report_due < date.today(),
     )

@@ -7,9 +7,9 @@ from flask import render_template, request, url_for
 from flask_login import current_user
 
 from models import Application, Organisation, Round, db
-from workflow import grants
-from workflow.errors import TransitionRefused, ValidationFailed
-from workflow.grants import BudgetLineInput, ParticipantInput, ProposalInput
+from workflow.engine.errors import TransitionRefused, ValidationFailed
+from workflow.grants import proposals
+from workflow.grants.proposals import BudgetLineInput, ParticipantInput, ProposalInput
 
 from ..access import roles
 from ..actions import Done, carry_out
@@ -34,13 +34,13 @@ def _draft_page(application_id: int) -> str:
 @bp.route("/new", methods=["GET", "POST"])
 @roles("applicant")
 def new_proposal():
-    rounds = grants.open_rounds()
+    rounds = proposals.open_rounds()
     form = NewProposalForm()
     form.round_id.choices = [(r.id, f"{r.name} (closes {r.closes_on:%d %B %Y})")
                              for r in rounds]
 
     def act() -> Done:
-        application = grants.create_proposal(
+        application = proposals.create_proposal(
             round_=db.session.get(Round, form.round_id.data), title=form.title.data,
             actor=current_user)
         return Done(f"{application.reference}: draft created. Fill in the proposal below.",
@@ -59,19 +59,19 @@ def new_proposal():
 @roles("applicant")
 def edit(application_id: int):
     application = grant_or_404(application_id)
-    refusal = grants.edit_refusal(application, current_user)
+    refusal = proposals.edit_refusal(application, current_user)
     if refusal:
         raise TransitionRefused(refusal)
     posted = request.method == "POST"
     form = ProposalForm() if posted else ProposalForm(data=_initial_data(application))
     form.partner_ids.choices = [(org.id, _partner_label(org))
-                                for org in grants.partner_choices(application.organisation)]
+                                for org in proposals.partner_choices(application.organisation)]
     if posted and (form.add_budget_row.data or form.add_participant_row.data):
         # Without JavaScript: one more empty row, nothing saved yet.
         (form.budget if form.add_budget_row.data else form.participants).append_entry()
     else:
         def act() -> Done:
-            grants.save_proposal(application, current_user, _proposal_input(form))
+            proposals.save_proposal(application, current_user, _proposal_input(form))
             return Done(f"{application.reference}: proposal saved. Requested from WNF: "
                         f"¥{application.requested_yen:,}.",
                         url_for("applications.show", application_id=application.id))
@@ -100,12 +100,12 @@ def _initial_data(application: Application) -> dict:
         "venue_country": (details.venue_country if details else None) or "",
         "venue_city": details.venue_city if details else "",
         "expected_participants": details.expected_participants if details else None,
-        "partner_ids": [org.id for org in grants.partners(application)],
+        "partner_ids": [org.id for org in proposals.partners(application)],
         "budget": [{"category": line.category, "description": line.description,
                     "amount_yen": line.amount_yen, "funded_by": line.funded_by}
-                   for line in grants.budget_lines(application)] + [blank_line] * BLANK_ROWS,
+                   for line in proposals.budget_lines(application)] + [blank_line] * BLANK_ROWS,
         "participants": [{"country_code": p.country_code, "participants": p.participants}
-                         for p in grants.participant_countries(application)]
+                         for p in proposals.participant_countries(application)]
         + [blank_country] * BLANK_ROWS,
     }
 

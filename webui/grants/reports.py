@@ -6,10 +6,11 @@ from flask import render_template, request, url_for
 from flask_login import current_user
 
 from models import Application
-from workflow import grant_reports, grants
-from workflow.errors import TransitionRefused
-from workflow.grant_reports import ReportInput
-from workflow.grants import BudgetLineInput, ParticipantInput
+from workflow.engine.errors import TransitionRefused
+from workflow.grants import proposals as grants
+from workflow.grants import reports
+from workflow.grants.proposals import BudgetLineInput, ParticipantInput
+from workflow.grants.reports import ReportInput
 
 from .. import once
 from ..access import roles
@@ -30,7 +31,7 @@ def report(application_id: int):
     application = grant_or_404(application_id)
     posted = request.method == "POST"
     form = ReportForm() if posted else ReportForm(data=_initial_data(application))
-    refusal = grant_reports.report_refusal(application, current_user)
+    refusal = reports.report_refusal(application, current_user)
     if refusal:
         # A second click on "Submit" lands on the report the first one submitted.
         if posted and (earlier := once.sent_before(form, _show_url)):
@@ -40,7 +41,7 @@ def report(application_id: int):
         (form.participants if form.add_participant_row.data else form.expenses).append_entry()
     else:
         def act() -> Done:
-            grant_reports.submit_report(application, current_user, _report_input(form),
+            reports.submit_report(application, current_user, _report_input(form),
                                         expected_version=form.version.data)
             return Done(f"{application.reference}: final report submitted to the "
                         "secretariat.", _show_url(application.id), created=application,

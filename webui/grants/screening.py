@@ -6,9 +6,9 @@ from flask import abort, render_template, url_for
 from flask_login import current_user
 
 from models import Application
-from workflow import grants, screening
-from workflow.errors import ValidationFailed
-from workflow.grant_budget import totals_of
+from workflow.engine.errors import ValidationFailed
+from workflow.grants import proposals, screening
+from workflow.grants.budget import totals_of
 
 from .. import paging
 from ..access import roles
@@ -30,7 +30,7 @@ def screening_queue():
     page = screening.queue_page(PER_PAGE, after=where.after, before=where.before)
     queue = page.rows
     checklists = screening.checklists(queue)  # a few queries for the whole page
-    lines = grants.budget_lines_of(queue)
+    lines = proposals.budget_lines_of(queue)
     rows = [(application, checklists[application.id], totals_of(lines[application.id]))
             for application in queue]
     return render_template("grants/screening_queue.html", rows=rows, page=page,

@@ -7,8 +7,9 @@ from flask import abort, current_app, flash, redirect, render_template, send_fil
 from flask_login import current_user
 
 from models import Application, Attachment, db
-from workflow import attachments, loan_documents
-from workflow.errors import TransitionRefused, ValidationFailed
+from workflow.engine.errors import TransitionRefused, ValidationFailed
+from workflow.files import attachments
+from workflow.loans import documents as loan_documents
 
 from ..access import roles
 from ..actions import Done, carry_out

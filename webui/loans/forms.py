@@ -1,7 +1,6 @@
 """The SME loan forms: the application, the assessment, the agreement, repayments, write-off,
 and the cancellation of the undrawn part."""
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
     DateField,
@@ -16,18 +15,18 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from models import INDUSTRY_LABELS, METHOD_LABELS, RISK_GRADES
-from workflow.lending_law import MAX_TERM_MONTHS
-from workflow.loan_documents import DOCUMENT_KINDS
-from workflow.undrawn import REASON_LENGTH
+from workflow.loans.documents import DOCUMENT_KINDS
+from workflow.loans.lending_law import MAX_TERM_MONTHS
+from workflow.loans.undrawn import REASON_LENGTH
 
-from ..forms import YenField
+from ..forms import AppForm, YenField
 from ..once import OneTimeKey
 
 DATE_REQUIRED = "Enter a valid date."
 KEY_MISSING = "The form is incomplete or has expired; reload the page."
 
 
-class PanelForm(FlaskForm):
+class PanelForm(AppForm):
     """A form shown on the application page next to others: its fields carry a prefix."""
 
     form_prefix = ""
@@ -49,7 +48,7 @@ class VersionedForm(PanelForm):
             return None
 
 
-class LoanForm(OneTimeKey, FlaskForm):
+class LoanForm(OneTimeKey, AppForm):
     title = StringField("Project title", validators=[DataRequired(), Length(max=300)])
     round_id = SelectField("Round", coerce=int, validators=[InputRequired()])
     requested_yen = YenField("Amount requested (yen)", minimum=1,
@@ -77,7 +76,7 @@ class LoanForm(OneTimeKey, FlaskForm):
     submit = SubmitField("Save")
 
 
-class DocumentForm(OneTimeKey, FlaskForm):
+class DocumentForm(OneTimeKey, AppForm):
     """One of the application's documents; the key makes a double click attach it once."""
 
     kind = SelectField("Document", choices=list(DOCUMENT_KINDS.items()))

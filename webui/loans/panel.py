@@ -9,22 +9,16 @@ from flask import current_app, url_for
 from markupsafe import Markup
 
 from models import INDUSTRY_LABELS, METHOD_LABELS, PREPAYMENT_LABELS, Application, LoanDetails, User
-from workflow import (
-    accrual,
-    arrears,
-    finance_queue,
-    idempotency,
-    loan_book,
-    loan_documents,
-    loans,
-    repayments,
-    undrawn,
-)
-from workflow.accounts import country_name
-from workflow.accrual import Position
-from workflow.kept import kept_for_file
-from workflow.loan_book import InstalmentLine
-from workflow.sme import eligibility_problem
+from workflow.engine import idempotency
+from workflow.engine.kept import kept_for_file
+from workflow.loans import accrual, applications, arrears, book, repayments, undrawn
+from workflow.loans import documents as loan_documents
+from workflow.loans.accrual import Position
+from workflow.loans.book import InstalmentLine
+from workflow.money import finance_queue
+from workflow.money.cancellations import cancellation_lines
+from workflow.people.accounts import country_name
+from workflow.people.sme import eligibility_problem
 
 from .forms import (
     AgreementForm,
@@ -152,7 +146,7 @@ def _cancellation_forms(application: Application, user: User) -> dict[str, tuple
     # From rows the page keeps until the file's revision moves (the finance panel reads
     # the same tranches).
     money = undrawn.undrawn_from(application, finance_queue.tranche_rows(application),
-                                 loan_book.cancellation_lines(application))
+                                 cancellation_lines(application))
     proposal = money.proposed
     if proposal is not None:
         urls = {verb: url_for(f"loans.{verb}_cancellation", application_id=application.id,
@@ -172,12 +166,12 @@ def loan_panel(application: Application, user: User, actions: list,
 
     The figures are rendered once per file, day (the overdue badges), staff view and edit
     link, and kept by the worker until the file's revision or the people's moves
-    (workflow.kept): every change to a loan moves the one, to its company or the people
+    (workflow.engine.kept): every change to a loan moves the one, to its company or the people
     named the other. The forms are the user's.
     """
     if application.kind != "loan" or application.loan is None:
         return None
-    may_edit = loans.may_edit(application, user) is None
+    may_edit = applications.may_edit(application, user) is None
     figures, chart = kept_for_file(
         "loan figures", application.id, (date.today(), staff, may_edit),
         lambda: _render_figures(application, staff, may_edit))
@@ -188,11 +182,11 @@ def _render_figures(application: Application, staff: bool, may_edit: bool
                     ) -> tuple[Markup, bool]:
     today = date.today()
     loan = application.loan
-    instalments = loan_book.schedule_lines(application)
-    received = loan_book.received_lines(application)
-    releases = loan_book.release_lines(application)
-    cancellations = loan_book.cancellation_lines(application)
-    terms = loan_book.terms_of(loan) if instalments and loan.first_release_on else None
+    instalments = book.schedule_lines(application)
+    received = book.received_lines(application)
+    releases = book.release_lines(application)
+    cancellations = cancellation_lines(application)
+    terms = book.terms_of(loan) if instalments and loan.first_release_on else None
     figures = LoanFigures(
         application=application,
         eligibility=eligibility_problem(application.organisation),
@@ -209,7 +203,7 @@ def _render_figures(application: Application, staff: bool, may_edit: bool
         facility=undrawn.undrawn_from(application, finance_queue.tranche_rows(application),
                                       cancellations) if application.approved_yen else None,
         chart=balance_chart(instalments, releases, received, loan.first_release_on),
-        agreement_name=loans.agreement_name(application),
+        agreement_name=applications.agreement_name(application),
         may_edit=may_edit,
         documents=loan_documents.documents_of(application),
     )

@@ -7,10 +7,10 @@ from __future__ import annotations
 from datetime import date
 from typing import NamedTuple
 
-from workflow import accrual
-from workflow.accrual import LoanTerms
-from workflow.loan_book import InstalmentLine
-from workflow.repayments import past_grace
+from workflow.loans import accrual
+from workflow.loans.accrual import LoanTerms
+from workflow.loans.book import InstalmentLine
+from workflow.loans.repayments import past_grace
 
 _CANCELLATIONS = {
     "proposed": "Cancellation of part of the undrawn amount proposed by {name}, awaiting a "

@@ -1,12 +1,12 @@
 """The cancellation of a loan's undrawn part: one finance officer proposes, another confirms
-(workflow.undrawn). Each form carries a one-time key: sent twice, it acts once."""
+(workflow.loans.undrawn). Each form carries a one-time key: sent twice, it acts once."""
 
 from datetime import date
 
 from flask import request
 from flask_login import current_user
 
-from workflow import undrawn
+from workflow.loans import undrawn
 
 from ..access import roles
 from ..actions import Done, carry_out

@@ -13,11 +13,15 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from models import Application, Instalment, LoanDetails, Round, db
-from workflow import arrears, loans, registry, service
-from workflow.errors import TransitionRefused
-from workflow.permissions import READER_ROLES, visibility, visible_conditions
-from workflow.round_choice import round_choices
+from workflow.engine import registry, service
+from workflow.engine.errors import TransitionRefused
+from workflow.engine.permissions import READER_ROLES, visibility, visible_conditions
+from workflow.loans import applications as loans
+from workflow.loans import arrears
+from workflow.loans.assessment import Assessment, complete_assessment
+from workflow.money.round_choice import round_choices
 
+from .. import paging
 from ..access import roles
 from ..actions import Done, carry_out
 from ..applications.loading import visible_application_or_404
@@ -65,7 +69,10 @@ def index():
     query = (select(Application).options(selectinload(Application.organisation))
              .where(Application.kind == "loan", *visible_conditions(seen.kind))
              .params(**seen.params).order_by(Application.id.desc()))
-    page = db.paginate(query, per_page=50, error_out=False)
+    asked = paging.page_number()
+    page = db.paginate(query, page=asked, per_page=50, error_out=False)
+    if asked > (page.pages or 1):  # past the end: the last page
+        page = db.paginate(query, page=page.pages or 1, per_page=50, error_out=False)
     owed = dict(db.session.execute(
         select(Instalment.application_id,
                func.sum(Instalment.principal_yen - Instalment.paid_principal_yen))
@@ -148,7 +155,7 @@ def assessment(application_id: int):
     form = AssessmentForm() if request.method == "POST" else assessment_form(application)
 
     def act() -> Done:
-        loans.complete_assessment(application, current_user, loans.Assessment(
+        complete_assessment(application, current_user, Assessment(
             form.risk_grade.data, form.notes.data or "", form.amount_yen.data,
             form.annual_rate.data, form.term_months.data, form.grace_months.data,
             form.method.data), expected_version=form.expected_version())

@@ -2,14 +2,14 @@
 
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
-from flask_wtf import FlaskForm
 
 from models import db
 from models.notification import KIND_LABELS, NOTIFICATION_KINDS
-from workflow import inbox
-from workflow.notifications import unread_count
+from workflow.people import inbox
+from workflow.people.notifications import unread_count
 
 from ..access import signed_in
+from ..forms import AppForm
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
 
@@ -28,13 +28,13 @@ def _unread():
 def index():
     return render_template("notifications/index.html", notifications=inbox.recent(current_user),
                            choices=inbox.email_choices(current_user), labels=KIND_LABELS,
-                           form=FlaskForm())
+                           form=AppForm())
 
 
 @bp.route("/read", methods=["POST"])
 @signed_in
 def mark_read():
-    if not FlaskForm().validate_on_submit():
+    if not AppForm().validate_on_submit():
         return redirect(url_for("notifications.index"))
     inbox.mark_all_read(current_user)
     db.session.commit()
@@ -44,7 +44,7 @@ def mark_read():
 @bp.route("/email", methods=["POST"])
 @signed_in
 def email_preferences():
-    if FlaskForm().validate_on_submit():
+    if AppForm().validate_on_submit():
         wanted = {k for k in request.form.getlist("email") if k in NOTIFICATION_KINDS}
         inbox.set_email_choices(current_user, wanted)
         db.session.commit()

@@ -2,7 +2,8 @@
 
 from flask import Blueprint, jsonify, render_template
 
-from workflow import portfolio, registry
+from workflow.engine import registry
+from workflow.money import portfolio
 
 from ..access import roles
 

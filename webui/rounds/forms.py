@@ -1,12 +1,11 @@
-from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
-from ..forms import YenField
+from ..forms import AppForm, YenField
 from ..once import OneTimeKey
 
 
-class RoundForm(OneTimeKey, FlaskForm):
+class RoundForm(OneTimeKey, AppForm):
     fund_id = SelectField("Fund", coerce=int)
     name = StringField("Name", validators=[DataRequired(), Length(max=200)])
     opens_on = DateField("Opens on", validators=[DataRequired("Enter a valid date.")])

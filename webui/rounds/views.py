@@ -5,8 +5,8 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from models import Fund, Round, db
-from workflow import fund_records, round_budget
-from workflow.errors import ValidationFailed
+from workflow.engine.errors import ValidationFailed
+from workflow.money import fund_records, round_budget
 
 from ..access import roles
 from ..actions import Done, carry_out

@@ -2,7 +2,7 @@
 
 from flask import Blueprint, abort, render_template
 
-from workflow import diagrams, registry
+from workflow.engine import diagrams, registry
 
 from ..access import signed_in
 

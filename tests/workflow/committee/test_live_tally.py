@@ -1,0 +1,43 @@
+"""The chair's tally follows the votes without a reload (webui/static/js/committee.js)."""
+
+import pytest
+from playwright.sync_api import expect
+
+from models import db
+from tests.conftest import PASSWORD, ready_for_a_code, totp_code
+from tests.webui.browser.conftest import (  # noqa: F401 - the browser fixtures, used here too
+    assert_page_healthy,
+    browser,
+    browser_login,
+    live_server,
+    page,
+)
+from workflow.committee import ballots
+
+from .conftest import act
+
+pytestmark = pytest.mark.browser
+
+
+def test_the_tally_refreshes_while_the_chair_watches(page, live_server, in_committee, members,  # noqa: F811
+                                                     chair):
+    application = in_committee()
+    voters = members(4)
+    act(ballots.cast_vote, application, voters[0], "approve")
+    url, email = f"/applications/{application.id}", chair.email
+    db.session.commit()
+
+    ready_for_a_code(chair)
+    browser_login(page, live_server, email, PASSWORD, code=totp_code(chair))
+    page.goto(url)
+    tally = page.locator("#committee .tally")
+    expect(tally.locator('[data-tally="approvals"]')).to_have_text("1")
+    expect(tally.locator('[data-tally="quorum_met"]')).to_have_text("not met")
+    expect(tally.locator('[data-tally="tie"]')).to_be_hidden()
+
+    act(ballots.cast_vote, application, voters[1], "reject")
+    db.session.commit()
+    expect(tally.locator('[data-tally="rejections"]')).to_have_text("1", timeout=12_000)
+    expect(tally.locator('[data-tally="quorum_met"]')).to_have_text("met")
+    expect(tally.locator('[data-tally="tie"]')).to_be_visible()
+    assert_page_healthy(page)

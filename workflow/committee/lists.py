@@ -1,0 +1,183 @@
+"""The committee's work lists: ballots awaiting a member's vote, the member's votes still
+open to change, the open ballots of the committees a person presides over (the chair's and
+the deputy chair's), and the open ballots that wait for the secretariat (nobody may vote on
+them, or nobody may close them). Each is read a page at a time, the oldest ballot first
+(workflow.engine.keyset), and counted up to a limit: at 100,000 applications two thousand ballots
+may be open at once. Each person sees only their own committees' ballots."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import Select, exists, func, or_, select
+from sqlalchemy.orm import contains_eager
+
+from models import Application, Ballot, User, Vote, db
+from workflow.engine import keyset
+from workflow.engine.kept import kept_for_lists
+
+from .filters import (
+    holds_an_office,
+    presides,
+    recused,
+    sits_as_member,
+    someone_may_vote,
+    someone_presides,
+)
+from .tally import VOTER_ROLE
+
+# Oldest first: the longer a ballot is open, the sooner it is due.
+KEY = (Ballot.opened_at, Ballot.id)
+
+
+def is_voter(user: User | None) -> bool:
+    """An active committee member (whether or not recused from a given ballot)."""
+    return user is not None and bool(user.active) and user.has_role(VOTER_ROLE)
+
+
+def _open(*columns) -> Select:
+    return (select(*columns).join(Ballot.application)
+            .where(Ballot.state == "open", Application.state == "committee_review"))
+
+
+def _with_files(query: Select) -> Select:
+    # With each file, its organisation and fund: the lists show them, the tally's rule reads it.
+    return query.options(
+        contains_eager(Ballot.application).joinedload(Application.organisation),
+        contains_eager(Ballot.application).joinedload(Application.fund))
+
+
+def _awaiting(member: User, *columns) -> Select:
+    return _open(*columns).where(
+        sits_as_member(member),
+        ~exists().where(Vote.ballot_id == Ballot.id, Vote.member_id == member.id),
+        ~recused(member.id, member.organisation_id))
+
+
+def _voted(member: User, *columns) -> Select:
+    return _open(*columns).join(Vote, (Vote.ballot_id == Ballot.id)
+                                & (Vote.member_id == member.id))
+
+
+def ballots_awaiting(member: User) -> list[Ballot]:
+    """Open ballots this member may vote on and has not voted on yet, oldest first."""
+    if not is_voter(member):
+        return []
+    return list(db.session.scalars(_with_files(_awaiting(member, Ballot)).order_by(*KEY)))
+
+
+def votes_open_to_change(member: User) -> list[tuple[Ballot, Vote]]:
+    """The member's votes on ballots still open (each can still be changed), oldest first."""
+    rows = db.session.execute(_with_files(_voted(member, Ballot, Vote)).order_by(*KEY)).all()
+    return [(ballot, vote) for ballot, vote in rows]
+
+
+def _presided(user: User, *columns) -> Select:
+    """The open ballots of the committees the user chairs or deputises on."""
+    return _open(*columns).where(holds_an_office(user))
+
+
+def _presided_rows(user: User, today: date) -> Select:
+    """Each ballot with whether the user presides over it, whether anyone may, and whether
+    the user is recused from it (then its votes are not shown to them)."""
+    return _with_files(_presided(user, Ballot, presides(user, today).label("mine"),
+                                 someone_presides(today).label("presided"),
+                                 recused(user.id, user.organisation_id).label("recused")))
+
+
+def _stuck(today: date, *columns) -> Select:
+    return _open(*columns).where(or_(~someone_may_vote(), ~someone_presides(today)))
+
+
+def _stuck_rows(today: date) -> Select:
+    """Each ballot with whether anyone may vote on it and whether anyone may close it."""
+    return _with_files(_stuck(today, Ballot, someone_may_vote().label("votable"),
+                              someone_presides(today).label("presided")))
+
+
+def open_ballots(user: User, today: date | None = None) -> list[tuple]:
+    """(ballot, presided by the user, presided by anyone, user recused) of every open
+    ballot of the user's committees, oldest first (the chair's list)."""
+    query = _presided_rows(user, today or date.today()).order_by(*KEY)
+    return [tuple(row) for row in db.session.execute(query)]
+
+
+def stuck_ballots(today: date | None = None) -> list[tuple]:
+    """(ballot, anyone may vote, anyone may close) of every open ballot that nobody may
+    vote on or nobody may close, oldest first (the secretariat's list)."""
+    query = _stuck_rows(today or date.today()).order_by(*KEY)
+    return [tuple(row) for row in db.session.execute(query)]
+
+
+# --- a page at a time ----------------------------------------------------------------------
+
+def awaiting_page(member: User, size: int, *, after: str | None = None,
+                  before: str | None = None) -> keyset.Page:
+    if not is_voter(member):
+        return keyset.Page([], None, None)
+    return keyset.page_of("awaiting", _with_files(_awaiting(member, Ballot)), KEY, size,
+                          after=after, before=before)
+
+
+def voted_page(member: User, size: int, *, after: str | None = None,
+               before: str | None = None) -> keyset.Page:
+    """Rows of (ballot, the member's vote)."""
+    return keyset.page_of("voted", _with_files(_voted(member, Ballot, Vote)), KEY, size,
+                          after=after, before=before)
+
+
+def open_page(user: User, size: int, *, after: str | None = None,
+              before: str | None = None, today: date | None = None) -> keyset.Page:
+    """Rows of open_ballots."""
+    return keyset.page_of("open", _presided_rows(user, today or date.today()), KEY, size,
+                          after=after, before=before)
+
+
+def stuck_page(size: int, *, after: str | None = None, before: str | None = None,
+               today: date | None = None) -> keyset.Page:
+    """Rows of stuck_ballots."""
+    return keyset.page_of("stuck", _stuck_rows(today or date.today()), KEY, size,
+                          after=after, before=before)
+
+
+def count_awaiting(member: User, limit: int | None = None) -> int:
+    if not is_voter(member):
+        return 0
+    return _count(_awaiting(member, Ballot.id), limit)
+
+
+def count_voted(member: User, limit: int | None = None) -> int:
+    # EXISTS, not the join: the open ballots are walked and each looked up in the member's
+    # votes, not the member's thousands of votes each looked up in the ballots.
+    return _count(_open(Ballot.id).where(exists().where(
+        Vote.ballot_id == Ballot.id, Vote.member_id == member.id)), limit)
+
+
+def count_open(user: User, limit: int | None = None, today: date | None = None) -> int:
+    """The open ballots of the committees the user presides over."""
+    return _count(_presided(user, Ballot.id), limit)
+
+
+# The two counts below weigh every open ballot's committee (a few thousand at 100,000 files)
+# for the home page: each is kept by the worker until the files or the people move (a
+# ballot, a vote, a seat, an absence or an account: workflow.engine.kept) or the day changes.
+
+def count_to_close(user: User, limit: int | None = None, today: date | None = None) -> int:
+    """The open ballots the user presides over now (those they may close)."""
+    today = today or date.today()
+    return kept_for_lists("ballots to close", (user.id, limit, today), lambda: _count(
+        _presided(user, Ballot.id).where(presides(user, today)), limit))
+
+
+def count_stuck(limit: int | None = None, today: date | None = None) -> int:
+    """The open ballots nobody may vote on or nobody may close (the secretariat's)."""
+    today = today or date.today()
+    return kept_for_lists("stuck ballots", (limit, today),
+                         lambda: _count(_stuck(today, Ballot.id), limit))
+
+
+def _count(query: Select, limit: int | None) -> int:
+    """Exact, or up to `limit`: from the indexes alone, no ballot loaded."""
+    if limit is not None:
+        return keyset.count_up_to(query, limit)
+    return db.session.scalar(select(func.count()).select_from(query.subquery()))

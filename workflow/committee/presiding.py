@@ -1,0 +1,163 @@
+"""Who presides over a ballot: closes it and casts the deciding vote on a tie.
+
+The chair of the file's committee, unless recused from the ballot, away or no longer
+active; then the deputy chair, on the same conditions; else nobody, and the secretariat may
+defer the file to the next ballot (the "defer" transition), so that no ballot is ever stuck.
+
+Also what a ballot that cannot go on says, on the file and to the secretariat: nobody may
+vote on it (it waits for a member who may), or nobody may close it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from models import Application, Ballot, User
+from workflow.people.committees import committee_name, is_away, members_of, officers_of
+
+from .ballot_records import BallotRecord
+from .ballots import open_ballot_of, recusal_reason
+from .tally import eligible_voter_ids
+
+# Whole sentences per office, so that each can be translated as a whole.
+WHY_NOT = {
+    "vacant": {"chair": "The chair's seat is empty.",
+               "deputy_chair": "The deputy chair's seat is empty."},
+    "inactive": {"chair": "The chair, {name}, no longer has an active account.",
+                 "deputy_chair": "The deputy chair, {name}, no longer has an active account."},
+    "away": {"chair": "The chair, {name}, is away until {until}.",
+             "deputy_chair": "The deputy chair, {name}, is away until {until}."},
+    "recused": {"chair": "The chair, {name}, is recused from this ballot.",
+                "deputy_chair": "The deputy chair, {name}, is recused from this ballot."},
+}
+ACTS_INSTEAD = {
+    "chair": "The chair, {name}, acts in your place.",
+    "deputy_chair": "The deputy chair, {name}, acts in your place.",
+    None: "Nobody else may act, so the secretariat may defer the file to the next ballot.",
+}
+PRESIDES_NOW = {
+    "chair": "The chair, {name}, presides over this ballot: the secretariat defers a file "
+             "only when neither the chair nor the deputy chair can act.",
+    "deputy_chair": "The deputy chair, {name}, presides over this ballot: the secretariat "
+                    "defers a file only when neither the chair nor the deputy chair can act.",
+}
+
+
+@dataclass(frozen=True)
+class Presiding:
+    """Who presides over a ballot now, and why each of the others may not."""
+
+    presider: User | None
+    office: str | None  # "chair" or "deputy_chair" while someone presides
+    why_not: dict[str, str]  # office → why its holder may not preside (a sentence)
+    fund_code: str
+
+    def may_preside(self, user: User | None) -> bool:
+        return user is not None and self.presider is not None and self.presider.id == user.id
+
+
+def _why_not(user: User | None, office: str, subject, today: date) -> str | None:
+    """Why the holder of `office` may not preside over the ballot, or None when they may."""
+    if user is None:
+        return WHY_NOT["vacant"][office]
+    if not user.active:
+        why = "inactive"
+    elif is_away(user, today):
+        why = "away"
+    elif recusal_reason(subject, user):
+        why = "recused"
+    else:
+        return None
+    until = f"{user.away_until:%d %B %Y}" if user.away_until else ""
+    return WHY_NOT[why][office].format(name=user.name, until=until)
+
+
+def presiding(subject: Ballot | BallotRecord | Application, today: date | None = None
+              ) -> Presiding:
+    """Who presides over the ballot (or the application's current one) on `today`."""
+    today = today or date.today()
+    application = subject if isinstance(subject, Application) else subject.application
+    officers = officers_of(application.fund_id)
+    why_not: dict[str, str] = {}
+    for office in ("chair", "deputy_chair"):
+        holder = officers.holder(office)
+        reason = _why_not(holder, office, subject, today)
+        if reason is None:
+            return Presiding(holder, office, why_not, application.fund.code)
+        why_not[office] = reason
+    return Presiding(None, None, why_not, application.fund.code)
+
+
+def refusal_to_preside(application: Application, actor: User | None,
+                       today: date | None = None) -> str | None:
+    """Why this user may not close the application's ballot (said to them), or None when
+    they preside over it."""
+    today = today or date.today()
+    now = presiding(application, today)
+    if now.may_preside(actor):
+        return None
+    committee = committee_name(now.fund_code)
+    officers = officers_of(application.fund_id)
+    office = next((o for o in ("chair", "deputy_chair")
+                   if actor is not None and getattr(officers.holder(o), "id", None) == actor.id),
+                  None)
+    if office is None:
+        return (f"Only the chair of {committee}, or its deputy chair when the chair is "
+                "recused or away, may close this ballot.")
+    reason = recusal_reason(application, actor)
+    if reason:
+        return (f"{reason} A recused chair may neither close the ballot nor cast the "
+                f"deciding vote. {_who_acts(now)}")
+    if office == "deputy_chair" and now.office == "chair":
+        return (f"{now.presider.name} chairs {committee} and presides over this ballot: the "
+                "deputy chair acts only when the chair is recused or away.")
+    if is_away(actor, today):
+        return (f"You are marked away until {actor.away_until:%d %B %Y}. {_who_acts(now)} "
+                "Clear your absence on the committee page to act yourself.")
+    return f"{now.why_not[office]} {_who_acts(now)}"
+
+
+def _who_acts(now: Presiding) -> str:
+    """Who acts instead of the user told (a sentence)."""
+    return ACTS_INSTEAD[now.office].format(name=getattr(now.presider, "name", ""))
+
+
+def nobody_may_vote(ballot: Ballot | BallotRecord, voters: set[int]) -> str | None:
+    """What a ballot nobody may vote on says (`voters`: its eligible voters), or None."""
+    if voters:
+        return None
+    application = ballot.application
+    committee = committee_name(application.fund.code)
+    if members_of(application.fund_id):
+        return (f"Nobody may vote on ballot {ballot.number} of {application.reference}: every "
+                f"member of {committee} is recused from it. It stays open until the "
+                "administrator seats a member who may vote.")
+    return (f"Nobody may vote on ballot {ballot.number} of {application.reference}: "
+            f"{committee} has no active member. It stays open until the administrator seats "
+            "a member who may vote.")
+
+
+def nobody_may_close(ballot: Ballot | BallotRecord, today: date | None = None) -> str | None:
+    """What a ballot nobody may preside over says, or None while someone may."""
+    now = presiding(ballot, today)
+    if now.presider is not None:
+        return None
+    why = " ".join(now.why_not[office] for office in ("chair", "deputy_chair"))
+    return (f"Nobody may close ballot {ballot.number} of {ballot.application.reference}. "
+            f"{why} The secretariat may defer the file to the next ballot.")
+
+
+def deferral_refusal(application: Application, today: date | None = None) -> str | None:
+    """Why the secretariat may not defer the file to the next ballot now, or None.
+
+    Only when neither the chair nor the deputy chair can act; and not when nobody may vote
+    on the ballot, which a new ballot would not change.
+    """
+    now = presiding(application, today)
+    if now.presider is not None:
+        return PRESIDES_NOW[now.office].format(name=now.presider.name)
+    ballot = open_ballot_of(application)
+    if ballot is None:
+        return f"{application.reference} has no open ballot."
+    return nobody_may_vote(ballot, eligible_voter_ids(ballot))

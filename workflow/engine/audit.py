@@ -1,0 +1,294 @@
+"""The hash-chained, append-only audit trail: record, verify, checkpoint, export.
+
+Appends are serialised so that each event chains onto the one before it: a
+transaction-level advisory lock on PostgreSQL; on SQLite, BEGIN IMMEDIATE has
+already made the transaction the only writer.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from itertools import chain
+from typing import Any
+
+from sqlalchemy import func, insert, literal_column, select, text
+
+from models import GENESIS_HASH, AuditEvent, User, db, utcnow
+from models.base import canonical_json
+
+from . import kept, ledger_evidence
+from .anchors import Anchor
+from .locking import ensure_write_transaction
+
+AUDIT_LOCK_KEY = 0x57_4E_46_41  # "WNFA": the one advisory lock of the audit chain
+_COLUMNS = (AuditEvent.seq, AuditEvent.occurred_at, AuditEvent.actor_id, AuditEvent.action,
+            AuditEvent.object_type, AuditEvent.object_id, AuditEvent.from_state,
+            AuditEvent.to_state, AuditEvent.data, AuditEvent.prev_hash, AuditEvent.hash)
+
+
+def _plain(value: Any) -> Any:
+    """JSON-safe data: dates as ISO strings, Decimals as strings (never floats)."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        return [_plain(v) for v in value]
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, float):
+        return repr(value)
+    return value
+
+
+def _timestamp(moment: datetime) -> str:
+    # The same text as strftime("%Y-%m-%dT%H:%M:%S.%f") for naive times (years 1000 on),
+    # at a third of the cost: it runs for every event written and every event verified.
+    return moment.isoformat(timespec="microseconds")
+
+
+_canonical = canonical_json
+_sha256 = hashlib.sha256
+_quote = json.encoder.encode_basestring  # a str as canonical_json writes it
+
+
+def _digest(prev_hash: str, seq, timestamp: str, actor_id, action, object_type, object_id,
+            from_state, to_state, data) -> str:
+    canonical = _canonical([seq, timestamp, actor_id, action, object_type, object_id,
+                            from_state, to_state, data or {}])
+    return _sha256((prev_hash + canonical).encode()).hexdigest()
+
+
+def _stored_digest(prev_hash: str, seq, timestamp: str, actor_id, action, object_type,
+                   object_id, from_state, to_state, data_text: str) -> str:
+    """`_digest` of an event as read from its row, the data still as stored text.
+
+    The data column holds canonical_json's text, so the canonical JSON of the event is
+    put together around it as it is. A row whose text is written otherwise (an older
+    serializer) gives another digest here, and `verify` then parses it and tries again.
+    """
+    # Every column but the last is written as JSON by itself (ints with :d, so that a
+    # number stored as text cannot pass), which leaves the stored text one way only to
+    # be read back: the same hash means the same columns and the same data text.
+    canonical = (f'[{seq:d},{_quote(timestamp)},'
+                 f'{"null" if actor_id is None else f"{actor_id:d}"},'
+                 f'{_quote(action)},{_quote(object_type)},'
+                 f'{"null" if object_id is None else f"{object_id:d}"},'
+                 f'{"null" if from_state is None else _quote(from_state)},'
+                 f'{"null" if to_state is None else _quote(to_state)},{data_text}]')
+    return _sha256((prev_hash + canonical).encode()).hexdigest()
+
+
+def event_hash(seq, occurred_at, actor_id, action, object_type, object_id, from_state,
+               to_state, data, prev_hash) -> str:
+    """SHA-256 of the previous hash and the canonical JSON of the event."""
+    return _digest(prev_hash, seq, _timestamp(occurred_at), actor_id, action, object_type,
+                   object_id, from_state, to_state, data)
+
+
+def _raw_batches(batch: int) -> Iterator[list[tuple]]:
+    """The chain in order, in batches of plain tuples from the driver's own cursor:
+    verifying a million events is dominated by per-row costs, so no ORM, no result
+    rows and no type conversion here. It reads inside the session's transaction."""
+    conn = db.session.connection()
+    driver = conn.connection.driver_connection
+    occurred, data = "occurred_at", "data"
+    if conn.dialect.name == "postgresql":
+        # Let the server format them (in parallel with this process) as text, and keep
+        # the rows on the server until fetched (a named cursor).
+        occurred = """to_char(occurred_at, 'YYYY-MM-DD"T"HH24:MI:SS.US')"""
+        data = "data::text"
+        cursor = driver.cursor(name="audit_verify")
+    else:
+        cursor = driver.cursor()
+    try:
+        cursor.execute(
+            f"SELECT seq, {occurred}, actor_id, action, object_type, object_id, from_state, "
+            f"to_state, {data}, prev_hash, hash FROM audit_events ORDER BY seq")
+        while rows := cursor.fetchmany(batch):
+            yield rows
+    finally:
+        cursor.close()
+
+
+def _timestamp_text(value) -> str:
+    """The canonical timestamp of a raw value: SQLite gives text, PostgreSQL a datetime."""
+    if isinstance(value, str):
+        text_value = value.replace(" ", "T", 1)
+        return text_value if len(text_value) == 26 else _timestamp(datetime.fromisoformat(value))
+    return _timestamp(value)
+
+
+_TABLE = AuditEvent.__table__
+_HEAD = (select(_TABLE.c.seq, _TABLE.c.hash).order_by(_TABLE.c.seq.desc())
+         .limit(literal_column("1")))
+_INSERT = insert(_TABLE)
+_LOCK = text("SELECT pg_advisory_xact_lock(:key)").bindparams(key=AUDIT_LOCK_KEY)
+
+
+# The head as a subquery of at most one row (seq, hash), for a statement that reads it
+# beside other marks (workflow.files.catalogue); head_of() turns it into chain_head()'s answer.
+HEAD = _HEAD.subquery("chain_head")
+
+
+def head_of(seq: int | None, hash_: str | None) -> tuple[int, str]:
+    return (seq, hash_) if seq is not None else (0, GENESIS_HASH)
+
+
+def chain_head(connection=None) -> tuple[int, str]:
+    row = (connection or db.session.connection()).execute(_HEAD).first()
+    return head_of(*row) if row else head_of(None, None)
+
+
+def record(action: str, *, actor: User | None, object_type: str, object_id: int | None = None,
+           connection=None,
+           from_state: str | None = None, to_state: str | None = None,
+           data: dict | None = None) -> dict:
+    """Append one event to the chain, inside the caller's transaction; return its fields."""
+    conn = connection if connection is not None else ensure_write_transaction(db.session)
+    if conn.dialect.name == "postgresql":
+        conn.execute(_LOCK)
+    seq, prev_hash = chain_head(conn)
+    values = {
+        "seq": seq + 1, "occurred_at": utcnow(), "actor_id": actor.id if actor else None,
+        "action": action, "object_type": object_type, "object_id": object_id,
+        "from_state": from_state, "to_state": to_state, "data": _plain(data or {}),
+        "prev_hash": prev_hash,
+    }
+    values["hash"] = event_hash(**values)
+    # A Core INSERT on the session's connection: written once, never loaded back.
+    conn.execute(_INSERT, values)
+    if object_type == "application" and object_id is not None:
+        # The file's timeline is its events: an event of the file is a change of its page.
+        kept.application_changed(object_id, conn)
+    return values
+
+
+def _row_digest(prev_hash: str, stored_hash: str, seq, occurred_at, actor_id, action,
+                object_type, object_id, from_state, to_state, data) -> str:
+    """The hash an event's row should carry after `prev_hash`."""
+    timestamp = _timestamp_text(occurred_at)
+    if not isinstance(data, str):
+        return _digest(prev_hash, seq, timestamp, actor_id, action, object_type, object_id,
+                       from_state, to_state, data)
+    digest = _stored_digest(prev_hash, seq, timestamp, actor_id, action, object_type,
+                            object_id, from_state, to_state, data)
+    if digest != stored_hash:  # perhaps only written by another serializer: parse it
+        digest = _digest(prev_hash, seq, timestamp, actor_id, action, object_type, object_id,
+                         from_state, to_state, json.loads(data))
+    return digest
+
+
+@dataclass
+class Verification:
+    count: int
+    bad_seq: int | None = None
+    problem: str | None = None
+    anchor: Anchor | None = None  # the anchor the chain was held to, if any
+    entries: int = 0  # ledger entries that matched their events
+    bad_entry: int | None = None  # the ledger entry that did not
+
+    @property
+    def ok(self) -> bool:
+        return self.bad_seq is None and self.problem is None
+
+    def __str__(self) -> str:
+        if self.bad_entry is not None:
+            return LEDGER_BROKEN.format(problem=self.problem)
+        if not self.ok:
+            where = f"event {self.bad_seq}: " if self.bad_seq is not None else ""
+            return f"Audit chain broken at {where}{self.problem}"
+        said = [VERIFIED.format(count=self.count)]
+        if self.entries:
+            said.append(LEDGER_MATCHED.format(entries=self.entries))
+        if self.anchor is not None:
+            said.append(ANCHOR_HELD.format(anchor=self.anchor.name, seq=self.anchor.seq))
+        return "; ".join(said)
+
+
+VERIFIED = "{count} events verified"
+LEDGER_MATCHED = "{entries} ledger entries match their events"
+ANCHOR_HELD = "the chain holds {anchor} (event {seq})"
+LEDGER_BROKEN = "The ledger does not match the audit chain: {problem}"
+ANCHOR_DIFFERS = "it differs from {anchor}."
+SHORT_OF_ANCHOR = "the chain holds {count} events, short of {anchor} (event {seq})."
+
+
+def parse_checkpoint(value: str) -> tuple[int, str]:
+    seq, sep, digest = value.partition(":")
+    if not sep or not seq.isdigit() or len(digest) != 64:
+        raise ValueError("A checkpoint looks like SEQ:HASH, as `flask audit checkpoint` prints.")
+    return int(seq), digest.lower()
+
+
+def verify(checkpoint: Anchor | tuple[int, str] | None = None, batch: int = 20_000,
+           progress=None) -> Verification:
+    """Recompute the whole chain and report the first event that does not fit; hold it to
+    the checkpoint (an anchor, or SEQ and HASH) if given; match the ledger to it."""
+    anchor = Anchor(*checkpoint) if isinstance(checkpoint, tuple) else checkpoint
+    ledger_answer = ledger_evidence.ask(db.session)  # meanwhile, where the database can
+    result = _verify_chain(anchor, batch, progress)
+    if not result.ok:
+        return result
+    mismatch, entries = ledger_answer()
+    if mismatch is not None:
+        return Verification(result.count, mismatch.event_seq, mismatch.problem, anchor,
+                            bad_entry=mismatch.entry_id)
+    return Verification(result.count, anchor=anchor, entries=entries)
+
+
+def _verify_chain(anchor: Anchor | None, batch: int, progress) -> Verification:
+    expected_seq, prev_hash, count = 1, GENESIS_HASH, 0
+    anchor_seen = anchor is None
+    for (seq, occurred_at, actor_id, action, object_type, object_id, from_state, to_state,
+         data, stored_prev, stored_hash) in chain.from_iterable(_raw_batches(batch)):
+        if seq != expected_seq:
+            return Verification(count, expected_seq, "this event is missing from the chain.")
+        if stored_prev != prev_hash:
+            return Verification(count, seq, "it does not link to the event before it.")
+        try:
+            digest = _row_digest(prev_hash, stored_hash, seq, occurred_at, actor_id, action,
+                                 object_type, object_id, from_state, to_state, data)
+        except (TypeError, ValueError):  # a column not even of its type
+            digest = None
+        if digest != stored_hash:
+            return Verification(count, seq, "its content does not match its hash.")
+        if anchor is not None and seq == anchor.seq:
+            if digest != anchor.hash:
+                return Verification(count, seq, ANCHOR_DIFFERS.format(anchor=anchor.name))
+            anchor_seen = True
+        prev_hash, expected_seq, count = digest, seq + 1, count + 1
+        if progress is not None:
+            progress(1)
+    if not anchor_seen:
+        return Verification(count, anchor.seq, SHORT_OF_ANCHOR.format(
+            count=count, anchor=anchor.name, seq=anchor.seq))
+    return Verification(count, anchor=anchor)
+
+
+def event_count() -> int:
+    return db.session.scalar(select(func.count()).select_from(AuditEvent))
+
+
+def export_rows(batch: int = 20_000) -> Iterator[dict]:
+    """Every event as a plain dict, in chain order, streamed."""
+    result = db.session.execute(
+        select(*_COLUMNS).order_by(AuditEvent.seq).execution_options(yield_per=batch)
+    )
+    for row in result.mappings():
+        event = dict(row)
+        event["occurred_at"] = _timestamp(event["occurred_at"]) + "Z"
+        yield event
+
+
+def timeline(object_type: str, object_id: int) -> list[AuditEvent]:
+    return db.session.scalars(
+        select(AuditEvent)
+        .where(AuditEvent.object_type == object_type, AuditEvent.object_id == object_id)
+        .order_by(AuditEvent.seq)
+    ).all()

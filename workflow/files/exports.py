@@ -1,0 +1,40 @@
+"""CSV rows of audit events, streamed from the database in batches (the votes':
+workflow.committee.vote_export).
+
+Each holds what its reader may see: no event of a file never submitted but for the auditor
+(workflow.engine.permissions).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+from sqlalchemy import or_, select
+
+from models import Application, AuditEvent, User, db
+from workflow.engine.permissions import visibility
+
+AUDIT_HEADER = ("seq", "occurred_at", "actor", "action", "object_type", "object_id",
+                "from_state", "to_state", "data", "prev_hash", "hash")
+
+
+def audit_rows(reader: User, batch: int = 20000) -> Iterator[tuple]:
+    yield AUDIT_HEADER
+    query = (select(AuditEvent.seq, AuditEvent.occurred_at, User.email, AuditEvent.action,
+                    AuditEvent.object_type, AuditEvent.object_id, AuditEvent.from_state,
+                    AuditEvent.to_state, AuditEvent.data, AuditEvent.prev_hash,
+                    AuditEvent.hash)
+             .outerjoin(User, User.id == AuditEvent.actor_id).order_by(AuditEvent.seq))
+    seen = visibility(reader)
+    if seen.kind != "every":  # not the events of files the reader may not see
+        hidden = select(Application.id).where(
+            Application.submitted_at.is_(None),
+            *([Application.organisation_id != seen.own_organisation]
+              if seen.own_organisation is not None else []))
+        query = query.where(or_(AuditEvent.object_type != "application",
+                                AuditEvent.object_id.not_in(hidden)))
+    for row in db.session.execute(query.execution_options(yield_per=batch)):
+        values = list(row)
+        values[8] = json.dumps(values[8], ensure_ascii=False, sort_keys=True)
+        yield tuple("" if v is None else v for v in values)

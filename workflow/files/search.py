@@ -1,0 +1,304 @@
+"""Finding applications: the filters every list offers, their sort orders, CSV rows.
+
+Read-only query building: views pass plain values and the user; rows the user
+may not see are never selected (workflow.engine.permissions.visibility: applicants see their
+organisation's only, the staff the submitted files, the auditor every file).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, time
+
+from sqlalchemy import and_, bindparam, func, literal_column, or_, select, tuple_
+
+from models import Application, Fund, Organisation, Round, User, db
+from workflow.engine import registry
+from workflow.engine.errors import ValidationFailed
+from workflow.engine.keyset import decode_cursor, encode_cursor
+from workflow.engine.permissions import visibility, visible_conditions
+
+# The sort keys; the file's id always breaks ties, so that every row has one place and a
+# page can start right after a given row (keyset pagination). A key never holds NULL:
+# NULL sorts first on SQLite and last on PostgreSQL, and compares as unknown.
+SORTS = {
+    "reference": (Application.fiscal_year, Application.fund_id, Application.number),
+    "title": (Application.title,),
+    "organisation": (Organisation.name,),
+    "country": (Organisation.country_code,),
+    "state": (Application.state,),
+    "requested": (Application.requested_yen,),
+    "approved": (func.coalesce(Application.approved_yen, -1),),  # not yet approved: lowest
+    "created": (Application.created_at,),
+    "updated": (Application.state_changed_at,),
+}
+
+
+def all_states() -> list[str]:
+    """Every state of every workflow version, in definition order, once."""
+    seen: dict[str, None] = {}
+    for name in registry.names():
+        for version in registry.versions(name):
+            for state in registry.get(name, version).states:
+                seen.setdefault(state.name)
+    return list(seen)
+
+
+@dataclass
+class Filters:
+    q: str = ""  # reference or words of the title
+    organisation_id: int | None = None
+    country: str = ""
+    state: str = ""
+    round_id: int | None = None
+    fund: str = ""
+    kind: str = ""
+    date_from: date | None = None
+    date_to: date | None = None
+    sort: str = "created"
+    descending: bool = True
+
+    def check(self) -> None:
+        if self.state and self.state not in all_states():
+            raise ValidationFailed(f"There is no state called {self.state!r}.", "state")
+        if self.sort not in SORTS:
+            raise ValidationFailed(f"The list cannot be sorted by {self.sort!r}.", "sort")
+        if self.date_from and self.date_to and self.date_to < self.date_from:
+            raise ValidationFailed("The date range ends before it starts.", "date_to")
+        if self.country and (len(self.country) != 2 or not self.country.isalpha()):
+            raise ValidationFailed(f"{self.country!r} is not a two-letter country code.",
+                                   "country")
+
+
+# The statements are built once per shape of filters (which of them are set, the order,
+# which way a page goes) and their values travel as parameters: building a select with
+# its joins and conditions, and its cache key, cost SQLAlchemy several times what SQLite
+# takes to run it, on every page of the list.
+Shape = tuple  # what _bound returns first; see _conditions for its fields
+
+
+def _bound(filters: Filters, user: User) -> tuple[Shape, dict]:
+    """The shape of these filters for this user, and the values of its parameters."""
+    seen = visibility(user)
+    values: dict = dict(seen.params)
+    words = filters.q.split() if filters.q else []
+    if words:
+        values["reference"] = filters.q.strip().upper()
+        values.update((f"word{n}", f"%{_escape(w)}%") for n, w in enumerate(words))
+    if filters.organisation_id:
+        values["organisation_id"] = filters.organisation_id
+    if filters.country:
+        values["country"] = filters.country.upper()
+    for name in ("state", "round_id", "fund", "kind"):
+        if getattr(filters, name):
+            values[name] = getattr(filters, name)
+    if filters.date_from:
+        values["created_from"] = datetime.combine(filters.date_from, time.min)
+    if filters.date_to:
+        values["created_to"] = datetime.combine(filters.date_to, time.max)
+    shape = (seen.kind, len(words), *(name in values for name in (
+        "organisation_id", "country", "state", "round_id", "fund", "kind", "created_from",
+        "created_to")))
+    return shape, values
+
+
+def _common(condition, dialect: str):
+    """Tell SQLite that most rows meet the condition. Its planner cannot tell Japan (a third
+    of the files, every SME loan) from Mongolia: it would fetch every Japanese file by
+    organisation and sort them all for 50 rows, where walking the sort order's index and
+    skipping the others finds 50 at once. (PostgreSQL keeps statistics per value.)"""
+    if dialect != "sqlite":
+        return condition
+    return func.likelihood(condition, literal_column("0.9"))
+
+
+def _conditions(shape: Shape, common_country: str | None = None) -> list:
+    """The conditions of a shape, with its values as parameters (see _bound).
+
+    common_country: the dialect, when the country filter matches many files (_common).
+    """
+    (seen, words, organisation, country, state, round_, fund, kind, created_from,
+     created_to) = shape
+    conditions = visible_conditions(seen)
+    if words:
+        conditions.append(or_(
+            Application.reference == bindparam("reference"),
+            and_(*(Application.title.ilike(bindparam(f"word{n}"), escape="\\")
+                   for n in range(words))),
+        ))
+    if organisation:
+        conditions.append(Application.organisation_id == bindparam("organisation_id"))
+    if country:
+        in_country = Organisation.country_code == bindparam("country")
+        conditions.append(_common(in_country, common_country) if common_country else in_country)
+    if state:
+        conditions.append(Application.state == bindparam("state"))
+    if round_:
+        conditions.append(Application.round_id == bindparam("round_id"))
+    if fund:
+        conditions.append(Application.fund_id.in_(
+            select(Fund.id).where(Fund.code == bindparam("fund"))))
+    if kind:
+        conditions.append(Application.kind == bindparam("kind"))
+    if created_from:
+        conditions.append(Application.created_at >= bindparam("created_from"))
+    if created_to:
+        conditions.append(Application.created_at <= bindparam("created_to"))
+    return conditions
+
+
+def _key(sort: str) -> list:
+    return [*SORTS[sort], Application.id]
+
+
+def _ordering(sort: str, descending: bool) -> list:
+    return [c.desc() if descending else c.asc() for c in _key(sort)]
+
+
+def _escape(word: str) -> str:
+    return word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _run(statement, values: dict):
+    """A read of plain columns, on the session's connection: the ORM session's own
+    execute adds its bookkeeping to each, and the list runs several on every page."""
+    return db.session.connection().execute(statement, values)
+
+
+def count_up_to(filters: Filters, user: User, limit: int) -> int:
+    """How many applications match, counting no further than `limit`: a list of 100,000
+    files need not read them all to say that there are more than a thousand."""
+    filters.check()
+    shape, values = _bound(filters, user)
+    return _run(_count_statement(shape, limit), values).scalar_one()
+
+
+def count_key(filters: Filters, user: User) -> tuple:
+    """What count_up_to's answer depends on, besides the rows: the filters' shape for this
+    user and their values."""
+    shape, values = _bound(filters, user)
+    return shape, tuple(sorted(values.items()))
+
+
+@functools.lru_cache(maxsize=256)
+def _count_statement(shape: Shape, limit: int):
+    matching = (select(Application.id)
+                .join(Organisation, Organisation.id == Application.organisation_id)
+                .where(*_conditions(shape)).limit(limit))
+    return select(func.count()).select_from(matching.subquery())
+
+
+# --- pages ---------------------------------------------------------------------------------
+# A page starts after (or ends before) a row given by its sort key: the database walks the
+# index from there instead of counting its way through every earlier row (OFFSET), so the
+# 500th page costs what the first does. The key travels in the link as an opaque cursor.
+
+# What a list row shows: plain columns, not Application objects (50 rows of the ORM cost
+# more than the query that finds them).
+# webui/applications/rows.py reads them by position, in this order.
+LIST_COLUMNS = (Application.id, Application.reference, Application.title,
+                Application.workflow_name, Application.workflow_version, Application.state,
+                Application.requested_yen, Application.approved_yen,
+                Organisation.name.label("organisation_name"), Organisation.country_code)
+
+
+@dataclass
+class Page:
+    rows: list  # Rows of LIST_COLUMNS
+    after: str | None  # the cursor of the next page; None on the last one
+    before: str | None  # the cursor of the previous page; None on the first one
+
+
+def _encode(filters: Filters, values) -> str:
+    return encode_cursor([filters.sort, filters.descending], values)
+
+
+def _decode(filters: Filters, cursor: str) -> list:
+    """The sort key in a cursor, checked against the list's order and the key's columns."""
+    return decode_cursor([filters.sort, filters.descending], _key(filters.sort), cursor)
+
+
+def page_of(filters: Filters, user: User, size: int, *, after: str | None = None,
+            before: str | None = None, offset: int = 0, many: bool = False) -> Page:
+    """`size` applications from a cursor (`after` or `before`), or from `offset` (first
+    pages only: OFFSET reads and throws away every row before it).
+
+    many: the filters match many files (more than count_up_to's limit), so the sort order's
+    index is the quick way to the page.
+    """
+    filters.check()
+    shape, values = _bound(filters, user)
+    backwards = before is not None
+    cursor = before if backwards else after
+    if cursor is not None:
+        values.update((f"key{n}", v) for n, v in enumerate(_decode(filters, cursor)))
+    elif offset:
+        values["offset"] = offset
+    dialect = db.session.get_bind().dialect.name
+    query = _page_statement(shape, filters.sort, filters.descending, backwards,
+                            cursor is not None, bool(offset) and cursor is None, size,
+                            dialect if many else None)
+    rows = _run(query, values).all()
+    more = len(rows) > size
+    rows = rows[:size]
+    if backwards:
+        rows.reverse()
+    width = len(LIST_COLUMNS)
+    first, last = (rows[0][width:], rows[-1][width:]) if rows else (None, None)
+    has_next = (not backwards and more) or (backwards and rows != [])
+    has_previous = (backwards and more) or (not backwards and (cursor or offset) and rows)
+    return Page(rows=rows,
+                after=_encode(filters, last) if has_next else None,
+                before=_encode(filters, first) if has_previous else None)
+
+
+def _literal_limit(rows: int):
+    """LIMIT written into the statement, not bound: PostgreSQL costs a prepared statement's
+    generic plan without the bound values, and with LIMIT unknown it found every generic
+    plan dearer than planning afresh, which it then did on each execution."""
+    return literal_column(str(int(rows)))
+
+
+@functools.lru_cache(maxsize=256)
+def _page_statement(shape: Shape, sort: str, descending: bool, backwards: bool,
+                    from_cursor: bool, from_offset: bool, size: int, common_country: str | None):
+    key = _key(sort)
+    query = (select(*LIST_COLUMNS, *key).join(Application.organisation)
+             .where(*_conditions(shape, common_country))
+             .order_by(*_ordering(sort, descending != backwards))
+             .limit(_literal_limit(size + 1)))
+    if from_cursor:
+        start = tuple_(*(bindparam(f"key{n}", type_=c.type) for n, c in enumerate(key)))
+        later = descending == backwards  # rows that sort after the cursor
+        query = query.where(tuple_(*key) > start if later else tuple_(*key) < start)
+    elif from_offset:
+        query = query.offset(bindparam("offset"))
+    return query
+
+
+CSV_HEADER = ("reference", "kind", "fund", "round", "organisation", "country", "title",
+              "state", "workflow_version", "requested_yen", "approved_yen", "created_at",
+              "state_changed_at")
+
+
+def csv_rows(filters: Filters, user: User, batch: int = 2000) -> Iterator[tuple]:
+    """The header, then one tuple per application, streamed from the database in batches."""
+    filters.check()
+    shape, values = _bound(filters, user)
+    query = (
+        select(Application.reference, Application.kind, Fund.code, Round.name,
+               Organisation.name, Organisation.country_code, Application.title,
+               Application.state, Application.workflow_version, Application.requested_yen,
+               Application.approved_yen, Application.created_at, Application.state_changed_at)
+        .join(Organisation, Organisation.id == Application.organisation_id)
+        .join(Fund, Fund.id == Application.fund_id)
+        .outerjoin(Round, Round.id == Application.round_id)
+        .where(*_conditions(shape))
+        .order_by(*_ordering(filters.sort, filters.descending))
+    )
+    yield CSV_HEADER
+    result = db.session.execute(query.execution_options(yield_per=batch), values)
+    for row in result:
+        yield tuple("" if value is None else value for value in row)

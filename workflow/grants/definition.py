@@ -1,0 +1,57 @@
+"""The WNF grant workflow (DESIGN.md), version 1: its states, and its arrows with what each
+does (the arrows it shares with the loans: workflow.files.common_arrows)."""
+
+from workflow.engine.definition import OWNER, State, Transition, WorkflowDefinition
+from workflow.engine.registry import register
+from workflow.files import common_arrows as arrows
+
+STATES = (
+    State("draft", "Draft", "Draft"),
+    State("submitted", "Submitted", "Submitted"),
+    State("screening", "Screening", "Under review by the secretariat"),
+    State("revision_requested", "Revision requested", "Revision requested: please edit"),
+    State("committee_review", "Committee review", "Under review by the committee"),
+    State("approved", "Approved", "Approved"),
+    State("in_implementation", "In implementation", "In implementation"),
+    State("report_submitted", "Report submitted", "Final report under review"),
+    State("closed", "Closed", "Closed", final=True),
+    State("rejected", "Rejected", "Not approved", final=True),
+    State("withdrawn", "Withdrawn", "Withdrawn", final=True),
+    State("cancelled", "Cancelled", "Cancelled", final=True),
+)
+
+SUBMIT_GUARDS = ("form_complete", "activity_not_begun", "round_open", "within_round_cap",
+                 "own_share_met")
+# The audit event of each submission also records the amount asked.
+SUBMIT_EFFECTS = (*arrows.SUBMISSION_EFFECTS, "note_requested_amount")
+
+TRANSITIONS = (
+    arrows.submit(SUBMIT_GUARDS, SUBMIT_EFFECTS,
+                  confirm="Submit this proposal? It can no longer be edited unless a revision "
+                          "is requested."),
+    arrows.START_SCREENING,
+    arrows.REQUEST_REVISION,
+    arrows.resubmit(SUBMIT_GUARDS, SUBMIT_EFFECTS),
+    Transition("refer_to_committee", ("screening",), "committee_review", ("secretariat",),
+               "Refer to the committee", effects=("open_first_ballot",)),
+    arrows.REJECT,
+    *arrows.DECIDE,
+    arrows.DEFER,
+    arrows.release_tranche(("approved", "in_implementation"), "in_implementation"),
+    Transition("submit_report", ("in_implementation",), "report_submitted", (OWNER,),
+               "Submit the final report", guards=("report_complete",), form="report",
+               effects=("stamp_report",)),
+    Transition("return_report", ("report_submitted",), "in_implementation", ("secretariat",),
+               "Return the report", requires=("comment",), style="warning",
+               effects=("reopen_report",)),
+    Transition("accept_report", ("report_submitted",), "closed", ("secretariat",),
+               "Accept the report and close", style="success",
+               effects=("settle_grant", "closing_cancels_pending_tranches")),
+    arrows.withdraw("Withdraw this proposal? This cannot be undone."),
+    arrows.cancel(("approved", "in_implementation"), ("cancellation_frees_the_money",)),
+)
+
+GRANT_V1 = register(WorkflowDefinition(
+    name="grant", version=1, initial="draft", states=STATES, transitions=TRANSITIONS,
+    description="WNF grants: proposal, screening, committee vote, tranches, final report.",
+))

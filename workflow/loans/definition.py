@@ -1,0 +1,71 @@
+"""The SME loan workflow (DESIGN.md), version 1: its states, and its arrows with what each
+does (the arrows it shares with the grants: workflow.files.common_arrows)."""
+
+from workflow.engine.definition import SYSTEM, State, Transition, WorkflowDefinition
+from workflow.engine.registry import register
+from workflow.files import common_arrows as arrows
+
+STATES = (
+    State("draft", "Draft", "Draft"),
+    State("submitted", "Submitted", "Submitted"),
+    State("screening", "Screening", "Under review by the secretariat"),
+    State("revision_requested", "Revision requested", "Revision requested: please edit"),
+    State("credit_assessment", "Credit assessment", "Under credit assessment"),
+    State("committee_review", "Committee review", "Under review by the committee"),
+    State("approved", "Approved", "Approved"),
+    State("contracted", "Contracted", "Agreement signed"),
+    State("active", "Active", "Active: repaying"),
+    State("in_arrears", "In arrears", "Payment overdue"),
+    State("repaid", "Repaid", "Repaid in full", final=True),
+    State("rejected", "Rejected", "Not approved", final=True),
+    State("withdrawn", "Withdrawn", "Withdrawn", final=True),
+    State("cancelled", "Cancelled", "Cancelled", final=True),
+    State("written_off", "Written off", "Written off", final=True),
+)
+
+SUBMIT_GUARDS = ("form_complete", "loan_documents_attached", "round_open", "within_round_cap",
+                 "sme_eligible")
+
+_REPAYMENT = {"roles": ("finance_officer",), "label": "Record a repayment", "form": "repayment",
+              "effects": ("apply_repayment",), "outcome": "repayment_outcome"}
+
+TRANSITIONS = (
+    arrows.submit(SUBMIT_GUARDS, confirm="Submit this application?"),
+    arrows.START_SCREENING,
+    arrows.REQUEST_REVISION,
+    arrows.resubmit(SUBMIT_GUARDS),
+    arrows.REJECT,
+    Transition("refer_to_assessment", ("screening",), "credit_assessment", ("secretariat",),
+               "Refer to credit assessment"),
+    Transition("complete_assessment", ("credit_assessment",), "committee_review",
+               ("secretariat",), "Complete the assessment", guards=("assessment_complete",),
+               form="assessment", effects=("open_first_ballot", "audit_assessment")),
+    *arrows.DECIDE,
+    arrows.DEFER,
+    Transition("sign_agreement", ("approved",), "contracted", ("secretariat",),
+               "Sign the agreement", guards=("agreement_attached",), form="agreement"),
+    # The release also rebuilds the schedule on what has been drawn (workflow.loans.drawdowns).
+    arrows.release_tranche(("contracted", "active"), "active",
+                           ("pay_out_the_tranche", "rebuild_on_release")),
+    Transition("record_repayment", ("active", "in_arrears"), "repaid", when="repaid",
+               **_REPAYMENT),
+    Transition("record_repayment", ("active",), "active", when="still_active", **_REPAYMENT),
+    Transition("record_repayment", ("in_arrears",), "active", when="cured", **_REPAYMENT),
+    Transition("record_repayment", ("in_arrears",), "in_arrears", when="still_in_arrears",
+               **_REPAYMENT),
+    Transition("mark_arrears", ("active",), "in_arrears", (SYSTEM,), "Mark in arrears",
+               effects=("record_overdue",)),
+    Transition("write_off", ("in_arrears",), "written_off", ("committee_chair",),
+               "Approve the write-off", guards=("write_off_requested",), form="write_off",
+               style="danger",
+               permissions=("only_an_officer_of_the_loan_committee", "not_the_requester"),
+               effects=("written_off_frees_the_undrawn", "post_write_off")),
+    arrows.withdraw("Withdraw this application? This cannot be undone."),
+    arrows.cancel(("approved", "contracted"),
+                  ("cancellation_frees_the_money", "cancelled_withdraws_a_proposal")),
+)
+
+LOAN_V1 = register(WorkflowDefinition(
+    name="loan", version=1, initial="draft", states=STATES, transitions=TRANSITIONS,
+    description="SME loans: eligibility, credit assessment, committee, agreement, repayment.",
+))

@@ -1,0 +1,96 @@
+"""Read-side views of a fund: its ledger filtered, and its balances over time."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import Select, func, select
+
+from models import LEDGER_KINDS, Application, Fund, LedgerEntry, User, db
+from workflow.engine.errors import ValidationFailed
+
+from .ledger import CASH_IN
+
+
+@dataclass
+class LedgerFilters:
+    kind: str = ""
+    date_from: date | None = None
+    date_to: date | None = None
+    reference: str = ""
+
+    def check(self) -> None:
+        if self.kind and self.kind not in LEDGER_KINDS:
+            raise ValidationFailed(f"There is no ledger entry kind {self.kind!r}.", "kind")
+        if self.date_from and self.date_to and self.date_to < self.date_from:
+            raise ValidationFailed("The date range ends before it starts.", "date_to")
+
+
+def _where(fund: Fund, filters: LedgerFilters) -> list:
+    filters.check()
+    where = [LedgerEntry.fund_id == fund.id]
+    if filters.kind:
+        where.append(LedgerEntry.kind == filters.kind)
+    if filters.date_from:
+        where.append(LedgerEntry.booked_on >= filters.date_from)
+    if filters.date_to:
+        where.append(LedgerEntry.booked_on <= filters.date_to)
+    if filters.reference:
+        where.append(LedgerEntry.application_id.in_(select(Application.id).where(
+            Application.reference == filters.reference.strip().upper())))
+    return where
+
+
+def ledger_query(fund: Fund, filters: LedgerFilters) -> Select:
+    return (select(LedgerEntry.id, LedgerEntry.booked_on, LedgerEntry.kind,
+                   LedgerEntry.amount_yen, Application.reference, LedgerEntry.memo,
+                   User.name.label("actor"), LedgerEntry.created_at)
+            .outerjoin(Application, Application.id == LedgerEntry.application_id)
+            .outerjoin(User, User.id == LedgerEntry.actor_id)
+            .where(*_where(fund, filters))
+            .order_by(LedgerEntry.booked_on.desc(), LedgerEntry.id.desc()))
+
+
+def ledger_count(fund: Fund, filters: LedgerFilters) -> int:
+    return db.session.scalar(select(func.count(LedgerEntry.id)).where(*_where(fund, filters)))
+
+
+LEDGER_CSV_HEADER = ("id", "booked_on", "kind", "amount_yen", "application", "memo", "by",
+                     "recorded_at")
+
+
+def ledger_csv_rows(fund: Fund, filters: LedgerFilters) -> Iterator[tuple]:
+    yield LEDGER_CSV_HEADER
+    result = db.session.execute(ledger_query(fund, filters).execution_options(yield_per=2000))
+    for row in result:
+        yield tuple("" if v is None else v for v in row)
+
+
+def balance_history(fund: Fund) -> list[dict]:
+    """Cash, committed and available at the end of each day that had entries."""
+    rows = db.session.execute(
+        select(LedgerEntry.booked_on, LedgerEntry.kind, func.sum(LedgerEntry.amount_yen))
+        .where(LedgerEntry.fund_id == fund.id)
+        .group_by(LedgerEntry.booked_on, LedgerEntry.kind)
+        .order_by(LedgerEntry.booked_on)).all()
+    history: list[dict] = []
+    cash = committed = 0
+    for day, kind, amount in rows:
+        amount = int(amount)
+        if kind in CASH_IN:
+            cash += amount
+        elif kind == "disbursement":
+            cash -= amount
+            committed -= amount
+        elif kind == "commitment":
+            committed += amount
+        elif kind == "commitment_release":
+            committed -= amount
+        if history and history[-1]["day"] == day.isoformat():
+            history[-1].update(cash=cash, committed=committed, available=cash - committed)
+        else:
+            history.append({"day": day.isoformat(), "cash": cash, "committed": committed,
+                            "available": cash - committed})
+    return history

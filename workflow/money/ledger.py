@@ -1,0 +1,163 @@
+"""The fund ledger: every balance is derived from its append-only entries.
+
+    cash        = donations + refunds + repayments (damages too) − disbursements
+    committed   = commitments − commitment releases − disbursements of grants/loans
+    available   = cash − committed            (never below zero)
+
+Anything that may lower `available` locks the fund row first (FOR UPDATE on
+PostgreSQL; SQLite's write lock is already held), so two approvals or tranches
+racing for the last yen are serialised and the second sees the first.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import case, func, select
+
+from models import Application, Fund, LedgerEntry, User, db
+from workflow.engine import audit, kept, reading
+from workflow.engine.errors import TransitionRefused
+from workflow.engine.fiscal import fiscal_year, fiscal_year_bounds
+from workflow.engine.locking import ensure_write_transaction
+
+CASH_IN = ("donation", "refund", "repayment_principal", "repayment_interest",
+           "repayment_damages")
+CASH_OUT = ("disbursement",)
+
+
+@dataclass(frozen=True)
+class Balances:
+    cash: int
+    committed: int
+    disbursed_this_year: int
+    refunds_due: int
+    loans_outstanding: int
+    written_off: int
+
+    @property
+    def available(self) -> int:
+        return self.cash - self.committed
+
+
+def _sums(where) -> dict[str, int]:
+    rows = db.session.execute(
+        select(LedgerEntry.kind, func.coalesce(func.sum(LedgerEntry.amount_yen), 0))
+        .where(*where).group_by(LedgerEntry.kind)
+    ).all()
+    return {kind: int(total) for kind, total in rows}
+
+
+def balances(fund: Fund, today: date | None = None) -> Balances:
+    """All the fund's figures, from one grouped query over its ledger."""
+    start, end = fiscal_year_bounds(fiscal_year(today or date.today()))
+    rows = db.session.execute(
+        select(
+            LedgerEntry.kind,
+            func.coalesce(func.sum(LedgerEntry.amount_yen), 0),
+            func.coalesce(func.sum(case(
+                (LedgerEntry.booked_on.between(start, end), LedgerEntry.amount_yen), else_=0)), 0),
+        ).where(LedgerEntry.fund_id == fund.id).group_by(LedgerEntry.kind)
+    ).all()
+    total = {kind: int(amount) for kind, amount, _ in rows}
+    this_year = {kind: int(amount) for kind, _, amount in rows}
+    get = total.get
+    cash = sum(get(k, 0) for k in CASH_IN) - sum(get(k, 0) for k in CASH_OUT)
+    committed = get("commitment", 0) - get("commitment_release", 0) - get("disbursement", 0)
+    loans_outstanding = 0
+    if fund.kind == "loan":
+        loans_outstanding = (get("disbursement", 0) - get("repayment_principal", 0)
+                             - get("write_off", 0))
+    return Balances(
+        cash=cash, committed=committed, disbursed_this_year=this_year.get("disbursement", 0),
+        refunds_due=get("refund_due", 0) - get("refund", 0),
+        loans_outstanding=loans_outstanding, written_off=get("write_off", 0),
+    )
+
+
+@reading.memoised  # a page asks several times (released, unspent, outstanding)
+def application_totals(application: Application) -> dict[str, int]:
+    """The ledger sums of one application, by kind."""
+    return _sums([LedgerEntry.application_id == application.id])
+
+
+def outstanding_commitment(application: Application) -> int:
+    """Reserved for this application and neither disbursed nor released yet."""
+    sums = application_totals(application)
+    return (sums.get("commitment", 0) - sums.get("commitment_release", 0)
+            - sums.get("disbursement", 0))
+
+
+def lock_fund(fund: Fund) -> Fund:
+    """Serialise everything that may lower the fund's balance.
+
+    FOR NO KEY UPDATE, not FOR UPDATE: inserting a row that references the fund (a ledger
+    entry, a donation) takes PostgreSQL's KEY SHARE lock on it, which FOR UPDATE would
+    conflict with — two such transactions upgrading would deadlock. NO KEY UPDATE still
+    excludes every other locker of the fund.
+    """
+    ensure_write_transaction(db.session)
+    return db.session.execute(
+        select(Fund).where(Fund.id == fund.id).with_for_update(key_share=True)
+        .execution_options(populate_existing=True)
+    ).scalar_one()
+
+
+def post(fund: Fund, kind: str, amount_yen: int, *, actor: User | None,
+         application: Application | None = None, booked_on: date | None = None,
+         memo: str = "", **links) -> LedgerEntry:
+    """Append one entry (and its audit event). Amounts are positive; the kind gives the sign."""
+    if not isinstance(amount_yen, int) or amount_yen <= 0:
+        raise ValueError(f"A ledger amount must be a positive whole number of yen, "
+                         f"not {amount_yen!r}.")
+    entry = LedgerEntry(fund_id=fund.id, kind=kind, amount_yen=amount_yen,
+                        booked_on=booked_on or date.today(),
+                        application_id=application.id if application else None,
+                        actor_id=actor.id if actor else None, memo=memo[:300], **links)
+    db.session.add(entry)
+    db.session.flush()
+    if application is not None:  # its page shows the loan's or grant's money
+        kept.application_changed(application.id)
+    audit.record(f"ledger.{kind}", actor=actor, object_type="ledger_entry", object_id=entry.id,
+                 data={"fund": fund.code, "amount_yen": amount_yen,
+                       "application": application.reference if application else None,
+                       "memo": entry.memo,
+                       **{k: (v.id if hasattr(v, "id") else v) for k, v in links.items()}})
+    return entry
+
+
+def shortfall_message(fund: Fund, available: int, amount: int, doing: str) -> str:
+    return (f"The {fund.code} fund has ¥{available:,} available; {doing} ¥{amount:,} would take "
+            f"it below zero (short by ¥{amount - available:,}).")
+
+
+def shortfall(fund: Fund, amount: int, doing: str) -> str | None:
+    """The sentence refusing to lower the fund's available balance by `amount` below zero
+    (the fund's lock held), or None when the money is there."""
+    available = balances(fund).available
+    if amount > available:
+        return shortfall_message(fund, available, amount, doing)
+    return None
+
+
+def reserve(application: Application, amount_yen: int, actor: User | None,
+            booked_on: date | None = None) -> LedgerEntry:
+    """Commit money to an approved application; refused when the fund is short."""
+    fund = lock_fund(application.fund)
+    problem = shortfall(fund, amount_yen, "approving")
+    if problem:
+        raise TransitionRefused(problem)
+    return post(fund, "commitment", amount_yen, actor=actor, application=application,
+                booked_on=booked_on, memo=f"Approval of {application.reference}")
+
+
+def release_commitment(application: Application, actor: User | None, memo: str,
+                       booked_on: date | None = None) -> int:
+    """Give back to the fund whatever is still reserved for this application."""
+    lock_fund(application.fund)
+    remaining = outstanding_commitment(application)
+    if remaining > 0:
+        post(application.fund, "commitment_release", remaining, actor=actor,
+             application=application, booked_on=booked_on, memo=memo)
+    return remaining

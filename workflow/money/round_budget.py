@@ -1,0 +1,123 @@
+"""A round's budget binds: its figures, derived from the ledger, and the approval's check.
+
+    approved  = commitments − commitment releases of the round's applications
+                (what was approved and is still reserved or paid out)
+    disbursed = disbursements to the round's applications
+    left      = budget − approved
+
+A cancelled grant, or a closed one that spent less, gives its unused money back to the
+round as its commitment is released. An approval that would take the approved total over
+the budget is refused with these figures. Approvals lock the fund row, then the round row
+(the same order everywhere, so two transactions never wait for each other in a circle);
+a budget lowered by the secretariat locks the round row alone.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+
+from models import Application, LedgerEntry, Round, db
+from workflow.engine.errors import TransitionRefused, ValidationFailed
+from workflow.engine.locking import ensure_write_transaction
+
+ROUND_KINDS = ("commitment", "commitment_release", "disbursement")
+
+
+@dataclass(frozen=True)
+class RoundFigures:
+    budget: int
+    approved: int
+    disbursed: int
+
+    @property
+    def left(self) -> int:
+        return self.budget - self.approved
+
+
+def _sums_by_round() -> dict[int, dict[str, int]]:
+    """Every round's sums (the rounds page): one pass over the three kinds' entries."""
+    rows = db.session.execute(
+        select(Application.round_id, LedgerEntry.kind, func.sum(LedgerEntry.amount_yen))
+        .join(Application, Application.id == LedgerEntry.application_id)
+        .where(LedgerEntry.kind.in_(ROUND_KINDS), Application.round_id.is_not(None))
+        .group_by(Application.round_id, LedgerEntry.kind)).all()
+    sums: dict[int, dict[str, int]] = defaultdict(dict)
+    for round_id, kind, total in rows:
+        sums[round_id][kind] = int(total or 0)
+    return sums
+
+
+def _figures(budget: int, sums: dict[str, int]) -> RoundFigures:
+    return RoundFigures(budget=budget,
+                        approved=sums.get("commitment", 0) - sums.get("commitment_release", 0),
+                        disbursed=sums.get("disbursement", 0))
+
+
+def figures_of(round_: Round) -> RoundFigures:
+    """The round's budget, approved, disbursed and left, as the ledger stands now.
+
+    Read on every approval and by the chair's form: from two covering indexes, the round's
+    approved applications (round_id, approved_yen) and their entries (kind,
+    application_id, amount_yen), so the cost follows the round's size, not the ledger's.
+    """
+    approved_files = select(Application.id).where(Application.round_id == round_.id,
+                                                  Application.approved_yen.is_not(None))
+    sums = {kind: int(total or 0) for kind, total in db.session.execute(
+        select(LedgerEntry.kind, func.sum(LedgerEntry.amount_yen))
+        .where(LedgerEntry.kind.in_(ROUND_KINDS),
+               LedgerEntry.application_id.in_(approved_files))
+        .group_by(LedgerEntry.kind))}
+    return _figures(round_.budget_yen, sums)
+
+
+def figures_by_round() -> dict[int, RoundFigures]:
+    """Every round's figures (the rounds page), read afresh: a page seen now and then,
+    whose keeping no benchmark showed worth its invalidation."""
+    sums = _sums_by_round()
+    budgets = db.session.execute(select(Round.id, Round.budget_yen)).all()
+    return {round_id: _figures(budget, sums.get(round_id, {}))
+            for round_id, budget in budgets}
+
+
+def lock_round(round_: Round) -> Round:
+    """Serialise what may change the round's approved total or budget (FOR NO KEY UPDATE,
+    as the fund's lock: rows that refer to the round may still be written)."""
+    ensure_write_transaction(db.session)
+    return db.session.execute(
+        select(Round).where(Round.id == round_.id).with_for_update(key_share=True)
+        .execution_options(populate_existing=True)).scalar_one()
+
+
+def over_budget(round_: Round, figures: RoundFigures, amount: int) -> str | None:
+    """The sentence refusing an approval of `amount` that the round's budget cannot take."""
+    if amount <= figures.left:
+        return None
+    left = max(figures.left, 0)
+    return (f"The round {round_.name} has a budget of ¥{figures.budget:,}, of which "
+            f"¥{figures.approved:,} is approved and ¥{left:,} left: approving ¥{amount:,} "
+            f"would take it over its budget by ¥{amount - left:,}.")
+
+
+def refuse_over_budget(application: Application, amount: int) -> None:
+    """Under the round's lock (the fund's is held already): refuse an approval the round's
+    budget cannot take, with the figures."""
+    if application.round_id is None:
+        return
+    round_ = lock_round(application.round)
+    problem = over_budget(round_, figures_of(round_), amount)
+    if problem:
+        raise TransitionRefused(problem)
+
+
+def refuse_budget_below_approved(round_: Round, budget_yen: int) -> None:
+    """A round's budget may not be set below what it has already approved."""
+    if round_.id is None:
+        return
+    lock_round(round_)
+    approved = figures_of(round_).approved
+    if budget_yen < approved:
+        raise ValidationFailed(f"¥{approved:,} is already approved in this round: its "
+                               "budget cannot be lower.", "budget_yen")
