@@ -22,6 +22,7 @@ from sqlalchemy import JSON, Boolean, Date, DateTime, Integer, Numeric, insert, 
 
 from models import db
 from models.base import canonical_json
+from workflow.engine import kept
 from workflow.engine.audit import AUDIT_LOCK_KEY, chain_head, event_hash
 from workflow.money.ledger import CASH_IN
 
@@ -83,6 +84,7 @@ class Writer:
                         conn.execute(insert(table), rows)
                     self.written[table.name] += len(rows)
                     self.rows[table.name] = []
+            kept.new_files_written(conn)
             if self.written["audit_events"]:
                 self.head = chain_head(conn)
         self.pending = 0
@@ -253,6 +255,7 @@ def bulk_connection():
     instead of one per batch (demo data a crash would lose is made again by running the seed
     again). The settings are restored on the way out."""
     conn = db.engine.connect()
+    conn.info[kept.NEW_FILES_ONLY] = True
     raw = conn.connection.dbapi_connection if conn.dialect.name == "sqlite" else None
     collecting = gc.isenabled()
     gc.disable()  # millions of short-lived rows: the cyclic collector would only rescan them
@@ -268,6 +271,7 @@ def bulk_connection():
             raw.execute("PRAGMA wal_autocheckpoint = 1000")
             raw.execute("PRAGMA synchronous = FULL")
             raw.execute("PRAGMA cache_size = -2000")
+        conn.info.pop(kept.NEW_FILES_ONLY, None)
         conn.close()
         if collecting:
             gc.enable()

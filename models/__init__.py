@@ -21,6 +21,7 @@ from .grant import (
     ReportParticipant,
     ScreeningCheck,
 )
+from .kept import KeptRevisions
 from .ledger import LEDGER_KINDS, Donation, IdempotencyKey, LedgerEntry, Tranche
 from .loan import (
     METHOD_LABELS,
@@ -95,6 +96,7 @@ __all__ = [
     "UndrawnCancellation",
     "APPLICATION_KINDS",
     "Application",
+    "KeptRevisions",
     "Comment",
     "ReferenceCounter",
     "AuditEvent",

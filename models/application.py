@@ -79,6 +79,10 @@ class Application(TimestampMixin, db.Model):
     requested_yen: Mapped[int] = mapped_column(BigInteger, default=0)
     approved_yen: Mapped[int | None] = mapped_column(BigInteger)
     version: Mapped[int] = mapped_column(default=1)
+    # What the workers keep of this file's page (timeline, ballots, tranches, figures) is
+    # filed under this number: the workflow service adds one whenever any of it changes
+    # (workflow.engine.kept). Unlike `version`, it never makes a user's open form stale.
+    revision: Mapped[int] = mapped_column(default=1, server_default="1")
     state_changed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(DateTime)
     # When whoever holds it now should have acted (screening, a report review…); None: no clock.

@@ -19,9 +19,9 @@ import models.user
 from config import TestConfig
 from models import Application, Fund, Organisation, Round, User, db, set_write_intent
 from webui import create_app
-from workflow.engine import chain_cache, deadlines
-from workflow.files import catalogue
+from workflow.engine import kept
 
+from . import kept_guard
 from .database import (
     create_database,
     drop_database,
@@ -50,6 +50,20 @@ class IsolatedClient(FlaskClient):
         # Buffered: a streamed body is read while the request's context is still there.
         kwargs.setdefault("buffered", True)
         return contextvars.Context().run(super().open, *args, **kwargs)
+
+
+kept_guard.install()
+
+
+@pytest.fixture(autouse=True)
+def kept_answers_cannot_go_stale():
+    """Fails the test if a transaction changed what workers keep without moving its
+    revision (tests/kept_guard.py)."""
+    kept_guard.faults.clear()
+    yield
+    faults, kept_guard.faults[:] = list(kept_guard.faults), []
+    if faults:
+        pytest.fail("Kept answers could go stale:\n" + "\n".join(dict.fromkeys(faults)))
 
 
 # Fixtures that start a costly server of their own, once per test process: under
@@ -105,15 +119,13 @@ def _app(database_url, tmp_path_factory):
 @pytest.fixture
 def app(_app):
     with _app.app_context():
-        # Ids restart in each test: no fund's cached deadline days may carry over.
-        deadlines.forget_cached_days()
-        chain_cache.forget_all()  # the tests write rows without the audit trail too
-        catalogue.forget()
+        kept.forget_in_every_app()  # ids and revisions restart with every test
         # The test's own queries never hold SQLite's write lock while a request runs.
         set_write_intent(False)
         yield _app
         db.session.remove()
-        empty_all_tables(db.engine, db.metadata)
+        with kept_guard.behind_the_services_back():
+            empty_all_tables(db.engine, db.metadata)
         # The chain starts again in the next test: so do its anchors.
         shutil.rmtree(_app.config["AUDIT_ANCHOR_DIR"], ignore_errors=True)
 
@@ -137,6 +149,7 @@ def make_org():
         org = Organisation(kind=kind, country_code=country_code,
                            name=name or f"Organisation {next(_counter)}", city="City", **fields)
         db.session.add(org)
+        kept.catalogue_changed(db.session.connection())  # as workflow.people.accounts would
         db.session.commit()
         return org
 
@@ -150,6 +163,7 @@ def fund_of(code: str) -> Fund:
         fund = Fund(code=code, name=f"{code} fund", kind="grant" if code == "WNF" else "loan")
         db.session.add(fund)
         db.session.flush()
+        kept.catalogue_changed(db.session.connection())  # as workflow.money.fund_records would
     return fund
 
 
@@ -159,6 +173,7 @@ def seat(user: User, code: str, *seats: str) -> None:
 
     fund = fund_of(code)
     db.session.add_all(CommitteeSeat(user_id=user.id, fund_id=fund.id, seat=s) for s in seats)
+    kept.people_changed(db.session.connection())  # as workflow.people.committees would
     db.session.commit()
 
 
@@ -197,6 +212,7 @@ def make_user(make_org):
         db.session.add(user)
         db.session.flush()
         _seat_committee_roles(user, committees)
+        kept.people_changed(db.session.connection())  # as workflow.people.accounts would
         db.session.commit()
         return user
 
@@ -260,7 +276,9 @@ def make_fund():
         """The fund of this code (a committee member made earlier may have made it)."""
         kind = kind or ("grant" if code == "WNF" else "loan")
         fund = fund_of(code)
-        fund.kind = kind
+        if fund.kind != kind:
+            fund.kind = kind
+            kept.catalogue_changed(db.session.connection())
         db.session.commit()
         return fund
 
@@ -280,6 +298,7 @@ def make_round():
                        closes_on=closes_on or today + timedelta(days=60),
                        budget_yen=budget_yen, cap_yen=cap_yen, min_own_percent=min_own_percent)
         db.session.add(round_)
+        kept.catalogue_changed(db.session.connection())  # as workflow.money.fund_records would
         db.session.commit()
         return round_
 

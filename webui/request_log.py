@@ -49,14 +49,17 @@ class RequestContextFilter(logging.Filter):
         return True
 
 
+class JsonLogHandler(logging.StreamHandler):
+    """The app's own handler, so that configuring twice adds it once."""
+
+
 def configure_logging(level: str = "INFO") -> None:
     root = logging.getLogger()
-    if any(getattr(h, "_wnf", False) for h in root.handlers):
+    if any(isinstance(h, JsonLogHandler) for h in root.handlers):
         return
-    handler = logging.StreamHandler(sys.stderr)
+    handler = JsonLogHandler(sys.stderr)
     handler.setFormatter(JsonFormatter())
     handler.addFilter(RequestContextFilter())
-    handler._wnf = True
     root.addHandler(handler)
     root.setLevel(level)
     logging.getLogger("werkzeug").setLevel(logging.WARNING)  # our line replaces its own

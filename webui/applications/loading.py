@@ -6,7 +6,7 @@ from sqlalchemy import bindparam, select, true
 from sqlalchemy.orm import joinedload
 
 from models import Application, FinalReport, db
-from workflow.engine import audit, chain_cache
+from workflow.engine import kept
 from workflow.engine.permissions import READER_ROLES, can_view
 
 # Who may open a file's pages (each sees only the files can_view lets them).
@@ -15,11 +15,12 @@ VIEWERS = (*READER_ROLES, "applicant")
 # What every page of a file shows or its rules read, in the same statement as the file:
 # its organisation, fund and round, and its grant, loan and report details. Built once:
 # building the eager-load options on every request cost as much as running the statement.
-# The audit chain's head comes along too: what the page's panels keep between requests
-# holds until it moves (workflow.engine.chain_cache.page_rows), and this spares a round trip.
+# The file's revision and the people's come along too: what the page's panels keep
+# between requests is filed under them (workflow.engine.kept.page_rows), and this spares a
+# round trip.
 _ONE_TO_ONE = ("organisation", "fund", "round", "grant", "loan", "report")
-_FILE = (select(Application, audit.HEAD.c.seq, audit.HEAD.c.hash)
-         .outerjoin(audit.HEAD, true())
+_FILE = (select(Application, Application.revision, kept.REVISIONS.c.people)
+         .outerjoin(kept.REVISIONS, true())
          .where(Application.id == bindparam("application_id"))
          .options(*(joinedload(getattr(Application, name)) for name in _ONE_TO_ONE)))
 _FILE_WITH_EXPENSES = _FILE.options(joinedload(Application.report)
@@ -37,5 +38,5 @@ def visible_application_or_404(application_id: int, *, with_report_expenses: boo
     row = db.session.execute(statement, {"application_id": application_id}).unique().one_or_none()
     if row is None or not can_view(current_user, row[0]):
         abort(404)
-    chain_cache.note_head(audit.head_of(row[1], row[2]))
+    kept.note_file(row[0].id, row[1], row[2])
     return row[0]

@@ -111,7 +111,7 @@ def change_password():
         else:
             db.session.commit()
             # The cookie of this browser carries the new token; every other copy is void.
-            login_user(current_user._get_current_object(), fresh=True,
+            login_user(db.session.get(User, current_user.id), fresh=True,
                        remember=bool(session.get(session_policy.REMEMBER)))
             flash("Your password has been changed. Other sessions were logged out.", "success")
             return redirect(url_for("dashboard.home"))

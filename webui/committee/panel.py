@@ -14,7 +14,7 @@ from workflow.committee import ballots, decision, lists, presiding, tally
 from workflow.committee.ballot_records import BallotRecord, ConflictRecord, VoteRecord
 from workflow.committee.tally import Tally
 from workflow.engine import service
-from workflow.engine.chain_cache import kept_for_page
+from workflow.engine.kept import kept_for_file
 from workflow.engine.permissions import READER_ROLES
 from workflow.loans.lending_law import DEFAULT_DAMAGES_RATE
 from workflow.people import committees
@@ -118,11 +118,12 @@ def ballot_view(application: Application, user: User | None = None, *,
 
 def closed_ballots_panel(application: Application) -> Markup | None:
     """The panel of a file whose ballots have all closed, rendered once and kept by the
-    worker until the audit chain moves; None while one is open (or there is none).
+    worker until the file or the people named move (workflow.engine.kept); None while one is
+    open (or there is none).
 
     Once its ballots are closed the panel holds no form, recusal or chair's note: it is
     the same for every member of the staff (the only viewers of the panel)."""
-    return kept_for_page("closed ballots panel", application.id,
+    return kept_for_file("closed ballots panel", application.id, None,
                          lambda: _render_closed(application))
 
 

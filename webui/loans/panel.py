@@ -10,7 +10,7 @@ from markupsafe import Markup
 
 from models import INDUSTRY_LABELS, METHOD_LABELS, PREPAYMENT_LABELS, Application, LoanDetails, User
 from workflow.engine import idempotency
-from workflow.engine.chain_cache import kept_for_page
+from workflow.engine.kept import kept_for_file
 from workflow.loans import accrual, applications, arrears, book, repayments, undrawn
 from workflow.loans import documents as loan_documents
 from workflow.loans.accrual import Position
@@ -143,8 +143,8 @@ def _cancellation_forms(application: Application, user: User) -> dict[str, tuple
     """A finance officer's forms for the undrawn part: propose, or decide on a proposal."""
     if not user.has_role(undrawn.FINANCE) or application.state not in undrawn.CANCELLABLE_STATES:
         return {}
-    # From rows the page keeps until the audit chain moves (the finance panel reads the
-    # same tranches).
+    # From rows the page keeps until the file's revision moves (the finance panel reads
+    # the same tranches).
     money = undrawn.undrawn_from(application, finance_queue.tranche_rows(application),
                                  cancellation_lines(application))
     proposal = money.proposed
@@ -165,14 +165,15 @@ def loan_panel(application: Application, user: User, actions: list,
     """The panel; None when the application is not a loan.
 
     The figures are rendered once per file, day (the overdue badges), staff view and edit
-    link, and kept by the worker until the audit chain moves: every change to a loan, its
-    company or the people named is a step that appends to it. The forms are the user's.
+    link, and kept by the worker until the file's revision or the people's moves
+    (workflow.engine.kept): every change to a loan moves the one, to its company or the people
+    named the other. The forms are the user's.
     """
     if application.kind != "loan" or application.loan is None:
         return None
     may_edit = applications.may_edit(application, user) is None
-    figures, chart = kept_for_page(
-        "loan figures", (application.id, date.today(), staff, may_edit),
+    figures, chart = kept_for_file(
+        "loan figures", application.id, (date.today(), staff, may_edit),
         lambda: _render_figures(application, staff, may_edit))
     return LoanPanel(figures, chart, _forms(application, user, actions))
 

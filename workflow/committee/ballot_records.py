@@ -18,7 +18,7 @@ from sqlalchemy import bindparam, select
 
 from models import Application, Ballot, ConflictDeclaration, User, Vote, db
 from workflow.engine import reading
-from workflow.engine.chain_cache import page_rows
+from workflow.engine.kept import page_rows
 
 
 @dataclass(frozen=True, slots=True)

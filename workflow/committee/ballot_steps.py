@@ -24,7 +24,7 @@ from datetime import date, timedelta
 from sqlalchemy import func, select
 
 from models import Application, Ballot, ConflictDeclaration, User, db, utcnow
-from workflow.engine import audit, service
+from workflow.engine import audit, kept, service
 from workflow.engine.errors import TransitionRefused
 from workflow.engine.locking import ensure_write_transaction
 from workflow.engine.rules import Step, effect, permission
@@ -64,6 +64,7 @@ def open_ballot(application: Application, actor: User | None,
     db.session.flush()
     carried = _carry_conflicts(application, ballot)
     voters = eligible_voter_ids(ballot)
+    kept.application_changed(application.id)
     audit.record("ballot_opened", actor=actor, object_type="ballot", object_id=ballot.id,
                  data={"reference": application.reference, "number": ballot.number,
                        "eligible": len(voters),

@@ -27,7 +27,7 @@ from models import (
     db,
     utcnow,
 )
-from workflow.engine import audit, reading
+from workflow.engine import audit, kept, reading
 from workflow.engine.errors import TransitionRefused
 from workflow.engine.locking import ensure_write_transaction
 from workflow.people import committees
@@ -199,6 +199,7 @@ def cast_vote(application: Application, member: User, choice: str, comment: str 
                     cast_at=utcnow())
         db.session.add(vote)
         db.session.flush()
+        kept.application_changed(application.id)
         audit.record("vote_cast", actor=member, object_type="ballot", object_id=ballot.id,
                      data={**data, "choice": choice, **({"comment": comment} if comment else {})})
         _tell_the_chair_at_quorum(ballot, application)
@@ -210,6 +211,7 @@ def cast_vote(application: Application, member: User, choice: str, comment: str 
     vote.changes += 1
     vote.changed_at = utcnow()
     db.session.flush()
+    kept.application_changed(application.id)
     audit.record("vote_changed", actor=member, object_type="ballot", object_id=ballot.id,
                  data={**data, "old": old, "new": choice, "changes": vote.changes,
                        **({"comment": comment} if comment else {})})
@@ -256,6 +258,7 @@ def declare_conflict(application: Application, member: User, reason: str
                                       declared_at=utcnow())
     db.session.add(declaration)
     db.session.flush()
+    kept.application_changed(application.id)
     audit.record("conflict_declared", actor=member, object_type="ballot", object_id=ballot.id,
                  data={**data, "reason": reason})
     return declaration

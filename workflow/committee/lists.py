@@ -14,7 +14,7 @@ from sqlalchemy.orm import contains_eager
 
 from models import Application, Ballot, User, Vote, db
 from workflow.engine import keyset
-from workflow.engine.chain_cache import kept_for_page
+from workflow.engine.kept import kept_for_lists
 
 from .filters import (
     holds_an_office,
@@ -159,20 +159,20 @@ def count_open(user: User, limit: int | None = None, today: date | None = None) 
 
 
 # The two counts below weigh every open ballot's committee (a few thousand at 100,000 files)
-# for the home page: each is kept by the worker until the audit chain moves (a ballot, a
-# seat, an absence or an account changes only with an event) or the day changes.
+# for the home page: each is kept by the worker until the files or the people move (a
+# ballot, a vote, a seat, an absence or an account: workflow.engine.kept) or the day changes.
 
 def count_to_close(user: User, limit: int | None = None, today: date | None = None) -> int:
     """The open ballots the user presides over now (those they may close)."""
     today = today or date.today()
-    return kept_for_page("ballots to close", (user.id, limit, today), lambda: _count(
+    return kept_for_lists("ballots to close", (user.id, limit, today), lambda: _count(
         _presided(user, Ballot.id).where(presides(user, today)), limit))
 
 
 def count_stuck(limit: int | None = None, today: date | None = None) -> int:
     """The open ballots nobody may vote on or nobody may close (the secretariat's)."""
     today = today or date.today()
-    return kept_for_page("stuck ballots", (limit, today),
+    return kept_for_lists("stuck ballots", (limit, today),
                          lambda: _count(_stuck(today, Ballot.id), limit))
 
 

@@ -21,7 +21,7 @@ from sqlalchemy import func, insert, literal_column, select, text
 from models import GENESIS_HASH, AuditEvent, User, db, utcnow
 from models.base import canonical_json
 
-from . import ledger_evidence
+from . import kept, ledger_evidence
 from .anchors import Anchor
 from .locking import ensure_write_transaction
 
@@ -163,6 +163,9 @@ def record(action: str, *, actor: User | None, object_type: str, object_id: int 
     values["hash"] = event_hash(**values)
     # A Core INSERT on the session's connection: written once, never loaded back.
     conn.execute(_INSERT, values)
+    if object_type == "application" and object_id is not None:
+        # The file's timeline is its events: an event of the file is a change of its page.
+        kept.application_changed(object_id, conn)
     return values
 
 
@@ -277,8 +280,8 @@ def export_rows(batch: int = 20_000) -> Iterator[dict]:
     result = db.session.execute(
         select(*_COLUMNS).order_by(AuditEvent.seq).execution_options(yield_per=batch)
     )
-    for row in result:
-        event = dict(row._mapping)
+    for row in result.mappings():
+        event = dict(row)
         event["occurred_at"] = _timestamp(event["occurred_at"]) + "Z"
         yield event
 

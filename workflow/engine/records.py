@@ -1,8 +1,8 @@
 """Saving an administrative record: its audit event, and its unique name kept under a race.
 
-Every record created or changed joins the audit chain with what changed, as every other
-change does: the chain's head moving is how the workers know that what they keep of a
-page may have changed (workflow.engine.chain_cache).
+Every record created or changed joins the audit chain with what changed, and moves the
+revision that what the workers keep of the pages naming it is filed under (workflow.engine.kept):
+an organisation, fund or round the lists' and the people's, a user the people's.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 
 from models import User, db
 
-from . import audit
+from . import audit, kept
 from .errors import ValidationFailed
 
 # A duplicate-name check: the refusal (sentence, field) when the name is taken, else None.
@@ -32,8 +32,13 @@ def audit_changes(action: str, record, before: dict, actor: User | None) -> None
     changes = {name: [before[name], after[name]] for name in before
                if before[name] != after[name]}
     if changes:
-        audit.record(action, actor=actor, object_type=action.split("_")[0],
-                     object_id=record.id, data={"changes": changes})
+        kind = action.split("_")[0]
+        audit.record(action, actor=actor, object_type=kind, object_id=record.id,
+                     data={"changes": changes})
+        if kind == "user":
+            kept.people_changed()
+        else:
+            kept.catalogue_changed()
 
 
 def refuse_clash(clash: Clash) -> None:

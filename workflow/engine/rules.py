@@ -33,8 +33,8 @@ class Step:
     from_state: str | None = None
     outcome: str | None = None
     data: dict[str, Any] = field(default_factory=dict)  # added to the audit event
-    # The transaction's connection, as the service runs its own statements on it (on SQLite
-    # straight to the driver): the hooks' prebuilt queries use it too.
+    # The transaction's connection, as the service runs its own statements on it: the
+    # hooks' prebuilt queries use it too.
     connection: Any = None
 
     @property

@@ -20,7 +20,6 @@ from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from models import Application, Comment, User, db, utcnow
-from models.driver import straight_to_driver
 
 from . import audit, deadlines, registry, rules
 from .definition import INPUT_LABELS, Transition
@@ -164,9 +163,9 @@ def fire(application: Application, trigger: str, actor: User | None, *,
 
 def _fire_once(application: Application, trigger: str, actor: User | None,
                expected_version: int | None, today: date | None, inputs: dict) -> Application:
-    # Its four statements (compare-and-set, chain head, audit event, whom to notify) are
-    # prebuilt: on SQLite they go straight to the driver.
-    conn = straight_to_driver(ensure_write_transaction(db.session))
+    # Its statements (compare-and-set, chain head, audit event, whom to notify) are built
+    # once and run on the transaction's connection.
+    conn = ensure_write_transaction(db.session)
     app = application
     definition = registry.get(app.workflow_name, app.workflow_version)
     if trigger not in definition.triggers:

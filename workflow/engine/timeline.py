@@ -9,7 +9,7 @@ from sqlalchemy import bindparam, select
 
 from models import AuditEvent, User, db
 
-from .chain_cache import page_rows
+from .kept import page_rows
 
 
 class TimelineEntry(NamedTuple):

@@ -9,7 +9,7 @@ from datetime import date
 from sqlalchemy import func, select
 
 from models import Application, User, db
-from workflow.engine.chain_cache import UntilTheChainMoves
+from workflow.engine import kept
 from workflow.engine.permissions import (
     Visibility,
     states_before_submission,
@@ -19,7 +19,7 @@ from workflow.engine.permissions import (
 
 # The counts are the same for every member of the staff (and for every member of one
 # society) until an application moves, and counting reads thousands of index entries.
-_remembered_counts = UntilTheChainMoves()
+_remembered_counts = kept.KeptAnswers("home counts")
 
 
 def counts_by_state(states: tuple[str, ...], user: User, *, own_only: bool = False
@@ -34,7 +34,7 @@ def counts_by_state(states: tuple[str, ...], user: User, *, own_only: bool = Fal
         # A file in these states was submitted: the staff see them all, from the index.
         seen = Visibility("every")
     today = date.today()
-    return _remembered_counts.get((states, seen, today),
+    return _remembered_counts.get((states, seen, today), kept.marks().file_lists,
                                   lambda: _count_states(states, seen.kind, seen.params, today))
 
 

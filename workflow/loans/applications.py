@@ -24,7 +24,7 @@ from models import (
     User,
     db,
 )
-from workflow.engine import audit, service
+from workflow.engine import audit, kept, service
 from workflow.engine.errors import TransitionRefused, ValidationFailed
 from workflow.engine.permissions import is_member_of_applicant
 from workflow.engine.rules import Step, guard
@@ -107,6 +107,8 @@ def _apply(application: Application, company: Organisation, request: LoanRequest
         if getattr(row, name) != value:
             changed[name] = value
             setattr(row, name, value)
+    if {"industry", "capital_yen", "employees"} & set(changed):
+        kept.catalogue_changed()  # the company's record, which other pages name too
     return changed
 
 

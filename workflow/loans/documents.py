@@ -12,8 +12,8 @@ from sqlalchemy import bindparam, select
 
 from models import Application, Attachment, User, db
 from workflow.engine import service
-from workflow.engine.chain_cache import page_rows
 from workflow.engine.errors import TransitionRefused, ValidationFailed
+from workflow.engine.kept import page_rows
 from workflow.engine.rules import Step, guard
 from workflow.files import attachments
 
@@ -44,8 +44,8 @@ _KINDS_PRESENT = (select(Attachment.kind).distinct()
 def missing_documents(application: Application) -> list[str]:
     """The kinds of document the application still lacks, in DOCUMENT_KINDS' order.
 
-    A page (the submit button's guard) reads them as kept until the audit chain moves:
-    every upload and removal appends to it. A submission reads afresh."""
+    A page (the submit button's guard) reads them as kept until the file's revision moves:
+    every upload and removal moves it. A submission reads afresh."""
     present = {row[0] for row in page_rows(
         "loan document kinds", application.id, lambda: db.session.connection().execute(
             _KINDS_PRESENT, {"application_id": application.id}).all())}

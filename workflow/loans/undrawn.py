@@ -37,7 +37,7 @@ REASON_LENGTH = 300  # the column's size
 @dataclass(frozen=True)
 class Undrawn:
     """The loan's approved amount and where it went: plain figures and rows, which a page
-    may keep until the audit chain moves."""
+    may keep until the file's revision moves (workflow.engine.kept)."""
 
     approved: int
     released: int

@@ -10,7 +10,7 @@ from __future__ import annotations
 from sqlalchemy import bindparam, func, select
 
 from models import Application, UndrawnCancellation, User, db
-from workflow.engine.chain_cache import page_rows
+from workflow.engine.kept import page_rows
 
 _CANCELLATIONS = (select(UndrawnCancellation.id, UndrawnCancellation.amount_yen,
                          UndrawnCancellation.reason, UndrawnCancellation.state,
@@ -37,7 +37,7 @@ def cancelled_of(application: Application) -> int:
 
 def cancellation_lines(application: Application) -> list:
     """The proposals to cancel the undrawn part, oldest first, with who proposed each (a
-    page keeps them until the audit chain moves: every proposal and decision appends)."""
+    page keeps them until the file's revision moves: every proposal and decision does)."""
     return page_rows("undrawn cancellations", application.id,
                      lambda: db.session.connection().execute(
                          _CANCELLATIONS, {"application_id": application.id}).all())

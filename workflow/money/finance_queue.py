@@ -11,7 +11,7 @@ from sqlalchemy.orm import aliased, contains_eager, selectinload
 
 from models import Application, Tranche, UndrawnCancellation, User, db
 from workflow.engine import registry
-from workflow.engine.chain_cache import page_rows
+from workflow.engine.kept import page_rows
 
 from .cancellations import cancellation_lines
 from .tranches import PENDING_SUM, RELEASE, RELEASED_SUM, Figures

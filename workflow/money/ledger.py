@@ -17,7 +17,7 @@ from datetime import date
 from sqlalchemy import case, func, select
 
 from models import Application, Fund, LedgerEntry, User, db
-from workflow.engine import audit, reading
+from workflow.engine import audit, kept, reading
 from workflow.engine.errors import TransitionRefused
 from workflow.engine.fiscal import fiscal_year, fiscal_year_bounds
 from workflow.engine.locking import ensure_write_transaction
@@ -117,6 +117,8 @@ def post(fund: Fund, kind: str, amount_yen: int, *, actor: User | None,
                         actor_id=actor.id if actor else None, memo=memo[:300], **links)
     db.session.add(entry)
     db.session.flush()
+    if application is not None:  # its page shows the loan's or grant's money
+        kept.application_changed(application.id)
     audit.record(f"ledger.{kind}", actor=actor, object_type="ledger_entry", object_id=entry.id,
                  data={"fund": fund.code, "amount_yen": amount_yen,
                        "application": application.reference if application else None,

@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 
 from models import Application, LedgerEntry, Round, db
-from workflow.engine.chain_cache import UntilTheChainMoves
 from workflow.engine.errors import TransitionRefused, ValidationFailed
 from workflow.engine.locking import ensure_write_transaction
 
@@ -74,19 +73,13 @@ def figures_of(round_: Round) -> RoundFigures:
     return _figures(round_.budget_yen, sums)
 
 
-_kept = UntilTheChainMoves(max_entries=4)
-
-
 def figures_by_round() -> dict[int, RoundFigures]:
-    """Every round's figures (the rounds page), kept by the worker until the audit chain
-    moves: every ledger entry and every round saved appends to it."""
-    def compute() -> dict[int, RoundFigures]:
-        sums = _sums_by_round()
-        budgets = db.session.execute(select(Round.id, Round.budget_yen)).all()
-        return {round_id: _figures(budget, sums.get(round_id, {}))
-                for round_id, budget in budgets}
-
-    return _kept.get("all rounds", compute)
+    """Every round's figures (the rounds page), read afresh: a page seen now and then,
+    whose keeping no benchmark showed worth its invalidation."""
+    sums = _sums_by_round()
+    budgets = db.session.execute(select(Round.id, Round.budget_yen)).all()
+    return {round_id: _figures(budget, sums.get(round_id, {}))
+            for round_id, budget in budgets}
 
 
 def lock_round(round_: Round) -> Round:

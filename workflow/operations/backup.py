@@ -19,7 +19,7 @@ import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import create_engine, func, inspect, select, text
+from sqlalchemy import URL, create_engine, func, inspect, select, text
 
 from models import Application, AuditEvent, LedgerEntry, db
 
@@ -46,9 +46,9 @@ def libpq_connection(url) -> tuple[str, dict[str, str]]:
     that carries it (PGPASSWORD): a command line is readable by every user of the host
     (ps, /proc), the environment of a process only by its owner."""
     password = url.password or url.query.get("password")
-    # URL.set() leaves a None unchanged; a URL is a named tuple, so _replace clears it.
-    bare = url.set(drivername="postgresql").difference_update_query(["password"])
-    bare = bare._replace(password=None)
+    # Built anew: URL.set() leaves a None unchanged, so it cannot clear the password.
+    bare = URL.create("postgresql", username=url.username, host=url.host, port=url.port,
+                      database=url.database, query=url.difference_update_query(["password"]).query)
     env = dict(os.environ)
     if password:
         env["PGPASSWORD"] = str(password)

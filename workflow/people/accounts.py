@@ -18,7 +18,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from models import ORGANISATION_KINDS, ROLES, Organisation, User, db
 from models import user as user_model
-from workflow.engine import audit
+from workflow.engine import audit, kept
 from workflow.engine.errors import ValidationFailed
 from workflow.engine.records import audit_changes, fields_of, refuse_clash, unique_names
 
@@ -134,6 +134,7 @@ def create_user(
         user.set_password(password)
         user.set_roles(committees.roles_with_seats(roles, seats))
         db.session.add(user)
+    kept.people_changed()
     audit.record("user_created", actor=actor, object_type="user", object_id=user.id,
                  data={"email": user.email, "name": user.name, "roles": sorted(user.roles),
                        "organisation_id": user.organisation_id, "active": user.active})
@@ -210,6 +211,8 @@ def _audit_user_changes(user: User, actor: User, roles_before: list[str], was_ac
                         password_set: bool) -> None:
     roles_after = sorted(user.roles)
     target = {"actor": actor, "object_type": "user", "object_id": user.id}
+    if roles_after != roles_before or was_active != user.active:
+        kept.people_changed()
     if roles_after != roles_before:
         audit.record("roles_changed", **target, data={"before": roles_before,
                                                       "after": roles_after})

@@ -20,7 +20,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import lazyload
 
 from models import PRESIDING_SEATS, SEATS, CommitteeSeat, Fund, User, db
-from workflow.engine import audit, reading
+from workflow.engine import audit, kept, reading
 from workflow.engine.errors import ValidationFailed
 
 COMMITTEE_NAMES = {"WNF": "the WNF grants committee", "SME": "the SME loan committee"}
@@ -164,6 +164,7 @@ def set_seats(user: User, wanted: Mapping[str, Iterable[str]], actor: User | Non
     user.set_roles((user.roles - COMMITTEE_ROLES)
                    | roles_for(seat for seats in after.values() for seat in seats))
     db.session.flush()
+    kept.people_changed()
     audit.record("committee_seats_changed", actor=actor, object_type="user", object_id=user.id,
                  data={"before": _listed(before), "after": _listed(after)})
 
@@ -205,5 +206,6 @@ def set_away(user: User, until: date | None, actor: User | None,
         return
     user.away_until = until
     db.session.flush()
+    kept.people_changed()
     audit.record("user_changed", actor=actor, object_type="user", object_id=user.id,
                  data={"changes": {"away_until": [before, until]}})

@@ -1,5 +1,5 @@
 """What a worker keeps of the pages until the audit chain moves: the application page's
-timeline, loan figures, ballots and tranches (workflow.engine.chain_cache), the list's pages and
+timeline, loan figures, ballots and tranches (workflow.engine.kept), the list's pages and
 counts (workflow.files.kept_lists). Read once, read again after any change, and never shown to
 a user who may not see them."""
 
@@ -9,8 +9,9 @@ from sqlalchemy import event, update
 
 from models import Tranche, db, write_intent
 from tests.conftest import log_in
+from tests.kept_guard import behind_the_services_back
 from tests.workflow.loans.conftest import repay
-from workflow.engine import chain_cache, reading
+from workflow.engine import kept, reading
 from workflow.money import finance_queue
 from workflow.people import accounts
 
@@ -71,14 +72,14 @@ def test_a_member_renamed_by_the_admin_is_renamed_on_the_timeline_at_once(
 
 def test_kept_rows_serve_pages_only_and_a_change_reads_afresh(app, active_loan, people):
     """A change (outside a page's read scope) never sees kept rows, so no guard or sum
-    runs on them; a page does until the chain moves. A row written without the audit
-    trail (as only a test does) shows the difference."""
+    runs on them; a page does until a revision moves. A row written without the service
+    (as only a test does, on purpose) shows the difference."""
     loan = active_loan()  # one tranche, released
     with reading.read_scope():
         assert finance_queue.tranche_rows(loan)[0].note == ""
     db.session.rollback()  # the reads' transaction: a change needs a write transaction
-    with write_intent(True):
-        db.session.execute(update(Tranche).values(note="Written behind the chain's back"))
+    with write_intent(True), behind_the_services_back():
+        db.session.execute(update(Tranche).values(note="Written behind the service's back"))
         db.session.commit()
     assert finance_queue.tranche_rows(loan)[0].note  # a write path reads afresh
     with reading.read_scope():
@@ -90,8 +91,8 @@ def test_kept_rows_serve_pages_only_and_a_change_reads_afresh(app, active_loan, 
                              locale="en", active=True)
         db.session.commit()
     with reading.read_scope():
-        assert finance_queue.tranche_rows(loan)[0].note  # the chain moved
-    chain_cache.forget_all()
+        assert finance_queue.tranche_rows(loan)[0].note  # the people's revision moved
+    kept.forget_all()
 
 
 def test_the_kept_loan_figures_show_each_viewer_only_their_part(make_loan, people,

@@ -8,7 +8,7 @@ from sqlalchemy import event
 from models import db, write_intent
 from tests.conftest import fire
 from workflow.committee import ballots
-from workflow.engine import chain_cache
+from workflow.engine import kept
 from workflow.money import ledger
 
 MAX_STATEMENTS = 12
@@ -18,7 +18,7 @@ MAX_STATEMENTS = 12
 def counting(engine):
     """The statements run inside, as a page first seen after a change runs them: what the
     workers keep until the audit chain moves is forgotten (a kept panel runs none)."""
-    chain_cache.forget_all()
+    kept.forget_all()
     statements: list[str] = []
 
     def count(conn, cursor, statement, *args):

@@ -21,8 +21,7 @@ from config import TestConfig
 from models import db, set_write_intent
 from tests.conftest import IsolatedClient
 from webui import create_app
-from workflow.engine import chain_cache, deadlines
-from workflow.files import catalogue
+from workflow.engine import kept
 
 PROJECT_ROOT = Path(__file__).resolve().parents[3]
 
@@ -62,9 +61,7 @@ def app_for(url: URL, tmp_path) -> Flask:
 def running(app: Flask) -> Iterator[Flask]:
     """The app's context, with nothing kept from another database's tests."""
     with app.app_context():
-        deadlines.forget_cached_days()
-        chain_cache.forget_all()
-        catalogue.forget()
+        kept.forget_in_every_app()  # ids and revisions restart with every test
         set_write_intent(False)
         try:
             yield app

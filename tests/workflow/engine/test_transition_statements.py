@@ -1,4 +1,4 @@
-"""Statements straight to the SQLite driver: the same rows, values and errors as SQLAlchemy's."""
+"""The statements a transition runs on the session's connection: rows, values and errors."""
 
 from datetime import datetime
 
@@ -7,16 +7,14 @@ from sqlalchemy import bindparam, event, select
 from sqlalchemy.exc import IntegrityError, StatementError
 
 from models import AuditEvent, User, db, write_intent
-from models.driver import DriverConnection, straight_to_driver
 from workflow.engine import audit
 from workflow.people.notifications import users_with_role
 
 
-def test_an_event_written_through_the_driver_reads_back_as_written(app):
+def test_an_event_written_on_the_connection_reads_back_as_written(app):
     with write_intent(True):
         db.session.rollback()
-        conn = straight_to_driver(db.session.connection())
-        assert isinstance(conn, DriverConnection) == (conn.dialect.name == "sqlite")
+        conn = db.session.connection()
         written = [audit.record("test_event", actor=None, object_type="thing", object_id=n,
                                 connection=conn, data={"n": n, "when": datetime(2027, 1, 2),
                                                        "name": "日本語"})
@@ -35,14 +33,14 @@ def test_rows_answer_by_name_with_sqlalchemys_types(app, make_user):
         db.session.rollback()
         # As a transition asks it, on its own connection.
         [row] = users_with_role("secretariat",
-                                connection=straight_to_driver(db.session.connection()))
+                                connection=db.session.connection())
         assert row.active is True and row.email == db.session.get(User, row.id).email
 
 
 def test_a_refused_write_raises_sqlalchemys_error(app):
     with write_intent(True):
         db.session.rollback()
-        conn = straight_to_driver(db.session.connection())
+        conn = db.session.connection()
         first = audit.record("test_event", actor=None, object_type="thing", connection=conn)
         with pytest.raises(IntegrityError):
             conn.execute(audit._INSERT, {**first, "seq": first["seq"] + 1})
@@ -60,7 +58,7 @@ def test_whoever_listens_to_the_statements_still_sees_them(app):
         with write_intent(True):
             db.session.rollback()
             audit.record("test_event", actor=None, object_type="thing",
-                         connection=straight_to_driver(db.session.connection()))
+                         connection=db.session.connection())
             db.session.rollback()
     finally:
         event.remove(db.engine, "before_cursor_execute", listener)
@@ -70,7 +68,7 @@ def test_whoever_listens_to_the_statements_still_sees_them(app):
 def test_a_missing_parameter_is_refused_as_sqlalchemy_refuses_it(app):
     with write_intent(True):
         db.session.rollback()
-        conn = straight_to_driver(db.session.connection())
+        conn = db.session.connection()
         statement = select(User.id).where(User.email == bindparam("email"))
         assert conn.execute(statement, {"email": "nobody@example.org"}).all() == []
         with pytest.raises(StatementError, match="A value is required"):
@@ -81,7 +79,7 @@ def test_a_missing_parameter_is_refused_as_sqlalchemy_refuses_it(app):
 def test_a_value_of_the_wrong_type_is_refused_as_sqlalchemy_refuses_it(app):
     with write_intent(True):
         db.session.rollback()
-        conn = straight_to_driver(db.session.connection())
+        conn = db.session.connection()
         event = audit.record("test_event", actor=None, object_type="thing", connection=conn)
         with pytest.raises(StatementError):
             conn.execute(audit._INSERT, {**event, "seq": event["seq"] + 1,

@@ -1,0 +1,216 @@
+"""Answers a worker keeps across requests, each filed under the revisions it depends on.
+
+Counting a queue or reading a file's timeline, ballots and tranches again on every view
+costs round trips; keeping the answer costs one read of a number per page, made in the
+statement the page runs anyway. The numbers (never a clock: two hosts' clocks need not
+agree) are moved by the workflow service in the transaction of the change itself:
+
+* `applications.revision`, per file: whatever the file's page shows of it (its audit
+  events, ballots and votes, tranches, ledger entries, documents, loan terms). Every
+  event recorded of a file moves it (workflow.engine.audit.record), as do a vote and a booking.
+* `kept_revisions.file_lists`: what the lists, the filter bar and the home page's counts
+  show of every file, organisation, fund and round.
+* `kept_revisions.people`: the names, roles, seats and absences of the people and the
+  organisations the pages name.
+
+A login, a failed login, a refusal or a notification moves none of them. The test suite
+fails a test whose transaction writes a table read here without moving a number
+(tests/kept_guard.py). Each worker keeps its own answers, for its own app.
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Callable, Hashable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from flask import current_app, has_app_context
+from sqlalchemy import bindparam, insert, select, true, update
+
+from models import Application, KeptRevisions, db
+
+from . import reading
+from .locking import ensure_write_transaction
+
+# The one row of revisions (its CHECK allows no other, hence no WHERE and no parameter: one
+# plan fits every execution), to be joined (outer: an emptied table reads as None) into a
+# statement a page runs anyway.
+_MARKS = select(KeptRevisions.file_lists, KeptRevisions.people)
+REVISIONS = _MARKS.subquery("kept_revisions_row")
+_FILE_MARKS = (select(Application.revision, REVISIONS.c.people)
+               .outerjoin(REVISIONS, true())
+               .where(Application.id == bindparam("application_id")))
+
+_APPLICATIONS = Application.__table__
+_BUMP_FILE = (update(_APPLICATIONS)
+              .where(_APPLICATIONS.c.id == bindparam("application_id"))
+              .values(revision=_APPLICATIONS.c.revision + 1))
+_ROW = KeptRevisions.__table__
+_BUMP = {name: update(_ROW).values({name: _ROW.c[name] + 1})
+         for name in ("file_lists", "people")}
+
+
+@dataclass(frozen=True)
+class Marks:
+    file_lists: int | None
+    people: int | None
+
+
+# -- moving the numbers (the workflow service, in the transaction of the change) ---------
+
+def _connection(connection=None):
+    return connection if connection is not None else ensure_write_transaction(db.session)
+
+
+def _bump(names: tuple[str, ...], connection=None) -> None:
+    conn = _connection(connection)
+    for name in names:
+        if conn.execute(_BUMP[name]).rowcount == 0:  # only a test empties the table
+            conn.execute(insert(_ROW).values(id=1, **{name: 2}))
+
+
+def application_changed(application_id: int, connection=None) -> None:
+    """What the file's page and the lists show of this file may have changed."""
+    conn = _connection(connection)
+    conn.execute(_BUMP_FILE, {"application_id": application_id})
+    _bump(("file_lists",), conn)
+
+
+def catalogue_changed(connection=None) -> None:
+    """An organisation, fund or round was added or changed: the filter bar, the lists
+    and the pages that name them."""
+    _bump(("file_lists", "people"), connection)
+
+
+# Set in the `info` of a connection that writes new files only, with their rows and the
+# people and organisations they name (the scale demo's bulk writer): no page can have kept
+# anything of a file that did not exist yet.
+NEW_FILES_ONLY = "writes new files only"
+
+
+def new_files_written(connection) -> None:
+    """A bulk writer added files and people: the lists and the people move; no file's
+    revision needs to (demo.scale_writer)."""
+    _bump(("file_lists", "people"), connection)
+
+
+def people_changed(connection=None) -> None:
+    """A user's name, roles, seats, organisation or absence changed."""
+    _bump(("people",), connection)
+
+
+# -- reading them (a page's read scope) -------------------------------------------------
+
+@reading.memoised
+def marks() -> Marks:
+    """The revisions of the lists and of the people as they stand now (once per page)."""
+    row = db.session.connection().execute(_MARKS).first()
+    return Marks(*row) if row else Marks(None, None)
+
+
+def note_file(application_id: int, revision: int, people: int | None) -> None:
+    """The file's revision and the people's, as the page read them with the file."""
+    reading.remember(("kept", "file", application_id), lambda: (revision, people))
+
+
+def _file_marks(application_id: int) -> tuple:
+    row = db.session.connection().execute(
+        _FILE_MARKS, {"application_id": application_id}).first()
+    return tuple(row) if row else (None, None)
+
+
+class _Kept(dict):
+    """An app's kept answers, by kind: a dict that a weak set can hold (by identity)."""
+
+    __hash__ = object.__hash__
+    __eq__ = object.__eq__
+
+
+_every_app: weakref.WeakSet[_Kept] = weakref.WeakSet()
+
+
+def forget_in_every_app() -> None:
+    """For the tests: every app of this process (other workers a test built) forgets."""
+    for answers in list(_every_app):
+        answers.clear()
+
+
+class KeptAnswers:
+    """A worker's answers of one kind, each with the revisions it was computed at: one
+    computed at other revisions is computed again."""
+
+    def __init__(self, name: str, max_entries: int = 1024):
+        self.name, self.max_entries = name, max_entries
+
+    def _answers(self) -> dict:
+        # Kept per app, as a worker keeps them: two apps in one process share nothing.
+        everything = current_app.extensions.get("kept_answers")
+        if everything is None:
+            everything = current_app.extensions["kept_answers"] = _Kept()
+            _every_app.add(everything)
+        return everything.setdefault(self.name, {})
+
+    def get(self, key: Hashable, revisions: Hashable, compute: Callable[[], Any]) -> Any:
+        """`revisions`: read before the answer is computed, in the caller's transaction,
+        so that an answer is never older than the revisions it is filed under."""
+        if not has_app_context():
+            return compute()
+        answers = self._answers()
+        found = answers.get(key)
+        if found is not None and found[0] == revisions:
+            return found[1]
+        value = compute()
+        if len(answers) >= self.max_entries:  # e.g. one entry per organisation
+            answers.clear()
+        answers[key] = (revisions, value)
+        return value
+
+
+def forget_all(app=None) -> None:
+    """Drop the app's kept answers (this context's app by default): for tests, whose ids
+    and revisions restart with every test and whose scenes are written without the
+    service, and for the benchmark's first view after a change."""
+    if app is None and has_app_context():
+        app = current_app
+    if app is not None:
+        app.extensions.pop("kept_answers", None)
+
+
+# What an application's page reads of the file beyond the file itself: its timeline,
+# ballots and tranches as rows, the loan's figures and a closed ballot's panel rendered
+# (webui/loans/panel.py, webui/committee/panel.py). On PostgreSQL keeping them spares
+# the page six of its nine round trips.
+_file_reads = KeptAnswers("file pages", max_entries=600)
+_list_reads = KeptAnswers("lists", max_entries=256)
+
+
+def kept_for_file(name: str, application_id: int, key: Hashable,
+                  compute: Callable[[], Any]) -> Any:
+    """`compute()`'s answer for this file, as this worker kept it since the file or the
+    people named last changed.
+
+    Only a page's read scope (a GET request) is served a kept answer: a change and the
+    guards it runs always read afresh. The answer is shared by every later page, so it
+    must not change and must hold nothing of the session (plain rows, text).
+    """
+    if not reading.active():
+        return compute()
+    revisions = reading.remember(("kept", "file", application_id),
+                                 lambda: _file_marks(application_id))
+    return _file_reads.get((name, application_id, key), revisions, compute)
+
+
+def page_rows(name: str, application_id: int, read: Callable[[], Sequence]) -> list:
+    """`read()`'s rows for this file, kept as kept_for_file keeps them; the caller gets
+    its own list."""
+    return list(kept_for_file(name, application_id, None, lambda: tuple(read())))
+
+
+def kept_for_lists(name: str, key: Hashable, compute: Callable[[], Any]) -> Any:
+    """`compute()`'s answer over every file (a count for the home page), kept until the
+    files or the people move; computed afresh outside a page's read scope."""
+    if not reading.active():
+        return compute()
+    found = marks()
+    return _list_reads.get((name, key), (found.file_lists, found.people), compute)
