@@ -76,15 +76,15 @@ def test_no_file_reaches_into_a_librarys_private_attributes():
     assert foreign_private_uses(sources) == []
 
 
-def test_the_scan_finds_what_models_driver_used_to_do():
-    """The scan itself: the private attributes the old SQLite shortcut read are found; a
-    helper of the project's own is not."""
+def test_the_scan_finds_private_attributes_of_a_library():
+    """The scan itself: private attributes the project does not define are found, read
+    directly or through getattr; a helper of the project's own is not."""
     driver = (
         "def straight(conn, compiled, column):\n"
-        "    if conn._echo or compiled.statement._execution_options:\n"
+        "    if conn._quiet or compiled.statement._hidden_options:\n"
         "        return None\n"
-        "    return compiled._bind_processors, compiled._result_columns, \\\n"
-        "        getattr(column.type, '_cached_result_processor')\n"
+        "    return compiled._inner_binds, compiled._inner_columns, \\\n"
+        "        getattr(column.type, '_inner_processor')\n"
         "def _own_helper():\n"
         "    return Row(1)._replace(a=2)\n"
         "class Row:\n"
@@ -95,6 +95,6 @@ def test_the_scan_finds_what_models_driver_used_to_do():
     )
     other = "import driver\nvalue = driver._own_helper()\n"
     assert foreign_private_uses({"driver.py": driver, "other.py": other}) == [
-        "driver.py:2: ._echo", "driver.py:2: ._execution_options",
-        "driver.py:4: ._bind_processors", "driver.py:4: ._result_columns",
-        "driver.py:5: ._cached_result_processor"]
+        "driver.py:2: ._quiet", "driver.py:2: ._hidden_options",
+        "driver.py:4: ._inner_binds", "driver.py:4: ._inner_columns",
+        "driver.py:5: ._inner_processor"]
