@@ -37,6 +37,7 @@ from .loan import (
 )
 from .notification import (
     NOTIFICATION_KINDS,
+    DailyDigest,
     EmailPreference,
     Notification,
     OutboxMessage,
@@ -54,6 +55,7 @@ from .user import ROLE_LABELS, ROLES, RoleAssignment, User
 
 __all__ = [
     "NOTIFICATION_KINDS",
+    "DailyDigest",
     "EmailPreference",
     "Notification",
     "OutboxMessage",
