@@ -1,5 +1,6 @@
 """The data model. Imports neither workflow/ nor webui/."""
 
+from .api_token import TOKEN_SCOPES, ApiAnswer, ApiToken
 from .application import APPLICATION_KINDS, Application, Comment, ReferenceCounter
 from .audit import GENESIS_HASH, AuditEvent
 from .ballot import BALLOT_OUTCOMES, VOTE_CHOICES, Ballot, ConflictDeclaration, Vote
@@ -53,6 +54,9 @@ from .security import LoginAttempt, RecoveryCode  # noqa: F401 - registers the t
 from .user import ROLE_LABELS, ROLES, RoleAssignment, User
 
 __all__ = [
+    "TOKEN_SCOPES",
+    "ApiAnswer",
+    "ApiToken",
     "NOTIFICATION_KINDS",
     "EmailPreference",
     "Notification",

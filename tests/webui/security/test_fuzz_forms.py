@@ -162,12 +162,14 @@ FORM_ROUTES = {
     "LoanForm": ("POST", "loans.new"),
     "LoginForm": ("POST", "auth.login"),
     "NewProposalForm": ("POST", "grants.new_proposal"),
+    "NewTokenForm": ("POST", "api_tokens.index"),
     "NoteForm": ("POST", "grants.add_note"),
     "OrganisationForm": ("POST", "admin.edit_organisation"),
     "ProposalForm": ("POST", "grants.edit"),
     "RepaymentForm": ("POST", "loans.repayment"),
     "ReportForm": ("POST", "grants.report"),
     "RequestTrancheForm": ("POST", "finance.request_tranche"),
+    "RevokeTokenForm": ("POST", "api_tokens.revoke"),
     "RoundForm": ("POST", "rounds.edit"),
     "TrancheActionForm": ("POST", "finance.authorise"),
     "UndrawnCancellationForm": ("POST", "loans.propose_cancellation"),
@@ -210,7 +212,7 @@ def _names_of(app, form_class) -> list[str]:
 
 
 def _route_values(rule, scene) -> dict:
-    extra = {"trigger": "request_revision", "tranche_id": 1, "proposal_id": 1}
+    extra = {"trigger": "request_revision", "tranche_id": 1, "proposal_id": 1, "token_id": 1}
     values = {}
     for argument in rule.arguments:
         key = "loan_id" if (argument == "application_id"
