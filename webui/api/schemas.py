@@ -3,7 +3,7 @@ document from them and checks every request against them. Money is whole yen (in
 
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate
 
 from workflow.files.search import SORTS
 
@@ -120,13 +120,185 @@ class ActionListSchema(Schema):
     items = fields.List(fields.Nested(ActionSchema), required=True)
 
 
+YEN = validate.Range(min=1, max=2**63 - 1)
+
+
+def _percent(value) -> None:
+    if not 0 <= value <= 100:
+        raise ValidationError("A rate from 0 to 100 %.")
+
+
 class ActionInputSchema(Schema):
-    """The inputs an action may take (those it `requires` must be given)."""
+    """The inputs an action may take (those it `requires` must be given): a comment or a
+    reason; the chair's decision (amount, conditions, deciding vote, a loan's terms); a
+    repayment received."""
 
     comment = fields.String(validate=validate.Length(max=5000))
     reason = fields.String(validate=validate.Length(max=5000))
+    approved_yen = fields.Integer(validate=YEN)
+    conditions = fields.String(validate=validate.Length(max=5000))
+    casting_vote = fields.String(validate=validate.OneOf(["approve", "reject"]))
+    annual_rate = fields.Decimal(as_string=True, places=None, validate=_percent)
+    term_months = fields.Integer(validate=validate.Range(min=1, max=600))
+    grace_months = fields.Integer(validate=validate.Range(min=0, max=600))
+    method = fields.String(validate=validate.Length(max=16))
+    damages_rate = fields.Decimal(as_string=True, places=None, validate=_percent)
+    prepayment_mode = fields.String(validate=validate.Length(max=16))
+    amount_yen = fields.Integer(validate=YEN)
+    received_on = fields.Date()
+    bank_reference = fields.String(validate=validate.Length(max=100))
 
 
 class FiredSchema(Schema):
     application = fields.Nested(ApplicationSchema, required=True)
     message = fields.String(required=True)
+
+
+class BallotSchema(Schema):
+    id = fields.Integer(required=True)
+    number = fields.Integer(required=True)
+    state = fields.String(required=True)
+    outcome = fields.String(allow_none=True)
+    opened_at = fields.DateTime(required=True)
+    closed_at = fields.DateTime(allow_none=True)
+    tally = fields.Dict(required=True, metadata={
+        "description": "Eligible, cast, quorum; the counts of each choice only when the "
+                       "caller may see them (as on the ballot page)"})
+
+
+class BallotListSchema(Schema):
+    items = fields.List(fields.Nested(BallotSchema), required=True)
+
+
+class VoteInputSchema(Schema):
+    choice = fields.String(required=True, validate=validate.OneOf(["approve", "reject",
+                                                                   "abstain"]))
+    comment = fields.String(load_default="", validate=validate.Length(max=5000))
+
+
+class ConflictInputSchema(Schema):
+    reason = fields.String(required=True, validate=validate.Length(min=1, max=2000))
+
+
+class DoneSchema(Schema):
+    message = fields.String(required=True)
+
+
+class TrancheSchema(Schema):
+    id = fields.Integer(required=True)
+    application_id = fields.Integer(required=True)
+    number = fields.Integer(required=True)
+    amount_yen = fields.Integer(required=True)
+    state = fields.String(required=True)
+    note = fields.String(required=True)
+    requested_at = fields.DateTime(required=True)
+    released_at = fields.DateTime(allow_none=True)
+
+
+class TrancheListSchema(Schema):
+    items = fields.List(fields.Nested(TrancheSchema), required=True)
+
+
+class TrancheInputSchema(Schema):
+    amount_yen = fields.Integer(required=True, validate=YEN)
+    note = fields.String(load_default="", validate=validate.Length(max=300))
+
+
+class FundSchema(Schema):
+    code = fields.String(required=True)
+    name = fields.String(required=True)
+    kind = fields.String(required=True)
+    currency = fields.String(required=True)
+    cash_yen = fields.Integer(required=True)
+    committed_yen = fields.Integer(required=True)
+    available_yen = fields.Integer(required=True)
+    disbursed_this_year_yen = fields.Integer(required=True)
+    refunds_due_yen = fields.Integer(required=True)
+    loans_outstanding_yen = fields.Integer(required=True)
+    written_off_yen = fields.Integer(required=True)
+
+
+class FundListSchema(Schema):
+    items = fields.List(fields.Nested(FundSchema), required=True)
+
+
+class CursorArgs(Schema):
+    after = fields.Integer(validate=validate.Range(min=0, max=2**62),
+                           metadata={"description": "The `next` of the page before"})
+    limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=1000))
+
+
+class LedgerEntrySchema(Schema):
+    id = fields.Integer(required=True)
+    kind = fields.String(required=True)
+    amount_yen = fields.Integer(required=True)
+    booked_on = fields.Date(required=True)
+    application_id = fields.Integer(allow_none=True)
+    tranche_id = fields.Integer(allow_none=True)
+    donation_id = fields.Integer(allow_none=True)
+    repayment_id = fields.Integer(allow_none=True)
+    memo = fields.String(required=True)
+
+
+class LedgerPageSchema(Schema):
+    items = fields.List(fields.Nested(LedgerEntrySchema), required=True)
+    next = fields.Integer(allow_none=True)
+
+
+class RoundSchema(Schema):
+    id = fields.Integer(required=True)
+    fund = fields.Function(lambda r: r.fund.code, required=True)
+    name = fields.String(required=True)
+    opens_on = fields.Date(required=True)
+    closes_on = fields.Date(required=True)
+    budget_yen = fields.Integer(required=True)
+    cap_yen = fields.Integer(required=True)
+    min_own_percent = fields.Integer(required=True)
+
+
+class RoundListSchema(Schema):
+    items = fields.List(fields.Nested(RoundSchema), required=True)
+
+
+class AuditEventSchema(Schema):
+    seq = fields.Integer(required=True)
+    occurred_at = fields.DateTime(required=True)
+    actor = fields.String(allow_none=True)
+    action = fields.String(required=True)
+    object_type = fields.String(required=True)
+    object_id = fields.Integer(allow_none=True)
+    from_state = fields.String(allow_none=True)
+    to_state = fields.String(allow_none=True)
+    data = fields.Dict(required=True)
+    prev_hash = fields.String(required=True)
+    hash = fields.String(required=True)
+
+
+class AuditPageSchema(Schema):
+    items = fields.List(fields.Nested(AuditEventSchema), required=True)
+    next = fields.Integer(allow_none=True)
+
+
+class NotificationSchema(Schema):
+    id = fields.Integer(required=True)
+    kind = fields.String(required=True)
+    message = fields.String(required=True)
+    application_id = fields.Integer(allow_none=True)
+    created_at = fields.DateTime(required=True)
+    read_at = fields.DateTime(allow_none=True)
+
+
+class NotificationListSchema(Schema):
+    items = fields.List(fields.Nested(NotificationSchema), required=True)
+    unread = fields.Integer(required=True)
+
+
+class MarkedReadSchema(Schema):
+    marked = fields.Integer(required=True)
+
+
+class PortfolioSchema(Schema):
+    by_state = fields.List(fields.Dict(), required=True)
+    by_round = fields.List(fields.Dict(), required=True)
+    by_country_and_year = fields.List(fields.Dict(), required=True)
+    loan_book = fields.Dict(required=True)
