@@ -3,9 +3,20 @@ document from them and checks every request against them. Money is whole yen (in
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 from marshmallow import Schema, ValidationError, fields, validate
 
 from workflow.files.search import SORTS
+
+
+class UtcDateTime(fields.DateTime):
+    """A moment as RFC 3339 with its offset: the database keeps UTC without one."""
+
+    def _serialize(self, value, attr, obj, **kwargs):
+        if isinstance(value, datetime) and value.tzinfo is None:
+            value = value.replace(tzinfo=UTC)
+        return super()._serialize(value, attr, obj, **kwargs)
 
 
 class ProblemSchema(Schema):
@@ -100,9 +111,9 @@ class ApplicationSchema(Schema):
     organisation = fields.Function(lambda a: a.organisation.name, required=True)
     requested_yen = fields.Integer(required=True)
     approved_yen = fields.Integer(allow_none=True)
-    created_at = fields.DateTime(required=True)
-    submitted_at = fields.DateTime(allow_none=True)
-    state_changed_at = fields.DateTime(required=True)
+    created_at = UtcDateTime(required=True)
+    submitted_at = UtcDateTime(allow_none=True)
+    state_changed_at = UtcDateTime(required=True)
     due_on = fields.Date(allow_none=True)
     grant = fields.Nested(GrantSchema, allow_none=True)
     loan = fields.Nested(LoanSchema, allow_none=True)
@@ -159,8 +170,8 @@ class BallotSchema(Schema):
     number = fields.Integer(required=True)
     state = fields.String(required=True)
     outcome = fields.String(allow_none=True)
-    opened_at = fields.DateTime(required=True)
-    closed_at = fields.DateTime(allow_none=True)
+    opened_at = UtcDateTime(required=True)
+    closed_at = UtcDateTime(allow_none=True)
     tally = fields.Dict(required=True, metadata={
         "description": "Eligible, cast, quorum; the counts of each choice only when the "
                        "caller may see them (as on the ballot page)"})
@@ -191,8 +202,8 @@ class TrancheSchema(Schema):
     amount_yen = fields.Integer(required=True)
     state = fields.String(required=True)
     note = fields.String(required=True)
-    requested_at = fields.DateTime(required=True)
-    released_at = fields.DateTime(allow_none=True)
+    requested_at = UtcDateTime(required=True)
+    released_at = UtcDateTime(allow_none=True)
 
 
 class TrancheListSchema(Schema):
@@ -262,7 +273,7 @@ class RoundListSchema(Schema):
 
 class AuditEventSchema(Schema):
     seq = fields.Integer(required=True)
-    occurred_at = fields.DateTime(required=True)
+    occurred_at = UtcDateTime(required=True)
     actor = fields.String(allow_none=True)
     action = fields.String(required=True)
     object_type = fields.String(required=True)
@@ -284,8 +295,8 @@ class NotificationSchema(Schema):
     kind = fields.String(required=True)
     message = fields.String(required=True)
     application_id = fields.Integer(allow_none=True)
-    created_at = fields.DateTime(required=True)
-    read_at = fields.DateTime(allow_none=True)
+    created_at = UtcDateTime(required=True)
+    read_at = UtcDateTime(allow_none=True)
 
 
 class NotificationListSchema(Schema):
