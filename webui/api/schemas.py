@@ -313,3 +313,47 @@ class PortfolioSchema(Schema):
     by_round = fields.List(fields.Dict(), required=True)
     by_country_and_year = fields.List(fields.Dict(), required=True)
     loan_book = fields.Dict(required=True)
+
+
+class NewProposalSchema(Schema):
+    round_id = fields.Integer(required=True, validate=validate.Range(min=1, max=2**31 - 1))
+    title = fields.String(required=True, validate=validate.Length(min=1, max=300))
+
+
+class ParticipantRowSchema(Schema):
+    country_code = fields.String(required=True, validate=validate.Length(equal=2))
+    participants = fields.Integer(required=True, validate=validate.Range(min=1, max=2**31 - 1))
+
+
+class BudgetRowSchema(Schema):
+    category = fields.String(required=True, validate=validate.Length(min=1, max=100))
+    description = fields.String(load_default="", validate=validate.Length(max=300))
+    amount_yen = fields.Integer(required=True, validate=YEN)
+    funded_by = fields.String(required=True, validate=validate.OneOf(["wnf", "own",
+                                                                       "partner"]))
+
+
+class ProposalSchema(Schema):
+    """The whole proposal: it replaces what was saved before."""
+
+    title = fields.String(required=True, validate=validate.Length(min=1, max=300))
+    programme_type = fields.String(allow_none=True, validate=validate.Length(max=20))
+    objectives = fields.String(load_default="", validate=validate.Length(max=10000))
+    start_date = fields.Date(allow_none=True)
+    end_date = fields.Date(allow_none=True)
+    venue_country = fields.String(allow_none=True, validate=validate.Length(max=2))
+    venue_city = fields.String(load_default="", validate=validate.Length(max=100))
+    expected_participants = fields.Integer(allow_none=True,
+                                           validate=validate.Range(min=1, max=2**31 - 1))
+    partner_ids = fields.List(fields.Integer(validate=validate.Range(min=1, max=2**31 - 1)),
+                              load_default=list, validate=validate.Length(max=50))
+    participants = fields.List(fields.Nested(ParticipantRowSchema), load_default=list,
+                               validate=validate.Length(max=100))
+    budget = fields.List(fields.Nested(BudgetRowSchema), load_default=list,
+                         validate=validate.Length(max=100))
+
+
+class ChecklistSchema(Schema):
+    items = fields.List(fields.String(validate=validate.Length(max=40)), required=True,
+                        validate=validate.Length(max=20),
+                        metadata={"description": "The items ticked; the others are cleared"})
