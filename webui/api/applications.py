@@ -3,7 +3,7 @@ file with its grant or loan details, the actions it offers the caller now, and f
 
 from __future__ import annotations
 
-from flask import abort
+from flask import abort, g, request
 from flask_smorest import Blueprint
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
@@ -41,6 +41,14 @@ def visible_application(application_id: int, user: User) -> Application:
     if application is None or not can_view(user, application):
         abort(404, "There is no such application, or you may not see it.")
     return application
+
+
+def refuse_hidden_files() -> None:
+    """Before an operation on a file reads its body: a file the caller may not see is 404
+    whatever is sent (a 422 about the body would tell that it exists)."""
+    args = request.view_args or {}
+    if "application_id" in args and g.get("api_user") is not None:
+        visible_application(args["application_id"], g.api_user)
 
 
 def state_label(workflow: str, version: int, state: str, user: User) -> str:
