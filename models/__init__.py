@@ -52,8 +52,12 @@ from .organisation import (
 )
 from .security import LoginAttempt, RecoveryCode  # noqa: F401 - registers the tables
 from .user import ROLE_LABELS, ROLES, RoleAssignment, User
+from .webhook import WEBHOOK_TOPICS, WebhookDelivery, WebhookEndpoint
 
 __all__ = [
+    "WEBHOOK_TOPICS",
+    "WebhookDelivery",
+    "WebhookEndpoint",
     "TOKEN_SCOPES",
     "ApiAnswer",
     "ApiToken",

@@ -36,8 +36,6 @@ def register(app: Flask) -> None:
     })
     api.spec.components.security_scheme("token", {"type": "http", "scheme": "bearer"})
     for blueprint in resources:
-        blueprint.before_request(applications.refuse_hidden_files)
-        tokens.token_limit(blueprint)
         csrf.exempt(blueprint)  # no cookie authenticates the API: nothing to forge
         api.register_blueprint(blueprint)
     app.extensions["wnf_api"] = api

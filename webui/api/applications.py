@@ -3,18 +3,15 @@ file with its grant or loan details, the actions it offers the caller now, and f
 
 from __future__ import annotations
 
-from flask import abort, g, request
-from flask_smorest import Blueprint
-from sqlalchemy import bindparam, select
-from sqlalchemy.orm import joinedload
-
-from models import Application, User, db
+from models import Application, User
 from workflow.engine import registry, service
-from workflow.engine.permissions import READER_ROLES, can_view
+from workflow.engine.permissions import READER_ROLES
 from workflow.files import kept_lists
 from workflow.files.search import Filters
 
 from ..access import api_token
+from .blueprints import api_blueprint
+from .files import VIEWERS, visible_application
 from .schemas import (
     ActionInputSchema,
     ActionListSchema,
@@ -26,30 +23,8 @@ from .schemas import (
 from .tokens import api_roles, caller
 from .writes import IDEMPOTENCY_PARAMETER, IF_MATCH_PARAMETER, carry_out, etag_of, expected_version
 
-blp = Blueprint("api_applications", __name__, url_prefix="/api/v1/applications",
-                description="Grant proposals and loan applications, and their actions.")
-
-VIEWERS = (*READER_ROLES, "applicant")
-_FILE = (select(Application).where(Application.id == bindparam("application_id"))
-         .options(*(joinedload(getattr(Application, name))
-                    for name in ("organisation", "fund", "grant", "loan"))))
-
-
-def visible_application(application_id: int, user: User) -> Application:
-    """The file, or 404 when it does not exist or the caller may not see it (as the pages)."""
-    application = db.session.execute(_FILE, {"application_id": application_id}).scalar()
-    if application is None or not can_view(user, application):
-        abort(404, "There is no such application, or you may not see it.")
-    return application
-
-
-def refuse_hidden_files() -> None:
-    """Before an operation on a file reads its body: a file the caller may not see is 404
-    whatever is sent (a 422 about the body would tell that it exists)."""
-    args = request.view_args or {}
-    if "application_id" in args and g.get("api_user") is not None:
-        visible_application(args["application_id"], g.api_user)
-
+blp = api_blueprint("api_applications", __name__, url_prefix="/api/v1/applications",
+                    description="Grant proposals and loan applications, and their actions.")
 
 def state_label(workflow: str, version: int, state: str, user: User) -> str:
     shown = registry.get(workflow, version).state(state)

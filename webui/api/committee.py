@@ -4,12 +4,11 @@ declaring a conflict of interest. Closing a ballot is the file's `decide` action
 
 from __future__ import annotations
 
-from flask_smorest import Blueprint
-
 from workflow.committee import ballots, tally
 
 from ..access import api_token
-from .applications import VIEWERS, visible_application
+from .blueprints import api_blueprint
+from .files import VIEWERS, visible_application
 from .schemas import (
     BallotListSchema,
     ConflictInputSchema,
@@ -19,7 +18,7 @@ from .schemas import (
 from .tokens import api_roles, caller
 from .writes import IDEMPOTENCY_PARAMETER, carry_out
 
-blp = Blueprint("api_committee", __name__, url_prefix="/api/v1/applications",
+blp = api_blueprint("api_committee", __name__, url_prefix="/api/v1/applications",
                 description="Ballots, votes and conflicts of interest.")
 
 MEMBER, CHAIR = "committee_member", "committee_chair"

@@ -4,14 +4,15 @@ secretariat's screening checklist, each through the workflow as the pages do."""
 from __future__ import annotations
 
 from flask import abort
-from flask_smorest import Blueprint
 
 from models import Round, db
 from workflow.grants import proposals, screening
 from workflow.grants.budget import BudgetLineInput, ParticipantInput
 
 from ..access import api_token
-from .applications import as_file, visible_application
+from .applications import as_file
+from .blueprints import api_blueprint
+from .files import visible_application
 from .schemas import (
     ApplicationSchema,
     ChecklistSchema,
@@ -28,7 +29,7 @@ from .writes import (
     expected_version,
 )
 
-blp = Blueprint("api_grants", __name__, url_prefix="/api/v1",
+blp = api_blueprint("api_grants", __name__, url_prefix="/api/v1",
                 description="Grant proposals and their screening.")
 
 

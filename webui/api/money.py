@@ -4,14 +4,14 @@ pages), the funds with their balances and ledger entries, and the rounds."""
 from __future__ import annotations
 
 from flask import abort
-from flask_smorest import Blueprint
 from sqlalchemy import select
 
 from models import Fund, LedgerEntry, Round, Tranche, db
 from workflow.money import ledger, tranches
 
 from ..access import api_token
-from .applications import VIEWERS, visible_application
+from .blueprints import api_blueprint
+from .files import VIEWERS, visible_application
 from .schemas import (
     CursorArgs,
     DoneSchema,
@@ -25,7 +25,7 @@ from .schemas import (
 from .tokens import api_roles, caller
 from .writes import IDEMPOTENCY_PARAMETER, carry_out
 
-blp = Blueprint("api_money", __name__, url_prefix="/api/v1",
+blp = api_blueprint("api_money", __name__, url_prefix="/api/v1",
                 description="Tranches, funds, their ledgers, and rounds.")
 
 FINANCE = "finance_officer"

@@ -5,14 +5,13 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
-from flask_smorest import Blueprint
-
 from workflow.files import exports
 from workflow.money import portfolio
 from workflow.people import inbox
 from workflow.people.notifications import unread_count
 
 from ..access import api_token
+from .blueprints import api_blueprint
 from .schemas import (
     AuditPageSchema,
     CursorArgs,
@@ -23,7 +22,7 @@ from .schemas import (
 from .tokens import api_roles, caller
 from .writes import IDEMPOTENCY_PARAMETER, carry_out
 
-blp = Blueprint("api_trail", __name__, url_prefix="/api/v1",
+blp = api_blueprint("api_trail", __name__, url_prefix="/api/v1",
                 description="Portfolio figures, the audit trail and notifications.")
 
 PORTFOLIO_READERS = ("secretariat", "committee_chair", "committee_member", "finance_officer",
