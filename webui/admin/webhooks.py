@@ -3,22 +3,26 @@ see how its deliveries went, switch it off."""
 
 from __future__ import annotations
 
-from flask import flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
 from wtforms import SelectMultipleField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, Optional
 
 from models import WebhookDelivery, db
+from workflow.engine import idempotency
 from workflow.engine.errors import ValidationFailed
 from workflow.operations import webhooks
 
 from ..access import roles
 from ..forms import AppForm, show_refusal
+from ..once import OneTimeKey
 from . import bp
 
 
-class WebhookForm(AppForm):
+class WebhookForm(OneTimeKey, AppForm):
+    """A one-time key: the same form sent again (a reload) registers no second endpoint."""
+
     url = StringField("Endpoint URL", validators=[DataRequired(), Length(max=500)])
     topics = SelectMultipleField("Events", choices=list(webhooks.TOPIC_LABELS.items()),
                                  default=["state", "money"], validators=[DataRequired()])
@@ -53,6 +57,10 @@ def webhook_endpoints():
     if not form.validate_on_submit():
         return _page(form, status=400 if form.errors else 200)
     try:
+        if not idempotency.claim(form.idempotency_key.data, current_user, request.endpoint):
+            db.session.rollback()
+            flash(idempotency.ALREADY_RECEIVED, "info")
+            return redirect(url_for("admin.webhook_endpoints"))
         _, secret = webhooks.register(form.url.data, form.topics.data, form.description.data,
                                       current_user)
     except ValidationFailed as refusal:

@@ -3,10 +3,11 @@ when each was last used, revoke one."""
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, session, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
 from models import db
+from workflow.engine import idempotency
 from workflow.engine.errors import ValidationFailed
 from workflow.people import api_tokens
 from workflow.people.second_factor import requires_second_factor
@@ -18,6 +19,8 @@ from .token_forms import NewTokenForm, RevokeTokenForm
 
 bp = Blueprint("api_tokens", __name__, url_prefix="/account/tokens")
 
+ALREADY_MADE = ("This form was already sent and its token made; its secret was shown then "
+                "and is not shown again. Revoke it below if it was not copied.")
 LOG_IN_WITH_CODE = ("Your roles move money or decide: log in with your two-factor code "
                     "before making a token.")
 
@@ -35,6 +38,10 @@ def index():
     if not form.validate_on_submit():
         return _page(form, status=400 if form.errors else 200)
     try:
+        if not idempotency.claim(form.idempotency_key.data, current_user, request.endpoint):
+            db.session.rollback()  # sent again: the token was made and shown the first time
+            flash(ALREADY_MADE, "info")
+            return redirect(url_for("api_tokens.index"))
         if requires_second_factor(current_user) and not session.get(MFA):
             raise ValidationFailed(LOG_IN_WITH_CODE, "name")
         made = api_tokens.create(current_user, form.name.data, form.scope.data, form.days.data)
@@ -43,8 +50,8 @@ def index():
         show_refusal(form, refusal)
         return _page(form, status=400)
     db.session.commit()
-    # Shown on this answer only (never in a redirect's URL or the session): reloading the
-    # page does not show it again.
+    # Shown on this answer only (never in a redirect's URL or the session); the form's
+    # one-time key makes sending it again (a reload) make no second token.
     return _page(NewTokenForm(formdata=None), secret=made.secret)
 
 

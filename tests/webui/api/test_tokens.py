@@ -9,7 +9,7 @@ from freezegun import freeze_time
 from sqlalchemy import select
 
 from models import ApiToken, AuditEvent, db
-from tests.conftest import csrf_token_from, log_in
+from tests.conftest import csrf_token_from, log_in, once_key
 from workflow.people import api_tokens
 
 from .conftest import bearer, make_token_for
@@ -21,9 +21,9 @@ def test_a_token_made_on_the_profile_page_is_shown_once_and_kept_hashed(client, 
     user = login_as("secretariat")
     page = client.get("/account/tokens/")
     assert page.status_code == 200 and "You have no tokens" in page.get_data(as_text=True)
-    made = client.post("/account/tokens/", data={
-        "csrf_token": csrf_token_from(page.get_data(as_text=True)), "name": "accounting",
-        "scope": "read", "days": "30"})
+    form = {"csrf_token": csrf_token_from(page.get_data(as_text=True)), "name": "accounting",
+            "scope": "read", "days": "30", **once_key(page.get_data(as_text=True))}
+    made = client.post("/account/tokens/", data=form)
     html = made.get_data(as_text=True)
     assert made.status_code == 200 and "will not be shown again" in html
     secret = html.split('<code class="new-token user-select-all">')[1].split("<")[0]
@@ -37,6 +37,9 @@ def test_a_token_made_on_the_profile_page_is_shown_once_and_kept_hashed(client, 
     assert "Never" not in client.get("/account/tokens/").get_data(as_text=True)
     actions = db.session.scalars(select(AuditEvent.action)).all()
     assert "create_api_token" in actions
+    resent = client.post("/account/tokens/", data=form)  # a reload: no second token
+    assert resent.status_code == 302
+    assert len(db.session.scalars(select(ApiToken)).all()) == 1
 
 
 def test_a_token_form_without_a_name_says_so_and_makes_nothing(client, login_as):
@@ -44,7 +47,7 @@ def test_a_token_form_without_a_name_says_so_and_makes_nothing(client, login_as)
     page = client.get("/account/tokens/").get_data(as_text=True)
     answer = client.post("/account/tokens/", data={"csrf_token": csrf_token_from(page),
                                                    "name": "", "scope": "write",
-                                                   "days": "9999"})
+                                                   "days": "9999", **once_key(page)})
     assert answer.status_code == 400
     assert db.session.scalar(select(ApiToken)) is None
 

@@ -16,7 +16,7 @@ from freezegun import freeze_time
 from sqlalchemy import select
 
 from models import WebhookDelivery, db, utcnow, write_intent
-from tests.conftest import csrf_token_from, fire
+from tests.conftest import csrf_token_from, fire, once_key
 from workflow.money import ledger
 from workflow.operations import webhooks
 
@@ -69,7 +69,7 @@ def test_events_reach_the_endpoint_signed_once_across_a_failure_and_a_restart(
     page = client.get("/admin/webhooks").get_data(as_text=True)
     answer = client.post("/admin/webhooks", data={
         "csrf_token": csrf_token_from(page), "url": receiver.url,
-        "topics": ["state", "money"], "description": "Accounting"})
+        "topics": ["state", "money"], "description": "Accounting", **once_key(page)})
     html = answer.get_data(as_text=True)
     assert answer.status_code == 200, html
     secret = html.split('<code class="new-secret user-select-all">')[1].split("<")[0]
@@ -115,6 +115,7 @@ def test_a_webhook_needs_a_real_address(client, login_as):
     login_as("admin")
     page = client.get("/admin/webhooks").get_data(as_text=True)
     answer = client.post("/admin/webhooks", data={"csrf_token": csrf_token_from(page),
-                                                  "url": "ftp://x", "topics": ["state"]})
+                                                  "url": "ftp://x", "topics": ["state"],
+                                                  **once_key(page)})
     assert answer.status_code == 400 and "https://" in answer.get_data(as_text=True)
     assert webhooks.endpoints() == []
