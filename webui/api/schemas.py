@@ -234,7 +234,7 @@ class FundListSchema(Schema):
 
 
 class CursorArgs(Schema):
-    after = fields.Integer(validate=validate.Range(min=0, max=2**62),
+    after = fields.Integer(validate=validate.Range(min=0, max=2**31 - 1),
                            metadata={"description": "The `next` of the page before"})
     limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=1000))
 

@@ -124,7 +124,8 @@ def queue(batch: int = 1000) -> int:
                         endpoint_id=endpoint.id, event_seq=event.seq, topic=topic,
                         body=_body(event, topic), state="pending", attempts=0,
                         next_attempt_at=utcnow(), last_error="", created_at=utcnow())
-                        .on_conflict_do_nothing()).rowcount
+                        .on_conflict_do_nothing()
+                        .returning(WebhookDelivery.id)).first() is not None
             if events:
                 endpoint.queued_through = events[-1].seq
         db.session.commit()
