@@ -54,6 +54,7 @@ NAV_ITEMS = (
     NavItem("admin.users", "Users"),
     NavItem("admin.organisations", "Organisations"),
     NavItem("admin.funds", "Fund settings"),
+    NavItem("admin.webhook_endpoints", "Webhooks"),
 )
 
 ROLE_CARDS = {
