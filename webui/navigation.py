@@ -54,6 +54,7 @@ NAV_ITEMS = (
     NavItem("admin.users", "Users"),
     NavItem("admin.organisations", "Organisations"),
     NavItem("admin.funds", "Fund settings"),
+    NavItem("admin.webhook_endpoints", "Webhooks"),
 )
 
 # What an applicant may start depends on the organisation: a society proposes grants, a

@@ -2,8 +2,8 @@
 
 Written by hand. No user takes the digest at first: each keeps one email per notification.
 
-Revision ID: 0016
-Revises: 0015
+Revision ID: 0017
+Revises: 0016_api
 Create Date: 2026-12-07 04:00:00
 
 """
@@ -12,8 +12,8 @@ from alembic import op
 
 
 # revision identifiers, used by Alembic.
-revision = '0016'
-down_revision = '0015'
+revision = '0017'
+down_revision = '0016_api'
 branch_labels = None
 depends_on = None
 
