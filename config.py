@@ -52,6 +52,8 @@ class Config:
     MAIL_USERNAME = os.environ.get("MAIL_USERNAME", "")
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD", "")
     MAIL_FROM = os.environ.get("MAIL_FROM", "wnf-workflow@localhost")
+    # Where users reach the app: the links of the emails written by a command (the digest).
+    PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://localhost:5000")
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

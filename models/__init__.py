@@ -38,6 +38,7 @@ from .loan import (
 )
 from .notification import (
     NOTIFICATION_KINDS,
+    DailyDigest,
     EmailPreference,
     Notification,
     OutboxMessage,
@@ -62,6 +63,7 @@ __all__ = [
     "ApiAnswer",
     "ApiToken",
     "NOTIFICATION_KINDS",
+    "DailyDigest",
     "EmailPreference",
     "Notification",
     "OutboxMessage",

@@ -70,6 +70,18 @@ class EmailPreference(db.Model):
     email: Mapped[bool] = mapped_column(default=True)
 
 
+class DailyDigest(db.Model):
+    """A user who takes one email a day summing up their notifications instead of one email
+    each (workflow.people.digest); no row, one email each."""
+
+    __tablename__ = "daily_digests"
+
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"),
+                                         primary_key=True)
+    # The moment the last digest covered: the next one holds what is newer.
+    sent_through: Mapped[datetime | None] = mapped_column(DateTime)
+
+
 class OutboxMessage(db.Model):
     """An email written in the same transaction as its event, sent later by `flask outbox send`."""
 

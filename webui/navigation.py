@@ -57,8 +57,16 @@ NAV_ITEMS = (
     NavItem("admin.webhook_endpoints", "Webhooks"),
 )
 
+# What an applicant may start depends on the organisation: a society proposes grants, a
+# company applies for loans; anyone else has nothing to start.
+APPLICANT_STARTS = {
+    "alumni_society": ("grants.new_proposal", "New grant proposal"),
+    "company": ("loans.new", "New loan application"),
+}
+
 ROLE_CARDS = {
-    "applicant": ("Your proposals", "Draft, submit and follow your organisation's applications."),
+    "applicant": ("Your applications", "Draft, submit and follow your organisation's "
+                  "applications."),
     "secretariat": ("Secretariat", "Screen applications, manage rounds, accept reports."),
     "committee_member": ("Committee", "Vote on the applications in committee review."),
     "committee_chair": ("Committee chair", "Preside over your committee's ballots (as chair, or "
@@ -75,7 +83,7 @@ ROLE_LINKS = {
                     ("committee.index", "Ballots waiting")),
     "committee_member": (("committee.index", "Ballots"),),
     "committee_chair": (("committee.index", "Ballots"),),
-    "applicant": (("grants.new_proposal", "New proposal"), ("loans.index", "SME loans")),
+    "applicant": (("applications.index", "Our applications"),),
     "finance_officer": (("finance.index", "Disbursements"), ("loans.index", "Loans")),
     "admin": (("admin.users", "Users"), ("admin.organisations", "Organisations"),
               ("admin.funds", "Funds")),
@@ -108,7 +116,11 @@ def dashboard_cards() -> list[Card]:
     for role, (title, text) in ROLE_CARDS.items():
         if not current_user.has_role(role):
             continue
-        links = [Link(label, url_for(endpoint)) for endpoint, label in ROLE_LINKS.get(role, ())
+        offered = ROLE_LINKS.get(role, ())
+        if role == "applicant" and current_user.organisation is not None:
+            start = APPLICANT_STARTS.get(current_user.organisation.kind)
+            offered = (start, *offered) if start else offered
+        links = [Link(label, url_for(endpoint)) for endpoint, label in offered
                  if _reachable(endpoint)]
         cards.append(Card(title, text, links))
     return cards

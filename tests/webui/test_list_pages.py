@@ -7,7 +7,7 @@ import re
 import pytest
 
 from models import Application, Organisation, db, write_intent
-from webui.applications import views
+from webui.applications import listing
 from workflow.engine import kept
 from workflow.people import accounts
 
@@ -27,7 +27,7 @@ def _link(body: str, rel: str) -> str | None:
 def files(make_application, make_org, monkeypatch):
     """13 submitted files over two countries, some approved, some with equal titles; 5 per
     page."""
-    monkeypatch.setattr(views, "PER_PAGE", 5)
+    monkeypatch.setattr(listing, "PER_PAGE", 5)
     th, ke = make_org(country_code="TH"), make_org(country_code="KE")
     made = []
     for n in range(13):
@@ -62,7 +62,7 @@ def test_next_walks_every_file_once_in_order(client, login_as, files, monkeypatc
     assert sorted(seen) == sorted(a.id for a in files)
     assert labels == ["Page 1 of 3", "Page 2 of 3", "Page 3 of 3"]
     # The same order as one page holding them all.
-    monkeypatch.setattr(views, "PER_PAGE", 50)
+    monkeypatch.setattr(listing, "PER_PAGE", 50)
     whole = _ids(client.get(f"/applications/?sort={sort}&direction={direction}")
                  .get_data(as_text=True))
     assert seen == whole
@@ -109,10 +109,10 @@ def test_a_cursor_of_another_order_is_refused(client, login_as, files):
 
 def test_deep_pages_are_reached_by_cursor_not_by_number(client, login_as, files):
     login_as("auditor")
-    response = client.get(f"/applications/?page={views.NUMBERED_PAGES + 1}")
+    response = client.get(f"/applications/?page={listing.NUMBERED_PAGES + 1}")
     assert response.status_code == 400
     assert "Next" in response.get_data(as_text=True)
-    assert client.get(f"/applications/?page={views.NUMBERED_PAGES}").status_code == 200
+    assert client.get(f"/applications/?page={listing.NUMBERED_PAGES}").status_code == 200
 
 
 def test_applicants_pages_hold_their_files_only(client, login_as, files, make_application):
@@ -124,7 +124,7 @@ def test_applicants_pages_hold_their_files_only(client, login_as, files, make_ap
 
 def test_the_count_stops_at_the_limit(client, login_as, files, monkeypatch):
     login_as("auditor")
-    monkeypatch.setattr(views, "COUNT_LIMIT", 10)
+    monkeypatch.setattr(listing, "COUNT_LIMIT", 10)
     body = client.get("/applications/").get_data(as_text=True)
     assert "more than 10 found" in body and "Page 1</span>" in body and _link(body, "next")
     body = client.get("/applications/?country=KE").get_data(as_text=True)

@@ -26,6 +26,7 @@ class ListRow(NamedTuple):
     state: str  # the staff's label of the state, or the applicant's
     requested: str  # "1,200,000"
     approved: str  # "" until approved
+    ident: int
 
 
 def list_rows(rows, staff: bool) -> list[ListRow]:
@@ -46,7 +47,7 @@ def list_rows(rows, staff: bool) -> list[ListRow]:
                            else shown_state.applicant_label)
         shown.append(ListRow(f"{link}{ident}", reference, title, organisation, country,
                              labels[key], f"{requested:,}",
-                             "" if approved is None else f"{approved:,}"))
+                             "" if approved is None else f"{approved:,}", ident))
     return shown
 
 
@@ -63,16 +64,17 @@ COLUMNS = (("reference", "Reference"), ("title", "Title"), ("organisation", "Org
 NUMERIC = frozenset({"requested", "approved"})
 
 
-def sort_headers(list_args: dict) -> list[SortHeader]:
+def sort_headers(list_args: dict, endpoint: str = "applications.index",
+                 columns: tuple = COLUMNS) -> list[SortHeader]:
     """The column headings: each sorts the list by its column, and again the other way."""
     current = list_args.get("sort", "created")
     descending = list_args.get("direction", "desc") == "desc"
     # The filters' part of the links, written once for the seven of them.
-    base = query_url("applications.index",
+    base = query_url(endpoint,
                      {k: v for k, v in list_args.items() if k not in ("sort", "direction")})
     base += "&" if "?" in base else "?"
     headers = []
-    for key, label in COLUMNS:
+    for key, label in columns:
         here = key == current
         direction = "asc" if here and descending else "desc"
         arrow = (" ▼" if descending else " ▲") if here else ""

@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import date
 
 import click
-from flask import current_app
+from flask import current_app, url_for
 from flask.cli import AppGroup
 
-from models import db, write_intent
+from models import db, utcnow, write_intent
 from workflow.committee import reminders
-from workflow.people import due_reminders, outbox
+from workflow.people import digest, due_reminders, outbox
 
 outbox_cli = AppGroup("outbox", help="Email outbox.")
 reminders_cli = AppGroup("reminders", help="Deadline reminders.")
@@ -34,6 +34,19 @@ def send(limit):
     sender = settings.sender if settings else current_app.config["MAIL_FROM"]
     report = outbox.send_pending(transport, sender, limit=limit)
     click.echo(f"Outbox: {report}.")
+
+
+@outbox_cli.command("digest")
+def queue_digest():
+    """Write the daily digest of each user who chose it (run once a day, before `send`)."""
+    with current_app.test_request_context(base_url=current_app.config["PUBLIC_URL"]):
+        def link_for(application_id: int) -> str:
+            return url_for("applications.show", application_id=application_id, _external=True)
+
+        with write_intent(True):
+            written = digest.queue_digests(utcnow(), link_for)
+            db.session.commit()
+    click.echo(f"Daily digests written: {written}.")
 
 
 @reminders_cli.command("send")

@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("dashboard", __name__)
 
-from . import views  # noqa: E402,F401
+from . import money, views  # noqa: E402,F401

@@ -1,3 +1,5 @@
+from datetime import date
+
 from flask import redirect, render_template, url_for
 from flask_login import current_user
 
@@ -6,6 +8,7 @@ from models import ROLE_LABELS
 from ..access import public, signed_in
 from ..navigation import dashboard_cards
 from . import bp
+from .money import home_money
 from .waiting import waiting_for
 
 
@@ -25,4 +28,5 @@ def home():
     return render_template("dashboard/home.html", roles=held, role_labels=ROLE_LABELS,
                            waiting=waiting, cards=dashboard_cards(),
                            total_waiting=sum(w.count for items in waiting.values()
-                                             for w in items))
+                                             for w in items),
+                           money=home_money(current_user, date.today()))

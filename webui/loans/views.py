@@ -10,22 +10,24 @@ from datetime import date
 from flask import abort, current_app, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
 
 from models import Application, Instalment, LoanDetails, Round, db
-from workflow.engine import registry, service
+from workflow.engine import service
 from workflow.engine.errors import TransitionRefused
-from workflow.engine.permissions import READER_ROLES, visibility, visible_conditions
+from workflow.engine.permissions import READER_ROLES
 from workflow.loans import applications as loans
 from workflow.loans import arrears
 from workflow.loans.assessment import Assessment, complete_assessment
 from workflow.money.round_choice import round_choices
 
-from .. import paging
 from ..access import roles
 from ..actions import Done, carry_out
+from ..applications.filters import filter_form, render_select
+from ..applications.listing import export_list, list_args, read_list
 from ..applications.loading import visible_application_or_404
+from ..applications.rows import list_rows, sort_headers
 from ..grants.proposals import country_options
+from ..transactions import streamed
 from . import bp
 from .forms import (
     AgreementForm,
@@ -61,28 +63,45 @@ def _action_page(application: Application, form, title: str, endpoint: str, **ex
                            **extra)
 
 
+# The loans list's columns: a loan's country is the one it invests in.
+LIST_COLUMNS = (("reference", "Reference"), ("title", "Title"), ("organisation", "Company"),
+                ("country", "Investment country"), ("state", "State"),
+                ("requested", "Requested (¥)"), ("approved", "Approved (¥)"))
+
+
+def _principal_owed(ids: list[int]) -> dict[int, int]:
+    """Each listed loan's principal still to repay, by its schedule."""
+    return {k: int(v) for k, v in db.session.execute(
+        select(Instalment.application_id,
+               func.sum(Instalment.principal_yen - Instalment.paid_principal_yen))
+        .where(Instalment.application_id.in_(ids))
+        .group_by(Instalment.application_id)).all()}
+
+
 @bp.route("/")
 @roles(*VIEWERS)
 def index():
     staff = current_user.has_role(*READER_ROLES)
-    seen = visibility(current_user)  # the staff see a loan once it is submitted
-    query = (select(Application).options(selectinload(Application.organisation))
-             .where(Application.kind == "loan", *visible_conditions(seen.kind))
-             .params(**seen.params).order_by(Application.id.desc()))
-    asked = paging.page_number()
-    page = db.paginate(query, page=asked, per_page=50, error_out=False)
-    if asked > (page.pages or 1):  # past the end: the last page
-        page = db.paginate(query, page=page.pages or 1, per_page=50, error_out=False)
-    owed = dict(db.session.execute(
-        select(Instalment.application_id,
-               func.sum(Instalment.principal_yen - Instalment.paid_principal_yen))
-        .where(Instalment.application_id.in_([a.id for a in page.items]))
-        .group_by(Instalment.application_id)).all())
+    form = filter_form(staff)
+    listed = read_list(form, kind="loan")
+    rows, args = list_rows(listed.page.rows, staff), list_args()
     company = current_user.organisation
-    return render_template("loans/index.html", page=page, staff=staff, registry=registry,
-                           owed={k: int(v) for k, v in owed.items()},
+    return render_template("loans/index.html", rows=rows, listed=listed, form=form,
+                           list_args=args, render_select=render_select, staff=staff,
+                           headers=sort_headers(args, "loans.index", LIST_COLUMNS),
+                           owed=_principal_owed([r.ident for r in rows]),
                            may_apply=company is not None and company.kind == "company"
-                           and current_user.has_role("applicant"))
+                           and current_user.has_role("applicant")
+                           ), (400 if listed.problem else 200)
+
+
+@bp.route("/export.csv")
+@roles(*VIEWERS)
+@streamed
+def export():
+    """The filtered loans as CSV, each with its investment country."""
+    return export_list(filter_form(current_user.has_role(*READER_ROLES)), "loans.csv",
+                       kind="loan")
 
 
 def _round_choices(form: LoanForm, application: Application | None = None) -> None:

@@ -10,6 +10,7 @@ from workflow.people.notifications import unread_count
 
 from ..access import signed_in
 from ..forms import AppForm
+from .forms import DigestForm
 
 bp = Blueprint("notifications", __name__, url_prefix="/notifications")
 
@@ -26,9 +27,12 @@ def _unread():
 @bp.route("/")
 @signed_in
 def index():
-    return render_template("notifications/index.html", notifications=inbox.recent(current_user),
+    notifications = inbox.recent(current_user)
+    return render_template("notifications/index.html", notifications=notifications,
+                           files=inbox.by_file(current_user, notifications),
                            choices=inbox.email_choices(current_user), labels=KIND_LABELS,
-                           form=AppForm())
+                           form=AppForm(), digest_form=DigestForm(
+                               rhythm="daily" if inbox.takes_digest(current_user) else "each"))
 
 
 @bp.route("/read", methods=["POST"])
@@ -49,4 +53,19 @@ def email_preferences():
         inbox.set_email_choices(current_user, wanted)
         db.session.commit()
         flash("Your email choices are saved.", "success")
+    return redirect(url_for("notifications.index"))
+
+
+@bp.route("/digest", methods=["POST"])
+@signed_in
+def digest_choice():
+    form = DigestForm()
+    if form.validate_on_submit():
+        inbox.set_daily_digest(current_user, form.rhythm.data == "daily")
+        db.session.commit()
+        flash("You will get one email a day summing up your notifications."
+              if form.rhythm.data == "daily" else
+              "You will get one email for each notification you chose.", "success")
+    else:
+        flash("Choose how we should email you.", "danger")
     return redirect(url_for("notifications.index"))

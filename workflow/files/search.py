@@ -14,7 +14,7 @@ from datetime import date, datetime, time
 
 from sqlalchemy import and_, bindparam, func, literal_column, or_, select, tuple_
 
-from models import Application, Fund, Organisation, Round, User, db
+from models import Application, Fund, LoanDetails, Organisation, Round, User, db
 from workflow.engine import registry
 from workflow.engine.errors import ValidationFailed
 from workflow.engine.keyset import decode_cursor, encode_cursor
@@ -34,6 +34,22 @@ SORTS = {
     "created": (Application.created_at,),
     "updated": (Application.state_changed_at,),
 }
+
+
+# A loan counts under the country it invests in (its company's own while a draft names none):
+# the loans list filters, sorts and exports by it.
+INVESTMENT_COUNTRY = func.coalesce(LoanDetails.investment_country, Organisation.country_code)
+
+
+def _country_column(loans: bool):
+    return INVESTMENT_COUNTRY if loans else Organisation.country_code
+
+
+def _with_loans(query, loans: bool):
+    """The query joined to the loans' details, where their investment country is read."""
+    if not loans:
+        return query
+    return query.outerjoin(LoanDetails, LoanDetails.application_id == Application.id)
 
 
 def all_states() -> list[str]:
@@ -59,6 +75,11 @@ class Filters:
     date_to: date | None = None
     sort: str = "created"
     descending: bool = True
+
+    @property
+    def loans_only(self) -> bool:
+        """The loans list: countries are the loans' investment countries."""
+        return self.kind == "loan"
 
     def check(self) -> None:
         if self.state and self.state not in all_states():
@@ -100,7 +121,7 @@ def _bound(filters: Filters, user: User) -> tuple[Shape, dict]:
         values["created_to"] = datetime.combine(filters.date_to, time.max)
     shape = (seen.kind, len(words), *(name in values for name in (
         "organisation_id", "country", "state", "round_id", "fund", "kind", "created_from",
-        "created_to")))
+        "created_to")), filters.loans_only)
     return shape, values
 
 
@@ -120,7 +141,7 @@ def _conditions(shape: Shape, common_country: str | None = None) -> list:
     common_country: the dialect, when the country filter matches many files (_common).
     """
     (seen, words, organisation, country, state, round_, fund, kind, created_from,
-     created_to) = shape
+     created_to, loans) = shape
     conditions = visible_conditions(seen)
     if words:
         conditions.append(or_(
@@ -131,7 +152,7 @@ def _conditions(shape: Shape, common_country: str | None = None) -> list:
     if organisation:
         conditions.append(Application.organisation_id == bindparam("organisation_id"))
     if country:
-        in_country = Organisation.country_code == bindparam("country")
+        in_country = _country_column(loans) == bindparam("country")
         conditions.append(_common(in_country, common_country) if common_country else in_country)
     if state:
         conditions.append(Application.state == bindparam("state"))
@@ -149,12 +170,13 @@ def _conditions(shape: Shape, common_country: str | None = None) -> list:
     return conditions
 
 
-def _key(sort: str) -> list:
-    return [*SORTS[sort], Application.id]
+def _key(sort: str, loans: bool = False) -> list:
+    columns = (_country_column(loans),) if sort == "country" else SORTS[sort]
+    return [*columns, Application.id]
 
 
-def _ordering(sort: str, descending: bool) -> list:
-    return [c.desc() if descending else c.asc() for c in _key(sort)]
+def _ordering(sort: str, descending: bool, loans: bool = False) -> list:
+    return [c.desc() if descending else c.asc() for c in _key(sort, loans)]
 
 
 def _escape(word: str) -> str:
@@ -184,8 +206,9 @@ def count_key(filters: Filters, user: User) -> tuple:
 
 @functools.lru_cache(maxsize=256)
 def _count_statement(shape: Shape, limit: int):
-    matching = (select(Application.id)
-                .join(Organisation, Organisation.id == Application.organisation_id)
+    matching = (_with_loans(select(Application.id)
+                            .join(Organisation, Organisation.id == Application.organisation_id),
+                            shape[-1])
                 .where(*_conditions(shape)).limit(limit))
     return select(func.count()).select_from(matching.subquery())
 
@@ -204,6 +227,13 @@ LIST_COLUMNS = (Application.id, Application.reference, Application.title,
                 Organisation.name.label("organisation_name"), Organisation.country_code)
 
 
+def _list_columns(loans: bool) -> tuple:
+    """LIST_COLUMNS, the country a loan's investment country on the loans list."""
+    if not loans:
+        return LIST_COLUMNS
+    return (*LIST_COLUMNS[:-1], INVESTMENT_COUNTRY.label("country_code"))
+
+
 @dataclass
 class Page:
     rows: list  # Rows of LIST_COLUMNS
@@ -217,7 +247,8 @@ def _encode(filters: Filters, values) -> str:
 
 def _decode(filters: Filters, cursor: str) -> list:
     """The sort key in a cursor, checked against the list's order and the key's columns."""
-    return decode_cursor([filters.sort, filters.descending], _key(filters.sort), cursor)
+    return decode_cursor([filters.sort, filters.descending],
+                         _key(filters.sort, filters.loans_only), cursor)
 
 
 def page_of(filters: Filters, user: User, size: int, *, after: str | None = None,
@@ -264,10 +295,12 @@ def _literal_limit(rows: int):
 @functools.lru_cache(maxsize=256)
 def _page_statement(shape: Shape, sort: str, descending: bool, backwards: bool,
                     from_cursor: bool, from_offset: bool, size: int, common_country: str | None):
-    key = _key(sort)
-    query = (select(*LIST_COLUMNS, *key).join(Application.organisation)
+    loans = shape[-1]
+    key = _key(sort, loans)
+    query = (_with_loans(select(*_list_columns(loans), *key).join(Application.organisation),
+                         loans)
              .where(*_conditions(shape, common_country))
-             .order_by(*_ordering(sort, descending != backwards))
+             .order_by(*_ordering(sort, descending != backwards, loans))
              .limit(_literal_limit(size + 1)))
     if from_cursor:
         start = tuple_(*(bindparam(f"key{n}", type_=c.type) for n, c in enumerate(key)))
@@ -281,24 +314,25 @@ def _page_statement(shape: Shape, sort: str, descending: bool, backwards: bool,
 CSV_HEADER = ("reference", "kind", "fund", "round", "organisation", "country", "title",
               "state", "workflow_version", "requested_yen", "approved_yen", "created_at",
               "state_changed_at")
+LOAN_CSV_HEADER = tuple("investment_country" if column == "country" else column
+                        for column in CSV_HEADER)
 
 
 def csv_rows(filters: Filters, user: User, batch: int = 2000) -> Iterator[tuple]:
     """The header, then one tuple per application, streamed from the database in batches."""
     filters.check()
     shape, values = _bound(filters, user)
-    query = (
+    loans = filters.loans_only
+    query = _with_loans(
         select(Application.reference, Application.kind, Fund.code, Round.name,
-               Organisation.name, Organisation.country_code, Application.title,
+               Organisation.name, _country_column(loans), Application.title,
                Application.state, Application.workflow_version, Application.requested_yen,
                Application.approved_yen, Application.created_at, Application.state_changed_at)
         .join(Organisation, Organisation.id == Application.organisation_id)
         .join(Fund, Fund.id == Application.fund_id)
-        .outerjoin(Round, Round.id == Application.round_id)
-        .where(*_conditions(shape))
-        .order_by(*_ordering(filters.sort, filters.descending))
-    )
-    yield CSV_HEADER
+        .outerjoin(Round, Round.id == Application.round_id), loans,
+    ).where(*_conditions(shape)).order_by(*_ordering(filters.sort, filters.descending, loans))
+    yield LOAN_CSV_HEADER if loans else CSV_HEADER
     result = db.session.execute(query.execution_options(yield_per=batch), values)
     for row in result:
         yield tuple("" if value is None else value for value in row)

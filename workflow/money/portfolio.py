@@ -9,13 +9,11 @@ from sqlalchemy import case, func, select
 
 from models import (
     Application,
-    FinalReport,
     Fund,
     GrantDetails,
     LedgerEntry,
     LoanDetails,
     Organisation,
-    ReportParticipant,
     Round,
     db,
 )
@@ -163,17 +161,6 @@ def countries_and_money() -> tuple[list[CountryCount], list[CountryYear]]:
     """by_country and money_by_country_and_year from one reading of the counts."""
     counted = Counted.read()
     return by_country(counted), money_by_country_and_year(counted)
-
-
-def persons_trained() -> list[tuple[str, str, int]]:
-    """Actual participants by country, from accepted final reports only."""
-    rows = db.session.execute(
-        select(ReportParticipant.country_code, func.sum(ReportParticipant.participants))
-        .join(FinalReport, FinalReport.application_id == ReportParticipant.report_id)
-        .where(FinalReport.accepted_at.is_not(None))
-        .group_by(ReportParticipant.country_code)
-        .order_by(func.sum(ReportParticipant.participants).desc())).all()
-    return [(code, country_name(code), int(n)) for code, n in rows]
 
 
 def loan_book() -> dict[str, int]:

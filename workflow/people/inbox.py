@@ -2,10 +2,52 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
+
 from sqlalchemy import select, update
 from sqlalchemy.orm import selectinload
 
-from models import NOTIFICATION_KINDS, EmailPreference, Notification, User, db, utcnow
+from models import (
+    NOTIFICATION_KINDS,
+    Application,
+    DailyDigest,
+    EmailPreference,
+    Notification,
+    User,
+    db,
+    utcnow,
+)
+
+from .next_steps import next_step
+
+
+@dataclass
+class FileNews:
+    """A user's notifications about one file (or about no file), the newest first."""
+
+    application: Application | None
+    notifications: list[Notification]
+    next_step: str
+
+    @property
+    def unread(self) -> int:
+        return sum(1 for n in self.notifications if n.read_at is None)
+
+    @property
+    def latest(self) -> datetime:
+        return self.notifications[0].created_at
+
+
+def by_file(user: User, notifications: list[Notification]) -> list[FileNews]:
+    """The notifications grouped per file, the file with the newest news first, each with
+    what the user should do next on it."""
+    groups: dict[int | None, list[Notification]] = {}
+    for note in notifications:  # the newest first, so each group is too
+        groups.setdefault(note.application_id, []).append(note)
+    return [FileNews(notes[0].application, notes,
+                     next_step(notes[0].application, user, notes[0].kind))
+            for notes in groups.values()]
 
 
 def recent(user: User, limit: int = 100) -> list[Notification]:
@@ -39,4 +81,19 @@ def set_email_choices(user: User, wanted: set[str]) -> None:
         preference = existing.get(kind) or EmailPreference(user_id=user.id, kind=kind)
         preference.email = kind in wanted
         db.session.add(preference)
+    db.session.flush()
+
+
+def takes_digest(user: User) -> bool:
+    return db.session.get(DailyDigest, user.id) is not None
+
+
+def set_daily_digest(user: User, wanted: bool) -> None:
+    """One email a day summing up the notifications, or one email per notification."""
+    chosen = db.session.get(DailyDigest, user.id)
+    if wanted and chosen is None:
+        # From now on: what came before was emailed one by one already.
+        db.session.add(DailyDigest(user_id=user.id, sent_through=utcnow()))
+    elif not wanted and chosen is not None:
+        db.session.delete(chosen)
     db.session.flush()

@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import Select, bindparam, func, insert, or_, select
+from sqlalchemy import Select, bindparam, func, insert, or_, select, union
 
 from models import (
     Application,
+    DailyDigest,
     EmailPreference,
     Notification,
     OutboxMessage,
@@ -35,9 +36,13 @@ _NOTIFICATIONS = Notification.__table__
 _INSERT_NOTIFICATIONS = insert(_NOTIFICATIONS).returning(_NOTIFICATIONS.c.id,
                                                           sort_by_parameter_order=True)
 _INSERT_EMAILS = insert(OutboxMessage.__table__)
-_EMAIL_REFUSED = select(EmailPreference.user_id).where(
-    EmailPreference.kind == bindparam("kind"), EmailPreference.email.is_(False),
-    EmailPreference.user_id.in_(bindparam("user_ids", expanding=True)))
+# No email of its own to whoever refused the kind, nor to whoever takes the daily digest.
+_EMAIL_REFUSED = union(
+    select(EmailPreference.user_id).where(
+        EmailPreference.kind == bindparam("kind"), EmailPreference.email.is_(False),
+        EmailPreference.user_id.in_(bindparam("user_ids", expanding=True))),
+    select(DailyDigest.user_id).where(
+        DailyDigest.user_id.in_(bindparam("user_ids", expanding=True))))
 
 
 def notify(users, kind: str, message: str, application: Application | None = None) -> int:

@@ -32,7 +32,7 @@ from models import (
     write_intent,
 )
 from tests.workflow.loans.conftest import repay
-from webui.applications import views
+from webui.applications import listing
 from workflow.engine import audit
 from workflow.grants.screening import CHECKLIST
 from workflow.money import ledger
@@ -161,7 +161,7 @@ def test_the_screening_queue_does_not_grow_with_the_proposals(app, client, login
 def test_a_page_reached_by_cursor_runs_what_the_first_does(app, client, login_as,
                                                            make_application, make_org,
                                                            monkeypatch):
-    monkeypatch.setattr(views, "PER_PAGE", 5)
+    monkeypatch.setattr(listing, "PER_PAGE", 5)
     login_as("auditor")
     org = make_org(country_code="TH")
     for n in range(12):

@@ -1,0 +1,74 @@
+"""A company's loans as the company reads them: what it owes, what falls due next, what is
+late, and the schedule, each loan's principal from its ledger."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func, select
+
+from models import Application, LedgerEntry, Organisation, db
+
+from . import accrual, book
+from .book import InstalmentLine
+
+# A loan has a schedule once its first tranche is released; these are the states it then has.
+REPAYING_STATES = ("active", "in_arrears", "repaid", "written_off")
+# How the ledger moves a loan's principal: released, repaid, written off.
+_PRINCIPAL_SIGNS = {"disbursement": 1, "repayment_principal": -1, "write_off": -1}
+
+
+@dataclass(frozen=True)
+class LoanStatement:
+    application: Application
+    outstanding_principal_yen: int  # released − repaid − written off, by the ledger
+    arrears_yen: int  # fallen due and unpaid: principal, interest and delay damages
+    next_instalment: InstalmentLine | None
+    schedule: list[InstalmentLine]
+
+    @property
+    def next_payment_yen(self) -> int:
+        return accrual.left_to_pay(self.next_instalment) if self.next_instalment else 0
+
+
+def outstanding_principal(application: Application) -> int:
+    """The loan's principal still owed, summed from its ledger entries."""
+    rows = db.session.execute(
+        select(LedgerEntry.kind, func.sum(LedgerEntry.amount_yen))
+        .where(LedgerEntry.application_id == application.id,
+               LedgerEntry.kind.in_(tuple(_PRINCIPAL_SIGNS)))
+        .group_by(LedgerEntry.kind)).all()
+    return sum(_PRINCIPAL_SIGNS[kind] * int(total) for kind, total in rows)
+
+
+def statement(application: Application, today: date) -> LoanStatement:
+    """One loan's figures on `today`."""
+    lines = book.schedule_lines(application)
+    loan = application.loan
+    arrears = 0
+    if lines and loan is not None and loan.first_release_on:
+        arrears = accrual.position(book.terms_of(loan), lines, today).due
+    if application.state in ("repaid", "written_off"):
+        arrears = 0  # nothing more is asked of a closed loan
+    return LoanStatement(application, outstanding_principal(application), arrears,
+                         accrual.next_instalment(lines, today), lines)
+
+
+def company_loans(company: Organisation, today: date) -> list[LoanStatement]:
+    """The company's loans that have been released, the newest first."""
+    loans = db.session.scalars(
+        select(Application).where(Application.organisation_id == company.id,
+                                  Application.kind == "loan",
+                                  Application.state.in_(REPAYING_STATES))
+        .order_by(Application.id.desc())).all()
+    return [statement(loan, today) for loan in loans]
+
+
+def loan_of(company: Organisation, application_id: int) -> Application | None:
+    """The company's own released loan of this id, or None."""
+    return db.session.scalar(
+        select(Application).where(Application.id == application_id,
+                                  Application.organisation_id == company.id,
+                                  Application.kind == "loan",
+                                  Application.state.in_(REPAYING_STATES)))
