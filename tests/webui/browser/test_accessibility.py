@@ -1,4 +1,5 @@
-"""WCAG 2.2 AA, checked by axe-core in Chromium on every page the demo's people reach.
+"""WCAG 2.2 AA, checked by axe-core in Chromium on every page the demo's people reach; the
+menu on one line at 1280 px, and no page scrolling sideways on a 390 px phone.
 
 The living demo is seeded; each demo role logs in and walks the pages its navigation
 links to, then a file page (and its diagram) in each state the demo has that this person
@@ -72,8 +73,27 @@ def _menu_links(page) -> list[str]:
     return [h for h in dict.fromkeys(hrefs) if h not in NOT_WALKED]
 
 
+# How far the page reaches past the screen's right edge (0: it does not scroll sideways).
+WIDER_THAN_SCREEN = "() => document.documentElement.scrollWidth - window.innerWidth"
+# The menu's items each on the first line of the bar: their tops differ by a few px at most.
+MENU_TOPS = """() => [...document.querySelectorAll(
+  'nav.app-nav .navbar-nav > .nav-item, nav.app-nav form[role=search]')].map(
+  e => [e.textContent.trim().split(/\\s+/)[0], Math.round(e.getBoundingClientRect().top)])"""
+
+
+def _menu_wraps(page) -> list[str]:
+    """The menu bar on one line at 1280 px, its search box wide enough to type in."""
+    tops = page.evaluate(MENU_TOPS)
+    first = min(top for _, top in tops)
+    wrapped = [name for name, top in tops if top > first + 20]
+    search = page.locator("nav.app-nav input[type=search]")
+    narrow = search.count() and search.bounding_box()["width"] < 120
+    return ([f"the menu wraps at 1280 px: {wrapped} on a second line"] if wrapped else []) + (
+        ["the search box is narrower than 120 px"] if narrow else [])
+
+
 @pytest.mark.parametrize("email", DEMO_PEOPLE)
-def test_no_serious_accessibility_violation_on_any_page_a_demo_user_reaches(
+def test_every_page_a_demo_user_reaches_is_accessible_and_fits_the_screen(
         browser: Browser, live_server, demo, email):
     context = browser.new_context(base_url=live_server, bypass_csp=True,
                                   viewport=VIEWPORTS["desktop"])
@@ -96,8 +116,17 @@ def test_no_serious_accessibility_violation_on_any_page_a_demo_user_reaches(
             assert response.status < 400, f"{path}: {response.status}"
             walked += 1
             found += described(urlsplit(page.url).path, violations(page))
+            if path == "/home":
+                found += _menu_wraps(page)
         assert walked >= 5, pages  # the walk did reach the pages
         assert found == [], "\n".join(found)
         assert_page_healthy(page)
+        page.set_viewport_size(VIEWPORTS["phone"])
+        sideways = []
+        for path in dict.fromkeys(pages):
+            if page.goto(f"{live_server}{path}").status < 400 and (
+                    wider := page.evaluate(WIDER_THAN_SCREEN)):
+                sideways.append(f"{path} scrolls {wider} px sideways at 390 px")
+        assert sideways == [], "\n".join(sideways)
     finally:
         context.close()
