@@ -11,7 +11,8 @@ MAX_TABS = 400
 _FOCUSED = "el => document.activeElement === el"
 # A focused control shows it: an outline, or a box shadow (Bootstrap's form controls).
 _FOCUS_SHOWN = """el => { const s = getComputedStyle(el);
-  return (s.outlineStyle !== "none" && parseFloat(s.outlineWidth) > 0) || s.boxShadow !== "none"; }"""
+  const outline = s.outlineStyle !== "none" && parseFloat(s.outlineWidth) > 0;
+  return outline || s.boxShadow !== "none"; }"""
 
 
 def tab_to(page: Page, target: Locator) -> None:

@@ -20,16 +20,16 @@ def button(page: Page, name: str):
     return page.get_by_role("button", name=name, exact=True)
 
 
-def log_in(page: Page, base: str, scene: Scene, who: str) -> None:
+def log_in(page: Page, base: str, cast: Scene, who: str) -> None:
     page.context.clear_cookies()
     code = None
-    if who in scene.two_factor:
-        user = scene.users[who]
+    if who in cast.two_factor:
+        user = cast.users[who]
         ready_for_a_code(user)
         code = totp_code(user)
         db.session.commit()  # the test holds no transaction while the browser acts
     page.goto(f"{base}/auth/login")
-    type_into(page, page.get_by_label("Email", exact=True), scene.emails[who])
+    type_into(page, page.get_by_label("Email", exact=True), cast.emails[who])
     type_into(page, page.get_by_label("Password", exact=True), PASSWORD)
     page.keyboard.press("Enter")  # sends the form, as a browser does from a field
     if code is not None:
@@ -48,7 +48,7 @@ def open_file(page: Page, reference: str) -> None:
     expect(page.locator(".state-badge")).to_be_visible()
 
 
-def test_a_grant_from_proposal_to_closure_by_keyboard_alone(page, live_server, scene):
+def test_a_grant_from_proposal_to_closure_by_keyboard_alone(page, live_server, scene):  # noqa: F811
     base = live_server
     page.on("dialog", lambda dialog: dialog.accept())  # "are you sure?": Enter in a real one
 
