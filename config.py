@@ -83,6 +83,14 @@ class Config:
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     RATELIMIT_SWALLOW_ERRORS = True
 
+    # The JSON API (webui/api): its OpenAPI document is generated from the code by
+    # flask-smorest. No CORS header is sent unless origins are listed here (comma-separated).
+    API_TITLE = "WNF Workflow API"
+    API_VERSION = "v1"
+    OPENAPI_VERSION = "3.1.0"
+    API_CORS_ORIGINS = tuple(o.strip() for o in os.environ.get("API_CORS_ORIGINS", "").split(",")
+                             if o.strip())
+
     def __init__(self) -> None:
         if self.WNF_ENV not in {"development", "production", "test"}:
             raise ConfigError(

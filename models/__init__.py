@@ -1,5 +1,6 @@
 """The data model. Imports neither workflow/ nor webui/."""
 
+from .api_token import TOKEN_SCOPES, ApiAnswer, ApiToken
 from .application import APPLICATION_KINDS, Application, Comment, ReferenceCounter
 from .audit import GENESIS_HASH, AuditEvent
 from .ballot import BALLOT_OUTCOMES, VOTE_CHOICES, Ballot, ConflictDeclaration, Vote
@@ -51,8 +52,15 @@ from .organisation import (
 )
 from .security import LoginAttempt, RecoveryCode  # noqa: F401 - registers the tables
 from .user import ROLE_LABELS, ROLES, RoleAssignment, User
+from .webhook import WEBHOOK_TOPICS, WebhookDelivery, WebhookEndpoint
 
 __all__ = [
+    "WEBHOOK_TOPICS",
+    "WebhookDelivery",
+    "WebhookEndpoint",
+    "TOKEN_SCOPES",
+    "ApiAnswer",
+    "ApiToken",
     "NOTIFICATION_KINDS",
     "EmailPreference",
     "Notification",

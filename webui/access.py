@@ -16,6 +16,9 @@ from .extensions import login_manager
 
 PUBLIC = "public"
 SIGNED_IN = "signed_in"
+# The JSON API's endpoints: a personal access token authenticates them, never the session
+# (webui.api.tokens checks it and the roles each operation names).
+API_TOKEN = "api_token"
 
 
 def public(view: Callable) -> Callable:
@@ -27,6 +30,12 @@ def public(view: Callable) -> Callable:
 def signed_in(view: Callable) -> Callable:
     """Any active user who is logged in."""
     view.access = SIGNED_IN
+    return view
+
+
+def api_token(view: Callable) -> Callable:
+    """An endpoint of the JSON API: its token, not the session, decides (webui.api)."""
+    view.access = API_TOKEN
     return view
 
 
@@ -51,7 +60,7 @@ def access_table(app: Flask) -> dict[str, str | frozenset[str] | None]:
 def may_reach(rule, user) -> bool:
     if rule == PUBLIC:
         return True
-    if rule is None or not user.is_authenticated:
+    if rule is None or rule == API_TOKEN or not user.is_authenticated:
         return False
     return rule == SIGNED_IN or user.has_role(*rule)
 
@@ -62,7 +71,7 @@ def register(app: Flask) -> None:
         if request.endpoint is None or request.endpoint == "static":
             return None  # unknown URLs fall through to the 404 handler
         rule = getattr(app.view_functions[request.endpoint], "access", None)
-        if rule == PUBLIC:
+        if rule in (PUBLIC, API_TOKEN):
             return None
         if rule is not None and not current_user.is_authenticated:
             return login_manager.unauthorized()

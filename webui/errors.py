@@ -12,24 +12,34 @@ from werkzeug.exceptions import HTTPException
 from models import db
 from workflow.engine.errors import DomainError
 
+from .api.problems import input_errors, is_api_request, problem
+
 log = logging.getLogger(__name__)
 
 TITLES = {
     400: "Bad request",
+    401: "Not authenticated",
     403: "Not allowed",
     404: "Not found",
     405: "Method not allowed",
     409: "That cannot be done now",
+    412: "The file has changed",
     413: "File too large",
+    415: "Unsupported media type",
+    422: "The request could not be read",
+    428: "Precondition required",
     429: "Too many requests",
     500: "Something went wrong",
 }
 
 MESSAGES = {
     400: "The request could not be understood. Please go back and try again.",
+    401: "Send a personal access token: Authorization: Bearer <token>.",
     403: "Your roles do not allow you to open this page.",
     404: "There is no such page, or you may not see it.",
     405: "This page cannot be used that way.",
+    415: "Send the request's body as JSON.",
+    422: "Some inputs are not valid; see errors.",
     409: "The action is not possible in the current state.",
     413: "The upload is larger than the limit.",
     429: "Too many attempts. Please wait a moment and try again.",
@@ -53,9 +63,13 @@ def discard_failed_session() -> None:
             db.session.remove()
 
 
-def render_error(status: int, message: str | None = None):
+def render_error(status: int, message: str | None = None, *, field: str | None = None,
+                 errors: dict | None = None, headers: dict | None = None):
     message = message or MESSAGES.get(status, "")
     db.session.rollback()
+    if is_api_request():
+        return problem(status, TITLES.get(status, "Error"), message, field=field,
+                       errors=errors, headers=headers)
     if wants_json():
         return jsonify(error=TITLES.get(status, "Error"), message=message), status
     title = TITLES.get(status, "Error")
@@ -69,6 +83,8 @@ def render_server_error():
     g.database_session_failed = True  # the request's teardown does not commit it either
     discard_failed_session()
     title, message = TITLES[500], MESSAGES[500]
+    if is_api_request():
+        return problem(500, title, message)
     if wants_json():
         return jsonify(error=title, message=message, request_id=g.get("request_id")), 500
     page = current_app.jinja_env.get_template("errors/server_error.html").render(
@@ -76,10 +92,20 @@ def render_server_error():
     return page, 500
 
 
+def _api_http_error(error: HTTPException, status: int):
+    """An HTTP error of the API: its own sentence when it was given one (webui.api raises
+    them with the workflow's words), the standard one otherwise."""
+    given = error.description if error.description != type(error).description else None
+    headers = {"WWW-Authenticate": 'Bearer realm="api"'} if status == 401 else None
+    if status == 429:
+        given = MESSAGES[429]
+    return render_error(status, given, errors=input_errors(error), headers=headers)
+
+
 def register(app: Flask) -> None:
     @app.errorhandler(DomainError)
     def _domain_error(error: DomainError):
-        return render_error(error.status, str(error))
+        return render_error(error.status, str(error), field=error.field)
 
     @app.errorhandler(HTTPException)
     def _http_error(error: HTTPException):
@@ -89,6 +115,8 @@ def register(app: Flask) -> None:
         description = error.description if status in (400, 409) else None
         if status == 400 and "CSRF" in (error.description or ""):
             description = "The form has expired or was not sent from this site. Reload it."
+        if is_api_request():
+            return _api_http_error(error, status)
         return render_error(status, description)
 
     @app.errorhandler(Exception)

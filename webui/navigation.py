@@ -66,7 +66,8 @@ NAV_GROUPS = (
                  NavItem("workflows.index", "Workflows"))),
     ("Administration", (NavItem("admin.users", "Users"),
                         NavItem("admin.organisations", "Organisations"),
-                        NavItem("admin.funds", "Fund settings"))),
+                        NavItem("admin.funds", "Fund settings"),
+                        NavItem("admin.webhook_endpoints", "Webhooks"))),
 )
 
 ROLE_CARDS = {

@@ -55,8 +55,10 @@ def test_every_endpoint_declares_its_audience(app):
 def test_only_login_and_the_front_door_are_public(app):
     public = {endpoint for endpoint, rule in access_table(app).items() if rule == PUBLIC}
     # The two-factor pages serve users half-way through login; they check that state themselves.
+    # The API's description is for anyone writing a script (its operations need a token).
     assert public == {"static", "auth.login", "auth.two_factor", "auth.enrol",
-                      "dashboard.index", "health.healthz", "health.readyz"}
+                      "dashboard.index", "health.healthz", "health.readyz",
+                      "api_docs.openapi_json", "api_docs.docs_page"}
 
 
 def test_an_undeclared_endpoint_is_denied_even_to_admins(app, _app, make_user):

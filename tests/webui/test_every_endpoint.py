@@ -8,7 +8,7 @@ from werkzeug.datastructures import FileStorage
 
 from models import ROLES, AuditEvent, Base, db, write_intent
 from tests.conftest import fire
-from webui.access import PUBLIC, SIGNED_IN, access_table
+from webui.access import API_TOKEN, PUBLIC, SIGNED_IN, access_table
 from workflow.files import attachments
 
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
@@ -52,20 +52,31 @@ def _get_urls(app, scene) -> list[tuple[str, str]]:
     return urls
 
 
-def _expected_reachable(rule, role: str) -> bool:
+def _expected_reachable(rule, role: str, view=None) -> bool:
     if rule in (PUBLIC, SIGNED_IN):
         return True
+    if rule == API_TOKEN:  # the API's operations name their roles apart (webui.api.tokens)
+        allowed = getattr(view, "api_roles", None)
+        return allowed is None or role in allowed
     return role in rule
 
 
 @pytest.mark.parametrize("role", ROLES)
 def test_every_get_endpoint_answers_each_role_as_declared(app, client, login_as, scene, role):
-    login_as(role, organisation=scene["organisation"] if role == "applicant" else None)
+    """The pages with the role's session, the API's operations with the role's token: one
+    matrix for both. The session never opens the API (401)."""
+    from tests.webui.api.conftest import bearer, make_token_for
+
+    user = login_as(role, organisation=scene["organisation"] if role == "applicant" else None)
+    token = bearer(make_token_for(user, "read"))
     table = access_table(app)
     wrong = []
     for endpoint, url in _get_urls(app, scene):
-        status = client.get(url).status_code
-        reachable = _expected_reachable(table[endpoint], role)
+        api = table[endpoint] == API_TOKEN
+        if api and client.get(url).status_code != 401:
+            wrong.append((endpoint, url, "the session opened the API"))
+        status = client.get(url, headers=token if api else {}).status_code
+        reachable = _expected_reachable(table[endpoint], role, app.view_functions[endpoint])
         if status >= 500 or (status == 403) == reachable:
             wrong.append((endpoint, url, status))
     assert wrong == []

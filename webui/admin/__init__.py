@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
-from . import views  # noqa: E402,F401
+from . import views, webhooks  # noqa: E402,F401

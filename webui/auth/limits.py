@@ -28,9 +28,10 @@ PENDING = "pending_login"  # the session's half-logged-in user between password 
 
 @limiter.request_filter
 def _reading() -> bool:
-    """Pages that only read skip the limiter's check: every limit here is on POST (the
-    login forms), and the check cost every page as much as its notifications count."""
-    return request.method in READ_ONLY_METHODS
+    """Pages that only read skip the limiter's check: every limit of the pages is on POST
+    (the login forms), and the check cost every page as much as its notifications count.
+    The API's reads are checked: a token is tried on every request (webui.api.tokens)."""
+    return request.method in READ_ONLY_METHODS and not request.path.startswith("/api/")
 
 
 def _login_limit() -> str:

@@ -14,15 +14,17 @@ import logging
 import time
 from datetime import UTC, datetime, timedelta
 
-from flask import current_app, flash, redirect, request, session, url_for
+from flask import current_app, flash, g, redirect, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 from itsdangerous import BadData, URLSafeSerializer
 from sqlalchemy.exc import SQLAlchemyError
+from werkzeug.exceptions import Forbidden
 
 from models import User, db
 from workflow.people import security
 
 from ..access import PUBLIC
+from ..api.problems import is_api_request
 from ..errors import render_error
 from . import bp
 
@@ -129,7 +131,12 @@ def _refused(error):
     """Every refused page joins the audit chain, then the usual error page."""
     # The id first: after the rollback, reading the user would reopen a transaction on
     # this request's connection (on SQLite a POST's holds the write lock).
-    actor_id = current_user.id if current_user.is_authenticated else None
+    # The API's caller is its token's user, never the session's (webui.api.tokens).
+    api = is_api_request()
+    if api:
+        actor_id = g.api_user.id if g.get("api_user") is not None else None
+    else:
+        actor_id = current_user.id if current_user.is_authenticated else None
     db.session.rollback()  # end this request's transaction before writing on another one
     if actor_id is not None:
         try:
@@ -137,4 +144,6 @@ def _refused(error):
                                           method=request.method, path=request.path)
         except SQLAlchemyError:
             log.exception("Could not audit a refused access to %s", request.path)
+    if api and error.description != Forbidden.description:
+        return render_error(403, error.description)
     return render_error(403)

@@ -67,13 +67,19 @@ def _requests(app, file: dict):
 @pytest.mark.parametrize("role", [r for r in ROLES if r != "auditor"])
 def test_another_organisations_files_are_never_reached_by_id(app, client, login_as, make_org,
                                                              other_organisations_files, role):
+    """Over the pages (with the role's session) and the API (with the role's token)."""
+    from tests.webui.api.conftest import bearer, make_token_for
+
     drafts, submitted = other_organisations_files
-    login_as(role, organisation=make_org(name="Alumni Society of A"))
+    user = login_as(role, organisation=make_org(name="Alumni Society of A"))
+    token = bearer(make_token_for(user, "write"))
     hidden = [*drafts, *([submitted] if role == "applicant" else [])]
     wrong = []
     for file in hidden:
         for method, url in _requests(app, file):
-            response = client.open(url, method=method)
+            api = url.startswith("/api/")
+            response = client.open(url, method=method, headers=token if api else {},
+                                   **({"json": {}} if api and method == "POST" else {}))
             if response.status_code not in (403, 404) or (
                     file["title"] in response.get_data(as_text=True)):
                 wrong.append((role, method, url, response.status_code))

@@ -155,6 +155,7 @@ FORM_ROUTES = {
     "CodeForm": ("POST", "auth.two_factor"),
     "ConflictForm": ("POST", "committee.conflict"),
     "DocumentForm": ("POST", "loans.documents"),
+    "DeactivateWebhookForm": ("POST", "admin.deactivate_webhook"),
     "DonationForm": ("POST", "funds.show"),
     "FilterForm": ("GET", "applications.index"),
     "FundForm": ("POST", "admin.edit_fund"),
@@ -162,18 +163,21 @@ FORM_ROUTES = {
     "LoanForm": ("POST", "loans.new"),
     "LoginForm": ("POST", "auth.login"),
     "NewProposalForm": ("POST", "grants.new_proposal"),
+    "NewTokenForm": ("POST", "api_tokens.index"),
     "NoteForm": ("POST", "grants.add_note"),
     "OrganisationForm": ("POST", "admin.edit_organisation"),
     "ProposalForm": ("POST", "grants.edit"),
     "RepaymentForm": ("POST", "loans.repayment"),
     "ReportForm": ("POST", "grants.report"),
     "RequestTrancheForm": ("POST", "finance.request_tranche"),
+    "RevokeTokenForm": ("POST", "api_tokens.revoke"),
     "RoundForm": ("POST", "rounds.edit"),
     "TrancheActionForm": ("POST", "finance.authorise"),
     "UndrawnCancellationForm": ("POST", "loans.propose_cancellation"),
     "UploadForm": ("POST", "grants.attachments_page"),
     "UserForm": ("POST", "admin.edit_user"),
     "VoteForm": ("POST", "committee.vote"),
+    "WebhookForm": ("POST", "admin.webhook_endpoints"),
     "WriteOffForm": ("POST", "loans.write_off"),
     "WriteOffRequestForm": ("POST", "loans.request_write_off"),
 }
@@ -210,7 +214,8 @@ def _names_of(app, form_class) -> list[str]:
 
 
 def _route_values(rule, scene) -> dict:
-    extra = {"trigger": "request_revision", "tranche_id": 1, "proposal_id": 1}
+    extra = {"trigger": "request_revision", "tranche_id": 1, "proposal_id": 1, "token_id": 1,
+             "endpoint_id": 1}
     values = {}
     for argument in rule.arguments:
         key = "loan_id" if (argument == "application_id"

@@ -23,7 +23,8 @@ QUERY_NAMES = ["page", "after", "before", "q", "organisation_id", "country", "st
 # Routes that end the walker's own session are left out of the walk.
 SKIPPED = {"auth.logout"}
 # Path values the scene does not make: the walk only needs them well-formed.
-EXTRA_VALUES = {"trigger": "withdraw", "tranche_id": 1, "proposal_id": 1}
+EXTRA_VALUES = {"trigger": "withdraw", "tranche_id": 1, "proposal_id": 1, "token_id": 1,
+                "endpoint_id": 1}
 _ARGUMENT = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")
 
 

@@ -1,0 +1,116 @@
+"""Applications through the API: the list (the list page's filters, order and cursor), one
+file with its grant or loan details, the actions it offers the caller now, and firing one."""
+
+from __future__ import annotations
+
+from models import Application, User
+from workflow.engine import registry, service
+from workflow.engine.permissions import READER_ROLES
+from workflow.files import kept_lists
+from workflow.files.search import Filters
+
+from ..access import api_token
+from .blueprints import api_blueprint
+from .files import VIEWERS, visible_application
+from .schemas import (
+    ActionInputSchema,
+    ActionListSchema,
+    ApplicationListArgs,
+    ApplicationPageSchema,
+    ApplicationSchema,
+    FiredSchema,
+)
+from .tokens import api_roles, caller
+from .writes import IDEMPOTENCY_PARAMETER, IF_MATCH_PARAMETER, carry_out, etag_of, expected_version
+
+blp = api_blueprint("api_applications", __name__, url_prefix="/api/v1/applications",
+                    description="Grant proposals and loan applications, and their actions.")
+
+def state_label(workflow: str, version: int, state: str, user: User) -> str:
+    shown = registry.get(workflow, version).state(state)
+    return shown.staff_label if user.has_role(*READER_ROLES) else shown.applicant_label
+
+
+def labelled(application: Application, user: User) -> Application:
+    """The file with the label of its state for this user (ApplicationSchema reads it)."""
+    application.state_label = state_label(application.workflow_name,
+                                          application.workflow_version, application.state, user)
+    return application
+
+
+def as_file(application: Application, user: User) -> dict:
+    """The file as the API shows it (ApplicationSchema's fields)."""
+    return ApplicationSchema().dump(labelled(application, user))
+
+
+@blp.route("/")
+@api_token
+@api_roles(*VIEWERS)
+@blp.arguments(ApplicationListArgs, location="query", as_kwargs=True)
+@blp.response(200, ApplicationPageSchema)
+def list_applications(limit: int, after: str | None = None, before: str | None = None,
+                      direction: str = "desc", **chosen):
+    """The files the caller may see, a page at a time (follow `next`)."""
+    user = caller()
+    filters = Filters(q=(chosen.get("q") or "").strip(),
+                      organisation_id=chosen.get("organisation_id"),
+                      country=(chosen.get("country") or "").strip().upper(),
+                      state=chosen.get("state") or "", round_id=chosen.get("round_id"),
+                      fund=chosen.get("fund") or "", date_from=chosen.get("date_from"),
+                      date_to=chosen.get("date_to"), sort=chosen.get("sort") or "created",
+                      descending=direction == "desc")
+    page = kept_lists.page_of(filters, user, limit, after=after, before=before)
+    items = [{"id": ident, "reference": reference, "title": title, "state": state,
+              "state_label": state_label(workflow, version, state, user),
+              "organisation": organisation, "country": country,
+              "requested_yen": requested, "approved_yen": approved}
+             for (ident, reference, title, workflow, version, state, requested, approved,
+                  organisation, country, *_key) in page.rows]
+    return {"items": items, "next": page.after, "previous": page.before}
+
+
+@blp.route("/<int:application_id>")
+@api_token
+@api_roles(*VIEWERS)
+@blp.response(200, ApplicationSchema, headers={"ETag": {"schema": {"type": "string"}}})
+def get_application(application_id: int):
+    """One file with its grant or loan details; its ETag is its version, for If-Match."""
+    user = caller()
+    application = visible_application(application_id, user)
+    return labelled(application, user), 200, {"ETag": etag_of(application)}
+
+
+@blp.route("/<int:application_id>/actions")
+@api_token
+@api_roles(*VIEWERS)
+@blp.response(200, ActionListSchema)
+def list_actions(application_id: int):
+    """What the caller may do to the file now; a blocked action says why."""
+    user = caller()
+    application = visible_application(application_id, user)
+    return {"items": [{"trigger": a.trigger, "label": a.label, "requires": list(a.requires),
+                       "blocked": a.blocked}
+                      for a in service.available_actions(application, user)]}
+
+
+@blp.route("/<int:application_id>/actions/<trigger>", methods=["POST"])
+@api_token
+@api_roles(*VIEWERS)
+@blp.arguments(ActionInputSchema)
+@blp.response(200, FiredSchema)
+@blp.doc(parameters=[IDEMPOTENCY_PARAMETER, IF_MATCH_PARAMETER])
+def fire_action(inputs: dict, application_id: int, trigger: str):
+    """Take an action (its `trigger`), as its button on the file's page would."""
+    user = caller()
+    expected = expected_version()
+
+    def act() -> tuple[dict, int]:
+        application = visible_application(application_id, user)
+        given = {name: value for name, value in inputs.items() if value and value.strip()}
+        service.fire(application, trigger, user, expected_version=expected, **given)
+        file = as_file(application, user)
+        return {"application": file,
+                "message": f"{application.reference}: done. It is now “{file['state_label']}”."
+                }, 200
+
+    return carry_out(act)
