@@ -10,6 +10,9 @@ PORT        ?= 5000
 .PHONY: run serve test lint install clean-db bench
 
 $(INSTALLED): pyproject.toml
+	@# The workflow diagrams are drawn by Graphviz's dot (Debian's graphviz package).
+	@command -v dot >/dev/null 2>&1 || apt-get install -y -qq graphviz >/dev/null 2>&1 || \
+		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq graphviz >/dev/null; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'

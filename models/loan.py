@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
 RISK_GRADES = ("A", "B", "C", "D", "E")
 REPAYMENT_METHODS = ("annuity", "equal_principal")
-METHOD_LABELS = {"annuity": "Equal instalments", "equal_principal": "Equal principal"}
+METHOD_LABELS = {"annuity": "Equal instalments (annuity)", "equal_principal": "Equal principal"}
 # What a partial prepayment does to the rest of the schedule (workflow.loans.replan).
 PREPAYMENT_MODES = ("lower_instalment", "shorter_term")
 PREPAYMENT_LABELS = {"lower_instalment": "Lower instalments, same maturity",

@@ -47,7 +47,7 @@ def create_app(config: Config | None = None) -> Flask:
     converters.register(app)  # before any route is added
     transactions.register(app)  # first of the hooks that reach the database
 
-    from . import access, api, errors, navigation, request_log, security
+    from . import access, api, errors, labels, navigation, request_log, security
     from .admin import bp as admin_bp
     from .applications import bp as applications_bp
     from .audit_pages import bp as audit_bp
@@ -83,6 +83,7 @@ def create_app(config: Config | None = None) -> Flask:
     api.register(app)  # before the error handlers: they replace flask-smorest's
     errors.register(app)
     access.register(app)
+    labels.register(app)
     navigation.register(app)
     security.register(app)
     request_log.register(app)

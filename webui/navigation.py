@@ -24,6 +24,18 @@ class MenuLink:
     url: str
 
 
+@dataclass(frozen=True)
+class MenuGroup:
+    """A heading of the bar: one link when the user reaches one of its items, else a menu."""
+
+    label: str
+    links: tuple[MenuLink, ...]
+
+    @property
+    def endpoints(self) -> tuple[str, ...]:
+        return tuple(link.endpoint for link in self.links)
+
+
 @dataclass
 class Link:
     label: str
@@ -38,23 +50,24 @@ class Card:
     links: list[Link] = field(default_factory=list)
 
 
-# In menu order; each shows only to users whose roles reach its endpoint.
-NAV_ITEMS = (
-    NavItem("dashboard.home", "Home"),
-    NavItem("applications.index", "Applications"),
-    NavItem("committee.index", "Committee"),
-    NavItem("loans.index", "Loans"),
-    NavItem("grants.screening_queue", "Screening"),
-    NavItem("rounds.index", "Rounds"),
-    NavItem("finance.index", "Disbursements"),
-    NavItem("funds.index", "Funds"),
-    NavItem("portfolio.index", "Portfolio"),
-    NavItem("audit.index", "Audit"),
-    NavItem("workflows.index", "Workflows"),
-    NavItem("admin.users", "Users"),
-    NavItem("admin.organisations", "Organisations"),
-    NavItem("admin.funds", "Fund settings"),
-    NavItem("admin.webhook_endpoints", "Webhooks"),
+# The bar, grouped by what people do; in menu order. Each item shows only to users whose
+# roles reach its endpoint, and a group of which one item shows is a plain link.
+NAV_GROUPS = (
+    ("Home", (NavItem("dashboard.home", "Home"),)),
+    ("Applications", (NavItem("applications.index", "Applications"),)),
+    ("Review", (NavItem("grants.screening_queue", "Screening queue"),
+                NavItem("rounds.index", "Rounds"),
+                NavItem("committee.index", "Committee ballots"))),
+    ("Money", (NavItem("loans.index", "Loans"),
+               NavItem("finance.index", "Disbursements"),
+               NavItem("funds.index", "Funds"),
+               NavItem("portfolio.index", "Portfolio"))),
+    ("Records", (NavItem("audit.index", "Audit trail"),
+                 NavItem("workflows.index", "Workflows"))),
+    ("Administration", (NavItem("admin.users", "Users"),
+                        NavItem("admin.organisations", "Organisations"),
+                        NavItem("admin.funds", "Fund settings"),
+                        NavItem("admin.webhook_endpoints", "Webhooks"))),
 )
 
 # What an applicant may start depends on the organisation: a society proposes grants, a
@@ -97,17 +110,21 @@ def _reachable(endpoint: str) -> bool:
 
 # The menu of each set of roles, built once per worker: it is on every page, and what a
 # set of roles may reach is fixed when the app is built.
-_MENUS: dict[tuple, tuple[MenuLink, ...]] = {}
+_MENUS: dict[tuple, tuple[MenuGroup, ...]] = {}
 
 
-def nav_items() -> tuple[MenuLink, ...]:
+def nav_items() -> tuple[MenuGroup, ...]:
     key = (id(current_app), request.script_root, current_user.is_authenticated and
            current_user.roles)
     menu = _MENUS.get(key)
     if menu is None:
-        menu = _MENUS[key] = tuple(
-            MenuLink(item.endpoint, item.label, url_for(item.endpoint))
-            for item in NAV_ITEMS if _reachable(item.endpoint))
+        groups = []
+        for label, items in NAV_GROUPS:
+            links = tuple(MenuLink(item.endpoint, item.label, url_for(item.endpoint))
+                          for item in items if _reachable(item.endpoint))
+            if links:
+                groups.append(MenuGroup(label, links))
+        menu = _MENUS[key] = tuple(groups)
     return menu
 
 

@@ -1,8 +1,8 @@
 """Security headers on every response.
 
 The Content-Security-Policy allows no inline script: every script is a file
-served by the app. Styles may be inline because Mermaid writes <style> into the
-diagrams it draws (and sets style attributes); scripts stay strict.
+served by the app. Styles may be inline (style attributes set by Bootstrap's scripts and
+the charts); scripts stay strict.
 """
 
 from __future__ import annotations

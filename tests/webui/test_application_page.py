@@ -33,7 +33,7 @@ def test_the_applicant_sees_their_draft_proposal_and_may_submit_it(app, make_app
     application = make_application("grant")
     applicant = make_user("applicant", organisation=application.organisation)
     page = page_for(app, application, applicant)
-    assert page.panels == ["grant", "actions", "diagram", "timeline"]
+    assert page.panels == ["actions", "grant", "timeline"]
     assert not page.staff and page.state_label == "Draft"
     assert "submit" in page.triggers
     assert page.grant.edit_url is not None  # a draft is theirs to edit
@@ -104,4 +104,4 @@ def test_a_loan_shows_the_loan_panel_and_no_grant_panel(app, make_application, m
     applicant = make_user("applicant", organisation=application.organisation)
     page = page_for(app, application, applicant)
     assert page.grant is None
-    assert page.panels[0] == "loan" and page.loan.figures
+    assert page.panels[1] == "loan" and page.loan.figures

@@ -13,6 +13,7 @@ from workflow.files import catalogue
 from workflow.files.search import SORTS, Filters, all_states
 
 from ..forms import AppForm
+from ..labels import state_label
 
 
 class ListedSelectField(SelectField):
@@ -44,7 +45,7 @@ class FilterForm(AppForm):
 
 def filter_form(staff: bool) -> FilterForm:
     form = FilterForm(formdata=request.args)
-    form.state.choices = [("", "Any state")] + [(s, s.replace("_", " ")) for s in all_states()]
+    form.state.choices = [("", "Any state")] + [(s, state_label(s)) for s in all_states()]
     choices = catalogue.filter_choices()
     form.fund.choices = [("", "Any fund")] + [(code, code) for code in choices.funds]
     # Tuples: the same ones from page to page, so that their HTML is kept (render_select).

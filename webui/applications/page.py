@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 from models import Application, User
-from workflow.engine import diagrams, registry, service, timeline
+from workflow.engine import registry, service, timeline
 from workflow.engine.permissions import READER_ROLES
 from workflow.engine.registry import WorkflowDefinition
 from workflow.engine.timeline import TimelineEntry
@@ -25,6 +25,8 @@ from ..finance.queue import finance_panel
 from ..grants.panel import GrantPanel, grant_panel
 from ..loans.panel import LoanPanel, loan_panel
 from .forms import ActionForm
+from .stepper import Step, steps
+from .tasks import Task, tasks_for
 
 
 @dataclass
@@ -47,12 +49,13 @@ class ApplicationPage:
     staff: bool
     ended: bool  # in a final state: what was never released went back to the fund
     actions: list  # service.available_actions: the buttons this user may press now
+    tasks: list[Task]  # what the panels offer this user now (vote, tranche, report …)
     action_form: ActionForm
     grant: GrantPanel | None  # proposal, budget, files, screening, final report
     loan: LoanPanel | None  # terms, schedule, repayments and the loan's forms
     committee: CommitteePart | None
     money: FinancePanel | None  # the tranches of an approved file
-    diagram: str  # the workflow's Mermaid diagram, this state marked
+    steps: list[Step]  # the programme's main path, this file's step marked
     timeline: list[TimelineEntry]
 
     @property
@@ -60,7 +63,39 @@ class ApplicationPage:
         """The names of the panels shown, in page order (what a test or a reader checks)."""
         shown = [name for name in ("grant", "loan", "committee", "money")
                  if getattr(self, name) is not None]
-        return [*shown, "actions", "diagram", "timeline"]
+        return ["actions", *shown, "timeline"]
+
+    @property
+    def buttons(self) -> list:
+        """The workflow actions pressed right here (the others are tasks)."""
+        return [action for action in self.actions if not action.form]
+
+    @property
+    def nothing_to_do(self) -> bool:
+        return not self.buttons and not self.tasks and not (
+            self.committee and self.committee.ballot and self.committee.ballot.vote_form)
+
+    @property
+    def sections(self) -> list[tuple[str, str]]:
+        """The page's index: (anchor, heading) of each section shown, in page order."""
+        found = []
+        if self.grant is not None:
+            found.append(("proposal", "Proposal"))
+            if self.grant.staff:
+                found.append(("screening", "Review"))
+            found.append(("attachments", "Documents"))
+            if self.grant.report is not None:
+                found.append(("final-report", "Final report"))
+        if self.loan is not None:
+            found += [("loan", "Loan"), ("documents", "Documents")]
+            if self.application.approved_yen is not None:
+                found.append(("repayment", "Repayment"))
+        if self.committee is not None:
+            found.append(("committee", "Committee"))
+        if self.money is not None:
+            found.append(("tranches", "Money"))
+        found.append(("timeline", "Timeline"))
+        return found
 
     @property
     def triggers(self) -> list[str]:
@@ -88,15 +123,19 @@ def application_page(application: Application, user: User) -> ApplicationPage:
     state = definition.state(application.state)
     staff = user.has_role(*READER_ROLES)
     actions = service.available_actions(application, user)
+    grant = grant_panel(application, user)
+    loan = loan_panel(application, user, actions, staff)
+    committee = committee_part(application, user, staff)
+    money = (finance_panel(application, user)
+             if staff and application.approved_yen is not None else None)
+    history = timeline.timeline_of(application.id)
     return ApplicationPage(
         application=application, definition=definition,
         state_label=state.staff_label if staff else state.applicant_label,
         staff=staff, ended=state.final, actions=actions, action_form=ActionForm(),
-        grant=grant_panel(application, user),
-        loan=loan_panel(application, user, actions, staff),
-        committee=committee_part(application, user, staff),
-        money=(finance_panel(application, user)
-               if staff and application.approved_yen is not None else None),
-        diagram=diagrams.mermaid(definition.name, definition.version, application.state),
-        timeline=timeline.timeline_of(application.id),
+        tasks=tasks_for(application, actions, grant=grant, loan=loan, committee=committee,
+                        money=money),
+        grant=grant, loan=loan, committee=committee, money=money,
+        steps=steps(definition, application.state, timeline.moves_of(history)),
+        timeline=history,
     )

@@ -1,7 +1,8 @@
 from flask import abort, render_template, url_for
 from flask_login import current_user
+from markupsafe import Markup
 
-from workflow.engine import registry, service
+from workflow.engine import diagrams, registry, service, timeline
 from workflow.engine.permissions import READER_ROLES
 
 from ..access import roles
@@ -46,6 +47,19 @@ def show(application_id: int):
     application = visible_application_or_404(application_id, with_report_expenses=True)
     return render_template("applications/show.html", application=application,
                            page=application_page(application, current_user))
+
+
+@bp.route("/<int:application_id>/diagram")
+@roles(*VIEWERS)
+def diagram(application_id: int):
+    """The whole workflow at a readable size, this file's path through it and its state."""
+    application = visible_application_or_404(application_id)
+    definition = registry.get(application.workflow_name, application.workflow_version)
+    moves = timeline.moves_of(timeline.timeline_of(application.id))
+    return render_template("applications/diagram.html", application=application,
+                           definition=definition,
+                           svg=Markup(diagrams.svg(definition.name, definition.version,
+                                                   application.state, moves)))
 
 
 @bp.route("/<int:application_id>/actions/<trigger>", methods=["POST"])

@@ -22,12 +22,12 @@ audit_cli = AppGroup("audit", help="Verify, anchor and export the audit trail.")
 @workflow_cli.command("show")
 @click.argument("name", type=click.Choice(["grant", "loan"]))
 @click.option("--version", "version", type=int, help="Definition version (default: current).")
-@click.option("--format", "fmt", type=click.Choice(["table", "mermaid"]), default="table")
+@click.option("--format", "fmt", type=click.Choice(["table", "dot"]), default="table")
 def show(name, version, fmt):
-    """Print the states and transitions with their roles, or the Mermaid diagram."""
+    """Print the states and transitions with their roles, or the diagram's Graphviz source."""
     definition = registry.get(name, version)
-    if fmt == "mermaid":
-        click.echo(diagrams.mermaid(definition.name, definition.version))
+    if fmt == "dot":
+        click.echo(diagrams.dot_source(definition.name, definition.version))
         return
     click.echo(f"{definition.name} workflow, version {definition.version}")
     click.echo("\nStates:")

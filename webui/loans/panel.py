@@ -31,6 +31,9 @@ from .forms import (
 )
 from .rows import Movement, ScheduleRow, balance_chart, movement_rows, schedule_rows
 
+# The instalments the schedule shows before "show all".
+SHOWN_INSTALMENTS = 12
+
 # The workflow actions this panel renders as forms: (form name, endpoint).
 FORM_ACTIONS = {
     "assessment": "loans.assessment",
@@ -71,6 +74,15 @@ class LoanFigures:
     @property
     def company(self):
         return self.application.organisation
+
+    @property
+    def schedule_parts(self) -> tuple[list[ScheduleRow], list[ScheduleRow], list[ScheduleRow]]:
+        """(paid before, the next SHOWN_INSTALMENTS from the first unpaid, due after): the
+        page shows the middle and folds the others; a loan paid off shows its last ones."""
+        unpaid = [n for n, row in enumerate(self.schedule) if row.status != "paid"]
+        start = unpaid[0] if unpaid else max(0, len(self.schedule) - SHOWN_INSTALMENTS)
+        end = start + SHOWN_INSTALMENTS
+        return self.schedule[:start], self.schedule[start:end], self.schedule[end:]
 
     @property
     def outstanding_principal_yen(self) -> int:

@@ -1,6 +1,7 @@
 """A page per workflow: its diagram and its table of transitions."""
 
 from flask import Blueprint, abort, render_template
+from markupsafe import Markup
 
 from workflow.engine import diagrams, registry
 
@@ -26,6 +27,6 @@ def show(name: str, version: int | None = None):
         abort(404)
     return render_template(
         "workflows/show.html", definition=definition,
-        diagram=diagrams.mermaid(definition.name, definition.version),
+        diagram=Markup(diagrams.svg(definition.name, definition.version)),
         rows=diagrams.transition_rows(definition), versions=registry.versions(name),
     )

@@ -67,11 +67,19 @@ class WorkflowDefinition:
     states: tuple[State, ...]
     transitions: tuple[Transition, ...]
     description: str = ""
+    # The states a file passes through when all goes well, in order: the page's stepper.
+    main_path: tuple[str, ...] = ()
+    # A state off the main path and the step of the main path it belongs to (a revision
+    # asked during screening, arrears while repaying).
+    step_of: tuple[tuple[str, str], ...] = ()
 
     def __post_init__(self):
         names = {s.name for s in self.states}
         if self.initial not in names:
             raise ValueError(f"{self.name} v{self.version}: unknown initial state {self.initial}")
+        unknown = ({*self.main_path} | {n for pair in self.step_of for n in pair}) - names
+        if unknown:
+            raise ValueError(f"{self.name} v{self.version}: its main path names {unknown}")
         for t in self.transitions:
             unknown = ({t.dest, *t.sources}) - names
             if unknown:

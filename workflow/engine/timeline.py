@@ -13,11 +13,16 @@ from .kept import page_rows
 
 
 class TimelineEntry(NamedTuple):
-    action: str  # "Start screening"
-    moved: str  # "submitted → screening", or "" when the state stayed
+    action: str  # the audit action: a trigger ("start_screening") or another event's name
+    from_state: str | None  # the state it left, when it moved the file
+    to_state: str | None  # the state it reached, when it moved the file
     actor: str  # a name, or "system" for a scheduled job
     when: str  # "2027-04-01 09:30"
     comment: str | None
+
+    @property
+    def moved(self) -> bool:
+        return bool(self.from_state and self.to_state and self.from_state != self.to_state)
 
 
 # Plain columns and the actor's name in one statement: a file may carry dozens of events.
@@ -41,7 +46,10 @@ def timeline_of(application_id: int) -> list[TimelineEntry]:
 
 def _entry(action: str, from_state: str | None, to_state: str | None,
            occurred_at: datetime, comment: str | None, actor: str | None) -> TimelineEntry:
-    moved = (f"{from_state} → {to_state}"
-             if from_state and to_state and from_state != to_state else "")
-    return TimelineEntry(action.replace("_", " ").capitalize(), moved, actor or "system",
+    return TimelineEntry(action, from_state, to_state, actor or "system",
                          occurred_at.strftime("%Y-%m-%d %H:%M"), comment)
+
+
+def moves_of(entries: list[TimelineEntry]) -> tuple[tuple[str, str], ...]:
+    """The (from, to) steps a file took, in order: its path through the diagram."""
+    return tuple((e.from_state, e.to_state) for e in entries if e.moved)

@@ -2,7 +2,7 @@
 
 Each user logs in in turn (two-factor users type the code their authenticator shows), fills
 the forms and presses the buttons; after each step the test reads the state badge and the
-flash, and checks that the page loaded cleanly and drew its workflow diagram.
+flash, and checks that the page loaded cleanly with its stepper on top.
 """
 
 from __future__ import annotations
@@ -77,13 +77,13 @@ def open_file(page: Page, base: str, url: str) -> None:
 
 
 def healthy(page: Page) -> None:
-    """The application page loaded cleanly and Mermaid drew its diagram."""
-    expect(page.locator(".diagram svg")).to_be_visible()
+    """The application page loaded cleanly, its stepper marking the file's step."""
+    expect(page.locator('.stepper [aria-current="step"]')).to_be_visible()
     assert_page_healthy(page)
 
 
 def done(page: Page, flash: str, badge: str) -> None:
-    """After a step: its flash, the file's state badge, a clean page with its diagram."""
+    """After a step: its flash, the file's state badge, a clean page with its stepper."""
     expect(page.get_by_role("alert").filter(has_text=flash)).to_be_visible()
     expect(page.locator(".state-badge")).to_have_text(badge)
     healthy(page)

@@ -81,7 +81,7 @@ def test_grant_committee_happy_path(client, in_committee, members, chair):
     assert audit_count("ledger.commitment") == 1 and audit.verify().ok
     closed = client.get(f"/committee/ballots/{ballot.id}/tally.json").get_json()
     assert (closed["state"], closed["outcome"]) == ("closed", "approved")
-    assert "Closed: approved" in page(client, application)
+    assert "Closed: Approved" in page(client, application)
 
 
 def test_a_member_changes_their_vote_on_the_form(client, in_committee, members):
@@ -297,6 +297,6 @@ def test_a_closed_ballot_s_panel_is_kept_and_an_open_one_stays_each_viewer_s_own
 
     panels = {name: panel(name) for name in browsers}
     assert len(set(panels.values())) == 1, panels  # the same for every member of the staff
-    assert "Closed: approved" in panels[secretariat.name] and "Agreed" in panels[voter.name]
+    assert "Closed: Approved" in panels[secretariat.name] and "Agreed" in panels[voter.name]
     assert "Cast my vote" not in panels[other.name] and "Close the ballot" not in panels[
         chair.name]

@@ -153,3 +153,20 @@ def test_the_panel_shows_paid_due_and_overdue_instalments(active_loan, make_loan
     assert "js/loans.js" in page
     page = viewer.get(f"/applications/{new.id}").get_data(as_text=True)
     assert page.count('class="instalment-due"') == 4
+
+
+def test_a_long_schedule_shows_the_next_twelve_instalments_and_folds_the_rest(
+        make_loan, release, people, client_for):
+    """36 instalments, the first two paid: the page opens on nos. 3 to 14; the two paid
+    and the 22 after fold away behind "show", each instalment written once."""
+    loan = make_loan("contracted", term=36, grace=0)
+    release(loan, on=date(2024, 1, 15))
+    for month in (2, 3):
+        repay(loan, people.finance, 40_000, date(2024, month, 15))
+    page = client_for(people.applicant).get(f"/applications/{loan.id}").get_data(as_text=True)
+    opened = page[:page.index('class="mb-2 schedule-later"')]
+    opened = opened[opened.index("</details>"):]  # after the folded earlier ones
+    assert re.findall(r'data-number="(\d+)"', opened) == [str(n) for n in range(3, 15)]
+    assert "Show the 2 earlier instalments" in page
+    assert "Show all: the 22 later instalments" in page
+    assert [int(n) for n in re.findall(r'data-number="(\d+)"', page)] == list(range(1, 37))

@@ -1,0 +1,132 @@
+"""WCAG 2.2 AA, checked by axe-core in Chromium on every page the demo's people reach; the
+menu on one line at 1280 px, and no page scrolling sideways on a 390 px phone.
+
+The living demo is seeded; each demo role logs in and walks the pages its navigation
+links to, then a file page (and its diagram) in each state the demo has that this person
+may see. No page may have a serious or critical violation. The walk reads the links from
+the navigation itself, so a page added to a role's menu is walked without a change here.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import Browser
+from sqlalchemy import select
+
+from demo.living import DEMO_PASSWORD
+from models import Application, User, db
+from tests.conftest import ready_for_a_code, totp_code
+from workflow.people.security import requires_second_factor
+
+from .accessibility import described, violations
+from .conftest import TIMEOUT_MS, assert_page_healthy, browser_login
+
+# One person per role the demo has (an alumni society and a company apply differently).
+DEMO_PEOPLE = (
+    "applicant.th@wnf.example", "sme@wnf.example", "secretariat@wnf.example",
+    "member1@wnf.example", "chair@wnf.example", "finance1@wnf.example",
+    "auditor@wnf.example", "admin@wnf.example",
+)
+# Who also walks each file's diagram page (the auditor sees every file).
+DIAGRAM_WALKER = "auditor@wnf.example"
+# Pages that change something when opened, or leave: not walked.
+NOT_WALKED = ("/auth/logout",)
+VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
+
+
+@pytest.fixture
+def demo(app):
+    """The living demo, seeded as `make run` seeds it."""
+    db.session.commit()
+    result = app.test_cli_runner().invoke(args=["demo", "seed"])
+    assert result.exit_code == 0, result.output + repr(result.exception)
+    db.session.commit()
+
+
+def _files_in_each_state() -> list[int]:
+    """One application per (programme, state) the demo has."""
+    seen, ids = set(), []
+    for ident, kind, state in db.session.execute(
+            select(Application.id, Application.kind, Application.state)
+            .order_by(Application.id)):
+        if (kind, state) not in seen:
+            seen.add((kind, state))
+            ids.append(ident)
+    return ids
+
+
+def _log_in(page, base: str, email: str) -> None:
+    user = db.session.scalar(select(User).where(User.email == email))
+    code = None
+    if requires_second_factor(user):
+        ready_for_a_code(user)
+        code = totp_code(user)
+    db.session.commit()  # the test holds no transaction while the browser acts
+    browser_login(page, base, email, DEMO_PASSWORD, code=code)
+
+
+def _menu_links(page) -> list[str]:
+    hrefs = page.locator("nav.app-nav a[href^='/']").evaluate_all(
+        "links => links.map(a => a.getAttribute('href'))")
+    return [h for h in dict.fromkeys(hrefs) if h not in NOT_WALKED]
+
+
+# How far the page reaches past the screen's right edge (0: it does not scroll sideways).
+WIDER_THAN_SCREEN = "() => document.documentElement.scrollWidth - window.innerWidth"
+# The menu's items each on the first line of the bar: their tops differ by a few px at most.
+MENU_TOPS = """() => [...document.querySelectorAll(
+  'nav.app-nav .navbar-nav > .nav-item, nav.app-nav form[role=search]')].map(
+  e => [e.textContent.trim().split(/\\s+/)[0], Math.round(e.getBoundingClientRect().top)])"""
+
+
+def _menu_wraps(page) -> list[str]:
+    """The menu bar on one line at 1280 px, its search box wide enough to type in."""
+    tops = page.evaluate(MENU_TOPS)
+    first = min(top for _, top in tops)
+    wrapped = [name for name, top in tops if top > first + 20]
+    search = page.locator("nav.app-nav input[type=search]")
+    narrow = search.count() and search.bounding_box()["width"] < 120
+    return ([f"the menu wraps at 1280 px: {wrapped} on a second line"] if wrapped else []) + (
+        ["the search box is narrower than 120 px"] if narrow else [])
+
+
+@pytest.mark.parametrize("email", DEMO_PEOPLE)
+def test_every_page_a_demo_user_reaches_is_accessible_and_fits_the_screen(
+        browser: Browser, live_server, demo, email):
+    context = browser.new_context(base_url=live_server, bypass_csp=True,
+                                  viewport=VIEWPORTS["desktop"])
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    page.console_errors, page.failed_requests = [], []
+    page.on("pageerror", lambda error: page.console_errors.append(f"uncaught: {error}"))
+    try:
+        _log_in(page, live_server, email)
+        pages = ["/home", *_menu_links(page), "/notifications/"]
+        files = _files_in_each_state()
+        pages += [f"/applications/{ident}" for ident in files]
+        if email == DIAGRAM_WALKER:  # the diagram page is the same for everyone who sees it
+            pages += [f"/applications/{ident}/diagram" for ident in files]
+        found, walked = [], 0
+        for path in dict.fromkeys(pages):
+            response = page.goto(f"{live_server}{path}")
+            if response.status in (403, 404):  # a file this person may not see
+                continue
+            assert response.status < 400, f"{path}: {response.status}"
+            walked += 1
+            found += described(urlsplit(page.url).path, violations(page))
+            if path == "/home":
+                found += _menu_wraps(page)
+        assert walked >= 5, pages  # the walk did reach the pages
+        assert found == [], "\n".join(found)
+        assert_page_healthy(page)
+        page.set_viewport_size(VIEWPORTS["phone"])
+        sideways = []
+        for path in dict.fromkeys(pages):
+            if page.goto(f"{live_server}{path}").status < 400 and (
+                    wider := page.evaluate(WIDER_THAN_SCREEN)):
+                sideways.append(f"{path} scrolls {wider} px sideways at 390 px")
+        assert sideways == [], "\n".join(sideways)
+    finally:
+        context.close()
