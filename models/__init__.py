@@ -21,7 +21,7 @@ from .grant import (
     ReportParticipant,
     ScreeningCheck,
 )
-from .kept import KeptRevisions
+from .kept import FILE_LIST_STRIPES, FileListRevision, KeptRevisions
 from .ledger import LEDGER_KINDS, Donation, IdempotencyKey, LedgerEntry, Tranche
 from .loan import (
     METHOD_LABELS,
@@ -97,6 +97,8 @@ __all__ = [
     "APPLICATION_KINDS",
     "Application",
     "KeptRevisions",
+    "FileListRevision",
+    "FILE_LIST_STRIPES",
     "Comment",
     "ReferenceCounter",
     "AuditEvent",
