@@ -3,7 +3,7 @@
 from .application import APPLICATION_KINDS, Application, Comment, ReferenceCounter
 from .audit import GENESIS_HASH, AuditEvent
 from .ballot import BALLOT_OUTCOMES, VOTE_CHOICES, Ballot, ConflictDeclaration, Vote
-from .base import Base, dated_at, db, set_write_intent, utcnow, write_intent
+from .base import INTEGER_COLUMN_MAX, Base, dated_at, db, set_write_intent, utcnow, write_intent
 from .committee import PRESIDING_SEATS, SEATS, CommitteeSeat
 from .fund import FUND_CODES, FUND_KINDS, Fund, Round
 from .grant import (
@@ -97,6 +97,7 @@ __all__ = [
     "APPLICATION_KINDS",
     "Application",
     "KeptRevisions",
+    "INTEGER_COLUMN_MAX",
     "FileListRevision",
     "FILE_LIST_STRIPES",
     "Comment",
