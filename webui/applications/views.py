@@ -9,13 +9,13 @@ from workflow.files import kept_lists, search
 from .. import paging
 from ..access import roles
 from ..actions import Done, carry_out
+from ..application_loading import VIEWERS, visible_application_or_404
 from ..csv_export import csv_response
 from ..forms import show_refusal
 from ..transactions import streamed
 from . import bp
 from .filters import filter_form, filters_from, render_select
 from .forms import ActionForm
-from .loading import VIEWERS, visible_application_or_404
 from .page import application_page
 from .rows import list_rows, sort_headers
 

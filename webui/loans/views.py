@@ -24,7 +24,7 @@ from workflow.money.round_choice import round_choices
 from .. import paging
 from ..access import roles
 from ..actions import Done, carry_out
-from ..applications.loading import visible_application_or_404
+from ..application_loading import visible_application_or_404
 from ..grants.proposals import country_options
 from . import bp
 from .forms import (
