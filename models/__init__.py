@@ -4,7 +4,7 @@ from .api_token import TOKEN_SCOPES, ApiAnswer, ApiToken
 from .application import APPLICATION_KINDS, Application, Comment, ReferenceCounter
 from .audit import GENESIS_HASH, AuditEvent
 from .ballot import BALLOT_OUTCOMES, VOTE_CHOICES, Ballot, ConflictDeclaration, Vote
-from .base import Base, dated_at, db, set_write_intent, utcnow, write_intent
+from .base import INTEGER_COLUMN_MAX, Base, dated_at, db, set_write_intent, utcnow, write_intent
 from .committee import PRESIDING_SEATS, SEATS, CommitteeSeat
 from .fund import FUND_CODES, FUND_KINDS, Fund, Round
 from .grant import (
@@ -22,7 +22,7 @@ from .grant import (
     ReportParticipant,
     ScreeningCheck,
 )
-from .kept import KeptRevisions
+from .kept import FILE_LIST_STRIPES, FileListRevision, KeptRevisions
 from .ledger import LEDGER_KINDS, Donation, IdempotencyKey, LedgerEntry, Tranche
 from .loan import (
     METHOD_LABELS,
@@ -107,6 +107,9 @@ __all__ = [
     "APPLICATION_KINDS",
     "Application",
     "KeptRevisions",
+    "INTEGER_COLUMN_MAX",
+    "FileListRevision",
+    "FILE_LIST_STRIPES",
     "Comment",
     "ReferenceCounter",
     "AuditEvent",

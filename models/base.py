@@ -54,6 +54,11 @@ _dated_at: contextvars.ContextVar[datetime | None] = contextvars.ContextVar("dat
                                                                            default=None)
 
 
+# The largest value an INTEGER column holds on PostgreSQL (ids, versions, counts, days):
+# what a form or a URL may hand the database.
+INTEGER_COLUMN_MAX = 2**31 - 1
+
+
 def utcnow() -> datetime:
     """The current time in UTC, naive, as stored in every timestamp column."""
     return _dated_at.get() or datetime.now(UTC).replace(tzinfo=None)
@@ -121,7 +126,7 @@ def reads_in_autocommit(connection) -> bool:
 def end_reading(session) -> None:
     """End a transaction that only read with COMMIT rather than ROLLBACK: the same to the
     database, but psycopg forgets every prepared statement on ROLLBACK, so each page had
-    PostgreSQL plan all its statements afresh (3 ms for the application page's one join).
+    PostgreSQL plan all its statements afresh (the application page's join among them).
     Anything changed in the session is still rolled back, never written by a read; and
     the objects loaded stay as loaded (a streamed response may still read them)."""
     if not session.in_transaction():

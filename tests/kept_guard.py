@@ -113,13 +113,14 @@ def _inserts_rows_that_matter(table: str, columns: list[str], parameters, many: 
     return False
 
 
-def _moved(table: str, columns: set[str]) -> set[str]:
-    """The revisions a statement moves."""
-    if table == "applications" and "revision" in columns and "state" not in columns:
+def _moved(verb: str, table: str, columns: set[str]) -> set[str]:
+    """The revisions a statement moves (a new file's row is written with its first one)."""
+    if table == "applications" and verb == "UPDATE" and "revision" in columns:
         return {FILE}
+    if table == "file_list_revisions":
+        return {LISTS}
     if table == "kept_revisions":
-        return ({LISTS} if "file_lists" in columns else set()) | (
-            {PEOPLE} if "people" in columns else set())
+        return {PEOPLE} if "people" in columns else set()
     return set()
 
 
@@ -134,7 +135,7 @@ def _statement(conn, _cursor, statement, parameters, _context, executemany) -> N
     verb, table = found.group(1).upper().split()[0], found.group(2).lower()
     columns = _columns(verb, statement)
     state = _transaction(conn)
-    moved = _moved(table, set(columns))
+    moved = _moved(verb, table, set(columns))
     if moved:
         state["moved"] |= moved
         return

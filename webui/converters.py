@@ -11,7 +11,8 @@ from __future__ import annotations
 from flask import Flask
 from werkzeug.routing import IntegerConverter, UnicodeConverter, ValidationError
 
-INTEGER_COLUMN_MAX = 2**31 - 1  # the largest value of an INTEGER column (ids, versions)
+from models import INTEGER_COLUMN_MAX
+
 _CONTROL_CHARACTERS = "".join(chr(c) for c in (*range(0x20), 0x7F))
 
 

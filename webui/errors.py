@@ -12,7 +12,7 @@ from werkzeug.exceptions import HTTPException
 from models import db
 from workflow.engine.errors import DomainError
 
-from .api.problems import input_errors, is_api_request, problem
+from .problems import input_errors, is_api_request, problem
 
 log = logging.getLogger(__name__)
 

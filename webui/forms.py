@@ -21,11 +21,11 @@ from wtforms.fields import SelectFieldBase
 from wtforms.validators import StopValidation
 from wtforms.widgets import TextInput
 
+from models import INTEGER_COLUMN_MAX
 from workflow.engine.errors import ValidationFailed
 
 from .security import CONTROL_CHARACTERS
 
-INTEGER_COLUMN_MAX = 2**31 - 1  # INTEGER: ids, counts of people, months, days
 RATE_COLUMN_LIMIT = Decimal(1000)  # models.loan.Rate, Numeric(7, 4): below 1,000
 CONTROL_IN_FIELD = "Remove the control characters (such as NUL) from this field."
 LINE_BREAK_IN_FIELD = "This field takes one line: remove the line breaks."

@@ -16,7 +16,7 @@ bp = Blueprint("health", __name__)
 
 
 # The heads the code expects, per migrations folder: they cannot change while the process
-# runs, and reading the migration scripts cost ~9 ms on every probe.
+# runs, and a probe should not read the migration scripts again each time.
 _code_heads: dict[str, frozenset[str]] = {}
 
 

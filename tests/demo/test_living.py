@@ -9,29 +9,65 @@ import pytest
 from sqlalchemy import select
 
 from demo.living import DEMO_PASSWORD
-from models import Application, Attachment, Donation, ReportParticipant, User, db
+from models import (
+    Application,
+    Attachment,
+    Donation,
+    ReportParticipant,
+    User,
+    db,
+    set_write_intent,
+)
 from tests.conftest import log_in
+from tests.database import empty_all_tables
+from tests.kept_guard import behind_the_services_back
 from workflow.committee import lists
-from workflow.engine import audit, registry
+from workflow.engine import audit, kept, registry
 
 from . import checks
 from .conftest import row_counts
+
+# The tests of one seeded demo run on one worker, which seeds it once for them all.
+pytestmark = pytest.mark.xdist_group("living demo")
+
+
+@pytest.fixture(scope="module")
+def seeded(_app):
+    """The demo, seeded once for this module's tests: each reads it, and none changes what
+    another reads (a login writes only its own session and attempt)."""
+    with _app.app_context():
+        db.session.commit()
+        result = _app.test_cli_runner().invoke(args=["demo", "seed"])
+        assert result.exit_code == 0, result.output + repr(result.exception)
+        db.session.remove()
+    yield _app
+    with _app.app_context(), behind_the_services_back():
+        empty_all_tables(db.engine, db.metadata)
+
+
+@pytest.fixture
+def app(seeded):
+    """The seeded demo's app; unlike tests.conftest's, its tables stay as they are after
+    the test, for the next test of the module."""
+    with seeded.app_context():
+        kept.forget_in_every_app()
+        set_write_intent(False)
+        yield seeded
+        db.session.remove()
 
 
 def states_of(kind: str) -> set[str]:
     return set(db.session.scalars(select(Application.state).where(Application.kind == kind)))
 
 
-def test_every_state_of_both_workflows_is_shown(app, seed):
-    seed()
+def test_every_state_of_both_workflows_is_shown(app):
     for kind in ("grant", "loan"):
         wanted = {s.name for s in registry.get(kind).states}
         assert states_of(kind) == wanted, f"{kind}: missing {wanted - states_of(kind)}"
 
 
-def test_the_demo_holds_together(app, seed):
+def test_the_demo_holds_together(app):
     """The chain verifies; paths, versions, references, ballots, ledger and loans add up."""
-    seed()
     assert audit.verify().ok
     problems = (checks.paths_follow_the_workflow() + checks.references_unique()
                 + checks.ledger_consistent() + checks.ballots_consistent()
@@ -40,8 +76,7 @@ def test_the_demo_holds_together(app, seed):
     assert problems == []
 
 
-def test_the_demo_has_donations_reports_and_files(app, seed):
-    seed()
+def test_the_demo_has_donations_reports_and_files(app):
     donors = {d.donor_kind for d in db.session.scalars(select(Donation))}
     assert donors == {"alumni_society", "person", "company"}
     countries = set(db.session.scalars(select(ReportParticipant.country_code)))
@@ -54,8 +89,7 @@ def test_the_demo_has_donations_reports_and_files(app, seed):
 
 
 def test_seeding_twice_adds_nothing(app, seed):
-    seed()
-    first = row_counts()
+    first = row_counts()  # after the module's seed
     seed()
     assert row_counts() == first
 
@@ -67,8 +101,7 @@ def _log_in_as(client, email: str):
     return user
 
 
-def test_the_thai_applicant_sees_the_thai_proposals_only(app, client, seed):
-    seed()
+def test_the_thai_applicant_sees_the_thai_proposals_only(app, client):
     thai = db.session.scalars(select(Application).join(Application.organisation).where(
         Application.kind == "grant")).all()
     ours = [a for a in thai if a.organisation.country_code == "TH"]
@@ -84,8 +117,7 @@ def test_the_thai_applicant_sees_the_thai_proposals_only(app, client, seed):
     ("member2@wnf.example", 0),  # recused from the Indian proposal, voted on the others
     ("member5@wnf.example", 0),  # voted on one, declared a conflict on another; not on SME
 ])
-def test_members_have_ballots_awaiting_their_vote(app, client, seed, member, awaiting):
-    seed()
+def test_members_have_ballots_awaiting_their_vote(app, client, member, awaiting):
     user = _log_in_as(client, member)
     waiting = lists.ballots_awaiting(user)
     assert len(waiting) == awaiting
@@ -93,10 +125,9 @@ def test_members_have_ballots_awaiting_their_vote(app, client, seed, member, awa
     assert all(b.application.title in page for b in waiting)
 
 
-def test_the_demo_has_a_committee_per_programme_each_with_its_deputy(app, seed):
+def test_the_demo_has_a_committee_per_programme_each_with_its_deputy(app):
     from workflow.people import committees
 
-    seed()
     by_email = {u.email.split("@")[0]: committees.seats_of(u)
                 for u in db.session.scalars(select(User))}
     for society_member in ("member2", "member3", "member4", "member5"):

@@ -20,7 +20,7 @@ from ..extensions import csrf
 
 def register(app: Flask) -> None:
     """Add the API, its document and the profile page of tokens to the app."""
-    # Imported here: webui.errors reads webui.api.problems while the app's modules load.
+    # Imported here: webui.errors reads webui.problems while the app's modules load.
     from . import applications, committee, docs, grants, money, token_pages, tokens, trail
     from .schemas import ProblemSchema
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, jsonify, render_template
 
 from ..access import public
-from .problems import PROBLEM_TYPE
+from ..problems import PROBLEM_TYPE
 
 bp = Blueprint("api_docs", __name__, url_prefix="/api/v1")
 

@@ -18,8 +18,8 @@ from workflow.people import api_tokens
 
 from ..access import API_TOKEN
 from ..auth.limits import limiter
+from ..problems import API_PREFIX
 from ..transactions import READ_ONLY_METHODS
-from .problems import API_PREFIX
 
 READ_ONLY_TOKEN = "This token may only read; make a read-and-write token to change anything."
 NOT_AUTHENTICATED = ("Send a valid personal access token: Authorization: Bearer <token>. "

@@ -7,14 +7,14 @@ from workflow.engine.permissions import READER_ROLES
 
 from ..access import roles
 from ..actions import Done, carry_out
+from ..application_loading import VIEWERS, visible_application_or_404
+from ..file_lists.filters import filter_form, render_select
+from ..file_lists.listing import export_list, list_args, read_list
+from ..file_lists.rows import list_rows, sort_headers
 from ..transactions import streamed
 from . import bp
-from .filters import filter_form, render_select
 from .forms import ActionForm
-from .listing import export_list, list_args, read_list
-from .loading import VIEWERS, visible_application_or_404
 from .page import application_page
-from .rows import list_rows, sort_headers
 
 
 def staff_view() -> bool:

@@ -24,8 +24,8 @@ from models import User, db
 from workflow.people import security
 
 from ..access import PUBLIC
-from ..api.problems import is_api_request
 from ..errors import render_error
+from ..problems import is_api_request
 from . import bp
 
 log = logging.getLogger(__name__)

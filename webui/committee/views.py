@@ -21,7 +21,7 @@ from workflow.people import committees
 from .. import paging
 from ..access import roles
 from ..actions import Done, carry_out
-from ..applications.loading import visible_application_or_404
+from ..application_loading import visible_application_or_404
 from . import bp
 from .forms import AwayForm, CloseForm, ConflictForm, VoteForm
 from .panel import ballot_view

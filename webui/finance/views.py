@@ -16,7 +16,7 @@ from workflow.money.finance_queue import ready_for_disbursement, requested_tranc
 
 from ..access import roles
 from ..actions import Done, carry_out
-from ..applications.loading import visible_application_or_404
+from ..application_loading import visible_application_or_404
 from . import bp
 from .forms import RequestTrancheForm, TrancheActionForm
 

@@ -12,7 +12,7 @@ from workflow.grants import reports
 
 from ..access import roles
 from ..actions import Done, carry_out
-from ..applications.loading import VIEWERS, visible_application_or_404
+from ..application_loading import VIEWERS, visible_application_or_404
 from . import bp
 from .forms import UploadForm, show_field_refusal
 from .loading import grant_or_404

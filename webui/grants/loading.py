@@ -4,7 +4,7 @@ from flask import abort
 
 from models import Application
 
-from ..applications.loading import visible_application_or_404
+from ..application_loading import visible_application_or_404
 
 
 def grant_or_404(application_id: int) -> Application:

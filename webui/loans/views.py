@@ -22,10 +22,10 @@ from workflow.money.round_choice import round_choices
 
 from ..access import roles
 from ..actions import Done, carry_out
-from ..applications.filters import filter_form, render_select
-from ..applications.listing import export_list, list_args, read_list
-from ..applications.loading import visible_application_or_404
-from ..applications.rows import list_rows, sort_headers
+from ..application_loading import visible_application_or_404
+from ..file_lists.filters import filter_form, render_select
+from ..file_lists.listing import export_list, list_args, read_list
+from ..file_lists.rows import list_rows, sort_headers
 from ..grants.proposals import country_options
 from ..transactions import streamed
 from . import bp

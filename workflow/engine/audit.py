@@ -148,8 +148,12 @@ def chain_head(connection=None) -> tuple[int, str]:
 def record(action: str, *, actor: User | None, object_type: str, object_id: int | None = None,
            connection=None,
            from_state: str | None = None, to_state: str | None = None,
-           data: dict | None = None) -> dict:
-    """Append one event to the chain, inside the caller's transaction; return its fields."""
+           data: dict | None = None, file_revision_moved: bool = False) -> dict:
+    """Append one event to the chain, inside the caller's transaction; return its fields.
+
+    `file_revision_moved`: the caller (the service's compare-and-set) has already moved the
+    file's revision in this transaction, so only the lists' revision is left to move.
+    """
     conn = connection if connection is not None else ensure_write_transaction(db.session)
     if conn.dialect.name == "postgresql":
         conn.execute(_LOCK)
@@ -165,7 +169,10 @@ def record(action: str, *, actor: User | None, object_type: str, object_id: int 
     conn.execute(_INSERT, values)
     if object_type == "application" and object_id is not None:
         # The file's timeline is its events: an event of the file is a change of its page.
-        kept.application_changed(object_id, conn)
+        if file_revision_moved:
+            kept.lists_changed(object_id, conn)
+        else:
+            kept.application_changed(object_id, conn)
     return values
 
 

@@ -8,8 +8,10 @@ agree) are moved by the workflow service in the transaction of the change itself
 * `applications.revision`, per file: whatever the file's page shows of it (its audit
   events, ballots and votes, tranches, ledger entries, documents, loan terms). Every
   event recorded of a file moves it (workflow.engine.audit.record), as do a vote and a booking.
-* `kept_revisions.file_lists`: what the lists, the filter bar and the home page's counts
-  show of every file, organisation, fund and round.
+* the lists' revision, the sum of the rows of `file_list_revisions`: what the lists, the
+  filter bar and the home page's counts show of every file, organisation, fund and round.
+  A change of a file moves the row of its stripe (its id modulo the stripes), so writers
+  of different files do not queue for one row's lock.
 * `kept_revisions.people`: the names, roles, seats and absences of the people and the
   organisations the pages name.
 
@@ -26,29 +28,33 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import current_app, has_app_context
-from sqlalchemy import bindparam, insert, select, true, update
+from sqlalchemy import bindparam, func, insert, select, true, update
 
-from models import Application, KeptRevisions, db
+from models import FILE_LIST_STRIPES, Application, FileListRevision, KeptRevisions, db
 
 from . import reading
 from .locking import ensure_write_transaction
 
-# The one row of revisions (its CHECK allows no other, hence no WHERE and no parameter: one
-# plan fits every execution), to be joined (outer: an emptied table reads as None) into a
-# statement a page runs anyway.
-_MARKS = select(KeptRevisions.file_lists, KeptRevisions.people)
-REVISIONS = _MARKS.subquery("kept_revisions_row")
-_FILE_MARKS = (select(Application.revision, REVISIONS.c.people)
-               .outerjoin(REVISIONS, true())
+# The people's revision is one row (its CHECK allows no other, hence no WHERE and no
+# parameter: one plan fits every execution), to be joined (outer: an emptied table reads
+# as None) into a statement a page runs anyway; the lists' revision is the sum of its
+# stripes.
+_STRIPES = FileListRevision.__table__
+_PEOPLE = KeptRevisions.__table__
+PEOPLE_REVISION = select(_PEOPLE.c.people).subquery("people_revision")
+_MARKS = select(select(func.sum(_STRIPES.c.revision)).scalar_subquery().label("file_lists"),
+                select(_PEOPLE.c.people).scalar_subquery().label("people"))
+_FILE_MARKS = (select(Application.revision, PEOPLE_REVISION.c.people)
+               .outerjoin(PEOPLE_REVISION, true())
                .where(Application.id == bindparam("application_id")))
 
 _APPLICATIONS = Application.__table__
 _BUMP_FILE = (update(_APPLICATIONS)
               .where(_APPLICATIONS.c.id == bindparam("application_id"))
               .values(revision=_APPLICATIONS.c.revision + 1))
-_ROW = KeptRevisions.__table__
-_BUMP = {name: update(_ROW).values({name: _ROW.c[name] + 1})
-         for name in ("file_lists", "people")}
+_BUMP_STRIPE = (update(_STRIPES).where(_STRIPES.c.stripe == bindparam("b_stripe"))
+                .values(revision=_STRIPES.c.revision + 1))
+_BUMP_PEOPLE = update(_PEOPLE).values(people=_PEOPLE.c.people + 1)
 
 
 @dataclass(frozen=True)
@@ -63,24 +69,34 @@ def _connection(connection=None):
     return connection if connection is not None else ensure_write_transaction(db.session)
 
 
-def _bump(names: tuple[str, ...], connection=None) -> None:
-    conn = _connection(connection)
-    for name in names:
-        if conn.execute(_BUMP[name]).rowcount == 0:  # only a test empties the table
-            conn.execute(insert(_ROW).values(id=1, **{name: 2}))
+def _bump_lists(stripe: int, conn) -> None:
+    if conn.execute(_BUMP_STRIPE, {"b_stripe": stripe}).rowcount == 0:  # a test emptied it
+        conn.execute(insert(_STRIPES).values(stripe=stripe, revision=2))
+
+
+def _bump_people(conn) -> None:
+    if conn.execute(_BUMP_PEOPLE).rowcount == 0:  # only a test empties the table
+        conn.execute(insert(_PEOPLE).values(id=1, people=2))
+
+
+def lists_changed(application_id: int, connection=None) -> None:
+    """What the lists show of this file may have changed (its own revision has moved)."""
+    _bump_lists(application_id % FILE_LIST_STRIPES, _connection(connection))
 
 
 def application_changed(application_id: int, connection=None) -> None:
     """What the file's page and the lists show of this file may have changed."""
     conn = _connection(connection)
     conn.execute(_BUMP_FILE, {"application_id": application_id})
-    _bump(("file_lists",), conn)
+    lists_changed(application_id, conn)
 
 
 def catalogue_changed(connection=None) -> None:
     """An organisation, fund or round was added or changed: the filter bar, the lists
     and the pages that name them."""
-    _bump(("file_lists", "people"), connection)
+    conn = _connection(connection)
+    _bump_lists(0, conn)
+    _bump_people(conn)
 
 
 # Set in the `info` of a connection that writes new files only, with their rows and the
@@ -92,12 +108,12 @@ NEW_FILES_ONLY = "writes new files only"
 def new_files_written(connection) -> None:
     """A bulk writer added files and people: the lists and the people move; no file's
     revision needs to (demo.scale_writer)."""
-    _bump(("file_lists", "people"), connection)
+    catalogue_changed(connection)
 
 
 def people_changed(connection=None) -> None:
     """A user's name, roles, seats, organisation or absence changed."""
-    _bump(("people",), connection)
+    _bump_people(_connection(connection))
 
 
 # -- reading them (a page's read scope) -------------------------------------------------
@@ -105,8 +121,7 @@ def people_changed(connection=None) -> None:
 @reading.memoised
 def marks() -> Marks:
     """The revisions of the lists and of the people as they stand now (once per page)."""
-    row = db.session.connection().execute(_MARKS).first()
-    return Marks(*row) if row else Marks(None, None)
+    return Marks(*db.session.connection().execute(_MARKS).one())
 
 
 def note_file(application_id: int, revision: int, people: int | None) -> None:

@@ -115,12 +115,15 @@ RETRIES = 3
 _TABLE = Application.__table__
 # Built once: the statement every transition runs. updated_at is given (the same moment as
 # state_changed_at) rather than left to the column's onupdate, which SQLAlchemy would
-# evaluate through its Python-side default machinery on every execution.
+# evaluate through its Python-side default machinery on every execution. It moves the
+# file's revision too (workflow.engine.kept): the transition is a change of the file's
+# page, and one UPDATE of the row does both.
 _CAS = (
     update(_TABLE)
     .where(_TABLE.c.id == bindparam("b_id"), _TABLE.c.state == bindparam("b_state"),
            _TABLE.c.version == bindparam("b_version"))
     .values(state=bindparam("b_new_state"), version=_TABLE.c.version + 1,
+            revision=_TABLE.c.revision + 1,
             state_changed_at=bindparam("b_now"), updated_at=bindparam("b_now"),
             due_on=bindparam("b_due_on"))
 )
@@ -138,7 +141,8 @@ def _compare_and_set(conn, app: Application, new_state: str, now, due_on) -> Non
     if result.rowcount != 1:
         raise _LostTheRace()
     for key, value in (("state", new_state), ("version", app.version + 1),
-                       ("state_changed_at", now), ("updated_at", now), ("due_on", due_on)):
+                       ("revision", app.revision + 1), ("state_changed_at", now),
+                       ("updated_at", now), ("due_on", due_on)):
         set_committed_value(app, key, value)
 
 
@@ -191,7 +195,7 @@ def _fire_once(application: Application, trigger: str, actor: User | None,
     holder = _StateHolder(app.state)
     if not definition.machine.events[trigger].trigger(holder, outcome=step.outcome):
         raise TransitionRefused(f"“{arrow.label}” is not possible now.")
-    remembered = ("state", "version", "state_changed_at", "updated_at", "due_on")
+    remembered = ("state", "version", "revision", "state_changed_at", "updated_at", "due_on")
     before = tuple(getattr(app, key) for key in remembered)
     effects = rules.effects_of(arrow, definition)
     # Effects may still refuse (a fund too short…): then the savepoint undoes everything.
@@ -220,6 +224,7 @@ def _fire_once(application: Application, trigger: str, actor: User | None,
                       "workflow_version": definition.version,
                       **({"outcome": step.outcome} if step.outcome else {}),
                       **({"comment": text} if text else {}), **step.data},
+                file_revision_moved=True,
             )
     except BaseException:
         # The savepoint has undone the database; put the row in memory back as it was.

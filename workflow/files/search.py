@@ -17,7 +17,7 @@ from sqlalchemy import and_, bindparam, func, literal_column, or_, select, tuple
 from models import Application, Fund, LoanDetails, Organisation, Round, User, db
 from workflow.engine import registry
 from workflow.engine.errors import ValidationFailed
-from workflow.engine.keyset import decode_cursor, encode_cursor
+from workflow.engine.keyset import Page, decode_cursor, encode_cursor
 from workflow.engine.permissions import visibility, visible_conditions
 
 # The sort keys; the file's id always breaks ties, so that every row has one place and a
@@ -232,13 +232,6 @@ def _list_columns(loans: bool) -> tuple:
     if not loans:
         return LIST_COLUMNS
     return (*LIST_COLUMNS[:-1], INVESTMENT_COUNTRY.label("country_code"))
-
-
-@dataclass
-class Page:
-    rows: list  # Rows of LIST_COLUMNS
-    after: str | None  # the cursor of the next page; None on the last one
-    before: str | None  # the cursor of the previous page; None on the first one
 
 
 def _encode(filters: Filters, values) -> str:

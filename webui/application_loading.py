@@ -19,8 +19,8 @@ VIEWERS = (*READER_ROLES, "applicant")
 # between requests is filed under them (workflow.engine.kept.page_rows), and this spares a
 # round trip.
 _ONE_TO_ONE = ("organisation", "fund", "round", "grant", "loan", "report")
-_FILE = (select(Application, Application.revision, kept.REVISIONS.c.people)
-         .outerjoin(kept.REVISIONS, true())
+_FILE = (select(Application, Application.revision, kept.PEOPLE_REVISION.c.people)
+         .outerjoin(kept.PEOPLE_REVISION, true())
          .where(Application.id == bindparam("application_id"))
          .options(*(joinedload(getattr(Application, name)) for name in _ONE_TO_ONE)))
 _FILE_WITH_EXPENSES = _FILE.options(joinedload(Application.report)

@@ -56,10 +56,10 @@ def filter_form(staff: bool) -> FilterForm:
 
 
 def render_select(field: SelectField, css: str) -> Markup:
-    """The field's <select> as WTForms writes it (applications/_select.html), an order of
-    magnitude faster: the organisation filter lists hundreds of options, and WTForms'
-    widget spends ~15 µs on each. Options that are the same from page to page (tuples)
-    are written once per worker and kept."""
+    """The field's <select> as WTForms writes it (applications/_select.html), without
+    WTForms' widget, which builds every option anew: the organisation filter lists
+    hundreds. Options that are the same from page to page (tuples) are written once per
+    worker and kept."""
     choices = field.choices
     if isinstance(choices, tuple):
         options = _options(choices, field.coerce, field.data)
