@@ -16,6 +16,10 @@ accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-")
 errorlog = "-"
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(L)ss "%({x-request-id}o)s"'
 wsgi_app = "webui.wsgi:app"
+# gunicorn 25+ opens a control socket at one fixed path in the home directory, so two
+# instances on a host (two sites, or the test suite's servers) take it from each other;
+# nothing here uses it. Older releases skip the setting they do not know.
+control_socket_disable = True
 
 
 def on_starting(server):
