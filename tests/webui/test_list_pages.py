@@ -7,7 +7,7 @@ import re
 import pytest
 
 from models import Application, Organisation, db, write_intent
-from webui.applications import listing
+from webui.file_lists import listing
 from workflow.engine import kept
 from workflow.people import accounts
 

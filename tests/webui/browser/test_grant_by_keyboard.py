@@ -53,7 +53,7 @@ def test_a_grant_from_proposal_to_closure_by_keyboard_alone(page, live_server, s
     page.on("dialog", lambda dialog: dialog.accept())  # "are you sure?": Enter in a real one
 
     log_in(page, base, scene, "applicant")
-    press(page, page.get_by_role("link", name="New proposal").first)
+    press(page, page.get_by_role("link", name="New grant proposal").first)
     type_into(page, page.get_by_label("Title", exact=True), "Lean management for SMEs")
     press(page, button(page, "Create the draft"))
     expect(page.get_by_role("alert")).to_contain_text("draft created")

@@ -32,7 +32,7 @@ from models import (
     write_intent,
 )
 from tests.workflow.loans.conftest import repay
-from webui.applications import listing
+from webui.file_lists import listing
 from workflow.engine import audit
 from workflow.grants.screening import CHECKLIST
 from workflow.money import ledger
