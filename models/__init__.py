@@ -23,7 +23,14 @@ from .grant import (
     ScreeningCheck,
 )
 from .kept import FILE_LIST_STRIPES, FileListRevision, KeptRevisions
-from .ledger import LEDGER_KINDS, Donation, IdempotencyKey, LedgerEntry, Tranche
+from .ledger import (
+    LEDGER_KIND_LABELS,
+    LEDGER_KINDS,
+    Donation,
+    IdempotencyKey,
+    LedgerEntry,
+    Tranche,
+)
 from .loan import (
     METHOD_LABELS,
     PREPAYMENT_LABELS,
@@ -90,6 +97,7 @@ __all__ = [
     "ReportParticipant",
     "ScreeningCheck",
     "LEDGER_KINDS",
+    "LEDGER_KIND_LABELS",
     "Donation",
     "IdempotencyKey",
     "LedgerEntry",

@@ -45,6 +45,19 @@ LEDGER_KINDS = (
     "write_off",
     "repayment_damages",
 )
+# Each kind as the fund page and its filter say it.
+LEDGER_KIND_LABELS = {
+    "donation": "Donation",
+    "commitment": "Commitment",
+    "commitment_release": "Commitment released",
+    "disbursement": "Disbursement",
+    "refund_due": "Refund due",
+    "refund": "Refund",
+    "repayment_principal": "Repayment of principal",
+    "repayment_interest": "Repayment of interest",
+    "write_off": "Write-off",
+    "repayment_damages": "Delay damages",
+}
 
 
 class LedgerEntry(db.Model):

@@ -6,7 +6,9 @@ template (issue 21 translates them here, in one place).
     {{ loan.method|method_label }}         annuity → "Equal instalments (annuity)"
     {{ loan.annual_rate|rate }}            Decimal("1.5000") → "1.5 %"
     {{ amount|yen }}                       1234567 → "¥1,234,567"
+    {{ entry.kind|ledger_kind_label }}     write_off → "Write-off"
     {{ day|long_date }}                    2027-04-01 → "1 April 2027"
+    {{ moment|long_datetime }}             2027-04-01 09:05 → "1 April 2027, 09:05"
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import functools
 from datetime import date, datetime
 from decimal import Decimal
 
-from models import METHOD_LABELS, ROLE_LABELS
+from models import LEDGER_KIND_LABELS, METHOD_LABELS, ROLE_LABELS
 from workflow.engine import registry
 
 MISSING = "—"
@@ -65,6 +67,10 @@ def method_label(method: str | None) -> str:
     return METHOD_LABELS.get(method, _humanise(method)) if method else MISSING
 
 
+def ledger_kind_label(kind: str | None) -> str:
+    return LEDGER_KIND_LABELS.get(kind, _humanise(kind)) if kind else MISSING
+
+
 def rate(value: Decimal | float | None) -> str:
     """A percentage as stored (Decimal("1.5000")) written the short way: "1.5 %"."""
     if value is None:
@@ -81,9 +87,15 @@ def long_date(day: date | datetime | None) -> str:
     return MISSING if day is None else f"{day.day} {day:%B %Y}"
 
 
+def long_datetime(moment: datetime | None) -> str:
+    """A moment to the minute, in the zone it is stored in (the templates say which)."""
+    return MISSING if moment is None else f"{long_date(moment)}, {moment:%H:%M}"
+
+
 FILTERS = {
     "state_label": state_label, "action_label": action_label, "role_label": role_label,
-    "method_label": method_label, "rate": rate, "yen": yen, "long_date": long_date,
+    "method_label": method_label, "ledger_kind_label": ledger_kind_label, "rate": rate,
+    "yen": yen, "long_date": long_date, "long_datetime": long_datetime,
 }
 
 

@@ -43,13 +43,16 @@ class FilterForm(AppForm):
                             default="desc", validators=[Optional()])
 
 
-def filter_form(staff: bool) -> FilterForm:
+def filter_form(staff: bool, kind: str = "") -> FilterForm:
+    """The filter bar; a list of one kind ("loan") offers only that programme's states and
+    rounds."""
     form = FilterForm(formdata=request.args)
-    form.state.choices = [("", "Any state")] + [(s, state_label(s)) for s in all_states()]
+    form.state.choices = [("", "Any state")] + [(s, state_label(s)) for s in all_states(kind)]
     choices = catalogue.filter_choices()
     form.fund.choices = [("", "Any fund")] + [(code, code) for code in choices.funds]
     # Tuples: the same ones from page to page, so that their HTML is kept (render_select).
-    form.round_id.choices = ((0, "Any round"), *choices.rounds)
+    form.round_id.choices = ((0, "Any round"),
+                             *(choices.loan_rounds if kind == "loan" else choices.rounds))
     form.organisation_id.choices = ((0, "Any organisation"),
                                     *(choices.organisations if staff else ()))
     return form

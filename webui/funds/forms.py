@@ -4,6 +4,7 @@ from wtforms.validators import InputRequired, Length, Optional
 from models import LEDGER_KINDS
 
 from ..forms import AppForm, YenField
+from ..labels import ledger_kind_label
 from ..once import OneTimeKey
 
 
@@ -24,7 +25,7 @@ class LedgerFilterForm(AppForm):
     class Meta:
         csrf = False
 
-    kind = SelectField("Kind", choices=[("", "Any kind")] + [(k, k.replace("_", " "))
+    kind = SelectField("Kind", choices=[("", "Any kind")] + [(k, ledger_kind_label(k))
                                                               for k in LEDGER_KINDS],
                        validators=[Optional()])
     reference = StringField("Application", validators=[Optional(), Length(max=20)])

@@ -82,7 +82,7 @@ def _principal_owed(ids: list[int]) -> dict[int, int]:
 @roles(*VIEWERS)
 def index():
     staff = current_user.has_role(*READER_ROLES)
-    form = filter_form(staff)
+    form = filter_form(staff, kind="loan")
     listed = read_list(form, kind="loan")
     rows, args = list_rows(listed.page.rows, staff), list_args()
     company = current_user.organisation
@@ -100,7 +100,7 @@ def index():
 @streamed
 def export():
     """The filtered loans as CSV, each with its investment country."""
-    return export_list(filter_form(current_user.has_role(*READER_ROLES)), "loans.csv",
+    return export_list(filter_form(current_user.has_role(*READER_ROLES), kind="loan"), "loans.csv",
                        kind="loan")
 
 

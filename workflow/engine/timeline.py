@@ -17,7 +17,7 @@ class TimelineEntry(NamedTuple):
     from_state: str | None  # the state it left, when it moved the file
     to_state: str | None  # the state it reached, when it moved the file
     actor: str  # a name, or "system" for a scheduled job
-    when: str  # "2027-04-01 09:30"
+    when: datetime  # when it happened, in UTC, to the minute
     comment: str | None
 
     @property
@@ -47,7 +47,7 @@ def timeline_of(application_id: int) -> list[TimelineEntry]:
 def _entry(action: str, from_state: str | None, to_state: str | None,
            occurred_at: datetime, comment: str | None, actor: str | None) -> TimelineEntry:
     return TimelineEntry(action, from_state, to_state, actor or "system",
-                         occurred_at.strftime("%Y-%m-%d %H:%M"), comment)
+                         occurred_at.replace(second=0, microsecond=0), comment)
 
 
 def moves_of(entries: list[TimelineEntry]) -> tuple[tuple[str, str], ...]:

@@ -21,6 +21,7 @@ class Choices:
     funds: tuple[str, ...]  # codes
     rounds: tuple[tuple[int, str], ...]  # (id, name), by name
     organisations: tuple[tuple[int, str], ...]  # (id, name), by name
+    loan_rounds: tuple[tuple[int, str], ...]  # the loan funds' rounds, for the loans list
 
 
 _kept = kept.KeptAnswers("filter choices", max_entries=1)
@@ -28,11 +29,13 @@ _kept = kept.KeptAnswers("filter choices", max_entries=1)
 
 def _read() -> Choices:
     run = db.session.connection().execute
+    rounds = run(select(Round.id, Round.name, Fund.kind).join(Fund).order_by(Round.name)).all()
     return Choices(
         funds=tuple(run(select(Fund.code).order_by(Fund.code)).scalars()),
-        rounds=tuple(map(tuple, run(select(Round.id, Round.name).order_by(Round.name)))),
+        rounds=tuple((ident, name) for ident, name, _ in rounds),
         organisations=tuple(map(tuple, run(select(Organisation.id, Organisation.name)
-                                           .order_by(Organisation.name)))))
+                                           .order_by(Organisation.name)))),
+        loan_rounds=tuple((ident, name) for ident, name, kind in rounds if kind == "loan"))
 
 
 def filter_choices() -> Choices:

@@ -52,10 +52,11 @@ def _with_loans(query, loans: bool):
     return query.outerjoin(LoanDetails, LoanDetails.application_id == Application.id)
 
 
-def all_states() -> list[str]:
-    """Every state of every workflow version, in definition order, once."""
+def all_states(kind: str = "") -> list[str]:
+    """Every state of every workflow version (of the kind's workflow only, if given: a
+    file's workflow is named after its kind), in definition order, once."""
     seen: dict[str, None] = {}
-    for name in registry.names():
+    for name in (kind,) if kind else registry.names():
         for version in registry.versions(name):
             for state in registry.get(name, version).states:
                 seen.setdefault(state.name)

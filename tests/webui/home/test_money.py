@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from models import LedgerEntry, db, write_intent
 from tests.conftest import fire
 from tests.workflow.loans.conftest import act, repay
+from webui.labels import long_date
 from workflow.money import ledger, tranches
 
 
@@ -48,7 +49,7 @@ def test_a_society_sees_the_money_released_to_it(client, login_as, make_applicat
         LedgerEntry.kind == "disbursement", LedgerEntry.application_id == grant.id))
     assert ledger_total == 500_000
     assert page.count(grant.reference) == 2 and other.reference not in page
-    assert date.today().strftime("%d %B %Y") in page
+    assert long_date(date.today()) in page  # "7 December 2026"
 
 
 def test_a_society_is_offered_a_proposal_and_not_loans(client, login_as, make_org):
