@@ -7,7 +7,7 @@ INSTALLED   := $(VENV)/.installed-dev
 HOST        ?= 127.0.0.1
 PORT        ?= 5000
 
-.PHONY: run serve test lint install clean-db bench
+.PHONY: run serve test lint install clean-db bench screenshots
 
 $(INSTALLED): pyproject.toml
 	@# The workflow diagrams are drawn by Graphviz's dot (Debian's graphviz package).
@@ -45,6 +45,13 @@ bench: $(INSTALLED)
 		{ apt-get update >/dev/null 2>&1 && apt-get install -y wrk >/dev/null 2>&1; } || \
 		echo "wrk is not installed and could not be: the requests-per-second figures are skipped"
 	$(BIN)/python -m bench $(if $(DATABASE_URL),--database-url $(DATABASE_URL))
+
+## make screenshots: each demo role's key pages at 1280 and 390 px → docs/screenshots/
+## (Debian's chromium, installed here when missing, photographs a fresh demo in a temp dir)
+screenshots: $(INSTALLED)
+	@command -v chromium >/dev/null 2>&1 || apt-get install -y -qq chromium >/dev/null 2>&1 || \
+		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+	$(BIN)/python -m screenshots
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check .

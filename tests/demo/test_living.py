@@ -18,6 +18,7 @@ from models import (
     db,
     set_write_intent,
 )
+from screenshots.pages import ROLES, resolved_paths
 from tests.conftest import log_in
 from tests.database import empty_all_tables
 from tests.kept_guard import behind_the_services_back
@@ -110,6 +111,16 @@ def test_the_thai_applicant_sees_the_thai_proposals_only(app, client):
     page = html.unescape(client.get("/applications/").get_data(as_text=True))
     assert ours and all(a.reference in page for a in ours)
     assert not any(a.reference in page for a in theirs)
+
+
+@pytest.mark.parametrize("role", ROLES, ids=lambda role: role.slug)
+def test_every_page_make_screenshots_takes_opens_for_its_role(app, client, role):
+    paths = resolved_paths(role)
+    if role.files:  # the role is shown on a file the demo has and it may open
+        assert any(path.rstrip("/").split("/")[-1].isdigit() for _, path in paths), paths
+    _log_in_as(client, role.email)
+    answers = {path: client.get(path).status_code for _, path in paths}
+    assert answers == dict.fromkeys(answers, 200)
 
 
 @pytest.mark.parametrize("member, awaiting", [
