@@ -72,7 +72,8 @@ def schedule_on(shown: str) -> dict[int, tuple]:
     """The schedule table of the loan page: number -> (due, interest, principal, payment,
     balance after)."""
     cell = r'\s*<td class="text-end">([\d,]+)</td>'
-    rows = re.findall(r'data-number="(\d+)">\s*<td>\d+</td><td>([\d-]+)</td>'
+    rows = re.findall(r'data-number="(\d+)">\s*<td>\d+</td>'
+                      + r'<td><time datetime="([\d-]+)">[^<]+</time></td>'
                       + cell * 5, shown)
     return {int(n): (due, *(int(v.replace(",", "")) for v in (i, p, pay, bal)))
             for n, due, i, p, pay, _paid, bal in rows}
