@@ -9,7 +9,7 @@ import pytest
 from models import LoanDetails, db
 from tests.conftest import fire
 from tests.workflow.money.conftest import scene  # noqa: F401 - the approved file with its money
-from webui.applications.stepper import CURRENT, DONE, SKIPPED, TODO
+from webui.applications.stepper import CURRENT, DONE, SKIPPED, TO_COME
 
 from .test_application_page import page_for
 
@@ -75,7 +75,7 @@ def test_the_stepper_marks_the_steps_done_the_current_one_and_those_to_come(
     steps = page_for(app, application, make_user("secretariat")).steps
     assert [s.label for s in steps[:4]] == ["Draft", "Submitted", "Screening",
                                             "Committee review"]
-    assert [s.status for s in steps[:4]] == [DONE, DONE, CURRENT, TODO]
+    assert [s.status for s in steps[:4]] == [DONE, DONE, CURRENT, TO_COME]
 
 
 @pytest.mark.parametrize("state, at, note", [

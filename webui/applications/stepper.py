@@ -8,13 +8,13 @@ from dataclasses import dataclass
 
 from workflow.engine.registry import WorkflowDefinition
 
-DONE, CURRENT, TODO, SKIPPED = "done", "current", "todo", "skipped"
+DONE, CURRENT, TO_COME, SKIPPED = "done", "current", "to_come", "skipped"
 
 
 @dataclass(frozen=True)
 class Step:
     label: str
-    status: str  # DONE, CURRENT, TODO, or SKIPPED (never reached: the file ended before)
+    status: str  # DONE, CURRENT, TO_COME, or SKIPPED (never reached: the file ended before)
     note: str | None = None  # the state's own words when it stands off the main path
 
 
@@ -41,6 +41,6 @@ def steps(definition: WorkflowDefinition, state: str,
         elif index == position:
             status = CURRENT
         else:
-            status = SKIPPED if ended else TODO
+            status = SKIPPED if ended else TO_COME
         shown.append(Step(label[name], status, note if index == position else None))
     return shown
