@@ -80,10 +80,10 @@ def test_the_scan_finds_private_attributes_of_a_library():
     """The scan itself: private attributes the project does not define are found, read
     directly or through getattr; a helper of the project's own is not."""
     driver = (
-        "def straight(conn, compiled, column):\n"
-        "    if conn._quiet or compiled.statement._hidden_options:\n"
+        "def straight(link, plan, column):\n"
+        "    if link._quiet or plan.statement._hidden_options:\n"
         "        return None\n"
-        "    return compiled._inner_binds, compiled._inner_columns, \\\n"
+        "    return plan._inner_binds, plan._inner_columns, \\\n"
         "        getattr(column.type, '_inner_processor')\n"
         "def _own_helper():\n"
         "    return Row(1)._replace(a=2)\n"
