@@ -4,6 +4,7 @@ Nobody clicks (the same scene as test_grant_happy_path, which clicks)."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 from playwright.sync_api import Page, expect
@@ -51,6 +52,10 @@ def open_file(page: Page, reference: str) -> None:
 def test_a_grant_from_proposal_to_closure_by_keyboard_alone(page, live_server, scene):  # noqa: F811
     base = live_server
     page.on("dialog", lambda dialog: dialog.accept())  # "are you sure?": Enter in a real one
+    # Listening from the start, so the browser already hands its file chooser to the test when
+    # Space opens it (a listener added just before the key press can lose that race).
+    page.on("filechooser", lambda chooser: chooser.set_files(files=[
+        {"name": "programme.pdf", "mimeType": "application/pdf", "buffer": PDF}]))
 
     log_in(page, base, scene, "applicant")
     press(page, page.get_by_role("link", name="New grant proposal").first)
@@ -80,11 +85,10 @@ def test_a_grant_from_proposal_to_closure_by_keyboard_alone(page, live_server, s
     press(page, button(page, "Save the draft"))
     done(page, "Requested from WNF: ¥500,000.", "Draft")
     press(page, page.get_by_role("link", name="Attach or remove files"))
-    tab_to(page, page.get_by_label("File (PDF, Word, Excel"))
-    with page.expect_file_chooser() as chooser:
-        page.keyboard.press("Space")
-    chooser.value.set_files(files=[{"name": "programme.pdf", "mimeType": "application/pdf",
-                                    "buffer": PDF}])
+    file_input = page.get_by_label("File (PDF, Word, Excel")
+    tab_to(page, file_input)
+    page.keyboard.press("Space")  # opens the chooser, which the listener above answers
+    expect(file_input).to_have_value(re.compile(r"programme\.pdf$"))
     press(page, button(page, "Attach"))
     expect(page.get_by_role("alert")).to_contain_text("Attached programme.pdf.")
     open_file(page, reference)
