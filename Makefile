@@ -7,7 +7,7 @@ INSTALLED   := $(VENV)/.installed-dev
 HOST        ?= 127.0.0.1
 PORT        ?= 5000
 
-.PHONY: run serve test lint install clean-db bench screenshots
+.PHONY: run serve test lint install clean-db bench screenshots translations catalogues
 
 $(INSTALLED): pyproject.toml
 	@# The workflow diagrams are drawn by Graphviz's dot (Debian's graphviz package).
@@ -20,20 +20,37 @@ $(INSTALLED): pyproject.toml
 
 install: $(INSTALLED)
 
+# The message catalogues: webui/translations/<lang>/LC_MESSAGES/messages.po is committed, its
+# compiled .mo is built here (from run, serve and test) whenever the .po is newer.
+TRANSLATIONS := webui/translations
+CATALOGUES   := $(patsubst %.po,%.mo,$(wildcard $(TRANSLATIONS)/*/LC_MESSAGES/messages.po))
+%.mo: %.po | $(INSTALLED)
+	$(BIN)/pybabel compile --statistics -i $< -o $@
+
+catalogues: $(CATALOGUES)
+
+## make translations: gather every marked string into the catalogues (then translate the new ones)
+translations: $(INSTALLED)
+	$(BIN)/pybabel extract -F pyproject.toml -k _l -k lazy_gettext --no-location --sort-output \
+		--project wnf-workflow -o $(TRANSLATIONS)/messages.pot webui workflow models demo
+	$(BIN)/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) --no-fuzzy-matching \
+		--no-location --sort-output --ignore-obsolete
+	rm $(TRANSLATIONS)/messages.pot
+
 ## make run: set up, migrate, seed the demo data on an empty database, serve on SQLite
-run: $(INSTALLED)
+run: $(INSTALLED) $(CATALOGUES)
 	$(FLASK) db upgrade
 	$(FLASK) demo seed-if-empty
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 ## make serve: production serving with gunicorn (gunicorn.conf.py) on DATABASE_URL
-serve: $(INSTALLED)
+serve: $(INSTALLED) $(CATALOGUES)
 	@test -n "$(DATABASE_URL)" || (echo "Set DATABASE_URL (postgresql+psycopg://…); see docs/deploy.md" && exit 1)
 	DATABASE_URL=$(DATABASE_URL) $(FLASK) db upgrade
 	DATABASE_URL=$(DATABASE_URL) $(BIN)/gunicorn -c gunicorn.conf.py
 
 ## make test: the whole suite on SQLite, then on PostgreSQL (required when REQUIRE_POSTGRES=1)
-test: $(INSTALLED)
+test: $(INSTALLED) $(CATALOGUES)
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 	$(BIN)/python -m tests.run_suites $(PYTEST_ARGS)

@@ -40,6 +40,8 @@ def create_app(config: Config | None = None) -> Flask:
         configure_engine(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
     login_manager.init_app(app)
     csrf.init_app(app)
+    from . import i18n
+    i18n.register(app)
     from .auth.limits import limiter
     limiter.init_app(app)
 
