@@ -34,7 +34,7 @@ translations: $(INSTALLED)
 	$(BIN)/pybabel extract -F pyproject.toml -k _l -k lazy_gettext --no-location --sort-output \
 		--project wnf-workflow -o $(TRANSLATIONS)/messages.pot webui workflow models demo
 	$(BIN)/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) --no-fuzzy-matching \
-		--no-location --sort-output --ignore-obsolete
+		--ignore-obsolete
 	rm $(TRANSLATIONS)/messages.pot
 
 ## make run: set up, migrate, seed the demo data on an empty database, serve on SQLite
