@@ -32,9 +32,14 @@ def state_label(workflow: str, version: int, state: str, user: User) -> str:
 
 
 def labelled(application: Application, user: User) -> Application:
-    """The file with the label of its state for this user (ApplicationSchema reads it)."""
+    """The file with what this user is shown of it (ApplicationSchema reads it): the label
+    of its state; a loan's company figures, and its assessment for the staff (as the page)."""
+    staff = user.has_role(*READER_ROLES)
     application.state_label = state_label(application.workflow_name,
                                           application.workflow_version, application.state, user)
+    loan = application.loan if application.kind == "loan" else None
+    application.company_shown = application.organisation if loan is not None else None
+    application.assessment_shown = loan if staff and loan is not None and loan.risk_grade else None
     return application
 
 
@@ -106,7 +111,9 @@ def fire_action(inputs: dict, application_id: int, trigger: str):
 
     def act() -> tuple[dict, int]:
         application = visible_application(application_id, user)
-        given = {name: value for name, value in inputs.items() if value and value.strip()}
+        # A blank text is an input not given (as an empty field of the page's form).
+        given = {name: value for name, value in inputs.items()
+                 if not (isinstance(value, str) and not value.strip())}
         service.fire(application, trigger, user, expected_version=expected, **given)
         file = as_file(application, user)
         return {"application": file,
