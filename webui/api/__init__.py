@@ -23,6 +23,7 @@ def register(app: Flask) -> None:
     # Imported here: webui.errors reads webui.problems while the app's modules load.
     from . import (
         applications,
+        attachments,
         committee,
         docs,
         grants,
@@ -35,8 +36,8 @@ def register(app: Flask) -> None:
     from .schemas import ProblemSchema
 
     # The blueprints of the API's operations, each under /api/v1.
-    resources = (applications.blp, grants.blp, loans.blp, committee.blp, money.blp,
-                 trail.blp)
+    resources = (applications.blp, attachments.blp, grants.blp, loans.blp, committee.blp,
+                 money.blp, trail.blp)
     class ProblemApi(Api):
         ERROR_SCHEMA = ProblemSchema  # every error answer is a problem document
 
