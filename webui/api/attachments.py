@@ -19,6 +19,7 @@ from workflow.loans import documents as loan_documents
 from ..access import api_token
 from .blueprints import api_blueprint
 from .files import VIEWERS, visible_application
+from .links import FILE_IN_PATH, NEW_ID, operation, to
 from .schemas import UtcDateTime
 from .tokens import api_roles, caller
 from .writes import IDEMPOTENCY_PARAMETER, carry_out
@@ -69,6 +70,8 @@ def _store(application: Application, user: User, file, kind: str | None) -> Atta
 @api_token
 @api_roles(*VIEWERS)
 @blp.response(200, AttachmentListSchema)
+@blp.doc(**operation("listAttachments", 200, Download=to(
+    "downloadAttachment", application_id=FILE_IN_PATH, attachment_id="$response.body#/items/0/id")))
 def list_attachments(application_id: int):
     """The file's attachments, oldest first."""
     application = visible_application(application_id, caller())
@@ -82,6 +85,8 @@ def list_attachments(application_id: int):
 @blp.arguments(UploadSchema, location="files")
 @blp.response(201, AttachmentSchema)
 @blp.doc(parameters=[IDEMPOTENCY_PARAMETER])
+@blp.doc(**operation("uploadAttachment", 201, Download=to(
+    "downloadAttachment", application_id=FILE_IN_PATH, attachment_id=NEW_ID)))
 def upload_attachment(args: dict, upload: dict, application_id: int):
     """Attach a file (multipart/form-data, field `file`); a loan's document names its
     `kind`."""
@@ -102,7 +107,8 @@ BINARY = {"schema": {"type": "string", "format": "binary"}}
 @api_token
 @api_roles(*VIEWERS)
 @blp.doc(responses={"200": {"description": "The file as it was attached",
-                            "content": dict.fromkeys(attachments.CONTENT_TYPES, BINARY)}})
+                            "content": dict.fromkeys(attachments.CONTENT_TYPES, BINARY)}},
+         operationId="downloadAttachment")
 def download_attachment(application_id: int, attachment_id: int):
     """The attached file itself, to whoever may see the file."""
     application = visible_application(application_id, caller())

@@ -24,6 +24,7 @@ from ..access import api_token
 from .applications import as_file
 from .blueprints import api_blueprint
 from .files import VIEWERS, visible_application
+from .links import FILE_IN_PATH, NEW_ID, file_links, operation, to
 from .loan_schemas import (
     AssessmentInputSchema,
     LoanRequestSchema,
@@ -72,6 +73,10 @@ def _request(inputs: dict) -> loans.LoanRequest:
 @blp.arguments(LoanRequestSchema)
 @blp.response(201, ApplicationSchema)
 @blp.doc(parameters=[IDEMPOTENCY_PARAMETER])
+@blp.doc(**operation("createLoan", 201, **file_links(NEW_ID),
+                     SaveLoan=to("saveLoan", application_id=NEW_ID),
+                     Upload=to("uploadAttachment", application_id=NEW_ID,
+                               query__kind="business_plan")))
 def create_loan(inputs: dict):
     """File a draft loan application of the caller's company in an open SME round."""
     user = caller()
@@ -92,6 +97,7 @@ def create_loan(inputs: dict):
 @blp.arguments(LoanRequestSchema)
 @blp.response(200, ApplicationSchema)
 @blp.doc(parameters=[IDEMPOTENCY_PARAMETER, IF_MATCH_PARAMETER])
+@blp.doc(**operation("saveLoan", 200, **file_links(NEW_ID)))
 def save_loan(inputs: dict, application_id: int):
     """Save the whole loan application (a draft, or one returned for revision)."""
     user = caller()
@@ -112,6 +118,7 @@ def save_loan(inputs: dict, application_id: int):
 @blp.arguments(AssessmentInputSchema)
 @blp.response(200, FiredSchema)
 @blp.doc(parameters=[IDEMPOTENCY_PARAMETER, IF_MATCH_PARAMETER])
+@blp.doc(**operation("assessLoan", 200, **file_links("$response.body#/application/id")))
 def assess_loan(inputs: dict, application_id: int):
     """Complete the credit assessment: the risk grade and the terms recommended; the file
     goes to the committee."""
@@ -136,6 +143,7 @@ def assess_loan(inputs: dict, application_id: int):
 @api_token
 @api_roles(*VIEWERS)
 @blp.response(200, ScheduleSchema)
+@blp.doc(**operation("loanSchedule"))
 def loan_schedule(application_id: int):
     """The loan's instalments as the page shows them (empty before the first release), and
     what paying it off today would take."""
@@ -156,6 +164,7 @@ def loan_schedule(application_id: int):
 @api_token
 @api_roles(*VIEWERS)
 @blp.response(200, RepaymentListSchema)
+@blp.doc(**operation("listRepayments"))
 def list_repayments(application_id: int):
     """The repayments received, oldest first, each split into damages, interest, principal."""
     application = _visible_loan(application_id, caller())
@@ -168,6 +177,9 @@ def list_repayments(application_id: int):
 @blp.arguments(RepaymentInputSchema)
 @blp.response(201, FiredSchema)
 @blp.doc(parameters=[IDEMPOTENCY_PARAMETER, IF_MATCH_PARAMETER])
+@blp.doc(**operation("recordRepayment", 201,
+                     Repayments=to("listRepayments", application_id=FILE_IN_PATH),
+                     Schedule=to("loanSchedule", application_id=FILE_IN_PATH)))
 def record_repayment(inputs: dict, application_id: int):
     """Record money received: damages and interest fallen due first, then principal, the
     rest a prepayment (as the page's form does)."""
