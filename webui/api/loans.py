@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import abort
+from flask import abort, current_app
 from flask_babel import gettext as _
+from marshmallow import Schema, fields
 
 from models import Application, Round, User, db
 from workflow.engine import service
@@ -22,6 +23,7 @@ from workflow.loans.assessment import Assessment, complete_assessment
 
 from ..access import api_token
 from .applications import as_file
+from .attachments import UploadSchema
 from .blueprints import api_blueprint
 from .files import VIEWERS, visible_application
 from .links import FILE_IN_PATH, NEW_ID, file_links, operation, to
@@ -135,6 +137,38 @@ def assess_loan(inputs: dict, application_id: int):
         return {"application": as_file(application, user),
                 "message": _("%(reference)s: the assessment is complete and the file is "
                              "with the committee.", reference=application.reference)}, 200
+
+    return carry_out(act)
+
+
+class AgreementArgs(Schema):
+    agreement_date = fields.Date(required=True,
+                                 metadata={"description": "The day the agreement was signed"})
+
+
+@blp.route("/applications/<int:application_id>/agreement", methods=["POST"])
+@api_token
+@api_roles(SECRETARIAT)
+@blp.arguments(AgreementArgs, location="query")
+@blp.arguments(UploadSchema, location="files")
+@blp.response(200, FiredSchema)
+@blp.doc(parameters=[IDEMPOTENCY_PARAMETER, IF_MATCH_PARAMETER])
+@blp.doc(**operation("signAgreement", 200, **file_links("$response.body#/application/id")))
+def sign_agreement(args: dict, upload: dict, application_id: int):
+    """Attach the signed agreement (multipart/form-data, field `file`) with its date: the
+    loan is contracted."""
+    user = caller()
+    expected = expected_version()
+
+    def act() -> tuple[dict, int]:
+        application = _visible_loan(application_id, user)
+        check_version(application, expected)
+        loans.sign_agreement(application, user, agreement_date=args["agreement_date"],
+                             file=upload["file"], upload_dir=current_app.config["UPLOAD_DIR"],
+                             expected_version=expected)
+        return {"application": as_file(application, user),
+                "message": _("%(reference)s: the agreement is signed.",
+                             reference=application.reference)}, 200
 
     return carry_out(act)
 

@@ -4,6 +4,8 @@ the pages: the same workflow functions, sentences and audit events."""
 
 from __future__ import annotations
 
+import io
+
 from sqlalchemy import func, select
 
 from models import Application, AuditEvent, LedgerEntry, Repayment, db
@@ -162,3 +164,28 @@ def test_finance_requests_a_write_off_once(client, active_loan, people):
     assert "write_off_requested" in _actions(application.id)
     again = client.post(url, json={"reason": "Again."}, headers=_token(people.finance2))
     assert again.status_code == 409 and "already requested" in again.get_json()["detail"]
+
+
+def test_the_secretariat_signs_the_agreement_with_its_file(client, make_loan, people):
+    application = make_loan("approved")
+    secretariat = _token(people.secretariat)
+    url = f"{API}/applications/{application.id}/agreement"
+    pdf = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+
+    def send(day: str, data: bytes = pdf):
+        return client.post(url, query_string={"agreement_date": day},
+                           data={"file": (io.BytesIO(data), "agreement.pdf")},
+                           content_type="multipart/form-data", headers=secretariat)
+
+    future = send("2999-01-01")
+    assert future.status_code == 400 and future.get_json()["field"] == "agreement_date"
+    assert _state(application.id) == "approved"
+    signed = send("2024-01-10")
+    assert signed.status_code == 200, signed.get_data(as_text=True)
+    file = signed.get_json()["application"]
+    assert file["state"] == "contracted" and file["loan"]["agreement_date"] == "2024-01-10"
+    assert "sign_agreement" in _actions(application.id)
+    kinds = [a["kind"] for a in client.get(f"{API}/applications/{application.id}/attachments",
+                                           headers=secretariat).get_json()["items"]]
+    assert kinds == ["agreement"]
+    assert send("2024-01-10").status_code == 409  # contracted already

@@ -24,7 +24,7 @@ WORK = {
     "society applicant": (*FILES, "createProposal", "saveProposal", "uploadAttachment"),
     "company applicant": (*FILES, "createLoan", "saveLoan", "uploadAttachment", "loanSchedule",
                           "listRepayments"),
-    "secretariat": (*FILES, "assessLoan", "listBallots"),
+    "secretariat": (*FILES, "assessLoan", "signAgreement", "listBallots"),
     "finance": (*FILES, "listTranches", "requestTranche", "authoriseTranche", "loanSchedule",
                 "listRepayments", "recordRepayment"),
 }

@@ -30,6 +30,7 @@ TWINS = {
     "api_loans.assess_loan": "loans.assessment",
     "api_loans.record_repayment": "loans.repayment",
     "api_loans.request_write_off": "loans.request_write_off",
+    "api_loans.sign_agreement": "loans.agreement",
     "api_trail.mark_notifications_read": "notifications.mark_read",
     "api_attachments.upload_attachment": "grants.attachments_page",
 }
