@@ -1,6 +1,7 @@
 """SME loans through the API: a company's loan application (filed and edited as on its
-form), the secretariat's credit assessment, the loan's schedule and repayments, a repayment
-recorded by finance and a write-off requested; each through the workflow as the pages do.
+form), the secretariat's credit assessment and signed agreement, the loan's schedule and
+repayments, a repayment recorded by finance and a write-off requested; each through the
+workflow as the pages do.
 
 The other steps of a loan are the file's actions (webui.api.applications): submit,
 screening, refer_to_assessment, decide with the approved terms, write_off, cancel; its
