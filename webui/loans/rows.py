@@ -8,13 +8,8 @@ from __future__ import annotations
 from datetime import date
 from typing import NamedTuple
 
-<<<<<<< HEAD
 from flask_babel import gettext as _
 
-from workflow.loans import accrual
-from workflow.loans.accrual import LoanTerms
-=======
->>>>>>> main
 from workflow.loans.book import InstalmentLine
 
 
