@@ -4,6 +4,8 @@ see how its deliveries went, switch it off."""
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import func, select
 from wtforms import SelectMultipleField, StringField, SubmitField
@@ -23,15 +25,15 @@ from . import bp
 class WebhookForm(OneTimeKey, AppForm):
     """A one-time key: the same form sent again (a reload) registers no second endpoint."""
 
-    url = StringField("Endpoint URL", validators=[DataRequired(), Length(max=500)])
-    topics = SelectMultipleField("Events", choices=list(webhooks.TOPIC_LABELS.items()),
+    url = StringField(_l("Endpoint URL"), validators=[DataRequired(), Length(max=500)])
+    topics = SelectMultipleField(_l("Events"), choices=list(webhooks.TOPIC_LABELS.items()),
                                  default=["state", "money"], validators=[DataRequired()])
-    description = StringField("What it is", validators=[Optional(), Length(max=200)])
-    submit = SubmitField("Register endpoint")
+    description = StringField(_l("What it is"), validators=[Optional(), Length(max=200)])
+    submit = SubmitField(_l("Register endpoint"))
 
 
 class DeactivateWebhookForm(AppForm):
-    submit = SubmitField("Switch off")
+    submit = SubmitField(_l("Switch off"))
 
 
 def _delivery_counts() -> dict[int, dict[str, int]]:
@@ -77,5 +79,6 @@ def deactivate_webhook(endpoint_id: int):
     if DeactivateWebhookForm().validate_on_submit():
         endpoint = webhooks.deactivate(endpoint_id, current_user)
         db.session.commit()
-        flash(f"{endpoint.url} is switched off: it is told of no more events.", "success")
+        flash(_("%(url)s is switched off: it is told of no more events.", url=endpoint.url),
+              "success")
     return redirect(url_for("admin.webhook_endpoints"))
