@@ -63,8 +63,8 @@ def webhook_endpoints():
             db.session.rollback()
             flash(idempotency.ALREADY_RECEIVED, "info")
             return redirect(url_for("admin.webhook_endpoints"))
-        _, secret = webhooks.register(form.url.data, form.topics.data, form.description.data,
-                                      current_user)
+        _endpoint, secret = webhooks.register(form.url.data, form.topics.data,
+                                              form.description.data, current_user)
     except ValidationFailed as refusal:
         db.session.rollback()
         show_refusal(form, refusal)

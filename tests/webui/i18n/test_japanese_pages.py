@@ -54,3 +54,11 @@ def test_the_500_page_speaks_the_browsers_language(failing_app, make_user):  # n
     assert '<html lang="ja">' in body and "問題が発生しました" in body
     english = client.post("/insert-a-taken-name", headers={"Accept-Language": "en"})
     assert '<html lang="en">' in english.get_data(as_text=True)
+
+
+def test_the_api_refuses_in_the_language_the_script_asks_for(client):
+    refused = client.get("/api/v1/applications/", headers={"Accept-Language": "ja"})
+    assert refused.status_code == 401
+    assert refused.get_json()["detail"].startswith("有効な個人用アクセストークンを送信してください")
+    english = client.get("/api/v1/applications/")
+    assert english.get_json()["detail"].startswith("Send a valid personal access token")
