@@ -32,6 +32,12 @@ class WebhookForm(OneTimeKey, AppForm):
     submit = SubmitField(_l("Register endpoint"))
 
 
+# What a delivery's state means to the administrator.
+DELIVERY_STATES = {"pending": _l("Waiting to be tried again"),
+                   "sending": _l("Stuck in sending: check the endpoint received it"),
+                   "failed": _l("Failed for good")}
+
+
 class DeactivateWebhookForm(AppForm):
     submit = SubmitField(_l("Switch off"))
 
@@ -48,6 +54,8 @@ def _delivery_counts() -> dict[int, dict[str, int]]:
 def _page(form: WebhookForm, secret: str | None = None, status: int = 200):
     return render_template("admin/webhooks.html", form=form, secret=secret,
                            endpoints=webhooks.endpoints(), counts=_delivery_counts(),
+                           troubled=webhooks.deliveries_in_trouble(),
+                           max_attempts=webhooks.MAX_ATTEMPTS, delivery_states=DELIVERY_STATES,
                            labels=webhooks.TOPIC_LABELS,
                            off_form=DeactivateWebhookForm()), status
 

@@ -25,7 +25,7 @@ def test_a_japanese_secretariat_reads_the_rounds_in_japanese(client, make_user, 
     fund = make_fund("WNF")
     opens = date.today() + timedelta(days=400)
     form = client.get("/rounds/new").get_data(as_text=True)
-    assert "新しいラウンド" in form and "1申請あたりの上限額（円）" in form
+    assert "新しい募集回" in form and "1申請あたりの上限額（円）" in form
     response = client.post("/rounds/new", data={
         "fund_id": fund.id, "name": "2027年度 第1回", "opens_on": str(opens),
         "closes_on": str(opens + timedelta(days=90)), "budget_yen": "10,000,000",
@@ -33,7 +33,7 @@ def test_a_japanese_secretariat_reads_the_rounds_in_japanese(client, make_user, 
     assert response.status_code == 302, response.get_data(as_text=True)
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert db.session.scalar(select(Round.name)) == "2027年度 第1回"
-    assert "ラウンド 2027年度 第1回 を保存しました。" in page
+    assert "募集回 2027年度 第1回 を保存しました。" in page
     assert "受付前" in page and "1申請あたり上限 ¥2,000,000" in page  # opens next year
 
 
