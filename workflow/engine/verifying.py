@@ -111,7 +111,7 @@ def _claim_next() -> int | None:
     return job_id if claimed else None
 
 
-def _progress_writer(job_id: int) -> Callable[[int], None]:
+def progress_writer(job_id: int) -> Callable[[int], None]:
     """A progress callback that writes the job's `done` every PROGRESS_EVERY events, on a
     connection of its own (the verification's transaction only reads)."""
     done = 0
@@ -132,7 +132,7 @@ def run_next(anchor: Anchor | None,
     job_id = _claim_next()
     if job_id is None:
         return None
-    result = verify(anchor, full=True, by="job", progress=_progress_writer(job_id))
+    result = verify(anchor, full=True, by="job", progress=progress_writer(job_id))
     problems = more_checks() if result.ok and more_checks else []
     said = str(result) if not problems else OTHER_PROBLEMS.format(
         verified=result, problems=" ".join(problems))
