@@ -7,11 +7,11 @@ import random
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 
 from models import Fund, FundTotal, LedgerEntry, db, write_intent
 from tests.database import audit_triggers_lifted
-from workflow.money import fund_totals, ledger, portfolio
+from workflow.money import fund_reports, fund_totals, ledger, portfolio
 
 FIRST_DAY = date(2024, 1, 1)  # fiscal years 2023 to 2026
 
@@ -125,6 +125,23 @@ def test_the_balances_and_the_loan_book_equal_the_ledgers_sums(books, seed):
                                  - total.get("repayment_principal", 0)
                                  - total.get("write_off", 0))
     assert portfolio.loan_book()["outstanding_yen"] == loan_outstanding
+
+
+@pytest.mark.parametrize("seed", [14])
+def test_the_ledgers_length_on_the_fund_page_equals_its_entries(books, seed):
+    for fund in books(seed):
+        kinds = db.session.scalars(select(LedgerEntry.kind)
+                                   .where(LedgerEntry.fund_id == fund.id)).all()
+        assert fund_reports.ledger_count(fund, fund_reports.LedgerFilters()) == len(kinds)
+        for kind in ("donation", "disbursement", "write_off"):
+            assert fund_reports.ledger_count(
+                fund, fund_reports.LedgerFilters(kind=kind)) == kinds.count(kind)
+        in_2025 = fund_reports.LedgerFilters(date_from=date(2025, 1, 1),
+                                             date_to=date(2025, 12, 31))
+        assert fund_reports.ledger_count(fund, in_2025) == db.session.scalar(
+            select(func.count()).select_from(LedgerEntry).where(
+                LedgerEntry.fund_id == fund.id,
+                LedgerEntry.booked_on.between(date(2025, 1, 1), date(2025, 12, 31))))
 
 
 def test_a_total_that_drifts_from_its_ledger_fails_the_full_verification(app, books):
