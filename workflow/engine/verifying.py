@@ -16,6 +16,7 @@ show its progress.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 
 from sqlalchemy import func, select, update
 
@@ -25,6 +26,9 @@ from . import audit
 from .anchors import Anchor
 
 PROGRESS_EVERY = 20_000  # events between two writes of a job's progress
+# Far longer than any chain takes (a million events: seconds): its worker has stopped.
+STALE_AFTER = timedelta(hours=6)
+WORKER_LOST = "Its worker stopped before the end: nothing was concluded."
 OTHER_PROBLEMS = "{verified}, but {problems}"
 
 
@@ -77,7 +81,12 @@ def current_job() -> AuditVerificationJob | None:
 
 def request_full(user: User | None) -> tuple[AuditVerificationJob, bool]:
     """Queue a full re-verification, unless one is queued or running already: the job, and
-    whether it is new. The caller commits."""
+    whether it is new. A job running for longer than STALE_AFTER lost its worker: it is
+    marked failed and a new one queued. The caller commits."""
+    db.session.execute(
+        update(_JOBS).where(_JOBS.c.state == "running",
+                            _JOBS.c.started_at < utcnow() - STALE_AFTER)
+        .values(state="failed", finished_at=utcnow(), result=WORKER_LOST))
     waiting = db.session.scalar(
         select(AuditVerificationJob)
         .where(AuditVerificationJob.state.in_(("queued", "running")))

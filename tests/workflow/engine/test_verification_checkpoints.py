@@ -218,3 +218,18 @@ def test_only_auditors_and_the_secretariat_verify(app, client, login_as, role):
     login_as(role)
     assert client.post("/audit/verify").status_code == 403
     assert client.post("/audit/full").status_code == 403
+
+
+def test_a_job_whose_worker_stopped_does_not_block_a_new_one(app, client, login_as):
+    login_as("auditor")
+    client.post("/audit/full")
+    _tamper("UPDATE audit_verification_jobs SET state = 'running', "
+            "started_at = '2026-01-01 00:00:00'")
+    client.post("/audit/full")
+    db.session.rollback()
+    states = db.session.scalars(select(AuditVerificationJob.state)
+                                .order_by(AuditVerificationJob.id)).all()
+    assert states == ["failed", "queued"]
+    assert verifying.WORKER_LOST in db.session.scalar(select(AuditVerificationJob.result)
+                                                      .order_by(AuditVerificationJob.id)
+                                                      .limit(1))
