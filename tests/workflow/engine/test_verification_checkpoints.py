@@ -233,3 +233,27 @@ def test_a_job_whose_worker_stopped_does_not_block_a_new_one(app, client, login_
     assert verifying.WORKER_LOST in db.session.scalar(select(AuditVerificationJob.result)
                                                       .order_by(AuditVerificationJob.id)
                                                       .limit(1))
+
+
+@pytest.mark.parametrize("forged", ["missing entry", "second event"])
+def test_a_money_event_after_the_checkpoint_is_matched_to_the_ledger(app, cli, make_fund,
+                                                                      forged):
+    from workflow.money import ledger
+
+    fund = make_fund("WNF")
+    with write_intent(True):
+        entry = ledger.post(fund, "donation", 1_000, actor=None).id
+        db.session.commit()
+    cli("audit", "verify")
+    recorded = 999_999 if forged == "missing entry" else entry  # an old entry, twice
+    _append(0)
+    with write_intent(True):
+        seq = audit.record("ledger.donation", actor=None, object_type="ledger_entry",
+                           object_id=recorded, data={"fund": "WNF", "amount_yen": 1_000,
+                                                     "application": None})["seq"]
+        db.session.commit()
+    output = cli("audit", "verify", exit_code=1)
+    if forged == "missing entry":
+        assert f"audit event {seq} (ledger.donation) records ledger entry 999999" in output
+    else:
+        assert f"ledger entry {entry} has more than one audit event" in output
