@@ -61,9 +61,11 @@ class Config:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
 
-    # Pages and JSON answered in Brotli or gzip when the browser accepts it (Flask-Compress);
-    # static files come compressed ahead of time (webui/static_files.py). A streamed answer
-    # (the CSV export) goes out as it is made rather than held back whole to be compressed.
+    # Pages answered in Brotli or gzip when the browser accepts it (Flask-Compress); static
+    # files come compressed ahead of time (webui/static_files.py). JSON is left alone: the
+    # API's ETag is a file's version, which compression would rewrite ("5:br"). A streamed
+    # answer goes out as it is made rather than held back whole to be compressed.
+    COMPRESS_MIMETYPES = ["text/html"]
     COMPRESS_ALGORITHM = ["br", "gzip"]
     COMPRESS_STREAMS = False
 
