@@ -67,7 +67,7 @@ def test_a_changed_file_gets_a_new_name_and_the_old_build_is_kept(tmp_path):
     assert (first / (names["js/page.min.js"] + ".gz")).is_file()
     assert static_files.build(source, builds) == (first, names)  # found again, not rebuilt
 
-    (source / "js" / "page.min.js").write_text("console.log(2);" * 100)
+    (source / "js" / "page.min.js").write_text("console.log(22);" * 100)
     second, renamed = static_files.build(source, builds)
     assert renamed["js/page.min.js"] != names["js/page.min.js"]
     assert second != first and served.is_file()  # a worker still serving it finds it
