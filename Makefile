@@ -34,7 +34,7 @@ translations: $(INSTALLED)
 	$(BIN)/pybabel extract -F pyproject.toml -k _l -k lazy_gettext --no-location --sort-output \
 		--project wnf-workflow -o $(TRANSLATIONS)/messages.pot webui workflow models demo
 	$(BIN)/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) --no-fuzzy-matching \
-		--no-location --sort-output --ignore-obsolete
+		--ignore-obsolete --ignore-pot-creation-date
 	rm $(TRANSLATIONS)/messages.pot
 
 ## make run: set up, migrate, seed the demo data on an empty database, serve on SQLite
@@ -64,10 +64,13 @@ bench: $(INSTALLED)
 	$(BIN)/python -m bench $(if $(DATABASE_URL),--database-url $(DATABASE_URL))
 
 ## make screenshots: each demo role's key pages at 1280 and 390 px → docs/screenshots/
-## (Debian's chromium, installed here when missing, photographs a fresh demo in a temp dir)
+## (Debian's chromium, installed here when missing, photographs a fresh demo in a temp dir;
+## fonts-noto-cjk with it, so that Japanese pages show their text rather than empty boxes)
 screenshots: $(INSTALLED)
 	@command -v chromium >/dev/null 2>&1 || apt-get install -y -qq chromium >/dev/null 2>&1 || \
 		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+	@test -d /usr/share/fonts/opentype/noto || apt-get install -y -qq fonts-noto-cjk >/dev/null 2>&1 || \
+		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk >/dev/null; }
 	$(BIN)/python -m screenshots
 
 lint: $(INSTALLED)

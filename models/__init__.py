@@ -23,6 +23,7 @@ from .grant import (
     ScreeningCheck,
 )
 from .kept import FILE_LIST_STRIPES, FileListRevision, KeptRevisions
+from .languages import LOCALES
 from .ledger import (
     LEDGER_KIND_LABELS,
     LEDGER_KINDS,
@@ -63,6 +64,7 @@ from .user import ROLE_LABELS, ROLES, RoleAssignment, User
 from .webhook import WEBHOOK_TOPICS, WebhookDelivery, WebhookEndpoint
 
 __all__ = [
+    "LOCALES",
     "WEBHOOK_TOPICS",
     "WebhookDelivery",
     "WebhookEndpoint",
