@@ -17,9 +17,8 @@ from .. import i18n
 from ..access import public, signed_in
 from ..auth.views import safe_next
 from ..forms import show_refusal
-from ..i18n import LANGUAGE_NAMES
 from . import bp
-from .forms import LanguageForm, SettingsForm
+from .forms import NOT_CHOSEN, LanguageForm, SettingsForm
 
 
 @bp.route("/language", methods=["POST"])
@@ -37,23 +36,18 @@ def language():
     return redirect(back)
 
 
-def _language_choices():
-    return [("", _("As my browser asks (else my organisation's language)")),
-            *LANGUAGE_NAMES.items()]
-
-
-def _zone_choices():
+def _name_the_default_zone(form: SettingsForm) -> None:
     default = preferences.default_time_zone(current_user)
-    return [("", _("My organisation's: %(zone)s", zone=default)),
-            *((zone, zone.replace("_", " ")) for zone in preferences.time_zones())]
+    form.time_zone.choices = [
+        (NOT_CHOSEN, _("My organisation's: %(zone)s", zone=default)),
+        *form.time_zone.choices[1:]]
 
 
 @bp.route("/settings", methods=["GET", "POST"])
 @signed_in
 def settings():
     form = SettingsForm(obj=current_user)
-    form.locale.choices = _language_choices()
-    form.time_zone.choices = _zone_choices()
+    _name_the_default_zone(form)
     if form.validate_on_submit():
         try:
             preferences.save_preferences(

@@ -108,7 +108,7 @@ def test_era_boundaries(day, written):
 
 
 def test_fiscal_years_in_the_era():
-    assert era_fiscal_year(2019) == "令和元年度"  # the year the era began, as the government writes it
+    assert era_fiscal_year(2019) == "令和元年度"  # the year the era began, as the state writes it
     assert era_fiscal_year(2018) == "平成30年度"
     assert era_fiscal_year(1988) == "昭和63年度"  # 平成 began only in its last quarter
 
