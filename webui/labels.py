@@ -25,8 +25,8 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from babel import Locale
 from babel.dates import format_date
-from babel.numbers import format_decimal
 from flask_babel import get_locale, get_timezone
 from flask_babel import gettext as _
 
@@ -96,16 +96,30 @@ def ledger_kind_label(kind: str | None) -> str:
     return _translated(LEDGER_KIND_LABELS.get(kind, _humanise(kind))) if kind else MISSING
 
 
-def _locale() -> str:
-    code = str(get_locale() or "en")
-    return _FORMATTING_LOCALES.get(code, code)
+@functools.cache
+def _babel_locale(code: str) -> Locale:
+    return Locale.parse(_FORMATTING_LOCALES.get(code, code))
+
+
+def _locale() -> Locale:
+    return _babel_locale(str(get_locale() or "en"))
+
+
+def _number(text: str, locale: Locale) -> str:
+    """Python's "1,234.5" in the locale's symbols (a list page writes hundreds of amounts:
+    Babel's number patterns cost ten times as much for the same text)."""
+    symbols = locale.number_symbols["latn"]
+    if symbols["group"] == "," and symbols["decimal"] == ".":
+        return text
+    return text.translate({ord(","): symbols["group"], ord("."): symbols["decimal"]})
 
 
 def rate(value: Decimal | float | None) -> str:
     """A percentage as stored (Decimal("1.5000")) written the short way: "1.5 %"."""
     if value is None:
         return MISSING
-    number = format_decimal(Decimal(value), format="#,##0.####", locale=_locale())
+    # "{:f}" keeps 10 from becoming 1E+1 once normalised.
+    number = _number(f"{Decimal(value).normalize():f}", _locale())
     return _("%(rate)s %%", rate=number)
 
 
@@ -113,7 +127,7 @@ def yen(amount: int | Decimal | None) -> str:
     """Whole yen with the locale's grouping; Japanese writes the 円 after the number."""
     if amount is None:
         return MISSING
-    number = format_decimal(abs(amount), format="#,##0", locale=_locale())
+    number = _number(f"{int(abs(amount)):,}", _locale())
     return ("-" if amount < 0 else "") + _("¥%(amount)s", amount=number)
 
 
@@ -136,7 +150,12 @@ def long_date(day: date | datetime | None) -> str:
         day = _in_user_zone(day).date()
     if uses_japanese_era():
         return era_date(day)
-    return format_date(day, format="long", locale=_locale())
+    return _written_day(day, _locale())
+
+
+@functools.lru_cache(maxsize=4096)
+def _written_day(day: date, locale: Locale) -> str:
+    return format_date(day, format="long", locale=locale)
 
 
 def long_datetime(moment: datetime | None) -> str:

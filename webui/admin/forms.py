@@ -44,7 +44,9 @@ class UserForm(OneTimeKey, AppForm):
     away_until = DateField(
         "Away until (the last day away)", validators=[Optional()],
         description="A chair or deputy chair who is away does not preside: the other does.")
-    locale = SelectField("Language", choices=[(code, code) for code in LOCALES])
+    # "": not chosen (the user's browser's language, else their organisation's).
+    locale = SelectField("Language", choices=[("", "—"), *((code, code) for code in LOCALES)],
+                         default="")
     active = BooleanField("Active", default=True)
     password = PasswordField(
         "Password", description="12 to 128 characters. Leave empty to keep the current one.",
