@@ -4,6 +4,7 @@ see how its deliveries went, switch it off."""
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import func, select
 from wtforms import SelectMultipleField, StringField, SubmitField
@@ -30,6 +31,12 @@ class WebhookForm(OneTimeKey, AppForm):
     submit = SubmitField("Register endpoint")
 
 
+# What a delivery's state means to the administrator.
+DELIVERY_STATES = {"pending": _l("Waiting to be tried again"),
+                   "sending": _l("Stuck in sending: check the endpoint received it"),
+                   "failed": _l("Failed for good")}
+
+
 class DeactivateWebhookForm(AppForm):
     submit = SubmitField("Switch off")
 
@@ -46,6 +53,8 @@ def _delivery_counts() -> dict[int, dict[str, int]]:
 def _page(form: WebhookForm, secret: str | None = None, status: int = 200):
     return render_template("admin/webhooks.html", form=form, secret=secret,
                            endpoints=webhooks.endpoints(), counts=_delivery_counts(),
+                           troubled=webhooks.deliveries_in_trouble(),
+                           max_attempts=webhooks.MAX_ATTEMPTS, delivery_states=DELIVERY_STATES,
                            labels=webhooks.TOPIC_LABELS,
                            off_form=DeactivateWebhookForm()), status
 

@@ -13,6 +13,7 @@ from ..access import api_token
 from .applications import as_file
 from .blueprints import api_blueprint
 from .files import visible_application
+from .links import NEW_ID, file_links, operation, to
 from .schemas import (
     ApplicationSchema,
     ChecklistSchema,
@@ -39,6 +40,9 @@ blp = api_blueprint("api_grants", __name__, url_prefix="/api/v1",
 @blp.arguments(NewProposalSchema)
 @blp.response(201, ApplicationSchema)
 @blp.doc(parameters=[IDEMPOTENCY_PARAMETER])
+@blp.doc(**operation("createProposal", 201, **file_links(NEW_ID),
+                     SaveProposal=to("saveProposal", application_id=NEW_ID),
+                     Upload=to("uploadAttachment", application_id=NEW_ID)))
 def create_proposal(inputs: dict):
     """Start a draft proposal of the caller's alumni society in an open WNF round."""
     user = caller()
@@ -60,6 +64,7 @@ def create_proposal(inputs: dict):
 @blp.arguments(ProposalSchema)
 @blp.response(200, ApplicationSchema)
 @blp.doc(parameters=[IDEMPOTENCY_PARAMETER, IF_MATCH_PARAMETER])
+@blp.doc(**operation("saveProposal", 200, **file_links(NEW_ID)))
 def save_proposal(inputs: dict, application_id: int):
     """Save the whole proposal (details, partners, participants, budget) of a draft."""
     user = caller()

@@ -12,6 +12,7 @@ from workflow.money import ledger, tranches
 from ..access import api_token
 from .blueprints import api_blueprint
 from .files import VIEWERS, visible_application
+from .links import NEW_ID, operation, to
 from .schemas import (
     CursorArgs,
     DoneSchema,
@@ -44,6 +45,8 @@ def _tranche(tranche: Tranche) -> dict:
 @api_token
 @api_roles(*VIEWERS)
 @blp.response(200, TrancheListSchema)
+@blp.doc(**operation("listTranches", 200,
+                     Authorise=to("authoriseTranche", tranche_id="$response.body#/items/0/id")))
 def list_tranches(application_id: int):
     """The file's tranches, in order."""
     application = visible_application(application_id, caller())
@@ -56,6 +59,9 @@ def list_tranches(application_id: int):
 @blp.arguments(TrancheInputSchema)
 @blp.response(201, TrancheSchema)
 @blp.doc(parameters=[IDEMPOTENCY_PARAMETER])
+@blp.doc(**operation("requestTranche", 201, Authorise=to("authoriseTranche", tranche_id=NEW_ID),
+                     ListTranches=to("listTranches",
+                                     application_id="$response.body#/application_id")))
 def request_tranche(inputs: dict, application_id: int):
     """Request a tranche; another finance officer must authorise it."""
     user = caller()
@@ -82,6 +88,7 @@ def _visible_tranche(tranche_id: int) -> Tranche:
 @api_roles(FINANCE)
 @blp.response(200, DoneSchema)
 @blp.doc(parameters=[IDEMPOTENCY_PARAMETER])
+@blp.doc(**operation("authoriseTranche"))
 def authorise_tranche(tranche_id: int):
     """Authorise a tranche another finance officer requested: the money is released."""
     user = caller()

@@ -19,6 +19,7 @@ from workflow.people import api_tokens
 from ..access import API_TOKEN
 from ..auth.limits import limiter
 from ..problems import API_PREFIX
+from ..request_log import remember_signed_in_user
 from ..transactions import READ_ONLY_METHODS
 
 READ_ONLY_TOKEN = "This token may only read; make a read-and-write token to change anything."
@@ -74,6 +75,7 @@ def authenticate() -> None:
     if token is None:
         raise Unauthorized(NOT_AUTHENTICATED)
     g.api_user, g.api_token = token.user, token  # a refusal below is audited as theirs
+    remember_signed_in_user(token.user)  # the log line's user; answers are not cached
     if request.method not in READ_ONLY_METHODS and token.scope != "write":
         abort(403, READ_ONLY_TOKEN)
     allowed = getattr(view, "api_roles", None)
