@@ -33,6 +33,7 @@ catalogues: $(CATALOGUES)
 translations: $(INSTALLED)
 	$(BIN)/pybabel extract -F pyproject.toml -k _l -k lazy_gettext --no-location --sort-output \
 		--project wnf-workflow -o $(TRANSLATIONS)/messages.pot webui workflow models demo
+	@# update has no --no-location or --sort-output: it keeps the template's order, without locations
 	$(BIN)/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) --no-fuzzy-matching \
 		--ignore-obsolete --ignore-pot-creation-date
 	rm $(TRANSLATIONS)/messages.pot

@@ -4,6 +4,7 @@ secretariat's screening checklist, each through the workflow as the pages do."""
 from __future__ import annotations
 
 from flask import abort
+from flask_babel import gettext as _
 
 from models import Round, db
 from workflow.grants import proposals, screening
@@ -50,7 +51,7 @@ def create_proposal(inputs: dict):
     def act() -> tuple[dict, int]:
         round_ = db.session.get(Round, inputs["round_id"])
         if round_ is None:
-            abort(422, "There is no such round.")
+            abort(422, _("There is no such round."))
         application = proposals.create_proposal(round_=round_, title=inputs["title"],
                                                 actor=user)
         return as_file(application, user), 201
@@ -73,7 +74,7 @@ def save_proposal(inputs: dict, application_id: int):
     def act() -> tuple[dict, int]:
         application = visible_application(application_id, user)
         if application.kind != "grant":
-            abort(404, "There is no such grant proposal, or you may not see it.")
+            abort(404, _("There is no such grant proposal, or you may not see it."))
         check_version(application, expected)
         data = proposals.ProposalInput(
             title=inputs["title"], programme_type=inputs.get("programme_type"),

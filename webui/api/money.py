@@ -4,6 +4,7 @@ pages), the funds with their balances and ledger entries, and the rounds."""
 from __future__ import annotations
 
 from flask import abort
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from models import Fund, LedgerEntry, Round, Tranche, db
@@ -78,7 +79,7 @@ def request_tranche(inputs: dict, application_id: int):
 def _visible_tranche(tranche_id: int) -> Tranche:
     tranche = db.session.get(Tranche, tranche_id)
     if tranche is None:
-        abort(404, "There is no such tranche, or you may not see it.")
+        abort(404, _("There is no such tranche, or you may not see it."))
     visible_application(tranche.application_id, caller())
     return tranche
 
@@ -130,7 +131,7 @@ def fund_ledger(code: str, limit: int, after: int = 0):
     """The fund's ledger entries, oldest first, a page at a time (follow `next`)."""
     fund = db.session.scalar(select(Fund).where(Fund.code == code.upper()[:8]))
     if fund is None:
-        abort(404, "There is no such fund.")
+        abort(404, _("There is no such fund."))
     rows = db.session.scalars(select(LedgerEntry).where(LedgerEntry.fund_id == fund.id,
                                                         LedgerEntry.id > after)
                               .order_by(LedgerEntry.id).limit(limit + 1)).all()
