@@ -35,7 +35,7 @@ translations: $(INSTALLED)
 		--project wnf-workflow -o $(TRANSLATIONS)/messages.pot webui workflow models demo
 	@# update has no --no-location or --sort-output: it keeps the template's order, without locations
 	$(BIN)/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) --no-fuzzy-matching \
-		--ignore-obsolete
+		--ignore-obsolete --ignore-pot-creation-date
 	rm $(TRANSLATIONS)/messages.pot
 
 ## make run: set up, migrate, seed the demo data on an empty database, serve on SQLite
@@ -65,10 +65,13 @@ bench: $(INSTALLED)
 	$(BIN)/python -m bench $(if $(DATABASE_URL),--database-url $(DATABASE_URL))
 
 ## make screenshots: each demo role's key pages at 1280 and 390 px → docs/screenshots/
-## (Debian's chromium, installed here when missing, photographs a fresh demo in a temp dir)
+## (Debian's chromium, installed here when missing, photographs a fresh demo in a temp dir;
+## fonts-noto-cjk with it, so that Japanese pages show their text rather than empty boxes)
 screenshots: $(INSTALLED)
 	@command -v chromium >/dev/null 2>&1 || apt-get install -y -qq chromium >/dev/null 2>&1 || \
 		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+	@test -d /usr/share/fonts/opentype/noto || apt-get install -y -qq fonts-noto-cjk >/dev/null 2>&1 || \
+		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk >/dev/null; }
 	$(BIN)/python -m screenshots
 
 ## make bootstrap-css: Bootstrap's CSS trimmed to the classes the templates, scripts and forms

@@ -23,6 +23,7 @@ from .grant import (
     ScreeningCheck,
 )
 from .kept import FILE_LIST_STRIPES, FileListRevision, KeptRevisions
+from .languages import LOCALES
 from .ledger import (
     LEDGER_KIND_LABELS,
     LEDGER_KINDS,
@@ -69,6 +70,7 @@ from .verification import (
 from .webhook import WEBHOOK_TOPICS, WebhookDelivery, WebhookEndpoint
 
 __all__ = [
+    "LOCALES",
     "WEBHOOK_TOPICS",
     "WebhookDelivery",
     "WebhookEndpoint",

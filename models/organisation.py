@@ -8,6 +8,7 @@ from sqlalchemy import BigInteger, CheckConstraint, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import TimestampMixin, db, in_list
+from .languages import LOCALES
 
 if TYPE_CHECKING:
     from .user import User
@@ -36,11 +37,22 @@ INDUSTRY_LABELS = {
 }
 
 
+def default_locale(kind: str, country_code: str) -> str:
+    """AOTS and Japanese companies work in Japanese; the alumni societies in English."""
+    return "ja" if kind == "aots" or (kind == "company" and country_code == "JP") else "en"
+
+
+def _default_locale_of_row(context) -> str:
+    row = context.get_current_parameters()
+    return default_locale(row.get("kind", ""), row.get("country_code", ""))
+
+
 class Organisation(TimestampMixin, db.Model):
     __tablename__ = "organisations"
     __table_args__ = (
         CheckConstraint(in_list("kind", ORGANISATION_KINDS), name="kind_known"),
         CheckConstraint("length(country_code) = 2", name="country_code_length"),
+        CheckConstraint(in_list("locale", LOCALES), name="locale_known"),
         CheckConstraint(
             f"industry IS NULL OR {in_list('industry', INDUSTRIES)}", name="industry_known"
         ),
@@ -58,6 +70,8 @@ class Organisation(TimestampMixin, db.Model):
     industry: Mapped[str | None] = mapped_column(String(20))
     capital_yen: Mapped[int | None] = mapped_column(BigInteger)
     employees: Mapped[int | None]
+    # The language of its members who have chosen none and whose browser asks for neither.
+    locale: Mapped[str] = mapped_column(String(5), default=_default_locale_of_row)
 
     members: Mapped[list[User]] = relationship(back_populates="organisation")
 

@@ -7,12 +7,13 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, Date, DateTime, ForeignKey, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, Date, DateTime, ForeignKey, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from . import sealing
 from .base import TimestampMixin, db, in_list
+from .languages import LOCALES
 
 if TYPE_CHECKING:
     from .organisation import Organisation
@@ -37,7 +38,6 @@ ROLE_LABELS = {
     "admin": "Administrator",
 }
 
-LOCALES = ("en", "ja")
 
 # werkzeug's scrypt (any length, never truncated). Hashes made with other parameters are
 # upgraded at the next successful login (workflow.people.security.upgrade_password_hash).
@@ -53,7 +53,8 @@ class User(UserMixin, TimestampMixin, db.Model):
     __table_args__ = (
         # Stored lower-cased, so the unique constraint is case-insensitive.
         CheckConstraint("email = lower(email)", name="email_lowercase"),
-        CheckConstraint(in_list("locale", LOCALES), name="locale_known"),
+        # None: not chosen (the browser's language, else the organisation's, is used).
+        CheckConstraint(f"locale IS NULL OR {in_list('locale', LOCALES)}", name="locale_known"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -61,7 +62,11 @@ class User(UserMixin, TimestampMixin, db.Model):
     name: Mapped[str] = mapped_column(String(200))
     password_hash: Mapped[str] = mapped_column(String(256))
     active: Mapped[bool] = mapped_column(default=True)
-    locale: Mapped[str] = mapped_column(String(5), default="en")
+    locale: Mapped[str | None] = mapped_column(String(5))
+    # An IANA zone name (workflow.people.preferences checks it); None: the organisation's.
+    time_zone: Mapped[str | None] = mapped_column(String(64))
+    # Japanese pages write dates in the Japanese era (令和8年12月6日) rather than 2026年.
+    japanese_era: Mapped[bool] = mapped_column(default=False, server_default=false())
     organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisations.id"))
     # Part of the login cookie: changing it logs out every copy of the old one.
     session_token: Mapped[str] = mapped_column(String(64), default=_new_session_token)

@@ -45,6 +45,12 @@ class IsolatedClient(FlaskClient):
     own transaction is ended before each request so that it sees the result.
     """
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A browser set to English, as the tests' words are; a test of the language order
+        # sends its own Accept-Language (an empty one: none).
+        self.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+
     def open(self, *args, **kwargs):
         db.session.commit()
         # Buffered: a streamed body is read while the request's context is still there.

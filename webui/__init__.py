@@ -65,6 +65,7 @@ def create_app(config: Config | None = None) -> Flask:
     from .loans import bp as loans_bp
     from .notifications import bp as notifications_bp
     from .portfolio import bp as portfolio_bp
+    from .preferences import bp as preferences_bp
     from .rounds import bp as rounds_bp
     from .workflows import bp as workflows_bp
 
@@ -83,6 +84,7 @@ def create_app(config: Config | None = None) -> Flask:
     app.register_blueprint(finance_bp)
     app.register_blueprint(grants_bp)
     app.register_blueprint(loans_bp)
+    app.register_blueprint(preferences_bp)
     api.register(app)  # before the error handlers: they replace flask-smorest's
     errors.register(app)
     access.register(app)

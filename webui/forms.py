@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterator
 from decimal import Decimal
 
@@ -100,11 +101,24 @@ class AppForm(FlaskForm):
             field.validators = [refuse_what_no_column_holds, *field.validators]
 
 
-_WHOLE_NUMBER = re.compile(r"^\s*-?[0-9][0-9,]*\s*$")
+# An amount once NFKC has made full-width characters plain ("－￥１，０００" → "-¥1,000") and
+# the spaces are gone: a sign, the yen sign or 円, digits with thousands separators.
+_WHOLE_YEN = re.compile(r"^(-?)¥?(-?)([0-9][0-9,]*)円?$")
+
+
+def plain_amount(raw: str) -> str | None:
+    """The digits (with a sign) of an amount as people type it in Japan or elsewhere —
+    "１，０００円", "¥1,000", "1000" — or None when it is not a whole number of yen."""
+    text = "".join(unicodedata.normalize("NFKC", raw).replace("\u2212", "-").split())
+    match = _WHOLE_YEN.match(text)
+    if match is None or (match[1] and match[2]):
+        return None
+    return match[1] + match[2] + match[3].replace(",", "")
 
 
 class YenField(IntegerField):
-    """Whole yen: digits with optional thousands separators, never a fraction.
+    """Whole yen: digits with optional thousands separators, never a fraction; full-width
+    digits and commas and the yen sign or 円 are accepted too (plain_amount).
 
     Rendered as a text box with a numeric keyboard, not as <input type="number">: a number
     box refuses the thousands separators people type ("1,000,000") and a scroll of the
@@ -123,11 +137,11 @@ class YenField(IntegerField):
         if not valuelist or valuelist[0].strip() == "":
             self.data = None
             return
-        raw = valuelist[0]
-        if not _WHOLE_NUMBER.match(raw):
+        digits = plain_amount(valuelist[0])
+        if digits is None:
             self.data = None
             raise ValueError(_("Enter a whole number of yen, without decimals."))
-        self.data = int(raw.replace(",", ""))
+        self.data = int(digits)
 
     def pre_validate(self, form):
         if self.data is not None and self.data < self.minimum:

@@ -1,5 +1,10 @@
-"""The language of each page (Flask-Babel): the user's saved choice, else the one picked on the
-login page, else the browser's Accept-Language, else English."""
+"""The language and time zone of each page (Flask-Babel).
+
+Language: the user's saved choice, else the one picked with the switch before logging in
+(kept in the session), else the browser's Accept-Language, else the user's organisation's
+default, else English. Time zone: the user's, else their organisation's country's main
+zone, else AOTS's (Asia/Tokyo).
+"""
 
 from __future__ import annotations
 
@@ -7,22 +12,57 @@ from flask import Flask, has_request_context, request, session
 from flask_babel import Babel, get_locale
 from flask_login import current_user
 
-from models.user import LOCALES
+from models import LOCALES
+from workflow.people import preferences
 
 babel = Babel()
+
+
+def N_(text: str) -> str:
+    """Marks a constant's words for `make translations`; they are translated where shown."""
+    return text
+
+SESSION_KEY = "locale"  # the switch's choice of a visitor who has not logged in
+
+# Each language by its own name, as a switch must say it to someone who cannot read the other.
+LANGUAGE_NAMES = {"en": "English", "ja": "日本語"}
+
+
+def _signed_in_user():
+    return current_user if current_user.is_authenticated else None
 
 
 def select_locale() -> str | None:
     if not has_request_context():
         return None  # the CLI and background jobs: Flask-Babel's default, unless forced
-    if current_user.is_authenticated:
-        return current_user.locale
-    chosen = session.get("locale")
+    user = _signed_in_user()
+    if user is not None and user.locale:
+        return user.locale
+    chosen = session.get(SESSION_KEY)
     if chosen in LOCALES:
         return chosen
-    return request.accept_languages.best_match(LOCALES)
+    return (request.accept_languages.best_match(LOCALES)
+            or preferences.organisation_locale(user) or "en")
+
+
+def select_time_zone() -> str | None:
+    if not has_request_context():
+        return None
+    return preferences.time_zone_of(_signed_in_user())
+
+
+def uses_japanese_era() -> bool:
+    """Dates in the Japanese era: a user's setting, for Japanese pages only."""
+    if str(get_locale()) != "ja" or not has_request_context():
+        return False
+    user = _signed_in_user()
+    return bool(user is not None and user.japanese_era)
 
 
 def register(app: Flask) -> None:
-    babel.init_app(app, locale_selector=select_locale)
-    app.jinja_env.globals["get_locale"] = get_locale  # <html lang> is always the page's language
+    # Flask-WTF's own messages ("This field is required.") in the page's language.
+    app.config.setdefault("WTF_I18N_ENABLED", True)
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_time_zone)
+    app.jinja_env.globals.update(
+        get_locale=get_locale,  # <html lang> is always the page's language
+        language_names=LANGUAGE_NAMES)

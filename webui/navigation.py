@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 from flask import current_app, request, url_for
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from .access import may_reach
@@ -53,53 +54,57 @@ class Card:
 # The bar, grouped by what people do; in menu order. Each item shows only to users whose
 # roles reach its endpoint, and a group of which one item shows is a plain link.
 NAV_GROUPS = (
-    ("Home", (NavItem("dashboard.home", "Home"),)),
-    ("Applications", (NavItem("applications.index", "Applications"),)),
-    ("Review", (NavItem("grants.screening_queue", "Screening queue"),
-                NavItem("rounds.index", "Rounds"),
-                NavItem("committee.index", "Committee ballots"))),
-    ("Money", (NavItem("loans.index", "Loans"),
-               NavItem("finance.index", "Disbursements"),
-               NavItem("funds.index", "Funds"),
-               NavItem("portfolio.index", "Portfolio"))),
-    ("Records", (NavItem("audit.index", "Audit trail"),
-                 NavItem("workflows.index", "Workflows"))),
-    ("Administration", (NavItem("admin.users", "Users"),
-                        NavItem("admin.organisations", "Organisations"),
-                        NavItem("admin.funds", "Fund settings"),
-                        NavItem("admin.webhook_endpoints", "Webhooks"))),
+    (_l("Home"), (NavItem("dashboard.home", _l("Home")),)),
+    (_l("Applications"), (NavItem("applications.index", _l("Applications")),)),
+    (_l("Review"), (NavItem("grants.screening_queue", _l("Screening queue")),
+                    NavItem("rounds.index", _l("Rounds")),
+                    NavItem("committee.index", _l("Committee ballots")))),
+    (_l("Money"), (NavItem("loans.index", _l("Loans")),
+                   NavItem("finance.index", _l("Disbursements")),
+                   NavItem("funds.index", _l("Funds")),
+                   NavItem("portfolio.index", _l("Portfolio")))),
+    (_l("Records"), (NavItem("audit.index", _l("Audit trail")),
+                     NavItem("workflows.index", _l("Workflows")))),
+    (_l("Administration"), (NavItem("admin.users", _l("Users")),
+                            NavItem("admin.organisations", _l("Organisations")),
+                            NavItem("admin.funds", _l("Fund settings")),
+                            NavItem("admin.webhook_endpoints", _l("Webhooks")))),
 )
 
 # What an applicant may start depends on the organisation: a society proposes grants, a
 # company applies for loans; anyone else has nothing to start.
 APPLICANT_STARTS = {
-    "alumni_society": ("grants.new_proposal", "New grant proposal"),
-    "company": ("loans.new", "New loan application"),
+    "alumni_society": ("grants.new_proposal", _l("New grant proposal")),
+    "company": ("loans.new", _l("New loan application")),
 }
 
+# Lazy: the words are looked up in the page's language when the card is shown.
 ROLE_CARDS = {
-    "applicant": ("Your applications", "Draft, submit and follow your organisation's "
-                  "applications."),
-    "secretariat": ("Secretariat", "Screen applications, manage rounds, accept reports."),
-    "committee_member": ("Committee", "Vote on the applications in committee review."),
-    "committee_chair": ("Committee chair", "Preside over your committee's ballots (as chair, or "
-                        "as deputy chair when the chair is recused or away)."),
-    "finance_officer": ("Finance", "Request and authorise tranches, record repayments."),
-    "auditor": ("Audit", "Read every file, verify the audit chain, export."),
-    "admin": ("Administration", "Manage users, roles, organisations and funds."),
+    "applicant": (_l("Your applications"),
+                  _l("Draft, submit and follow your organisation's applications.")),
+    "secretariat": (_l("Secretariat"),
+                    _l("Screen applications, manage rounds, accept reports.")),
+    "committee_member": (_l("Committee"), _l("Vote on the applications in committee review.")),
+    "committee_chair": (_l("Committee chair"),
+                        _l("Preside over your committee's ballots (as chair, or as deputy "
+                           "chair when the chair is recused or away).")),
+    "finance_officer": (_l("Finance"), _l("Request and authorise tranches, record repayments.")),
+    "auditor": (_l("Audit"), _l("Read every file, verify the audit chain, export.")),
+    "admin": (_l("Administration"), _l("Manage users, roles, organisations and funds.")),
 }
 
 ROLE_LINKS = {
-    "auditor": (("audit.index", "Audit trail"), ("portfolio.index", "Portfolio"),
-                ("funds.index", "Funds")),
-    "secretariat": (("grants.screening_queue", "Screening queue"), ("rounds.index", "Rounds"),
-                    ("committee.index", "Ballots waiting")),
-    "committee_member": (("committee.index", "Ballots"),),
-    "committee_chair": (("committee.index", "Ballots"),),
-    "applicant": (("applications.index", "Our applications"),),
-    "finance_officer": (("finance.index", "Disbursements"), ("loans.index", "Loans")),
-    "admin": (("admin.users", "Users"), ("admin.organisations", "Organisations"),
-              ("admin.funds", "Funds")),
+    "auditor": (("audit.index", _l("Audit trail")), ("portfolio.index", _l("Portfolio")),
+                ("funds.index", _l("Funds"))),
+    "secretariat": (("grants.screening_queue", _l("Screening queue")),
+                    ("rounds.index", _l("Rounds")),
+                    ("committee.index", _l("Ballots waiting"))),
+    "committee_member": (("committee.index", _l("Ballots")),),
+    "committee_chair": (("committee.index", _l("Ballots")),),
+    "applicant": (("applications.index", _l("Our applications")),),
+    "finance_officer": (("finance.index", _l("Disbursements")), ("loans.index", _l("Loans"))),
+    "admin": (("admin.users", _l("Users")), ("admin.organisations", _l("Organisations")),
+              ("admin.funds", _l("Funds"))),
 }
 
 

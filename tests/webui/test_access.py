@@ -56,7 +56,9 @@ def test_only_login_and_the_front_door_are_public(app):
     public = {endpoint for endpoint, rule in access_table(app).items() if rule == PUBLIC}
     # The two-factor pages serve users half-way through login; they check that state themselves.
     # The API's description is for anyone writing a script (its operations need a token).
+    # The language switch serves the login page too.
     assert public == {"static", "auth.login", "auth.two_factor", "auth.enrol",
+                      "preferences.language",
                       "dashboard.index", "health.healthz", "health.readyz",
                       "api_docs.openapi_json", "api_docs.docs_page"}
 

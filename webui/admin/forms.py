@@ -48,9 +48,10 @@ class UserForm(OneTimeKey, AppForm):
     away_until = DateField(
         _l("Away until (the last day away)"), validators=[Optional()],
         description=_l("A chair or deputy chair who is away does not preside: the other does."))
-    # Each language named in its own words, as a language switch names them.
-    locale = SelectField(_l("Language"), choices=[(code, Locale.parse(code).display_name)
-                                                 for code in LOCALES])
+    # Each language named in its own words, as a language switch names them; "": not chosen
+    # (the user's browser's language, else their organisation's).
+    locale = SelectField(_l("Language"), default="", choices=[
+        ("", "—"), *((code, Locale.parse(code).display_name) for code in LOCALES)])
     active = BooleanField(_l("Active"), default=True)
     password = PasswordField(
         _l("Password"),

@@ -70,7 +70,8 @@ def edit_user(user_id: int | None = None):
         org_id = form.organisation_id.data
         org = db.session.get(Organisation, org_id) if org_id else None
         fields = {"email": form.email.data, "name": form.name.data, "roles": form.roles.data,
-                  "organisation": org, "locale": form.locale.data, "active": form.active.data,
+                  "organisation": org, "locale": form.locale.data or None,
+                  "active": form.active.data,
                   "seats": {code: committees.SEAT_CHOICES[form[name].data]
                             for code, name in SEAT_FIELDS.items() if name in form}}
         if user is None:

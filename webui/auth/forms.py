@@ -1,3 +1,4 @@
+from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, EmailField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length
 
@@ -5,26 +6,26 @@ from ..forms import AppForm
 
 
 class LoginForm(AppForm):
-    email = EmailField("Email", validators=[DataRequired(), Length(max=254)])
-    password = PasswordField("Password", validators=[DataRequired(), Length(max=1024)])
-    remember = BooleanField("Keep me logged in on this device")
-    submit = SubmitField("Log in")
+    email = EmailField(_l("Email"), validators=[DataRequired(), Length(max=254)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=1024)])
+    remember = BooleanField(_l("Keep me logged in on this device"))
+    submit = SubmitField(_l("Log in"))
 
 
 class CodeForm(AppForm):
     code = StringField(
-        "Code", validators=[DataRequired(), Length(max=32)],
-        description="The 6 digits your authenticator app shows now, or a recovery code.",
+        _l("Code"), validators=[DataRequired(), Length(max=32)],
+        description=_l("The 6 digits your authenticator app shows now, or a recovery code."),
         render_kw={"autocomplete": "one-time-code", "inputmode": "text", "autofocus": True},
     )
-    submit = SubmitField("Continue")
+    submit = SubmitField(_l("Continue"))
 
 
 class ChangePasswordForm(AppForm):
-    current_password = PasswordField("Current password", validators=[DataRequired()])
-    new_password = PasswordField("New password", validators=[DataRequired()])
+    current_password = PasswordField(_l("Current password"), validators=[DataRequired()])
+    new_password = PasswordField(_l("New password"), validators=[DataRequired()])
     confirm = PasswordField(
-        "Repeat the new password",
-        validators=[DataRequired(), EqualTo("new_password", "The two passwords differ.")],
+        _l("Repeat the new password"),
+        validators=[DataRequired(), EqualTo("new_password", _l("The two passwords differ."))],
     )
-    submit = SubmitField("Change password")
+    submit = SubmitField(_l("Change password"))

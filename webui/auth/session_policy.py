@@ -15,6 +15,7 @@ import time
 from datetime import UTC, datetime, timedelta
 
 from flask import current_app, flash, g, redirect, request, session, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_user, logout_user
 from itsdangerous import BadData, URLSafeSerializer
 from sqlalchemy.exc import SQLAlchemyError
@@ -23,8 +24,10 @@ from werkzeug.exceptions import Forbidden
 from models import User, db
 from workflow.people import security
 
+from .. import i18n
 from ..access import PUBLIC
 from ..errors import render_error
+from ..i18n import N_
 from ..problems import is_api_request
 from . import bp
 
@@ -33,14 +36,14 @@ log = logging.getLogger(__name__)
 LOGIN_AT, SEEN_AT, MFA, REMEMBER = "login_at", "seen_at", "mfa", "remember"
 TIMES_COOKIE = "wnf_session_times"
 SEEN_PRECISION_SECONDS = 60  # last-seen moves by whole minutes: fewer Set-Cookie headers
-EXPIRED = "Your session has expired; please log in again."
-NEEDS_SECOND_FACTOR = "Your roles now require two-factor login; please log in again."
+EXPIRED = N_("Your session has expired; please log in again.")
+NEEDS_SECOND_FACTOR = N_("Your roles now require two-factor login; please log in again.")
 
 
 def begin(user: User, *, remember: bool, second_factor: bool) -> None:
     """Log the user in on a fresh session (nothing from before the login survives)."""
     old_remember_cookie = _remember_cookie_name() in request.cookies
-    session.clear()
+    clear_keeping_language()
     login_user(user, remember=remember)
     if not remember and old_remember_cookie:
         session["_remember"] = "clear"  # Flask-Login then deletes the stale cookie
@@ -49,9 +52,19 @@ def begin(user: User, *, remember: bool, second_factor: bool) -> None:
 
 
 def end() -> None:
-    """Log out this browser: the session and the remember-me cookie go."""
-    session.clear()
+    """Log out this browser: the session and the remember-me cookie go (the language
+    chosen with the switch stays, for the login page that follows)."""
+    clear_keeping_language()
     logout_user()  # after clear(): it marks the remember-me cookie for deletion
+
+
+def clear_keeping_language() -> None:
+    """Empty the session but for the language picked with the switch, which says nothing
+    of who is logged in."""
+    chosen = session.get(i18n.SESSION_KEY)
+    session.clear()
+    if chosen is not None:
+        session[i18n.SESSION_KEY] = chosen
 
 
 def _remember_cookie_name() -> str:
@@ -105,7 +118,7 @@ def _enforce_session_policy():
             session[SEEN_AT] = int(now)
         return None
     end()
-    flash(message, "warning")
+    flash(_(message), "warning")
     if getattr(current_app.view_functions[request.endpoint], "access", None) == PUBLIC:
         return None
     target = request.full_path if request.method == "GET" else None

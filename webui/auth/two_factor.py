@@ -11,6 +11,7 @@ import time
 
 import segno
 from flask import flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 
@@ -20,13 +21,14 @@ from workflow.people import second_factor, security
 
 from ..access import public
 from ..forms import show_refusal
+from ..i18n import N_
 from . import bp, session_policy
 from .forms import CodeForm
 from .limits import login_limit, step_passed
 from .views import PENDING, load_user, safe_next
 
 PENDING_SECONDS = 5 * 60  # time allowed between the password and the code
-CODE_REFUSED = "This code is not correct, or it was used already."
+CODE_REFUSED = N_("This code is not correct, or it was used already.")
 
 
 def _pending_user() -> User | None:
@@ -39,7 +41,7 @@ def _pending_user() -> User | None:
 
 def _start_over():
     session.pop(PENDING, None)
-    flash("Please log in again.", "info")
+    flash(_("Please log in again."), "info")
     return redirect(url_for("auth.login"))
 
 
@@ -50,7 +52,7 @@ def _finish(user: User, method: str):
                             remember=bool(pending.get("remember")))
     db.session.commit()
     session_policy.begin(user, remember=bool(pending.get("remember")), second_factor=True)
-    flash(f"Welcome, {user.name}.", "success")
+    flash(_("Welcome, %(name)s.", name=user.name), "success")
     return safe_next(pending.get("next"))
 
 
@@ -72,7 +74,7 @@ def two_factor():
             step_passed()
             return redirect(_finish(user, step.method))
         db.session.commit()  # the failure counts towards the waits
-        form.code.errors.append(CODE_REFUSED if step.wait_until is None
+        form.code.errors.append(_(CODE_REFUSED) if step.wait_until is None
                                 else security.wait_message(step.wait_until))
     return render_template("auth/two_factor.html", form=form)
 
@@ -113,5 +115,5 @@ def qr_svg(text: str) -> Markup:
     """The QR code as inline SVG, drawn here (no outside service, no script in it)."""
     svg = segno.make(text, error="m").svg_inline(
         scale=5, border=2, dark="#000", light="#fff",
-        title="QR code to scan with your authenticator app")
+        title=_("QR code to scan with your authenticator app"))
     return Markup(svg)  # noqa: S704 - segno's own markup, built from our URI only

@@ -6,6 +6,7 @@ import time
 from urllib.parse import urlsplit
 
 from flask import flash, g, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_user
 
 from models import User, db
@@ -16,12 +17,13 @@ from workflow.people import accounts, security
 from ..access import public, signed_in
 from ..extensions import login_manager
 from ..forms import show_refusal
+from ..i18n import N_
 from ..request_log import remember_signed_in_user
 from . import bp, session_policy
 from .forms import ChangePasswordForm, LoginForm
 from .limits import PENDING, login_limit, step_passed
 
-LOGIN_REFUSED = "The email or password is not correct, or the account is inactive."
+LOGIN_REFUSED = N_("The email or password is not correct, or the account is inactive.")
 
 
 @login_manager.user_loader
@@ -67,12 +69,12 @@ def login():
         if step.wait_until is not None:
             form.password.errors.append(security.wait_message(step.wait_until))
         elif step.user is None:
-            form.password.errors.append(LOGIN_REFUSED)
+            form.password.errors.append(_(LOGIN_REFUSED))
         elif step.needs_second_factor:
             return _ask_for_code(step.user, remember)
         else:
             session_policy.begin(step.user, remember=remember, second_factor=False)
-            flash(f"Welcome, {step.user.name}.", "success")
+            flash(_("Welcome, %(name)s.", name=step.user.name), "success")
             return redirect(safe_next(request.args.get("next")))
     return render_template("auth/login.html", form=form)
 
@@ -80,7 +82,7 @@ def login():
 def _ask_for_code(user: User, remember: bool):
     """Password right: remember who is half logged in (not logged in for Flask-Login)."""
     next_url = request.args.get("next")
-    session.clear()
+    session_policy.clear_keeping_language()
     session[PENDING] = {"user": user.get_id(), "remember": remember, "next": next_url,
                         "at": int(time.time())}
     return redirect(url_for("auth.two_factor" if user.has_second_factor else "auth.enrol"))
@@ -92,7 +94,7 @@ def logout():
     security.record_logout(current_user)  # every copy of the cookies dies with the token
     db.session.commit()
     session_policy.end()
-    flash("You have been logged out.", "info")
+    flash(_("You have been logged out."), "info")
     return redirect(url_for("auth.login"))
 
 
@@ -113,6 +115,6 @@ def change_password():
             # The cookie of this browser carries the new token; every other copy is void.
             login_user(db.session.get(User, current_user.id), fresh=True,
                        remember=bool(session.get(session_policy.REMEMBER)))
-            flash("Your password has been changed. Other sessions were logged out.", "success")
+            flash(_("Your password has been changed. Other sessions were logged out."), "success")
             return redirect(url_for("dashboard.home"))
     return render_template("auth/change_password.html", form=form)

@@ -107,7 +107,7 @@ def create_user(
     password: str,
     roles=(),
     organisation: Organisation | None = None,
-    locale: str = "en",
+    locale: str | None = None,
     active: bool = True,
     actor: User | None = None,
     seats: Mapping[str, Iterable[str]] | None = None,

@@ -1,0 +1,110 @@
+"""Each person's language, time zone and way of writing dates, and the defaults they fall
+back on: their organisation's language, and its country's main time zone.
+
+Like the rest of workflow.people, changes join the audit chain and the commit is the
+caller's.
+"""
+
+from __future__ import annotations
+
+import functools
+import zoneinfo
+
+from babel.core import get_global
+
+from models import LOCALES, User
+from workflow.engine import audit
+from workflow.engine.errors import ValidationFailed
+
+# AOTS is in Tokyo: the zone of anyone without an organisation (staff, the command line).
+HOME_ZONE = "Asia/Tokyo"
+
+# The zone most of the country lives by, for the countries with several: Babel's list of a
+# country's zones is unordered, and its first one is often a remote island's.
+MAIN_ZONES = {
+    "AR": "America/Argentina/Buenos_Aires", "AU": "Australia/Sydney",
+    "BR": "America/Sao_Paulo", "CA": "America/Toronto", "CD": "Africa/Kinshasa",
+    "CL": "America/Santiago", "CN": "Asia/Shanghai", "CY": "Asia/Nicosia",
+    "DE": "Europe/Berlin", "EC": "America/Guayaquil", "ES": "Europe/Madrid",
+    "FM": "Pacific/Pohnpei", "GL": "America/Nuuk", "ID": "Asia/Jakarta",
+    "KI": "Pacific/Tarawa", "KZ": "Asia/Almaty", "MN": "Asia/Ulaanbaatar",
+    "MX": "America/Mexico_City", "MY": "Asia/Kuala_Lumpur", "NZ": "Pacific/Auckland",
+    "PF": "Pacific/Tahiti", "PG": "Pacific/Port_Moresby", "PT": "Europe/Lisbon",
+    "RU": "Europe/Moscow", "UA": "Europe/Kyiv", "UM": "Pacific/Wake",
+    "US": "America/New_York", "UZ": "Asia/Tashkent",
+}
+
+
+@functools.cache
+def time_zones() -> tuple[str, ...]:
+    """Every IANA zone a person may choose (the canonical names, sorted)."""
+    return tuple(sorted(zoneinfo.available_timezones() - {"Factory", "localtime"}))
+
+
+def main_time_zone(country_code: str | None) -> str:
+    """The country's main zone (Japan: Asia/Tokyo); AOTS's when the country is unknown."""
+    if not country_code:
+        return HOME_ZONE
+    zones = get_global("territory_zones").get(country_code.upper(), ())
+    if len(zones) == 1:
+        return zones[0]
+    return MAIN_ZONES.get(country_code.upper()) or (sorted(zones)[0] if zones else HOME_ZONE)
+
+
+def time_zone_of(user: User | None) -> str:
+    """The zone a person's pages show times in: theirs, else their organisation's country's."""
+    if user is not None and user.time_zone:
+        return user.time_zone
+    return default_time_zone(user)
+
+
+def default_time_zone(user: User | None) -> str:
+    """The zone of someone who has chosen none."""
+    org = user.organisation if user is not None else None
+    return main_time_zone(org.country_code) if org is not None else HOME_ZONE
+
+
+def organisation_locale(user: User | None) -> str | None:
+    org = user.organisation if user is not None else None
+    return org.locale if org is not None else None
+
+
+def check_time_zone(name: str | None, field: str = "time_zone") -> str | None:
+    if not name:
+        return None
+    if name not in time_zones():
+        raise ValidationFailed("Choose a time zone from the list.", field)
+    return name
+
+
+def check_locale(code: str | None, field: str = "locale") -> str | None:
+    if not code:
+        return None
+    if code not in LOCALES:
+        raise ValidationFailed("Choose a language from the list.", field)
+    return code
+
+
+_PREFERENCES = ("locale", "time_zone", "japanese_era")
+
+
+def save_preferences(user: User, **wanted) -> User:
+    """Change any of the user's own locale, time_zone (None: the defaults) and
+    japanese_era; one audit event names what changed, none when nothing did."""
+    unknown = set(wanted) - set(_PREFERENCES)
+    if unknown:
+        raise TypeError(f"Not a preference: {', '.join(sorted(unknown))}")
+    if "locale" in wanted:
+        wanted["locale"] = check_locale(wanted["locale"])
+    if "time_zone" in wanted:
+        wanted["time_zone"] = check_time_zone(wanted["time_zone"])
+    if "japanese_era" in wanted:
+        wanted["japanese_era"] = bool(wanted["japanese_era"])
+    changes = {name: [getattr(user, name), value] for name, value in wanted.items()
+               if getattr(user, name) != value}
+    for name, (_, value) in changes.items():
+        setattr(user, name, value)
+    if changes:
+        audit.record("preferences_changed", actor=user, object_type="user", object_id=user.id,
+                     data={"changes": changes})
+    return user
