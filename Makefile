@@ -31,7 +31,7 @@ catalogues: $(CATALOGUES)
 
 ## make translations: gather every marked string into the catalogues (then translate the new ones)
 translations: $(INSTALLED)
-	$(BIN)/pybabel extract -F pyproject.toml -k _l -k lazy_gettext --no-location --sort-output \
+	$(BIN)/pybabel extract -F pyproject.toml -k _l -k lazy_gettext -k N_ --no-location --sort-output \
 		--project wnf-workflow -o $(TRANSLATIONS)/messages.pot webui workflow models demo
 	$(BIN)/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) --no-fuzzy-matching \
 		--no-location --sort-output --ignore-obsolete

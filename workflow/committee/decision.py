@@ -18,6 +18,8 @@ annual_rate, term_months, grace_months, method, damages_rate and prepayment_mode
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
+
 from models import Application, GrantDetails, LoanDetails, db
 from workflow.engine import registry
 from workflow.engine.errors import TransitionRefused
@@ -37,7 +39,7 @@ def casting_vote_input(step: Step) -> str | None:
     if blank(value):
         return None
     if value not in ("approve", "reject"):
-        raise TransitionRefused("The deciding vote must be approve or reject.",
+        raise TransitionRefused(_("The deciding vote must be approve or reject."),
                                 field="casting_vote")
     return value
 
@@ -49,8 +51,9 @@ def approved_amount(step: Step) -> int:
     amount = app.requested_yen if amount is None else amount
     if not 1 <= amount <= app.requested_yen:
         raise TransitionRefused(
-            f"The approved amount must be between ¥1 and the ¥{app.requested_yen:,} requested; "
-            f"¥{amount:,} was given.", field="approved_yen")
+            _("The approved amount must be between ¥1 and the ¥%(requested_yen)s requested; "
+              "¥%(amount)s was given.", requested_yen=f"{app.requested_yen:,}",
+              amount=f"{amount:,}"), field="approved_yen")
     return amount
 
 

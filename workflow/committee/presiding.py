@@ -13,7 +13,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import gettext as _
+
 from models import Application, Ballot, User
+from workflow.engine.wording import long_date
 from workflow.people.committees import committee_name, is_away, members_of, officers_of
 
 from .ballot_records import BallotRecord
@@ -103,18 +106,20 @@ def refusal_to_preside(application: Application, actor: User | None,
                    if actor is not None and getattr(officers.holder(o), "id", None) == actor.id),
                   None)
     if office is None:
-        return (f"Only the chair of {committee}, or its deputy chair when the chair is "
-                "recused or away, may close this ballot.")
+        return (_("Only the chair of %(committee)s, or its deputy chair when the chair is "
+                  "recused or away, may close this ballot.", committee=committee))
     reason = recusal_reason(application, actor)
     if reason:
-        return (f"{reason} A recused chair may neither close the ballot nor cast the "
-                f"deciding vote. {_who_acts(now)}")
+        return (_("%(reason)s A recused chair may neither close the ballot nor cast the deciding "
+                  "vote. %(now)s", reason=reason, now=_who_acts(now)))
     if office == "deputy_chair" and now.office == "chair":
-        return (f"{now.presider.name} chairs {committee} and presides over this ballot: the "
-                "deputy chair acts only when the chair is recused or away.")
+        return (_("%(name)s chairs %(committee)s and presides over this ballot: the deputy chair "
+                  "acts only when the chair is recused or away.", name=now.presider.name,
+                  committee=committee))
     if is_away(actor, today):
-        return (f"You are marked away until {actor.away_until:%d %B %Y}. {_who_acts(now)} "
-                "Clear your absence on the committee page to act yourself.")
+        return (_("You are marked away until %(away_until)s. %(now)s Clear your absence on the "
+                  "committee page to act yourself.", away_until=long_date(actor.away_until),
+                  now=_who_acts(now)))
     return f"{now.why_not[office]} {_who_acts(now)}"
 
 
@@ -130,12 +135,13 @@ def nobody_may_vote(ballot: Ballot | BallotRecord, voters: set[int]) -> str | No
     application = ballot.application
     committee = committee_name(application.fund.code)
     if members_of(application.fund_id):
-        return (f"Nobody may vote on ballot {ballot.number} of {application.reference}: every "
-                f"member of {committee} is recused from it. It stays open until the "
-                "administrator seats a member who may vote.")
-    return (f"Nobody may vote on ballot {ballot.number} of {application.reference}: "
-            f"{committee} has no active member. It stays open until the administrator seats "
-            "a member who may vote.")
+        return (_("Nobody may vote on ballot %(number)s of %(reference)s: every member of "
+                  "%(committee)s is recused from it. It stays open until the administrator seats "
+                  "a member who may vote.", number=ballot.number, reference=application.reference,
+                  committee=committee))
+    return (_("Nobody may vote on ballot %(number)s of %(reference)s: %(committee)s has no "
+              "active member. It stays open until the administrator seats a member who may vote.",
+              number=ballot.number, reference=application.reference, committee=committee))
 
 
 def nobody_may_close(ballot: Ballot | BallotRecord, today: date | None = None) -> str | None:
@@ -144,8 +150,9 @@ def nobody_may_close(ballot: Ballot | BallotRecord, today: date | None = None) -
     if now.presider is not None:
         return None
     why = " ".join(now.why_not[office] for office in ("chair", "deputy_chair"))
-    return (f"Nobody may close ballot {ballot.number} of {ballot.application.reference}. "
-            f"{why} The secretariat may defer the file to the next ballot.")
+    return (_("Nobody may close ballot %(number)s of %(reference)s. %(why)s The secretariat may "
+              "defer the file to the next ballot.", number=ballot.number,
+              reference=ballot.application.reference, why=why))
 
 
 def deferral_refusal(application: Application, today: date | None = None) -> str | None:
@@ -159,5 +166,5 @@ def deferral_refusal(application: Application, today: date | None = None) -> str
         return PRESIDES_NOW[now.office].format(name=now.presider.name)
     ballot = open_ballot_of(application)
     if ballot is None:
-        return f"{application.reference} has no open ballot."
+        return _("%(reference)s has no open ballot.", reference=application.reference)
     return nobody_may_vote(ballot, eligible_voter_ids(ballot))

@@ -19,6 +19,7 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -47,7 +48,7 @@ def claim(key: str, user: User | None, endpoint: str) -> bool:
     """Record the key as used; False when it was used before (the form came twice)."""
     key = (key or "").strip()
     if not _usable(key):
-        raise ValidationFailed("The form is incomplete or has expired; reload the page.")
+        raise ValidationFailed(_("The form is incomplete or has expired; reload the page."))
     conn = ensure_write_transaction(db.session)
     insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
     inserted = conn.execute(

@@ -17,6 +17,7 @@ import unicodedata
 import zipfile
 from typing import BinaryIO
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
@@ -124,12 +125,12 @@ def store(application: Application, file_storage, kind: str, actor: User | None,
         raise ValueError(f"Unknown attachment kind {kind!r}")
     original_name = clean_name(getattr(file_storage, "filename", None))
     if not original_name:
-        raise ValidationFailed("Choose a file to attach.", "file")
+        raise ValidationFailed(_("Choose a file to attach."), "file")
     data = _read_at_most(getattr(file_storage, "stream", file_storage), MAX_BYTES + 1)
     if len(data) > MAX_BYTES:
         raise ValidationFailed(TOO_LARGE, "file")
     if not data:
-        raise ValidationFailed("The file is empty.", "file")
+        raise ValidationFailed(_("The file is empty."), "file")
     content_type = detect_type(data)
     stored_name = secrets.token_hex(24)
     os.makedirs(upload_dir, exist_ok=True)
@@ -173,11 +174,11 @@ def remove(attachment: Attachment, actor: User | None) -> None:
 def open_for_download(attachment: Attachment, upload_dir: str) -> BinaryIO:
     """The stored file, opened for reading; NotFound when storage has lost it."""
     if not _STORED_NAME.match(attachment.stored_name or ""):
-        raise NotFound("This file cannot be found.")
+        raise NotFound(_("This file cannot be found."))
     try:
         return open(os.path.join(upload_dir, attachment.stored_name), "rb")
     except FileNotFoundError:
-        raise NotFound("This file is missing from storage; please tell the secretariat.") \
+        raise NotFound(_("This file is missing from storage; please tell the secretariat.")) \
             from None
 
 

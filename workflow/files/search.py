@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
+from flask_babel import gettext as _
 from sqlalchemy import and_, bindparam, func, literal_column, or_, select, tuple_
 
 from models import Application, Fund, LoanDetails, Organisation, Round, User, db
@@ -84,13 +85,16 @@ class Filters:
 
     def check(self) -> None:
         if self.state and self.state not in all_states():
-            raise ValidationFailed(f"There is no state called {self.state!r}.", "state")
+            raise ValidationFailed(_("There is no state called %(state)s.",
+                                     state=f"{self.state!r}"), "state")
         if self.sort not in SORTS:
-            raise ValidationFailed(f"The list cannot be sorted by {self.sort!r}.", "sort")
+            raise ValidationFailed(_("The list cannot be sorted by %(sort)s.",
+                                     sort=f"{self.sort!r}"), "sort")
         if self.date_from and self.date_to and self.date_to < self.date_from:
-            raise ValidationFailed("The date range ends before it starts.", "date_to")
+            raise ValidationFailed(_("The date range ends before it starts."), "date_to")
         if self.country and (len(self.country) != 2 or not self.country.isalpha()):
-            raise ValidationFailed(f"{self.country!r} is not a two-letter country code.",
+            raise ValidationFailed(_("%(country)s is not a two-letter country code.",
+                                     country=f"{self.country!r}"),
                                    "country")
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import gettext as _
 from sqlalchemy import delete, select
 
 from models import (
@@ -31,6 +32,7 @@ from workflow.engine import audit, reading, registry, rules, service
 from workflow.engine.definition import OWNER
 from workflow.engine.errors import TransitionRefused, ValidationFailed
 from workflow.engine.permissions import is_member_of_applicant
+from workflow.engine.wording import long_date
 from workflow.files.applications import create_application
 from workflow.files.common_rules import missing_fields_check
 from workflow.people.accounts import check_country
@@ -98,14 +100,16 @@ def create_proposal(*, round_: Round, title: str, actor: User,
     """A new draft proposal of the actor's alumni society in an open WNF round."""
     organisation = actor.organisation
     if not actor.has_role(OWNER) or organisation is None:
-        raise TransitionRefused("Only members of an alumni society may propose WNF grants.")
+        raise TransitionRefused(_("Only members of an alumni society may propose WNF grants."))
     if organisation.kind != "alumni_society":
-        raise ValidationFailed("Only alumni societies may propose WNF grants.", "round_id")
+        raise ValidationFailed(_("Only alumni societies may propose WNF grants."), "round_id")
     if round_.fund.code != GRANT_FUND_CODE:
-        raise ValidationFailed("Choose a round of the WNF fund.", "round_id")
+        raise ValidationFailed(_("Choose a round of the WNF fund."), "round_id")
     if not round_.is_open(today or date.today()):
-        raise ValidationFailed(f"The round {round_.name} is not open for proposals "
-                               f"({round_.opens_on:%d %B %Y} – {round_.closes_on:%d %B %Y}).",
+        raise ValidationFailed(_("The round %(name)s is not open for proposals (%(opens_on)s – "
+                                 "%(closes_on)s).", name=round_.name,
+                                 opens_on=long_date(round_.opens_on),
+                                 closes_on=long_date(round_.closes_on)),
                                "round_id")
     title = _clean_title(title)
     application = create_application(fund=round_.fund, organisation=organisation, title=title,
@@ -118,16 +122,16 @@ def create_proposal(*, round_: Round, title: str, actor: User,
 def edit_refusal(application: Application, actor: User | None) -> str | None:
     """Why this user may not edit this proposal now, or None when they may."""
     if application.kind != "grant":
-        return "Only grant proposals are edited here."
+        return _("Only grant proposals are edited here.")
     if actor is None or not actor.has_role(OWNER) or not is_member_of_applicant(actor,
                                                                                 application):
-        return "Only the applying society may edit this proposal."
+        return _("Only the applying society may edit this proposal.")
     if application.state in EDITABLE_STATES:
         return None
     state = registry.get(application.workflow_name, application.workflow_version).state(
         application.state)
     phrase = REVIEW_PHRASES.get(application.state, f"it is {state.applicant_label.lower()}")
-    return f"This proposal can no longer be edited: {phrase}."
+    return _("This proposal can no longer be edited: %(phrase)s.", phrase=phrase)
 
 
 def budget_lines_of(applications: list[Application]) -> dict[int, list[BudgetLine]]:
@@ -179,8 +183,9 @@ def save_proposal(application: Application, actor: User, data: ProposalInput) ->
     by_country = sum(p.participants for p in participants)
     expected = details["expected_participants"]
     if expected is not None and by_country > expected:
-        raise ValidationFailed(f"The participants by country add up to {by_country}, more "
-                               f"than the {expected} expected.", "expected_participants")
+        raise ValidationFailed(_("The participants by country add up to %(by_country)s, more "
+                                 "than the %(expected)s expected.", by_country=by_country,
+                                 expected=expected), "expected_participants")
     lines = clean_budget_rows(data.budget, "budget")
 
     grant = app.grant or GrantDetails(application=app)
@@ -214,26 +219,26 @@ def save_proposal(application: Application, actor: User, data: ProposalInput) ->
 def _clean_title(title: str | None) -> str:
     title = (title or "").strip()
     if not title:
-        raise ValidationFailed("Enter a title.", "title")
+        raise ValidationFailed(_("Enter a title."), "title")
     if len(title) > 300:
-        raise ValidationFailed("The title is too long: 300 characters at most.", "title")
+        raise ValidationFailed(_("The title is too long: 300 characters at most."), "title")
     return title
 
 
 def _clean_details(data: ProposalInput) -> dict:
     programme = data.programme_type or None
     if programme is not None and programme not in PROGRAMME_TYPES:
-        raise ValidationFailed("Choose a programme type from the list.", "programme_type")
+        raise ValidationFailed(_("Choose a programme type from the list."), "programme_type")
     if data.start_date and data.end_date and data.end_date < data.start_date:
-        raise ValidationFailed("The end date is before the start date.", "end_date")
+        raise ValidationFailed(_("The end date is before the start date."), "end_date")
     country = (data.venue_country or "").strip()
     city = (data.venue_city or "").strip()
     if len(city) > 100:
-        raise ValidationFailed("The city name is too long: 100 characters at most.",
+        raise ValidationFailed(_("The city name is too long: 100 characters at most."),
                                "venue_city")
     expected = data.expected_participants
     if expected is not None and expected < 0:
-        raise ValidationFailed("The number of participants cannot be negative.",
+        raise ValidationFailed(_("The number of participants cannot be negative."),
                                "expected_participants")
     return {"programme_type": programme, "objectives": (data.objectives or "").strip(),
             "start_date": data.start_date, "end_date": data.end_date,
@@ -244,14 +249,14 @@ def _clean_details(data: ProposalInput) -> dict:
 def _clean_partners(application: Application, ids) -> list[Organisation]:
     wanted = list(dict.fromkeys(int(i) for i in ids))
     if application.organisation_id in wanted:
-        raise ValidationFailed("Your own society cannot be its own partner: choose other "
-                               "alumni societies or related organisations.", "partner_ids")
+        raise ValidationFailed(_("Your own society cannot be its own partner: choose other "
+                                 "alumni societies or related organisations."), "partner_ids")
     found = list(db.session.scalars(
         select(Organisation).where(Organisation.id.in_(wanted),
                                    Organisation.kind.in_(PARTNER_KINDS))
     )) if wanted else []
     if len(found) != len(wanted):
-        raise ValidationFailed("Choose the partners from the list.", "partner_ids")
+        raise ValidationFailed(_("Choose the partners from the list."), "partner_ids")
     return sorted(found, key=lambda org: org.name)
 
 
@@ -306,8 +311,9 @@ def activity_not_begun(step: rules.Step) -> str | None:
     grant = step.application.grant
     if grant is None or grant.start_date is None or grant.start_date >= step.today:
         return None
-    return (f"The activity starts on {grant.start_date:%d %B %Y}, before the day of "
-            f"submission ({step.today:%d %B %Y}): change its dates before submitting.")
+    return (_("The activity starts on %(start_date)s, before the day of submission (%(today)s): "
+              "change its dates before submitting.", start_date=long_date(grant.start_date),
+              today=long_date(step.today)))
 
 
 @rules.effect("note_requested_amount")

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from flask_babel import gettext as _
+
 from models import REPAYMENT_METHODS, RISK_GRADES, Application, User, utcnow
 from workflow.engine import service
 from workflow.engine.errors import ValidationFailed
@@ -101,12 +103,14 @@ def complete_assessment(application: Application, actor: User, assessment: Asses
 def assessment_complete(step: Step) -> str | None:
     loan = step.application.loan
     if loan is None:
-        return "The credit assessment has not been filled in."
+        return _("The credit assessment has not been filled in.")
     problem = _assessment_problem(step.application, Assessment(
         loan.risk_grade, loan.assessment_notes, loan.recommended_amount_yen,
         loan.recommended_rate, loan.recommended_term_months, loan.recommended_grace_months,
         loan.recommended_method))
-    return f"The credit assessment is not complete: {problem[0]}" if problem else None
+    if not problem:
+        return None
+    return _("The credit assessment is not complete: %(problem)s", problem=problem[0])
 
 
 @effect("audit_assessment")

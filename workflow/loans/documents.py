@@ -8,6 +8,7 @@ returned for revision), and both must be there when it submits (the guard below)
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from sqlalchemy import bindparam, select
 
 from models import Application, Attachment, User, db
@@ -55,7 +56,7 @@ def missing_documents(application: Application) -> list[str]:
 def attach_refusal(application: Application, actor: User | None) -> str | None:
     """Why this user may not attach or remove documents now, or None when they may."""
     if application.kind != "loan":
-        return "Only loan applications carry a business plan and financial statements."
+        return _("Only loan applications carry a business plan and financial statements.")
     return applications.may_edit(application, actor)
 
 
@@ -68,7 +69,7 @@ def attach(application: Application, kind: str, file_storage, actor: User,
     if refusal:
         raise TransitionRefused(refusal)
     if kind not in DOCUMENT_KINDS:
-        raise ValidationFailed("Choose which document this is.", "kind")
+        raise ValidationFailed(_("Choose which document this is."), "kind")
     return attachments.store(app, file_storage, kind, actor, upload_dir)
 
 
@@ -79,7 +80,7 @@ def remove(application: Application, attachment: Attachment, actor: User) -> Non
     if refusal:
         raise TransitionRefused(refusal)
     if attachment.application_id != app.id or attachment.kind not in DOCUMENT_KINDS:
-        raise TransitionRefused("This file is not one of this application's documents.")
+        raise TransitionRefused(_("This file is not one of this application's documents."))
     attachments.remove(attachment, actor)
 
 
@@ -99,4 +100,5 @@ def loan_documents_attached(step: Step) -> str | None:
     missing = [_MISSING_PHRASES[kind] for kind in missing_documents(step.application)]
     if not missing:
         return None
-    return f"Attach {' and '.join(missing)} before submitting the application."
+    return _("Attach %(missing)s before submitting the application.",
+             missing=' and '.join(missing))

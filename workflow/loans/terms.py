@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
+from flask_babel import gettext as _
+
 from models import PREPAYMENT_MODES, LoanDetails
 from workflow.engine.errors import TransitionRefused
 from workflow.engine.rules import Step
@@ -36,12 +38,12 @@ def whole(value, field: str, what: str) -> int | None:
     if blank(value):
         return None
     if isinstance(value, bool):
-        raise TransitionRefused(f"{what} must be a whole number.", field=field)
+        raise TransitionRefused(_("%(what)s must be a whole number.", what=what), field=field)
     if isinstance(value, int):
         return value
     text = str(value).strip().replace(",", "")
     if not text.lstrip("-").isdigit():
-        raise TransitionRefused(f"{what} must be a whole number.", field=field)
+        raise TransitionRefused(_("%(what)s must be a whole number.", what=what), field=field)
     return int(text)
 
 
@@ -52,9 +54,10 @@ def rate_input(value, field: str, what: str) -> Decimal | None:
     try:
         rate = value if isinstance(value, Decimal) else Decimal(str(value).strip())
     except InvalidOperation:
-        raise TransitionRefused(f"{what} must be a number.", field=field) from None
+        raise TransitionRefused(_("%(what)s must be a number.", what=what), field=field) from None
     if rate.is_finite() and rate.normalize().as_tuple().exponent < -DECIMALS:
-        raise TransitionRefused(f"{what} may have at most {DECIMALS} decimals.", field=field)
+        raise TransitionRefused(_("%(what)s may have at most %(decimals)s decimals.", what=what,
+                                  decimals=DECIMALS), field=field)
     return rate
 
 
@@ -68,7 +71,7 @@ def loan_terms(step: Step, details: LoanDetails, amount: int) -> dict:
     rate = rate_input(inputs.get("annual_rate"), "annual_rate", "The annual rate")
     rate = details.recommended_rate if rate is None else rate
     if rate is None:
-        raise TransitionRefused("The annual rate is required to approve a loan.",
+        raise TransitionRefused(_("The annual rate is required to approve a loan."),
                                 field="annual_rate")
     problem = interest_rate_problem(rate, amount)
     if problem:
@@ -82,7 +85,7 @@ def loan_terms(step: Step, details: LoanDetails, amount: int) -> dict:
     term = term if term is not None else (details.recommended_term_months
                                           or details.requested_term_months)
     if term is None:
-        raise TransitionRefused("The term is required to approve a loan.", field="term_months")
+        raise TransitionRefused(_("The term is required to approve a loan."), field="term_months")
     problem = term_problem(term)
     if problem:
         raise TransitionRefused(problem, field="term_months")
@@ -91,8 +94,8 @@ def loan_terms(step: Step, details: LoanDetails, amount: int) -> dict:
     method = inputs.get("method") or details.recommended_method or "annuity"
     mode = inputs.get("prepayment_mode") or "lower_instalment"
     if mode not in PREPAYMENT_MODES:
-        raise TransitionRefused("Choose what a prepayment does: lower the instalments or "
-                                "shorten the term.", field="prepayment_mode")
+        raise TransitionRefused(_("Choose what a prepayment does: lower the instalments or "
+                                  "shorten the term."), field="prepayment_mode")
     try:
         build_schedule(amount, rate, term, method, grace)
     except ValueError as problem:

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import gettext as _
 from sqlalchemy import Select, func, select
 
 from models import LEDGER_KINDS, Application, Fund, LedgerEntry, User, db
@@ -23,9 +24,10 @@ class LedgerFilters:
 
     def check(self) -> None:
         if self.kind and self.kind not in LEDGER_KINDS:
-            raise ValidationFailed(f"There is no ledger entry kind {self.kind!r}.", "kind")
+            raise ValidationFailed(_("There is no ledger entry kind %(kind)s.",
+                                     kind=f"{self.kind!r}"), "kind")
         if self.date_from and self.date_to and self.date_to < self.date_from:
-            raise ValidationFailed("The date range ends before it starts.", "date_to")
+            raise ValidationFailed(_("The date range ends before it starts."), "date_to")
 
 
 def _where(fund: Fund, filters: LedgerFilters) -> list:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import selectinload
 
@@ -99,9 +100,9 @@ def _fresh_tranche(tranche_id: int, *, lock: bool = False) -> Tranche | None:
 
 def _state_problem(tranche: Tranche) -> str | None:
     if tranche.state == "released":
-        return "This tranche was already released."
+        return _("This tranche was already released.")
     if tranche.state == "cancelled":
-        return "This tranche was cancelled."
+        return _("This tranche was cancelled.")
     return None
 
 
@@ -109,12 +110,12 @@ def authorisation_problem(tranche: Tranche | None, application: Application,
                           user: User | None) -> str | None:
     """Why this user may not authorise this tranche (None: they may)."""
     if tranche is None or tranche.application_id != application.id:
-        return "There is no such tranche on this application."
+        return _("There is no such tranche on this application.")
     problem = _state_problem(tranche)
     if problem:
         return problem
     if user is not None and tranche.requested_by_id == user.id:
-        return "You requested this tranche; another finance officer must authorise it."
+        return _("You requested this tranche; another finance officer must authorise it.")
     return None
 
 
@@ -128,7 +129,7 @@ def authorise_blocker(tranche, application: Application, user: User | None) -> s
 
 def _refuse_unless_finance(actor: User | None, doing: str) -> None:
     if actor is None or not actor.has_role(FINANCE):
-        raise TransitionRefused(f"Only finance officers may {doing}.")
+        raise TransitionRefused(_("Only finance officers may %(doing)s.", doing=doing))
 
 
 def request_tranche(application: Application, amount_yen: int, actor: User,
@@ -139,24 +140,28 @@ def request_tranche(application: Application, amount_yen: int, actor: User,
     if not may_release_now(app):
         raise TransitionRefused(not_releasable_message(app))
     if app.approved_yen is None:
-        raise TransitionRefused("This application has no approved amount.")
+        raise TransitionRefused(_("This application has no approved amount."))
     if isinstance(amount_yen, bool) or not isinstance(amount_yen, int) or amount_yen <= 0:
-        raise ValidationFailed("Enter the amount as a positive whole number of yen.",
+        raise ValidationFailed(_("Enter the amount as a positive whole number of yen."),
                                "amount_yen")
     note = (note or "").strip()
     if len(note) > NOTE_LENGTH:
-        raise ValidationFailed(f"The note may have at most {NOTE_LENGTH} characters.", "note")
+        raise ValidationFailed(_("The note may have at most %(note_length)s characters.",
+                                 note_length=NOTE_LENGTH), "note")
     money = figures(app)
     if amount_yen > money.remaining and money.cancelled:
         raise ValidationFailed(
-            f"At most ¥{money.remaining:,} can still be requested: approved "
-            f"¥{money.approved:,}, cancelled ¥{money.cancelled:,}, released "
-            f"¥{money.released:,}, awaiting authorisation ¥{money.pending:,}.", "amount_yen")
+            _("At most ¥%(remaining)s can still be requested: approved ¥%(approved)s, cancelled "
+              "¥%(cancelled)s, released ¥%(released)s, awaiting authorisation ¥%(pending)s.",
+              remaining=f"{money.remaining:,}", approved=f"{money.approved:,}",
+              cancelled=f"{money.cancelled:,}", released=f"{money.released:,}",
+              pending=f"{money.pending:,}"), "amount_yen")
     if amount_yen > money.remaining:
         raise ValidationFailed(
-            f"At most ¥{money.remaining:,} can still be requested: approved "
-            f"¥{money.approved:,}, released ¥{money.released:,}, awaiting authorisation "
-            f"¥{money.pending:,}.", "amount_yen")
+            _("At most ¥%(remaining)s can still be requested: approved ¥%(approved)s, released "
+              "¥%(released)s, awaiting authorisation ¥%(pending)s.",
+              remaining=f"{money.remaining:,}", approved=f"{money.approved:,}",
+              released=f"{money.released:,}", pending=f"{money.pending:,}"), "amount_yen")
     last = db.session.scalar(
         select(func.max(Tranche.number)).where(Tranche.application_id == app.id))
     tranche = Tranche(application_id=app.id, number=(last or 0) + 1, amount_yen=amount_yen,
@@ -166,8 +171,9 @@ def request_tranche(application: Application, amount_yen: int, actor: User,
     db.session.flush()
     _record("tranche_requested", app, tranche, actor, note=note)
     notify([u for u in users_with_role("finance_officer") if u.id != actor.id],
-           "tranche_requested", f"A tranche of ¥{amount_yen:,} for “{app.title}” awaits "
-           f"authorisation by a second finance officer.", app)
+           "tranche_requested",
+           lambda: _("A tranche of ¥%(amount)s for “%(title)s” awaits authorisation by a "
+                     "second finance officer.", amount=f"{amount_yen:,}", title=app.title), app)
     return tranche
 
 
@@ -223,7 +229,7 @@ def release(step: rules.Step) -> None:
     app, actor = step.application, step.actor
     tranche_id = step.inputs.get("tranche_id")
     if tranche_id is None:
-        raise TransitionRefused("Choose the requested tranche to release.")
+        raise TransitionRefused(_("Choose the requested tranche to release."))
     tranche = _fresh_tranche(tranche_id, lock=True)
     problem = authorisation_problem(tranche, app, actor)
     if problem:
@@ -244,13 +250,14 @@ def release(step: rules.Step) -> None:
     if amount > reserved:
         # Paying out money never reserved would make the fund's commitments negative.
         raise TransitionRefused(
-            f"Only ¥{reserved:,} is still reserved for {app.reference}; ¥{amount:,} cannot "
-            "be released.")
+            _("Only ¥%(reserved)s is still reserved for %(reference)s; ¥%(amount)s cannot be "
+              "released.", reserved=f"{reserved:,}", reference=app.reference, amount=f"{amount:,}"))
     cash = ledger.balances(fund).cash
     if amount > cash:
         raise TransitionRefused(
-            f"The {fund.code} fund holds ¥{cash:,} in cash; releasing ¥{amount:,} would take "
-            f"it below zero (short by ¥{amount - cash:,}).")
+            _("The %(code)s fund holds ¥%(cash)s in cash; releasing ¥%(amount)s would take it "
+              "below zero (short by ¥%(cash2)s).", code=fund.code, cash=f"{cash:,}",
+              amount=f"{amount:,}", cash2=f"{amount - cash:,}"))
     tranche.state = "released"
     tranche.authorised_by_id = actor.id
     tranche.released_at = utcnow()

@@ -7,6 +7,8 @@ its industry group.
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
+
 from models import Organisation
 
 # industry -> (capital limit in yen, employee limit)
@@ -36,16 +38,18 @@ GROUP_NAMES = {
 def eligibility_problem(company: Organisation) -> str | None:
     """None when the company qualifies; else which threshold it fails, in a sentence."""
     if company.kind != "company":
-        return "Only a company can apply for an SME loan."
+        return _("Only a company can apply for an SME loan.")
     if company.industry is None or company.capital_yen is None or company.employees is None:
-        return ("The company's industry, capital and number of employees are needed to check "
-                "SME eligibility.")
+        return (_("The company's industry, capital and number of employees are needed to check "
+                  "SME eligibility."))
     capital_limit, staff_limit = THRESHOLDS[company.industry]
     if company.capital_yen <= capital_limit or company.employees <= staff_limit:
         return None
     return (
-        f"{company.name} is not an SME under the SME Basic Act: in "
-        f"{GROUP_NAMES[company.industry]} the capital must be at most ¥{capital_limit:,} or the "
-        f"employees at most {staff_limit:,}, and it has ¥{company.capital_yen:,} and "
-        f"{company.employees:,} employees."
+        _("%(name)s is not an SME under the SME Basic Act: in %(industry)s the capital must be "
+          "at most ¥%(capital_limit)s or the employees at most %(staff_limit)s, and it has "
+          "¥%(capital_yen)s and %(employees)s employees.", name=company.name,
+          industry=GROUP_NAMES[company.industry], capital_limit=f"{capital_limit:,}",
+          staff_limit=f"{staff_limit:,}", capital_yen=f"{company.capital_yen:,}",
+          employees=f"{company.employees:,}")
     )
