@@ -28,9 +28,11 @@ from models import (
     db,
     utcnow,
 )
+from models.i18n import N_
 from workflow.engine import audit, kept, reading
 from workflow.engine.errors import TransitionRefused
 from workflow.engine.locking import ensure_write_transaction
+from workflow.engine.wording import word
 from workflow.people import committees
 from workflow.people.notifications import notify, people
 
@@ -132,13 +134,20 @@ def recusal_reason(subject: Ballot | BallotRecord | Application, user: User | No
         if relation is not None:
             org = user.organisation
             if relation == "partner":
-                partner = "society" if org.kind == "alumni_society" else "organisation"
-                return (_("You are recused: you are a member of %(name)s, a partner %(partner)s.",
-                          name=org.name, partner=partner))
-            noun = {"alumni_society": "society", "company": "company"}.get(
-                application.organisation.kind, "organisation")
-            return _("You are recused: you are a member of %(name)s, the applying %(noun)s.",
-                     name=org.name, noun=noun)
+                if org.kind == "alumni_society":
+                    return _("You are recused: you are a member of %(name)s, a partner "
+                             "society.", name=org.name)
+                return _("You are recused: you are a member of %(name)s, a partner "
+                         "organisation.", name=org.name)
+            kind = application.organisation.kind
+            if kind == "alumni_society":
+                return _("You are recused: you are a member of %(name)s, the applying "
+                         "society.", name=org.name)
+            if kind == "company":
+                return _("You are recused: you are a member of %(name)s, the applying "
+                         "company.", name=org.name)
+            return _("You are recused: you are a member of %(name)s, the applying "
+                     "organisation.", name=org.name)
     conflict = _conflict_of(ballot, user)
     if conflict is not None:
         reason = conflict.reason.strip()
@@ -171,13 +180,15 @@ def _locked_ballot_for(application: Application, member: User, roles: tuple[str,
     """Check the member, their seat on the file's committee and the application, then lock
     the open ballot."""
     if not member.has_role(*roles):
-        raise TransitionRefused(_("Only committee members may %(doing)s.", doing=doing))
+        raise TransitionRefused(_("Only committee members may %(doing)s.",
+                                  doing=word(doing)))
     if not member.active:
         raise TransitionRefused(_("Your account is not active."))
     code = application.fund.code
     if not committees.seats_of(member).get(code, set()) & set(seats):
         raise TransitionRefused(_("You do not sit on %(code)s: you cannot %(doing)s on its "
-                                  "ballots.", code=committees.committee_name(code), doing=doing))
+                                  "ballots.", code=committees.committee_name(code),
+                                  doing=word(doing)))
     if application.state != "committee_review":
         raise TransitionRefused(_("%(reference)s is not in committee review.",
                                   reference=application.reference))
@@ -190,7 +201,7 @@ def cast_vote(application: Application, member: User, choice: str, comment: str 
     A change of choice or comment updates the one vote row, counts it and audits
     "vote_changed" with the old and new choice; sending the same vote again changes nothing.
     """
-    ballot = _locked_ballot_for(application, member, (VOTER_ROLE,), ("member",), "vote")
+    ballot = _locked_ballot_for(application, member, (VOTER_ROLE,), ("member",), N_("vote"))
     reason = recusal_reason(ballot, member)
     if reason:
         raise TransitionRefused(_("%(reason)s You cannot vote on this ballot.", reason=reason))
@@ -247,7 +258,7 @@ def declare_conflict(application: Application, member: User, reason: str
     """
     ballot = _locked_ballot_for(application, member, (VOTER_ROLE, "committee_chair"),
                                 ("member", "chair", "deputy_chair"),
-                                "declare a conflict of interest")
+                                N_("declare a conflict of interest"))
     reason = (reason or "").strip()
     if not reason:
         raise TransitionRefused(_("Give the reason for the conflict of interest."), field="reason")

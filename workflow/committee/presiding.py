@@ -16,6 +16,7 @@ from datetime import date
 from flask_babel import gettext as _
 
 from models import Application, Ballot, User
+from models.i18n import N_
 from workflow.engine.wording import long_date
 from workflow.people.committees import committee_name, is_away, members_of, officers_of
 
@@ -24,26 +25,29 @@ from .ballots import open_ballot_of, recusal_reason
 from .tally import eligible_voter_ids
 
 # Whole sentences per office, so that each can be translated as a whole.
+# Sentences with %(name)s and %(until)s, translated when they are said (gettext).
 WHY_NOT = {
-    "vacant": {"chair": "The chair's seat is empty.",
-               "deputy_chair": "The deputy chair's seat is empty."},
-    "inactive": {"chair": "The chair, {name}, no longer has an active account.",
-                 "deputy_chair": "The deputy chair, {name}, no longer has an active account."},
-    "away": {"chair": "The chair, {name}, is away until {until}.",
-             "deputy_chair": "The deputy chair, {name}, is away until {until}."},
-    "recused": {"chair": "The chair, {name}, is recused from this ballot.",
-                "deputy_chair": "The deputy chair, {name}, is recused from this ballot."},
+    "vacant": {"chair": N_("The chair's seat is empty."),
+               "deputy_chair": N_("The deputy chair's seat is empty.")},
+    "inactive": {"chair": N_("The chair, %(name)s, no longer has an active account."),
+                 "deputy_chair": N_("The deputy chair, %(name)s, no longer has an active "
+                                    "account.")},
+    "away": {"chair": N_("The chair, %(name)s, is away until %(until)s."),
+             "deputy_chair": N_("The deputy chair, %(name)s, is away until %(until)s.")},
+    "recused": {"chair": N_("The chair, %(name)s, is recused from this ballot."),
+                "deputy_chair": N_("The deputy chair, %(name)s, is recused from this ballot.")},
 }
 ACTS_INSTEAD = {
-    "chair": "The chair, {name}, acts in your place.",
-    "deputy_chair": "The deputy chair, {name}, acts in your place.",
-    None: "Nobody else may act, so the secretariat may defer the file to the next ballot.",
+    "chair": N_("The chair, %(name)s, acts in your place."),
+    "deputy_chair": N_("The deputy chair, %(name)s, acts in your place."),
+    None: N_("Nobody else may act, so the secretariat may defer the file to the next ballot."),
 }
 PRESIDES_NOW = {
-    "chair": "The chair, {name}, presides over this ballot: the secretariat defers a file "
-             "only when neither the chair nor the deputy chair can act.",
-    "deputy_chair": "The deputy chair, {name}, presides over this ballot: the secretariat "
-                    "defers a file only when neither the chair nor the deputy chair can act.",
+    "chair": N_("The chair, %(name)s, presides over this ballot: the secretariat defers a file "
+                "only when neither the chair nor the deputy chair can act."),
+    "deputy_chair": N_("The deputy chair, %(name)s, presides over this ballot: the secretariat "
+                       "defers a file only when neither the chair nor the deputy chair can "
+                       "act."),
 }
 
 
@@ -63,7 +67,7 @@ class Presiding:
 def _why_not(user: User | None, office: str, subject, today: date) -> str | None:
     """Why the holder of `office` may not preside over the ballot, or None when they may."""
     if user is None:
-        return WHY_NOT["vacant"][office]
+        return _(WHY_NOT["vacant"][office])
     if not user.active:
         why = "inactive"
     elif is_away(user, today):
@@ -72,8 +76,8 @@ def _why_not(user: User | None, office: str, subject, today: date) -> str | None
         why = "recused"
     else:
         return None
-    until = f"{user.away_until:%d %B %Y}" if user.away_until else ""
-    return WHY_NOT[why][office].format(name=user.name, until=until)
+    until = long_date(user.away_until) if user.away_until else ""
+    return _(WHY_NOT[why][office], name=user.name, until=until)
 
 
 def presiding(subject: Ballot | BallotRecord | Application, today: date | None = None
@@ -120,12 +124,14 @@ def refusal_to_preside(application: Application, actor: User | None,
         return (_("You are marked away until %(away_until)s. %(now)s Clear your absence on the "
                   "committee page to act yourself.", away_until=long_date(actor.away_until),
                   now=_who_acts(now)))
-    return f"{now.why_not[office]} {_who_acts(now)}"
+    return f"{now.why_not[office]} {_who_acts(now)}"  # two sentences, each translated
 
 
 def _who_acts(now: Presiding) -> str:
     """Who acts instead of the user told (a sentence)."""
-    return ACTS_INSTEAD[now.office].format(name=getattr(now.presider, "name", ""))
+    if now.office is None:
+        return _(ACTS_INSTEAD[None])
+    return _(ACTS_INSTEAD[now.office], name=getattr(now.presider, "name", ""))
 
 
 def nobody_may_vote(ballot: Ballot | BallotRecord, voters: set[int]) -> str | None:
@@ -163,7 +169,7 @@ def deferral_refusal(application: Application, today: date | None = None) -> str
     """
     now = presiding(application, today)
     if now.presider is not None:
-        return PRESIDES_NOW[now.office].format(name=now.presider.name)
+        return _(PRESIDES_NOW[now.office], name=now.presider.name)
     ballot = open_ballot_of(application)
     if ballot is None:
         return _("%(reference)s has no open ballot.", reference=application.reference)

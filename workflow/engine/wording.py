@@ -59,3 +59,9 @@ def listing(items: list[str]) -> str:
     if locale is None or locale.language == "en":
         return ", ".join(items)
     return babel_lists.format_list(items, locale=locale)
+
+
+def csv_header(columns: tuple[str, ...]) -> tuple[str, ...]:
+    """A CSV's header row in the reader's language: the English one is the columns' names
+    (as programs read them), the Japanese one says what each column holds."""
+    return tuple(word(column) for column in columns)

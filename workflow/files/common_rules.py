@@ -8,8 +8,9 @@ from collections.abc import Callable
 from flask_babel import gettext as _
 
 from models import Application
+from models.i18n import N_
 from workflow.engine.rules import Step, guard
-from workflow.engine.wording import long_date
+from workflow.engine.wording import listing, long_date, word
 from workflow.people.sme import eligibility_problem
 
 # kind -> function listing what is still missing from the form (filled by the lifecycles)
@@ -27,11 +28,11 @@ def missing_fields_check(kind: str):
 def missing_fields(application: Application) -> list[str]:
     missing = []
     if not (application.title or "").strip():
-        missing.append("a title")
+        missing.append(N_("a title"))
     if application.round_id is None:
-        missing.append("a round")
+        missing.append(N_("a round"))
     if not application.requested_yen or application.requested_yen <= 0:
-        missing.append("the amount requested")
+        missing.append(N_("the amount requested"))
     extra = _MISSING_FIELDS.get(application.kind)
     if extra is not None:
         missing.extend(extra(application))
@@ -42,7 +43,8 @@ def missing_fields(application: Application) -> list[str]:
 def form_complete(step: Step) -> str | None:
     missing = missing_fields(step.application)
     if missing:
-        return "The form is not complete: it still needs " + ", ".join(missing) + "."
+        return _("The form is not complete: it still needs %(missing)s.",
+                 missing=listing([word(item) for item in missing]))
     return None
 
 

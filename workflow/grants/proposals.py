@@ -28,11 +28,12 @@ from models import (
     User,
     db,
 )
+from models.i18n import N_
 from workflow.engine import audit, reading, registry, rules, service
 from workflow.engine.definition import OWNER
 from workflow.engine.errors import TransitionRefused, ValidationFailed
 from workflow.engine.permissions import is_member_of_applicant
-from workflow.engine.wording import long_date
+from workflow.engine.wording import long_date, lower_first, word
 from workflow.files.applications import create_application
 from workflow.files.common_rules import missing_fields_check
 from workflow.people.accounts import check_country
@@ -51,9 +52,9 @@ from .participation import CountryCount, Partner, participation_of
 EDITABLE_STATES = ("draft", "revision_requested")
 GRANT_FUND_CODE = "WNF"
 REVIEW_PHRASES = {
-    "submitted": "it is under review by the secretariat",
-    "screening": "it is under review by the secretariat",
-    "committee_review": "it is under review by the committee",
+    "submitted": N_("it is under review by the secretariat"),
+    "screening": N_("it is under review by the secretariat"),
+    "committee_review": N_("it is under review by the committee"),
 }
 
 
@@ -130,8 +131,11 @@ def edit_refusal(application: Application, actor: User | None) -> str | None:
         return None
     state = registry.get(application.workflow_name, application.workflow_version).state(
         application.state)
-    phrase = REVIEW_PHRASES.get(application.state, f"it is {state.applicant_label.lower()}")
-    return _("This proposal can no longer be edited: %(phrase)s.", phrase=phrase)
+    if application.state in REVIEW_PHRASES:
+        return _("This proposal can no longer be edited: %(phrase)s.",
+                 phrase=word(REVIEW_PHRASES[application.state]))
+    return _("This proposal can no longer be edited: it is %(state)s.",
+             state=lower_first(word(state.applicant_label)))
 
 
 def budget_lines_of(applications: list[Application]) -> dict[int, list[BudgetLine]]:
@@ -266,21 +270,21 @@ def grant_missing_fields(application: Application) -> list[str]:
     grant = application.grant
     missing = []
     checks = (
-        ("a programme type", grant and grant.programme_type),
-        ("the objectives", grant and grant.objectives.strip()),
-        ("the start date", grant and grant.start_date),
-        ("the end date", grant and grant.end_date),
-        ("the venue country", grant and grant.venue_country),
-        ("the venue city", grant and grant.venue_city.strip()),
-        ("the number of expected participants", grant and grant.expected_participants),
-        ("the participants' countries", participant_countries(application)),
+        (N_("a programme type"), grant and grant.programme_type),
+        (N_("the objectives"), grant and grant.objectives.strip()),
+        (N_("the start date"), grant and grant.start_date),
+        (N_("the end date"), grant and grant.end_date),
+        (N_("the venue country"), grant and grant.venue_country),
+        (N_("the venue city"), grant and grant.venue_city.strip()),
+        (N_("the number of expected participants"), grant and grant.expected_participants),
+        (N_("the participants' countries"), participant_countries(application)),
     )
     missing.extend(label for label, present in checks if not present)
     totals = budget_totals(application)
     if not budget_lines(application):
-        missing.append("at least one budget line")
+        missing.append(N_("at least one budget line"))
     elif totals.wnf <= 0:
-        missing.append("a budget line funded by WNF")
+        missing.append(N_("a budget line funded by WNF"))
     return missing
 
 

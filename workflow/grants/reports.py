@@ -25,10 +25,12 @@ from models import (
     db,
     utcnow,
 )
+from models.i18n import N_
 from workflow.engine import rules, service
 from workflow.engine.definition import OWNER
 from workflow.engine.errors import TransitionRefused, ValidationFailed
 from workflow.engine.permissions import is_member_of_applicant
+from workflow.engine.wording import listing, word
 from workflow.files import attachments
 from workflow.money import ledger
 
@@ -124,13 +126,14 @@ def report_complete(step: rules.Step) -> str | None:
     report = step.application.report
     missing = []
     if report is None or not report.outcomes.strip():
-        missing.append("the outcomes")
+        missing.append(N_("the outcomes"))
     if report is None or not any(p.participants > 0 for p in report.participants):
-        missing.append("the actual participants by country")
+        missing.append(N_("the actual participants by country"))
     if report is None or not report.expenses:
-        missing.append("the actual expenditure by budget line")
+        missing.append(N_("the actual expenditure by budget line"))
     if missing:
-        return "The final report is not complete: it still needs " + ", ".join(missing) + "."
+        return _("The final report is not complete: it still needs %(missing)s.",
+                 missing=listing([word(item) for item in missing]))
     return None
 
 

@@ -25,6 +25,7 @@ from models import (
     User,
     db,
 )
+from models.i18n import N_
 from workflow.engine import audit, kept, service
 from workflow.engine.errors import TransitionRefused, ValidationFailed
 from workflow.engine.permissions import is_member_of_applicant
@@ -173,13 +174,13 @@ def loan_missing_fields(application: Application) -> list[str]:
         return ["the loan details"]
     missing = []
     if not loan.requested_term_months:
-        missing.append("the term")
+        missing.append(N_("the term"))
     if not loan.investment_country:
-        missing.append("the investment country")
+        missing.append(N_("the investment country"))
     if not (loan.project or "").strip():
-        missing.append("the project")
+        missing.append(N_("the project"))
     if not (loan.purpose or "").strip():
-        missing.append("the purpose")
+        missing.append(N_("the purpose"))
     return missing
 
 

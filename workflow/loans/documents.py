@@ -12,23 +12,25 @@ from flask_babel import gettext as _
 from sqlalchemy import bindparam, select
 
 from models import Application, Attachment, User, db
+from models.i18n import N_
 from workflow.engine import service
 from workflow.engine.errors import TransitionRefused, ValidationFailed
 from workflow.engine.kept import page_rows
 from workflow.engine.rules import Step, guard
+from workflow.engine.wording import listing, word
 from workflow.files import attachments
 
 from . import applications
 
 # kind -> what the company and the staff call it (the order the page lists them in)
 DOCUMENT_KINDS = {
-    "business_plan": "Business plan",
-    "financial_statements": "Latest financial statements",
+    "business_plan": N_("Business plan"),
+    "financial_statements": N_("Latest financial statements"),
 }
 # The same, as the submit guard's sentence names what is missing.
 _MISSING_PHRASES = {
-    "business_plan": "the business plan",
-    "financial_statements": "the latest financial statements",
+    "business_plan": N_("the business plan"),
+    "financial_statements": N_("the latest financial statements"),
 }
 
 
@@ -97,8 +99,9 @@ _HOLD_FILE = (select(Application.id).where(Application.id == bindparam("applicat
 def loan_documents_attached(step: Step) -> str | None:
     if step.connection is not None:  # a transition, not a page listing its buttons
         step.connection.execute(_HOLD_FILE, {"application_id": step.application.id})
-    missing = [_MISSING_PHRASES[kind] for kind in missing_documents(step.application)]
+    missing = [word(_MISSING_PHRASES[kind]) for kind in missing_documents(step.application)]
     if not missing:
         return None
-    return _("Attach %(missing)s before submitting the application.",
-             missing=' and '.join(missing))
+    if len(missing) > 1:
+        missing = [_("%(some)s and %(last)s", some=listing(missing[:-1]), last=missing[-1])]
+    return _("Attach %(missing)s before submitting the application.", missing=missing[0])

@@ -18,16 +18,19 @@ from decimal import Decimal
 
 from flask_babel import gettext as _
 
+from models.i18n import N_
+from workflow.engine.wording import word
+
 MAX_TERM_MONTHS = 360
 DAMAGES_FACTOR = Decimal("1.46")
 DEFAULT_DAMAGES_RATE = Decimal("14.6")  # the usual contractual rate, within every cap
-ACT = "Interest Rate Restriction Act"
+ACT = N_("Interest Rate Restriction Act")
 
 # (principal below which the band applies, cap in % a year, the band in words)
 _BANDS = (
-    (100_000, Decimal("20"), "under ¥100,000"),
-    (1_000_000, Decimal("18"), "from ¥100,000 to under ¥1,000,000"),
-    (None, Decimal("15"), "of ¥1,000,000 or more"),
+    (100_000, Decimal("20"), N_("under ¥100,000")),
+    (1_000_000, Decimal("18"), N_("from ¥100,000 to under ¥1,000,000")),
+    (None, Decimal("15"), N_("of ¥1,000,000 or more")),
 )
 # The highest caps of all, for the database's CHECK constraints (they cannot see the amount).
 HIGHEST_INTEREST_CAP = _BANDS[0][1]
@@ -64,8 +67,8 @@ def interest_rate_problem(rate: Decimal, principal_yen: int) -> str | None:
     cap, words = _band(principal_yen)
     if rate > cap:
         return (_("The annual rate may be at most %(cap)s a year on a principal %(words)s "
-                  "(%(act)s); %(rate)s was given.", cap=_percent(cap), words=words, act=ACT,
-                  rate=_percent(rate)))
+                  "(%(act)s); %(rate)s was given.", cap=_percent(cap), words=word(words),
+                  act=word(ACT), rate=_percent(rate)))
     return None
 
 
@@ -80,7 +83,7 @@ def damages_rate_problem(rate: Decimal, principal_yen: int) -> str | None:
         return (_("The delay damages rate may be at most %(damages_factor)s a year on a "
                   "principal %(words)s (%(act)s: 1.46 times the interest cap of %(cap)s); "
                   "%(rate)s was given.", damages_factor=_percent(cap * DAMAGES_FACTOR),
-                  words=words, act=ACT, cap=_percent(cap), rate=_percent(rate)))
+                  words=word(words), act=word(ACT), cap=_percent(cap), rate=_percent(rate)))
     return None
 
 

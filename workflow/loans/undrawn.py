@@ -114,11 +114,13 @@ def may_propose(application: Application, user: User | None,
 
 def _amount_problem(money: Undrawn, amount: int) -> str | None:
     if amount > money.cancellable:
-        waiting = (f", and tranche requests await authorisation for ¥{money.pending_tranches:,}"
-                   if money.pending_tranches else "")
-        return (_("At most ¥%(cancellable)s can be cancelled: ¥%(undrawn)s of the loan is "
-                  "undrawn%(waiting)s.", cancellable=f"{money.cancellable:,}",
-                  undrawn=f"{money.undrawn:,}", waiting=waiting))
+        if money.pending_tranches:
+            return _("At most ¥%(cancellable)s can be cancelled: ¥%(undrawn)s of the loan is "
+                     "undrawn, and tranche requests await authorisation for ¥%(pending)s.",
+                     cancellable=f"{money.cancellable:,}", undrawn=f"{money.undrawn:,}",
+                     pending=f"{money.pending_tranches:,}")
+        return _("At most ¥%(cancellable)s can be cancelled: ¥%(undrawn)s of the loan is "
+                 "undrawn.", cancellable=f"{money.cancellable:,}", undrawn=f"{money.undrawn:,}")
     if money.released == 0 and amount == money.undrawn:
         return (_("Nothing has been drawn yet: to give up the whole loan, cancel the file "
                   "instead (the secretariat's Cancel)."))
@@ -165,7 +167,9 @@ def _fresh(proposal_id: int, application: Application) -> UndrawnCancellation:
     if proposal is None or proposal.application_id != application.id:
         raise TransitionRefused(_("There is no such cancellation on this loan."))
     if proposal.state != "proposed":
-        raise TransitionRefused(_("This cancellation was already %(state)s.", state=proposal.state))
+        raise TransitionRefused(_("This cancellation was already confirmed.")
+                                if proposal.state == "confirmed" else
+                                _("This cancellation was already withdrawn."))
     return proposal
 
 

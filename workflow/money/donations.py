@@ -24,8 +24,10 @@ def record_donation(fund: Fund, *, donor_kind: str, donor_name: str,
             raise ValidationFailed(_("Choose the donating organisation."), "donor_organisation_id")
         expected = "alumni_society" if donor_kind == "alumni_society" else "company"
         if donor_organisation.kind != expected:
-            raise ValidationFailed(_("%(name)s is not a %(value)s.", name=donor_organisation.name,
-                                     value=expected.replace('_', ' ')), "donor_organisation_id")
+            sentence = (_("%(name)s is not an alumni society.", name=donor_organisation.name)
+                        if expected == "alumni_society" else
+                        _("%(name)s is not a company.", name=donor_organisation.name))
+            raise ValidationFailed(sentence, "donor_organisation_id")
         donor_name = donor_organisation.name
     elif not (donor_name or "").strip():
         raise ValidationFailed(_("Enter the name of the donor."), "donor_name")

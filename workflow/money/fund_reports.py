@@ -10,7 +10,9 @@ from flask_babel import gettext as _
 from sqlalchemy import Select, func, select
 
 from models import LEDGER_KINDS, Application, Fund, LedgerEntry, User, db
+from models.i18n import N_
 from workflow.engine.errors import ValidationFailed
+from workflow.engine.wording import csv_header
 
 from .ledger import CASH_IN
 
@@ -59,12 +61,12 @@ def ledger_count(fund: Fund, filters: LedgerFilters) -> int:
     return db.session.scalar(select(func.count(LedgerEntry.id)).where(*_where(fund, filters)))
 
 
-LEDGER_CSV_HEADER = ("id", "booked_on", "kind", "amount_yen", "application", "memo", "by",
-                     "recorded_at")
+LEDGER_CSV_HEADER = (N_("id"), N_("booked_on"), N_("kind"), N_("amount_yen"), N_("application"),
+                     N_("memo"), N_("by"), N_("recorded_at"))
 
 
 def ledger_csv_rows(fund: Fund, filters: LedgerFilters) -> Iterator[tuple]:
-    yield LEDGER_CSV_HEADER
+    yield csv_header(LEDGER_CSV_HEADER)
     result = db.session.execute(ledger_query(fund, filters).execution_options(yield_per=2000))
     for row in result:
         yield tuple("" if v is None else v for v in row)

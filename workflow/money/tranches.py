@@ -19,8 +19,10 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import selectinload
 
 from models import Application, Tranche, User, db, utcnow
+from models.i18n import N_
 from workflow.engine import audit, registry, rules, service
 from workflow.engine.errors import TransitionRefused, ValidationFailed
+from workflow.engine.wording import word
 from workflow.people.notifications import notify, users_with_role
 
 from . import ledger
@@ -129,13 +131,13 @@ def authorise_blocker(tranche, application: Application, user: User | None) -> s
 
 def _refuse_unless_finance(actor: User | None, doing: str) -> None:
     if actor is None or not actor.has_role(FINANCE):
-        raise TransitionRefused(_("Only finance officers may %(doing)s.", doing=doing))
+        raise TransitionRefused(_("Only finance officers may %(doing)s.", doing=word(doing)))
 
 
 def request_tranche(application: Application, amount_yen: int, actor: User,
                     note: str = "") -> Tranche:
     """Ask for a tranche to be released; another finance officer must authorise it."""
-    _refuse_unless_finance(actor, "request a tranche")
+    _refuse_unless_finance(actor, N_("request a tranche"))
     app = service.lock(application)  # two requests racing for the last yen queue here
     if not may_release_now(app):
         raise TransitionRefused(not_releasable_message(app))
@@ -191,7 +193,7 @@ def authorise_tranche(tranche: Tranche, actor: User,
 
 def cancel_tranche(tranche: Tranche, actor: User) -> Tranche:
     """Withdraw a tranche that is still awaiting authorisation."""
-    _refuse_unless_finance(actor, "cancel a tranche")
+    _refuse_unless_finance(actor, N_("cancel a tranche"))
     app = service.lock(tranche.application)
     current = _fresh_tranche(tranche.id, lock=True)
     problem = authorisation_problem(current, app, None)

@@ -21,12 +21,13 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import lazyload
 
 from models import PRESIDING_SEATS, SEATS, CommitteeSeat, Fund, User, db
+from models.i18n import N_
 from workflow.engine import audit, kept, reading
 from workflow.engine.errors import ValidationFailed
-from workflow.engine.wording import long_date
+from workflow.engine.wording import long_date, word
 
-COMMITTEE_NAMES = {"WNF": "the WNF grants committee", "SME": "the SME loan committee"}
-COMMITTEE_TITLES = {"WNF": "WNF grants committee", "SME": "SME loan committee"}
+COMMITTEE_NAMES = {"WNF": N_("the WNF grants committee"), "SME": N_("the SME loan committee")}
+COMMITTEE_TITLES = {"WNF": N_("WNF grants committee"), "SME": N_("SME loan committee")}
 OFFICE_TITLES = {"chair": "Chair of the {committee}",
                  "deputy_chair": "Deputy chair of the {committee}"}
 # The roles that follow from the seats: a member's seat gives the first, a presiding seat
@@ -55,12 +56,16 @@ SEAT_CHOICE_LABELS = {
 
 def committee_name(fund_code: str) -> str:
     """"the WNF grants committee": for a sentence."""
-    return COMMITTEE_NAMES.get(fund_code, f"the {fund_code} committee")
+    if fund_code in COMMITTEE_NAMES:
+        return word(COMMITTEE_NAMES[fund_code])
+    return _("the %(code)s committee", code=fund_code)
 
 
 def committee_title(fund_code: str) -> str:
     """"WNF grants committee": for a heading or a list."""
-    return COMMITTEE_TITLES.get(fund_code, f"{fund_code} committee")
+    if fund_code in COMMITTEE_TITLES:
+        return word(COMMITTEE_TITLES[fund_code])
+    return _("%(code)s committee", code=fund_code)
 
 
 def choice_of(seats: Iterable[str]) -> str:
@@ -191,9 +196,11 @@ def _check_seats(user: User, code: str, seats: frozenset[str], fund: Fund | None
     for seat in seats & set(PRESIDING_SEATS):
         holder = officers_of(fund.id).holder(seat)
         if holder is not None and holder.id != user.id:
-            office = "chairs" if seat == "chair" else "is the deputy chair of"
-            raise ValidationFailed(_("%(name)s already %(office)s %(code)s: give them another "
-                                     "seat first.", name=holder.name, office=office,
+            office = (N_("%(name)s already chairs %(code)s: give them another seat first.")
+                      if seat == "chair" else
+                      N_("%(name)s already is the deputy chair of %(code)s: give them another "
+                         "seat first."))
+            raise ValidationFailed(_(office, name=holder.name,
                                      code=committee_name(code)), field)
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 from flask_babel import gettext as _
 
 from models import Organisation
+from models.i18n import N_
+from workflow.engine.wording import word
 
 # industry -> (capital limit in yen, employee limit)
 THRESHOLDS = {
@@ -24,14 +26,14 @@ THRESHOLDS = {
     "hotels": (50_000_000, 200),
 }
 GROUP_NAMES = {
-    "manufacturing": "manufacturing and other industries",
-    "other": "manufacturing and other industries",
-    "wholesale": "wholesale",
-    "services": "services",
-    "retail": "retail",
-    "rubber_products": "rubber products",
-    "software": "software and information-processing services",
-    "hotels": "hotels and inns",
+    "manufacturing": N_("manufacturing and other industries"),
+    "other": N_("manufacturing and other industries"),
+    "wholesale": N_("wholesale"),
+    "services": N_("services"),
+    "retail": N_("retail"),
+    "rubber_products": N_("rubber products"),
+    "software": N_("software and information-processing services"),
+    "hotels": N_("hotels and inns"),
 }
 
 
@@ -49,7 +51,7 @@ def eligibility_problem(company: Organisation) -> str | None:
         _("%(name)s is not an SME under the SME Basic Act: in %(industry)s the capital must be "
           "at most ¥%(capital_limit)s or the employees at most %(staff_limit)s, and it has "
           "¥%(capital_yen)s and %(employees)s employees.", name=company.name,
-          industry=GROUP_NAMES[company.industry], capital_limit=f"{capital_limit:,}",
+          industry=word(GROUP_NAMES[company.industry]), capital_limit=f"{capital_limit:,}",
           staff_limit=f"{staff_limit:,}", capital_yen=f"{company.capital_yen:,}",
           employees=f"{company.employees:,}")
     )
