@@ -25,12 +25,13 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from models import IdempotencyKey, User, db, utcnow
+from models.i18n import N_
 
 from .errors import ValidationFailed
 from .locking import ensure_write_transaction
 
 KEY_LENGTH = 64  # the column's size
-ALREADY_RECEIVED = "This request was already received."
+ALREADY_RECEIVED = N_("This request was already received.")  # gettext it where it is said
 
 
 def new_key() -> str:

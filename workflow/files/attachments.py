@@ -23,15 +23,16 @@ from sqlalchemy.orm import joinedload
 
 from models import Application, Attachment, User, db
 from models.grant import ATTACHMENT_KINDS
+from models.i18n import N_
 from workflow.engine import audit, reading
 from workflow.engine.errors import NotFound, ValidationFailed
 
 from . import stored_files
 
 MAX_BYTES = 10 * 1024 * 1024
-TOO_LARGE = "The file is larger than 10 MB."
-NOT_ALLOWED = "Only PDF, Office documents and images can be attached."
-WITH_MACROS = "Office documents with macros cannot be attached; save it without them."
+TOO_LARGE = N_("The file is larger than 10 MB.")
+NOT_ALLOWED = N_("Only PDF, Office documents and images can be attached.")
+WITH_MACROS = N_("Office documents with macros cannot be attached; save it without them.")
 
 _SIGNATURES = (
     (b"%PDF-", "application/pdf"),
@@ -71,7 +72,7 @@ def detect_type(data: bytes) -> str:
         for stream, content_type in _OLE_STREAMS:
             if stream.encode("utf-16-le") in data:
                 return content_type
-    raise ValidationFailed(NOT_ALLOWED, "file")
+    raise ValidationFailed(_(NOT_ALLOWED), "file")
 
 
 def _office_open_xml_type(data: bytes) -> str:
@@ -79,15 +80,15 @@ def _office_open_xml_type(data: bytes) -> str:
         # Only the central directory is read: nothing is decompressed.
         names = zipfile.ZipFile(io.BytesIO(data)).namelist()
     except (zipfile.BadZipFile, ValueError):
-        raise ValidationFailed(NOT_ALLOWED, "file") from None
+        raise ValidationFailed(_(NOT_ALLOWED), "file") from None
     if "[Content_Types].xml" not in names:
-        raise ValidationFailed(NOT_ALLOWED, "file")
+        raise ValidationFailed(_(NOT_ALLOWED), "file")
     if any(name.lower().endswith("vbaproject.bin") for name in names):
-        raise ValidationFailed(WITH_MACROS, "file")
+        raise ValidationFailed(_(WITH_MACROS), "file")
     for folder, content_type in _OOXML_PARTS:
         if any(name.startswith(folder) for name in names):
             return content_type
-    raise ValidationFailed(NOT_ALLOWED, "file")
+    raise ValidationFailed(_(NOT_ALLOWED), "file")
 
 
 def clean_name(filename: str | None) -> str:
@@ -128,7 +129,7 @@ def store(application: Application, file_storage, kind: str, actor: User | None,
         raise ValidationFailed(_("Choose a file to attach."), "file")
     data = _read_at_most(getattr(file_storage, "stream", file_storage), MAX_BYTES + 1)
     if len(data) > MAX_BYTES:
-        raise ValidationFailed(TOO_LARGE, "file")
+        raise ValidationFailed(_(TOO_LARGE), "file")
     if not data:
         raise ValidationFailed(_("The file is empty."), "file")
     content_type = detect_type(data)

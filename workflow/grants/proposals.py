@@ -301,11 +301,13 @@ def own_share_met(step: rules.Step) -> str | None:
     totals = budget_totals(step.application)
     if totals.meets(round_.min_own_percent):
         return None
-    sentence = (f"Your own contribution is {format_percent(totals.own_percent)} % of the "
-                f"budget; this round asks for at least {round_.min_own_percent} %.")
+    percents = {"own": format_percent(totals.own_percent), "least": round_.min_own_percent}
     if totals.partner:
-        sentence += " Contributions from partners do not count as your own."
-    return sentence
+        return _("Your own contribution is %(own)s %% of the budget; this round asks for at "
+                 "least %(least)s %%. Contributions from partners do not count as your own.",
+                 **percents)
+    return _("Your own contribution is %(own)s %% of the budget; this round asks for at least "
+             "%(least)s %%.", **percents)
 
 
 @rules.guard("activity_not_begun")

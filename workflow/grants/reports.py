@@ -208,7 +208,7 @@ def detach(application: Application, attachment: Attachment, actor: User) -> Non
     app = service.lock(application)
     refusal = attach_refusal(app, actor)
     if refusal or attachment.application_id != app.id:
-        raise TransitionRefused(refusal or "This file belongs to another application.")
+        raise TransitionRefused(refusal or _("This file belongs to another application."))
     if attachment.kind != attachment_kind_for(app):
         raise TransitionRefused(_("This file was attached at an earlier stage and stays on "
                                   "record."))

@@ -31,7 +31,7 @@ def save_fund(fund: Fund | None, *, actor: User | None = None, **fields) -> Fund
     def clash() -> tuple[str, str] | None:
         other = db.session.scalar(select(Fund.id).where(Fund.code == code))
         if other is not None and (fund is None or other != fund.id):
-            return f"The fund {code} already exists.", "code"
+            return _("The fund %(code)s already exists.", code=code), "code"
         return None
 
     refuse_clash(clash)
@@ -81,7 +81,7 @@ def save_round(
         other = db.session.scalar(select(Round.id).where(Round.fund_id == fund.id,
                                                          Round.name == name))
         if other is not None and (round_ is None or other != round_.id):
-            return f"The fund already has a round named {name}.", "name"
+            return _("The fund already has a round named %(name)s.", name=name), "name"
         return None
 
     refuse_clash(clash)

@@ -22,7 +22,7 @@ from models import Application, Tranche, User, db, utcnow
 from models.i18n import N_
 from workflow.engine import audit, registry, rules, service
 from workflow.engine.errors import TransitionRefused, ValidationFailed
-from workflow.engine.wording import word
+from workflow.engine.wording import listing, lower_first, word
 from workflow.people.notifications import notify, users_with_role
 
 from . import ledger
@@ -85,10 +85,13 @@ def may_release_now(application: Application) -> bool:
 
 def not_releasable_message(application: Application) -> str:
     definition = registry.get(application.workflow_name, application.workflow_version)
-    labels = [definition.state(s).staff_label.lower() for s in releasable_states(application)]
-    allowed = " or ".join(labels)
-    now = definition.state(application.state).staff_label.lower()
-    return f"Tranches are released only while the application is {allowed}; it is {now}."
+    labels = [lower_first(word(definition.state(s).staff_label))
+              for s in releasable_states(application)]
+    allowed = labels[0] if len(labels) == 1 else _("%(some)s or %(last)s",
+                                                   some=listing(labels[:-1]), last=labels[-1])
+    now = lower_first(word(definition.state(application.state).staff_label))
+    return _("Tranches are released only while the application is %(allowed)s; it is %(now)s.",
+             allowed=allowed, now=now)
 
 
 def _fresh_tranche(tranche_id: int, *, lock: bool = False) -> Tranche | None:
@@ -240,13 +243,15 @@ def release(step: rules.Step) -> None:
     money = figures(app)
     if money.released + amount > money.approved - money.cancelled:
         # A tranche awaiting authorisation cannot draw what was cancelled meanwhile.
+        figures_ = {"amount": f"{amount:,}", "total": f"{money.released + amount:,}",
+                    "left": f"{money.approved - money.cancelled:,}",
+                    "approved": f"{money.approved:,}", "cancelled": f"{money.cancelled:,}"}
         raise TransitionRefused(
-            f"Releasing ¥{amount:,} would take the total released to "
-            f"¥{money.released + amount:,}, above the ¥{money.approved - money.cancelled:,} "
-            f"left of the approved ¥{money.approved:,} once ¥{money.cancelled:,} of it was "
-            "cancelled." if money.cancelled else
-            f"Releasing ¥{amount:,} would take the total released to "
-            f"¥{money.released + amount:,}, above the approved ¥{money.approved:,}.")
+            _("Releasing ¥%(amount)s would take the total released to ¥%(total)s, above the "
+              "¥%(left)s left of the approved ¥%(approved)s once ¥%(cancelled)s of it was "
+              "cancelled.", **figures_) if money.cancelled else
+            _("Releasing ¥%(amount)s would take the total released to ¥%(total)s, above the "
+              "approved ¥%(approved)s.", **figures_))
     fund = ledger.lock_fund(app.fund)
     reserved = ledger.outstanding_commitment(app)
     if amount > reserved:

@@ -19,6 +19,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from models import ORGANISATION_KINDS, ROLES, Organisation, User, db
 from models import user as user_model
+from models.i18n import N_
 from workflow.engine import audit, kept
 from workflow.engine.errors import ValidationFailed
 from workflow.engine.records import audit_changes, fields_of, refuse_clash, unique_names
@@ -28,7 +29,7 @@ from . import committees
 MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 128
 COMMON_PASSWORDS_FILE = Path(__file__).parent / "data" / "common-passwords.txt"
-COMMON_PASSWORD_REFUSED = "This password is among the most common ones; choose another."
+COMMON_PASSWORD_REFUSED = N_("This password is among the most common ones; choose another.")
 
 
 @functools.cache
@@ -72,7 +73,7 @@ def check_password_rules(password: str, field: str = "password") -> None:
               max_password_length=MAX_PASSWORD_LENGTH), field
         )
     if password.lower() in common_passwords():
-        raise ValidationFailed(COMMON_PASSWORD_REFUSED, field)
+        raise ValidationFailed(_(COMMON_PASSWORD_REFUSED), field)
 
 
 def change_password(user: User, current: str, new: str) -> None:
@@ -125,7 +126,7 @@ def create_user(
 
     def clash() -> tuple[str, str] | None:
         if _email_taken(email):
-            return f"A user with the email {email} already exists.", "email"
+            return _("A user with the email %(email)s already exists.", email=email), "email"
         return None
 
     refuse_clash(clash)
@@ -173,7 +174,7 @@ def update_user(
 
     def clash() -> tuple[str, str] | None:
         if _email_taken(email, except_user=user):
-            return f"A user with the email {email} already exists.", "email"
+            return _("A user with the email %(email)s already exists.", email=email), "email"
         return None
 
     refuse_clash(clash)
@@ -245,7 +246,7 @@ def save_organisation(org: Organisation | None, *, actor: User | None = None,
     def clash() -> tuple[str, str] | None:
         other = db.session.scalar(select(Organisation.id).where(Organisation.name == name))
         if other is not None and (org is None or other != org.id):
-            return f"An organisation named {name} already exists.", "name"
+            return _("An organisation named %(name)s already exists.", name=name), "name"
         return None
 
     refuse_clash(clash)

@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select, update
 
 from models import ApiToken, User, db, utcnow
+from models.i18n import N_
 from workflow.engine import audit
 from workflow.engine.errors import NotFound, ValidationFailed
 
@@ -30,8 +31,8 @@ NAME_LENGTH = 100
 LAST_USE_GRAIN = timedelta(minutes=1)
 
 SCOPE_LABELS = {"read": "Read only", "write": "Read and write"}
-NEEDS_SECOND_FACTOR = ("Your roles move money or decide: set up your two-factor login before "
-                       "making a token.")
+NEEDS_SECOND_FACTOR = N_("Your roles move money or decide: set up your two-factor login "
+                         "before making a token.")
 
 
 @dataclass(frozen=True)
@@ -63,7 +64,7 @@ def create(user: User, name: str, scope: str, days: int = DEFAULT_DAYS, *,
     if not user.is_active:
         raise ValidationFailed(_("This account is inactive."), "name")
     if requires_second_factor(user) and not user.has_second_factor:
-        raise ValidationFailed(NEEDS_SECOND_FACTOR, "name")
+        raise ValidationFailed(_(NEEDS_SECOND_FACTOR), "name")
     secret = SECRET_PREFIX + secrets.token_urlsafe(32)
     now = utcnow()
     token = ApiToken(user_id=user.id, name=name, scope=scope, prefix=secret[:12],
