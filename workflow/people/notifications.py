@@ -62,16 +62,16 @@ def notify(users, kind: str, message: Sentence, application: Application | None 
     conn = db.session.connection()
     application_id = application.id if application else None
     texts = {locale: render(message, locale)
-             for locale in {getattr(user, "locale", None) for user in recipients.values()}}
+             for locale in {user.locale for user in recipients.values()}}
     note_ids = conn.execute(_INSERT_NOTIFICATIONS, [
         {"user_id": user_id, "kind": kind, "application_id": application_id,
-         "message": texts[getattr(user, "locale", None)][:500]}
+         "message": texts[user.locale][:500]}
         for user_id, user in recipients.items()]).scalars().all()
     refused = set(conn.execute(_EMAIL_REFUSED, {"kind": kind,
                                                 "user_ids": list(recipients)}).scalars())
     emails = [{"notification_id": note_id, "message_id": f"<{uuid.uuid4()}@wnf-workflow>",
                "to_address": user.email,
-               **_email(user, texts[getattr(user, "locale", None)], application)}
+               **_email(user, texts[user.locale], application)}
               for note_id, user in zip(note_ids, recipients.values(), strict=True)
               if user.id not in refused]
     if emails:
@@ -88,7 +88,7 @@ def _email(user, text: str, application: Application | None) -> dict[str, str]:
         body = _("Dear %(name)s,\n\n%(message)s\n\n— WNF Workflow\n",
                  name=user.name, message=text)
         return {"subject": subject[:300], "body": body}
-    return render(write, getattr(user, "locale", None))
+    return render(write, user.locale)
 
 
 # Built once per shape (how many roles; within an organisation or not) and kept: this runs
@@ -115,7 +115,7 @@ def _with_role(count: int, in_organisation: bool) -> Select:
 def users_with_role(*roles: str, organisation_id: int | None = None,
                     connection=None) -> list:
     """Active users holding any of the roles (in the organisation, if given): rows with
-    .id, .name, .email, .active. `connection`: the transaction's, if the caller has it."""
+    .id, .name, .email, .active, .locale. `connection`: the transaction's, if the caller has it."""
     statement = _with_role(len(roles), organisation_id is not None)
     params = {f"role_{n}": role for n, role in enumerate(roles)}
     if organisation_id is not None:
