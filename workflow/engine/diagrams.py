@@ -105,7 +105,9 @@ def transition_rows(definition: WorkflowDefinition) -> list[dict]:
             "trigger": t.trigger,
             "label": word(t.label),
             "from": listing([labels[s] for s in t.sources]),
-            "to": labels[t.dest] + (f" (when {t.when})" if t.when else ""),
+            "to": (gettext("%(state)s (when %(outcome)s)", state=labels[t.dest],
+                           outcome=word(OUTCOME_WORDS.get(t.when, t.when)))
+                   if t.when else labels[t.dest]),
             "roles": ", ".join(t.roles),
             "who": describe_roles(t.roles),
             "requires": ", ".join(t.requires),
