@@ -22,6 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import flash, redirect, request
+from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
@@ -49,7 +50,7 @@ def first_error(form) -> str:
     for errors in form.errors.values():
         if errors:
             return errors[0]
-    return "The form could not be read; reload the page."
+    return _("The form could not be read; reload the page.")
 
 
 def carry_out(form, act: Callable[[], Done], *,

@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterator
 from decimal import Decimal
 
+from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from wtforms import (
     DecimalField,
@@ -27,11 +28,21 @@ from workflow.engine.errors import ValidationFailed
 from .security import CONTROL_CHARACTERS
 
 RATE_COLUMN_LIMIT = Decimal(1000)  # models.loan.Rate, Numeric(7, 4): below 1,000
-CONTROL_IN_FIELD = "Remove the control characters (such as NUL) from this field."
-LINE_BREAK_IN_FIELD = "This field takes one line: remove the line breaks."
-NUMBER_TOO_LARGE = f"Enter a number between −{INTEGER_COLUMN_MAX:,} and {INTEGER_COLUMN_MAX:,}."
-RATE_OUT_OF_RANGE = "Enter a rate as a plain number below 1,000."
-ID_OUT_OF_RANGE = "This choice is not one of the list's."
+
+
+def N_(message: str) -> str:  # noqa: N802 (gettext's name for "extract, translate later")
+    """Marks an English sentence for the catalogue; it is translated where it is shown."""
+    return message
+
+
+# The English sentences (as the tests read them); each is translated when a field is refused.
+CONTROL_IN_FIELD = N_("Remove the control characters (such as NUL) from this field.")
+LINE_BREAK_IN_FIELD = N_("This field takes one line: remove the line breaks.")
+LARGEST_NUMBER = f"{INTEGER_COLUMN_MAX:,}"
+NUMBER_OUT_OF_RANGE = N_("Enter a number between −%(largest)s and %(largest)s.")
+NUMBER_TOO_LARGE = NUMBER_OUT_OF_RANGE % {"largest": LARGEST_NUMBER}
+RATE_OUT_OF_RANGE = N_("Enter a rate as a plain number below 1,000.")
+ID_OUT_OF_RANGE = N_("This choice is not one of the list's.")
 
 
 def _leaf_fields(fields) -> Iterator[Field]:
@@ -49,23 +60,23 @@ def _storable_problem(field: Field) -> str | None:
     """Why the database could not hold what was typed into the field, or None."""
     raw = [v for v in (field.raw_data or []) if isinstance(v, str)]
     if any(CONTROL_CHARACTERS.search(v) for v in raw):
-        return CONTROL_IN_FIELD  # PostgreSQL refuses NUL in text
+        return _(CONTROL_IN_FIELD)  # PostgreSQL refuses NUL in text
     if (isinstance(field, StringField) and not isinstance(field, TextAreaField)
             and isinstance(field.data, str) and ("\r" in field.data or "\n" in field.data)):
-        return LINE_BREAK_IN_FIELD  # a title with a line break makes an unsendable email
+        return _(LINE_BREAK_IN_FIELD)  # a title with a line break makes an unsendable email
     data = field.data
     if isinstance(field, YenField):
         return None  # YenField bounds itself to what a BIGINT column holds
     if isinstance(field, IntegerField) and isinstance(data, int) and (
             abs(data) > INTEGER_COLUMN_MAX):
-        return NUMBER_TOO_LARGE
+        return _(NUMBER_OUT_OF_RANGE, largest=LARGEST_NUMBER)
     if isinstance(field, DecimalField) and isinstance(data, Decimal) and (
             not data.is_finite() or abs(data) >= RATE_COLUMN_LIMIT):
-        return RATE_OUT_OF_RANGE
+        return _(RATE_OUT_OF_RANGE)
     if isinstance(field, SelectFieldBase):
         chosen = data if isinstance(data, list | tuple) else [data]
         if any(isinstance(v, int) and not 0 <= v <= INTEGER_COLUMN_MAX for v in chosen):
-            return ID_OUT_OF_RANGE  # ids chosen from a list travel to the database as such
+            return _(ID_OUT_OF_RANGE)  # ids chosen from a list travel to the database as such
     return None
 
 
@@ -115,17 +126,17 @@ class YenField(IntegerField):
         raw = valuelist[0]
         if not _WHOLE_NUMBER.match(raw):
             self.data = None
-            raise ValueError("Enter a whole number of yen, without decimals.")
+            raise ValueError(_("Enter a whole number of yen, without decimals."))
         self.data = int(raw.replace(",", ""))
 
     def pre_validate(self, form):
         if self.data is not None and self.data < self.minimum:
             raise ValidationError(
-                "The amount cannot be negative." if self.minimum == 0
-                else f"The amount must be at least ¥{self.minimum:,}."
+                _("The amount cannot be negative.") if self.minimum == 0
+                else _("The amount must be at least ¥%(amount)s.", amount=f"{self.minimum:,}")
             )
         if self.data is not None and self.data > 10**13:
-            raise ValidationError("The amount is larger than any this system handles.")
+            raise ValidationError(_("The amount is larger than any this system handles."))
 
 
 def show_refusal(form: FlaskForm, error: ValidationFailed) -> None:

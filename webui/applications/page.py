@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from markupsafe import Markup
 
 from models import Application, User
@@ -80,21 +81,21 @@ class ApplicationPage:
         """The page's index: (anchor, heading) of each section shown, in page order."""
         found = []
         if self.grant is not None:
-            found.append(("proposal", "Proposal"))
+            found.append(("proposal", _("Proposal")))
             if self.grant.staff:
-                found.append(("screening", "Review"))
-            found.append(("attachments", "Documents"))
+                found.append(("screening", _("Review")))
+            found.append(("attachments", _("Documents")))
             if self.grant.report is not None:
-                found.append(("final-report", "Final report"))
+                found.append(("final-report", _("Final report")))
         if self.loan is not None:
-            found += [("loan", "Loan"), ("documents", "Documents")]
+            found += [("loan", _("Loan")), ("documents", _("Documents"))]
             if self.application.approved_yen is not None:
-                found.append(("repayment", "Repayment"))
+                found.append(("repayment", _("Repayment")))
         if self.committee is not None:
-            found.append(("committee", "Committee"))
+            found.append(("committee", _("Committee")))
         if self.money is not None:
-            found.append(("tranches", "Money"))
-        found.append(("timeline", "Timeline"))
+            found.append(("tranches", _("Money")))
+        found.append(("timeline", _("Timeline")))
         return found
 
     @property

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
 from models import Application
 
 # The panel anchor where each form-backed workflow action is done (applications/show.html).
@@ -24,9 +27,9 @@ FORM_ANCHORS = {
 
 # The loan panel's own forms that are no workflow arrow, by the words of their task.
 LOAN_FORM_TASKS = {
-    "write_off_request": "Request a write-off",
-    "undrawn_cancellation": "Propose cancelling part of the undrawn loan",
-    "cancellation_decision": "Decide on the proposed cancellation",
+    "write_off_request": _l("Request a write-off"),
+    "undrawn_cancellation": _l("Propose cancelling part of the undrawn loan"),
+    "cancellation_decision": _l("Decide on the proposed cancellation"),
 }
 
 
@@ -60,14 +63,14 @@ def _grant_tasks(grant) -> list[Task]:
         return []
     tasks = []
     if grant.edit_url:
-        tasks.append(Task("Edit the proposal", grant.edit_url))
+        tasks.append(Task(_("Edit the proposal"), grant.edit_url))
     if grant.attach_url:
-        tasks.append(Task("Attach files", grant.attach_url))
+        tasks.append(Task(_("Attach files"), grant.attach_url))
     if grant.report_url:
-        tasks.append(Task("Correct the final report" if grant.report
-                          else "Write and submit the final report", grant.report_url))
+        tasks.append(Task(_("Correct the final report") if grant.report
+                          else _("Write and submit the final report"), grant.report_url))
     if grant.checklist_form is not None and grant.ticked < len(grant.checklist):
-        tasks.append(Task("Complete the screening checklist", "#screening"))
+        tasks.append(Task(_("Complete the screening checklist"), "#screening"))
     return tasks
 
 
@@ -82,24 +85,25 @@ def _committee_tasks(committee) -> list[Task]:
     if committee is None:
         return []
     if committee.may_open_ballot:
-        return [Task("Open a ballot", "#committee")]
+        return [Task(_("Open a ballot"), "#committee")]
     if committee.ballot is None:
         return []
     ballot = committee.ballot
     tasks = []
     if ballot.close_form is not None:
-        tasks.append(Task("Close the ballot", "#close-ballot", ballot.approval_blocked))
+        tasks.append(Task(_("Close the ballot"), "#close-ballot", ballot.approval_blocked))
     return tasks
 
 
 def _money_tasks(money) -> list[Task]:
     if money is None or not money.officer:
         return []
-    tasks = [Task(f"Authorise tranche {t.number} (¥{t.amount_yen:,})", f"#tranche-{t.number}")
+    tasks = [Task(_("Authorise tranche %(number)s (¥%(amount)s)", number=t.number,
+                    amount=f"{t.amount_yen:,}"), f"#tranche-{t.number}")
              for t in money.tranches
              if t.state == "requested" and money.blockers.get(t.id) is None]
     if money.releasable and money.money.remaining > 0:
-        tasks.append(Task("Request a tranche", "#request-tranche"))
+        tasks.append(Task(_("Request a tranche"), "#request-tranche"))
     return tasks
 
 

@@ -1,4 +1,5 @@
 from flask import abort, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from markupsafe import Markup
 
@@ -76,7 +77,8 @@ def act(application_id: int, trigger: str):
         state = registry.get(application.workflow_name, application.workflow_version).state(
             application.state)
         label = state.staff_label if staff_view() else state.applicant_label
-        return Done(f"{application.reference}: done. It is now “{label}”.",
+        return Done(_("%(reference)s: done. It is now “%(state)s”.",
+                      reference=application.reference, state=label),
                     url_for("applications.show", application_id=application.id))
 
     # A refusal is the error page with its sentence (webui.errors), the form has no field.

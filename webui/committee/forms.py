@@ -1,5 +1,6 @@
 """The committee's forms: a vote, a declared conflict, the chair's closing of a ballot."""
 
+from flask_babel import lazy_gettext as _l
 from wtforms import (
     DateField,
     DecimalField,
@@ -17,15 +18,17 @@ from ..forms import AppForm, YenField
 
 
 class VoteForm(AppForm):
-    choice = RadioField("Your vote", choices=[("approve", "Approve"), ("reject", "Reject"),
-                                              ("abstain", "Abstain")],
-                        validators=[InputRequired(message="Choose approve, reject or abstain.")])
-    comment = TextAreaField("Comment (optional)", validators=[Optional(), Length(max=5000)])
+    choice = RadioField(_l("Your vote"),
+                        choices=[("approve", _l("Approve")), ("reject", _l("Reject")),
+                                 ("abstain", _l("Abstain"))],
+                        validators=[InputRequired(
+                            message=_l("Choose approve, reject or abstain."))])
+    comment = TextAreaField(_l("Comment (optional)"), validators=[Optional(), Length(max=5000)])
 
 
 class ConflictForm(AppForm):
-    reason = TextAreaField("Reason", validators=[
-        InputRequired(message="Give the reason for the conflict of interest."),
+    reason = TextAreaField(_l("Reason"), validators=[
+        InputRequired(message=_l("Give the reason for the conflict of interest.")),
         Length(max=2000)])
 
 
@@ -33,29 +36,30 @@ class CloseForm(AppForm):
     """The chair closes the ballot; the amount and terms apply only to an approval."""
 
     version = IntegerField(validators=[InputRequired()])
-    approved_yen = YenField("Approved amount (¥)", minimum=1, validators=[Optional()],
-                            description="Leave empty to approve the amount requested.")
-    conditions = TextAreaField("Conditions", validators=[Optional(), Length(max=5000)])
+    approved_yen = YenField(_l("Approved amount (¥)"), minimum=1, validators=[Optional()],
+                            description=_l("Leave empty to approve the amount requested."))
+    conditions = TextAreaField(_l("Conditions"), validators=[Optional(), Length(max=5000)])
     casting_vote = RadioField(
-        "Deciding vote (only on a tie)", default="",
-        choices=[("", "None"), ("approve", "Approve"), ("reject", "Reject")],
+        _l("Deciding vote (only on a tie)"), default="",
+        choices=[("", _l("None")), ("approve", _l("Approve")), ("reject", _l("Reject"))],
         validators=[Optional()])
     # The rate caps of the Interest Rate Restriction Act depend on the amount approved:
     # workflow.loans.terms checks them and puts its sentence next to the field.
-    annual_rate = DecimalField("Annual rate (%)", places=None, validators=[
-        Optional(), NumberRange(min=0, max=100, message="A rate from 0 to 100 %%.")])
-    term_months = IntegerField("Term (months)", validators=[
+    annual_rate = DecimalField(_l("Annual rate (%)"), places=None, validators=[
+        Optional(), NumberRange(min=0, max=100, message=_l("A rate from 0 to 100 %%."))])
+    term_months = IntegerField(_l("Term (months)"), validators=[
         Optional(), NumberRange(min=1, max=MAX_TERM_MONTHS,
-                                message=f"From 1 to {MAX_TERM_MONTHS} months.")])
-    grace_months = IntegerField("Grace (months)", validators=[
-        Optional(), NumberRange(min=0, message="The grace period cannot be negative.")])
-    method = SelectField("Repayment", choices=list(METHOD_LABELS.items()),
+                                message=_l("From %(min)s to %(max)s months."))])
+    grace_months = IntegerField(_l("Grace (months)"), validators=[
+        Optional(), NumberRange(min=0, message=_l("The grace period cannot be negative."))])
+    method = SelectField(_l("Repayment"), choices=list(METHOD_LABELS.items()),
                          validators=[Optional()])
     damages_rate = DecimalField(
-        "Delay damages (% a year)", places=None,
-        description="On principal overdue, per day (actual/365).",
-        validators=[Optional(), NumberRange(min=0, max=100, message="A rate from 0 to 100 %%.")])
-    prepayment_mode = SelectField("A partial prepayment gives",
+        _l("Delay damages (% a year)"), places=None,
+        description=_l("On principal overdue, per day (actual/365)."),
+        validators=[Optional(),
+                    NumberRange(min=0, max=100, message=_l("A rate from 0 to 100 %%."))])
+    prepayment_mode = SelectField(_l("A partial prepayment gives"),
                                   choices=list(PREPAYMENT_LABELS.items()),
                                   validators=[Optional()])
 
@@ -73,5 +77,5 @@ class CloseForm(AppForm):
 class AwayForm(AppForm):
     """A chair or deputy chair marks themselves away: the other presides meanwhile."""
 
-    away_until = DateField("Away until (the last day away)", validators=[Optional()],
-                           description="Leave empty when you are back.")
+    away_until = DateField(_l("Away until (the last day away)"), validators=[Optional()],
+                           description=_l("Leave empty when you are back."))

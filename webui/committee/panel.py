@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from flask import current_app, url_for
+from flask_babel import get_locale
 from flask_login import current_user
 from markupsafe import Markup
 
@@ -122,8 +123,9 @@ def closed_ballots_panel(application: Application) -> Markup | None:
     open (or there is none).
 
     Once its ballots are closed the panel holds no form, recusal or chair's note: it is
-    the same for every member of the staff (the only viewers of the panel)."""
-    return kept_for_file("closed ballots panel", application.id, None,
+    the same for every member of the staff (the only viewers of the panel) who reads the
+    same language."""
+    return kept_for_file("closed ballots panel", application.id, str(get_locale()),
                          lambda: _render_closed(application))
 
 

@@ -8,6 +8,7 @@ shown next to that field on the ballot page; a refusal of the action itself
 from collections.abc import Callable
 
 from flask import abort, flash, jsonify, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from models import Application, Ballot, db
@@ -22,6 +23,7 @@ from .. import paging
 from ..access import roles
 from ..actions import Done, carry_out
 from ..application_loading import visible_application_or_404
+from ..labels import long_date
 from . import bp
 from .forms import AwayForm, CloseForm, ConflictForm, VoteForm
 from .panel import ballot_view
@@ -91,8 +93,8 @@ def away():
 
     def act() -> Done:
         committees.set_away(current_user, form.away_until.data, current_user)
-        return Done(f"You are marked away until {form.away_until.data:%d %B %Y}."
-                    if form.away_until.data else "You are marked as back.", back)
+        return Done(_("You are marked away until %(day)s.", day=long_date(form.away_until.data))
+                    if form.away_until.data else _("You are marked as back."), back)
 
     return carry_out(form, act, refusals=ValidationFailed, back=back,
                      incomplete=lambda form: " ".join(
@@ -134,7 +136,8 @@ def vote(application_id: int):
     def act() -> str:
         cast = ballots.cast_vote(application, current_user, form.choice.data,
                                  form.comment.data or "")
-        return f"{application.reference}: your vote is “{ballots.CHOICE_LABELS[cast.choice]}”."
+        return _("%(reference)s: your vote is “%(choice)s”.", reference=application.reference,
+                 choice=ballots.CHOICE_LABELS[cast.choice])
 
     return _attempt(application, form, "vote_form", act)
 
@@ -147,8 +150,8 @@ def conflict(application_id: int):
 
     def act() -> str:
         ballots.declare_conflict(application, current_user, form.reason.data)
-        return (f"{application.reference}: your conflict of interest is recorded; you are "
-                "recused from this ballot.")
+        return _("%(reference)s: your conflict of interest is recorded; you are recused from "
+                 "this ballot.", reference=application.reference)
 
     return _attempt(application, form, "conflict_form", act)
 
@@ -163,10 +166,14 @@ def close(application_id: int):
         service.fire(application, "decide", current_user, expected_version=form.version.data,
                      **form.inputs(application.kind))
         closed = [b for b in ballots.ballots_of(application) if b.state == "closed"][-1]
-        message = f"{application.reference}: ballot {closed.number} closed — {closed.outcome}"
         if closed.outcome == "deferred":
-            return message + " for want of a quorum; the next ballot is open."
-        return message + "."
+            return _("%(reference)s: ballot %(number)s closed — deferred for want of a quorum; "
+                     "the next ballot is open.", reference=application.reference,
+                     number=closed.number)
+        outcome = {"approved": _("approved"), "rejected": _("rejected")}.get(closed.outcome,
+                                                                           closed.outcome)
+        return _("%(reference)s: ballot %(number)s closed — %(outcome)s.",
+                 reference=application.reference, number=closed.number, outcome=outcome)
 
     return _attempt(application, form, "close_form", act)
 
@@ -177,7 +184,8 @@ def open_ballot(application_id: int):
     application = visible_application_or_404(application_id)  # CSRFProtect checked the post
     opened = ballot_steps.open_missing_ballot(application, current_user)
     db.session.commit()
-    flash(f"{application.reference}: ballot {opened.number} is open.", "success")
+    flash(_("%(reference)s: ballot %(number)s is open.", reference=application.reference,
+            number=opened.number), "success")
     return redirect(url_for("applications.show", application_id=application.id,
                             _anchor="committee"))
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import functools
 
 from flask import current_app, request
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 from wtforms import DateField, SelectField, StringField
 from wtforms.validators import Length, Optional, ValidationError
@@ -29,31 +31,32 @@ class FilterForm(AppForm):
     class Meta:
         csrf = False
 
-    q = StringField("Reference or title", validators=[Optional(), Length(max=200)])
-    organisation_id = ListedSelectField("Organisation", coerce=int, validators=[Optional()])
-    country = StringField("Country", validators=[Optional(), Length(max=2)])
-    state = SelectField("State", validators=[Optional()])
-    round_id = ListedSelectField("Round", coerce=int, validators=[Optional()])
-    fund = SelectField("Fund", validators=[Optional()])
-    date_from = DateField("Created from", validators=[Optional()])
-    date_to = DateField("to", validators=[Optional()])
-    sort = SelectField("Sort by", choices=[(s, s.capitalize()) for s in SORTS],
+    q = StringField(_l("Reference or title"), validators=[Optional(), Length(max=200)])
+    organisation_id = ListedSelectField(_l("Organisation"), coerce=int, validators=[Optional()])
+    country = StringField(_l("Country"), validators=[Optional(), Length(max=2)])
+    state = SelectField(_l("State"), validators=[Optional()])
+    round_id = ListedSelectField(_l("Round"), coerce=int, validators=[Optional()])
+    fund = SelectField(_l("Fund"), validators=[Optional()])
+    date_from = DateField(_l("Created from"), validators=[Optional()])
+    date_to = DateField(_l("to"), validators=[Optional()])
+    sort = SelectField(_l("Sort by"), choices=[(s, s.capitalize()) for s in SORTS],
                        default="created", validators=[Optional()])
-    direction = SelectField("Order", choices=[("desc", "Descending"), ("asc", "Ascending")],
+    direction = SelectField(_l("Order"),
+                            choices=[("desc", _l("Descending")), ("asc", _l("Ascending"))],
                             default="desc", validators=[Optional()])
 
 
 def filter_form(staff: bool, kind: str = "") -> FilterForm:
     """The filter bar; a list of one kind ("loan") offers only that programme's states and
-    rounds."""
+    rounds. Its words are the request's language: the options are kept per wording."""
     form = FilterForm(formdata=request.args)
-    form.state.choices = [("", "Any state")] + [(s, state_label(s)) for s in all_states(kind)]
+    form.state.choices = [("", _("Any state"))] + [(s, state_label(s)) for s in all_states(kind)]
     choices = catalogue.filter_choices()
-    form.fund.choices = [("", "Any fund")] + [(code, code) for code in choices.funds]
+    form.fund.choices = [("", _("Any fund"))] + [(code, code) for code in choices.funds]
     # Tuples: the same ones from page to page, so that their HTML is kept (render_select).
-    form.round_id.choices = ((0, "Any round"),
+    form.round_id.choices = ((0, _("Any round")),
                              *(choices.loan_rounds if kind == "loan" else choices.rounds))
-    form.organisation_id.choices = ((0, "Any organisation"),
+    form.organisation_id.choices = ((0, _("Any organisation")),
                                     *(choices.organisations if staff else ()))
     return form
 

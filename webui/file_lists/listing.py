@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from flask import abort, request
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from workflow.engine.errors import ValidationFailed
@@ -50,8 +51,9 @@ def read_list(form: FilterForm, **fixed) -> Listed:
             filters = replace(filters_from(form), **fixed)
             if after is None and before is None and number > NUMBERED_PAGES:
                 raise ValidationFailed(
-                    f"Pages after the {NUMBERED_PAGES}th are reached with “Next” from the one "
-                    "before, or narrow the list with the filters.", "page")
+                    _("Pages after the %(number)sth are reached with “Next” from the one "
+                      "before, or narrow the list with the filters.", number=NUMBERED_PAGES),
+                    "page")
             total = kept_lists.count_up_to(filters, current_user, COUNT_LIMIT + 1)
             if after is None and before is None and total and (number - 1) * PER_PAGE >= total:
                 number = paging.last_page(total, PER_PAGE)  # past the end: the last page
@@ -63,8 +65,8 @@ def read_list(form: FilterForm, **fixed) -> Listed:
             show_refusal(form, refusal)
             problem = refusal.message
     else:
-        problem = "Some filters are not valid: " + "; ".join(
-            f"{form[name].label.text}: {' '.join(errors)}" for name, errors in form.errors.items())
+        problem = _("Some filters are not valid: %(problems)s", problems="; ".join(
+            f"{form[name].label.text}: {' '.join(errors)}" for name, errors in form.errors.items()))
     return Listed(page, number, min(total, COUNT_LIMIT), total > COUNT_LIMIT, problem, PER_PAGE)
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from flask import url_for
+from flask_babel import lazy_gettext as _l
 
 from workflow.engine import registry
 
@@ -58,9 +59,10 @@ class SortHeader(NamedTuple):
     numeric: bool
 
 
-COLUMNS = (("reference", "Reference"), ("title", "Title"), ("organisation", "Organisation"),
-           ("country", "Country"), ("state", "State"), ("requested", "Requested (¥)"),
-           ("approved", "Approved (¥)"))
+COLUMNS = (("reference", _l("Reference")), ("title", _l("Title")),
+           ("organisation", _l("Organisation")), ("country", _l("Country")),
+           ("state", _l("State")), ("requested", _l("Requested (¥)")),
+           ("approved", _l("Approved (¥)")))
 NUMERIC = frozenset({"requested", "approved"})
 
 

@@ -1,5 +1,6 @@
 """The finance forms. Each carries a one-time key so that sending it twice acts once."""
 
+from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, StringField
 from wtforms.validators import InputRequired, Length, Optional
 
@@ -7,7 +8,7 @@ from workflow.money.tranches import NOTE_LENGTH
 
 from ..forms import AppForm, YenField
 
-KEY_MISSING = "The form is incomplete or has expired; reload the page."
+KEY_MISSING = _l("The form is incomplete or has expired; reload the page.")
 
 
 class TrancheActionForm(AppForm):
@@ -17,7 +18,7 @@ class TrancheActionForm(AppForm):
 
 
 class RequestTrancheForm(TrancheActionForm):
-    amount_yen = YenField("Amount (yen)", minimum=1,
-                          validators=[InputRequired("Enter the amount to release.")])
-    note = StringField("Note for the authorising officer",
+    amount_yen = YenField(_l("Amount (yen)"), minimum=1,
+                          validators=[InputRequired(_l("Enter the amount to release."))])
+    note = StringField(_l("Note for the authorising officer"),
                        validators=[Optional(), Length(max=NOTE_LENGTH)])

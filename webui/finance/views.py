@@ -8,6 +8,7 @@ application page, where the tranche panel is.
 from collections.abc import Callable
 
 from flask import abort, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from models import Application, Tranche, db
@@ -60,8 +61,8 @@ def request_tranche(application_id: int):
     def act() -> str:
         tranche = tranches.request_tranche(application, form.amount_yen.data, current_user,
                                            form.note.data or "")
-        return (f"Tranche {tranche.number} of ¥{tranche.amount_yen:,} requested; another "
-                "finance officer must authorise it.")
+        return _("Tranche %(number)s of ¥%(amount)s requested; another finance officer must "
+                 "authorise it.", number=tranche.number, amount=f"{tranche.amount_yen:,}")
 
     return _submit_once(application, form, act)
 
@@ -73,8 +74,9 @@ def authorise(tranche_id: int):
 
     def act() -> str:
         tranches.authorise_tranche(tranche, current_user)
-        return (f"Tranche {tranche.number} of ¥{tranche.amount_yen:,} released to "
-                f"{tranche.application.reference}.")
+        return _("Tranche %(number)s of ¥%(amount)s released to %(reference)s.",
+                 number=tranche.number, amount=f"{tranche.amount_yen:,}",
+                 reference=tranche.application.reference)
 
     return _submit_once(tranche.application, TrancheActionForm(), act)
 
@@ -86,6 +88,7 @@ def cancel(tranche_id: int):
 
     def act() -> str:
         tranches.cancel_tranche(tranche, current_user)
-        return f"Tranche {tranche.number} of ¥{tranche.amount_yen:,} cancelled."
+        return _("Tranche %(number)s of ¥%(amount)s cancelled.", number=tranche.number,
+                 amount=f"{tranche.amount_yen:,}")
 
     return _submit_once(tranche.application, TrancheActionForm(), act)

@@ -1,3 +1,4 @@
+from flask_babel import lazy_gettext as _l
 from wtforms import DateField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
@@ -9,25 +10,26 @@ from ..once import OneTimeKey
 
 
 class DonationForm(OneTimeKey, AppForm):
-    donor_kind = SelectField("Donor", choices=[("alumni_society", "An alumni society"),
-                                               ("person", "A person"),
-                                               ("company", "A company")])
-    donor_organisation_id = SelectField("Organisation (society or company)", coerce=int,
+    donor_kind = SelectField(_l("Donor"), choices=[("alumni_society", _l("An alumni society")),
+                                               ("person", _l("A person")),
+                                               ("company", _l("A company"))])
+    donor_organisation_id = SelectField(_l("Organisation (society or company)"), coerce=int,
                                         validators=[Optional()])
-    donor_name = StringField("Name (a person)", validators=[Optional(), Length(max=200)])
-    received_on = DateField("Received on", validators=[InputRequired("Enter a valid date.")])
-    amount_yen = YenField("Amount (yen)", minimum=1, validators=[InputRequired()])
-    note = TextAreaField("Note", validators=[Optional(), Length(max=2000)])
-    submit = SubmitField("Record the donation")
+    donor_name = StringField(_l("Name (a person)"), validators=[Optional(), Length(max=200)])
+    received_on = DateField(_l("Received on"),
+                            validators=[InputRequired(_l("Enter a valid date."))])
+    amount_yen = YenField(_l("Amount (yen)"), minimum=1, validators=[InputRequired()])
+    note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=2000)])
+    submit = SubmitField(_l("Record the donation"))
 
 
 class LedgerFilterForm(AppForm):
     class Meta:
         csrf = False
 
-    kind = SelectField("Kind", choices=[("", "Any kind")] + [(k, ledger_kind_label(k))
+    kind = SelectField(_l("Kind"), choices=[("", _l("Any kind"))] + [(k, ledger_kind_label(k))
                                                               for k in LEDGER_KINDS],
                        validators=[Optional()])
-    reference = StringField("Application", validators=[Optional(), Length(max=20)])
-    date_from = DateField("From", validators=[Optional()])
-    date_to = DateField("To", validators=[Optional()])
+    reference = StringField(_l("Application"), validators=[Optional(), Length(max=20)])
+    date_from = DateField(_l("From"), validators=[Optional()])
+    date_to = DateField(_l("To"), validators=[Optional()])

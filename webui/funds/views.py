@@ -1,6 +1,7 @@
 from datetime import date
 
 from flask import abort, jsonify, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -72,7 +73,8 @@ def show(code: str):
                 donor_organisation=organisation, received_on=form.received_on.data,
                 amount_yen=form.amount_yen.data, note=form.note.data, actor=current_user,
                 today=date.today())
-            return Done(f"Recorded ¥{donation.amount_yen:,} from {donation.donor_name}.",
+            return Done(_("Recorded ¥%(amount)s from %(donor)s.",
+                          amount=f"{donation.amount_yen:,}", donor=donation.donor_name),
                         _fund_page(fund), created=donation)
 
         if done := carry_out(form, act, refusals=ValidationFailed,
@@ -92,7 +94,7 @@ def show(code: str):
             show_refusal(filter_form, refusal)
             problem = refusal.message
     else:
-        problem = "Some filters are not valid."
+        problem = _("Some filters are not valid.")
     status = 400 if problem else 200
     return render_template(
         "funds/show.html", fund=fund, balances=ledger.balances(fund), form=form,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, send_file, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from models import Attachment, db
@@ -34,8 +35,8 @@ def attachments_page(application_id: int):
     def act() -> Done:
         attachment = reports.attach(application, form.file.data, current_user,
                                           current_app.config["UPLOAD_DIR"])
-        return Done(f"Attached {attachment.original_name}.", _files_page(application),
-                    created=attachment)
+        return Done(_("Attached %(name)s.", name=attachment.original_name),
+                    _files_page(application), created=attachment)
 
     # The key is claimed before the file is stored: a second submission stores nothing.
     if done := carry_out(form, act, refusals=ValidationFailed, show=show_field_refusal,
@@ -71,5 +72,5 @@ def remove(application_id: int, attachment_id: int):
     name = attachment.original_name
     reports.detach(application, attachment, current_user)
     db.session.commit()
-    flash(f"Removed {name}.", "success")
+    flash(_("Removed %(name)s.", name=name), "success")
     return redirect(url_for("grants.attachments_page", application_id=application.id))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
@@ -31,17 +32,18 @@ MAX_FORM_ROWS = 60  # rows beyond this are ignored; the workflow refuses more th
 
 
 class NewProposalForm(OneTimeKey, AppForm):
-    round_id = SelectField("Round", coerce=int)
-    title = StringField("Title", validators=[DataRequired("Enter a title."), Length(max=300)])
-    submit = SubmitField("Create the draft")
+    round_id = SelectField(_l("Round"), coerce=int)
+    title = StringField(_l("Title"),
+                        validators=[DataRequired(_l("Enter a title.")), Length(max=300)])
+    submit = SubmitField(_l("Create the draft"))
 
 
 class BudgetRowForm(Form):
-    category = StringField("Category", validators=[Optional(), Length(max=100)])
-    description = StringField("Description", validators=[Optional(), Length(max=300)])
-    amount_yen = YenField("Amount (¥)", validators=[Optional()])
-    funded_by = SelectField("Funded by", choices=FUNDING_CHOICES, default="wnf")
-    remove = BooleanField("Remove")
+    category = StringField(_l("Category"), validators=[Optional(), Length(max=100)])
+    description = StringField(_l("Description"), validators=[Optional(), Length(max=300)])
+    amount_yen = YenField(_l("Amount (¥)"), validators=[Optional()])
+    funded_by = SelectField(_l("Funded by"), choices=FUNDING_CHOICES, default="wnf")
+    remove = BooleanField(_l("Remove"))
 
 
 class ExpenseRowForm(BudgetRowForm):
@@ -49,65 +51,66 @@ class ExpenseRowForm(BudgetRowForm):
 
 
 class ParticipantRowForm(Form):
-    country_code = StringField("Country code", validators=[Optional(), Length(max=60)])
-    participants = IntegerField("Participants", validators=[
-        Optional(), NumberRange(min=0, message="The number cannot be negative.")])
-    remove = BooleanField("Remove")
+    country_code = StringField(_l("Country code"), validators=[Optional(), Length(max=60)])
+    participants = IntegerField(_l("Participants"), validators=[
+        Optional(), NumberRange(min=0, message=_l("The number cannot be negative."))])
+    remove = BooleanField(_l("Remove"))
 
 
 class ProposalForm(AppForm):
-    title = StringField("Title", validators=[DataRequired("Enter a title."), Length(max=300)])
-    programme_type = SelectField("Programme type", default="", choices=[
-        ("", "— choose —"), *((p, PROGRAMME_LABELS[p]) for p in PROGRAMME_TYPES)])
-    objectives = TextAreaField("Objectives", validators=[Length(max=10000)],
+    title = StringField(_l("Title"),
+                        validators=[DataRequired(_l("Enter a title.")), Length(max=300)])
+    programme_type = SelectField(_l("Programme type"), default="", choices=[
+        ("", _l("— choose —")), *((p, PROGRAMME_LABELS[p]) for p in PROGRAMME_TYPES)])
+    objectives = TextAreaField(_l("Objectives"), validators=[Length(max=10000)],
                                render_kw={"rows": 5})
-    start_date = DateField("Start date", validators=[Optional()])
-    end_date = DateField("End date", validators=[Optional()])
-    venue_country = StringField("Venue country (ISO code, e.g. TH)",
+    start_date = DateField(_l("Start date"), validators=[Optional()])
+    end_date = DateField(_l("End date"), validators=[Optional()])
+    venue_country = StringField(_l("Venue country (ISO code, e.g. TH)"),
                                 validators=[Length(max=60)],
                                 render_kw={"list": "country-codes", "autocomplete": "off"})
-    venue_city = StringField("Venue city", validators=[Length(max=100)])
-    expected_participants = IntegerField("Expected participants (in all)", validators=[
-        Optional(), NumberRange(min=0, message="The number cannot be negative.")])
+    venue_city = StringField(_l("Venue city"), validators=[Length(max=100)])
+    expected_participants = IntegerField(_l("Expected participants (in all)"), validators=[
+        Optional(), NumberRange(min=0, message=_l("The number cannot be negative."))])
     # Choices are checked by the workflow, which says why a choice is refused.
-    partner_ids = SelectMultipleField("Partner alumni societies and related organisations",
+    partner_ids = SelectMultipleField(_l("Partner alumni societies and related organisations"),
                                       coerce=int,
                                       validate_choice=False,
-                                      description="Hold Ctrl (⌘ on a Mac) to choose several.")
+                                      description=_l("Hold Ctrl (⌘ on a Mac) to choose several."))
     budget = FieldList(FormField(BudgetRowForm), max_entries=MAX_FORM_ROWS)
     participants = FieldList(FormField(ParticipantRowForm), max_entries=MAX_FORM_ROWS)
-    add_budget_row = SubmitField("Add a budget line")
-    add_participant_row = SubmitField("Add a country")
-    save = SubmitField("Save the draft")
+    add_budget_row = SubmitField(_l("Add a budget line"))
+    add_participant_row = SubmitField(_l("Add a country"))
+    save = SubmitField(_l("Save the draft"))
 
 
 class UploadForm(OneTimeKey, AppForm):
     # `accept` only helps the browser's file picker; the server checks the content.
-    file = FileField("File (PDF, Word, Excel, PowerPoint or an image; 10 MB at most)",
+    file = FileField(_l("File (PDF, Word, Excel, PowerPoint or an image; 10 MB at most)"),
                      render_kw={"accept": ".pdf,.doc,.docx,.xls,.xlsx,.ppt,.pptx,.png,.jpg,"
                                           ".jpeg,.gif"})
-    submit = SubmitField("Attach")
+    submit = SubmitField(_l("Attach"))
 
 
 class ReportForm(OneTimeKey, AppForm):
     version = IntegerField(validators=[InputRequired()])
-    outcomes = TextAreaField("Outcomes", validators=[Length(max=20000)],
+    outcomes = TextAreaField(_l("Outcomes"), validators=[Length(max=20000)],
                              render_kw={"rows": 6})
     participants = FieldList(FormField(ParticipantRowForm), max_entries=MAX_FORM_ROWS)
     expenses = FieldList(FormField(ExpenseRowForm), max_entries=MAX_FORM_ROWS)
-    add_participant_row = SubmitField("Add a country")
-    add_expense_row = SubmitField("Add an expenditure line")
-    submit = SubmitField("Submit the final report")
+    add_participant_row = SubmitField(_l("Add a country"))
+    add_expense_row = SubmitField(_l("Add an expenditure line"))
+    submit = SubmitField(_l("Submit the final report"))
 
 
 class ChecklistForm(AppForm):
-    items = SelectMultipleField("Checked", choices=list(CHECKLIST))
+    items = SelectMultipleField(_l("Checked"), choices=list(CHECKLIST))
     back = HiddenField()
 
 
 class NoteForm(OneTimeKey, AppForm):
-    body = TextAreaField("Note for the secretariat (the applicant does not see it)",
-                         validators=[DataRequired("Write the note first."), Length(max=5000)],
+    body = TextAreaField(_l("Note for the secretariat (the applicant does not see it)"),
+                         validators=[DataRequired(_l("Write the note first.")), Length(max=5000)],
                          render_kw={"rows": 2})
     back = HiddenField()
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pycountry
 from flask import render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from models import Application, Organisation, Round, db
@@ -13,6 +14,7 @@ from workflow.grants.proposals import BudgetLineInput, ParticipantInput, Proposa
 
 from ..access import roles
 from ..actions import Done, carry_out
+from ..labels import long_date
 from . import bp
 from .forms import NewProposalForm, ProposalForm, show_field_refusal
 from .loading import grant_or_404
@@ -36,14 +38,16 @@ def _draft_page(application_id: int) -> str:
 def new_proposal():
     rounds = proposals.open_rounds()
     form = NewProposalForm()
-    form.round_id.choices = [(r.id, f"{r.name} (closes {r.closes_on:%d %B %Y})")
+    form.round_id.choices = [(r.id, _("%(round)s (closes %(day)s)", round=r.name,
+                                       day=long_date(r.closes_on)))
                              for r in rounds]
 
     def act() -> Done:
         application = proposals.create_proposal(
             round_=db.session.get(Round, form.round_id.data), title=form.title.data,
             actor=current_user)
-        return Done(f"{application.reference}: draft created. Fill in the proposal below.",
+        return Done(_("%(reference)s: draft created. Fill in the proposal below.",
+                      reference=application.reference),
                     _draft_page(application.id), created=application)
 
     if rounds and (done := carry_out(form, act, refusals=ValidationFailed,
@@ -72,8 +76,9 @@ def edit(application_id: int):
     else:
         def act() -> Done:
             proposals.save_proposal(application, current_user, _proposal_input(form))
-            return Done(f"{application.reference}: proposal saved. Requested from WNF: "
-                        f"¥{application.requested_yen:,}.",
+            return Done(_("%(reference)s: proposal saved. Requested from WNF: ¥%(amount)s.",
+                          reference=application.reference,
+                          amount=f"{application.requested_yen:,}"),
                         url_for("applications.show", application_id=application.id))
 
         if done := carry_out(form, act, refusals=ValidationFailed, show=show_field_refusal):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from models import Application
@@ -43,8 +44,9 @@ def report(application_id: int):
         def act() -> Done:
             reports.submit_report(application, current_user, _report_input(form),
                                         expected_version=form.version.data)
-            return Done(f"{application.reference}: final report submitted to the "
-                        "secretariat.", _show_url(application.id), created=application,
+            return Done(_("%(reference)s: final report submitted to the secretariat.",
+                          reference=application.reference),
+                        _show_url(application.id), created=application,
                         created_as="final_reports")
 
         # Incomplete, stale or refused: the user keeps what they typed and sees why.

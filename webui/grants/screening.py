@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import abort, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from models import Application
@@ -49,12 +50,15 @@ def record_checklist(application_id: int):
                                                     form.items.data)
         back = _back_url(form.back.data, application)
         if added or cleared:
-            return Done(f"{application.reference}: checklist saved ({len(added)} ticked, "
-                        f"{len(cleared)} cleared).", back)
-        return Done(f"{application.reference}: the checklist had no changes.", back,
+            return Done(_("%(reference)s: checklist saved (%(ticked)s ticked, %(cleared)s "
+                          "cleared).", reference=application.reference, ticked=len(added),
+                          cleared=len(cleared)), back)
+        return Done(_("%(reference)s: the checklist had no changes.",
+                      reference=application.reference), back,
                     category="info")
 
-    return carry_out(form, act, refusals=()) or abort(400, "Tick items of the checklist only.")
+    return carry_out(form, act, refusals=()) or abort(
+        400, _("Tick items of the checklist only."))
 
 
 @bp.route("/<int:application_id>/notes", methods=["POST"])
@@ -66,11 +70,12 @@ def add_note(application_id: int):
 
     def act() -> Done:
         note = screening.add_note(application, current_user, form.body.data)
-        return Done(f"{application.reference}: note added.", back, created=note)
+        return Done(_("%(reference)s: note added.", reference=application.reference), back,
+                    created=note)
 
     return carry_out(form, act, refusals=ValidationFailed, creates=lambda _: back,
                      creates_fallback=back, back=back,
-                     incomplete=lambda _: "Write the note first.")
+                     incomplete=lambda form: _("Write the note first."))
 
 
 def _back_url(where: str | None, application: Application) -> str:

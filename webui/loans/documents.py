@@ -4,6 +4,7 @@ application; whoever may see the file downloads them and the signed agreement.""
 from __future__ import annotations
 
 from flask import abort, current_app, flash, redirect, render_template, send_file, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from models import Application, Attachment, db
@@ -45,8 +46,9 @@ def documents(application_id: int):
     def act() -> Done:
         attachment = loan_documents.attach(application, form.kind.data, form.file.data,
                                            current_user, current_app.config["UPLOAD_DIR"])
-        return Done(f"Attached {attachment.original_name} "
-                    f"({loan_documents.DOCUMENT_KINDS[attachment.kind].lower()}).",
+        document = str(loan_documents.DOCUMENT_KINDS[attachment.kind]).lower()
+        return Done(_("Attached %(name)s (%(document)s).", name=attachment.original_name,
+                      document=document),
                     _documents_url(application), created=attachment)
 
     # The key is claimed before the file is stored: a second submission stores nothing.
@@ -67,7 +69,7 @@ def remove_document(application_id: int, attachment_id: int):
     name = attachment.original_name
     loan_documents.remove(application, attachment, current_user)
     db.session.commit()
-    flash(f"Removed {name}.", "success")
+    flash(_("Removed %(name)s.", name=name), "success")
     return _to_documents(application)
 
 

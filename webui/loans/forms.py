@@ -1,6 +1,7 @@
 """The SME loan forms: the application, the assessment, the agreement, repayments, write-off,
 and the cancellation of the undrawn part."""
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from wtforms import (
     DateField,
@@ -22,8 +23,8 @@ from workflow.loans.undrawn import REASON_LENGTH
 from ..forms import AppForm, YenField
 from ..once import OneTimeKey
 
-DATE_REQUIRED = "Enter a valid date."
-KEY_MISSING = "The form is incomplete or has expired; reload the page."
+DATE_REQUIRED = _l("Enter a valid date.")
+KEY_MISSING = _l("The form is incomplete or has expired; reload the page.")
 
 
 class PanelForm(AppForm):
@@ -49,98 +50,99 @@ class VersionedForm(PanelForm):
 
 
 class LoanForm(OneTimeKey, AppForm):
-    title = StringField("Project title", validators=[DataRequired(), Length(max=300)])
-    round_id = SelectField("Round", coerce=int, validators=[InputRequired()])
-    requested_yen = YenField("Amount requested (yen)", minimum=1,
-                             validators=[InputRequired("Enter the amount requested.")])
+    title = StringField(_l("Project title"), validators=[DataRequired(), Length(max=300)])
+    round_id = SelectField(_l("Round"), coerce=int, validators=[InputRequired()])
+    requested_yen = YenField(_l("Amount requested (yen)"), minimum=1,
+                             validators=[InputRequired(_l("Enter the amount requested."))])
     term_months = IntegerField(
-        "Term (months)", description="The whole repayment period, any grace months included.",
-        validators=[InputRequired("Enter the term in months."),
+        _l("Term (months)"),
+        description=_l("The whole repayment period, any grace months included."),
+        validators=[InputRequired(_l("Enter the term in months.")),
                     NumberRange(1, MAX_TERM_MONTHS,
-                                f"The term must be from 1 to {MAX_TERM_MONTHS} months.")])
+                                _l("The term must be from %(min)s to %(max)s months."))])
     investment_country = StringField(
-        "Investment country", description="ISO 3166 code, two letters (VN, TH, IN…)",
-        validators=[DataRequired(), Length(min=2, max=2, message="Two letters.")],
+        _l("Investment country"), description=_l("ISO 3166 code, two letters (VN, TH, IN…)"),
+        validators=[DataRequired(), Length(min=2, max=2, message=_l("Two letters."))],
         filters=[lambda code: code.strip() if isinstance(code, str) else code],
         render_kw={"list": "country-codes", "autocomplete": "off"})
-    project = TextAreaField("Project", description="What the company will set up abroad.",
+    project = TextAreaField(_l("Project"), description=_l("What the company will set up abroad."),
                             validators=[Optional(), Length(max=10000)])
-    purpose = TextAreaField("Purpose of the loan", validators=[Optional(), Length(max=10000)])
-    industry = SelectField("Company's industry", choices=list(INDUSTRY_LABELS.items()))
-    capital_yen = YenField("Company's capital (yen)",
-                           validators=[InputRequired("Enter the company's capital.")])
+    purpose = TextAreaField(_l("Purpose of the loan"), validators=[Optional(), Length(max=10000)])
+    industry = SelectField(_l("Company's industry"), choices=list(INDUSTRY_LABELS.items()))
+    capital_yen = YenField(_l("Company's capital (yen)"),
+                           validators=[InputRequired(_l("Enter the company's capital."))])
     employees = IntegerField(
-        "Company's employees",
-        validators=[InputRequired("Enter the number of employees."),
-                    NumberRange(min=0, message="The number of employees cannot be negative.")])
-    submit = SubmitField("Save")
+        _l("Company's employees"),
+        validators=[InputRequired(_l("Enter the number of employees.")),
+                    NumberRange(min=0, message=_l("The number of employees cannot be negative."))])
+    submit = SubmitField(_l("Save"))
 
 
 class DocumentForm(OneTimeKey, AppForm):
     """One of the application's documents; the key makes a double click attach it once."""
 
-    kind = SelectField("Document", choices=list(DOCUMENT_KINDS.items()))
+    kind = SelectField(_l("Document"), choices=list(DOCUMENT_KINDS.items()))
     # `accept` only helps the browser's file picker; the server checks the content.
-    file = FileField("File (PDF, Word, Excel, PowerPoint or an image; 10 MB at most)",
+    file = FileField(_l("File (PDF, Word, Excel, PowerPoint or an image; 10 MB at most)"),
                      render_kw={"accept": ".pdf,.doc,.docx,.xls,.xlsx,.ppt,.pptx,.png,.jpg,"
                                           ".jpeg,.gif"})
-    submit = SubmitField("Attach")
+    submit = SubmitField(_l("Attach"))
 
 
 class AssessmentForm(VersionedForm):
     form_prefix = "assessment"
-    risk_grade = SelectField("Risk grade", choices=[(g, g) for g in RISK_GRADES])
-    notes = TextAreaField("Assessment notes", validators=[Optional(), Length(max=10000)])
-    amount_yen = YenField("Recommended amount (yen)", minimum=1,
-                          validators=[InputRequired("Enter the recommended amount.")])
+    risk_grade = SelectField(_l("Risk grade"), choices=[(g, g) for g in RISK_GRADES])
+    notes = TextAreaField(_l("Assessment notes"), validators=[Optional(), Length(max=10000)])
+    amount_yen = YenField(_l("Recommended amount (yen)"), minimum=1,
+                          validators=[InputRequired(_l("Enter the recommended amount."))])
     annual_rate = DecimalField(
-        "Annual rate (%)", places=None,
-        validators=[InputRequired("Enter the annual rate."),
-                    NumberRange(0, 100, "The annual rate must be between 0 and 100 %%.")])
+        _l("Annual rate (%)"), places=None,
+        validators=[InputRequired(_l("Enter the annual rate.")),
+                    NumberRange(0, 100, _l("The annual rate must be between 0 and 100 %%."))])
     term_months = IntegerField(
-        "Term (months)", description="Grace months included.",
-        validators=[InputRequired("Enter the term in months."),
-                    NumberRange(min=1, message="The term must be at least 1 month."),
+        _l("Term (months)"), description=_l("Grace months included."),
+        validators=[InputRequired(_l("Enter the term in months.")),
+                    NumberRange(min=1, message=_l("The term must be at least 1 month.")),
                     NumberRange(max=MAX_TERM_MONTHS,
-                                message=f"The term may be at most {MAX_TERM_MONTHS} months "
-                                        "(thirty years).")])
+                                message=_l("The term may be at most %(max)s months "
+                                                   "(thirty years)."))])
     grace_months = IntegerField(
-        "Grace months", default=0, description="Months paying interest only.",
-        validators=[InputRequired("Enter the grace months (0 for none)."),
-                    NumberRange(min=0, message="The grace period cannot be negative.")])
-    method = SelectField("Repayment method", choices=list(METHOD_LABELS.items()))
-    submit = SubmitField("Complete the assessment")
+        _l("Grace months"), default=0, description=_l("Months paying interest only."),
+        validators=[InputRequired(_l("Enter the grace months (0 for none).")),
+                    NumberRange(min=0, message=_l("The grace period cannot be negative."))])
+    method = SelectField(_l("Repayment method"), choices=list(METHOD_LABELS.items()))
+    submit = SubmitField(_l("Complete the assessment"))
 
 
 class AgreementForm(VersionedForm):
     form_prefix = "agreement"
-    agreement_date = DateField("Date signed", validators=[DataRequired(DATE_REQUIRED)])
-    agreement_file = FileField("Signed agreement (PDF)")
-    submit = SubmitField("Sign the agreement")
+    agreement_date = DateField(_l("Date signed"), validators=[DataRequired(DATE_REQUIRED)])
+    agreement_file = FileField(_l("Signed agreement (PDF)"))
+    submit = SubmitField(_l("Sign the agreement"))
 
 
 class RepaymentForm(VersionedForm):
     form_prefix = "repayment"
     idempotency_key = HiddenField(validators=[InputRequired(KEY_MISSING)])
-    received_on = DateField("Date received", validators=[DataRequired(DATE_REQUIRED)])
-    amount_yen = YenField("Amount received (yen)", minimum=1,
-                          validators=[InputRequired("Enter the amount received.")])
-    bank_reference = StringField("Bank reference",
+    received_on = DateField(_l("Date received"), validators=[DataRequired(DATE_REQUIRED)])
+    amount_yen = YenField(_l("Amount received (yen)"), minimum=1,
+                          validators=[InputRequired(_l("Enter the amount received."))])
+    bank_reference = StringField(_l("Bank reference"),
                                  validators=[DataRequired(), Length(max=100)])
-    submit = SubmitField("Record the repayment")
+    submit = SubmitField(_l("Record the repayment"))
 
 
 class WriteOffRequestForm(PanelForm):
     form_prefix = "writeoff_request"
-    reason = TextAreaField("Reason for the write-off",
+    reason = TextAreaField(_l("Reason for the write-off"),
                            validators=[DataRequired(), Length(max=5000)])
-    submit = SubmitField("Request the write-off")
+    submit = SubmitField(_l("Request the write-off"))
 
 
 class WriteOffForm(VersionedForm):
     form_prefix = "writeoff"
-    comment = TextAreaField("Comment", validators=[Optional(), Length(max=5000)])
-    submit = SubmitField("Approve the write-off")
+    comment = TextAreaField(_l("Comment"), validators=[Optional(), Length(max=5000)])
+    submit = SubmitField(_l("Approve the write-off"))
 
 
 class UndrawnCancellationForm(PanelForm):
@@ -148,11 +150,11 @@ class UndrawnCancellationForm(PanelForm):
 
     form_prefix = "undrawn"
     idempotency_key = HiddenField(validators=[InputRequired(KEY_MISSING)])
-    amount_yen = YenField("Amount to cancel (yen)", minimum=1,
-                          validators=[InputRequired("Enter the amount to cancel.")])
-    reason = TextAreaField("Reason", validators=[DataRequired("Give the reason."),
+    amount_yen = YenField(_l("Amount to cancel (yen)"), minimum=1,
+                          validators=[InputRequired(_l("Enter the amount to cancel."))])
+    reason = TextAreaField(_l("Reason"), validators=[DataRequired(_l("Give the reason.")),
                                                  Length(max=REASON_LENGTH)])
-    submit = SubmitField("Propose the cancellation")
+    submit = SubmitField(_l("Propose the cancellation"))
 
 
 class CancellationDecisionForm(PanelForm):

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from flask import current_app, url_for
+from flask_babel import get_locale
 from markupsafe import Markup
 
 from models import INDUSTRY_LABELS, METHOD_LABELS, PREPAYMENT_LABELS, Application, LoanDetails, User
@@ -177,8 +178,8 @@ def loan_panel(application: Application, user: User, actions: list,
                staff: bool = False) -> LoanPanel | None:
     """The panel; None when the application is not a loan.
 
-    The figures are rendered once per file, day (the overdue badges), staff view and edit
-    link, and kept by the worker until the file's revision or the people's moves
+    The figures are rendered once per file, day (the overdue badges), staff view, edit
+    link and language, and kept by the worker until the file's revision or the people's moves
     (workflow.engine.kept): every change to a loan moves the one, to its company or the people
     named the other. The forms are the user's.
     """
@@ -186,7 +187,7 @@ def loan_panel(application: Application, user: User, actions: list,
         return None
     may_edit = applications.may_edit(application, user) is None
     figures, chart = kept_for_file(
-        "loan figures", application.id, (date.today(), staff, may_edit),
+        "loan figures", application.id, (date.today(), staff, may_edit, str(get_locale())),
         lambda: _render_figures(application, staff, may_edit))
     return LoanPanel(figures, chart, _forms(application, user, actions))
 

@@ -8,14 +8,21 @@ from __future__ import annotations
 from datetime import date
 from typing import NamedTuple
 
+from flask_babel import gettext as _
+
 from workflow.loans.book import InstalmentLine
 
-_CANCELLATIONS = {
-    "proposed": "Cancellation of part of the undrawn amount proposed by {name}, awaiting a "
-                "second finance officer",
-    "confirmed": "Part of the undrawn amount cancelled, proposed by {name} and confirmed",
-    "withdrawn": "Cancellation of part of the undrawn amount proposed by {name}, withdrawn",
-}
+
+def _cancellation(state: str, name: str) -> str:
+    """What became of a proposed cancellation, in the page's language."""
+    if state == "proposed":
+        return _("Cancellation of part of the undrawn amount proposed by %(name)s, awaiting a "
+                 "second finance officer", name=name)
+    if state == "confirmed":
+        return _("Part of the undrawn amount cancelled, proposed by %(name)s and confirmed",
+                 name=name)
+    return _("Cancellation of part of the undrawn amount proposed by %(name)s, withdrawn",
+             name=name)
 
 
 class Movement(NamedTuple):
@@ -32,14 +39,15 @@ class Movement(NamedTuple):
 def movement_rows(releases: list, cancellations: list) -> list[Movement]:
     """Releases and cancellations of the undrawn part, in date order."""
     lines = [(r.booked_on, 0, Movement("release", "", r.booked_on,
-                                       f"Tranche {r.number or '—'} released", r.amount_yen, ""))
+                                       _("Tranche %(number)s released", number=r.number or "—"),
+                                       r.amount_yen, ""))
              for r in releases]
     for c in cancellations:
         day = c.decided_on or (c.decided_at or c.proposed_at).date()
         lines.append((day, 1, Movement("cancellation", c.state, day,
-                                       _CANCELLATIONS[c.state].format(name=c.proposed_by_name),
+                                       _cancellation(c.state, c.proposed_by_name),
                                        c.amount_yen, c.reason)))
-    return [movement for _, _, movement in sorted(lines, key=lambda x: x[:2])]
+    return [line[2] for line in sorted(lines, key=lambda x: x[:2])]
 
 
 def balance_chart(instalments: list[InstalmentLine], releases: list, received: list,

@@ -4,6 +4,7 @@
 from datetime import date
 
 from flask import request
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from workflow.loans import undrawn
@@ -25,13 +26,13 @@ def propose_cancellation(application_id: int):
     def act() -> Done:
         undrawn.propose_cancellation(application, current_user, form.amount_yen.data,
                                      form.reason.data)
-        return _done(application, f"the cancellation of ¥{form.amount_yen.data:,} of the "
-                                  "undrawn part is proposed; another finance officer must "
-                                  "confirm it.")
+        return _done(application, _("the cancellation of ¥%(amount)s of the undrawn part is "
+                                    "proposed; another finance officer must confirm it.",
+                                    amount=f"{form.amount_yen.data:,}"))
 
     if done := carry_out(form, act, once=_show_url(application.id)):
         return done
-    return _action_page(application, form, "Cancel part of the undrawn loan",
+    return _action_page(application, form, _("Cancel part of the undrawn loan"),
                         "loans.propose_cancellation")
 
 
@@ -45,8 +46,8 @@ def _decide(application_id: int, proposal_id: int, act, done: str):
 
     return carry_out(CancellationDecisionForm(), decide, once=back, back=back,
                      about=f"{application.reference}: ",
-                     incomplete=lambda _: "The form is incomplete or has expired; reload "
-                                          "the page.")
+                     incomplete=lambda form: _("The form is incomplete or has expired; "
+                                               "reload the page."))
 
 
 @bp.route("/<int:application_id>/undrawn/<int:proposal_id>/confirm", methods=["POST"])
@@ -54,11 +55,11 @@ def _decide(application_id: int, proposal_id: int, act, done: str):
 def confirm_cancellation(application_id: int, proposal_id: int):
     return _decide(application_id, proposal_id, lambda app, pid: undrawn.confirm_cancellation(
         app, pid, current_user, today=date.today()),
-        "the cancellation is confirmed; its reservation is back in the fund.")
+        _("the cancellation is confirmed; its reservation is back in the fund."))
 
 
 @bp.route("/<int:application_id>/undrawn/<int:proposal_id>/withdraw", methods=["POST"])
 @roles("finance_officer")
 def withdraw_cancellation(application_id: int, proposal_id: int):
     return _decide(application_id, proposal_id, lambda app, pid: undrawn.withdraw_cancellation(
-        app, pid, current_user), "the proposed cancellation is withdrawn.")
+        app, pid, current_user), _("the proposed cancellation is withdrawn."))

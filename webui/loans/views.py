@@ -8,6 +8,8 @@ from dataclasses import replace
 from datetime import date
 
 from flask import abort, current_app, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import func, select
 
@@ -27,6 +29,7 @@ from ..file_lists.filters import filter_form, render_select
 from ..file_lists.listing import export_list, list_args, read_list
 from ..file_lists.rows import list_rows, sort_headers
 from ..grants.proposals import country_options
+from ..labels import long_date
 from ..transactions import streamed
 from . import bp
 from .forms import (
@@ -54,7 +57,8 @@ def _show_url(application_id: int) -> str:
 
 
 def _done(application: Application, message: str) -> Done:
-    return Done(f"{application.reference}: {message}", _show_url(application.id))
+    return Done(_("%(reference)s: %(message)s", reference=application.reference, message=message),
+                _show_url(application.id))
 
 
 def _action_page(application: Application, form, title: str, endpoint: str, **extra):
@@ -64,9 +68,10 @@ def _action_page(application: Application, form, title: str, endpoint: str, **ex
 
 
 # The loans list's columns: a loan's country is the one it invests in.
-LIST_COLUMNS = (("reference", "Reference"), ("title", "Title"), ("organisation", "Company"),
-                ("country", "Investment country"), ("state", "State"),
-                ("requested", "Requested (¥)"), ("approved", "Approved (¥)"))
+LIST_COLUMNS = (("reference", _l("Reference")), ("title", _l("Title")),
+                ("organisation", _l("Company")), ("country", _l("Investment country")),
+                ("state", _l("State")), ("requested", _l("Requested (¥)")),
+                ("approved", _l("Approved (¥)")))
 
 
 def _principal_owed(ids: list[int]) -> dict[int, int]:
@@ -107,7 +112,8 @@ def export():
 def _round_choices(form: LoanForm, application: Application | None = None) -> None:
     """The rounds open today; on edit, the application's own round too."""
     rounds = round_choices(loans.LOAN_FUND_CODE, keep=application.round if application else None)
-    form.round_id.choices = [(r.id, f"{r.name} (closes {r.closes_on:%d %B %Y})")
+    form.round_id.choices = [(r.id, _("%(round)s (closes %(day)s)", round=r.name,
+                                       day=long_date(r.closes_on)))
                              for r in rounds]
 
 
@@ -125,13 +131,13 @@ def _request_from(form: LoanForm) -> loans.LoanRequest:
 def new():
     company = current_user.organisation
     if company is None or company.kind != "company":
-        raise TransitionRefused("Only a company can apply for an SME loan.")
+        raise TransitionRefused(_("Only a company can apply for an SME loan."))
     form = LoanForm(obj=company)
     _round_choices(form)
 
     def act() -> Done:
         application = loans.create_loan(company, current_user, _request_from(form))
-        return replace(_done(application, "the loan application is saved as a draft."),
+        return replace(_done(application, _("the loan application is saved as a draft.")),
                        created=application)
 
     if done := carry_out(form, act, creates=_show_url):
@@ -159,7 +165,7 @@ def edit(application_id: int):
 
     def act() -> Done:
         loans.update_loan(application, current_user, _request_from(form))
-        return _done(application, "your changes are saved.")
+        return _done(application, _("your changes are saved."))
 
     if done := carry_out(form, act):
         return done
@@ -178,12 +184,12 @@ def assessment(application_id: int):
             form.risk_grade.data, form.notes.data or "", form.amount_yen.data,
             form.annual_rate.data, form.term_months.data, form.grace_months.data,
             form.method.data), expected_version=form.expected_version())
-        return _done(application, "the assessment is complete and the file is with the "
-                                  "committee.")
+        return _done(application, _("the assessment is complete and the file is with the "
+                                    "committee."))
 
     if done := carry_out(form, act):
         return done
-    return _action_page(application, form, "Credit assessment", "loans.assessment")
+    return _action_page(application, form, _("Credit assessment"), "loans.assessment")
 
 
 @bp.route("/<int:application_id>/agreement", methods=["GET", "POST"])
@@ -199,11 +205,11 @@ def agreement(application_id: int):
                              file=form.agreement_file.data,
                              upload_dir=current_app.config["UPLOAD_DIR"],
                              expected_version=form.expected_version())
-        return _done(application, "the agreement is signed.")
+        return _done(application, _("the agreement is signed."))
 
     if done := carry_out(form, act):
         return done
-    return _action_page(application, form, "Sign the agreement", "loans.agreement",
+    return _action_page(application, form, _("Sign the agreement"), "loans.agreement",
                         multipart=True)
 
 
@@ -218,11 +224,12 @@ def repayment(application_id: int):
                      expected_version=form.expected_version(),
                      amount_yen=form.amount_yen.data, received_on=form.received_on.data,
                      bank_reference=form.bank_reference.data)
-        return _done(application, f"¥{form.amount_yen.data:,} recorded.")
+        return _done(application, _("¥%(amount)s recorded.",
+                                              amount=f"{form.amount_yen.data:,}"))
 
     if done := carry_out(form, act, once=_show_url(application.id)):
         return done
-    return _action_page(application, form, "Record a repayment", "loans.repayment")
+    return _action_page(application, form, _("Record a repayment"), "loans.repayment")
 
 
 @bp.route("/<int:application_id>/write-off/request", methods=["GET", "POST"])
@@ -233,12 +240,12 @@ def request_write_off(application_id: int):
 
     def act() -> Done:
         arrears.request_write_off(application, current_user, form.reason.data)
-        return _done(application, "the write-off is requested; the committee chair must "
-                                  "approve it.")
+        return _done(application, _("the write-off is requested; the committee chair must "
+                                    "approve it."))
 
     if done := carry_out(form, act):
         return done
-    return _action_page(application, form, "Request a write-off", "loans.request_write_off")
+    return _action_page(application, form, _("Request a write-off"), "loans.request_write_off")
 
 
 @bp.route("/<int:application_id>/write-off", methods=["GET", "POST"])
@@ -252,8 +259,8 @@ def write_off(application_id: int):
         service.fire(application, "write_off", current_user,
                      expected_version=form.expected_version(),
                      comment=form.comment.data or None)
-        return _done(application, "the loan is written off.")
+        return _done(application, _("the loan is written off."))
 
     if done := carry_out(form, act):
         return done
-    return _action_page(application, form, "Approve the write-off", "loans.write_off")
+    return _action_page(application, form, _("Approve the write-off"), "loans.write_off")

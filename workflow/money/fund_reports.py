@@ -9,7 +9,7 @@ from datetime import date
 from flask_babel import gettext as _
 from sqlalchemy import Select, func, select
 
-from models import LEDGER_KINDS, Application, Fund, LedgerEntry, User, db
+from models import LEDGER_KINDS, Application, Fund, FundTotal, LedgerEntry, User, db
 from models.i18n import N_
 from workflow.engine.errors import ValidationFailed
 from workflow.engine.wording import csv_header
@@ -58,7 +58,16 @@ def ledger_query(fund: Fund, filters: LedgerFilters) -> Select:
 
 
 def ledger_count(fund: Fund, filters: LedgerFilters) -> int:
-    return db.session.scalar(select(func.count(LedgerEntry.id)).where(*_where(fund, filters)))
+    """How many entries the filters let through: from the fund's kept totals (a few rows)
+    when at most the kind is chosen, else counted in the ledger."""
+    where = _where(fund, filters)
+    if filters.date_from or filters.date_to or filters.reference:
+        return db.session.scalar(select(func.count(LedgerEntry.id)).where(*where))
+    kept = [FundTotal.fund_id == fund.id]
+    if filters.kind:
+        kept.append(FundTotal.kind == filters.kind)
+    return int(db.session.scalar(select(func.coalesce(func.sum(FundTotal.entries), 0))
+                                 .where(*kept)))
 
 
 LEDGER_CSV_HEADER = (N_("id"), N_("booked_on"), N_("kind"), N_("amount_yen"), N_("application"),

@@ -7,7 +7,9 @@
     for (const el of box.querySelectorAll("[data-tally]")) {
       const key = el.dataset.tally;
       if (key === "quorum_met") {
-        el.textContent = tally.quorum_met ? "met" : "not met";
+        // The words come with the page, in its language (data-met, data-not-met).
+        el.textContent = tally.quorum_met ? (el.dataset.met || "met")
+          : (el.dataset.notMet || "not met");
       } else if (key === "tie") {
         el.hidden = !(tally.tie && tally.quorum_met);
       } else if (key === "closed") {

@@ -6,14 +6,16 @@
     .then((response) => response.json())
     .then((points) => {
       const series = (key) => points.map((p) => p[key]);
+      // The legend's words, in the page's language (data-label-* of the canvas).
+      const words = canvas.dataset;
       new window.Chart(canvas, {
         type: "line",
         data: {
           labels: points.map((p) => p.day),
           datasets: [
-            { label: "Cash", data: series("cash"), borderColor: "#0d6efd", stepped: true },
-            { label: "Committed", data: series("committed"), borderColor: "#fd7e14", stepped: true },
-            { label: "Available", data: series("available"), borderColor: "#198754", stepped: true },
+            { label: words.labelCash || "Cash", data: series("cash"), borderColor: "#0d6efd", stepped: true },
+            { label: words.labelCommitted || "Committed", data: series("committed"), borderColor: "#fd7e14", stepped: true },
+            { label: words.labelAvailable || "Available", data: series("available"), borderColor: "#198754", stepped: true },
           ],
         },
         options: {

@@ -7,15 +7,17 @@
     return;
   }
   const data = JSON.parse(canvas.dataset.chart);
+  // The legend's words, in the page's language (data-label-* of the canvas).
+  const words = canvas.dataset;
   const yen = new Intl.NumberFormat("ja-JP", { style: "currency", currency: "JPY" });
   new window.Chart(canvas, {
     type: "line",
     data: {
       labels: data.labels,
       datasets: [
-        { label: "As scheduled", data: data.planned, stepped: true,
+        { label: words.labelPlanned || "As scheduled", data: data.planned, stepped: true,
           borderColor: "#6c757d", borderDash: [6, 4], pointRadius: 2 },
-        { label: "As repaid", data: data.actual, stepped: true,
+        { label: words.labelActual || "As repaid", data: data.actual, stepped: true,
           borderColor: "#0d6efd", pointRadius: 3 },
       ],
     },
