@@ -7,7 +7,7 @@ INSTALLED   := $(VENV)/.installed-dev
 HOST        ?= 127.0.0.1
 PORT        ?= 5000
 
-.PHONY: run serve test lint install clean-db bench screenshots translations catalogues
+.PHONY: run serve test lint install clean-db bench screenshots translations catalogues bootstrap-css
 
 $(INSTALLED): pyproject.toml
 	@# The workflow diagrams are drawn by Graphviz's dot (Debian's graphviz package).
@@ -74,6 +74,13 @@ screenshots: $(INSTALLED)
 	@command -v chromium >/dev/null 2>&1 || apt-get install -y -qq chromium >/dev/null 2>&1 || \
 		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 	$(BIN)/python -m screenshots
+
+## make bootstrap-css: Bootstrap's CSS trimmed to the classes the templates, scripts and forms
+## name (npm's PurgeCSS, webui/assets/purgecss.config.mjs); run it after writing a Bootstrap
+## class that nothing used before, and commit webui/static/vendor/bootstrap/bootstrap.min.css
+## (tests/webui/test_static_files.py fails while a class is missing from it)
+bootstrap-css:
+	npx --yes purgecss@7 --config ./webui/assets/purgecss.config.mjs
 
 lint: $(INSTALLED)
 	$(BIN)/ruff check .

@@ -61,6 +61,14 @@ class Config:
     REMEMBER_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = None  # the token lives as long as the session
 
+    # Pages answered in Brotli or gzip when the browser accepts it (Flask-Compress); static
+    # files come compressed ahead of time (webui/static_files.py). JSON is left alone: the
+    # API's ETag is a file's version, which compression would rewrite ("5:br"). A streamed
+    # answer goes out as it is made rather than held back whole to be compressed.
+    COMPRESS_MIMETYPES = ["text/html"]
+    COMPRESS_ALGORITHM = ["br", "gzip"]
+    COMPRESS_STREAMS = False
+
     # Sessions end after this long without a request, and this long after login whatever
     # happens; the remember-me cookie lives no longer than a session may (webui/auth).
     SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", "30"))

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import argparse
 
-from . import audit_verify, money_pages, pages, transitions
+from . import audit_verify, money_pages, pages, slow_network, transitions
 
 
 def _page_rows(p: dict) -> list[tuple]:
@@ -66,6 +66,19 @@ def _money_rows(m: dict) -> list[tuple]:
     return rows
 
 
+def _slow_network_rows(s: dict) -> list[tuple]:
+    """Each key page on slow 3G: seconds to load and KiB, first visit / repeat visit."""
+    if "pages" not in s:
+        return [("pages on slow 3G", s.get("skipped", "skipped"), "", "", "")]
+    rows = []
+    for name, f in s["pages"].items():
+        rows.append((f"{name} on slow 3G: load s, first / repeat visit",
+                     f"{f['first_ms'] / 1000:.1f} / {f['repeat_ms'] / 1000:.1f}", "", "",
+                     f"{f['first_bytes'] / 1024:.0f} / {f['repeat_bytes'] / 1024:.0f} KiB "
+                     "(≤ 150 / 20)"))
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database-url", help="default: a fresh SQLite file")
@@ -84,6 +97,7 @@ def main() -> None:
     rows += _page_rows(p)
     m = money_pages.run(1000 if args.quick else 5000, args.database_url, runs=30)
     rows += _money_rows(m)
+    rows += _slow_network_rows(slow_network.run(args.database_url, 1 if args.quick else 3))
     print(f"\nBenchmarks on {t['database']}")
     header = ("measure", "value", "baseline", "ratio", "goal")
     widths = [max(len(str(r[i])) for r in (*rows, header)) for i in range(len(header))]

@@ -11,7 +11,7 @@ from config import Config
 from models import db, sealing
 from models.base import canonical_json, configure_engine
 
-from .extensions import csrf, login_manager, migrate
+from .extensions import compress, csrf, login_manager, migrate
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -40,6 +40,7 @@ def create_app(config: Config | None = None) -> Flask:
         configure_engine(db.engine, app.config["SQLITE_BUSY_TIMEOUT_MS"])
     login_manager.init_app(app)
     csrf.init_app(app)
+    compress.init_app(app)
     from . import i18n
     i18n.register(app)
     from .auth.limits import limiter
@@ -49,7 +50,7 @@ def create_app(config: Config | None = None) -> Flask:
     converters.register(app)  # before any route is added
     transactions.register(app)  # first of the hooks that reach the database
 
-    from . import access, api, errors, labels, navigation, request_log, security
+    from . import access, api, errors, labels, navigation, request_log, security, static_files
     from .admin import bp as admin_bp
     from .applications import bp as applications_bp
     from .audit_pages import bp as audit_bp
@@ -89,5 +90,6 @@ def create_app(config: Config | None = None) -> Flask:
     navigation.register(app)
     security.register(app)
     request_log.register(app)
+    static_files.register(app)  # wraps the WSGI app: after everything Flask itself serves
     register_cli(app)
     return app

@@ -25,7 +25,7 @@ def test_login_shows_the_styled_home_page_and_logout_works(page, live_server, ma
 
     log_out = page.get_by_role("button", name="Log out")
     expect(log_out).to_be_hidden()  # inside the closed dropdown
-    page.get_by_role("button", name="Sato Secretariat").click()  # Bootstrap's JS opens it
+    page.get_by_role("button", name="Sato Secretariat").click()  # app.js opens it
     log_out.click()
     expect(page).to_have_url(f"{live_server}/auth/login")
     expect(page.get_by_role("heading", level=1)).to_have_text("Log in")

@@ -150,7 +150,7 @@ def test_the_panel_shows_paid_due_and_overdue_instalments(active_loan, make_loan
                                 "2024-05-15"],
                      "planned": [1_000_000, 1_000_000, 669_978, 336_656, 0],
                      "actual": [1_000_000, 1_000_000, None, None, None]}
-    assert "js/loans.js" in page
+    assert re.search(r"/static/js/loans\.[0-9a-f]{12}\.js", page)  # fingerprinted
     page = viewer.get(f"/applications/{new.id}").get_data(as_text=True)
     assert page.count('class="instalment-due"') == 4
 
