@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from decimal import Decimal
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext
 from flask_wtf import FlaskForm
 from wtforms import (
     DecimalField,
@@ -44,6 +45,12 @@ NUMBER_OUT_OF_RANGE = N_("Enter a number between −%(largest)s and %(largest)s.
 NUMBER_TOO_LARGE = NUMBER_OUT_OF_RANGE % {"largest": LARGEST_NUMBER}
 RATE_OUT_OF_RANGE = N_("Enter a rate as a plain number below 1,000.")
 ID_OUT_OF_RANGE = N_("This choice is not one of the list's.")
+
+
+def word_choices(labels: Mapping[str, str]) -> list[tuple[str, object]]:
+    """A select's options from words defined as data (N_, English), each translated when the
+    page is drawn, in its reader's language."""
+    return [(value, lazy_gettext(label)) for value, label in labels.items()]
 
 
 def _leaf_fields(fields) -> Iterator[Field]:

@@ -33,6 +33,7 @@ from flask_babel import gettext as _
 from models import LEDGER_KIND_LABELS, METHOD_LABELS, ROLE_LABELS
 from workflow.engine import registry
 from workflow.engine.fiscal import fiscal_year as fiscal_year_of
+from workflow.engine.timeline import EVENT_LABELS
 
 from .i18n import uses_japanese_era
 from .japanese_era import era_date, era_fiscal_year
@@ -81,7 +82,8 @@ def action_label(trigger: str | None) -> str:
     """An audit event's action or a trigger as its button says it."""
     if not trigger:
         return MISSING
-    return _translated(_action_labels().get(trigger) or _humanise(trigger))
+    return _translated(_action_labels().get(trigger) or EVENT_LABELS.get(trigger)
+                       or _humanise(trigger))
 
 
 def role_label(role: str | None) -> str:
@@ -182,7 +184,7 @@ FILTERS = {
     "state_label": state_label, "action_label": action_label, "role_label": role_label,
     "method_label": method_label, "ledger_kind_label": ledger_kind_label, "rate": rate,
     "yen": yen, "long_date": long_date, "long_datetime": long_datetime,
-    "fiscal_year": fiscal_year,
+    "fiscal_year": fiscal_year, "word": _translated,
 }
 
 

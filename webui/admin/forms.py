@@ -19,7 +19,7 @@ from models.organisation import KIND_LABELS
 from models.user import LOCALES
 from workflow.people.committees import COMMITTEE_ROLES, SEAT_CHOICE_LABELS, committee_title
 
-from ..forms import AppForm, YenField
+from ..forms import AppForm, YenField, word_choices
 from ..once import OneTimeKey
 
 FUND_KIND_LABELS = dict(zip(FUND_KINDS, (_l("Grant"), _l("Loan")), strict=True))
@@ -38,13 +38,12 @@ class UserForm(OneTimeKey, AppForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     organisation_id = SelectField(_l("Organisation"), coerce=int)
     # The committee roles follow from the seats below.
-    roles = CheckboxesField(_l("Roles"), choices=[(role, label) for role, label in
-                                                  ROLE_LABELS.items()
-                                                  if role not in COMMITTEE_ROLES])
+    roles = CheckboxesField(_l("Roles"), choices=word_choices({
+        role: label for role, label in ROLE_LABELS.items() if role not in COMMITTEE_ROLES}))
     seats_WNF = SelectField(_l("Seat on the %(committee)s", committee=committee_title("WNF")),
-                            choices=list(SEAT_CHOICE_LABELS.items()), default="")
+                            choices=word_choices(SEAT_CHOICE_LABELS), default="")
     seats_SME = SelectField(_l("Seat on the %(committee)s", committee=committee_title("SME")),
-                            choices=list(SEAT_CHOICE_LABELS.items()), default="")
+                            choices=word_choices(SEAT_CHOICE_LABELS), default="")
     away_until = DateField(
         _l("Away until (the last day away)"), validators=[Optional()],
         description=_l("A chair or deputy chair who is away does not preside: the other does."))
@@ -62,7 +61,7 @@ class UserForm(OneTimeKey, AppForm):
 
 
 class OrganisationForm(OneTimeKey, AppForm):
-    kind = SelectField(_l("Kind"), choices=list(KIND_LABELS.items()))
+    kind = SelectField(_l("Kind"), choices=word_choices(KIND_LABELS))
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     country_code = StringField(
         _l("Country code"), description=_l("ISO 3166, two letters (JP, TH, VN…)"),
@@ -70,7 +69,7 @@ class OrganisationForm(OneTimeKey, AppForm):
     )
     city = StringField(_l("City"), validators=[Optional(), Length(max=100)])
     industry = SelectField(
-        _l("Industry (companies)"), choices=[("", "—"), *INDUSTRY_LABELS.items()],
+        _l("Industry (companies)"), choices=[("", "—"), *word_choices(INDUSTRY_LABELS)],
         validators=[Optional()],
     )
     capital_yen = YenField(_l("Capital (yen, companies)"), validators=[Optional()])

@@ -17,7 +17,7 @@ from workflow.engine.errors import ValidationFailed
 from workflow.operations import webhooks
 
 from ..access import roles
-from ..forms import AppForm, show_refusal
+from ..forms import AppForm, show_refusal, word_choices
 from ..once import OneTimeKey
 from . import bp
 
@@ -26,7 +26,7 @@ class WebhookForm(OneTimeKey, AppForm):
     """A one-time key: the same form sent again (a reload) registers no second endpoint."""
 
     url = StringField(_l("Endpoint URL"), validators=[DataRequired(), Length(max=500)])
-    topics = SelectMultipleField(_l("Events"), choices=list(webhooks.TOPIC_LABELS.items()),
+    topics = SelectMultipleField(_l("Events"), choices=word_choices(webhooks.TOPIC_LABELS),
                                  default=["state", "money"], validators=[DataRequired()])
     description = StringField(_l("What it is"), validators=[Optional(), Length(max=200)])
     submit = SubmitField(_l("Register endpoint"))

@@ -6,7 +6,7 @@ from wtforms.validators import DataRequired, Length, NumberRange
 
 from workflow.people.api_tokens import DEFAULT_DAYS, MAX_DAYS, NAME_LENGTH, SCOPE_LABELS
 
-from ..forms import AppForm
+from ..forms import AppForm, word_choices
 from ..once import OneTimeKey
 
 
@@ -15,7 +15,7 @@ class NewTokenForm(OneTimeKey, AppForm):
 
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=NAME_LENGTH)],
                        description=_l("What the token is for, e.g. “accounting export”."))
-    scope = SelectField(_l("Scope"), choices=list(SCOPE_LABELS.items()), default="read")
+    scope = SelectField(_l("Scope"), choices=word_choices(SCOPE_LABELS), default="read")
     days = IntegerField(_l("Valid for (days)"), default=DEFAULT_DAYS,
                         validators=[DataRequired(), NumberRange(min=1, max=MAX_DAYS)])
     submit = SubmitField(_l("Make token"))

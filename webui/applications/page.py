@@ -19,6 +19,7 @@ from workflow.engine import registry, service, timeline
 from workflow.engine.permissions import READER_ROLES
 from workflow.engine.registry import WorkflowDefinition
 from workflow.engine.timeline import TimelineEntry
+from workflow.engine.wording import word
 
 from ..committee.panel import BallotView, ballot_view, closed_ballots_panel
 from ..finance.queue import Panel as FinancePanel
@@ -132,7 +133,7 @@ def application_page(application: Application, user: User) -> ApplicationPage:
     history = timeline.timeline_of(application.id)
     return ApplicationPage(
         application=application, definition=definition,
-        state_label=state.staff_label if staff else state.applicant_label,
+        state_label=word(state.staff_label if staff else state.applicant_label),
         staff=staff, ended=state.final, actions=actions, action_form=ActionForm(),
         tasks=tasks_for(application, actions, grant=grant, loan=loan, committee=committee,
                         money=money),

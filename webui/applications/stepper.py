@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from workflow.engine.registry import WorkflowDefinition
+from workflow.engine.wording import word
 
 DONE, CURRENT, TO_COME, SKIPPED = "done", "current", "to_come", "skipped"
 
@@ -29,7 +30,7 @@ def steps(definition: WorkflowDefinition, state: str,
     path = definition.main_path
     if not path:
         return []
-    label = {s.name: s.staff_label for s in definition.states}
+    label = {s.name: word(s.staff_label) for s in definition.states}
     at = state if state in path else dict(definition.step_of).get(state)
     note = None if state in path else label[state]
     ended = at is None  # left the path for good: rejected, withdrawn, cancelled …

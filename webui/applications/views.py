@@ -5,6 +5,7 @@ from markupsafe import Markup
 
 from workflow.engine import diagrams, registry, service, timeline
 from workflow.engine.permissions import READER_ROLES
+from workflow.engine.wording import word
 
 from ..access import roles
 from ..actions import Done, carry_out
@@ -76,7 +77,7 @@ def act(application_id: int, trigger: str):
                      **inputs)
         state = registry.get(application.workflow_name, application.workflow_version).state(
             application.state)
-        label = state.staff_label if staff_view() else state.applicant_label
+        label = word(state.staff_label if staff_view() else state.applicant_label)
         return Done(_("%(reference)s: done. It is now “%(state)s”.",
                       reference=application.reference, state=label),
                     url_for("applications.show", application_id=application.id))

@@ -14,7 +14,7 @@ from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from models import METHOD_LABELS, PREPAYMENT_LABELS
 from workflow.loans.lending_law import MAX_TERM_MONTHS
 
-from ..forms import AppForm, YenField
+from ..forms import AppForm, YenField, word_choices
 
 
 class VoteForm(AppForm):
@@ -60,7 +60,7 @@ class CloseForm(AppForm):
         validators=[Optional(),
                     NumberRange(min=0, max=100, message=_l("A rate from 0 to 100 %%."))])
     prepayment_mode = SelectField(_l("A partial prepayment gives"),
-                                  choices=list(PREPAYMENT_LABELS.items()),
+                                  choices=word_choices(PREPAYMENT_LABELS),
                                   validators=[Optional()])
 
     LOAN_FIELDS = ("annual_rate", "term_months", "grace_months", "method", "damages_rate",

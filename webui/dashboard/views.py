@@ -25,7 +25,7 @@ def index():
 def home():
     held = [role for role in ROLE_LABELS if current_user.has_role(role)]
     waiting = waiting_for(current_user)
-    return render_template("dashboard/home.html", roles=held, role_labels=ROLE_LABELS,
+    return render_template("dashboard/home.html", roles=held,
                            waiting=waiting, cards=dashboard_cards(),
                            total_waiting=sum(w.count for items in waiting.values()
                                              for w in items),

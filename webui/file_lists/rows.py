@@ -14,6 +14,7 @@ from flask import url_for
 from flask_babel import lazy_gettext as _l
 
 from workflow.engine import registry
+from workflow.engine.wording import word
 
 from ..navigation import query_url
 
@@ -44,8 +45,8 @@ def list_rows(rows, staff: bool) -> list[ListRow]:
         key = (workflow, version, state)
         if key not in labels:
             shown_state = registry.get(workflow, version).state(state)
-            labels[key] = (shown_state.staff_label if staff
-                           else shown_state.applicant_label)
+            labels[key] = word(shown_state.staff_label if staff
+                               else shown_state.applicant_label)
         shown.append(ListRow(f"{link}{ident}", reference, title, organisation, country,
                              labels[key], f"{requested:,}",
                              "" if approved is None else f"{approved:,}", ident))

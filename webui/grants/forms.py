@@ -24,10 +24,10 @@ from models import FUNDING_LABELS, FUNDING_SOURCES, PROGRAMME_LABELS, PROGRAMME_
 from workflow.engine.errors import ValidationFailed
 from workflow.grants.screening import CHECKLIST
 
-from ..forms import AppForm, YenField
+from ..forms import AppForm, YenField, word_choices
 from ..once import OneTimeKey
 
-FUNDING_CHOICES = [(s, FUNDING_LABELS[s]) for s in FUNDING_SOURCES]
+FUNDING_CHOICES = word_choices({s: FUNDING_LABELS[s] for s in FUNDING_SOURCES})
 MAX_FORM_ROWS = 60  # rows beyond this are ignored; the workflow refuses more than 50 lines
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask import url_for
+from flask_babel import ngettext
 
 from models import (
     PROGRAMME_LABELS,
@@ -18,6 +19,7 @@ from models import (
     User,
 )
 from workflow.engine.permissions import READER_ROLES
+from workflow.engine.wording import listing
 from workflow.files import attachments
 from workflow.grants import proposals, reports, screening
 from workflow.grants.budget import Totals, format_percent
@@ -67,6 +69,20 @@ class GrantPanel:
     @property
     def ticked(self) -> int:
         return sum(1 for item in self.checklist if item.check is not None)
+
+    @property
+    def participants_text(self) -> str:
+        return _people_by_country(self.participants)
+
+    @property
+    def report_participants_text(self) -> str:
+        return _people_by_country(self.report_participants)
+
+
+def _people_by_country(countries: list[Country]) -> str:
+    """"Indonesia: 10 people, Thailand: 30 people" in the reader's language."""
+    return listing([ngettext("%(country)s: %(num)d person", "%(country)s: %(num)d people",
+                             c.participants, country=c.name) for c in countries])
 
 
 def _countries(rows) -> list[Country]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pycountry
 from flask import render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -11,6 +10,7 @@ from models import Application, Organisation, Round, db
 from workflow.engine.errors import TransitionRefused, ValidationFailed
 from workflow.grants import proposals
 from workflow.grants.proposals import BudgetLineInput, ParticipantInput, ProposalInput
+from workflow.people import accounts
 
 from ..access import roles
 from ..actions import Done, carry_out
@@ -24,8 +24,7 @@ BLANK_ROWS = 2  # empty rows offered below the filled ones; "Add" buttons give m
 
 def country_options() -> list[tuple[str, str]]:
     """For the <datalist> that helps typing ISO codes."""
-    return sorted(((c.alpha_2, getattr(c, "common_name", c.name)) for c in pycountry.countries),
-                  key=lambda pair: pair[1])
+    return accounts.country_options()
 
 
 def _draft_page(application_id: int) -> str:

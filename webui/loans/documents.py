@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from models import Application, Attachment, db
 from workflow.engine.errors import TransitionRefused, ValidationFailed
+from workflow.engine.wording import lower_first, word
 from workflow.files import attachments
 from workflow.loans import documents as loan_documents
 
@@ -46,7 +47,7 @@ def documents(application_id: int):
     def act() -> Done:
         attachment = loan_documents.attach(application, form.kind.data, form.file.data,
                                            current_user, current_app.config["UPLOAD_DIR"])
-        document = str(loan_documents.DOCUMENT_KINDS[attachment.kind]).lower()
+        document = lower_first(word(loan_documents.DOCUMENT_KINDS[attachment.kind]))
         return Done(_("Attached %(name)s (%(document)s).", name=attachment.original_name,
                       document=document),
                     _documents_url(application), created=attachment)

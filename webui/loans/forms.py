@@ -20,7 +20,7 @@ from workflow.loans.documents import DOCUMENT_KINDS
 from workflow.loans.lending_law import MAX_TERM_MONTHS
 from workflow.loans.undrawn import REASON_LENGTH
 
-from ..forms import AppForm, YenField
+from ..forms import AppForm, YenField, word_choices
 from ..once import OneTimeKey
 
 DATE_REQUIRED = _l("Enter a valid date.")
@@ -68,7 +68,7 @@ class LoanForm(OneTimeKey, AppForm):
     project = TextAreaField(_l("Project"), description=_l("What the company will set up abroad."),
                             validators=[Optional(), Length(max=10000)])
     purpose = TextAreaField(_l("Purpose of the loan"), validators=[Optional(), Length(max=10000)])
-    industry = SelectField(_l("Company's industry"), choices=list(INDUSTRY_LABELS.items()))
+    industry = SelectField(_l("Company's industry"), choices=word_choices(INDUSTRY_LABELS))
     capital_yen = YenField(_l("Company's capital (yen)"),
                            validators=[InputRequired(_l("Enter the company's capital."))])
     employees = IntegerField(
@@ -81,7 +81,7 @@ class LoanForm(OneTimeKey, AppForm):
 class DocumentForm(OneTimeKey, AppForm):
     """One of the application's documents; the key makes a double click attach it once."""
 
-    kind = SelectField(_l("Document"), choices=list(DOCUMENT_KINDS.items()))
+    kind = SelectField(_l("Document"), choices=word_choices(DOCUMENT_KINDS))
     # `accept` only helps the browser's file picker; the server checks the content.
     file = FileField(_l("File (PDF, Word, Excel, PowerPoint or an image; 10 MB at most)"),
                      render_kw={"accept": ".pdf,.doc,.docx,.xls,.xlsx,.ppt,.pptx,.png,.jpg,"

@@ -12,6 +12,7 @@ from markupsafe import Markup
 from models import INDUSTRY_LABELS, METHOD_LABELS, PREPAYMENT_LABELS, Application, LoanDetails, User
 from workflow.engine import idempotency
 from workflow.engine.kept import kept_for_file
+from workflow.engine.wording import word
 from workflow.loans import accrual, applications, arrears, book, repayments, undrawn
 from workflow.loans import documents as loan_documents
 from workflow.loans.accrual import Position
@@ -204,10 +205,10 @@ def _render_figures(application: Application, staff: bool, may_edit: bool
     figures = LoanFigures(
         application=application,
         eligibility=eligibility_problem(application.organisation),
-        industry=INDUSTRY_LABELS.get(application.organisation.industry or "", "—"),
+        industry=word(INDUSTRY_LABELS.get(application.organisation.industry or "", "—")),
         investment_country=_country(application.loan.investment_country),
-        method=METHOD_LABELS.get(loan.method or "", "—"),
-        prepayment=PREPAYMENT_LABELS.get(loan.prepayment_mode, "—"),
+        method=word(METHOD_LABELS.get(loan.method or "", "—")),
+        prepayment=word(PREPAYMENT_LABELS.get(loan.prepayment_mode, "—")),
         schedule=schedule_rows(instalments, terms, today) if terms else [],
         owed=accrual.position(terms, instalments, today) if terms else None,
         next_instalment=accrual.next_instalment(instalments, today),

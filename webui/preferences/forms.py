@@ -1,8 +1,6 @@
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, HiddenField, SelectField, SubmitField
 
-from workflow.people.preferences import time_zones
-
 from ..forms import AppForm
 from ..i18n import LANGUAGE_NAMES
 
@@ -21,8 +19,7 @@ class SettingsForm(AppForm):
         (NOT_CHOSEN, _l("As my browser asks (else my organisation's language)")),
         *LANGUAGE_NAMES.items()])
     time_zone = SelectField(_l("Time zone"), choices=[
-        (NOT_CHOSEN, _l("My organisation's")),
-        *((zone, zone.replace("_", " ")) for zone in time_zones())])
+        (NOT_CHOSEN, _l("My organisation's"))])  # the zones: the view's, in its language
     japanese_era = BooleanField(
         _l("Japanese era dates (令和8年12月6日) on Japanese pages"))
     submit = SubmitField(_l("Save settings"))

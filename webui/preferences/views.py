@@ -38,9 +38,14 @@ def language():
 
 def _name_the_default_zone(form: SettingsForm) -> None:
     default = preferences.default_time_zone(current_user)
+    choices = preferences.zone_choices()
+    chosen = current_user.time_zone
+    if chosen and chosen not in dict(choices):  # an alias saved before (US/Eastern): kept
+        choices.append((chosen, preferences.zone_label(chosen)))
     form.time_zone.choices = [
-        (NOT_CHOSEN, _("My organisation's: %(zone)s", zone=default)),
-        *form.time_zone.choices[1:]]
+        (NOT_CHOSEN, _("My organisation's: %(zone)s",
+                       zone=preferences.zone_label(default))),
+        *choices]
 
 
 @bp.route("/settings", methods=["GET", "POST"])

@@ -12,7 +12,7 @@ import functools
 import re
 
 import graphviz
-from flask_babel import get_locale, gettext
+from flask_babel import get_domain, get_locale, gettext
 
 from models.i18n import N_
 
@@ -32,6 +32,9 @@ OUTCOME_WORDS = {"approved": N_("approved"), "rejected": N_("rejected"),
                  "deferred": N_("deferred"), "repaid": N_("repaid"),
                  "still_active": N_("still active"), "cured": N_("cured"),
                  "still_in_arrears": N_("still in arrears")}
+
+# What an action asks the person to write (Transition.requires), as words.
+INPUT_WORDS = {"comment": N_("Comment"), "reason": N_("Reason")}
 
 # What dot writes before the <svg> element (XML prolog, doctype, comments): not for a page.
 _PROLOG = re.compile(r"^.*?(?=<svg)", re.S)
@@ -80,13 +83,16 @@ def svg(name: str, version: int, current: str | None = None,
         moves: tuple[tuple[str, str], ...] = ()) -> str:
     """The workflow as an inline SVG element: `current` filled, the `moves` (from, to) a
     file has made drawn bold, their states shaded; in the page's language."""
-    return _svg(name, version, current, moves, str(get_locale() or ""))
+    # The catalogues' place too: a test app reading other catalogues (a pseudo-locale) in
+    # the same process must not be served this app's drawing, nor serve it its own.
+    catalogues = tuple(get_domain().translation_directories)
+    return _svg(name, version, current, moves, str(get_locale() or ""), catalogues)
 
 
 @functools.lru_cache(maxsize=512)
 def _svg(name: str, version: int, current: str | None, moves: tuple[tuple[str, str], ...],
-         locale: str) -> str:
-    """svg's drawing, cached per language (the locale is part of the key)."""
+         locale: str, catalogues: tuple[str, ...]) -> str:
+    """svg's drawing, cached per language (the locale and catalogues are part of the key)."""
     definition = registry.get(name, version)
     drawn = _graph(definition, current, moves).pipe(format="svg", encoding="utf-8")
     return _PROLOG.sub("", drawn, count=1)
@@ -111,7 +117,9 @@ def transition_rows(definition: WorkflowDefinition) -> list[dict]:
             "roles": ", ".join(t.roles),
             "who": describe_roles(t.roles),
             "requires": ", ".join(t.requires),
+            "needs": listing([word(INPUT_WORDS.get(n, n)) for n in t.requires]),
             "rules": ", ".join(t.guards),
+            "guards": t.guards,  # the rules' names in the code: the page shows them as code
         }
         for t in definition.transitions
     ]

@@ -8,6 +8,7 @@ from typing import NamedTuple
 from sqlalchemy import bindparam, select
 
 from models import AuditEvent, User, db
+from models.i18n import N_
 
 from .kept import page_rows
 
@@ -24,6 +25,30 @@ class TimelineEntry(NamedTuple):
     def moved(self) -> bool:
         return bool(self.from_state and self.to_state and self.from_state != self.to_state)
 
+
+# A file's events that are not a move of the workflow (those are named by their action's
+# label), as a person reads them in its history; translated where shown.
+EVENT_LABELS = {
+    "create": N_("File created"),
+    "proposal_saved": N_("Proposal saved"),
+    "attachment_added": N_("Attachment added"),
+    "attachment_removed": N_("Attachment removed"),
+    "screening_checklist": N_("Screening checklist updated"),
+    "screening_note": N_("Screening note added"),
+    "ballot_opened": N_("Ballot opened"),
+    "vote_cast": N_("Vote cast"),
+    "vote_changed": N_("Vote changed"),
+    "vote_withdrawn": N_("Vote withdrawn"),
+    "conflict_declared": N_("Conflict of interest declared"),
+    "reminder_sent": N_("Reminder sent"),
+    "workflow_migrated": N_("Moved to a newer workflow version"),
+    "write_off_requested": N_("Write-off requested"),
+    "tranche_requested": N_("Tranche requested"),
+    "tranche_cancelled": N_("Tranche request cancelled"),
+    "undrawn_cancellation_proposed": N_("Undrawn cancellation proposed"),
+    "undrawn_cancellation_confirmed": N_("Undrawn cancellation confirmed"),
+    "undrawn_cancellation_withdrawn": N_("Undrawn cancellation withdrawn"),
+}
 
 # Plain columns and the actor's name in one statement: a file may carry dozens of events.
 # Of the data only the comment, taken out by the database rather than every event's JSON

@@ -11,25 +11,28 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from models import Application, Attachment, BudgetLine, Comment, ScreeningCheck, User, db
+from models.i18n import N_
 from workflow.engine import audit, keyset, reading, service
 from workflow.engine.errors import TransitionRefused, ValidationFailed
+from workflow.engine.wording import word
 from workflow.files.attachments import attachments_by_application, attachments_of
 
 from .budget import format_percent, totals_of
 from .proposals import budget_lines, budget_lines_of
 
-CHECKLIST = (
-    ("eligible_society", "The applicant is an eligible alumni society"),
-    ("programme_fits", "The programme develops human resources, as WNF intends"),
-    ("within_cap", "The amount requested is within the round's cap"),
-    ("own_share_met", "The society's own contribution meets the round's minimum"),
-    ("budget_reasonable", "The budget is reasonable for the activity"),
-    ("partners_confirmed", "The partner societies have confirmed their part"),
-    ("documents_attached", "The required documents are attached"),
+CHECKLIST = (  # the words are translated where shown (word)
+    ("eligible_society", N_("The applicant is an eligible alumni society")),
+    ("programme_fits", N_("The programme develops human resources, as WNF intends")),
+    ("within_cap", N_("The amount requested is within the round's cap")),
+    ("own_share_met", N_("The society's own contribution meets the round's minimum")),
+    ("budget_reasonable", N_("The budget is reasonable for the activity")),
+    ("partners_confirmed", N_("The partner societies have confirmed their part")),
+    ("documents_attached", N_("The required documents are attached")),
 )
 CHECKLIST_LABELS = dict(CHECKLIST)
 QUEUE_STATES = ("submitted", "screening")
@@ -91,17 +94,20 @@ def _hints(application: Application, lines: list[BudgetLine], files: list[Attach
            ) -> dict[str, str]:
     found = {}
     org = application.organisation
-    found["eligible_society"] = f"{org.kind_label}, {org.country_code}"
+    found["eligible_society"] = f"{word(org.kind_label)}, {org.country_code}"
     round_ = application.round
     if round_ is not None:
-        found["within_cap"] = (f"¥{application.requested_yen:,} requested; "
-                               f"the cap is ¥{round_.cap_yen:,}")
+        found["within_cap"] = _("%(requested)s requested; the cap is %(cap)s",
+                                requested=f"¥{application.requested_yen:,}",
+                                cap=f"¥{round_.cap_yen:,}")
         totals = totals_of(lines)
-        found["own_share_met"] = (f"Own funds {format_percent(totals.own_percent)} % of "
-                                  f"¥{totals.total:,}; the minimum is "
-                                  f"{round_.min_own_percent} %")
+        found["own_share_met"] = _(
+            "Own funds %(share)s %% of %(total)s; the minimum is %(minimum)s %%",
+            share=format_percent(totals.own_percent), total=f"¥{totals.total:,}",
+            minimum=str(round_.min_own_percent))
     files = sum(1 for f in files if f.kind == "proposal")
-    found["documents_attached"] = f"{files} file{'s' if files != 1 else ''} attached"
+    found["documents_attached"] = ngettext("%(num)d file attached", "%(num)d files attached",
+                                           files)
     return found
 
 
@@ -120,7 +126,8 @@ def checklists(applications: list[Application]) -> dict[int, list[ChecklistItem]
     for application in applications:
         checks = {c.item: c for c in ticks[application.id]}
         found = _hints(application, lines[application.id], files[application.id])
-        result[application.id] = [ChecklistItem(item, label, checks.get(item), found.get(item))
+        result[application.id] = [ChecklistItem(item, word(label), checks.get(item),
+                                                found.get(item))
                                   for item, label in CHECKLIST]
     return result
 

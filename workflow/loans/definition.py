@@ -68,7 +68,7 @@ TRANSITIONS = (
 
 LOAN_V1 = register(WorkflowDefinition(
     name="loan", version=1, initial="draft", states=STATES, transitions=TRANSITIONS,
-    description="SME loans: eligibility, credit assessment, committee, agreement, repayment.",
+    description=N_("SME loans: eligibility, credit assessment, committee, agreement, repayment."),
     main_path=("draft", "submitted", "screening", "credit_assessment", "committee_review",
                "approved", "contracted", "active", "repaid"),
     step_of=(("revision_requested", "screening"), ("in_arrears", "active")),

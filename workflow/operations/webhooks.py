@@ -38,12 +38,14 @@ from models import (
     utcnow,
     write_intent,
 )
+from models.i18n import N_
 from workflow.engine import audit
 from workflow.engine.errors import NotFound, ValidationFailed
 
 MAX_ATTEMPTS = 10
 TIMEOUT_SECONDS = 10
-TOPIC_LABELS = {"state": "State changes of applications", "money": "Ledger entries (money)"}
+TOPIC_LABELS = {"state": N_("State changes of applications"),
+                "money": N_("Ledger entries (money)")}
 SIGNATURE_HEADER = "WNF-Signature"
 
 # One POST (url, body, headers) answering its status; raises OSError on a network failure.

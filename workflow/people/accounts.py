@@ -13,6 +13,8 @@ from datetime import date
 from pathlib import Path
 
 import pycountry
+from babel import Locale
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -94,8 +96,24 @@ def check_country(code: str, field: str = "country_code") -> str:
 
 
 def country_name(code: str) -> str:
+    """The country in the reader's language (CLDR's names, through Babel): インドネシア for
+    a Japanese reader; pycountry's English name for a code CLDR does not name."""
+    name = _territories(str(get_locale() or "en")).get(code)
+    if name:
+        return name
     country = pycountry.countries.get(alpha_2=code)
     return getattr(country, "common_name", None) or (country.name if country else code)
+
+
+def country_options() -> list[tuple[str, str]]:
+    """Every ISO 3166 country as (code, name in the reader's language), sorted by name."""
+    return sorted(((c.alpha_2, country_name(c.alpha_2)) for c in pycountry.countries),
+                  key=lambda pair: pair[1])
+
+
+@functools.cache
+def _territories(locale: str) -> Mapping[str, str]:
+    return Locale.parse(locale).territories
 
 
 def _email_taken(email: str, except_user: User | None = None) -> bool:

@@ -30,7 +30,7 @@ NAME_LENGTH = 100
 # most, rather than one per request.
 LAST_USE_GRAIN = timedelta(minutes=1)
 
-SCOPE_LABELS = {"read": "Read only", "write": "Read and write"}
+SCOPE_LABELS = {"read": N_("Read only"), "write": N_("Read and write")}
 NEEDS_SECOND_FACTOR = N_("Your roles move money or decide: set up your two-factor login "
                          "before making a token.")
 

@@ -44,13 +44,13 @@ SEAT_CHOICES = {
     "deputy_chair,member": frozenset({"deputy_chair", "member"}),
     "deputy_chair": frozenset({"deputy_chair"}),
 }
-SEAT_CHOICE_LABELS = {
-    "": "Not on this committee",
-    "member": "Member",
-    "chair,member": "Chair, voting as a member",
-    "chair": "Chair, not voting",
-    "deputy_chair,member": "Deputy chair, voting as a member",
-    "deputy_chair": "Deputy chair, not voting",
+SEAT_CHOICE_LABELS = {  # translated where shown
+    "": N_("Not on this committee"),
+    "member": N_("Member"),
+    "chair,member": N_("Chair, voting as a member"),
+    "chair": N_("Chair, not voting"),
+    "deputy_chair,member": N_("Deputy chair, voting as a member"),
+    "deputy_chair": N_("Deputy chair, not voting"),
 }
 
 

@@ -11,6 +11,9 @@ import functools
 import zoneinfo
 
 from babel.core import get_global
+from babel.dates import get_timezone_location
+from flask_babel import get_locale
+from flask_babel import gettext as _
 
 from models import LOCALES, User
 from workflow.engine import audit
@@ -39,6 +42,36 @@ MAIN_ZONES = {
 def time_zones() -> tuple[str, ...]:
     """Every IANA zone a person may choose (the canonical names, sorted)."""
     return tuple(sorted(zoneinfo.available_timezones() - {"Factory", "localtime"}))
+
+
+def zone_choices() -> list[tuple[str, str]]:
+    """The zones offered on the settings page, named for the reader: the places of the world
+    (an Area/City zone: its country and city in the reader's language, 日本時間,
+    アメリカ合衆国（ニューヨーク）時間), and UTC. Left out: the old aliases (US/Eastern, GB,
+    Japan: each the same clock as a place listed) and Etc/GMT+5-style offsets, whose sign is
+    the reverse of what people expect. An English page keeps the IANA names people know."""
+    return [(UTC_ZONE, _("UTC (Coordinated Universal Time)")),
+            *_place_zones(str(get_locale() or "en"))]
+
+
+def zone_label(zone: str) -> str:
+    """One zone in the words of zone_choices (an alias as its place's zone)."""
+    zone = get_global("zone_aliases").get(zone, zone)
+    return dict(zone_choices()).get(zone, zone.replace("_", " "))
+
+
+UTC_ZONE = "Etc/UTC"
+
+
+@functools.cache
+def _place_zones(locale: str) -> tuple[tuple[str, str], ...]:
+    aliases = get_global("zone_aliases")
+    places = [zone for zone in time_zones()
+              if "/" in zone and zone not in aliases and not zone.startswith("Etc/")]
+    if locale == "en":
+        return tuple((zone, zone.replace("_", " ")) for zone in places)
+    named = ((zone, get_timezone_location(zone, locale=locale)) for zone in places)
+    return tuple(sorted(named, key=lambda pair: pair[1]))
 
 
 def main_time_zone(country_code: str | None) -> str:
@@ -102,7 +135,7 @@ def save_preferences(user: User, **wanted) -> User:
         wanted["japanese_era"] = bool(wanted["japanese_era"])
     changes = {name: [getattr(user, name), value] for name, value in wanted.items()
                if getattr(user, name) != value}
-    for name, (_, value) in changes.items():
+    for name, (_before, value) in changes.items():
         setattr(user, name, value)
     if changes:
         audit.record("preferences_changed", actor=user, object_type="user", object_id=user.id,
