@@ -12,6 +12,7 @@ import functools
 import re
 
 import graphviz
+from flask import has_app_context
 from flask_babel import get_domain, get_locale, gettext
 
 from models.i18n import N_
@@ -85,7 +86,7 @@ def svg(name: str, version: int, current: str | None = None,
     file has made drawn bold, their states shaded; in the page's language."""
     # The catalogues' place too: a test app reading other catalogues (a pseudo-locale) in
     # the same process must not be served this app's drawing, nor serve it its own.
-    catalogues = tuple(get_domain().translation_directories)
+    catalogues = tuple(get_domain().translation_directories) if has_app_context() else ()
     return _svg(name, version, current, moves, str(get_locale() or ""), catalogues)
 
 

@@ -60,7 +60,7 @@ def test_a_grant_from_proposal_to_closure(cast, app):
     shown = page(cast, "applicant", grant)
     assert "Own share: <strong>25 %</strong>" in shown and 'data-total="total">1,200,000' in shown
     assert "Alumni Society of Viet Nam" in shown and "programme.pdf" in shown
-    assert "(Thailand 20, Vietnam 10)" in shown
+    assert "(Thailand: 20 people, Vietnam: 10 people)" in shown
     steps: list = []
     check(cast, grant, "draft", [], steps, applicant={"submit", "withdraw", "edit", "attach"},
           hidden_from=("secretariat", "member1", "member5", "chair", "finance1", "finance2"))

@@ -45,3 +45,14 @@ def test_an_unknown_zone_is_told_beside_its_field(client, login_as):
 def test_the_settings_are_in_the_users_menu(client, login_as):
     login_as("auditor")
     assert 'href="/settings"' in client.get("/home").get_data(as_text=True)
+
+
+def test_a_japanese_reader_chooses_among_places_named_in_japanese(client, login_as):
+    user = login_as("auditor")
+    user.locale, user.time_zone = "ja", "US/Eastern"  # an alias saved before: still shown
+    db.session.commit()
+    page = client.get("/settings").get_data(as_text=True)
+    assert '<option value="Asia/Tokyo">日本時間</option>' in page
+    assert "アメリカ合衆国（ニューヨーク）時間" in page and "協定世界時（UTC）" in page
+    assert '<option selected value="US/Eastern">アメリカ合衆国（ニューヨーク）時間' in page
+    assert 'value="GB"' not in page and 'value="Etc/GMT+5"' not in page  # aliases, offsets
