@@ -31,7 +31,7 @@ catalogues: $(CATALOGUES)
 
 ## make translations: gather every marked string into the catalogues (then translate the new ones)
 translations: $(INSTALLED)
-	$(BIN)/pybabel extract -F pyproject.toml -k _l -k lazy_gettext --no-location --sort-output \
+	$(BIN)/pybabel extract -F pyproject.toml -k _l -k lazy_gettext -k lazy_pgettext:1c,2 --no-location --sort-output \
 		--project wnf-workflow -o $(TRANSLATIONS)/messages.pot webui workflow models demo
 	@# update has no --no-location or --sort-output: it keeps the template's order, without locations
 	$(BIN)/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) --no-fuzzy-matching \
