@@ -33,8 +33,9 @@ catalogues: $(CATALOGUES)
 translations: $(INSTALLED)
 	$(BIN)/pybabel extract -F pyproject.toml -k _l -k lazy_gettext --no-location --sort-output \
 		--project wnf-workflow -o $(TRANSLATIONS)/messages.pot webui workflow models demo
+	@# update has no --no-location or --sort-output: it keeps the template's order, without locations
 	$(BIN)/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) --no-fuzzy-matching \
-		--no-location --sort-output --ignore-obsolete
+		--ignore-obsolete
 	rm $(TRANSLATIONS)/messages.pot
 
 ## make run: set up, migrate, seed the demo data on an empty database, serve on SQLite

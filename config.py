@@ -77,6 +77,10 @@ class Config:
     # account and address are counted in the database whatever this says.
     REDIS_URL = os.environ.get("REDIS_URL", "")
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "30 per 15 minutes")
+    # How long `flask api purge` keeps the answers of Idempotency-Keys (a key older than this
+    # acts again) and the webhook deliveries that are done (delivered, or failed for good).
+    API_ANSWER_DAYS = int(os.environ.get("API_ANSWER_DAYS", "7"))
+    WEBHOOK_DELIVERY_DAYS = int(os.environ.get("WEBHOOK_DELIVERY_DAYS", "90"))
     LOGIN_RATE_LIMIT_ENABLED = True
     RATELIMIT_STORAGE_URI = REDIS_URL or "memory://"
     RATELIMIT_KEY_PREFIX = os.environ.get("RATELIMIT_KEY_PREFIX", "wnf")

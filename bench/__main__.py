@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import argparse
 
-from . import audit_verify, pages, transitions
+from . import audit_verify, money_pages, pages, transitions
 
 
 def _page_rows(p: dict) -> list[tuple]:
@@ -51,6 +51,21 @@ def _page_rows(p: dict) -> list[tuple]:
     return rows
 
 
+def _money_rows(m: dict) -> list[tuple]:
+    """Kept figures against the old way, each pair timed in turn (bench.money_pages)."""
+    rows = []
+    for name, figures in m["pages"].items():
+        rows.append((f"{name} page at {m['applications']:,} files: p50 ms, kept totals "
+                     "(baseline: summing the ledger)", f"{figures['kept']['p50_ms']}",
+                     f"{figures['summed']['p50_ms']}", f"{figures['ratio_p50']}", "≥ 1"))
+    v = m["audit_verify"]
+    rows.append((f"audit page verify, {v['new_events_per_check']:,} new events of "
+                 f"{v['events_at_the_end']:,}: p50 ms (baseline: the whole chain)",
+                 f"{v['page_from_checkpoint']['p50_ms']}", f"{v['whole_chain']['p50_ms']}",
+                 f"{v['ratio_p50']}", "milliseconds"))
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database-url", help="default: a fresh SQLite file")
@@ -67,6 +82,8 @@ def main() -> None:
                  "", "< 10 s"))
     p = pages.run(args.pages_size or (2000 if args.quick else 100_000), args.database_url)
     rows += _page_rows(p)
+    m = money_pages.run(1000 if args.quick else 5000, args.database_url, runs=30)
+    rows += _money_rows(m)
     print(f"\nBenchmarks on {t['database']}")
     header = ("measure", "value", "baseline", "ratio", "goal")
     widths = [max(len(str(r[i])) for r in (*rows, header)) for i in range(len(header))]

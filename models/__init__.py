@@ -27,6 +27,7 @@ from .ledger import (
     LEDGER_KIND_LABELS,
     LEDGER_KINDS,
     Donation,
+    FundTotal,
     IdempotencyKey,
     LedgerEntry,
     Tranche,
@@ -60,6 +61,11 @@ from .organisation import (
 )
 from .security import LoginAttempt, RecoveryCode  # noqa: F401 - registers the tables
 from .user import ROLE_LABELS, ROLES, RoleAssignment, User
+from .verification import (
+    VERIFICATION_JOB_STATES,
+    AuditVerification,
+    AuditVerificationJob,
+)
 from .webhook import WEBHOOK_TOPICS, WebhookDelivery, WebhookEndpoint
 
 __all__ = [
@@ -99,6 +105,10 @@ __all__ = [
     "LEDGER_KINDS",
     "LEDGER_KIND_LABELS",
     "Donation",
+    "FundTotal",
+    "AuditVerification",
+    "AuditVerificationJob",
+    "VERIFICATION_JOB_STATES",
     "IdempotencyKey",
     "LedgerEntry",
     "Tranche",

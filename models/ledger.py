@@ -168,3 +168,21 @@ class IdempotencyKey(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     object_type: Mapped[str | None] = mapped_column(String(40))
     object_id: Mapped[int | None]
+
+
+class FundTotal(db.Model):
+    """The sum of a fund's ledger entries of one kind booked in one fiscal year, kept by
+    workflow.money.ledger.post in the transaction of each entry (migration 0021): the
+    fund pages and the portfolio read these few rows instead of summing the ledger."""
+
+    __tablename__ = "fund_totals"
+    __table_args__ = (
+        CheckConstraint(in_list("kind", LEDGER_KINDS), name="kind_known"),
+        CheckConstraint("amount_yen >= 0 AND entries >= 0", name="not_negative"),
+    )
+
+    fund_id: Mapped[int] = mapped_column(ForeignKey("funds.id"), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(24), primary_key=True)
+    fiscal_year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    amount_yen: Mapped[int] = mapped_column(BigInteger, default=0)
+    entries: Mapped[int] = mapped_column(BigInteger, default=0)

@@ -6,10 +6,13 @@ import contextlib
 import logging
 
 from flask import Flask, current_app, g, jsonify, render_template, request
+from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
 from models import db
+from models.user import LOCALES
 from workflow.engine.errors import DomainError
 
 from .problems import input_errors, is_api_request, problem
@@ -17,33 +20,33 @@ from .problems import input_errors, is_api_request, problem
 log = logging.getLogger(__name__)
 
 TITLES = {
-    400: "Bad request",
-    401: "Not authenticated",
-    403: "Not allowed",
-    404: "Not found",
-    405: "Method not allowed",
-    409: "That cannot be done now",
-    412: "The file has changed",
-    413: "File too large",
-    415: "Unsupported media type",
-    422: "The request could not be read",
-    428: "Precondition required",
-    429: "Too many requests",
-    500: "Something went wrong",
+    400: _l("Bad request"),
+    401: _l("Not authenticated"),
+    403: _l("Not allowed"),
+    404: _l("Not found"),
+    405: _l("Method not allowed"),
+    409: _l("That cannot be done now"),
+    412: _l("The file has changed"),
+    413: _l("File too large"),
+    415: _l("Unsupported media type"),
+    422: _l("The request could not be read"),
+    428: _l("Precondition required"),
+    429: _l("Too many requests"),
+    500: _l("Something went wrong"),
 }
 
 MESSAGES = {
-    400: "The request could not be understood. Please go back and try again.",
-    401: "Send a personal access token: Authorization: Bearer <token>.",
-    403: "Your roles do not allow you to open this page.",
-    404: "There is no such page, or you may not see it.",
-    405: "This page cannot be used that way.",
-    415: "Send the request's body as JSON.",
-    422: "Some inputs are not valid; see errors.",
-    409: "The action is not possible in the current state.",
-    413: "The upload is larger than the limit.",
-    429: "Too many attempts. Please wait a moment and try again.",
-    500: "An error occurred on our side. It has been logged; please try again later.",
+    400: _l("The request could not be understood. Please go back and try again."),
+    401: _l("Send a personal access token: Authorization: Bearer <token>."),
+    403: _l("Your roles do not allow you to open this page."),
+    404: _l("There is no such page, or you may not see it."),
+    405: _l("This page cannot be used that way."),
+    415: _l("Send the request's body as JSON."),
+    422: _l("Some inputs are not valid; see errors."),
+    409: _l("The action is not possible in the current state."),
+    413: _l("The upload is larger than the limit."),
+    429: _l("Too many attempts. Please wait a moment and try again."),
+    500: _l("An error occurred on our side. It has been logged; please try again later."),
 }
 
 
@@ -65,14 +68,13 @@ def discard_failed_session() -> None:
 
 def render_error(status: int, message: str | None = None, *, field: str | None = None,
                  errors: dict | None = None, headers: dict | None = None):
-    message = message or MESSAGES.get(status, "")
+    message = str(message or MESSAGES.get(status, ""))
     db.session.rollback()
+    title = str(TITLES.get(status, _l("Error")))
     if is_api_request():
-        return problem(status, TITLES.get(status, "Error"), message, field=field,
-                       errors=errors, headers=headers)
+        return problem(status, title, message, field=field, errors=errors, headers=headers)
     if wants_json():
-        return jsonify(error=TITLES.get(status, "Error"), message=message), status
-    title = TITLES.get(status, "Error")
+        return jsonify(error=title, message=message), status
     return render_template("errors/error.html", status=status, title=title, message=message), status
 
 
@@ -82,13 +84,16 @@ def render_server_error():
     transaction), so it is drawn without the navigation and the context processors."""
     g.database_session_failed = True  # the request's teardown does not commit it either
     discard_failed_session()
-    title, message = TITLES[500], MESSAGES[500]
-    if is_api_request():
-        return problem(500, title, message)
-    if wants_json():
-        return jsonify(error=title, message=message, request_id=g.get("request_id")), 500
-    page = current_app.jinja_env.get_template("errors/server_error.html").render(
-        title=title, message=message, request_id=g.get("request_id"))
+    # The language of the browser: the user's own choice would be read from the database.
+    language = request.accept_languages.best_match(LOCALES) or LOCALES[0]
+    with force_locale(language):
+        title, message = str(TITLES[500]), str(MESSAGES[500])
+        if is_api_request():
+            return problem(500, title, message)
+        if wants_json():
+            return jsonify(error=title, message=message, request_id=g.get("request_id")), 500
+        page = current_app.jinja_env.get_template("errors/server_error.html").render(
+            title=title, message=message, request_id=g.get("request_id"), language=language)
     return page, 500
 
 
@@ -114,7 +119,7 @@ def register(app: Flask) -> None:
             return render_server_error()
         description = error.description if status in (400, 409) else None
         if status == 400 and "CSRF" in (error.description or ""):
-            description = "The form has expired or was not sent from this site. Reload it."
+            description = _l("The form has expired or was not sent from this site. Reload it.")
         if is_api_request():
             return _api_http_error(error, status)
         return render_error(status, description)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from flask import flash, redirect, request
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms import HiddenField
 
@@ -20,15 +21,15 @@ from workflow.engine import idempotency
 
 # What the second submission is told, by what the first one created (its table).
 ALREADY_CREATED = {
-    "donations": "This donation was already recorded: it is booked once.",
-    "applications": "This form was already sent: here is the application it created.",
-    "comments": "This note was already added: it is there once.",
-    "attachments": "This file was already attached: it is stored once.",
-    "rounds": "This round was already created: it is saved once.",
-    "organisations": "This organisation was already created: it is saved once.",
-    "users": "This user was already created: the account exists once.",
-    "funds": "This fund was already created: it is saved once.",
-    "final_reports": "This final report was already submitted: it is there once.",
+    "donations": _l("This donation was already recorded: it is booked once."),
+    "applications": _l("This form was already sent: here is the application it created."),
+    "comments": _l("This note was already added: it is there once."),
+    "attachments": _l("This file was already attached: it is stored once."),
+    "rounds": _l("This round was already created: it is saved once."),
+    "organisations": _l("This organisation was already created: it is saved once."),
+    "users": _l("This user was already created: the account exists once."),
+    "funds": _l("This fund was already created: it is saved once."),
+    "final_reports": _l("This final report was already submitted: it is there once."),
 }
 
 
@@ -63,7 +64,7 @@ def _land(earlier: idempotency.Earlier, landing: Callable[[int], str], fallback:
     if earlier.object_id is None:
         flash(idempotency.ALREADY_RECEIVED, "info")
         return redirect(fallback or request.path)
-    flash(ALREADY_CREATED.get(earlier.object_type, idempotency.ALREADY_RECEIVED), "info")
+    flash(str(ALREADY_CREATED.get(earlier.object_type, idempotency.ALREADY_RECEIVED)), "info")
     return redirect(landing(earlier.object_id))
 
 

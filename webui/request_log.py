@@ -18,6 +18,8 @@ from datetime import UTC, datetime
 from flask import Flask, g, has_request_context, request
 from flask_login import current_user, user_logged_in, user_logged_out
 
+from .problems import is_api_request
+
 _SANE_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 log = logging.getLogger("wnf.requests")
 
@@ -91,8 +93,10 @@ def register(app: Flask) -> None:
         incoming = request.headers.get("X-Request-ID", "")
         g.request_id = incoming if _SANE_ID.match(incoming) else uuid.uuid4().hex
         g.request_started = time.perf_counter()
-        if request.endpoint != "static":
-            current_user.get_id()  # loads the user now (auth.load_user remembers the id)
+        # Loads the user now (auth.load_user remembers the id); the API's caller is its
+        # token's user, whom webui.api.tokens remembers instead.
+        if request.endpoint != "static" and not is_api_request():
+            current_user.get_id()
 
     @app.after_request
     def _finish(response):

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from flask import Flask, Response, abort, g, request
+from flask_babel import lazy_gettext as _l
 
 CSP = "; ".join((
     "default-src 'self'",
@@ -27,13 +28,13 @@ CSP = "; ".join((
 
 # Control characters a form has no business sending; PostgreSQL also refuses NUL in text.
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-CONTROL_MESSAGE = ("The form contains control characters that cannot be stored; remove them "
-                   "and send it again.")
+CONTROL_MESSAGE = _l("The form contains control characters that cannot be stored; remove them "
+                     "and send it again.")
 
 
 # No page of the site writes a link with one: it was edited, or cut and pasted badly.
-LINK_CONTROL_MESSAGE = ("This link is out of date: it holds control characters that no page "
-                        "of this site writes. Start again from the page that led here.")
+LINK_CONTROL_MESSAGE = _l("This link is out of date: it holds control characters that no page "
+                          "of this site writes. Start again from the page that led here.")
 
 
 def _has_control_characters(values) -> bool:

@@ -1,3 +1,5 @@
+from babel import Locale
+from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     DateField,
@@ -20,6 +22,8 @@ from workflow.people.committees import COMMITTEE_ROLES, SEAT_CHOICE_LABELS, comm
 from ..forms import AppForm, YenField
 from ..once import OneTimeKey
 
+FUND_KIND_LABELS = dict(zip(FUND_KINDS, (_l("Grant"), _l("Loan")), strict=True))
+
 
 class CheckboxesField(SelectMultipleField):
     widget = widgets.ListWidget(prefix_label=False)
@@ -28,66 +32,71 @@ class CheckboxesField(SelectMultipleField):
 
 class UserForm(OneTimeKey, AppForm):
     email = EmailField(
-        "Email", validators=[DataRequired(), Email("Enter a valid email address."),
-                             Length(max=254)]
+        _l("Email"), validators=[DataRequired(), Email(_l("Enter a valid email address.")),
+                                 Length(max=254)]
     )
-    name = StringField("Name", validators=[DataRequired(), Length(max=200)])
-    organisation_id = SelectField("Organisation", coerce=int)
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    organisation_id = SelectField(_l("Organisation"), coerce=int)
     # The committee roles follow from the seats below.
-    roles = CheckboxesField("Roles", choices=[(role, label) for role, label in
-                                              ROLE_LABELS.items()
-                                              if role not in COMMITTEE_ROLES])
-    seats_WNF = SelectField(f"Seat on the {committee_title('WNF')}",
+    roles = CheckboxesField(_l("Roles"), choices=[(role, label) for role, label in
+                                                  ROLE_LABELS.items()
+                                                  if role not in COMMITTEE_ROLES])
+    seats_WNF = SelectField(_l("Seat on the %(committee)s", committee=committee_title("WNF")),
                             choices=list(SEAT_CHOICE_LABELS.items()), default="")
-    seats_SME = SelectField(f"Seat on the {committee_title('SME')}",
+    seats_SME = SelectField(_l("Seat on the %(committee)s", committee=committee_title("SME")),
                             choices=list(SEAT_CHOICE_LABELS.items()), default="")
     away_until = DateField(
-        "Away until (the last day away)", validators=[Optional()],
-        description="A chair or deputy chair who is away does not preside: the other does.")
-    locale = SelectField("Language", choices=[(code, code) for code in LOCALES])
-    active = BooleanField("Active", default=True)
+        _l("Away until (the last day away)"), validators=[Optional()],
+        description=_l("A chair or deputy chair who is away does not preside: the other does."))
+    # Each language named in its own words, as a language switch names them.
+    locale = SelectField(_l("Language"), choices=[(code, Locale.parse(code).display_name)
+                                                 for code in LOCALES])
+    active = BooleanField(_l("Active"), default=True)
     password = PasswordField(
-        "Password", description="12 to 128 characters. Leave empty to keep the current one.",
+        _l("Password"),
+        description=_l("12 to 128 characters. Leave empty to keep the current one."),
         validators=[Optional(), Length(max=1024)],
     )
-    submit = SubmitField("Save")
+    submit = SubmitField(_l("Save"))
 
 
 class OrganisationForm(OneTimeKey, AppForm):
-    kind = SelectField("Kind", choices=list(KIND_LABELS.items()))
-    name = StringField("Name", validators=[DataRequired(), Length(max=200)])
+    kind = SelectField(_l("Kind"), choices=list(KIND_LABELS.items()))
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     country_code = StringField(
-        "Country code", description="ISO 3166, two letters (JP, TH, VN…)",
+        _l("Country code"), description=_l("ISO 3166, two letters (JP, TH, VN…)"),
         validators=[DataRequired(), Length(max=2)],
     )
-    city = StringField("City", validators=[Optional(), Length(max=100)])
+    city = StringField(_l("City"), validators=[Optional(), Length(max=100)])
     industry = SelectField(
-        "Industry (companies)", choices=[("", "—"), *INDUSTRY_LABELS.items()],
+        _l("Industry (companies)"), choices=[("", "—"), *INDUSTRY_LABELS.items()],
         validators=[Optional()],
     )
-    capital_yen = YenField("Capital (yen, companies)", validators=[Optional()])
+    capital_yen = YenField(_l("Capital (yen, companies)"), validators=[Optional()])
     employees = IntegerField(
-        "Employees (companies)",
-        validators=[Optional(), NumberRange(min=0, message="Cannot be negative.")],
+        _l("Employees (companies)"),
+        validators=[Optional(), NumberRange(min=0, message=_l("Cannot be negative."))],
     )
-    submit = SubmitField("Save")
+    submit = SubmitField(_l("Save"))
 
 
 class FundForm(OneTimeKey, AppForm):
-    code = SelectField("Code", choices=[(c, c) for c in FUND_CODES])
-    name = StringField("Name", validators=[DataRequired(), Length(max=200)])
-    kind = SelectField("Kind", choices=[(k, k) for k in FUND_KINDS])
+    code = SelectField(_l("Code"), choices=[(c, c) for c in FUND_CODES])
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    kind = SelectField(_l("Kind"), choices=list(FUND_KIND_LABELS.items()))
     report_due_days = IntegerField(
-        "Final report due (days after the activity ends)", default=60,
-        description="Grants: the applicant is reminded before the report falls due and "
-                    "once it is overdue.",
-        validators=[Optional(), NumberRange(1, 3650, "Enter a number of days from 1 to 3,650.")])
+        _l("Final report due (days after the activity ends)"), default=60,
+        description=_l("Grants: the applicant is reminded before the report falls due and "
+                       "once it is overdue."),
+        validators=[Optional(),
+                    NumberRange(1, 3650, _l("Enter a number of days from 1 to 3,650."))])
     reminder_days = IntegerField(
-        "Reminders (days before a due date)", default=14,
-        description="How long before a final report or a loan instalment falls due the "
-                    "applicant or the company is reminded.",
-        validators=[Optional(), NumberRange(0, 365, "Enter a number of days from 0 to 365.")])
-    submit = SubmitField("Save")
+        _l("Reminders (days before a due date)"), default=14,
+        description=_l("How long before a final report or a loan instalment falls due the "
+                       "applicant or the company is reminded."),
+        validators=[Optional(),
+                    NumberRange(0, 365, _l("Enter a number of days from 0 to 365."))])
+    submit = SubmitField(_l("Save"))
 
 
 SEAT_FIELDS = {code: f"seats_{code}" for code in FUND_CODES}

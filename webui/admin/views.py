@@ -1,8 +1,9 @@
 from flask import abort, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from models import Fund, Organisation, User, db
+from models import INDUSTRY_LABELS, Fund, Organisation, User, db
 from workflow.engine.errors import ValidationFailed
 from workflow.money import fund_records
 from workflow.people import accounts, committees, second_factor
@@ -10,10 +11,7 @@ from workflow.people import accounts, committees, second_factor
 from ..access import roles
 from ..actions import Done, carry_out
 from . import bp
-from .forms import SEAT_FIELDS, FundForm, OrganisationForm, UserForm
-
-SECOND_FACTOR_RESET = ("{name}'s two-factor login was reset: they set it up again at their "
-                       "next login, and have been told by email.")
+from .forms import FUND_KIND_LABELS, SEAT_FIELDS, FundForm, OrganisationForm, UserForm
 
 
 def _get_or_404(model, ident):
@@ -25,7 +23,7 @@ def _get_or_404(model, ident):
 
 def _organisation_choices():
     orgs = db.session.scalars(select(Organisation).order_by(Organisation.name))
-    return [(0, "— none —")] + [(o.id, f"{o.name} ({o.country_code})") for o in orgs]
+    return [(0, _("— none —"))] + [(o.id, f"{o.name} ({o.country_code})") for o in orgs]
 
 
 # Where a saved record lands, the first submission of its form and a second alike: its list.
@@ -85,7 +83,7 @@ def edit_user(user_id: int | None = None):
             saved = user
             accounts.update_user(user, actor=current_user, password=form.password.data or None,
                                  away_until=form.away_until.data, **fields)
-        return Done(f"Saved {saved.name}.", _user_page(saved.id), created=saved)
+        return Done(_("Saved %(name)s.", name=saved.name), _user_page(saved.id), created=saved)
 
     if done := carry_out(form, act, refusals=ValidationFailed,
                          creates=_user_page if user is None else None):
@@ -105,7 +103,8 @@ def reset_second_factor(user_id: int):
         flash(refusal.message, "warning")
     else:
         db.session.commit()
-        flash(SECOND_FACTOR_RESET.format(name=user.name), "success")
+        flash(_("%(name)s's two-factor login was reset: they set it up again at their next login, "
+                "and have been told by email.", name=user.name), "success")
     return redirect(url_for("admin.edit_user", user_id=user.id))
 
 
@@ -114,7 +113,7 @@ def reset_second_factor(user_id: int):
 def organisations():
     rows = db.session.scalars(select(Organisation).order_by(Organisation.kind, Organisation.name))
     return render_template("admin/organisations.html", organisations=rows.all(),
-                           country_name=accounts.country_name)
+                           country_name=accounts.country_name, industries=INDUSTRY_LABELS)
 
 
 @bp.route("/organisations/new", methods=["GET", "POST"])
@@ -131,7 +130,8 @@ def edit_organisation(org_id: int | None = None):
             industry=form.industry.data or None, capital_yen=form.capital_yen.data,
             employees=form.employees.data, actor=current_user,
         )
-        return Done(f"Saved {saved.name}.", _organisation_page(saved.id), created=saved)
+        return Done(_("Saved %(name)s.", name=saved.name), _organisation_page(saved.id),
+                    created=saved)
 
     if done := carry_out(form, act, refusals=ValidationFailed,
                          creates=_organisation_page if org is None else None):
@@ -143,7 +143,7 @@ def edit_organisation(org_id: int | None = None):
 @roles("admin")
 def funds():
     rows = db.session.scalars(select(Fund).order_by(Fund.code)).all()
-    return render_template("admin/funds.html", funds=rows)
+    return render_template("admin/funds.html", funds=rows, fund_kinds=FUND_KIND_LABELS)
 
 
 @bp.route("/funds/new", methods=["GET", "POST"])
@@ -158,7 +158,8 @@ def edit_fund(fund_id: int | None = None):
             fund, code=form.code.data, name=form.name.data, kind=form.kind.data,
             report_due_days=form.report_due_days.data,
             reminder_days=form.reminder_days.data, actor=current_user)
-        return Done(f"Saved the fund {saved.code}.", _fund_page(saved.id), created=saved)
+        return Done(_("Saved the fund %(code)s.", code=saved.code), _fund_page(saved.id),
+                    created=saved)
 
     if done := carry_out(form, act, refusals=ValidationFailed,
                          creates=_fund_page if fund is None else None):

@@ -4,6 +4,8 @@ see how its deliveries went, switch it off."""
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import func, select
 from wtforms import SelectMultipleField, StringField, SubmitField
@@ -23,15 +25,21 @@ from . import bp
 class WebhookForm(OneTimeKey, AppForm):
     """A one-time key: the same form sent again (a reload) registers no second endpoint."""
 
-    url = StringField("Endpoint URL", validators=[DataRequired(), Length(max=500)])
-    topics = SelectMultipleField("Events", choices=list(webhooks.TOPIC_LABELS.items()),
+    url = StringField(_l("Endpoint URL"), validators=[DataRequired(), Length(max=500)])
+    topics = SelectMultipleField(_l("Events"), choices=list(webhooks.TOPIC_LABELS.items()),
                                  default=["state", "money"], validators=[DataRequired()])
-    description = StringField("What it is", validators=[Optional(), Length(max=200)])
-    submit = SubmitField("Register endpoint")
+    description = StringField(_l("What it is"), validators=[Optional(), Length(max=200)])
+    submit = SubmitField(_l("Register endpoint"))
+
+
+# What a delivery's state means to the administrator.
+DELIVERY_STATES = {"pending": _l("Waiting to be tried again"),
+                   "sending": _l("Stuck in sending: check the endpoint received it"),
+                   "failed": _l("Failed for good")}
 
 
 class DeactivateWebhookForm(AppForm):
-    submit = SubmitField("Switch off")
+    submit = SubmitField(_l("Switch off"))
 
 
 def _delivery_counts() -> dict[int, dict[str, int]]:
@@ -46,6 +54,8 @@ def _delivery_counts() -> dict[int, dict[str, int]]:
 def _page(form: WebhookForm, secret: str | None = None, status: int = 200):
     return render_template("admin/webhooks.html", form=form, secret=secret,
                            endpoints=webhooks.endpoints(), counts=_delivery_counts(),
+                           troubled=webhooks.deliveries_in_trouble(),
+                           max_attempts=webhooks.MAX_ATTEMPTS, delivery_states=DELIVERY_STATES,
                            labels=webhooks.TOPIC_LABELS,
                            off_form=DeactivateWebhookForm()), status
 
@@ -61,8 +71,8 @@ def webhook_endpoints():
             db.session.rollback()
             flash(idempotency.ALREADY_RECEIVED, "info")
             return redirect(url_for("admin.webhook_endpoints"))
-        _, secret = webhooks.register(form.url.data, form.topics.data, form.description.data,
-                                      current_user)
+        _endpoint, secret = webhooks.register(form.url.data, form.topics.data,
+                                              form.description.data, current_user)
     except ValidationFailed as refusal:
         db.session.rollback()
         show_refusal(form, refusal)
@@ -77,5 +87,6 @@ def deactivate_webhook(endpoint_id: int):
     if DeactivateWebhookForm().validate_on_submit():
         endpoint = webhooks.deactivate(endpoint_id, current_user)
         db.session.commit()
-        flash(f"{endpoint.url} is switched off: it is told of no more events.", "success")
+        flash(_("%(url)s is switched off: it is told of no more events.", url=endpoint.url),
+              "success")
     return redirect(url_for("admin.webhook_endpoints"))

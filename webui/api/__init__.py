@@ -21,11 +21,23 @@ from ..extensions import csrf
 def register(app: Flask) -> None:
     """Add the API, its document and the profile page of tokens to the app."""
     # Imported here: webui.errors reads webui.problems while the app's modules load.
-    from . import applications, committee, docs, grants, money, token_pages, tokens, trail
+    from . import (
+        applications,
+        attachments,
+        committee,
+        docs,
+        grants,
+        loans,
+        money,
+        token_pages,
+        tokens,
+        trail,
+    )
     from .schemas import ProblemSchema
 
     # The blueprints of the API's operations, each under /api/v1.
-    resources = (applications.blp, grants.blp, committee.blp, money.blp, trail.blp)
+    resources = (applications.blp, attachments.blp, grants.blp, loans.blp, committee.blp,
+                 money.blp, trail.blp)
     class ProblemApi(Api):
         ERROR_SCHEMA = ProblemSchema  # every error answer is a problem document
 

@@ -12,6 +12,7 @@ from workflow.files.search import Filters
 from ..access import api_token
 from .blueprints import api_blueprint
 from .files import VIEWERS, visible_application
+from .links import FILE_IN_PATH, file_links, operation, to
 from .schemas import (
     ActionInputSchema,
     ActionListSchema,
@@ -32,9 +33,14 @@ def state_label(workflow: str, version: int, state: str, user: User) -> str:
 
 
 def labelled(application: Application, user: User) -> Application:
-    """The file with the label of its state for this user (ApplicationSchema reads it)."""
+    """The file with what this user is shown of it (ApplicationSchema reads it): the label
+    of its state; a loan's company figures, and its assessment for the staff (as the page)."""
+    staff = user.has_role(*READER_ROLES)
     application.state_label = state_label(application.workflow_name,
                                           application.workflow_version, application.state, user)
+    loan = application.loan if application.kind == "loan" else None
+    application.company_shown = application.organisation if loan is not None else None
+    application.assessment_shown = loan if staff and loan is not None and loan.risk_grade else None
     return application
 
 
@@ -48,6 +54,8 @@ def as_file(application: Application, user: User) -> dict:
 @api_roles(*VIEWERS)
 @blp.arguments(ApplicationListArgs, location="query", as_kwargs=True)
 @blp.response(200, ApplicationPageSchema)
+@blp.doc(**operation("listApplications", 200,
+                     GetFile=to("getApplication", application_id="$response.body#/items/0/id")))
 def list_applications(limit: int, after: str | None = None, before: str | None = None,
                       direction: str = "desc", **chosen):
     """The files the caller may see, a page at a time (follow `next`)."""
@@ -73,6 +81,13 @@ def list_applications(limit: int, after: str | None = None, before: str | None =
 @api_token
 @api_roles(*VIEWERS)
 @blp.response(200, ApplicationSchema, headers={"ETag": {"schema": {"type": "string"}}})
+@blp.doc(**operation("getApplication", 200, **file_links(FILE_IN_PATH),
+                     ListTranches=to("listTranches", application_id=FILE_IN_PATH),
+                     ListBallots=to("listBallots", application_id=FILE_IN_PATH),
+                     Schedule=to("loanSchedule", application_id=FILE_IN_PATH),
+                     Repayments=to("listRepayments", application_id=FILE_IN_PATH),
+                     SaveProposal=to("saveProposal", application_id=FILE_IN_PATH),
+                     SaveLoan=to("saveLoan", application_id=FILE_IN_PATH)))
 def get_application(application_id: int):
     """One file with its grant or loan details; its ETag is its version, for If-Match."""
     user = caller()
@@ -84,6 +99,8 @@ def get_application(application_id: int):
 @api_token
 @api_roles(*VIEWERS)
 @blp.response(200, ActionListSchema)
+@blp.doc(**operation("listActions", 200, FireFirst=to(
+    "fireAction", application_id=FILE_IN_PATH, trigger="$response.body#/items/0/trigger")))
 def list_actions(application_id: int):
     """What the caller may do to the file now; a blocked action says why."""
     user = caller()
@@ -99,6 +116,7 @@ def list_actions(application_id: int):
 @blp.arguments(ActionInputSchema)
 @blp.response(200, FiredSchema)
 @blp.doc(parameters=[IDEMPOTENCY_PARAMETER, IF_MATCH_PARAMETER])
+@blp.doc(**operation("fireAction", 200, **file_links("$response.body#/application/id")))
 def fire_action(inputs: dict, application_id: int, trigger: str):
     """Take an action (its `trigger`), as its button on the file's page would."""
     user = caller()
@@ -106,7 +124,9 @@ def fire_action(inputs: dict, application_id: int, trigger: str):
 
     def act() -> tuple[dict, int]:
         application = visible_application(application_id, user)
-        given = {name: value for name, value in inputs.items() if value and value.strip()}
+        # A blank text is an input not given (as an empty field of the page's form).
+        given = {name: value for name, value in inputs.items()
+                 if not (isinstance(value, str) and not value.strip())}
         service.fire(application, trigger, user, expected_version=expected, **given)
         file = as_file(application, user)
         return {"application": file,

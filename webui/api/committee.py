@@ -9,6 +9,7 @@ from workflow.committee import ballots, tally
 from ..access import api_token
 from .blueprints import api_blueprint
 from .files import VIEWERS, visible_application
+from .links import operation
 from .schemas import (
     BallotListSchema,
     ConflictInputSchema,
@@ -29,6 +30,7 @@ SHOWN_WHEN_HIDDEN = ("eligible", "cast", "quorum_needed", "quorum_met")
 @api_token
 @api_roles(*VIEWERS)
 @blp.response(200, BallotListSchema)
+@blp.doc(**operation("listBallots"))
 def list_ballots(application_id: int):
     """The file's ballots, oldest first; the counts of an open ballot as the page shows them."""
     user = caller()

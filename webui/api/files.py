@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import abort, g, request
+from flask_babel import gettext as _
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 
@@ -19,7 +20,7 @@ def visible_application(application_id: int, user: User) -> Application:
     """The file, or 404 when it does not exist or the caller may not see it (as the pages)."""
     application = db.session.execute(_FILE, {"application_id": application_id}).scalar()
     if application is None or not can_view(user, application):
-        abort(404, "There is no such application, or you may not see it.")
+        abort(404, _("There is no such application, or you may not see it."))
     return application
 
 

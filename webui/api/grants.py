@@ -4,6 +4,7 @@ secretariat's screening checklist, each through the workflow as the pages do."""
 from __future__ import annotations
 
 from flask import abort
+from flask_babel import gettext as _
 
 from models import Round, db
 from workflow.grants import proposals, screening
@@ -13,6 +14,7 @@ from ..access import api_token
 from .applications import as_file
 from .blueprints import api_blueprint
 from .files import visible_application
+from .links import NEW_ID, file_links, operation, to
 from .schemas import (
     ApplicationSchema,
     ChecklistSchema,
@@ -39,6 +41,9 @@ blp = api_blueprint("api_grants", __name__, url_prefix="/api/v1",
 @blp.arguments(NewProposalSchema)
 @blp.response(201, ApplicationSchema)
 @blp.doc(parameters=[IDEMPOTENCY_PARAMETER])
+@blp.doc(**operation("createProposal", 201, **file_links(NEW_ID),
+                     SaveProposal=to("saveProposal", application_id=NEW_ID),
+                     Upload=to("uploadAttachment", application_id=NEW_ID)))
 def create_proposal(inputs: dict):
     """Start a draft proposal of the caller's alumni society in an open WNF round."""
     user = caller()
@@ -46,7 +51,7 @@ def create_proposal(inputs: dict):
     def act() -> tuple[dict, int]:
         round_ = db.session.get(Round, inputs["round_id"])
         if round_ is None:
-            abort(422, "There is no such round.")
+            abort(422, _("There is no such round."))
         application = proposals.create_proposal(round_=round_, title=inputs["title"],
                                                 actor=user)
         return as_file(application, user), 201
@@ -60,6 +65,7 @@ def create_proposal(inputs: dict):
 @blp.arguments(ProposalSchema)
 @blp.response(200, ApplicationSchema)
 @blp.doc(parameters=[IDEMPOTENCY_PARAMETER, IF_MATCH_PARAMETER])
+@blp.doc(**operation("saveProposal", 200, **file_links(NEW_ID)))
 def save_proposal(inputs: dict, application_id: int):
     """Save the whole proposal (details, partners, participants, budget) of a draft."""
     user = caller()
@@ -68,7 +74,7 @@ def save_proposal(inputs: dict, application_id: int):
     def act() -> tuple[dict, int]:
         application = visible_application(application_id, user)
         if application.kind != "grant":
-            abort(404, "There is no such grant proposal, or you may not see it.")
+            abort(404, _("There is no such grant proposal, or you may not see it."))
         check_version(application, expected)
         data = proposals.ProposalInput(
             title=inputs["title"], programme_type=inputs.get("programme_type"),

@@ -4,6 +4,7 @@ pages), the funds with their balances and ledger entries, and the rounds."""
 from __future__ import annotations
 
 from flask import abort
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from models import Fund, LedgerEntry, Round, Tranche, db
@@ -12,6 +13,7 @@ from workflow.money import ledger, tranches
 from ..access import api_token
 from .blueprints import api_blueprint
 from .files import VIEWERS, visible_application
+from .links import NEW_ID, operation, to
 from .schemas import (
     CursorArgs,
     DoneSchema,
@@ -44,6 +46,8 @@ def _tranche(tranche: Tranche) -> dict:
 @api_token
 @api_roles(*VIEWERS)
 @blp.response(200, TrancheListSchema)
+@blp.doc(**operation("listTranches", 200,
+                     Authorise=to("authoriseTranche", tranche_id="$response.body#/items/0/id")))
 def list_tranches(application_id: int):
     """The file's tranches, in order."""
     application = visible_application(application_id, caller())
@@ -56,6 +60,9 @@ def list_tranches(application_id: int):
 @blp.arguments(TrancheInputSchema)
 @blp.response(201, TrancheSchema)
 @blp.doc(parameters=[IDEMPOTENCY_PARAMETER])
+@blp.doc(**operation("requestTranche", 201, Authorise=to("authoriseTranche", tranche_id=NEW_ID),
+                     ListTranches=to("listTranches",
+                                     application_id="$response.body#/application_id")))
 def request_tranche(inputs: dict, application_id: int):
     """Request a tranche; another finance officer must authorise it."""
     user = caller()
@@ -72,7 +79,7 @@ def request_tranche(inputs: dict, application_id: int):
 def _visible_tranche(tranche_id: int) -> Tranche:
     tranche = db.session.get(Tranche, tranche_id)
     if tranche is None:
-        abort(404, "There is no such tranche, or you may not see it.")
+        abort(404, _("There is no such tranche, or you may not see it."))
     visible_application(tranche.application_id, caller())
     return tranche
 
@@ -82,6 +89,7 @@ def _visible_tranche(tranche_id: int) -> Tranche:
 @api_roles(FINANCE)
 @blp.response(200, DoneSchema)
 @blp.doc(parameters=[IDEMPOTENCY_PARAMETER])
+@blp.doc(**operation("authoriseTranche"))
 def authorise_tranche(tranche_id: int):
     """Authorise a tranche another finance officer requested: the money is released."""
     user = caller()
@@ -123,7 +131,7 @@ def fund_ledger(code: str, limit: int, after: int = 0):
     """The fund's ledger entries, oldest first, a page at a time (follow `next`)."""
     fund = db.session.scalar(select(Fund).where(Fund.code == code.upper()[:8]))
     if fund is None:
-        abort(404, "There is no such fund.")
+        abort(404, _("There is no such fund."))
     rows = db.session.scalars(select(LedgerEntry).where(LedgerEntry.fund_id == fund.id,
                                                         LedgerEntry.id > after)
                               .order_by(LedgerEntry.id).limit(limit + 1)).all()

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from marshmallow import Schema, ValidationError, fields, validate
+from marshmallow import Schema, fields, validate
 
 from workflow.files.search import SORTS
+
+from .loan_schemas import YEN, AssessmentSchema, CompanySchema, LoanSchema, percent
 
 
 class UtcDateTime(fields.DateTime):
@@ -81,20 +83,6 @@ class GrantSchema(Schema):
     conditions = fields.String()
 
 
-class LoanSchema(Schema):
-    investment_country = fields.String(allow_none=True)
-    project = fields.String()
-    purpose = fields.String()
-    requested_term_months = fields.Integer(allow_none=True)
-    risk_grade = fields.String(allow_none=True)
-    annual_rate = fields.Decimal(allow_none=True, as_string=True)
-    term_months = fields.Integer(allow_none=True)
-    grace_months = fields.Integer(allow_none=True)
-    method = fields.String(allow_none=True)
-    approved_on = fields.Date(allow_none=True)
-    agreement_date = fields.Date(allow_none=True)
-
-
 class ApplicationSchema(Schema):
     id = fields.Integer(required=True)
     reference = fields.String(required=True)
@@ -117,6 +105,11 @@ class ApplicationSchema(Schema):
     due_on = fields.Date(allow_none=True)
     grant = fields.Nested(GrantSchema, allow_none=True)
     loan = fields.Nested(LoanSchema, allow_none=True)
+    company = fields.Nested(CompanySchema, allow_none=True, attribute="company_shown",
+                            metadata={"description": "A loan's company figures"})
+    assessment = fields.Nested(AssessmentSchema, allow_none=True, attribute="assessment_shown",
+                               metadata={"description": "A loan's credit assessment, for the "
+                                                        "staff"})
 
 
 class ActionSchema(Schema):
@@ -131,14 +124,6 @@ class ActionListSchema(Schema):
     items = fields.List(fields.Nested(ActionSchema), required=True)
 
 
-YEN = validate.Range(min=1, max=2**63 - 1)
-
-
-def _percent(value) -> None:
-    if not 0 <= value <= 100:
-        raise ValidationError("A rate from 0 to 100 %.")
-
-
 class ActionInputSchema(Schema):
     """The inputs an action may take (those it `requires` must be given): a comment or a
     reason; the chair's decision (amount, conditions, deciding vote, a loan's terms); a
@@ -149,11 +134,11 @@ class ActionInputSchema(Schema):
     approved_yen = fields.Integer(validate=YEN)
     conditions = fields.String(validate=validate.Length(max=5000))
     casting_vote = fields.String(validate=validate.OneOf(["approve", "reject"]))
-    annual_rate = fields.Decimal(as_string=True, places=None, validate=_percent)
+    annual_rate = fields.Decimal(as_string=True, places=None, validate=percent)
     term_months = fields.Integer(validate=validate.Range(min=1, max=600))
     grace_months = fields.Integer(validate=validate.Range(min=0, max=600))
     method = fields.String(validate=validate.Length(max=16))
-    damages_rate = fields.Decimal(as_string=True, places=None, validate=_percent)
+    damages_rate = fields.Decimal(as_string=True, places=None, validate=percent)
     prepayment_mode = fields.String(validate=validate.Length(max=16))
     amount_yen = fields.Integer(validate=YEN)
     received_on = fields.Date()

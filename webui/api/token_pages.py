@@ -4,6 +4,8 @@ when each was last used, revoke one."""
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from models import db
@@ -19,10 +21,10 @@ from .token_forms import NewTokenForm, RevokeTokenForm
 
 bp = Blueprint("api_tokens", __name__, url_prefix="/account/tokens")
 
-ALREADY_MADE = ("This form was already sent and its token made; its secret was shown then "
-                "and is not shown again. Revoke it below if it was not copied.")
-LOG_IN_WITH_CODE = ("Your roles move money or decide: log in with your two-factor code "
-                    "before making a token.")
+ALREADY_MADE = _l("This form was already sent and its token made; its secret was shown then "
+                  "and is not shown again. Revoke it below if it was not copied.")
+LOG_IN_WITH_CODE = _l("Your roles move money or decide: log in with your two-factor code "
+                      "before making a token.")
 
 
 def _page(form: NewTokenForm, secret: str | None = None, status: int = 200):
@@ -40,10 +42,10 @@ def index():
     try:
         if not idempotency.claim(form.idempotency_key.data, current_user, request.endpoint):
             db.session.rollback()  # sent again: the token was made and shown the first time
-            flash(ALREADY_MADE, "info")
+            flash(str(ALREADY_MADE), "info")
             return redirect(url_for("api_tokens.index"))
         if requires_second_factor(current_user) and not session.get(MFA):
-            raise ValidationFailed(LOG_IN_WITH_CODE, "name")
+            raise ValidationFailed(str(LOG_IN_WITH_CODE), "name")
         made = api_tokens.create(current_user, form.name.data, form.scope.data, form.days.data)
     except ValidationFailed as refusal:
         db.session.rollback()
@@ -62,5 +64,6 @@ def revoke(token_id: int):
     if form.validate_on_submit():
         token = api_tokens.revoke(current_user, token_id)
         db.session.commit()
-        flash(f"The token “{token.name}” is revoked: it no longer opens the API.", "success")
+        flash(_("The token “%(name)s” is revoked: it no longer opens the API.", name=token.name),
+              "success")
     return redirect(url_for("api_tokens.index"))

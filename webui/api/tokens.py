@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from flask import Flask, abort, g, request
+from flask_babel import gettext as _
 from werkzeug.exceptions import Unauthorized
 
 from models import User
@@ -19,11 +20,8 @@ from workflow.people import api_tokens
 from ..access import API_TOKEN
 from ..auth.limits import limiter
 from ..problems import API_PREFIX
+from ..request_log import remember_signed_in_user
 from ..transactions import READ_ONLY_METHODS
-
-READ_ONLY_TOKEN = "This token may only read; make a read-and-write token to change anything."
-NOT_AUTHENTICATED = ("Send a valid personal access token: Authorization: Bearer <token>. "
-                     "Make one on your profile page.")
 
 
 def api_roles(*allowed: str) -> Callable[[Callable], Callable]:
@@ -69,16 +67,19 @@ def authenticate() -> None:
     view = current_app.view_functions.get(request.endpoint or "")
     if view is None or getattr(view, "access", None) != API_TOKEN:
         return
-    scheme, _, secret = request.headers.get("Authorization", "").partition(" ")
+    scheme, _space, secret = request.headers.get("Authorization", "").partition(" ")
     token = api_tokens.authenticate(secret.strip()) if scheme.lower() == "bearer" else None
     if token is None:
-        raise Unauthorized(NOT_AUTHENTICATED)
+        raise Unauthorized(_("Send a valid personal access token: Authorization: Bearer "
+                             "<token>. Make one on your profile page."))
     g.api_user, g.api_token = token.user, token  # a refusal below is audited as theirs
+    remember_signed_in_user(token.user)  # the log line's user; answers are not cached
     if request.method not in READ_ONLY_METHODS and token.scope != "write":
-        abort(403, READ_ONLY_TOKEN)
+        abort(403, _("This token may only read; make a read-and-write token to change "
+                     "anything."))
     allowed = getattr(view, "api_roles", None)
     if allowed is not None and not token.user.has_role(*allowed):
-        abort(403, "Your roles do not allow this operation.")
+        abort(403, _("Your roles do not allow this operation."))
     api_tokens.note_use(token)
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from flask import Response, abort, json, request
+from flask_babel import gettext as _
 from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -27,7 +28,6 @@ from .tokens import caller
 KEY_HEADER = "Idempotency-Key"
 KEY_LENGTH = 64
 OTHER_REQUEST = "This Idempotency-Key was already used for another request; use a new key."
-MOVED = "The file has changed since you read it (it is now at version {version}); read it again."
 BAD_IF_MATCH = 'If-Match takes the ETag of the file you read, e.g. If-Match: "3".'
 
 IDEMPOTENCY_PARAMETER = {
@@ -58,7 +58,8 @@ def expected_version() -> int | None:
 
 def check_version(application: Application, expected: int | None) -> None:
     if expected is not None and application.version != expected:
-        abort(412, MOVED.format(version=application.version))
+        abort(412, _("The file has changed since you read it (it is now at version "
+                     "%(version)s); read it again.", version=application.version))
 
 
 def _key() -> str | None:

@@ -76,9 +76,15 @@ def _times_from_cookie() -> list | None:
     return value if isinstance(value, list) and len(value) == 4 else None
 
 
+def _not_a_page() -> bool:
+    """Static files, and the API: a token authenticates it, so a login cookie sent along
+    neither ends nor prolongs the page session (webui.api.tokens)."""
+    return request.endpoint in (None, "static") or is_api_request()
+
+
 @bp.before_app_request
 def _enforce_session_policy():
-    if request.endpoint in (None, "static") or not current_user.is_authenticated:
+    if _not_a_page() or not current_user.is_authenticated:
         return None
     if LOGIN_AT not in session:  # restored from the remember-me cookie
         times = _times_from_cookie()
@@ -108,7 +114,7 @@ def _enforce_session_policy():
 
 @bp.after_app_request
 def _keep_times_for_remember_me(response):
-    if request.endpoint == "static":
+    if request.endpoint == "static" or is_api_request():
         return response
     if current_user.is_authenticated and session.get(REMEMBER) and LOGIN_AT in session:
         value = [current_user.get_id(), session[LOGIN_AT], session[SEEN_AT],

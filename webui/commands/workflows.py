@@ -1,18 +1,21 @@
-"""`flask workflow show|migrate` and `flask audit verify|checkpoint|export`."""
+"""`flask workflow show|migrate` and `flask audit verify|work|checkpoint|export`."""
 
 from __future__ import annotations
 
 import json
 import os
 import sys
+import time
 
 import click
 from flask import current_app
 from flask.cli import AppGroup
+from sqlalchemy import func, select
 
-from models import db, write_intent
-from workflow.engine import anchors, audit, diagrams, registry, versioning
+from models import Fund, db, write_intent
+from workflow.engine import anchors, audit, diagrams, registry, verifying, versioning
 from workflow.engine.errors import TransitionRefused, ValidationFailed
+from workflow.money import fund_totals
 from workflow.operations import checkpoints
 
 workflow_cli = AppGroup("workflow", help="See and migrate the workflow definitions.")
@@ -86,9 +89,14 @@ def _latest_anchor() -> anchors.Anchor | None:
 @audit_cli.command("verify")
 @click.option("--checkpoint", help="SEQ:HASH to hold the chain to instead of the latest anchor "
                                    "(e.g. from an auditor's email).")
-def verify(checkpoint):
-    """Recompute the hash chain, hold it to the latest anchor and match the ledger to it;
-    exit 1 naming the first bad event or ledger entry."""
+@click.option("--full", is_flag=True,
+              help="Recompute every event from the first (with a progress bar) and hold the "
+                   "funds' kept totals to their ledgers, instead of only the events after "
+                   "the last verification.")
+def verify(checkpoint, full):
+    """Recompute the hash chain after the last verification (all of it with --full), hold it
+    to the latest anchor and match the ledger to it; exit 1 naming the first bad event or
+    ledger entry."""
     if checkpoint:
         try:
             mark = anchors.Anchor(*audit.parse_checkpoint(checkpoint))
@@ -96,12 +104,46 @@ def verify(checkpoint):
             raise click.BadParameter(str(error), param_hint="--checkpoint") from None
     else:
         mark = _latest_anchor()
-    result = audit.verify(mark)
+    if full:
+        with click.progressbar(length=audit.event_count(), label="Verifying audit events",
+                               file=sys.stderr) as bar:
+            result = verifying.verify(mark, full=True, by="command", progress=bar.update)
+    else:
+        result = verifying.verify(mark, by="command")
     click.echo(str(result))
     if mark is None:
         click.echo(NO_ANCHOR.format(directory=current_app.config["AUDIT_ANCHOR_DIR"]))
     if not result.ok:
         raise SystemExit(1)
+    if full:
+        problems = fund_totals.differences()
+        db.session.rollback()
+        for problem in problems:
+            click.echo(problem)
+        if problems:
+            raise SystemExit(1)
+        click.echo(fund_totals.MATCHED.format(funds=_fund_count()))
+
+
+def _fund_count() -> int:
+    return db.session.scalar(select(func.count()).select_from(Fund))
+
+
+@audit_cli.command("work")
+@click.option("--poll", type=float, default=0,
+              help="Seconds to wait for the next job once none is queued; 0 (default): stop "
+                   "then, as a cron job would.")
+def work(poll):
+    """Run the full re-verifications queued on the audit page, writing each one's progress
+    for the page to show (run it from cron or a process supervisor)."""
+    while True:
+        job = verifying.run_next(_latest_anchor(), more_checks=fund_totals.differences)
+        if job is not None:
+            click.echo(f"Verification job {job.id}: {job.result}")
+            continue
+        if not poll:
+            return
+        time.sleep(poll)
 
 
 @audit_cli.command("checkpoint")

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from models import User
 from workflow.committee import lists
@@ -41,18 +43,18 @@ def _by_state(counts, label: str, kind: str, state: str) -> Waiting | None:
 
 
 ROLE_STATES = {
-    "applicant": (("Proposals in draft", "grant", "draft"),
-                  ("Proposals to revise", "grant", "revision_requested"),
-                  ("Activities awaiting their final report", "grant", "in_implementation"),
-                  ("Loan applications in draft", "loan", "draft"),
-                  ("Loan applications to revise", "loan", "revision_requested")),
-    "secretariat": (("Proposals to start screening", "grant", "submitted"),
-                    ("Proposals in screening", "grant", "screening"),
-                    ("Final reports to review", "grant", "report_submitted"),
-                    ("Loan applications to screen", "loan", "submitted"),
-                    ("Loans in screening", "loan", "screening"),
-                    ("Credit assessments to complete", "loan", "credit_assessment"),
-                    ("Loan agreements to sign", "loan", "approved")),
+    "applicant": ((_l("Proposals in draft"), "grant", "draft"),
+                  (_l("Proposals to revise"), "grant", "revision_requested"),
+                  (_l("Activities awaiting their final report"), "grant", "in_implementation"),
+                  (_l("Loan applications in draft"), "loan", "draft"),
+                  (_l("Loan applications to revise"), "loan", "revision_requested")),
+    "secretariat": ((_l("Proposals to start screening"), "grant", "submitted"),
+                    (_l("Proposals in screening"), "grant", "screening"),
+                    (_l("Final reports to review"), "grant", "report_submitted"),
+                    (_l("Loan applications to screen"), "loan", "submitted"),
+                    (_l("Loans in screening"), "loan", "screening"),
+                    (_l("Credit assessments to complete"), "loan", "credit_assessment"),
+                    (_l("Loan agreements to sign"), "loan", "approved")),
 }
 
 
@@ -69,18 +71,18 @@ def waiting_for(user: User) -> dict[str, list[Waiting]]:
         stuck = lists.count_stuck()
         if stuck:
             result.setdefault("secretariat", []).append(Waiting(
-                "Ballots nobody may vote on or close", url_for("committee.index",
+                _("Ballots nobody may vote on or close"), url_for("committee.index",
                                                                _anchor="stuck-ballots"), stuck))
     if user.has_role("committee_member", "committee_chair"):
         items = []
         awaiting = lists.count_awaiting(user)
         if awaiting:
-            items.append(Waiting("Ballots awaiting my vote", url_for("committee.index"),
+            items.append(Waiting(_("Ballots awaiting my vote"), url_for("committee.index"),
                                  awaiting))
         if user.has_role("committee_chair"):
             to_close = lists.count_to_close(user)
             if to_close:
-                items.append(Waiting("Open ballots to close", url_for("committee.index"),
+                items.append(Waiting(_("Open ballots to close"), url_for("committee.index"),
                                      to_close))
         if items:
             result["committee_chair" if user.has_role("committee_chair")
@@ -89,11 +91,11 @@ def waiting_for(user: User) -> dict[str, list[Waiting]]:
         items = []
         ready = len(ready_for_disbursement())
         if ready:
-            items.append(Waiting("Approvals ready for disbursement", url_for("finance.index"),
+            items.append(Waiting(_("Approvals ready for disbursement"), url_for("finance.index"),
                                  ready))
         mine = len(requested_tranches(user, by_others=True))
         if mine:
-            items.append(Waiting("Tranches awaiting my authorisation",
+            items.append(Waiting(_("Tranches awaiting my authorisation"),
                                  url_for("finance.index"), mine))
         if items:
             result["finance_officer"] = items

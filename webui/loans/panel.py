@@ -15,6 +15,7 @@ from workflow.loans import accrual, applications, arrears, book, repayments, und
 from workflow.loans import documents as loan_documents
 from workflow.loans.accrual import Position
 from workflow.loans.book import InstalmentLine
+from workflow.loans.statement import ScheduleRow, schedule_rows
 from workflow.money import finance_queue
 from workflow.money.cancellations import cancellation_lines
 from workflow.people.accounts import country_name
@@ -29,7 +30,7 @@ from .forms import (
     WriteOffForm,
     WriteOffRequestForm,
 )
-from .rows import Movement, ScheduleRow, balance_chart, movement_rows, schedule_rows
+from .rows import Movement, balance_chart, movement_rows
 
 # The instalments the schedule shows before "show all".
 SHOWN_INSTALMENTS = 12

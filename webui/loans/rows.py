@@ -1,16 +1,14 @@
 """The loan panel's tables as rows of plain values (loans/_figures.html writes them out),
 and its balance chart. A loan has up to 360 instalments: each row's figures are worked
-out here once, the template only prints them."""
+out once, the template only prints them; the schedule's rows come from
+workflow.loans.statement, which the API reads too."""
 
 from __future__ import annotations
 
 from datetime import date
 from typing import NamedTuple
 
-from workflow.loans import accrual
-from workflow.loans.accrual import LoanTerms
 from workflow.loans.book import InstalmentLine
-from workflow.loans.repayments import past_grace
 
 _CANCELLATIONS = {
     "proposed": "Cancellation of part of the undrawn amount proposed by {name}, awaiting a "
@@ -18,19 +16,6 @@ _CANCELLATIONS = {
     "confirmed": "Part of the undrawn amount cancelled, proposed by {name} and confirmed",
     "withdrawn": "Cancellation of part of the undrawn amount proposed by {name}, withdrawn",
 }
-
-
-class ScheduleRow(NamedTuple):
-    status: str  # paid, overdue or due
-    past_grace: bool  # overdue beyond the grace days: the loan is in arrears
-    number: int
-    due_on: date
-    interest_yen: int
-    principal_yen: int
-    paid_yen: int
-    balance_after_yen: int
-    paid_on: date | None
-    damages_yen: int  # delay damages owed on it today
 
 
 class Movement(NamedTuple):
@@ -42,28 +27,6 @@ class Movement(NamedTuple):
     what: str
     amount_yen: int
     reason: str
-
-
-def _status(instalment: InstalmentLine, today: date) -> tuple[str, bool]:
-    if instalment.due_yen == 0:
-        return "paid", False
-    if instalment.due_on < today:
-        return "overdue", past_grace(instalment.due_on, today)
-    return "due", False
-
-
-def schedule_rows(instalments: list[InstalmentLine], terms: LoanTerms, today: date
-                  ) -> list[ScheduleRow]:
-    """The schedule table's rows; an overdue instalment shows its delay damages to today."""
-    rows = []
-    for i in instalments:
-        status, late = _status(i, today)
-        damages = (accrual.damages_accrued(terms, i, today) - i.paid_damages_yen
-                   if i.due_on < today else 0)
-        rows.append(ScheduleRow(status, late, i.number, i.due_on, i.interest_yen,
-                                i.principal_yen, i.paid_interest_yen + i.paid_principal_yen,
-                                i.balance_after_yen, i.paid_on, damages))
-    return rows
 
 
 def movement_rows(releases: list, cancellations: list) -> list[Movement]:

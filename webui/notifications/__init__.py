@@ -1,6 +1,7 @@
 """In-app notifications and email preferences."""
 
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from models import db
@@ -52,7 +53,7 @@ def email_preferences():
         wanted = {k for k in request.form.getlist("email") if k in NOTIFICATION_KINDS}
         inbox.set_email_choices(current_user, wanted)
         db.session.commit()
-        flash("Your email choices are saved.", "success")
+        flash(_("Your email choices are saved."), "success")
     return redirect(url_for("notifications.index"))
 
 
@@ -63,9 +64,9 @@ def digest_choice():
     if form.validate_on_submit():
         inbox.set_daily_digest(current_user, form.rhythm.data == "daily")
         db.session.commit()
-        flash("You will get one email a day summing up your notifications."
+        flash(_("You will get one email a day summing up your notifications.")
               if form.rhythm.data == "daily" else
-              "You will get one email for each notification you chose.", "success")
+              _("You will get one email for each notification you chose."), "success")
     else:
-        flash("Choose how we should email you.", "danger")
+        flash(_("Choose how we should email you."), "danger")
     return redirect(url_for("notifications.index"))

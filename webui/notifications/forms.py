@@ -1,14 +1,15 @@
 """The notifications page's forms."""
 
+from flask_babel import lazy_gettext as _l
 from wtforms import RadioField
 
 from ..forms import AppForm
 
-EMAIL_RHYTHMS = (("each", "One email for each notification, as it happens"),
-                 ("daily", "One email a day summing them up (the daily digest)"))
+EMAIL_RHYTHMS = (("each", _l("One email for each notification, as it happens")),
+                 ("daily", _l("One email a day summing them up (the daily digest)")))
 
 
 class DigestForm(AppForm):
     """How the user wants their notifications by email."""
 
-    rhythm = RadioField("How should we email you?", choices=EMAIL_RHYTHMS, default="each")
+    rhythm = RadioField(_l("How should we email you?"), choices=EMAIL_RHYTHMS, default="each")

@@ -1,7 +1,9 @@
 """The portfolio dashboard: where the money went, who was trained, how the loans stand."""
 
 from flask import Blueprint, jsonify, render_template, request
+from flask_babel import lazy_gettext as _l
 
+from models.grant import PROGRAMME_LABELS
 from workflow.engine import registry
 from workflow.money import grant_map, portfolio
 
@@ -11,6 +13,7 @@ from .forms import fiscal_year_form
 bp = Blueprint("portfolio", __name__, url_prefix="/portfolio")
 
 READERS = ("secretariat", "committee_chair", "committee_member", "finance_officer", "auditor")
+KIND_LABELS = {"grant": _l("Grant"), "loan": _l("Loan")}
 
 
 def _chosen_year(figures: grant_map.GrantFigures):
@@ -35,7 +38,8 @@ def index():
         programmes=portfolio.by_programme_type(), countries=countries, money=money,
         trained=trained,
         trained_total=sum(n for _, _, n in trained), loans=portfolio.loan_book(),
-        registry=registry, year=year, year_form=year_form, grant_countries=grant_countries,
+        registry=registry, kinds=KIND_LABELS, programme_labels=PROGRAMME_LABELS,
+        year=year, year_form=year_form, grant_countries=grant_countries,
         grant_totals={"disbursed": sum(c.disbursed_yen for c in grant_countries),
                       "trained": sum(c.trained for c in grant_countries)},
     ), (400 if year_form.errors else 200)

@@ -1,6 +1,7 @@
 from datetime import date
 
 from flask import abort, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -62,7 +63,8 @@ def edit(round_id: int | None = None):
             budget_yen=form.budget_yen.data, cap_yen=form.cap_yen.data,
             min_own_percent=form.min_own_percent.data, actor=current_user,
         )
-        return Done(f"Saved the round {saved.name}.", _landing(saved.id), created=saved)
+        return Done(_("Saved the round %(name)s.", name=saved.name), _landing(saved.id),
+                    created=saved)
 
     if done := carry_out(form, act, refusals=ValidationFailed,
                          creates=_landing if round_ is None else None):

@@ -91,10 +91,11 @@ def event_hash(seq, occurred_at, actor_id, action, object_type, object_id, from_
                    object_id, from_state, to_state, data)
 
 
-def _raw_batches(batch: int) -> Iterator[list[tuple]]:
-    """The chain in order, in batches of plain tuples from the driver's own cursor:
-    verifying a million events is dominated by per-row costs, so no ORM, no result
-    rows and no type conversion here. It reads inside the session's transaction."""
+def _raw_batches(batch: int, after_seq: int = 0) -> Iterator[list[tuple]]:
+    """The chain in order from the event after `after_seq`, in batches of plain tuples from
+    the driver's own cursor: verifying a million events is dominated by per-row costs, so
+    no ORM, no result rows and no type conversion here. It reads inside the session's
+    transaction."""
     conn = db.session.connection()
     driver = conn.connection.driver_connection
     occurred, data = "occurred_at", "data"
@@ -109,7 +110,8 @@ def _raw_batches(batch: int) -> Iterator[list[tuple]]:
     try:
         cursor.execute(
             f"SELECT seq, {occurred}, actor_id, action, object_type, object_id, from_state, "
-            f"to_state, {data}, prev_hash, hash FROM audit_events ORDER BY seq")
+            f"to_state, {data}, prev_hash, hash FROM audit_events WHERE seq > {int(after_seq):d} "
+            "ORDER BY seq")
         while rows := cursor.fetchmany(batch):
             yield rows
     finally:
@@ -199,6 +201,9 @@ class Verification:
     anchor: Anchor | None = None  # the anchor the chain was held to, if any
     entries: int = 0  # ledger entries that matched their events
     bad_entry: int | None = None  # the ledger entry that did not
+    head: tuple[int, str] = (0, GENESIS_HASH)  # the last event verified, and its hash
+    since: int | None = None  # verified after this event only (a checkpoint's), if not all
+    last_entry: int = 0  # the highest ledger entry matched
 
     @property
     def ok(self) -> bool:
@@ -210,7 +215,8 @@ class Verification:
         if not self.ok:
             where = f"event {self.bad_seq}: " if self.bad_seq is not None else ""
             return f"Audit chain broken at {where}{self.problem}"
-        said = [VERIFIED.format(count=self.count)]
+        said = [VERIFIED.format(count=self.count) if self.since is None
+                else VERIFIED_SINCE.format(count=self.count, seq=self.since)]
         if self.entries:
             said.append(LEDGER_MATCHED.format(entries=self.entries))
         if self.anchor is not None:
@@ -219,6 +225,7 @@ class Verification:
 
 
 VERIFIED = "{count} events verified"
+VERIFIED_SINCE = "{count} events verified after event {seq}, verified before"
 LEDGER_MATCHED = "{entries} ledger entries match their events"
 ANCHOR_HELD = "the chain holds {anchor} (event {seq})"
 LEDGER_BROKEN = "The ledger does not match the audit chain: {problem}"
@@ -234,26 +241,63 @@ def parse_checkpoint(value: str) -> tuple[int, str]:
 
 
 def verify(checkpoint: Anchor | tuple[int, str] | None = None, batch: int = 20_000,
-           progress=None) -> Verification:
-    """Recompute the whole chain and report the first event that does not fit; hold it to
-    the checkpoint (an anchor, or SEQ and HASH) if given; match the ledger to it."""
+           progress=None, since: Since | None = None) -> Verification:
+    """Recompute the chain and report the first event that does not fit; hold it to the
+    checkpoint (an anchor, or SEQ and HASH) if given; match the ledger to it.
+
+    `since`: a verification before this one (workflow.engine.verifying) reached that event
+    with that hash and those ledger entries: only what came after is recomputed, once the
+    event is found still holding its hash (and the anchor, if before it); if not, all of
+    the chain is, to say where it breaks."""
     anchor = Anchor(*checkpoint) if isinstance(checkpoint, tuple) else checkpoint
-    ledger_answer = ledger_evidence.ask(db.session)  # meanwhile, where the database can
-    result = _verify_chain(anchor, batch, progress)
+    if since is not None and not _still_holds(anchor, since):
+        since = None  # rewritten or cut since: all of it, to find where it breaks
+    ledger_answer = ledger_evidence.ask(  # meanwhile, where the database can
+        db.session, after=(since.seq, since.entry) if since else None)
+    result = _verify_chain(anchor, batch, progress, since)
     if not result.ok:
         return result
-    mismatch, entries = ledger_answer()
+    mismatch, entries, last_entry = ledger_answer()
     if mismatch is not None:
         return Verification(result.count, mismatch.event_seq, mismatch.problem, anchor,
-                            bad_entry=mismatch.entry_id)
-    return Verification(result.count, anchor=anchor, entries=entries)
+                            bad_entry=mismatch.entry_id, since=result.since)
+    return Verification(result.count, anchor=anchor, entries=entries, head=result.head,
+                        since=result.since, last_entry=last_entry)
 
 
-def _verify_chain(anchor: Anchor | None, batch: int, progress) -> Verification:
-    expected_seq, prev_hash, count = 1, GENESIS_HASH, 0
-    anchor_seen = anchor is None
+@dataclass(frozen=True)
+class Since:
+    """Where an earlier verification stopped: the event, its hash, the last ledger entry."""
+
+    seq: int
+    hash: str
+    entry: int = 0
+
+
+def _stored_hash(seq: int) -> str | None:
+    return db.session.scalar(select(AuditEvent.hash).where(AuditEvent.seq == seq))
+
+
+def _still_holds(anchor: Anchor | None, since: Since) -> bool:
+    """Whether the chain still holds the earlier verification's event with its hash, and
+    the anchor too if it is at or before that event."""
+    if since.seq == 0:
+        return True
+    if _stored_hash(since.seq) != since.hash:
+        return False
+    if anchor is None or anchor.seq > since.seq:
+        return True
+    held = since.hash if anchor.seq == since.seq else _stored_hash(anchor.seq)
+    return held == anchor.hash
+
+
+def _verify_chain(anchor: Anchor | None, batch: int, progress,
+                  since: Since | None = None) -> Verification:
+    anchor_seen = anchor is None or (since is not None and anchor.seq <= since.seq)
+    start_seq, prev_hash = (since.seq, since.hash) if since else (0, GENESIS_HASH)
+    expected_seq, count = start_seq + 1, 0
     for (seq, occurred_at, actor_id, action, object_type, object_id, from_state, to_state,
-         data, stored_prev, stored_hash) in chain.from_iterable(_raw_batches(batch)):
+         data, stored_prev, stored_hash) in chain.from_iterable(_raw_batches(batch, start_seq)):
         if seq != expected_seq:
             return Verification(count, expected_seq, "this event is missing from the chain.")
         if stored_prev != prev_hash:
@@ -274,8 +318,9 @@ def _verify_chain(anchor: Anchor | None, batch: int, progress) -> Verification:
             progress(1)
     if not anchor_seen:
         return Verification(count, anchor.seq, SHORT_OF_ANCHOR.format(
-            count=count, anchor=anchor.name, seq=anchor.seq))
-    return Verification(count, anchor=anchor)
+            count=start_seq + count, anchor=anchor.name, seq=anchor.seq))
+    return Verification(count, anchor=anchor, head=(expected_seq - 1, prev_hash),
+                        since=since.seq if since else None)
 
 
 def event_count() -> int:

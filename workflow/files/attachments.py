@@ -57,6 +57,9 @@ _OLE_STREAMS = (
     ("PowerPoint Document", "application/vnd.ms-powerpoint"),
 )
 _STORED_NAME = re.compile(r"^[0-9a-f]{32,64}$")
+# Every content type a stored file can have (what a download may be).
+CONTENT_TYPES = tuple(dict.fromkeys(
+    content_type for _, content_type in (*_SIGNATURES, *_OOXML_PARTS, *_OLE_STREAMS)))
 
 
 def detect_type(data: bytes) -> str:

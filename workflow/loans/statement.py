@@ -5,13 +5,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from sqlalchemy import func, select
 
 from models import Application, LedgerEntry, Organisation, db
 
 from . import accrual, book
+from .accrual import LoanTerms
 from .book import InstalmentLine
+from .repayments import past_grace
 
 # A loan has a schedule once its first tranche is released; these are the states it then has.
 REPAYING_STATES = ("active", "in_arrears", "repaid", "written_off")
@@ -72,3 +75,40 @@ def loan_of(company: Organisation, application_id: int) -> Application | None:
                                   Application.organisation_id == company.id,
                                   Application.kind == "loan",
                                   Application.state.in_(REPAYING_STATES)))
+
+
+# --- the schedule as a table ---------------------------------------------------------
+
+class ScheduleRow(NamedTuple):
+    status: str  # paid, overdue or due
+    past_grace: bool  # overdue beyond the grace days: the loan is in arrears
+    number: int
+    due_on: date
+    interest_yen: int
+    principal_yen: int
+    paid_yen: int
+    balance_after_yen: int
+    paid_on: date | None
+    damages_yen: int  # delay damages owed on it today
+
+
+def _status(instalment: InstalmentLine, today: date) -> tuple[str, bool]:
+    if instalment.due_yen == 0:
+        return "paid", False
+    if instalment.due_on < today:
+        return "overdue", past_grace(instalment.due_on, today)
+    return "due", False
+
+
+def schedule_rows(instalments: list[InstalmentLine], terms: LoanTerms, today: date
+                  ) -> list[ScheduleRow]:
+    """The schedule table's rows; an overdue instalment shows its delay damages to today."""
+    rows = []
+    for i in instalments:
+        status, late = _status(i, today)
+        damages = (accrual.damages_accrued(terms, i, today) - i.paid_damages_yen
+                   if i.due_on < today else 0)
+        rows.append(ScheduleRow(status, late, i.number, i.due_on, i.interest_yen,
+                                i.principal_yen, i.paid_interest_yen + i.paid_principal_yen,
+                                i.balance_after_yen, i.paid_on, damages))
+    return rows

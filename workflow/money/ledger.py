@@ -7,6 +7,10 @@
 Anything that may lower `available` locks the fund row first (FOR UPDATE on
 PostgreSQL; SQLite's write lock is already held), so two approvals or tranches
 racing for the last yen are serialised and the second sees the first.
+
+The balances are read from the sums `post` keeps by kind and fiscal year in the same
+transaction as each entry (workflow.money.fund_totals), so a page costs the same whatever
+the ledger's length.
 """
 
 from __future__ import annotations
@@ -16,11 +20,13 @@ from datetime import date
 
 from sqlalchemy import case, func, select
 
-from models import Application, Fund, LedgerEntry, User, db
+from models import Application, Fund, FundTotal, LedgerEntry, User, db
 from workflow.engine import audit, kept, reading
 from workflow.engine.errors import TransitionRefused
-from workflow.engine.fiscal import fiscal_year, fiscal_year_bounds
+from workflow.engine.fiscal import fiscal_year
 from workflow.engine.locking import ensure_write_transaction
+
+from . import fund_totals
 
 CASH_IN = ("donation", "refund", "repayment_principal", "repayment_interest",
            "repayment_damages")
@@ -50,15 +56,16 @@ def _sums(where) -> dict[str, int]:
 
 
 def balances(fund: Fund, today: date | None = None) -> Balances:
-    """All the fund's figures, from one grouped query over its ledger."""
-    start, end = fiscal_year_bounds(fiscal_year(today or date.today()))
+    """All the fund's figures, from its kept totals (a row per kind and fiscal year,
+    workflow.money.fund_totals) rather than its whole ledger."""
+    year = fiscal_year(today or date.today())
     rows = db.session.execute(
         select(
-            LedgerEntry.kind,
-            func.coalesce(func.sum(LedgerEntry.amount_yen), 0),
+            FundTotal.kind,
+            func.coalesce(func.sum(FundTotal.amount_yen), 0),
             func.coalesce(func.sum(case(
-                (LedgerEntry.booked_on.between(start, end), LedgerEntry.amount_yen), else_=0)), 0),
-        ).where(LedgerEntry.fund_id == fund.id).group_by(LedgerEntry.kind)
+                (FundTotal.fiscal_year == year, FundTotal.amount_yen), else_=0)), 0),
+        ).where(FundTotal.fund_id == fund.id).group_by(FundTotal.kind)
     ).all()
     total = {kind: int(amount) for kind, amount, _ in rows}
     this_year = {kind: int(amount) for kind, _, amount in rows}
@@ -117,6 +124,7 @@ def post(fund: Fund, kind: str, amount_yen: int, *, actor: User | None,
                         actor_id=actor.id if actor else None, memo=memo[:300], **links)
     db.session.add(entry)
     db.session.flush()
+    fund_totals.add(db.session.connection(), fund.id, kind, entry.booked_on, amount_yen)
     if application is not None:  # its page shows the loan's or grant's money
         kept.application_changed(application.id)
     audit.record(f"ledger.{kind}", actor=actor, object_type="ledger_entry", object_id=entry.id,

@@ -10,6 +10,7 @@ from sqlalchemy import case, func, select
 from models import (
     Application,
     Fund,
+    FundTotal,
     GrantDetails,
     LedgerEntry,
     LoanDetails,
@@ -170,14 +171,12 @@ def loan_book() -> dict[str, int]:
             Application.kind == "loan",
             Application.state.in_(("active", "in_arrears", "repaid", "written_off")))
         .group_by(Application.state)).all())
-    # The fund ids as values: SQLite then reads ix_ledger_entries_fund_kind_totals alone,
-    # where behind a subquery it would read every disbursement of every fund.
-    loan_funds = db.session.scalars(select(Fund.id).where(Fund.kind == "loan")).all()
-    sums = dict(db.session.execute(
-        select(LedgerEntry.kind, func.sum(LedgerEntry.amount_yen))
-        .where(LedgerEntry.fund_id.in_(loan_funds),
-               LedgerEntry.kind.in_(("disbursement", "repayment_principal", "write_off")))
-        .group_by(LedgerEntry.kind)).all())
+    sums = dict(db.session.execute(  # the kept totals: a few rows, however long the ledger
+        select(FundTotal.kind, func.sum(FundTotal.amount_yen))
+        .join(Fund, Fund.id == FundTotal.fund_id)
+        .where(Fund.kind == "loan",
+               FundTotal.kind.in_(("disbursement", "repayment_principal", "write_off")))
+        .group_by(FundTotal.kind)).all())
     outstanding = (int(sums.get("disbursement", 0)) - int(sums.get("repayment_principal", 0))
                    - int(sums.get("write_off", 0)))
     return {"active": counts.get("active", 0), "in_arrears": counts.get("in_arrears", 0),

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
@@ -222,3 +222,25 @@ def send_due(post: Post = http_post, now: datetime | None = None,
             WebhookDelivery.state == "sending")).all())
         db.session.rollback()
     return report
+
+
+DONE_STATES = ("delivered", "failed")
+
+
+def purge_deliveries(before: datetime) -> int:
+    """Delete the deliveries made before `before` that are done (delivered, or failed for
+    good); how many. None is made again: each endpoint queues only events after the last it
+    queued."""
+    return db.session.execute(
+        delete(WebhookDelivery).where(WebhookDelivery.state.in_(DONE_STATES),
+                                      WebhookDelivery.created_at < before)
+        .execution_options(synchronize_session=False)).rowcount
+
+
+def deliveries_in_trouble(limit: int = 50) -> list[WebhookDelivery]:
+    """The deliveries not through yet that have been tried (waiting for a retry, stuck in
+    sending, failed for good), the latest first: what the administrator looks into."""
+    return list(db.session.scalars(
+        select(WebhookDelivery).where(WebhookDelivery.state != "delivered",
+                                      WebhookDelivery.attempts > 0)
+        .order_by(WebhookDelivery.id.desc()).limit(limit)))

@@ -12,9 +12,9 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 
-from models import ApiToken, User, db, utcnow
+from models import ApiAnswer, ApiToken, User, db, utcnow
 from workflow.engine import audit
 from workflow.engine.errors import NotFound, ValidationFailed
 
@@ -110,3 +110,10 @@ def note_use(token: ApiToken, now: datetime | None = None) -> None:
         return
     db.session.execute(update(ApiToken).where(ApiToken.id == token.id)
                        .values(last_used_at=now))
+
+
+def forget_answers(before: datetime) -> int:
+    """Delete the answers kept for the Idempotency-Keys first sent before `before` (how many):
+    past its retention a key is a new request again."""
+    return db.session.execute(delete(ApiAnswer).where(ApiAnswer.created_at < before)
+                              .execution_options(synchronize_session=False)).rowcount

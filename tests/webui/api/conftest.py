@@ -6,6 +6,14 @@ import pytest
 
 from models import db, write_intent
 from tests.conftest import ready_for_a_code
+from tests.workflow.loans.conftest import (  # noqa: F401 - the loan scene's fixtures
+    active_loan,
+    company,
+    make_loan,
+    people,
+    release,
+    sme,
+)
 from workflow.people import api_tokens
 from workflow.people.second_factor import requires_second_factor
 

@@ -17,7 +17,7 @@ from models import Application, LedgerEntry, db
 from workflow.engine import service
 from workflow.engine.errors import TransitionRefused
 from workflow.loans import undrawn
-from workflow.money import ledger, tranches
+from workflow.money import fund_totals, ledger, tranches
 
 from .conftest import act, owed_on
 from .oracle import OracleLoan
@@ -162,6 +162,7 @@ def live(sme, make_loan, people, life) -> Life:
 
 def assert_books_agree(loan: Life) -> None:
     assert _ledger_of(loan.app) == loan.oracle.ledger
+    assert fund_totals.differences() == []  # the SME fund's kept totals, to the yen
     if _state(loan.app) not in ("repaid", "written_off"):
         assert owed_on(loan.app, loan.day) == loan.oracle.outstanding(loan.day)
 

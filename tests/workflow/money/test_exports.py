@@ -37,7 +37,7 @@ def test_votes_and_audit_events_export(client, login_as, make_application, make_
 def test_the_auditor_verifies_the_chain_from_the_page(client, login_as, make_application):
     make_application("grant")
     login_as("auditor")
-    page = client.get("/audit/?verify=1").get_data(as_text=True)
+    page = client.post("/audit/verify").get_data(as_text=True)
     assert re.search(r"\d+ events verified", page)
 
 

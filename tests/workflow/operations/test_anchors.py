@@ -200,7 +200,7 @@ def test_a_damaged_anchor_file_is_reported_not_trusted(app, cli, anchor_file, cl
     output = cli("audit", "verify", exit_code=1)
     assert f"Line 2 of {anchor_file} is not an anchor" in output
     login_as("auditor")
-    page = client.get("/audit/?verify=1")
+    page = client.post("/audit/verify")
     assert page.status_code == 200
     html = page.get_data(as_text=True)
     assert "is not an anchor" in html and "events verified" not in html
@@ -212,11 +212,11 @@ def test_the_audit_page_holds_the_chain_to_the_anchor(app, cli, client, login_as
     assert "No anchor yet" in page
     mark = cli("audit", "checkpoint").splitlines()[0]
     seq, digest = audit.parse_checkpoint(mark)
-    page = client.get("/audit/?verify=1").get_data(as_text=True)
+    page = client.post("/audit/verify").get_data(as_text=True)
     assert digest in page and "Latest anchor" in page
     assert "the chain holds the anchor written" in page
     _tamper("DELETE FROM audit_events")
-    page = client.get("/audit/?verify=1").get_data(as_text=True)
+    page = client.post("/audit/verify").get_data(as_text=True)
     assert f"Audit chain broken at event {seq}" in page and "short of the anchor" in page
 
 

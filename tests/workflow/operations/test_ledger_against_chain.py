@@ -122,6 +122,6 @@ def test_the_cli_and_the_audit_page_name_the_entry(books, client, login_as):
     assert verified.exit_code == 1
     assert f"ledger entry {entry} holds ¥1,200,001" in verified.output
     login_as("auditor")
-    page = client.get("/audit/?verify=1")
+    page = client.post("/audit/verify")
     assert page.status_code == 200
     assert f"ledger entry {entry} holds ¥1,200,001" in page.get_data(as_text=True)

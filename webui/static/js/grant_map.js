@@ -1,6 +1,8 @@
 // The world map of WNF grants: each country coloured by the yen disbursed to its societies'
 // grants, its tooltip with the persons trained too. The map (world-atlas TopoJSON) and the
-// figures are both served by the app: nothing is fetched from elsewhere.
+// figures are both served by the app: nothing is fetched from elsewhere. Its words come
+// translated in the canvas's data attributes; a country with figures is named as the app
+// names it (in the reader's language), any other as the atlas does.
 (function () {
   const canvas = document.getElementById("grant-map");
   if (!canvas || !window.Chart || !window.ChartGeo) return;
@@ -14,12 +16,13 @@
       .feature(atlas, atlas.objects.countries).features
       .filter((f) => f.properties.name !== "Antarctica");
     const figures = (f) => byNumeric.get(f.id) || { disbursed_yen: 0, trained: 0 };
+    const name = (f) => (byNumeric.get(f.id) || {}).name || f.properties.name;
     const chart = new window.Chart(canvas, {
       type: "choropleth",
       data: {
-        labels: countries.map((f) => f.properties.name),
+        labels: countries.map(name),
         datasets: [{
-          label: "Disbursed to grants (¥)",
+          label: canvas.dataset.label,
           outline: countries,
           data: countries.map((f) => ({ feature: f, value: figures(f).disbursed_yen })),
         }],
@@ -33,8 +36,10 @@
             callbacks: {
               label: (item) => {
                 const f = figures(item.raw.feature);
-                return `${item.raw.feature.properties.name}: ${yen(f.disbursed_yen)} disbursed, ` +
-                  `${Number(f.trained).toLocaleString("en")} persons trained`;
+                return canvas.dataset.tooltip
+                  .replace("{country}", name(item.raw.feature))
+                  .replace("{disbursed}", yen(f.disbursed_yen))
+                  .replace("{trained}", Number(f.trained).toLocaleString("en"));
               },
             },
           },

@@ -1,5 +1,6 @@
 // Approved and disbursed yen per country (all fiscal years), as grouped bars: one chart for
-// the grants, one for the loans (by investment country), from the same JSON.
+// the grants, one for the loans (by investment country), from the same JSON. The legend's
+// words come translated in the canvas's data attributes.
 (function () {
   const canvases = document.querySelectorAll("canvas.money-chart");
   if (!canvases.length || !window.Chart) return;
@@ -20,8 +21,8 @@
           data: {
             labels,
             datasets: [
-              { label: "Approved (¥)", data: labels.map((c) => totals.get(c).approved), backgroundColor: "#0d6efd" },
-              { label: "Disbursed (¥)", data: labels.map((c) => totals.get(c).disbursed), backgroundColor: "#198754" },
+              { label: canvas.dataset.approved, data: labels.map((c) => totals.get(c).approved), backgroundColor: "#0d6efd" },
+              { label: canvas.dataset.disbursed, data: labels.map((c) => totals.get(c).disbursed), backgroundColor: "#198754" },
             ],
           },
           options: { animation: false, scales: { y: { ticks: { callback: (v) => "¥" + Number(v).toLocaleString("en") } } } },
