@@ -13,6 +13,10 @@ $(INSTALLED): pyproject.toml
 	@# The workflow diagrams are drawn by Graphviz's dot (Debian's graphviz package).
 	@command -v dot >/dev/null 2>&1 || apt-get install -y -qq graphviz >/dev/null 2>&1 || \
 		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq graphviz >/dev/null; }
+	@# Japanese text in PDFs, diagrams and screenshots needs a CJK font (Debian's fonts-noto-cjk).
+	@test -f /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc || \
+		apt-get install -y -qq fonts-noto-cjk >/dev/null 2>&1 || \
+		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-noto-cjk >/dev/null; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
@@ -31,7 +35,7 @@ catalogues: $(CATALOGUES)
 
 ## make translations: gather every marked string into the catalogues (then translate the new ones)
 translations: $(INSTALLED)
-	$(BIN)/pybabel extract -F pyproject.toml -k _l -k lazy_gettext -k lazy_pgettext:1c,2 --no-location --sort-output \
+	$(BIN)/pybabel extract -F pyproject.toml --no-location --sort-output \
 		--project wnf-workflow -o $(TRANSLATIONS)/messages.pot webui workflow models demo
 	@# update has no --no-location or --sort-output: it keeps the template's order, without locations
 	$(BIN)/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) --no-fuzzy-matching \

@@ -38,10 +38,13 @@ RELATED_ORGANISATIONS = (
     ("Chamber of Commerce and Industry of the Philippines (Cebu)", "PH", "Cebu"),
 )
 
+# The SME applicants are Japanese companies: their names are their registered Japanese ones.
+HAMAMATSU = "浜松精密部品株式会社"  # Hamamatsu Precision Parts Co., Ltd.
+KYOTO = "京都テキスタイル商事株式会社"  # Kyoto Textile Trading K.K.
 COMPANIES = (
     # name, city, industry, capital yen, employees
-    ("Hamamatsu Precision Parts Co., Ltd.", "Hamamatsu", "manufacturing", 90_000_000, 140),
-    ("Kyoto Textile Trading K.K.", "Kyoto", "wholesale", 40_000_000, 35),
+    (HAMAMATSU, "Hamamatsu", "manufacturing", 90_000_000, 140),
+    (KYOTO, "Kyoto", "wholesale", 40_000_000, 35),
 )
 
 # The two committees: the chair presides over both, each has its deputy chair; the alumni
@@ -50,18 +53,19 @@ BOTH_AS_CHAIR = {"WNF": ("chair", "member"), "SME": ("chair", "member")}
 BOTH = {"WNF": ("member",), "SME": ("member",)}
 WNF_ONLY = {"WNF": ("member",)}
 
-# email, name, roles, organisation name (None: AOTS itself), committee seats by fund
+# email, name, roles, organisation name (None: AOTS itself), committee seats by fund; the
+# language of the people in JAPANESE is Japanese (names in kanji), the others' English.
 PEOPLE = (
     ("admin@wnf.example", "Aiko Admin", ("admin",), None, {}),
     ("secretariat@wnf.example", "Sato Secretariat", ("secretariat",), None, {}),
-    ("secretariat2@wnf.example", "Suzuki Secretariat", ("secretariat",), None, {}),
+    ("secretariat2@wnf.example", "鈴木 美咲", ("secretariat",), None, {}),
     ("auditor@wnf.example", "Aoki Auditor", ("auditor",), None, {}),
     ("finance1@wnf.example", "Fujita Finance", ("finance_officer",), None, {}),
-    ("finance2@wnf.example", "Fukuda Finance", ("finance_officer",), None, {}),
+    ("finance2@wnf.example", "福田 健太", ("finance_officer",), None, {}),
     ("chair@wnf.example", "Chiba Chair", (), None, BOTH_AS_CHAIR),
     ("deputy.wnf@wnf.example", "Dazai Deputy", (), None,
      {"WNF": ("deputy_chair", "member")}),
-    ("deputy.sme@wnf.example", "Doi Deputy", (), None,
+    ("deputy.sme@wnf.example", "土井 誠", (), None,
      {"SME": ("deputy_chair", "member")}),
     ("member1@wnf.example", "Mori Member", (), None, BOTH),
     ("member2@wnf.example", "Priya Member", (), "AOTS Alumni Society of India (Chennai)",
@@ -71,17 +75,18 @@ PEOPLE = (
     ("member4@wnf.example", "Nguyen Member", (), "AOTS Alumni Society of Viet Nam",
      WNF_ONLY),
     ("member5@wnf.example", "Wanjiru Member", (), "AOTS Alumni Society of Kenya", WNF_ONLY),
-    ("member6@wnf.example", "Matsuda Member", (), None, {"SME": ("member",)}),
+    ("member6@wnf.example", "松田 浩", (), None, {"SME": ("member",)}),
     ("applicant.th@wnf.example", "Anong Applicant", ("applicant",),
      "AOTS Alumni Society of Thailand", {}),
     ("applicant.in@wnf.example", "Arjun Applicant", ("applicant",),
      "AOTS Alumni Society of India (Chennai)", {}),
     ("applicant.ph@wnf.example", "Maria Applicant", ("applicant",),
      "AOTS Alumni Society of the Philippines", {}),
-    ("sme@wnf.example", "Hayashi SME", ("applicant",), "Hamamatsu Precision Parts Co., Ltd.",
-     {}),
-    ("sme2@wnf.example", "Kato SME", ("applicant",), "Kyoto Textile Trading K.K.", {}),
+    ("sme@wnf.example", "林 健一", ("applicant",), HAMAMATSU, {}),
+    ("sme2@wnf.example", "加藤 直樹", ("applicant",), KYOTO, {}),
 )
+JAPANESE = ("secretariat2@wnf.example", "finance2@wnf.example", "deputy.sme@wnf.example",
+            "member6@wnf.example", "sme@wnf.example", "sme2@wnf.example")
 
 
 class DemoRefused(RuntimeError):
@@ -130,7 +135,8 @@ def seed(today: date, environment: str, upload_dir: str | None = None) -> dict[s
             continue
         org = _organisation(org_name or "AOTS")
         accounts.create_user(email=email, name=name, password=DEMO_PASSWORD, roles=roles,
-                             organisation=org, seats=seats)
+                             organisation=org, seats=seats,
+                             locale="ja" if email in JAPANESE else "en")
     second_factor.enrol_demo_users()  # the README's demo TOTP secret, for the two-factor roles
     year = fiscal_year(today)
     _round(wnf, f"WNF FY{year}", year, budget=30_000_000, cap=3_000_000, own=20)

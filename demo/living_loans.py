@@ -24,11 +24,6 @@ from workflow.loans.schedule import add_months
 
 from .cast import Cast, Upload, pdf_bytes
 
-COMPANIES = {
-    "sme": ("Hamamatsu Precision Parts Co., Ltd.", "manufacturing"),
-    "sme2": ("Kyoto Textile Trading K.K.", "wholesale"),
-}
-
 
 @dataclass(frozen=True)
 class Loan:
@@ -80,8 +75,8 @@ def assess(cast: Cast, app: Application, loan: Loan) -> None:
     submit(cast, app, loan)
     service.fire(app, "refer_to_assessment", cast["secretariat"])
     assessment.complete_assessment(app, cast["secretariat2"], assessment.Assessment(
-        risk_grade=loan.grade, notes=f"Grade {loan.grade}: audited accounts for three years, "
-        "a parent-company guarantee and a realistic cash-flow plan.",
+        risk_grade=loan.grade, notes=f"格付{loan.grade}：過去3期分の監査済み決算書、親会社の保証"
+        "および実現可能な資金繰り計画を確認しました。",
         amount_yen=loan.amount, annual_rate=Decimal(loan.rate), term_months=loan.term,
         grace_months=loan.grace, method=loan.method), today=cast.days[app.id])
 
@@ -152,55 +147,61 @@ def mark_arrears(app: Application, on: date) -> None:
 
 # --- the loans ---------------------------------------------------------------------------
 
-ACTIVE = Loan("sme", "CNC machining plant in Binh Duong", "VN", 60_000_000, 36,
-              "A CNC machining line for motorcycle and automotive parts.",
-              "Machines, installation and the first year's working capital.",
+# The companies are Japanese and write their applications in Japanese.
+ACTIVE = Loan("sme", "ビンズオン省CNC加工工場の設立", "VN", 60_000_000, 36,
+              "二輪車・自動車部品向けCNC加工ラインを新設いたします。",
+              "機械設備・据付費用および初年度の運転資金に充当いたします。",
               grade="A", rate="1.5", grace=3)
-ARREARS = Loan("sme2", "Textile sourcing office in Yangon", "MM", 25_000_000, 24,
-               "A sourcing and quality-inspection office for woven fabrics.",
-               "Office fit-out, inspection equipment and two years of rent.",
+ARREARS = Loan("sme2", "ヤンゴン繊維調達事務所の開設", "MM", 25_000_000, 24,
+               "織物の調達および品質検査を行う事務所を開設いたします。",
+               "事務所の内装、検査機器および二年分の賃料に充当いたします。",
                grade="C", rate="2.0")
-REPAID = Loan("sme", "Tooling workshop in Penang", "MY", 12_000_000, 6,
-              "A small workshop making jigs and fixtures for local electronics plants.",
-              "Two milling machines and a grinder.", grade="A", rate="1.2",
+REPAID = Loan("sme", "ペナン治工具工房の設立", "MY", 12_000_000, 6,
+              "現地の電子機器工場向けに治具・取付具を製作する小規模工房です。",
+              "フライス盤二台および研削盤一台の購入に充当いたします。", grade="A", rate="1.2",
               method="equal_principal")
-TRANCHES = Loan("sme", "Cold-chain warehouse in Laem Chabang", "TH", 50_000_000, 48,
-                "A refrigerated warehouse by the port for Japanese food exporters.",
-                "The building, then three cold rooms as customers sign on.", grade="B",
-                rate="1.6", grace=6)
-WRITTEN_OFF = Loan("sme2", "Batik export venture in Yogyakarta", "ID", 18_000_000, 24,
-                   "A joint venture exporting hand-made batik to Japanese retailers.",
-                   "Working capital and the first export stock.", grade="D", rate="2.5")
-CONTRACTED = Loan("sme", "Die-casting line in Querétaro", "MX", 80_000_000, 60,
-                  "An aluminium die-casting line supplying Japanese car makers in Mexico.",
-                  "Two die-casting cells and the tooling.", grade="B", rate="1.8", grace=6)
-APPROVED = Loan("sme2", "Distribution warehouse in Cebu", "PH", 45_000_000, 48,
-                "A bonded warehouse distributing Japanese textiles in the Visayas.",
-                "Building works and racking.", grade="B", rate="1.6", grace=3,
+TRANCHES = Loan("sme", "レムチャバン港コールドチェーン倉庫の建設", "TH", 50_000_000, 48,
+                "日本の食品輸出事業者向けに港湾隣接の冷蔵倉庫を建設いたします。",
+                "建屋を先行して建設し、顧客の契約に応じて冷蔵室三室を順次整備いたします。",
+                grade="B", rate="1.6", grace=6)
+WRITTEN_OFF = Loan("sme2", "ジョグジャカルタ・バティック輸出合弁事業", "ID", 18_000_000, 24,
+                   "手作りバティックを日本の小売業者へ輸出する合弁事業です。",
+                   "運転資金および初回輸出分の在庫に充当いたします。", grade="D", rate="2.5")
+CONTRACTED = Loan("sme", "ケレタロ・ダイカストラインの新設", "MX", 80_000_000, 60,
+                  "メキシコの日系自動車メーカー向けアルミダイカストラインを新設いたします。",
+                  "ダイカストセル二基および金型に充当いたします。", grade="B", rate="1.8",
+                  grace=6)
+APPROVED = Loan("sme2", "セブ物流倉庫の建設", "PH", 45_000_000, 48,
+                "ビサヤ地方で日本製繊維製品を配送する保税倉庫を建設いたします。",
+                "建築工事およびラック設備に充当いたします。", grade="B", rate="1.6", grace=3,
                 method="equal_principal")
-CANCELLED = Loan("sme", "Aluminium foundry in Surabaya", "ID", 30_000_000, 48,
-                 "A foundry for pump housings with a local partner.",
-                 "Furnaces and moulding equipment.", grade="C", rate="2.2")
-COMMITTEE = Loan("sme", "Injection-moulding plant in Bekasi", "ID", 50_000_000, 60,
-                 "Injection-moulded parts for household appliances.",
-                 "Six moulding machines and the moulds.", grade="B", rate="1.7", grace=6)
-ASSESSMENT = Loan("sme2", "Garment sewing plant in Hung Yen", "VN", 35_000_000, 48,
-                  "A sewing plant making uniforms for Japanese buyers.",
-                  "Sewing machines and the building lease.")
-REJECTED = Loan("sme2", "Fabric outlet in Nairobi", "KE", 20_000_000, 36,
-                "A retail outlet for Japanese fabrics.", "Shop fit-out and stock.",
+CANCELLED = Loan("sme", "スラバヤ・アルミ鋳造工場の設立", "ID", 30_000_000, 48,
+                 "現地パートナーと共同でポンプハウジング用の鋳造工場を設立いたします。",
+                 "溶解炉および造型設備に充当いたします。", grade="C", rate="2.2")
+COMMITTEE = Loan("sme", "ブカシ射出成形工場の設立", "ID", 50_000_000, 60,
+                 "家電製品向け射出成形部品を製造いたします。",
+                 "成形機六台および金型に充当いたします。", grade="B", rate="1.7", grace=6)
+ASSESSMENT = Loan("sme2", "フンイエン縫製工場の設立", "VN", 35_000_000, 48,
+                  "日本の取引先向けに制服を縫製する工場を設立いたします。",
+                  "ミシン設備および建屋の賃借に充当いたします。")
+REJECTED = Loan("sme2", "ナイロビ生地販売店の開設", "KE", 20_000_000, 36,
+                "日本製生地の小売店を開設いたします。", "店舗内装および在庫に充当いたします。",
                 grade="E", rate="3.0")
-REVISION = Loan("sme", "Precision bearing plant in Pune", "IN", 70_000_000, 72,
-                "Miniature bearings for Indian two-wheeler makers.",
-                "Grinding and assembly machines.")
-SCREENING = Loan("sme2", "Silk weaving cooperative in Siem Reap", "KH", 15_000_000, 36,
-                 "A weaving workshop with 40 local weavers.", "Looms and a dyeing room.")
-SUBMITTED = Loan("sme", "Press-shop expansion in Chonburi", "TH", 40_000_000, 48,
-                 "A second press line for body parts.", "Two 400-tonne presses.")
-WITHDRAWN = Loan("sme2", "Retail showroom in Ho Chi Minh City", "VN", 10_000_000, 24,
-                 "A showroom for Japanese bedding.", "Fit-out and first stock.")
-DRAFT = Loan("sme2", "Dyeing workshop in Dhaka", "BD", 22_000_000, 36,
-             "Reactive dyeing for knitwear exporters.", "Dyeing machines and a boiler.")
+REVISION = Loan("sme", "プネー精密ベアリング工場の設立", "IN", 70_000_000, 72,
+                "インドの二輪車メーカー向けに小型ベアリングを製造いたします。",
+                "研削機および組立機に充当いたします。")
+SCREENING = Loan("sme2", "シェムリアップ絹織物協同組合の設立", "KH", 15_000_000, 36,
+                 "現地の織り手40名による織物工房を設立いたします。",
+                 "織機および染色室に充当いたします。")
+SUBMITTED = Loan("sme", "チョンブリ・プレス工場の増設", "TH", 40_000_000, 48,
+                 "車体部品向けに第二プレスラインを増設いたします。",
+                 "400トンプレス機二台に充当いたします。")
+WITHDRAWN = Loan("sme2", "ホーチミン市ショールームの開設", "VN", 10_000_000, 24,
+                 "日本製寝具のショールームを開設いたします。",
+                 "内装および初回在庫に充当いたします。")
+DRAFT = Loan("sme2", "ダッカ染色工房の設立", "BD", 22_000_000, 36,
+             "ニット製品輸出事業者向けに反応染料による染色を行います。",
+             "染色機およびボイラーに充当いたします。")
 
 
 def tell_stories(cast: Cast) -> None:
@@ -272,8 +273,8 @@ def tell_stories(cast: Cast) -> None:
     ballots.declare_conflict(app, cast["chair"], "A relative sits on the partner's board.")
     cast.votes(app, member1="approve", member6="approve", **{"deputy.sme": "approve"})
     cast.decide(app, by="deputy.sme")
-    service.fire(app, "cancel", sec, reason="The joint-venture partner withdrew before the "
-                 "agreement was signed.")
+    service.fire(app, "cancel", sec, reason="契約締結前に合弁パートナーが撤退したため、"
+                 "取り消します。")
 
     app = story(COMMITTEE)  # in committee review: member1 has not voted yet
     assess(cast, app, COMMITTEE)
@@ -286,16 +287,16 @@ def tell_stories(cast: Cast) -> None:
 
     app = story(ASSESSMENT)  # revised once, then sent for credit assessment
     submit(cast, app, ASSESSMENT)
-    service.fire(app, "request_revision", sec, comment="Please add the lease contract of "
-                 "the plant.")
+    service.fire(app, "request_revision", sec, comment="工場の賃貸借契約書を追加してください"
+                 "ますよう、お願いいたします。")
     service.fire(app, "resubmit", cast[ASSESSMENT.applicant], today=today)
     service.fire(app, "start_screening", sec)
     service.fire(app, "refer_to_assessment", sec)
 
     app = story(REVISION)  # returned for a revision
     submit(cast, app, REVISION)
-    service.fire(app, "request_revision", sec, comment="Please attach the feasibility study "
-                 "and the Indian partner's letter of intent.")
+    service.fire(app, "request_revision", sec, comment="事業化調査報告書およびインド側"
+                 "パートナーの意向表明書を添付してくださいますよう、お願いいたします。")
 
     app = story(SCREENING)  # being screened
     submit(cast, app, SCREENING)
@@ -305,8 +306,8 @@ def tell_stories(cast: Cast) -> None:
 
     app = story(WITHDRAWN)  # withdrawn during screening
     submit(cast, app, WITHDRAWN)
-    service.fire(app, "withdraw", cast[WITHDRAWN.applicant], comment="We found a local "
-                 "partner who will finance the showroom.")
+    service.fire(app, "withdraw", cast[WITHDRAWN.applicant], comment="ショールームの資金を"
+                 "現地パートナーが負担することになったため、申請を取り下げます。")
 
     # A draft: the business plan is attached, the statements not yet.
     apply(cast, DRAFT, documents=("business_plan",))

@@ -71,6 +71,10 @@ GIVEN = ("Aiko", "Kenji", "Arjun", "Maria", "Nguyen", "Siti", "Somchai", "Priya"
 FAMILY = ("Tanaka", "Suzuki", "Perera", "Santos", "Tran", "Wijaya", "Khan", "Kumar", "Mensah",
           "Okafor", "Garcia", "Lopez", "Chen", "Park", "Silva", "Haddad", "Ivanova", "Mwangi",
           "Rahman", "Sato", "Nakamura", "Fernando", "Ali", "Osei")
+# The names of a Japanese company's staff, family name first, in kanji.
+JAPANESE_FAMILY = ("田中", "鈴木", "佐藤", "高橋", "伊藤", "渡辺", "山本", "中村", "小林", "加藤",
+                   "吉田", "山田")
+JAPANESE_GIVEN = ("健一", "美咲", "直樹", "陽子", "誠", "由美", "大輔", "恵子", "翔太", "智子")
 
 
 @dataclass(frozen=True)
@@ -159,9 +163,14 @@ def _applicants(rng: random.Random) -> dict[int, int]:
     users, roles = [], []
     for offset, org in enumerate(missing):
         user_id = next_id + offset
+        given, family = rng.choice(GIVEN), rng.choice(FAMILY)
+        japanese = org.kind == "company"  # a Japanese SME's staff work in Japanese
+        name = (f"{JAPANESE_FAMILY[FAMILY.index(family) % len(JAPANESE_FAMILY)]} "
+                f"{JAPANESE_GIVEN[GIVEN.index(given) % len(JAPANESE_GIVEN)]}"
+                if japanese else f"{given} {family}")
         users.append({"id": user_id, "email": f"applicant.{org.id}@scale.wnf.example",
-                      "name": f"{rng.choice(GIVEN)} {rng.choice(FAMILY)}",
-                      "password_hash": password_hash, "active": True, "locale": "en",
+                      "name": name, "password_hash": password_hash, "active": True,
+                      "locale": "ja" if japanese else "en",
                       "organisation_id": org.id, "session_token": secrets.token_urlsafe(24),
                       "created_at": now, "updated_at": now})
         roles.append({"user_id": user_id, "role": "applicant"})

@@ -19,6 +19,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import db, in_list, utcnow
+from .i18n import N_
 
 if TYPE_CHECKING:
     from .application import Application
@@ -27,13 +28,13 @@ if TYPE_CHECKING:
 
 PROGRAMME_TYPES = ("training_course", "seminar", "trainee_exchange", "study_tour")
 PROGRAMME_LABELS = {
-    "training_course": "Training course",
-    "seminar": "Seminar",
-    "trainee_exchange": "Trainee exchange",
-    "study_tour": "Study tour",
+    "training_course": N_("Training course"),
+    "seminar": N_("Seminar"),
+    "trainee_exchange": N_("Trainee exchange"),
+    "study_tour": N_("Study tour"),
 }
 FUNDING_SOURCES = ("wnf", "own", "partner")
-FUNDING_LABELS = {"wnf": "WNF", "own": "Own funds", "partner": "Partner"}
+FUNDING_LABELS = {"wnf": N_("WNF"), "own": N_("Own funds"), "partner": N_("Partner")}
 
 
 class GrantDetails(db.Model):

@@ -19,6 +19,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import db, in_list, utcnow
+from .i18n import N_
 
 if TYPE_CHECKING:
     from .application import Application
@@ -47,16 +48,16 @@ LEDGER_KINDS = (
 )
 # Each kind as the fund page and its filter say it.
 LEDGER_KIND_LABELS = {
-    "donation": "Donation",
-    "commitment": "Commitment",
-    "commitment_release": "Commitment released",
-    "disbursement": "Disbursement",
-    "refund_due": "Refund due",
-    "refund": "Refund",
-    "repayment_principal": "Repayment of principal",
-    "repayment_interest": "Repayment of interest",
-    "write_off": "Write-off",
-    "repayment_damages": "Delay damages",
+    "donation": N_("Donation"),
+    "commitment": N_("Commitment"),
+    "commitment_release": N_("Commitment released"),
+    "disbursement": N_("Disbursement"),
+    "refund_due": N_("Refund due"),
+    "refund": N_("Refund"),
+    "repayment_principal": N_("Repayment of principal"),
+    "repayment_interest": N_("Repayment of interest"),
+    "write_off": N_("Write-off"),
+    "repayment_damages": N_("Delay damages"),
 }
 
 

@@ -21,6 +21,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import db, in_list, utcnow
+from .i18n import N_
 
 if TYPE_CHECKING:
     from .application import Application
@@ -28,11 +29,12 @@ if TYPE_CHECKING:
 
 RISK_GRADES = ("A", "B", "C", "D", "E")
 REPAYMENT_METHODS = ("annuity", "equal_principal")
-METHOD_LABELS = {"annuity": "Equal instalments (annuity)", "equal_principal": "Equal principal"}
+METHOD_LABELS = {"annuity": N_("Equal instalments (annuity)"),
+                 "equal_principal": N_("Equal principal")}
 # What a partial prepayment does to the rest of the schedule (workflow.loans.replan).
 PREPAYMENT_MODES = ("lower_instalment", "shorter_term")
-PREPAYMENT_LABELS = {"lower_instalment": "Lower instalments, same maturity",
-                     "shorter_term": "Shorter term, same principal per instalment"}
+PREPAYMENT_LABELS = {"lower_instalment": N_("Lower instalments, same maturity"),
+                     "shorter_term": N_("Shorter term, same principal per instalment")}
 CANCELLATION_STATES = ("proposed", "confirmed", "withdrawn")
 Rate = Numeric(7, 4)  # annual percent, e.g. 6.2500; Decimal in Python, never float
 # The highest caps of the Interest Rate Restriction Act (workflow.loans.lending_law has them by

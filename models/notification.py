@@ -9,6 +9,7 @@ from sqlalchemy import CheckConstraint, DateTime, ForeignKey, Index, String, Tex
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import db, in_list, utcnow
+from .i18n import N_
 
 if TYPE_CHECKING:
     from .application import Application
@@ -24,13 +25,13 @@ NOTIFICATION_KINDS = (
     "reminder",           # an overdue item (flask reminders send)
 )
 KIND_LABELS = {
-    "status_changed": "A file of my organisation changes state",
-    "ballot_opened": "A ballot opens",
-    "quorum_reached": "A ballot reaches quorum",
-    "awaiting_tranche": "An approval waits for a tranche",
-    "report_submitted": "A final report arrives",
-    "tranche_requested": "A tranche waits for authorisation",
-    "reminder": "Reminders of overdue items",
+    "status_changed": N_("A file of my organisation changes state"),
+    "ballot_opened": N_("A ballot opens"),
+    "quorum_reached": N_("A ballot reaches quorum"),
+    "awaiting_tranche": N_("An approval waits for a tranche"),
+    "report_submitted": N_("A final report arrives"),
+    "tranche_requested": N_("A tranche waits for authorisation"),
+    "reminder": N_("Reminders of overdue items"),
 }
 OUTBOX_STATES = ("pending", "sending", "sent", "failed")
 

@@ -8,6 +8,7 @@ from sqlalchemy import BigInteger, CheckConstraint, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import TimestampMixin, db, in_list
+from .i18n import N_
 from .languages import LOCALES
 
 if TYPE_CHECKING:
@@ -16,8 +17,8 @@ if TYPE_CHECKING:
 # A related organisation (a university, a chamber of commerce, a public body) co-organises
 # activities with a society: the WNF guidelines allow it as a partner of a grant.
 ORGANISATION_KINDS = ("alumni_society", "company", "aots", "related_organisation")
-KIND_LABELS = {"alumni_society": "Alumni society", "company": "Company", "aots": "AOTS",
-               "related_organisation": "Related organisation"}
+KIND_LABELS = {"alumni_society": N_("Alumni society"), "company": N_("Company"), "aots": N_("AOTS"),
+               "related_organisation": N_("Related organisation")}
 PARTNER_KINDS = ("alumni_society", "related_organisation")
 
 # Industry groups of Japan's SME Basic Act (Article 2), with the three exceptions its
@@ -26,14 +27,14 @@ PARTNER_KINDS = ("alumni_society", "related_organisation")
 INDUSTRIES = ("manufacturing", "rubber_products", "wholesale", "retail", "services",
               "software", "hotels", "other")
 INDUSTRY_LABELS = {
-    "manufacturing": "Manufacturing, construction, transport (other than rubber products)",
-    "rubber_products": "Rubber products (other than tyres, tubes and industrial belts)",
-    "wholesale": "Wholesale",
-    "retail": "Retail",
-    "services": "Services (other than software, information processing, hotels and inns)",
-    "software": "Software and information-processing services",
-    "hotels": "Hotels and inns",
-    "other": "Other industries",
+    "manufacturing": N_("Manufacturing, construction, transport (other than rubber products)"),
+    "rubber_products": N_("Rubber products (other than tyres, tubes and industrial belts)"),
+    "wholesale": N_("Wholesale"),
+    "retail": N_("Retail"),
+    "services": N_("Services (other than software, information processing, hotels and inns)"),
+    "software": N_("Software and information-processing services"),
+    "hotels": N_("Hotels and inns"),
+    "other": N_("Other industries"),
 }
 
 

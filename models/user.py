@@ -13,6 +13,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from . import sealing
 from .base import TimestampMixin, db, in_list
+from .i18n import N_
 from .languages import LOCALES
 
 if TYPE_CHECKING:
@@ -29,13 +30,13 @@ ROLES = (
 )
 
 ROLE_LABELS = {
-    "applicant": "Applicant",
-    "secretariat": "Secretariat",
-    "committee_member": "Committee member",
-    "committee_chair": "Committee chair",
-    "finance_officer": "Finance officer",
-    "auditor": "Auditor",
-    "admin": "Administrator",
+    "applicant": N_("Applicant"),
+    "secretariat": N_("Secretariat"),
+    "committee_member": N_("Committee member"),
+    "committee_chair": N_("Committee chair"),
+    "finance_officer": N_("Finance officer"),
+    "auditor": N_("Auditor"),
+    "admin": N_("Administrator"),
 }
 
 

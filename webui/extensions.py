@@ -6,7 +6,7 @@ from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_wtf import CSRFProtect
 
-from .i18n import N_
+from models.i18n import N_
 
 login_manager = LoginManager()
 login_manager.login_view = "auth.login"

@@ -18,10 +18,6 @@ from workflow.people import preferences
 babel = Babel()
 
 
-def N_(text: str) -> str:
-    """Marks a constant's words for `make translations`; they are translated where shown."""
-    return text
-
 SESSION_KEY = "locale"  # the switch's choice of a visitor who has not logged in
 
 # Each language by its own name, as a switch must say it to someone who cannot read the other.

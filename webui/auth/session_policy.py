@@ -22,12 +22,12 @@ from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import Forbidden
 
 from models import User, db
+from models.i18n import N_
 from workflow.people import security
 
 from .. import i18n
 from ..access import PUBLIC
 from ..errors import render_error
-from ..i18n import N_
 from ..problems import is_api_request
 from . import bp
 

@@ -16,12 +16,12 @@ from flask_login import current_user
 from markupsafe import Markup
 
 from models import User, db
+from models.i18n import N_
 from workflow.engine.errors import ValidationFailed
 from workflow.people import second_factor, security
 
 from ..access import public
 from ..forms import show_refusal
-from ..i18n import N_
 from . import bp, session_policy
 from .forms import CodeForm
 from .limits import login_limit, step_passed

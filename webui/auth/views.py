@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_user
 
 from models import User, db
+from models.i18n import N_
 from workflow.engine import request_user
 from workflow.engine.errors import ValidationFailed
 from workflow.people import accounts, security
@@ -17,7 +18,6 @@ from workflow.people import accounts, security
 from ..access import public, signed_in
 from ..extensions import login_manager
 from ..forms import show_refusal
-from ..i18n import N_
 from ..request_log import remember_signed_in_user
 from . import bp, session_policy
 from .forms import ChangePasswordForm, LoginForm

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 
 from fpdf import FPDF
 
@@ -12,11 +14,35 @@ from .labels import NO_NEXT_INSTALMENT, PDF_SUMMARY, SCHEDULE_COLUMNS, SCHEDULE_
 
 # The core Helvetica font has no yen sign: amounts are labelled JPY instead.
 _WIDTHS = (20, 26, 28, 26, 30, 26, 30)
+# Japanese text (a company's name, a loan's title, the Japanese labels) needs a CJK font:
+# Debian's fonts-noto-cjk, which make and CI install. Face 0 of the collection is Japanese.
+CJK_FONTS = Path("/usr/share/fonts/opentype/noto")
+CJK_FAMILY = "NotoSansCJKjp"
 
 
 def _latin(text: str) -> str:
     """What the core fonts can print: anything else becomes a question mark."""
     return text.encode("latin-1", "replace").decode("latin-1")
+
+
+def _is_latin(text: str) -> bool:
+    try:
+        text.encode("latin-1")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _fonts(pdf: FPDF, texts: list[str]) -> tuple[str, Callable[[str], str]]:
+    """The font family to write in and what the text must pass through for it: the core
+    Helvetica while every text is Latin-1, else Noto Sans CJK when installed (its one
+    regular face for headings too: reading a face of the collection takes seconds)."""
+    regular = CJK_FONTS / "NotoSansCJK-Regular.ttc"
+    if all(_is_latin(text) for text in texts) or not regular.is_file():
+        return "Helvetica", _latin
+    pdf.add_font(CJK_FAMILY, "", str(regular), collection_font_number=0)
+    pdf.add_font(CJK_FAMILY, "B", str(regular), collection_font_number=0)
+    return CJK_FAMILY, str
 
 
 def _summary(loan: LoanStatement) -> dict[str, str]:
@@ -33,22 +59,25 @@ def _summary(loan: LoanStatement) -> dict[str, str]:
 def schedule_pdf(loan: LoanStatement, rows: list[tuple], today: date) -> bytes:
     """The schedule's PDF: a heading, the loan's summary on `today`, then the table."""
     pdf = FPDF(orientation="portrait", unit="mm", format="A4")
-    pdf.set_title(_latin(f"{loan.application.reference} {SCHEDULE_TITLE}"))
-    pdf.add_page()
-    pdf.set_font("Helvetica", "B", 14)
-    pdf.cell(0, 9, _latin(f"{loan.application.reference}: {loan.application.title}"),
-             new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font("Helvetica", "", 10)
-    pdf.cell(0, 6, _latin(f"{SCHEDULE_TITLE}, {today:%d %B %Y}"), new_x="LMARGIN",
-             new_y="NEXT")
     summary = _summary(loan)
+    family, printable = _fonts(pdf, [
+        loan.application.title, SCHEDULE_TITLE, *summary.values(),
+        *(str(label) for label, _key in PDF_SUMMARY), *map(str, SCHEDULE_COLUMNS)])
+    pdf.set_title(printable(f"{loan.application.reference} {SCHEDULE_TITLE}"))
+    pdf.add_page()
+    pdf.set_font(family, "B", 14)
+    pdf.cell(0, 9, printable(f"{loan.application.reference}: {loan.application.title}"),
+             new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(family, "", 10)
+    pdf.cell(0, 6, printable(f"{SCHEDULE_TITLE}, {today:%d %B %Y}"), new_x="LMARGIN",
+             new_y="NEXT")
     for label, key in PDF_SUMMARY:
-        pdf.cell(60, 6, _latin(label))
-        pdf.cell(0, 6, _latin(summary[key]), new_x="LMARGIN", new_y="NEXT")
+        pdf.cell(60, 6, printable(str(label)))
+        pdf.cell(0, 6, printable(summary[key]), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(3)
-    pdf.set_font("Helvetica", "", 8)
+    pdf.set_font(family, "", 8)
     with pdf.table(col_widths=_WIDTHS, text_align="RIGHT") as table:
-        table.row([_latin(c) for c in SCHEDULE_COLUMNS])
+        table.row([printable(str(c)) for c in SCHEDULE_COLUMNS])
         for row in rows:
             table.row([str(row[0]), row[1], *(f"{v:,}" for v in row[2:])])
     return bytes(pdf.output())

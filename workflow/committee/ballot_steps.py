@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from models import Application, Ballot, ConflictDeclaration, User, db, utcnow
@@ -50,9 +51,11 @@ def open_ballot(application: Application, actor: User | None,
     committee."""
     ensure_write_transaction(db.session)
     if application.state != "committee_review":
-        raise TransitionRefused(f"{application.reference} is not in committee review.")
+        raise TransitionRefused(_("%(reference)s is not in committee review.",
+                                  reference=application.reference))
     if open_ballot_of(application) is not None:
-        raise TransitionRefused(f"{application.reference} already has an open ballot.")
+        raise TransitionRefused(_("%(reference)s already has an open ballot.",
+                                  reference=application.reference))
     last = db.session.scalar(
         select(func.max(Ballot.number)).where(Ballot.application_id == application.id)) or 0
     now = utcnow()
@@ -78,16 +81,19 @@ def _tell_the_committee(application: Application, ballot: Ballot, voters: set[in
     """The members who may vote, whoever presides (once), and the secretariat when the
     ballot cannot go anywhere without it."""
     notify(people(voters), "ballot_opened",
-           f"A ballot is open on “{application.title}”: your vote is awaited.", application)
+           lambda: _("A ballot is open on “%(title)s”: your vote is awaited.",
+                     title=application.title), application)
     presider = presiding(ballot, today).presider
     if presider is not None and presider.id not in voters:
         notify(people([presider.id]), "ballot_opened",
-               f"A ballot is open on “{application.title}”: you preside over it.",
-               application)
-    stuck = [s for s in (nobody_may_vote(ballot, voters), nobody_may_close(ballot, today))
-             if s]
-    if stuck:
-        notify(users_with_role("secretariat"), "ballot_opened", " ".join(stuck), application)
+               lambda: _("A ballot is open on “%(title)s”: you preside over it.",
+                         title=application.title), application)
+    def stuck() -> str:  # in the language of each who reads it
+        return " ".join(s for s in (nobody_may_vote(ballot, voters),
+                                    nobody_may_close(ballot, today)) if s)
+
+    if stuck():
+        notify(users_with_role("secretariat"), "ballot_opened", stuck, application)
 
 
 def _carry_conflicts(application: Application, ballot: Ballot) -> list[int]:
@@ -117,11 +123,12 @@ def open_missing_ballot(application: Application, actor: User) -> Ballot:
     code = application.fund.code
     if not actor.has_role("committee_chair") or not (
             seats_of(actor).get(code, set()) & {"chair", "deputy_chair"}):
-        raise TransitionRefused(f"Only the chair or the deputy chair of {committee_name(code)} "
-                                "may open a ballot.")
+        raise TransitionRefused(_("Only the chair or the deputy chair of %(code)s may open a "
+                                  "ballot.", code=committee_name(code)))
     app = service.lock(application)
     if app.state != "committee_review":
-        raise TransitionRefused(f"{app.reference} is not in committee review.")
+        raise TransitionRefused(_("%(reference)s is not in committee review.",
+                                  reference=app.reference))
     return open_ballot(app, actor)
 
 
@@ -175,8 +182,8 @@ def only_an_officer_of_the_loan_committee(step: Step) -> str | None:
     if step.actor is not None and seats_of(step.actor).get(code, set()) & {"chair",
                                                                           "deputy_chair"}:
         return None
-    return (f"Only the chair or the deputy chair of {committee_name(code)} may approve a "
-            "write-off.")
+    return (_("Only the chair or the deputy chair of %(code)s may approve a write-off.",
+              code=committee_name(code)))
 
 
 @effect("defer_to_next_ballot")

@@ -15,6 +15,7 @@ lists in workflow.committee.lists; see `outcome_of` for how a closed ballot is d
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from models import (
@@ -27,9 +28,11 @@ from models import (
     db,
     utcnow,
 )
+from models.i18n import N_
 from workflow.engine import audit, kept, reading
 from workflow.engine.errors import TransitionRefused
 from workflow.engine.locking import ensure_write_transaction
+from workflow.engine.wording import word
 from workflow.people import committees
 from workflow.people.notifications import notify, people
 
@@ -59,8 +62,8 @@ def outcome_of(tally: Tally, casting_vote: str | None) -> str:
     if casting_vote == "reject":
         return "rejected"
     raise TransitionRefused(
-        f"The votes are tied {tally.approvals}–{tally.rejections}: cast the deciding vote to "
-        "close the ballot.", field="casting_vote")
+        _("The votes are tied %(approvals)s–%(rejections)s: cast the deciding vote to close the "
+          "ballot.", approvals=tally.approvals, rejections=tally.rejections), field="casting_vote")
 
 
 # --- finding ballots ---------------------------------------------------------------------
@@ -86,7 +89,8 @@ def lock_open_ballot(application: Application) -> Ballot:
         .with_for_update().execution_options(populate_existing=True)
     ).first()
     if ballot is None:
-        raise TransitionRefused(f"{application.reference} has no open ballot.")
+        raise TransitionRefused(_("%(reference)s has no open ballot.",
+                                  reference=application.reference))
     return ballot
 
 
@@ -130,17 +134,26 @@ def recusal_reason(subject: Ballot | BallotRecord | Application, user: User | No
         if relation is not None:
             org = user.organisation
             if relation == "partner":
-                partner = "society" if org.kind == "alumni_society" else "organisation"
-                return (f"You are recused: you are a member of {org.name}, a partner "
-                        f"{partner}.")
-            noun = {"alumni_society": "society", "company": "company"}.get(
-                application.organisation.kind, "organisation")
-            return f"You are recused: you are a member of {org.name}, the applying {noun}."
+                if org.kind == "alumni_society":
+                    return _("You are recused: you are a member of %(name)s, a partner "
+                             "society.", name=org.name)
+                return _("You are recused: you are a member of %(name)s, a partner "
+                         "organisation.", name=org.name)
+            kind = application.organisation.kind
+            if kind == "alumni_society":
+                return _("You are recused: you are a member of %(name)s, the applying "
+                         "society.", name=org.name)
+            if kind == "company":
+                return _("You are recused: you are a member of %(name)s, the applying "
+                         "company.", name=org.name)
+            return _("You are recused: you are a member of %(name)s, the applying "
+                     "organisation.", name=org.name)
     conflict = _conflict_of(ballot, user)
     if conflict is not None:
         reason = conflict.reason.strip()
         stop = "" if reason.endswith((".", "!", "?")) else "."
-        return f"You are recused: you declared a conflict of interest: {reason}{stop}"
+        return _("You are recused: you declared a conflict of interest: %(reason)s%(stop)s",
+                 reason=reason, stop=stop)
     return None
 
 
@@ -167,15 +180,18 @@ def _locked_ballot_for(application: Application, member: User, roles: tuple[str,
     """Check the member, their seat on the file's committee and the application, then lock
     the open ballot."""
     if not member.has_role(*roles):
-        raise TransitionRefused(f"Only committee members may {doing}.")
+        raise TransitionRefused(_("Only committee members may %(doing)s.",
+                                  doing=word(doing)))
     if not member.active:
-        raise TransitionRefused("Your account is not active.")
+        raise TransitionRefused(_("Your account is not active."))
     code = application.fund.code
     if not committees.seats_of(member).get(code, set()) & set(seats):
-        raise TransitionRefused(f"You do not sit on {committees.committee_name(code)}: you "
-                                f"cannot {doing} on its ballots.")
+        raise TransitionRefused(_("You do not sit on %(code)s: you cannot %(doing)s on its "
+                                  "ballots.", code=committees.committee_name(code),
+                                  doing=word(doing)))
     if application.state != "committee_review":
-        raise TransitionRefused(f"{application.reference} is not in committee review.")
+        raise TransitionRefused(_("%(reference)s is not in committee review.",
+                                  reference=application.reference))
     return lock_open_ballot(application)
 
 
@@ -185,12 +201,12 @@ def cast_vote(application: Application, member: User, choice: str, comment: str 
     A change of choice or comment updates the one vote row, counts it and audits
     "vote_changed" with the old and new choice; sending the same vote again changes nothing.
     """
-    ballot = _locked_ballot_for(application, member, (VOTER_ROLE,), ("member",), "vote")
+    ballot = _locked_ballot_for(application, member, (VOTER_ROLE,), ("member",), N_("vote"))
     reason = recusal_reason(ballot, member)
     if reason:
-        raise TransitionRefused(f"{reason} You cannot vote on this ballot.")
+        raise TransitionRefused(_("%(reason)s You cannot vote on this ballot.", reason=reason))
     if choice not in VOTE_CHOICES:
-        raise TransitionRefused("Choose approve, reject or abstain.", field="choice")
+        raise TransitionRefused(_("Choose approve, reject or abstain."), field="choice")
     comment = (comment or "").strip()
     vote = vote_of(ballot, member)
     data = {"reference": application.reference, "ballot": ballot.number}
@@ -229,8 +245,9 @@ def _tell_the_chair_at_quorum(ballot: Ballot, application: Application) -> None:
     if count.cast == count.quorum_needed:
         presider = presiding(ballot).presider
         notify(people([presider.id] if presider else []), "quorum_reached",
-               f"The ballot on “{application.title}” has reached quorum "
-               f"({count.cast} of {count.eligible} votes): it can be closed.", application)
+               lambda: _("The ballot on “%(title)s” has reached quorum (%(cast)s of "
+                         "%(eligible)s votes): it can be closed.", title=application.title,
+                         cast=count.cast, eligible=count.eligible), application)
 
 
 def declare_conflict(application: Application, member: User, reason: str
@@ -241,13 +258,13 @@ def declare_conflict(application: Application, member: User, reason: str
     """
     ballot = _locked_ballot_for(application, member, (VOTER_ROLE, "committee_chair"),
                                 ("member", "chair", "deputy_chair"),
-                                "declare a conflict of interest")
+                                N_("declare a conflict of interest"))
     reason = (reason or "").strip()
     if not reason:
-        raise TransitionRefused("Give the reason for the conflict of interest.", field="reason")
+        raise TransitionRefused(_("Give the reason for the conflict of interest."), field="reason")
     if _conflict_of(ballot, member) is not None:
-        raise TransitionRefused("You have already declared a conflict of interest on this "
-                                "ballot.")
+        raise TransitionRefused(_("You have already declared a conflict of interest on this "
+                                  "ballot."))
     data = {"reference": application.reference, "ballot": ballot.number}
     vote = vote_of(ballot, member)
     if vote is not None:

@@ -18,7 +18,10 @@ annual_rate, term_months, grace_months, method, damages_rate and prepayment_mode
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
+
 from models import Application, GrantDetails, LoanDetails, db
+from models.i18n import N_
 from workflow.engine import registry
 from workflow.engine.errors import TransitionRefused
 from workflow.engine.rules import Step, effect, guard, outcome
@@ -37,7 +40,7 @@ def casting_vote_input(step: Step) -> str | None:
     if blank(value):
         return None
     if value not in ("approve", "reject"):
-        raise TransitionRefused("The deciding vote must be approve or reject.",
+        raise TransitionRefused(_("The deciding vote must be approve or reject."),
                                 field="casting_vote")
     return value
 
@@ -45,12 +48,13 @@ def casting_vote_input(step: Step) -> str | None:
 def approved_amount(step: Step) -> int:
     """The amount the chair approves: the input, else the amount requested; 1..requested."""
     app = step.application
-    amount = whole(step.inputs.get("approved_yen"), "approved_yen", "The approved amount")
+    amount = whole(step.inputs.get("approved_yen"), "approved_yen", N_("The approved amount"))
     amount = app.requested_yen if amount is None else amount
     if not 1 <= amount <= app.requested_yen:
         raise TransitionRefused(
-            f"The approved amount must be between ¥1 and the ¥{app.requested_yen:,} requested; "
-            f"¥{amount:,} was given.", field="approved_yen")
+            _("The approved amount must be between ¥1 and the ¥%(requested_yen)s requested; "
+              "¥%(amount)s was given.", requested_yen=f"{app.requested_yen:,}",
+              amount=f"{amount:,}"), field="approved_yen")
     return amount
 
 
@@ -77,7 +81,7 @@ def funds_available(step: Step) -> str | None:
     """The fund's available balance and the round's budget cover the amount to approve
     (both checked again under their locks when the approval reserves the money)."""
     try:
-        amount = whole(step.inputs.get("approved_yen"), "approved_yen", "The approved amount")
+        amount = whole(step.inputs.get("approved_yen"), "approved_yen", N_("The approved amount"))
     except TransitionRefused:
         return None  # the effect refuses the malformed amount with its own sentence
     if amount is None:
@@ -87,7 +91,7 @@ def funds_available(step: Step) -> str | None:
     app = step.application
     available = ledger.balances(app.fund, step.today).available
     if amount > available:
-        return ledger.shortfall_message(app.fund, available, amount, "approving")
+        return ledger.shortfall_message(app.fund, available, amount, N_("approving"))
     if app.round is not None:
         return round_budget.over_budget(app.round, round_budget.figures_of(app.round), amount)
     return None
@@ -119,7 +123,7 @@ def _approve(step: Step) -> None:
     ledger.lock_fund(app.fund)
     amount = approved_amount(step)
     # The fund first, then the round (its lock taken after the fund's, as everywhere).
-    problem = ledger.shortfall(app.fund, amount, "approving")
+    problem = ledger.shortfall(app.fund, amount, N_("approving"))
     if problem:
         raise TransitionRefused(problem)
     round_budget.refuse_over_budget(app, amount)

@@ -13,7 +13,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import gettext as _
+
 from models import Application, Ballot, User
+from models.i18n import N_
+from workflow.engine.wording import long_date
 from workflow.people.committees import committee_name, is_away, members_of, officers_of
 
 from .ballot_records import BallotRecord
@@ -21,26 +25,29 @@ from .ballots import open_ballot_of, recusal_reason
 from .tally import eligible_voter_ids
 
 # Whole sentences per office, so that each can be translated as a whole.
+# Sentences with %(name)s and %(until)s, translated when they are said (gettext).
 WHY_NOT = {
-    "vacant": {"chair": "The chair's seat is empty.",
-               "deputy_chair": "The deputy chair's seat is empty."},
-    "inactive": {"chair": "The chair, {name}, no longer has an active account.",
-                 "deputy_chair": "The deputy chair, {name}, no longer has an active account."},
-    "away": {"chair": "The chair, {name}, is away until {until}.",
-             "deputy_chair": "The deputy chair, {name}, is away until {until}."},
-    "recused": {"chair": "The chair, {name}, is recused from this ballot.",
-                "deputy_chair": "The deputy chair, {name}, is recused from this ballot."},
+    "vacant": {"chair": N_("The chair's seat is empty."),
+               "deputy_chair": N_("The deputy chair's seat is empty.")},
+    "inactive": {"chair": N_("The chair, %(name)s, no longer has an active account."),
+                 "deputy_chair": N_("The deputy chair, %(name)s, no longer has an active "
+                                    "account.")},
+    "away": {"chair": N_("The chair, %(name)s, is away until %(until)s."),
+             "deputy_chair": N_("The deputy chair, %(name)s, is away until %(until)s.")},
+    "recused": {"chair": N_("The chair, %(name)s, is recused from this ballot."),
+                "deputy_chair": N_("The deputy chair, %(name)s, is recused from this ballot.")},
 }
 ACTS_INSTEAD = {
-    "chair": "The chair, {name}, acts in your place.",
-    "deputy_chair": "The deputy chair, {name}, acts in your place.",
-    None: "Nobody else may act, so the secretariat may defer the file to the next ballot.",
+    "chair": N_("The chair, %(name)s, acts in your place."),
+    "deputy_chair": N_("The deputy chair, %(name)s, acts in your place."),
+    None: N_("Nobody else may act, so the secretariat may defer the file to the next ballot."),
 }
 PRESIDES_NOW = {
-    "chair": "The chair, {name}, presides over this ballot: the secretariat defers a file "
-             "only when neither the chair nor the deputy chair can act.",
-    "deputy_chair": "The deputy chair, {name}, presides over this ballot: the secretariat "
-                    "defers a file only when neither the chair nor the deputy chair can act.",
+    "chair": N_("The chair, %(name)s, presides over this ballot: the secretariat defers a file "
+                "only when neither the chair nor the deputy chair can act."),
+    "deputy_chair": N_("The deputy chair, %(name)s, presides over this ballot: the secretariat "
+                       "defers a file only when neither the chair nor the deputy chair can "
+                       "act."),
 }
 
 
@@ -60,7 +67,7 @@ class Presiding:
 def _why_not(user: User | None, office: str, subject, today: date) -> str | None:
     """Why the holder of `office` may not preside over the ballot, or None when they may."""
     if user is None:
-        return WHY_NOT["vacant"][office]
+        return _(WHY_NOT["vacant"][office])
     if not user.active:
         why = "inactive"
     elif is_away(user, today):
@@ -69,8 +76,8 @@ def _why_not(user: User | None, office: str, subject, today: date) -> str | None
         why = "recused"
     else:
         return None
-    until = f"{user.away_until:%d %B %Y}" if user.away_until else ""
-    return WHY_NOT[why][office].format(name=user.name, until=until)
+    until = long_date(user.away_until) if user.away_until else ""
+    return _(WHY_NOT[why][office], name=user.name, until=until)
 
 
 def presiding(subject: Ballot | BallotRecord | Application, today: date | None = None
@@ -103,24 +110,28 @@ def refusal_to_preside(application: Application, actor: User | None,
                    if actor is not None and getattr(officers.holder(o), "id", None) == actor.id),
                   None)
     if office is None:
-        return (f"Only the chair of {committee}, or its deputy chair when the chair is "
-                "recused or away, may close this ballot.")
+        return (_("Only the chair of %(committee)s, or its deputy chair when the chair is "
+                  "recused or away, may close this ballot.", committee=committee))
     reason = recusal_reason(application, actor)
     if reason:
-        return (f"{reason} A recused chair may neither close the ballot nor cast the "
-                f"deciding vote. {_who_acts(now)}")
+        return (_("%(reason)s A recused chair may neither close the ballot nor cast the deciding "
+                  "vote. %(now)s", reason=reason, now=_who_acts(now)))
     if office == "deputy_chair" and now.office == "chair":
-        return (f"{now.presider.name} chairs {committee} and presides over this ballot: the "
-                "deputy chair acts only when the chair is recused or away.")
+        return (_("%(name)s chairs %(committee)s and presides over this ballot: the deputy chair "
+                  "acts only when the chair is recused or away.", name=now.presider.name,
+                  committee=committee))
     if is_away(actor, today):
-        return (f"You are marked away until {actor.away_until:%d %B %Y}. {_who_acts(now)} "
-                "Clear your absence on the committee page to act yourself.")
-    return f"{now.why_not[office]} {_who_acts(now)}"
+        return (_("You are marked away until %(away_until)s. %(now)s Clear your absence on the "
+                  "committee page to act yourself.", away_until=long_date(actor.away_until),
+                  now=_who_acts(now)))
+    return f"{now.why_not[office]} {_who_acts(now)}"  # two sentences, each translated
 
 
 def _who_acts(now: Presiding) -> str:
     """Who acts instead of the user told (a sentence)."""
-    return ACTS_INSTEAD[now.office].format(name=getattr(now.presider, "name", ""))
+    if now.office is None:
+        return _(ACTS_INSTEAD[None])
+    return _(ACTS_INSTEAD[now.office], name=getattr(now.presider, "name", ""))
 
 
 def nobody_may_vote(ballot: Ballot | BallotRecord, voters: set[int]) -> str | None:
@@ -130,12 +141,13 @@ def nobody_may_vote(ballot: Ballot | BallotRecord, voters: set[int]) -> str | No
     application = ballot.application
     committee = committee_name(application.fund.code)
     if members_of(application.fund_id):
-        return (f"Nobody may vote on ballot {ballot.number} of {application.reference}: every "
-                f"member of {committee} is recused from it. It stays open until the "
-                "administrator seats a member who may vote.")
-    return (f"Nobody may vote on ballot {ballot.number} of {application.reference}: "
-            f"{committee} has no active member. It stays open until the administrator seats "
-            "a member who may vote.")
+        return (_("Nobody may vote on ballot %(number)s of %(reference)s: every member of "
+                  "%(committee)s is recused from it. It stays open until the administrator seats "
+                  "a member who may vote.", number=ballot.number, reference=application.reference,
+                  committee=committee))
+    return (_("Nobody may vote on ballot %(number)s of %(reference)s: %(committee)s has no "
+              "active member. It stays open until the administrator seats a member who may vote.",
+              number=ballot.number, reference=application.reference, committee=committee))
 
 
 def nobody_may_close(ballot: Ballot | BallotRecord, today: date | None = None) -> str | None:
@@ -144,8 +156,9 @@ def nobody_may_close(ballot: Ballot | BallotRecord, today: date | None = None) -
     if now.presider is not None:
         return None
     why = " ".join(now.why_not[office] for office in ("chair", "deputy_chair"))
-    return (f"Nobody may close ballot {ballot.number} of {ballot.application.reference}. "
-            f"{why} The secretariat may defer the file to the next ballot.")
+    return (_("Nobody may close ballot %(number)s of %(reference)s. %(why)s The secretariat may "
+              "defer the file to the next ballot.", number=ballot.number,
+              reference=ballot.application.reference, why=why))
 
 
 def deferral_refusal(application: Application, today: date | None = None) -> str | None:
@@ -156,8 +169,8 @@ def deferral_refusal(application: Application, today: date | None = None) -> str
     """
     now = presiding(application, today)
     if now.presider is not None:
-        return PRESIDES_NOW[now.office].format(name=now.presider.name)
+        return _(PRESIDES_NOW[now.office], name=now.presider.name)
     ballot = open_ballot_of(application)
     if ballot is None:
-        return f"{application.reference} has no open ballot."
+        return _("%(reference)s has no open ballot.", reference=application.reference)
     return nobody_may_vote(ballot, eligible_voter_ids(ballot))

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from models import Application, Notification, User, Vote, db, utcnow
 from workflow.engine.deadlines import CLOCKS
+from workflow.engine.wording import long_date
 from workflow.people.notifications import notify, people, users_with_role
 
 from .ballots import open_ballot_of
@@ -55,6 +57,8 @@ def send_reminders(today: date) -> int:
         holders = [u for u in _holders(application, today) if u.id not in done]
         days = (today - application.due_on).days
         told += notify(holders, "reminder",
-                       f"“{application.title}” has been waiting for you since "
-                       f"{application.due_on:%d %B %Y} ({days} days overdue).", application)
+                       lambda app=application, days=days: _(
+                           "“%(title)s” has been waiting for you since %(day)s (%(days)s days "
+                           "overdue).", title=app.title, day=long_date(app.due_on), days=days),
+                       application)
     return told

@@ -13,16 +13,19 @@ from collections.abc import Iterator
 from sqlalchemy import and_, not_, select
 
 from models import Application, Ballot, User, Vote, db
+from models.i18n import N_
 from workflow.engine.permissions import AUDITOR, visibility, visible_conditions
+from workflow.engine.wording import csv_header
 
 from .filters import recused
 
-VOTE_HEADER = ("reference", "ballot", "ballot_state", "ballot_outcome", "member", "email",
-               "choice", "comment", "cast_at", "changed_at", "changes")
+VOTE_HEADER = (N_("reference"), N_("ballot"), N_("ballot_state"), N_("ballot_outcome"),
+               N_("member"), N_("email"), N_("choice"), N_("comment"), N_("cast_at"),
+               N_("changed_at"), N_("changes"))
 
 
 def vote_rows(reader: User, batch: int = 5000) -> Iterator[tuple]:
-    yield VOTE_HEADER
+    yield csv_header(VOTE_HEADER)
     seen = visibility(reader)
     query = (select(Application.reference, Ballot.number, Ballot.state, Ballot.outcome,
                     User.name, User.email, Vote.choice, Vote.comment, Vote.cast_at,

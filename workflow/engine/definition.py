@@ -12,12 +12,14 @@ from functools import cached_property
 
 from transitions import Machine
 
+from models.i18n import N_
+
 SYSTEM = "system"  # the role of scheduled jobs (e.g. the daily arrears run)
 OWNER = "applicant"  # the applicant role acts only on their organisation's files
 
 INPUT_LABELS = {
-    "comment": "a comment",
-    "reason": "a reason",
+    "comment": N_("a comment"),
+    "reason": N_("a reason"),
 }
 
 

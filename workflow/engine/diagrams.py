@@ -12,16 +12,26 @@ import functools
 import re
 
 import graphviz
+from flask_babel import get_locale, gettext
+
+from models.i18n import N_
 
 from . import registry
 from .definition import WorkflowDefinition
 from .permissions import describe_roles
+from .wording import listing, word
 
 # Colours chosen for a contrast of at least 4.5:1 on white (WCAG AA) for their text.
 CURRENT = {"style": "filled", "fillcolor": "#0b5ed7", "fontcolor": "white", "color": "#0b5ed7"}
 VISITED = {"style": "filled", "fillcolor": "#d1e7dd", "fontcolor": "#0a3622", "color": "#146c43"}
 TAKEN = {"color": "#146c43", "fontcolor": "#0a3622", "penwidth": "2.2"}
 PLAIN_EDGE = {"color": "#6c757d", "fontcolor": "#343a40"}
+
+# The results that pick one of several arrows of a trigger (Transition.when), as words.
+OUTCOME_WORDS = {"approved": N_("approved"), "rejected": N_("rejected"),
+                 "deferred": N_("deferred"), "repaid": N_("repaid"),
+                 "still_active": N_("still active"), "cured": N_("cured"),
+                 "still_in_arrears": N_("still in arrears")}
 
 # What dot writes before the <svg> element (XML prolog, doctype, comments): not for a page.
 _PROLOG = re.compile(r"^.*?(?=<svg)", re.S)
@@ -32,9 +42,11 @@ def _graph(definition: WorkflowDefinition, current: str | None,
     visited = {state for move in moves for state in move}
     taken = set(moves)
     # Nodes are named by their labels: the SVG's <title> of each (its tooltip) reads as words.
-    name = {state.name: graphviz.escape(state.staff_label) for state in definition.states}
+    name = {state.name: graphviz.escape(word(state.staff_label))
+            for state in definition.states}
     graph = graphviz.Digraph(
-        name=f"{definition.name} workflow, version {definition.version}",
+        name=gettext("%(name)s workflow, version %(version)s", name=definition.name,
+                     version=definition.version),
         graph_attr={"rankdir": "LR", "fontname": "Helvetica", "nodesep": "0.35",
                     "ranksep": "0.55", "bgcolor": "white"},
         node_attr={"shape": "box", "style": "rounded", "fontname": "Helvetica",
@@ -48,19 +60,33 @@ def _graph(definition: WorkflowDefinition, current: str | None,
         # graphviz quotes it, and dot escapes the text again as it writes the SVG.
         graph.node(name[state.name], **attrs, **shape)
     for arrow in definition.transitions:
-        when = f" (when {arrow.when.replace('_', ' ')})" if arrow.when else ""
-        label = graphviz.escape(arrow.label + when)
+        label = graphviz.escape(_arrow_words(arrow))
         for source in arrow.sources:
             style = TAKEN if (source, arrow.dest) in taken else PLAIN_EDGE
             graph.edge(name[source], name[arrow.dest], label=label, **style)
     return graph
 
 
-@functools.lru_cache(maxsize=512)
+def _arrow_words(arrow) -> str:
+    """An arrow's action, and the result that picks it when its trigger has several."""
+    if not arrow.when:
+        return word(arrow.label)
+    outcome = OUTCOME_WORDS.get(arrow.when)
+    return gettext("%(action)s (when %(outcome)s)", action=word(arrow.label),
+                   outcome=word(outcome) if outcome else arrow.when.replace("_", " "))
+
+
 def svg(name: str, version: int, current: str | None = None,
         moves: tuple[tuple[str, str], ...] = ()) -> str:
     """The workflow as an inline SVG element: `current` filled, the `moves` (from, to) a
-    file has made drawn bold, their states shaded."""
+    file has made drawn bold, their states shaded; in the page's language."""
+    return _svg(name, version, current, moves, str(get_locale() or ""))
+
+
+@functools.lru_cache(maxsize=512)
+def _svg(name: str, version: int, current: str | None, moves: tuple[tuple[str, str], ...],
+         locale: str) -> str:
+    """svg's drawing, cached per language (the locale is part of the key)."""
     definition = registry.get(name, version)
     drawn = _graph(definition, current, moves).pipe(format="svg", encoding="utf-8")
     return _PROLOG.sub("", drawn, count=1)
@@ -73,13 +99,15 @@ def dot_source(name: str, version: int) -> str:
 
 def transition_rows(definition: WorkflowDefinition) -> list[dict]:
     """One row per arrow: trigger, from, to, who, what it needs, the rules it checks."""
-    labels = {s.name: s.staff_label for s in definition.states}
+    labels = {s.name: word(s.staff_label) for s in definition.states}
     return [
         {
             "trigger": t.trigger,
-            "label": t.label,
-            "from": ", ".join(labels[s] for s in t.sources),
-            "to": labels[t.dest] + (f" (when {t.when})" if t.when else ""),
+            "label": word(t.label),
+            "from": listing([labels[s] for s in t.sources]),
+            "to": (gettext("%(state)s (when %(outcome)s)", state=labels[t.dest],
+                           outcome=word(OUTCOME_WORDS.get(t.when, t.when)))
+                   if t.when else labels[t.dest]),
             "roles": ", ".join(t.roles),
             "who": describe_roles(t.roles),
             "requires": ", ".join(t.requires),

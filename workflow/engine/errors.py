@@ -1,4 +1,7 @@
-"""Domain errors: each carries a sentence a user understands."""
+"""Domain errors: each carries a sentence a user understands, in the language of the request
+that raised it (gettext at the time of raising)."""
+
+from flask_babel import gettext as _
 
 
 class DomainError(Exception):
@@ -19,8 +22,9 @@ class TransitionRefused(DomainError):
 class StaleApplication(TransitionRefused):
     """Someone else changed the application since the user loaded it."""
 
-    def __init__(self, message: str = "This application was changed by someone else; reload it."):
-        super().__init__(message)
+    def __init__(self, message: str | None = None):
+        super().__init__(message or _("This application was changed by someone else; reload "
+                                      "it."))
 
 
 class NotFound(DomainError):

@@ -19,17 +19,19 @@ from __future__ import annotations
 import secrets
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from models import IdempotencyKey, User, db, utcnow
+from models.i18n import N_
 
 from .errors import ValidationFailed
 from .locking import ensure_write_transaction
 
 KEY_LENGTH = 64  # the column's size
-ALREADY_RECEIVED = "This request was already received."
+ALREADY_RECEIVED = N_("This request was already received.")  # gettext it where it is said
 
 
 def new_key() -> str:
@@ -47,7 +49,7 @@ def claim(key: str, user: User | None, endpoint: str) -> bool:
     """Record the key as used; False when it was used before (the form came twice)."""
     key = (key or "").strip()
     if not _usable(key):
-        raise ValidationFailed("The form is incomplete or has expired; reload the page.")
+        raise ValidationFailed(_("The form is incomplete or has expired; reload the page."))
     conn = ensure_write_transaction(db.session)
     insert = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
     inserted = conn.execute(

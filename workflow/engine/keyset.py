@@ -17,9 +17,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from flask_babel import gettext
 from sqlalchemy import BigInteger, Select, func, literal, select, tuple_
 
 from models import db
+from models.i18n import N_
 
 from .errors import ValidationFailed
 
@@ -49,11 +51,11 @@ def _typed(kind: type, value):
 
 # A cursor that does not fit its list (edited, cut short, of another list or order):
 # the list says so and starts again, rather than the database refusing the value.
-OUT_OF_DATE = "This link is out of date; start again from the first page of the list."
+OUT_OF_DATE = N_("This link is out of date; start again from the first page of the list.")
 
 
 def out_of_date() -> ValidationFailed:
-    return ValidationFailed(OUT_OF_DATE, "page")
+    return ValidationFailed(gettext(OUT_OF_DATE), "page")
 
 
 def key_value(column, value):

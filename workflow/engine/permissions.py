@@ -10,12 +10,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import gettext
 from sqlalchemy import bindparam, or_
 
 from models import Application, User
+from models.i18n import N_
 
 from . import registry
 from .definition import OWNER, SYSTEM
+from .wording import listing, word
 
 # Staff who read every submitted file; the applicant role reads only its organisation's.
 READER_ROLES = ("secretariat", "committee_member", "committee_chair", "finance_officer",
@@ -24,14 +27,14 @@ READER_ROLES = ("secretariat", "committee_member", "committee_chair", "finance_o
 AUDITOR = "auditor"
 
 ROLE_PHRASES = {
-    "applicant": "the applying organisation",
-    "secretariat": "the secretariat",
-    "committee_member": "committee members",
-    "committee_chair": "the committee chair",
-    "finance_officer": "finance officers",
-    "auditor": "auditors",
-    "admin": "administrators",
-    SYSTEM: "the daily job",
+    "applicant": N_("the applying organisation"),
+    "secretariat": N_("the secretariat"),
+    "committee_member": N_("committee members"),
+    "committee_chair": N_("the committee chair"),
+    "finance_officer": N_("finance officers"),
+    "auditor": N_("auditors"),
+    "admin": N_("administrators"),
+    SYSTEM: N_("the daily job"),
 }
 
 
@@ -116,5 +119,8 @@ def acting_roles(user: User | None, application: Application, allowed: tuple[str
 
 
 def describe_roles(roles: tuple[str, ...]) -> str:
-    phrases = [ROLE_PHRASES.get(r, r) for r in roles]
-    return phrases[0] if len(phrases) == 1 else ", ".join(phrases[:-1]) + " or " + phrases[-1]
+    """"the secretariat or finance officers", in the language of the moment."""
+    phrases = [word(ROLE_PHRASES[r]) if r in ROLE_PHRASES else r for r in roles]
+    if len(phrases) == 1:
+        return phrases[0]
+    return gettext("%(some)s or %(last)s", some=listing(phrases[:-1]), last=phrases[-1])

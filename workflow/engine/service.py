@@ -16,6 +16,7 @@ import logging
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import gettext as _
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -26,6 +27,7 @@ from .definition import INPUT_LABELS, Transition
 from .errors import StaleApplication, TransitionRefused
 from .locking import ensure_write_transaction
 from .permissions import acting_roles, describe_roles
+from .wording import lower_first, word
 
 log = logging.getLogger(__name__)
 
@@ -61,9 +63,8 @@ def _refuse_unless_permitted(step: rules.Step, arrows: list[Transition]) -> None
     roles = tuple(dict.fromkeys(r for t in arrows for r in t.roles))
     if not acting_roles(step.actor, app, roles):
         label = arrows[0].label
-        raise TransitionRefused(
-            f"Only {describe_roles(roles)} may {label[0].lower()}{label[1:]}."
-        )
+        raise TransitionRefused(_("Only %(roles)s may %(action)s.", roles=describe_roles(roles),
+                                  action=lower_first(word(label))))
     for rule in rules.permissions_of(arrows, definition):
         message = rule(step)
         if message:
@@ -78,16 +79,18 @@ def _choose_arrow(step: rules.Step, arrows: list[Transition]) -> Transition:
     for arrow in arrows:
         if arrow.when == step.outcome:
             return arrow
-    raise TransitionRefused(f"There is no outcome {step.outcome!r} for this action now.")
+    raise TransitionRefused(_("There is no outcome %(outcome)s for this action now.",
+                              outcome=repr(step.outcome)))
 
 
 def _check_inputs(step: rules.Step, arrow: Transition) -> None:
     for name in arrow.requires:
         value = step.inputs.get(name)
         if value is None or (isinstance(value, str) and not value.strip()):
-            label = INPUT_LABELS.get(name, name.replace("_", " "))
-            raise TransitionRefused(f"{label[0].upper()}{label[1:]} is required to "
-                                    f"{arrow.label[0].lower()}{arrow.label[1:]}.")
+            label = word(INPUT_LABELS[name]) if name in INPUT_LABELS else name.replace("_", " ")
+            raise TransitionRefused(_("%(input)s is required to %(action)s.",
+                                      input=label[:1].upper() + label[1:],
+                                      action=lower_first(word(arrow.label))))
 
 
 def _check_guards(step: rules.Step, arrow: Transition) -> None:
@@ -173,8 +176,8 @@ def _fire_once(application: Application, trigger: str, actor: User | None,
     app = application
     definition = registry.get(app.workflow_name, app.workflow_version)
     if trigger not in definition.triggers:
-        raise TransitionRefused(f"“{trigger}” is not an action of the {definition.name} "
-                                "workflow.")
+        raise TransitionRefused(_("“%(trigger)s” is not an action of the %(workflow)s workflow.",
+                                  trigger=trigger, workflow=definition.name))
     if expected_version is not None and app.version != expected_version:
         raise StaleApplication()
     step = rules.Step(app, trigger, actor, inputs, today or date.today(), definition,
@@ -182,10 +185,10 @@ def _fire_once(application: Application, trigger: str, actor: User | None,
     arrows = definition.arrows(trigger, app.state)
     if not arrows:
         any_arrow = definition.arrows(trigger)[0]
-        raise TransitionRefused(
-            f"“{any_arrow.label}” is not possible while the application is "
-            f"{definition.state(app.state).staff_label.lower()}."
-        )
+        raise TransitionRefused(_(
+            "“%(action)s” is not possible while the application is %(state)s.",
+            action=word(any_arrow.label),
+            state=lower_first(word(definition.state(app.state).staff_label))))
     _refuse_unless_permitted(step, arrows)
     arrow = _choose_arrow(step, arrows)
     step.transition = arrow
@@ -194,7 +197,7 @@ def _fire_once(application: Application, trigger: str, actor: User | None,
 
     holder = _StateHolder(app.state)
     if not definition.machine.events[trigger].trigger(holder, outcome=step.outcome):
-        raise TransitionRefused(f"“{arrow.label}” is not possible now.")
+        raise TransitionRefused(_("“%(action)s” is not possible now.", action=word(arrow.label)))
     remembered = ("state", "version", "revision", "state_changed_at", "updated_at", "due_on")
     before = tuple(getattr(app, key) for key in remembered)
     effects = rules.effects_of(arrow, definition)

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask_babel import gettext as _
+
 from models import Application, Fund, Organisation, Round, User, db, utcnow
 from workflow.engine import audit, references, registry
 from workflow.engine.errors import ValidationFailed
@@ -19,9 +21,9 @@ def create_application(*, fund: Fund, organisation: Organisation, title: str,
                        requested_yen: int = 0, today: date | None = None) -> Application:
     """A new draft on the fund's workflow, numbered within the fund and fiscal year."""
     if round_ is not None and round_.fund_id != fund.id:
-        raise ValidationFailed("The round belongs to another fund.", "round_id")
+        raise ValidationFailed(_("The round belongs to another fund."), "round_id")
     if requested_yen < 0:
-        raise ValidationFailed("The amount cannot be negative.", "requested_yen")
+        raise ValidationFailed(_("The amount cannot be negative."), "requested_yen")
     kind = fund.kind
     definition = registry.get(kind)
     year = fiscal_year(today or date.today())

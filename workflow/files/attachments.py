@@ -17,20 +17,22 @@ import unicodedata
 import zipfile
 from typing import BinaryIO
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from models import Application, Attachment, User, db
 from models.grant import ATTACHMENT_KINDS
+from models.i18n import N_
 from workflow.engine import audit, reading
 from workflow.engine.errors import NotFound, ValidationFailed
 
 from . import stored_files
 
 MAX_BYTES = 10 * 1024 * 1024
-TOO_LARGE = "The file is larger than 10 MB."
-NOT_ALLOWED = "Only PDF, Office documents and images can be attached."
-WITH_MACROS = "Office documents with macros cannot be attached; save it without them."
+TOO_LARGE = N_("The file is larger than 10 MB.")
+NOT_ALLOWED = N_("Only PDF, Office documents and images can be attached.")
+WITH_MACROS = N_("Office documents with macros cannot be attached; save it without them.")
 
 _SIGNATURES = (
     (b"%PDF-", "application/pdf"),
@@ -73,7 +75,7 @@ def detect_type(data: bytes) -> str:
         for stream, content_type in _OLE_STREAMS:
             if stream.encode("utf-16-le") in data:
                 return content_type
-    raise ValidationFailed(NOT_ALLOWED, "file")
+    raise ValidationFailed(_(NOT_ALLOWED), "file")
 
 
 def _office_open_xml_type(data: bytes) -> str:
@@ -81,15 +83,15 @@ def _office_open_xml_type(data: bytes) -> str:
         # Only the central directory is read: nothing is decompressed.
         names = zipfile.ZipFile(io.BytesIO(data)).namelist()
     except (zipfile.BadZipFile, ValueError):
-        raise ValidationFailed(NOT_ALLOWED, "file") from None
+        raise ValidationFailed(_(NOT_ALLOWED), "file") from None
     if "[Content_Types].xml" not in names:
-        raise ValidationFailed(NOT_ALLOWED, "file")
+        raise ValidationFailed(_(NOT_ALLOWED), "file")
     if any(name.lower().endswith("vbaproject.bin") for name in names):
-        raise ValidationFailed(WITH_MACROS, "file")
+        raise ValidationFailed(_(WITH_MACROS), "file")
     for folder, content_type in _OOXML_PARTS:
         if any(name.startswith(folder) for name in names):
             return content_type
-    raise ValidationFailed(NOT_ALLOWED, "file")
+    raise ValidationFailed(_(NOT_ALLOWED), "file")
 
 
 def clean_name(filename: str | None) -> str:
@@ -127,12 +129,12 @@ def store(application: Application, file_storage, kind: str, actor: User | None,
         raise ValueError(f"Unknown attachment kind {kind!r}")
     original_name = clean_name(getattr(file_storage, "filename", None))
     if not original_name:
-        raise ValidationFailed("Choose a file to attach.", "file")
+        raise ValidationFailed(_("Choose a file to attach."), "file")
     data = _read_at_most(getattr(file_storage, "stream", file_storage), MAX_BYTES + 1)
     if len(data) > MAX_BYTES:
-        raise ValidationFailed(TOO_LARGE, "file")
+        raise ValidationFailed(_(TOO_LARGE), "file")
     if not data:
-        raise ValidationFailed("The file is empty.", "file")
+        raise ValidationFailed(_("The file is empty."), "file")
     content_type = detect_type(data)
     stored_name = secrets.token_hex(24)
     os.makedirs(upload_dir, exist_ok=True)
@@ -176,11 +178,11 @@ def remove(attachment: Attachment, actor: User | None) -> None:
 def open_for_download(attachment: Attachment, upload_dir: str) -> BinaryIO:
     """The stored file, opened for reading; NotFound when storage has lost it."""
     if not _STORED_NAME.match(attachment.stored_name or ""):
-        raise NotFound("This file cannot be found.")
+        raise NotFound(_("This file cannot be found."))
     try:
         return open(os.path.join(upload_dir, attachment.stored_name), "rb")
     except FileNotFoundError:
-        raise NotFound("This file is missing from storage; please tell the secretariat.") \
+        raise NotFound(_("This file is missing from storage; please tell the secretariat.")) \
             from None
 
 

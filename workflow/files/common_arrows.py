@@ -8,6 +8,7 @@ and rules are named here; the features register them (workflow.engine.rules).
 
 from __future__ import annotations
 
+from models.i18n import N_
 from workflow.engine.definition import OWNER, Transition
 
 # Every submission records its time: the screening queue and the staff's view go by it
@@ -18,27 +19,27 @@ WITHDRAWABLE = ("draft", "submitted", "screening", "revision_requested")
 
 def submit(guards: tuple[str, ...], effects: tuple[str, ...] = SUBMISSION_EFFECTS, *,
            confirm: str) -> Transition:
-    return Transition("submit", ("draft",), "submitted", (OWNER,), "Submit", guards=guards,
+    return Transition("submit", ("draft",), "submitted", (OWNER,), N_("Submit"), guards=guards,
                       effects=effects, confirm=confirm)
 
 
 def resubmit(guards: tuple[str, ...],
              effects: tuple[str, ...] = SUBMISSION_EFFECTS) -> Transition:
-    return Transition("resubmit", ("revision_requested",), "submitted", (OWNER,), "Resubmit",
+    return Transition("resubmit", ("revision_requested",), "submitted", (OWNER,), N_("Resubmit"),
                       guards=guards, effects=effects)
 
 
 START_SCREENING = Transition("start_screening", ("submitted",), "screening", ("secretariat",),
-                             "Start screening")
+                             N_("Start screening"))
 REQUEST_REVISION = Transition("request_revision", ("screening",), "revision_requested",
-                              ("secretariat",), "Request a revision", requires=("comment",),
+                              ("secretariat",), N_("Request a revision"), requires=("comment",),
                               style="warning")
-REJECT = Transition("reject", ("screening",), "rejected", ("secretariat",), "Reject",
+REJECT = Transition("reject", ("screening",), "rejected", ("secretariat",), N_("Reject"),
                     requires=("reason",), style="danger")
 
 # The committee's ballot (workflow.committee): whoever presides closes it, and its result
 # picks the arrow; approving reserves the money, so the fund must have it.
-_DECIDE = {"roles": ("committee_chair",), "label": "Close the ballot", "form": "ballot",
+_DECIDE = {"roles": ("committee_chair",), "label": N_("Close the ballot"), "form": "ballot",
            "permissions": ("only_whoever_presides",), "effects": ("close_ballot",),
            "outcome": "ballot_result"}
 DECIDE = (
@@ -50,19 +51,19 @@ DECIDE = (
 )
 # When neither the chair nor the deputy chair can act (workflow.committee.ballot_steps).
 DEFER = Transition("defer", ("committee_review",), "committee_review", ("secretariat",),
-                   "Defer to the next ballot", requires=("reason",), style="outline-warning",
-                   confirm="Close this ballot as deferred and open the next one?",
+                   N_("Defer to the next ballot"), requires=("reason",), style="outline-warning",
+                   confirm=N_("Close this ballot as deferred and open the next one?"),
                    permissions=("only_when_nobody_presides",),
                    effects=("defer_to_next_ballot",))
 
 
 def withdraw(confirm: str) -> Transition:
-    return Transition("withdraw", WITHDRAWABLE, "withdrawn", (OWNER,), "Withdraw",
+    return Transition("withdraw", WITHDRAWABLE, "withdrawn", (OWNER,), N_("Withdraw"),
                       style="outline-danger", confirm=confirm)
 
 
 def cancel(sources: tuple[str, ...], effects: tuple[str, ...]) -> Transition:
-    return Transition("cancel", sources, "cancelled", ("secretariat",), "Cancel",
+    return Transition("cancel", sources, "cancelled", ("secretariat",), N_("Cancel"),
                       requires=("reason",), style="outline-danger", effects=effects)
 
 
@@ -70,5 +71,5 @@ def release_tranche(sources: tuple[str, ...], dest: str,
                     effects: tuple[str, ...] = ("pay_out_the_tranche",)) -> Transition:
     """A finance officer releases a requested tranche; another requested it (four eyes)."""
     return Transition("release_tranche", sources, dest, ("finance_officer",),
-                      "Release a tranche", form="tranche", permissions=("four_eyes",),
+                      N_("Release a tranche"), form="tranche", permissions=("four_eyes",),
                       effects=effects)

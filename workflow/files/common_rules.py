@@ -5,8 +5,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from flask_babel import gettext as _
+
 from models import Application
+from models.i18n import N_
 from workflow.engine.rules import Step, guard
+from workflow.engine.wording import listing, long_date, word
 from workflow.people.sme import eligibility_problem
 
 # kind -> function listing what is still missing from the form (filled by the lifecycles)
@@ -24,11 +28,11 @@ def missing_fields_check(kind: str):
 def missing_fields(application: Application) -> list[str]:
     missing = []
     if not (application.title or "").strip():
-        missing.append("a title")
+        missing.append(N_("a title"))
     if application.round_id is None:
-        missing.append("a round")
+        missing.append(N_("a round"))
     if not application.requested_yen or application.requested_yen <= 0:
-        missing.append("the amount requested")
+        missing.append(N_("the amount requested"))
     extra = _MISSING_FIELDS.get(application.kind)
     if extra is not None:
         missing.extend(extra(application))
@@ -39,7 +43,8 @@ def missing_fields(application: Application) -> list[str]:
 def form_complete(step: Step) -> str | None:
     missing = missing_fields(step.application)
     if missing:
-        return "The form is not complete: it still needs " + ", ".join(missing) + "."
+        return _("The form is not complete: it still needs %(missing)s.",
+                 missing=listing([word(item) for item in missing]))
     return None
 
 
@@ -47,12 +52,13 @@ def form_complete(step: Step) -> str | None:
 def round_open(step: Step) -> str | None:
     round_ = step.application.round
     if round_ is None:
-        return "Choose the round to apply to."
+        return _("Choose the round to apply to.")
     if step.today < round_.opens_on:
-        return f"The round {round_.name} opens on {round_.opens_on:%d %B %Y}."
+        return _("The round %(name)s opens on %(opens_on)s.", name=round_.name,
+                 opens_on=long_date(round_.opens_on))
     if step.today > round_.closes_on:
-        return (f"The round {round_.name} closed on {round_.closes_on:%d %B %Y}; "
-                "submissions are no longer accepted.")
+        return (_("The round %(name)s closed on %(closes_on)s; submissions are no longer "
+                  "accepted.", name=round_.name, closes_on=long_date(round_.closes_on)))
     return None
 
 
@@ -60,8 +66,10 @@ def round_open(step: Step) -> str | None:
 def within_round_cap(step: Step) -> str | None:
     round_ = step.application.round
     if round_ is not None and step.application.requested_yen > round_.cap_yen:
-        return (f"The amount requested, ¥{step.application.requested_yen:,}, is above the "
-                f"round's cap of ¥{round_.cap_yen:,} per application.")
+        return (_("The amount requested, ¥%(requested_yen)s, is above the round's cap of "
+                  "¥%(cap_yen)s per application.",
+                  requested_yen=f"{step.application.requested_yen:,}",
+                  cap_yen=f"{round_.cap_yen:,}"))
     return None
 
 

@@ -13,10 +13,13 @@ from collections.abc import Iterator
 from sqlalchemy import or_, select
 
 from models import Application, AuditEvent, User, db
+from models.i18n import N_
 from workflow.engine.permissions import visibility
+from workflow.engine.wording import csv_header
 
-AUDIT_HEADER = ("seq", "occurred_at", "actor", "action", "object_type", "object_id",
-                "from_state", "to_state", "data", "prev_hash", "hash")
+AUDIT_HEADER = (N_("seq"), N_("occurred_at"), N_("actor"), N_("action"), N_("object_type"),
+                N_("object_id"), N_("from_state"), N_("to_state"), N_("data"), N_("prev_hash"),
+                N_("hash"))
 
 
 def _events_for(reader: User):
@@ -38,7 +41,7 @@ def _events_for(reader: User):
 
 
 def audit_rows(reader: User, batch: int = 20000) -> Iterator[tuple]:
-    yield AUDIT_HEADER
+    yield csv_header(AUDIT_HEADER)
     query = _events_for(reader)
     for row in db.session.execute(query.execution_options(yield_per=batch)):
         values = list(row)

@@ -12,13 +12,16 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
+from flask_babel import gettext as _
 from sqlalchemy import and_, bindparam, func, literal_column, or_, select, tuple_
 
 from models import Application, Fund, LoanDetails, Organisation, Round, User, db
+from models.i18n import N_
 from workflow.engine import registry
 from workflow.engine.errors import ValidationFailed
 from workflow.engine.keyset import Page, decode_cursor, encode_cursor
 from workflow.engine.permissions import visibility, visible_conditions
+from workflow.engine.wording import csv_header
 
 # The sort keys; the file's id always breaks ties, so that every row has one place and a
 # page can start right after a given row (keyset pagination). A key never holds NULL:
@@ -84,13 +87,16 @@ class Filters:
 
     def check(self) -> None:
         if self.state and self.state not in all_states():
-            raise ValidationFailed(f"There is no state called {self.state!r}.", "state")
+            raise ValidationFailed(_("There is no state called %(state)s.",
+                                     state=f"{self.state!r}"), "state")
         if self.sort not in SORTS:
-            raise ValidationFailed(f"The list cannot be sorted by {self.sort!r}.", "sort")
+            raise ValidationFailed(_("The list cannot be sorted by %(sort)s.",
+                                     sort=f"{self.sort!r}"), "sort")
         if self.date_from and self.date_to and self.date_to < self.date_from:
-            raise ValidationFailed("The date range ends before it starts.", "date_to")
+            raise ValidationFailed(_("The date range ends before it starts."), "date_to")
         if self.country and (len(self.country) != 2 or not self.country.isalpha()):
-            raise ValidationFailed(f"{self.country!r} is not a two-letter country code.",
+            raise ValidationFailed(_("%(country)s is not a two-letter country code.",
+                                     country=f"{self.country!r}"),
                                    "country")
 
 
@@ -305,10 +311,10 @@ def _page_statement(shape: Shape, sort: str, descending: bool, backwards: bool,
     return query
 
 
-CSV_HEADER = ("reference", "kind", "fund", "round", "organisation", "country", "title",
-              "state", "workflow_version", "requested_yen", "approved_yen", "created_at",
-              "state_changed_at")
-LOAN_CSV_HEADER = tuple("investment_country" if column == "country" else column
+CSV_HEADER = (N_("reference"), N_("kind"), N_("fund"), N_("round"), N_("organisation"),
+              N_("country"), N_("title"), N_("state"), N_("workflow_version"), N_("requested_yen"),
+              N_("approved_yen"), N_("created_at"), N_("state_changed_at"))
+LOAN_CSV_HEADER = tuple(N_("investment_country") if column == "country" else column
                         for column in CSV_HEADER)
 
 
@@ -326,7 +332,7 @@ def csv_rows(filters: Filters, user: User, batch: int = 2000) -> Iterator[tuple]
         .join(Fund, Fund.id == Application.fund_id)
         .outerjoin(Round, Round.id == Application.round_id), loans,
     ).where(*_conditions(shape)).order_by(*_ordering(filters.sort, filters.descending, loans))
-    yield LOAN_CSV_HEADER if loans else CSV_HEADER
+    yield csv_header(LOAN_CSV_HEADER if loans else CSV_HEADER)
     result = db.session.execute(query.execution_options(yield_per=batch), values)
     for row in result:
         yield tuple("" if value is None else value for value in row)

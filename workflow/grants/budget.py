@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_FLOOR, Decimal
 
+from flask_babel import gettext as _
+
 from models import FUNDING_SOURCES
 from workflow.engine.errors import ValidationFailed
 from workflow.people.accounts import check_country, country_name
@@ -88,14 +90,14 @@ def clean_participant_rows(rows, prefix: str) -> list[ParticipantInput]:
             continue
         code = check_country(row.country_code, f"{prefix}-{i}-country_code")
         if code in seen:
-            raise ValidationFailed(f"{country_name(code)} is listed twice.",
+            raise ValidationFailed(_("%(code)s is listed twice.", code=country_name(code)),
                                    f"{prefix}-{i}-country_code")
         count = row.participants
         if count is None:
-            raise ValidationFailed("Enter the number of participants.",
+            raise ValidationFailed(_("Enter the number of participants."),
                                    f"{prefix}-{i}-participants")
         if not isinstance(count, int) or isinstance(count, bool) or count < 0:
-            raise ValidationFailed("Enter a whole number of participants, not negative.",
+            raise ValidationFailed(_("Enter a whole number of participants, not negative."),
                                    f"{prefix}-{i}-participants")
         seen.add(code)
         cleaned.append(ParticipantInput(code, count))
@@ -111,27 +113,28 @@ def clean_budget_rows(rows, prefix: str) -> list[BudgetLineInput]:
         field = f"{prefix}-{i}-"
         category = (row.category or "").strip()
         if not category:
-            raise ValidationFailed("Give this line a category.", field + "category")
+            raise ValidationFailed(_("Give this line a category."), field + "category")
         if len(category) > 100:
-            raise ValidationFailed("The category is too long: 100 characters at most.",
+            raise ValidationFailed(_("The category is too long: 100 characters at most."),
                                    field + "category")
         description = (row.description or "").strip()
         if len(description) > 300:
-            raise ValidationFailed("The description is too long: 300 characters at most.",
+            raise ValidationFailed(_("The description is too long: 300 characters at most."),
                                    field + "description")
         amount = row.amount_yen
         if amount is None:
-            raise ValidationFailed("Enter the amount of this line.", field + "amount_yen")
+            raise ValidationFailed(_("Enter the amount of this line."), field + "amount_yen")
         if not isinstance(amount, int) or isinstance(amount, bool):
-            raise ValidationFailed("Enter a whole number of yen, without decimals.",
+            raise ValidationFailed(_("Enter a whole number of yen, without decimals."),
                                    field + "amount_yen")
         if amount < 0:
-            raise ValidationFailed("The amount cannot be negative.", field + "amount_yen")
+            raise ValidationFailed(_("The amount cannot be negative."), field + "amount_yen")
         if row.funded_by not in FUNDING_SOURCES:
-            raise ValidationFailed("Choose who funds this line: WNF, own funds or a partner.",
+            raise ValidationFailed(_("Choose who funds this line: WNF, own funds or a partner."),
                                    field + "funded_by")
         cleaned.append(BudgetLineInput(category, amount, row.funded_by, description,
                                        row.budget_line_id))
     if len(cleaned) > MAX_ROWS:
-        raise ValidationFailed(f"At most {MAX_ROWS} lines, please: group small items.")
+        raise ValidationFailed(_("At most %(max_rows)s lines, please: group small items.",
+                                 max_rows=MAX_ROWS))
     return cleaned

@@ -1,23 +1,24 @@
 """The WNF grant workflow (DESIGN.md), version 1: its states, and its arrows with what each
 does (the arrows it shares with the loans: workflow.files.common_arrows)."""
 
+from models.i18n import N_
 from workflow.engine.definition import OWNER, State, Transition, WorkflowDefinition
 from workflow.engine.registry import register
 from workflow.files import common_arrows as arrows
 
 STATES = (
-    State("draft", "Draft", "Draft"),
-    State("submitted", "Submitted", "Submitted"),
-    State("screening", "Screening", "Under review by the secretariat"),
-    State("revision_requested", "Revision requested", "Revision requested: please edit"),
-    State("committee_review", "Committee review", "Under review by the committee"),
-    State("approved", "Approved", "Approved"),
-    State("in_implementation", "In implementation", "In implementation"),
-    State("report_submitted", "Report submitted", "Final report under review"),
-    State("closed", "Closed", "Closed", final=True),
-    State("rejected", "Rejected", "Not approved", final=True),
-    State("withdrawn", "Withdrawn", "Withdrawn", final=True),
-    State("cancelled", "Cancelled", "Cancelled", final=True),
+    State("draft", N_("Draft"), N_("Draft")),
+    State("submitted", N_("Submitted"), N_("Submitted")),
+    State("screening", N_("Screening"), N_("Under review by the secretariat")),
+    State("revision_requested", N_("Revision requested"), N_("Revision requested: please edit")),
+    State("committee_review", N_("Committee review"), N_("Under review by the committee")),
+    State("approved", N_("Approved"), N_("Approved")),
+    State("in_implementation", N_("In implementation"), N_("In implementation")),
+    State("report_submitted", N_("Report submitted"), N_("Final report under review")),
+    State("closed", N_("Closed"), N_("Closed"), final=True),
+    State("rejected", N_("Rejected"), N_("Not approved"), final=True),
+    State("withdrawn", N_("Withdrawn"), N_("Withdrawn"), final=True),
+    State("cancelled", N_("Cancelled"), N_("Cancelled"), final=True),
 )
 
 SUBMIT_GUARDS = ("form_complete", "activity_not_begun", "round_open", "within_round_cap",
@@ -27,27 +28,27 @@ SUBMIT_EFFECTS = (*arrows.SUBMISSION_EFFECTS, "note_requested_amount")
 
 TRANSITIONS = (
     arrows.submit(SUBMIT_GUARDS, SUBMIT_EFFECTS,
-                  confirm="Submit this proposal? It can no longer be edited unless a revision "
-                          "is requested."),
+                  confirm=N_("Submit this proposal? It can no longer be edited unless a "
+                             "revision is requested.")),
     arrows.START_SCREENING,
     arrows.REQUEST_REVISION,
     arrows.resubmit(SUBMIT_GUARDS, SUBMIT_EFFECTS),
     Transition("refer_to_committee", ("screening",), "committee_review", ("secretariat",),
-               "Refer to the committee", effects=("open_first_ballot",)),
+               N_("Refer to the committee"), effects=("open_first_ballot",)),
     arrows.REJECT,
     *arrows.DECIDE,
     arrows.DEFER,
     arrows.release_tranche(("approved", "in_implementation"), "in_implementation"),
     Transition("submit_report", ("in_implementation",), "report_submitted", (OWNER,),
-               "Submit the final report", guards=("report_complete",), form="report",
+               N_("Submit the final report"), guards=("report_complete",), form="report",
                effects=("stamp_report",)),
     Transition("return_report", ("report_submitted",), "in_implementation", ("secretariat",),
-               "Return the report", requires=("comment",), style="warning",
+               N_("Return the report"), requires=("comment",), style="warning",
                effects=("reopen_report",)),
     Transition("accept_report", ("report_submitted",), "closed", ("secretariat",),
-               "Accept the report and close", style="success",
+               N_("Accept the report and close"), style="success",
                effects=("settle_grant", "closing_cancels_pending_tranches")),
-    arrows.withdraw("Withdraw this proposal? This cannot be undone."),
+    arrows.withdraw(N_("Withdraw this proposal? This cannot be undone.")),
     arrows.cancel(("approved", "in_implementation"), ("cancellation_frees_the_money",)),
 )
 

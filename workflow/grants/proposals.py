@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import gettext as _
 from sqlalchemy import delete, select
 
 from models import (
@@ -27,10 +28,12 @@ from models import (
     User,
     db,
 )
+from models.i18n import N_
 from workflow.engine import audit, reading, registry, rules, service
 from workflow.engine.definition import OWNER
 from workflow.engine.errors import TransitionRefused, ValidationFailed
 from workflow.engine.permissions import is_member_of_applicant
+from workflow.engine.wording import long_date, lower_first, word
 from workflow.files.applications import create_application
 from workflow.files.common_rules import missing_fields_check
 from workflow.people.accounts import check_country
@@ -49,9 +52,9 @@ from .participation import CountryCount, Partner, participation_of
 EDITABLE_STATES = ("draft", "revision_requested")
 GRANT_FUND_CODE = "WNF"
 REVIEW_PHRASES = {
-    "submitted": "it is under review by the secretariat",
-    "screening": "it is under review by the secretariat",
-    "committee_review": "it is under review by the committee",
+    "submitted": N_("it is under review by the secretariat"),
+    "screening": N_("it is under review by the secretariat"),
+    "committee_review": N_("it is under review by the committee"),
 }
 
 
@@ -98,14 +101,16 @@ def create_proposal(*, round_: Round, title: str, actor: User,
     """A new draft proposal of the actor's alumni society in an open WNF round."""
     organisation = actor.organisation
     if not actor.has_role(OWNER) or organisation is None:
-        raise TransitionRefused("Only members of an alumni society may propose WNF grants.")
+        raise TransitionRefused(_("Only members of an alumni society may propose WNF grants."))
     if organisation.kind != "alumni_society":
-        raise ValidationFailed("Only alumni societies may propose WNF grants.", "round_id")
+        raise ValidationFailed(_("Only alumni societies may propose WNF grants."), "round_id")
     if round_.fund.code != GRANT_FUND_CODE:
-        raise ValidationFailed("Choose a round of the WNF fund.", "round_id")
+        raise ValidationFailed(_("Choose a round of the WNF fund."), "round_id")
     if not round_.is_open(today or date.today()):
-        raise ValidationFailed(f"The round {round_.name} is not open for proposals "
-                               f"({round_.opens_on:%d %B %Y} – {round_.closes_on:%d %B %Y}).",
+        raise ValidationFailed(_("The round %(name)s is not open for proposals (%(opens_on)s – "
+                                 "%(closes_on)s).", name=round_.name,
+                                 opens_on=long_date(round_.opens_on),
+                                 closes_on=long_date(round_.closes_on)),
                                "round_id")
     title = _clean_title(title)
     application = create_application(fund=round_.fund, organisation=organisation, title=title,
@@ -118,16 +123,19 @@ def create_proposal(*, round_: Round, title: str, actor: User,
 def edit_refusal(application: Application, actor: User | None) -> str | None:
     """Why this user may not edit this proposal now, or None when they may."""
     if application.kind != "grant":
-        return "Only grant proposals are edited here."
+        return _("Only grant proposals are edited here.")
     if actor is None or not actor.has_role(OWNER) or not is_member_of_applicant(actor,
                                                                                 application):
-        return "Only the applying society may edit this proposal."
+        return _("Only the applying society may edit this proposal.")
     if application.state in EDITABLE_STATES:
         return None
     state = registry.get(application.workflow_name, application.workflow_version).state(
         application.state)
-    phrase = REVIEW_PHRASES.get(application.state, f"it is {state.applicant_label.lower()}")
-    return f"This proposal can no longer be edited: {phrase}."
+    if application.state in REVIEW_PHRASES:
+        return _("This proposal can no longer be edited: %(phrase)s.",
+                 phrase=word(REVIEW_PHRASES[application.state]))
+    return _("This proposal can no longer be edited: it is %(state)s.",
+             state=lower_first(word(state.applicant_label)))
 
 
 def budget_lines_of(applications: list[Application]) -> dict[int, list[BudgetLine]]:
@@ -179,8 +187,9 @@ def save_proposal(application: Application, actor: User, data: ProposalInput) ->
     by_country = sum(p.participants for p in participants)
     expected = details["expected_participants"]
     if expected is not None and by_country > expected:
-        raise ValidationFailed(f"The participants by country add up to {by_country}, more "
-                               f"than the {expected} expected.", "expected_participants")
+        raise ValidationFailed(_("The participants by country add up to %(by_country)s, more "
+                                 "than the %(expected)s expected.", by_country=by_country,
+                                 expected=expected), "expected_participants")
     lines = clean_budget_rows(data.budget, "budget")
 
     grant = app.grant or GrantDetails(application=app)
@@ -214,26 +223,26 @@ def save_proposal(application: Application, actor: User, data: ProposalInput) ->
 def _clean_title(title: str | None) -> str:
     title = (title or "").strip()
     if not title:
-        raise ValidationFailed("Enter a title.", "title")
+        raise ValidationFailed(_("Enter a title."), "title")
     if len(title) > 300:
-        raise ValidationFailed("The title is too long: 300 characters at most.", "title")
+        raise ValidationFailed(_("The title is too long: 300 characters at most."), "title")
     return title
 
 
 def _clean_details(data: ProposalInput) -> dict:
     programme = data.programme_type or None
     if programme is not None and programme not in PROGRAMME_TYPES:
-        raise ValidationFailed("Choose a programme type from the list.", "programme_type")
+        raise ValidationFailed(_("Choose a programme type from the list."), "programme_type")
     if data.start_date and data.end_date and data.end_date < data.start_date:
-        raise ValidationFailed("The end date is before the start date.", "end_date")
+        raise ValidationFailed(_("The end date is before the start date."), "end_date")
     country = (data.venue_country or "").strip()
     city = (data.venue_city or "").strip()
     if len(city) > 100:
-        raise ValidationFailed("The city name is too long: 100 characters at most.",
+        raise ValidationFailed(_("The city name is too long: 100 characters at most."),
                                "venue_city")
     expected = data.expected_participants
     if expected is not None and expected < 0:
-        raise ValidationFailed("The number of participants cannot be negative.",
+        raise ValidationFailed(_("The number of participants cannot be negative."),
                                "expected_participants")
     return {"programme_type": programme, "objectives": (data.objectives or "").strip(),
             "start_date": data.start_date, "end_date": data.end_date,
@@ -244,14 +253,14 @@ def _clean_details(data: ProposalInput) -> dict:
 def _clean_partners(application: Application, ids) -> list[Organisation]:
     wanted = list(dict.fromkeys(int(i) for i in ids))
     if application.organisation_id in wanted:
-        raise ValidationFailed("Your own society cannot be its own partner: choose other "
-                               "alumni societies or related organisations.", "partner_ids")
+        raise ValidationFailed(_("Your own society cannot be its own partner: choose other "
+                                 "alumni societies or related organisations."), "partner_ids")
     found = list(db.session.scalars(
         select(Organisation).where(Organisation.id.in_(wanted),
                                    Organisation.kind.in_(PARTNER_KINDS))
     )) if wanted else []
     if len(found) != len(wanted):
-        raise ValidationFailed("Choose the partners from the list.", "partner_ids")
+        raise ValidationFailed(_("Choose the partners from the list."), "partner_ids")
     return sorted(found, key=lambda org: org.name)
 
 
@@ -261,21 +270,21 @@ def grant_missing_fields(application: Application) -> list[str]:
     grant = application.grant
     missing = []
     checks = (
-        ("a programme type", grant and grant.programme_type),
-        ("the objectives", grant and grant.objectives.strip()),
-        ("the start date", grant and grant.start_date),
-        ("the end date", grant and grant.end_date),
-        ("the venue country", grant and grant.venue_country),
-        ("the venue city", grant and grant.venue_city.strip()),
-        ("the number of expected participants", grant and grant.expected_participants),
-        ("the participants' countries", participant_countries(application)),
+        (N_("a programme type"), grant and grant.programme_type),
+        (N_("the objectives"), grant and grant.objectives.strip()),
+        (N_("the start date"), grant and grant.start_date),
+        (N_("the end date"), grant and grant.end_date),
+        (N_("the venue country"), grant and grant.venue_country),
+        (N_("the venue city"), grant and grant.venue_city.strip()),
+        (N_("the number of expected participants"), grant and grant.expected_participants),
+        (N_("the participants' countries"), participant_countries(application)),
     )
     missing.extend(label for label, present in checks if not present)
     totals = budget_totals(application)
     if not budget_lines(application):
-        missing.append("at least one budget line")
+        missing.append(N_("at least one budget line"))
     elif totals.wnf <= 0:
-        missing.append("a budget line funded by WNF")
+        missing.append(N_("a budget line funded by WNF"))
     return missing
 
 
@@ -292,11 +301,13 @@ def own_share_met(step: rules.Step) -> str | None:
     totals = budget_totals(step.application)
     if totals.meets(round_.min_own_percent):
         return None
-    sentence = (f"Your own contribution is {format_percent(totals.own_percent)} % of the "
-                f"budget; this round asks for at least {round_.min_own_percent} %.")
+    percents = {"own": format_percent(totals.own_percent), "least": round_.min_own_percent}
     if totals.partner:
-        sentence += " Contributions from partners do not count as your own."
-    return sentence
+        return _("Your own contribution is %(own)s %% of the budget; this round asks for at "
+                 "least %(least)s %%. Contributions from partners do not count as your own.",
+                 **percents)
+    return _("Your own contribution is %(own)s %% of the budget; this round asks for at least "
+             "%(least)s %%.", **percents)
 
 
 @rules.guard("activity_not_begun")
@@ -306,8 +317,9 @@ def activity_not_begun(step: rules.Step) -> str | None:
     grant = step.application.grant
     if grant is None or grant.start_date is None or grant.start_date >= step.today:
         return None
-    return (f"The activity starts on {grant.start_date:%d %B %Y}, before the day of "
-            f"submission ({step.today:%d %B %Y}): change its dates before submitting.")
+    return (_("The activity starts on %(start_date)s, before the day of submission (%(today)s): "
+              "change its dates before submitting.", start_date=long_date(grant.start_date),
+              today=long_date(step.today)))
 
 
 @rules.effect("note_requested_amount")

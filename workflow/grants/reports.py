@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import gettext as _
 from sqlalchemy import delete, select
 
 from models import (
@@ -24,10 +25,12 @@ from models import (
     db,
     utcnow,
 )
+from models.i18n import N_
 from workflow.engine import rules, service
 from workflow.engine.definition import OWNER
 from workflow.engine.errors import TransitionRefused, ValidationFailed
 from workflow.engine.permissions import is_member_of_applicant
+from workflow.engine.wording import listing, word
 from workflow.files import attachments
 from workflow.money import ledger
 
@@ -56,12 +59,12 @@ class ReportInput:
 def report_refusal(application: Application, actor: User | None) -> str | None:
     """Why this user may not write the final report now, or None when they may."""
     if application.kind != "grant":
-        return "Only grants have a final report."
+        return _("Only grants have a final report.")
     if actor is None or not actor.has_role(OWNER) or not is_member_of_applicant(actor,
                                                                                 application):
-        return "Only the applying society may submit the final report."
+        return _("Only the applying society may submit the final report.")
     if application.state != REPORTING_STATE:
-        return "The final report is submitted while the activity is in implementation."
+        return _("The final report is submitted while the activity is in implementation.")
     return None
 
 
@@ -80,7 +83,7 @@ def submit_report(application: Application, actor: User, data: ReportInput, *,
     for i, row in enumerate(data.expenses):
         if row is not None and row.budget_line_id is not None and (
                 row.budget_line_id not in line_ids):
-            raise ValidationFailed("Choose a line of the proposal's budget.",
+            raise ValidationFailed(_("Choose a line of the proposal's budget."),
                                    f"expenses-{i}-budget_line_id")
     with db.session.begin_nested():
         report = application.report or FinalReport(application=application)
@@ -123,13 +126,14 @@ def report_complete(step: rules.Step) -> str | None:
     report = step.application.report
     missing = []
     if report is None or not report.outcomes.strip():
-        missing.append("the outcomes")
+        missing.append(N_("the outcomes"))
     if report is None or not any(p.participants > 0 for p in report.participants):
-        missing.append("the actual participants by country")
+        missing.append(N_("the actual participants by country"))
     if report is None or not report.expenses:
-        missing.append("the actual expenditure by budget line")
+        missing.append(N_("the actual expenditure by budget line"))
     if missing:
-        return "The final report is not complete: it still needs " + ", ".join(missing) + "."
+        return _("The final report is not complete: it still needs %(missing)s.",
+                 missing=listing([word(item) for item in missing]))
     return None
 
 
@@ -157,7 +161,7 @@ def settle_grant(step: rules.Step) -> None:
     app, actor = step.application, step.actor
     report = app.report
     if report is None or report.submitted_at is None:
-        raise TransitionRefused("There is no submitted final report to accept.")
+        raise TransitionRefused(_("There is no submitted final report to accept."))
     ledger.lock_fund(app.fund)
     released = released_yen(app)
     spent_wnf = totals_of(report.expenses).wnf
@@ -204,8 +208,8 @@ def detach(application: Application, attachment: Attachment, actor: User) -> Non
     app = service.lock(application)
     refusal = attach_refusal(app, actor)
     if refusal or attachment.application_id != app.id:
-        raise TransitionRefused(refusal or "This file belongs to another application.")
+        raise TransitionRefused(refusal or _("This file belongs to another application."))
     if attachment.kind != attachment_kind_for(app):
-        raise TransitionRefused("This file was attached at an earlier stage and stays on "
-                                "record.")
+        raise TransitionRefused(_("This file was attached at an earlier stage and stays on "
+                                  "record."))
     attachments.remove(attachment, actor)

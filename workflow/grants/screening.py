@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
@@ -132,9 +133,9 @@ def checklist(application: Application) -> list[ChecklistItem]:
 def checklist_refusal(application: Application, actor: User | None) -> str | None:
     """Why this user may not change the checklist now, or None."""
     if actor is None or not actor.has_role("secretariat"):
-        return "Only the secretariat may tick the screening checklist."
+        return _("Only the secretariat may tick the screening checklist.")
     if application.kind != "grant" or application.state not in QUEUE_STATES:
-        return "The checklist can be changed only while the proposal is being screened."
+        return _("The checklist can be changed only while the proposal is being screened.")
     return None
 
 
@@ -148,10 +149,10 @@ def record_checklist(application: Application, actor: User, ticked: Iterable[str
     wanted = set(ticked)
     unknown = wanted - set(CHECKLIST_LABELS)
     if unknown:
-        raise ValidationFailed("Tick items of the checklist only.", "items")
+        raise ValidationFailed(_("Tick items of the checklist only."), "items")
     checks = _checks(app)
-    added = [item for item, _ in CHECKLIST if item in wanted and item not in checks]
-    cleared = [item for item, _ in CHECKLIST if item in checks and item not in wanted]
+    added = [item for item, _label in CHECKLIST if item in wanted and item not in checks]
+    cleared = [item for item, _label in CHECKLIST if item in checks and item not in wanted]
     for item in cleared:
         db.session.delete(checks[item])
     db.session.add_all(ScreeningCheck(application_id=app.id, item=item, checked_by_id=actor.id)
@@ -167,12 +168,12 @@ def record_checklist(application: Application, actor: User, ticked: Iterable[str
 def add_note(application: Application, actor: User, body: str) -> Comment:
     """A note for staff only: the applicant never sees it (nor in the timeline)."""
     if actor is None or not actor.has_role("secretariat"):
-        raise TransitionRefused("Only the secretariat may write screening notes.")
+        raise TransitionRefused(_("Only the secretariat may write screening notes."))
     body = (body or "").strip()
     if not body:
-        raise ValidationFailed("Write the note first.", "body")
+        raise ValidationFailed(_("Write the note first."), "body")
     if len(body) > 5000:
-        raise ValidationFailed("The note is too long: 5,000 characters at most.", "body")
+        raise ValidationFailed(_("The note is too long: 5,000 characters at most."), "body")
     note = Comment(application_id=application.id, author_id=actor.id, body=body,
                    visibility="staff", trigger="screening")
     db.session.add(note)

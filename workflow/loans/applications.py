@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import gettext as _
 from sqlalchemy import bindparam, select
 
 from models import (
@@ -24,10 +25,12 @@ from models import (
     User,
     db,
 )
+from models.i18n import N_
 from workflow.engine import audit, kept, service
 from workflow.engine.errors import TransitionRefused, ValidationFailed
 from workflow.engine.permissions import is_member_of_applicant
 from workflow.engine.rules import Step, guard
+from workflow.engine.wording import long_date
 from workflow.files import attachments
 from workflow.files.applications import create_application
 from workflow.files.common_rules import missing_fields_check
@@ -61,29 +64,30 @@ def sme_fund() -> Fund:
     """The loan fund (code SME)."""
     fund = db.session.scalar(select(Fund).where(Fund.code == "SME"))
     if fund is None:
-        raise ValidationFailed("There is no SME loan fund yet; ask an administrator.")
+        raise ValidationFailed(_("There is no SME loan fund yet; ask an administrator."))
     return fund
 
 
 def _check_request(request: LoanRequest) -> None:
     """Refuse, next to the field, anything the applicant cannot mean."""
     if not request.title.strip():
-        raise ValidationFailed("Give the project a title.", "title")
+        raise ValidationFailed(_("Give the project a title."), "title")
     if not isinstance(request.requested_yen, int) or request.requested_yen < 1:
-        raise ValidationFailed("The amount requested must be at least ¥1.", "requested_yen")
+        raise ValidationFailed(_("The amount requested must be at least ¥1."), "requested_yen")
     if not isinstance(request.term_months, int) or not 1 <= request.term_months <= MAX_TERM_MONTHS:
-        raise ValidationFailed(f"The term must be from 1 to {MAX_TERM_MONTHS} months.",
+        raise ValidationFailed(_("The term must be from 1 to %(max_term_months)s months.",
+                                 max_term_months=MAX_TERM_MONTHS),
                                "term_months")
     country = check_country(request.investment_country, "investment_country")
     if country == "JP":
-        raise ValidationFailed("SME loans finance investment outside Japan.",
+        raise ValidationFailed(_("SME loans finance investment outside Japan."),
                                "investment_country")
     if request.industry not in INDUSTRIES:
-        raise ValidationFailed("Choose the company's industry.", "industry")
+        raise ValidationFailed(_("Choose the company's industry."), "industry")
     if request.capital_yen is None or request.capital_yen < 0:
-        raise ValidationFailed("The capital cannot be negative.", "capital_yen")
+        raise ValidationFailed(_("The capital cannot be negative."), "capital_yen")
     if request.employees is None or request.employees < 0:
-        raise ValidationFailed("The number of employees cannot be negative.", "employees")
+        raise ValidationFailed(_("The number of employees cannot be negative."), "employees")
 
 
 def _apply(application: Application, company: Organisation, request: LoanRequest) -> dict:
@@ -116,10 +120,10 @@ def create_loan(company: Organisation, actor: User, request: LoanRequest,
                 today: date | None = None) -> Application:
     """A new draft loan application of `company`, with its details and figures."""
     if company.kind != "company":
-        raise ValidationFailed("Only a company can apply for an SME loan.")
+        raise ValidationFailed(_("Only a company can apply for an SME loan."))
     if actor is None or not actor.has_role("applicant") or actor.organisation_id != company.id:
-        raise TransitionRefused(f"Only a representative of {company.name} may apply for its "
-                                "loan.")
+        raise TransitionRefused(_("Only a representative of %(name)s may apply for its loan.",
+                                  name=company.name))
     _check_request(request)
     check_round_choice(request.round_, LOAN_FUND_CODE, today, keep_id=None)
     application = create_application(
@@ -135,10 +139,9 @@ def may_edit(application: Application, user: User | None) -> str | None:
     """None when `user` may edit the request now; else why not."""
     if user is None or not user.has_role("applicant") or not is_member_of_applicant(
             user, application):
-        return "Only the applying company may edit its loan application."
+        return _("Only the applying company may edit its loan application.")
     if application.state not in EDITABLE_STATES:
-        return ("The application can be edited only as a draft or when a revision is "
-                "requested.")
+        return (_("The application can be edited only as a draft or when a revision is requested."))
     return None
 
 
@@ -171,13 +174,13 @@ def loan_missing_fields(application: Application) -> list[str]:
         return ["the loan details"]
     missing = []
     if not loan.requested_term_months:
-        missing.append("the term")
+        missing.append(N_("the term"))
     if not loan.investment_country:
-        missing.append("the investment country")
+        missing.append(N_("the investment country"))
     if not (loan.project or "").strip():
-        missing.append("the project")
+        missing.append(N_("the project"))
     if not (loan.purpose or "").strip():
-        missing.append("the purpose")
+        missing.append(N_("the purpose"))
     return missing
 
 
@@ -189,16 +192,17 @@ def sign_agreement(application: Application, actor: User, *, agreement_date: dat
     """Store the signed agreement and its date, and mark the loan contracted."""
     today = today or date.today()
     if agreement_date is None:
-        raise ValidationFailed("Give the date the agreement was signed.", "agreement_date")
+        raise ValidationFailed(_("Give the date the agreement was signed."), "agreement_date")
     if agreement_date > today:
-        raise ValidationFailed("The agreement date cannot be in the future.", "agreement_date")
+        raise ValidationFailed(_("The agreement date cannot be in the future."), "agreement_date")
     approved_on = application.loan.approved_on if application.loan else None
     if approved_on is not None and agreement_date < approved_on:
         raise ValidationFailed(
-            f"The agreement cannot be dated before the approval on {approved_on:%d %B %Y}; "
-            f"{agreement_date:%d %B %Y} was given.", "agreement_date")
+            _("The agreement cannot be dated before the approval on %(approved_on)s; "
+              "%(agreement_date)s was given.", approved_on=long_date(approved_on),
+              agreement_date=long_date(agreement_date)), "agreement_date")
     if not file or not getattr(file, "filename", ""):
-        raise ValidationFailed("Attach the signed agreement.", "agreement_file")
+        raise ValidationFailed(_("Attach the signed agreement."), "agreement_file")
     try:
         stored = attachments.store(application, file, "agreement", actor, upload_dir)
     except ValidationFailed as refusal:
@@ -234,11 +238,11 @@ def agreement_file(application: Application) -> Attachment | None:
 def agreement_attached(step: Step) -> str | None:
     loan = step.application.loan
     if loan is None or loan.agreement_date is None:
-        return "Give the date the agreement was signed."
+        return _("Give the date the agreement was signed.")
     attachment = agreement_file(step.application)
     if (attachment is None or attachment.application_id != step.application.id
             or attachment.kind != "agreement"):
-        return "Attach the signed agreement before marking it signed."
+        return _("Attach the signed agreement before marking it signed.")
     step.data["agreement"] = {"date": loan.agreement_date, "attachment_id": attachment.id,
                               "file": attachment.original_name}
     return None

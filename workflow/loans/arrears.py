@@ -13,12 +13,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import and_, exists, select
 
 from models import Application, Instalment, User, db, utcnow
 from workflow.engine import audit, service
 from workflow.engine.errors import TransitionRefused, ValidationFailed
 from workflow.engine.rules import Step, effect, guard, permission
+from workflow.engine.wording import long_date
 from workflow.money import ledger
 
 from .book import instalments_of
@@ -79,7 +81,8 @@ def _record_overdue(step: Step) -> None:
     # refusing still undoes the move.
     late = overdue(instalments_of(step.application), step.today)
     if not late:
-        raise TransitionRefused(f"No instalment is more than {GRACE_DAYS} days overdue.")
+        raise TransitionRefused(_("No instalment is more than %(grace_days)s days overdue.",
+                                  grace_days=GRACE_DAYS))
     step.data["overdue"] = [{"number": i.number, "due_on": i.due_on, "unpaid_yen": i.due_yen,
                              "days_overdue": (step.today - i.due_on).days} for i in late]
 
@@ -89,13 +92,14 @@ def _record_overdue(step: Step) -> None:
 def may_request_write_off(application: Application, user: User | None) -> str | None:
     """None when `user` may request a write-off of this loan now; else why not."""
     if user is None or not user.has_role("finance_officer"):
-        return "Only finance officers may request a write-off."
+        return _("Only finance officers may request a write-off.")
     if application.kind != "loan" or application.state != "in_arrears":
-        return "A write-off can be requested only for a loan in arrears."
+        return _("A write-off can be requested only for a loan in arrears.")
     loan = application.loan
     if loan.write_off_requested_by_id is not None:
-        return (f"{loan.write_off_requested_by.name} already requested the write-off on "
-                f"{loan.write_off_requested_at:%d %B %Y}.")
+        return (_("%(name)s already requested the write-off on %(write_off_requested_at)s.",
+                  name=loan.write_off_requested_by.name,
+                  write_off_requested_at=long_date(loan.write_off_requested_at)))
     return None
 
 
@@ -107,7 +111,7 @@ def request_write_off(application: Application, actor: User, reason: str) -> App
         raise TransitionRefused(problem)
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationFailed("Give the reason for the write-off.", "reason")
+        raise ValidationFailed(_("Give the reason for the write-off."), "reason")
     loan = application.loan
     loan.write_off_requested_by_id = actor.id
     loan.write_off_requested_at = utcnow()
@@ -126,7 +130,7 @@ def request_write_off(application: Application, actor: User, reason: str) -> App
 def write_off_requested(step: Step) -> str | None:
     loan = step.application.loan
     if loan is None or loan.write_off_requested_by_id is None:
-        return "A finance officer must request the write-off before the chair approves it."
+        return _("A finance officer must request the write-off before the chair approves it.")
     return None
 
 
@@ -135,7 +139,7 @@ def not_the_requester(step: Step) -> str | None:
     loan = step.application.loan
     if (step.actor is not None and loan is not None
             and loan.write_off_requested_by_id == step.actor.id):
-        return "You requested this write-off; someone else must approve it."
+        return _("You requested this write-off; someone else must approve it.")
     return None
 
 

@@ -10,7 +10,10 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
+from flask_babel import gettext as _
+
 from models import REPAYMENT_METHODS, RISK_GRADES, Application, User, utcnow
+from models.i18n import N_
 from workflow.engine import service
 from workflow.engine.errors import ValidationFailed
 from workflow.engine.rules import Step, effect, guard
@@ -54,26 +57,28 @@ def terms_problem(amount_yen, annual_rate, term_months, grace_months, method
         field = next((f for word, f in TERM_FIELDS.items() if word in message.lower()), None)
         return message, field
     if isinstance(annual_rate, Decimal) and annual_rate.as_tuple().exponent < -4:
-        return "The annual rate may have at most 4 decimals.", "annual_rate"
+        return _("The annual rate may have at most 4 decimals."), "annual_rate"
     return None
 
 
 def _assessment_problem(application: Application, a: Assessment
                         ) -> tuple[str, str | None] | None:
     if a.risk_grade not in RISK_GRADES:
-        return "Choose a risk grade from A to E.", "risk_grade"
-    for value, label, field in ((a.amount_yen, "recommended amount", "amount_yen"),
-                                (a.annual_rate, "annual rate", "annual_rate"),
-                                (a.term_months, "term", "term_months"),
-                                (a.grace_months, "grace period", "grace_months")):
+        return _("Choose a risk grade from A to E."), "risk_grade"
+    for value, sentence, field in (
+            (a.amount_yen, N_("Give the recommended amount."), "amount_yen"),
+            (a.annual_rate, N_("Give the annual rate."), "annual_rate"),
+            (a.term_months, N_("Give the term."), "term_months"),
+            (a.grace_months, N_("Give the grace period."), "grace_months")):
         if value is None:
-            return f"Give the {label}.", field
+            return _(sentence), field
     if a.method not in REPAYMENT_METHODS:
-        return "Choose the repayment method.", "method"
+        return _("Choose the repayment method."), "method"
     requested = application.requested_yen
     if requested is not None and a.amount_yen > requested:
-        return (f"The recommended amount may not be above the ¥{requested:,} requested; "
-                f"¥{a.amount_yen:,} was given.", "amount_yen")
+        return (_("The recommended amount may not be above the ¥%(requested)s requested; "
+                  "¥%(amount)s was given.", requested=f"{requested:,}",
+                  amount=f"{a.amount_yen:,}"), "amount_yen")
     return terms_problem(a.amount_yen, a.annual_rate, a.term_months, a.grace_months, a.method)
 
 
@@ -101,12 +106,14 @@ def complete_assessment(application: Application, actor: User, assessment: Asses
 def assessment_complete(step: Step) -> str | None:
     loan = step.application.loan
     if loan is None:
-        return "The credit assessment has not been filled in."
+        return _("The credit assessment has not been filled in.")
     problem = _assessment_problem(step.application, Assessment(
         loan.risk_grade, loan.assessment_notes, loan.recommended_amount_yen,
         loan.recommended_rate, loan.recommended_term_months, loan.recommended_grace_months,
         loan.recommended_method))
-    return f"The credit assessment is not complete: {problem[0]}" if problem else None
+    if not problem:
+        return None
+    return _("The credit assessment is not complete: %(problem)s", problem=problem[0])
 
 
 @effect("audit_assessment")

@@ -1,49 +1,50 @@
 """The SME loan workflow (DESIGN.md), version 1: its states, and its arrows with what each
 does (the arrows it shares with the grants: workflow.files.common_arrows)."""
 
+from models.i18n import N_
 from workflow.engine.definition import SYSTEM, State, Transition, WorkflowDefinition
 from workflow.engine.registry import register
 from workflow.files import common_arrows as arrows
 
 STATES = (
-    State("draft", "Draft", "Draft"),
-    State("submitted", "Submitted", "Submitted"),
-    State("screening", "Screening", "Under review by the secretariat"),
-    State("revision_requested", "Revision requested", "Revision requested: please edit"),
-    State("credit_assessment", "Credit assessment", "Under credit assessment"),
-    State("committee_review", "Committee review", "Under review by the committee"),
-    State("approved", "Approved", "Approved"),
-    State("contracted", "Contracted", "Agreement signed"),
-    State("active", "Active", "Active: repaying"),
-    State("in_arrears", "In arrears", "Payment overdue"),
-    State("repaid", "Repaid", "Repaid in full", final=True),
-    State("rejected", "Rejected", "Not approved", final=True),
-    State("withdrawn", "Withdrawn", "Withdrawn", final=True),
-    State("cancelled", "Cancelled", "Cancelled", final=True),
-    State("written_off", "Written off", "Written off", final=True),
+    State("draft", N_("Draft"), N_("Draft")),
+    State("submitted", N_("Submitted"), N_("Submitted")),
+    State("screening", N_("Screening"), N_("Under review by the secretariat")),
+    State("revision_requested", N_("Revision requested"), N_("Revision requested: please edit")),
+    State("credit_assessment", N_("Credit assessment"), N_("Under credit assessment")),
+    State("committee_review", N_("Committee review"), N_("Under review by the committee")),
+    State("approved", N_("Approved"), N_("Approved")),
+    State("contracted", N_("Contracted"), N_("Agreement signed")),
+    State("active", N_("Active"), N_("Active: repaying")),
+    State("in_arrears", N_("In arrears"), N_("Payment overdue")),
+    State("repaid", N_("Repaid"), N_("Repaid in full"), final=True),
+    State("rejected", N_("Rejected"), N_("Not approved"), final=True),
+    State("withdrawn", N_("Withdrawn"), N_("Withdrawn"), final=True),
+    State("cancelled", N_("Cancelled"), N_("Cancelled"), final=True),
+    State("written_off", N_("Written off"), N_("Written off"), final=True),
 )
 
 SUBMIT_GUARDS = ("form_complete", "loan_documents_attached", "round_open", "within_round_cap",
                  "sme_eligible")
 
-_REPAYMENT = {"roles": ("finance_officer",), "label": "Record a repayment", "form": "repayment",
+_REPAYMENT = {"roles": ("finance_officer",), "label": N_("Record a repayment"), "form": "repayment",
               "effects": ("apply_repayment",), "outcome": "repayment_outcome"}
 
 TRANSITIONS = (
-    arrows.submit(SUBMIT_GUARDS, confirm="Submit this application?"),
+    arrows.submit(SUBMIT_GUARDS, confirm=N_("Submit this application?")),
     arrows.START_SCREENING,
     arrows.REQUEST_REVISION,
     arrows.resubmit(SUBMIT_GUARDS),
     arrows.REJECT,
     Transition("refer_to_assessment", ("screening",), "credit_assessment", ("secretariat",),
-               "Refer to credit assessment"),
+               N_("Refer to credit assessment")),
     Transition("complete_assessment", ("credit_assessment",), "committee_review",
-               ("secretariat",), "Complete the assessment", guards=("assessment_complete",),
+               ("secretariat",), N_("Complete the assessment"), guards=("assessment_complete",),
                form="assessment", effects=("open_first_ballot", "audit_assessment")),
     *arrows.DECIDE,
     arrows.DEFER,
     Transition("sign_agreement", ("approved",), "contracted", ("secretariat",),
-               "Sign the agreement", guards=("agreement_attached",), form="agreement"),
+               N_("Sign the agreement"), guards=("agreement_attached",), form="agreement"),
     # The release also rebuilds the schedule on what has been drawn (workflow.loans.drawdowns).
     arrows.release_tranche(("contracted", "active"), "active",
                            ("pay_out_the_tranche", "rebuild_on_release")),
@@ -53,14 +54,14 @@ TRANSITIONS = (
     Transition("record_repayment", ("in_arrears",), "active", when="cured", **_REPAYMENT),
     Transition("record_repayment", ("in_arrears",), "in_arrears", when="still_in_arrears",
                **_REPAYMENT),
-    Transition("mark_arrears", ("active",), "in_arrears", (SYSTEM,), "Mark in arrears",
+    Transition("mark_arrears", ("active",), "in_arrears", (SYSTEM,), N_("Mark in arrears"),
                effects=("record_overdue",)),
     Transition("write_off", ("in_arrears",), "written_off", ("committee_chair",),
-               "Approve the write-off", guards=("write_off_requested",), form="write_off",
+               N_("Approve the write-off"), guards=("write_off_requested",), form="write_off",
                style="danger",
                permissions=("only_an_officer_of_the_loan_committee", "not_the_requester"),
                effects=("written_off_frees_the_undrawn", "post_write_off")),
-    arrows.withdraw("Withdraw this application? This cannot be undone."),
+    arrows.withdraw(N_("Withdraw this application? This cannot be undone.")),
     arrows.cancel(("approved", "contracted"),
                   ("cancellation_frees_the_money", "cancelled_withdraws_a_proposal")),
 )

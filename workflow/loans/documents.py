@@ -8,26 +8,29 @@ returned for revision), and both must be there when it submits (the guard below)
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from sqlalchemy import bindparam, select
 
 from models import Application, Attachment, User, db
+from models.i18n import N_
 from workflow.engine import service
 from workflow.engine.errors import TransitionRefused, ValidationFailed
 from workflow.engine.kept import page_rows
 from workflow.engine.rules import Step, guard
+from workflow.engine.wording import listing, word
 from workflow.files import attachments
 
 from . import applications
 
 # kind -> what the company and the staff call it (the order the page lists them in)
 DOCUMENT_KINDS = {
-    "business_plan": "Business plan",
-    "financial_statements": "Latest financial statements",
+    "business_plan": N_("Business plan"),
+    "financial_statements": N_("Latest financial statements"),
 }
 # The same, as the submit guard's sentence names what is missing.
 _MISSING_PHRASES = {
-    "business_plan": "the business plan",
-    "financial_statements": "the latest financial statements",
+    "business_plan": N_("the business plan"),
+    "financial_statements": N_("the latest financial statements"),
 }
 
 
@@ -55,7 +58,7 @@ def missing_documents(application: Application) -> list[str]:
 def attach_refusal(application: Application, actor: User | None) -> str | None:
     """Why this user may not attach or remove documents now, or None when they may."""
     if application.kind != "loan":
-        return "Only loan applications carry a business plan and financial statements."
+        return _("Only loan applications carry a business plan and financial statements.")
     return applications.may_edit(application, actor)
 
 
@@ -68,7 +71,7 @@ def attach(application: Application, kind: str, file_storage, actor: User,
     if refusal:
         raise TransitionRefused(refusal)
     if kind not in DOCUMENT_KINDS:
-        raise ValidationFailed("Choose which document this is.", "kind")
+        raise ValidationFailed(_("Choose which document this is."), "kind")
     return attachments.store(app, file_storage, kind, actor, upload_dir)
 
 
@@ -79,7 +82,7 @@ def remove(application: Application, attachment: Attachment, actor: User) -> Non
     if refusal:
         raise TransitionRefused(refusal)
     if attachment.application_id != app.id or attachment.kind not in DOCUMENT_KINDS:
-        raise TransitionRefused("This file is not one of this application's documents.")
+        raise TransitionRefused(_("This file is not one of this application's documents."))
     attachments.remove(attachment, actor)
 
 
@@ -96,7 +99,9 @@ _HOLD_FILE = (select(Application.id).where(Application.id == bindparam("applicat
 def loan_documents_attached(step: Step) -> str | None:
     if step.connection is not None:  # a transition, not a page listing its buttons
         step.connection.execute(_HOLD_FILE, {"application_id": step.application.id})
-    missing = [_MISSING_PHRASES[kind] for kind in missing_documents(step.application)]
+    missing = [word(_MISSING_PHRASES[kind]) for kind in missing_documents(step.application)]
     if not missing:
         return None
-    return f"Attach {' and '.join(missing)} before submitting the application."
+    if len(missing) > 1:
+        missing = [_("%(some)s and %(last)s", some=listing(missing[:-1]), last=missing[-1])]
+    return _("Attach %(missing)s before submitting the application.", missing=missing[0])

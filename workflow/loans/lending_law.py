@@ -16,16 +16,21 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from flask_babel import gettext as _
+
+from models.i18n import N_
+from workflow.engine.wording import word
+
 MAX_TERM_MONTHS = 360
 DAMAGES_FACTOR = Decimal("1.46")
 DEFAULT_DAMAGES_RATE = Decimal("14.6")  # the usual contractual rate, within every cap
-ACT = "Interest Rate Restriction Act"
+ACT = N_("Interest Rate Restriction Act")
 
 # (principal below which the band applies, cap in % a year, the band in words)
 _BANDS = (
-    (100_000, Decimal("20"), "under ¥100,000"),
-    (1_000_000, Decimal("18"), "from ¥100,000 to under ¥1,000,000"),
-    (None, Decimal("15"), "of ¥1,000,000 or more"),
+    (100_000, Decimal("20"), N_("under ¥100,000")),
+    (1_000_000, Decimal("18"), N_("from ¥100,000 to under ¥1,000,000")),
+    (None, Decimal("15"), N_("of ¥1,000,000 or more")),
 )
 # The highest caps of all, for the database's CHECK constraints (they cannot see the amount).
 HIGHEST_INTEREST_CAP = _BANDS[0][1]
@@ -56,33 +61,35 @@ def _percent(value: Decimal) -> str:
 def interest_rate_problem(rate: Decimal, principal_yen: int) -> str | None:
     """Why this annual interest rate is unlawful on this principal, or None."""
     if not rate.is_finite():
-        return "The annual rate must be a number."
+        return _("The annual rate must be a number.")
     if rate < 0:
-        return "The annual rate cannot be negative."
+        return _("The annual rate cannot be negative.")
     cap, words = _band(principal_yen)
     if rate > cap:
-        return (f"The annual rate may be at most {_percent(cap)} a year on a principal "
-                f"{words} ({ACT}); {_percent(rate)} was given.")
+        return (_("The annual rate may be at most %(cap)s a year on a principal %(words)s "
+                  "(%(act)s); %(rate)s was given.", cap=_percent(cap), words=word(words),
+                  act=word(ACT), rate=_percent(rate)))
     return None
 
 
 def damages_rate_problem(rate: Decimal, principal_yen: int) -> str | None:
     """Why this annual rate of delay damages is unlawful on this principal, or None."""
     if not rate.is_finite():
-        return "The delay damages rate must be a number."
+        return _("The delay damages rate must be a number.")
     if rate < 0:
-        return "The delay damages rate cannot be negative."
+        return _("The delay damages rate cannot be negative.")
     cap, words = _band(principal_yen)
     if rate > cap * DAMAGES_FACTOR:
-        return (f"The delay damages rate may be at most {_percent(cap * DAMAGES_FACTOR)} a "
-                f"year on a principal {words} ({ACT}: 1.46 times the interest cap of "
-                f"{_percent(cap)}); {_percent(rate)} was given.")
+        return (_("The delay damages rate may be at most %(damages_factor)s a year on a "
+                  "principal %(words)s (%(act)s: 1.46 times the interest cap of %(cap)s); "
+                  "%(rate)s was given.", damages_factor=_percent(cap * DAMAGES_FACTOR),
+                  words=word(words), act=word(ACT), cap=_percent(cap), rate=_percent(rate)))
     return None
 
 
 def term_problem(months: int) -> str | None:
     """Why this term is not one the fund lends for, or None."""
     if months > MAX_TERM_MONTHS:
-        return (f"The term may be at most {MAX_TERM_MONTHS} months (thirty years); "
-                f"{months:,} months was given.")
+        return (_("The term may be at most %(max_term_months)s months (thirty years); %(months)s "
+                  "months was given.", max_term_months=MAX_TERM_MONTHS, months=f"{months:,}"))
     return None

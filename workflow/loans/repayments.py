@@ -20,11 +20,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from models import Application, Instalment, Repayment, RepaymentAllocation, db
 from workflow.engine.errors import TransitionRefused
 from workflow.engine.rules import Step, effect, outcome
+from workflow.engine.wording import long_date
 from workflow.money import ledger
 
 from . import drawdowns  # noqa: F401 - drawdowns: the release's schedule
@@ -82,13 +84,13 @@ def _read_inputs(step: Step) -> RepaymentInput:
     received_on = step.inputs.get("received_on")
     reference = (step.inputs.get("bank_reference") or "").strip()
     if not isinstance(amount, int) or isinstance(amount, bool) or amount < 1:
-        raise TransitionRefused("The amount received must be at least ¥1.", "amount_yen")
+        raise TransitionRefused(_("The amount received must be at least ¥1."), "amount_yen")
     if not isinstance(received_on, date):
-        raise TransitionRefused("Give the date the money was received.", "received_on")
+        raise TransitionRefused(_("Give the date the money was received."), "received_on")
     if not reference:
-        raise TransitionRefused("Give the bank reference of the payment.", "bank_reference")
+        raise TransitionRefused(_("Give the bank reference of the payment."), "bank_reference")
     if len(reference) > 100:
-        raise TransitionRefused("The bank reference is at most 100 characters.",
+        raise TransitionRefused(_("The bank reference is at most 100 characters."),
                                 "bank_reference")
     return RepaymentInput(amount, received_on, reference)
 
@@ -105,21 +107,22 @@ def _receivable(application: Application, rows: list[Instalment], money: Repayme
     """The loan's terms, once the payment is known to fit it; else refused by field."""
     loan = application.loan
     if not rows or loan is None or loan.first_release_on is None:
-        raise TransitionRefused("No money has been released on this loan yet, so there is "
-                                "nothing to repay.", "received_on")
+        raise TransitionRefused(_("No money has been released on this loan yet, so there is "
+                                  "nothing to repay."), "received_on")
     if money.received_on > today:
-        raise TransitionRefused(f"The date received, {money.received_on:%d %B %Y}, is in the "
-                                "future.", "received_on")
+        raise TransitionRefused(_("The date received, %(received_on)s, is in the future.",
+                                  received_on=long_date(money.received_on)), "received_on")
     if money.received_on < loan.first_release_on:
         raise TransitionRefused(
-            f"The date received, {money.received_on:%d %B %Y}, is before the first release "
-            f"on {loan.first_release_on:%d %B %Y}.", "received_on")
+            _("The date received, %(received_on)s, is before the first release on "
+              "%(first_release_on)s.", received_on=long_date(money.received_on),
+              first_release_on=long_date(loan.first_release_on)), "received_on")
     latest = last_movement(application)
     if latest is not None and money.received_on < latest:
         raise TransitionRefused(
-            f"The date received, {money.received_on:%d %B %Y}, is before the loan's last "
-            f"movement (a release or a repayment) on {latest:%d %B %Y}: record repayments "
-            "in the order they were received.", "received_on")
+            _("The date received, %(received_on)s, is before the loan's last movement (a release "
+              "or a repayment) on %(latest)s: record repayments in the order they were received.",
+              received_on=long_date(money.received_on), latest=long_date(latest)), "received_on")
     terms = terms_of(loan)
     owed = position(terms, rows, money.received_on)
     if money.amount_yen > owed.total:
@@ -129,8 +132,10 @@ def _receivable(application: Application, rows: list[Instalment], money: Repayme
         Repayment.bank_reference == money.bank_reference))
     if duplicate is not None:
         raise TransitionRefused(
-            f"The payment {money.bank_reference} was already recorded on "
-            f"{duplicate.received_on:%d %B %Y} (¥{duplicate.amount_yen:,}).", "bank_reference")
+            _("The payment %(bank_reference)s was already recorded on %(received_on)s "
+              "(¥%(amount_yen)s).", bank_reference=money.bank_reference,
+              received_on=long_date(duplicate.received_on),
+              amount_yen=f"{duplicate.amount_yen:,}"), "bank_reference")
     return terms
 
 

@@ -24,6 +24,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import gettext as _
+
+from workflow.engine.wording import long_date
+
 from .accrual import LoanTerms, interest_accrued, interest_for
 from .schedule import build_schedule
 
@@ -52,7 +56,7 @@ def replan(terms: LoanTerms, rows: Sequence, day: date, *, released: int = 0,
     instalments as they stand before (none before the first release), in order."""
     number = terms.period_containing(day)
     if number is None:
-        raise MaturedLoan(f"The loan matured on {terms.maturity:%d %B %Y}.")
+        raise MaturedLoan(_("The loan matured on %(day)s.", day=long_date(terms.maturity)))
     left = [r for r in rows if r.number >= number]
     current = left[0] if left and left[0].number == number else None
     old_balance = sum(r.principal_yen - r.paid_principal_yen for r in left)

@@ -18,10 +18,13 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation, localcontext
 
+from models.i18n import N_
+from workflow.engine.wording import csv_header
+
 from .lending_law import term_problem
 
 METHODS = ("annuity", "equal_principal")
-CSV_HEADER = ("no", "due", "payment", "principal", "interest", "balance")
+CSV_HEADER = (N_("no"), N_("due"), N_("payment"), N_("principal"), N_("interest"), N_("balance"))
 
 # Enough digits that (1 + r)^-360 on ¥10^10 stays exact to well below half a yen.
 _PRECISION = 50
@@ -98,7 +101,7 @@ def schedule_csv_rows(schedule: Iterable[Instalment]) -> Iterator[tuple]:
 
     The `due` column is the ISO date when the schedule has dates, else the month offset.
     """
-    yield CSV_HEADER
+    yield csv_header(CSV_HEADER)
     for row in schedule:
         due = row.due.isoformat() if row.due is not None else row.month_offset
         yield (row.number, due, row.payment, row.principal, row.interest, row.balance)

@@ -11,9 +11,13 @@ from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
 
+from flask_babel import gettext as _
+
 from models import PREPAYMENT_MODES, LoanDetails
+from models.i18n import N_
 from workflow.engine.errors import TransitionRefused
 from workflow.engine.rules import Step
+from workflow.engine.wording import word
 
 from .lending_law import (
     DEFAULT_DAMAGES_RATE,
@@ -36,12 +40,12 @@ def whole(value, field: str, what: str) -> int | None:
     if blank(value):
         return None
     if isinstance(value, bool):
-        raise TransitionRefused(f"{what} must be a whole number.", field=field)
+        raise TransitionRefused(_("%(what)s must be a whole number.", what=word(what)), field=field)
     if isinstance(value, int):
         return value
     text = str(value).strip().replace(",", "")
     if not text.lstrip("-").isdigit():
-        raise TransitionRefused(f"{what} must be a whole number.", field=field)
+        raise TransitionRefused(_("%(what)s must be a whole number.", what=word(what)), field=field)
     return int(text)
 
 
@@ -52,9 +56,11 @@ def rate_input(value, field: str, what: str) -> Decimal | None:
     try:
         rate = value if isinstance(value, Decimal) else Decimal(str(value).strip())
     except InvalidOperation:
-        raise TransitionRefused(f"{what} must be a number.", field=field) from None
+        raise TransitionRefused(_("%(what)s must be a number.", what=word(what)),
+                                field=field) from None
     if rate.is_finite() and rate.normalize().as_tuple().exponent < -DECIMALS:
-        raise TransitionRefused(f"{what} may have at most {DECIMALS} decimals.", field=field)
+        raise TransitionRefused(_("%(what)s may have at most %(decimals)s decimals.",
+                                  what=word(what), decimals=DECIMALS), field=field)
     return rate
 
 
@@ -65,34 +71,35 @@ def loan_terms(step: Step, details: LoanDetails, amount: int) -> dict:
     which refuses terms that make no sense.
     """
     inputs = step.inputs
-    rate = rate_input(inputs.get("annual_rate"), "annual_rate", "The annual rate")
+    rate = rate_input(inputs.get("annual_rate"), "annual_rate", N_("The annual rate"))
     rate = details.recommended_rate if rate is None else rate
     if rate is None:
-        raise TransitionRefused("The annual rate is required to approve a loan.",
+        raise TransitionRefused(_("The annual rate is required to approve a loan."),
                                 field="annual_rate")
     problem = interest_rate_problem(rate, amount)
     if problem:
         raise TransitionRefused(problem, field="annual_rate")
-    damages = rate_input(inputs.get("damages_rate"), "damages_rate", "The delay damages rate")
+    damages = rate_input(inputs.get("damages_rate"), "damages_rate",
+                         N_("The delay damages rate"))
     damages = DEFAULT_DAMAGES_RATE if damages is None else damages
     problem = damages_rate_problem(damages, amount)
     if problem:
         raise TransitionRefused(problem, field="damages_rate")
-    term = whole(inputs.get("term_months"), "term_months", "The term")
+    term = whole(inputs.get("term_months"), "term_months", N_("The term"))
     term = term if term is not None else (details.recommended_term_months
                                           or details.requested_term_months)
     if term is None:
-        raise TransitionRefused("The term is required to approve a loan.", field="term_months")
+        raise TransitionRefused(_("The term is required to approve a loan."), field="term_months")
     problem = term_problem(term)
     if problem:
         raise TransitionRefused(problem, field="term_months")
-    grace = whole(inputs.get("grace_months"), "grace_months", "The grace period")
+    grace = whole(inputs.get("grace_months"), "grace_months", N_("The grace period"))
     grace = grace if grace is not None else (details.recommended_grace_months or 0)
     method = inputs.get("method") or details.recommended_method or "annuity"
     mode = inputs.get("prepayment_mode") or "lower_instalment"
     if mode not in PREPAYMENT_MODES:
-        raise TransitionRefused("Choose what a prepayment does: lower the instalments or "
-                                "shorten the term.", field="prepayment_mode")
+        raise TransitionRefused(_("Choose what a prepayment does: lower the instalments or "
+                                  "shorten the term."), field="prepayment_mode")
     try:
         build_schedule(amount, rate, term, method, grace)
     except ValueError as problem:
@@ -102,8 +109,8 @@ def loan_terms(step: Step, details: LoanDetails, amount: int) -> dict:
 
 
 def _field_of(problem: str) -> str | None:
-    for word, field in (("rate", "annual_rate"), ("grace", "grace_months"),
-                        ("term", "term_months"), ("method", "method")):
-        if word in problem:
+    for key, field in (("rate", "annual_rate"), ("grace", "grace_months"),
+                       ("term", "term_months"), ("method", "method")):
+        if key in problem:
             return field
     return None

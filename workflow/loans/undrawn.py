@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from flask_babel import gettext as _
 from sqlalchemy import bindparam, select
 
 from models import Application, Tranche, UndrawnCancellation, User, db, utcnow
@@ -98,27 +99,31 @@ def may_propose(application: Application, user: User | None,
     """None when `user` may propose a cancellation now; else why not. `money`: the
     figures, when the caller has read them already."""
     if user is None or not user.has_role(FINANCE):
-        return "Only finance officers may cancel the undrawn part of a loan."
+        return _("Only finance officers may cancel the undrawn part of a loan.")
     if application.kind != "loan" or application.state not in CANCELLABLE_STATES:
-        return "Only the undrawn part of an approved loan, not yet ended, can be cancelled."
+        return _("Only the undrawn part of an approved loan, not yet ended, can be cancelled.")
     money = money or undrawn_of(application)
     if money.proposed is not None:
-        return (f"{money.proposed.proposed_by_name} already proposed to cancel "
-                f"¥{money.proposed.amount_yen:,}; it awaits a second finance officer.")
+        return (_("%(proposed_by_name)s already proposed to cancel ¥%(amount_yen)s; it awaits a "
+                  "second finance officer.", proposed_by_name=money.proposed.proposed_by_name,
+                  amount_yen=f"{money.proposed.amount_yen:,}"))
     if money.cancellable < 1:
-        return "Nothing of the loan is left undrawn to cancel."
+        return _("Nothing of the loan is left undrawn to cancel.")
     return None
 
 
 def _amount_problem(money: Undrawn, amount: int) -> str | None:
     if amount > money.cancellable:
-        waiting = (f", and tranche requests await authorisation for ¥{money.pending_tranches:,}"
-                   if money.pending_tranches else "")
-        return (f"At most ¥{money.cancellable:,} can be cancelled: ¥{money.undrawn:,} of the "
-                f"loan is undrawn{waiting}.")
+        if money.pending_tranches:
+            return _("At most ¥%(cancellable)s can be cancelled: ¥%(undrawn)s of the loan is "
+                     "undrawn, and tranche requests await authorisation for ¥%(pending)s.",
+                     cancellable=f"{money.cancellable:,}", undrawn=f"{money.undrawn:,}",
+                     pending=f"{money.pending_tranches:,}")
+        return _("At most ¥%(cancellable)s can be cancelled: ¥%(undrawn)s of the loan is "
+                 "undrawn.", cancellable=f"{money.cancellable:,}", undrawn=f"{money.undrawn:,}")
     if money.released == 0 and amount == money.undrawn:
-        return ("Nothing has been drawn yet: to give up the whole loan, cancel the file "
-                "instead (the secretariat's Cancel).")
+        return (_("Nothing has been drawn yet: to give up the whole loan, cancel the file "
+                  "instead (the secretariat's Cancel)."))
     return None
 
 
@@ -130,16 +135,17 @@ def propose_cancellation(application: Application, actor: User, amount_yen: int,
     if problem:
         raise TransitionRefused(problem)
     if isinstance(amount_yen, bool) or not isinstance(amount_yen, int) or amount_yen < 1:
-        raise ValidationFailed("Enter the amount to cancel as a positive whole number of yen.",
+        raise ValidationFailed(_("Enter the amount to cancel as a positive whole number of yen."),
                                "amount_yen")
     problem = _amount_problem(undrawn_of(app), amount_yen)
     if problem:
         raise ValidationFailed(problem, "amount_yen")
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationFailed("Give the reason for the cancellation.", "reason")
+        raise ValidationFailed(_("Give the reason for the cancellation."), "reason")
     if len(reason) > REASON_LENGTH:
-        raise ValidationFailed(f"The reason may have at most {REASON_LENGTH} characters.",
+        raise ValidationFailed(_("The reason may have at most %(reason_length)s characters.",
+                                 reason_length=REASON_LENGTH),
                                "reason")
     proposal = UndrawnCancellation(application_id=app.id, amount_yen=amount_yen, reason=reason,
                                    state="proposed", proposed_by_id=actor.id,
@@ -148,8 +154,9 @@ def propose_cancellation(application: Application, actor: User, amount_yen: int,
     db.session.flush()
     _record("undrawn_cancellation_proposed", app, proposal, actor, reason=reason)
     notify([u for u in users_with_role(FINANCE) if u.id != actor.id], "tranche_requested",
-           f"A cancellation of ¥{amount_yen:,} of the undrawn part of “{app.title}” awaits "
-           "confirmation by a second finance officer.", app)
+           lambda: _("A cancellation of ¥%(amount)s of the undrawn part of “%(title)s” awaits "
+                     "confirmation by a second finance officer.", amount=f"{amount_yen:,}",
+                     title=app.title), app)
     return proposal
 
 
@@ -158,9 +165,11 @@ def _fresh(proposal_id: int, application: Application) -> UndrawnCancellation:
         select(UndrawnCancellation).where(UndrawnCancellation.id == proposal_id)
         .with_for_update().execution_options(populate_existing=True)).first()
     if proposal is None or proposal.application_id != application.id:
-        raise TransitionRefused("There is no such cancellation on this loan.")
+        raise TransitionRefused(_("There is no such cancellation on this loan."))
     if proposal.state != "proposed":
-        raise TransitionRefused(f"This cancellation was already {proposal.state}.")
+        raise TransitionRefused(_("This cancellation was already confirmed.")
+                                if proposal.state == "confirmed" else
+                                _("This cancellation was already withdrawn."))
     return proposal
 
 
@@ -170,18 +179,19 @@ def confirm_cancellation(application: Application, proposal_id: int, actor: User
     today = today or date.today()
     app = service.lock(application)
     if actor is None or not actor.has_role(FINANCE):
-        raise TransitionRefused("Only finance officers may confirm a cancellation.")
+        raise TransitionRefused(_("Only finance officers may confirm a cancellation."))
     proposal = _fresh(proposal_id, app)
     if proposal.proposed_by_id == actor.id:
-        raise TransitionRefused("You proposed this cancellation; another finance officer must "
-                                "confirm it.")
+        raise TransitionRefused(_("You proposed this cancellation; another finance officer must "
+                                  "confirm it."))
     if app.state not in CANCELLABLE_STATES:
-        raise TransitionRefused("The loan has ended: its undrawn part was already given back.")
+        raise TransitionRefused(_("The loan has ended: its undrawn part was already given back."))
     money = undrawn_of(app)
     problem = _amount_problem(money, proposal.amount_yen)
     if problem:
-        raise TransitionRefused(f"The cancellation of ¥{proposal.amount_yen:,} cannot be "
-                                f"confirmed now. {problem}")
+        raise TransitionRefused(_("The cancellation of ¥%(amount_yen)s cannot be confirmed now. "
+                                  "%(problem)s", amount_yen=f"{proposal.amount_yen:,}",
+                                  problem=problem))
     ledger.lock_fund(app.fund)
     ledger.post(app.fund, "commitment_release", proposal.amount_yen, actor=actor,
                 application=app, booked_on=today,
@@ -200,7 +210,7 @@ def withdraw_cancellation(application: Application, proposal_id: int,
     """A finance officer withdraws a proposal awaiting confirmation."""
     app = service.lock(application)
     if actor is None or not actor.has_role(FINANCE):
-        raise TransitionRefused("Only finance officers may withdraw a cancellation.")
+        raise TransitionRefused(_("Only finance officers may withdraw a cancellation."))
     proposal = _fresh(proposal_id, app)
     proposal.state, proposal.decided_by_id = "withdrawn", actor.id
     proposal.decided_at = utcnow()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from models import Fund, Round, User, db
@@ -30,14 +31,15 @@ def save_fund(fund: Fund | None, *, actor: User | None = None, **fields) -> Fund
     def clash() -> tuple[str, str] | None:
         other = db.session.scalar(select(Fund.id).where(Fund.code == code))
         if other is not None and (fund is None or other != fund.id):
-            return f"The fund {code} already exists.", "code"
+            return _("The fund %(code)s already exists.", code=code), "code"
         return None
 
     refuse_clash(clash)
     for name, lowest, highest in FUND_DAYS:
         value = fields.get(name)
         if value is not None and not lowest <= value <= highest:
-            raise ValidationFailed(f"Enter a number of days from {lowest} to {highest:,}.",
+            raise ValidationFailed(_("Enter a number of days from %(lowest)s to %(highest)s.",
+                                     lowest=lowest, highest=f"{highest:,}"),
                                    name)
     before = fields_of(fund, _FUND_RECORD) if fund else dict.fromkeys(_FUND_RECORD)
     with unique_names(clash):
@@ -64,22 +66,22 @@ def save_round(
 ) -> Round:
     name = name.strip()
     if closes_on < opens_on:
-        raise ValidationFailed("The round cannot close before it opens.", "closes_on")
+        raise ValidationFailed(_("The round cannot close before it opens."), "closes_on")
     if budget_yen < 0:
-        raise ValidationFailed("The budget cannot be negative.", "budget_yen")
+        raise ValidationFailed(_("The budget cannot be negative."), "budget_yen")
     if cap_yen <= 0:
-        raise ValidationFailed("The cap per application must be above zero.", "cap_yen")
+        raise ValidationFailed(_("The cap per application must be above zero."), "cap_yen")
     if cap_yen > budget_yen:
-        raise ValidationFailed("The cap per application cannot exceed the budget.", "cap_yen")
+        raise ValidationFailed(_("The cap per application cannot exceed the budget."), "cap_yen")
     if not 0 <= min_own_percent <= 100:
-        raise ValidationFailed("The minimum own share is a percentage from 0 to 100.",
+        raise ValidationFailed(_("The minimum own share is a percentage from 0 to 100."),
                                "min_own_percent")
 
     def clash() -> tuple[str, str] | None:
         other = db.session.scalar(select(Round.id).where(Round.fund_id == fund.id,
                                                          Round.name == name))
         if other is not None and (round_ is None or other != round_.id):
-            return f"The fund already has a round named {name}.", "name"
+            return _("The fund already has a round named %(name)s.", name=name), "name"
         return None
 
     refuse_clash(clash)

@@ -6,10 +6,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import gettext as _
 from sqlalchemy import Select, func, select
 
 from models import LEDGER_KINDS, Application, Fund, FundTotal, LedgerEntry, User, db
+from models.i18n import N_
 from workflow.engine.errors import ValidationFailed
+from workflow.engine.wording import csv_header
 
 from .ledger import CASH_IN
 
@@ -23,9 +26,10 @@ class LedgerFilters:
 
     def check(self) -> None:
         if self.kind and self.kind not in LEDGER_KINDS:
-            raise ValidationFailed(f"There is no ledger entry kind {self.kind!r}.", "kind")
+            raise ValidationFailed(_("There is no ledger entry kind %(kind)s.",
+                                     kind=f"{self.kind!r}"), "kind")
         if self.date_from and self.date_to and self.date_to < self.date_from:
-            raise ValidationFailed("The date range ends before it starts.", "date_to")
+            raise ValidationFailed(_("The date range ends before it starts."), "date_to")
 
 
 def _where(fund: Fund, filters: LedgerFilters) -> list:
@@ -66,12 +70,12 @@ def ledger_count(fund: Fund, filters: LedgerFilters) -> int:
                                  .where(*kept)))
 
 
-LEDGER_CSV_HEADER = ("id", "booked_on", "kind", "amount_yen", "application", "memo", "by",
-                     "recorded_at")
+LEDGER_CSV_HEADER = (N_("id"), N_("booked_on"), N_("kind"), N_("amount_yen"), N_("application"),
+                     N_("memo"), N_("by"), N_("recorded_at"))
 
 
 def ledger_csv_rows(fund: Fund, filters: LedgerFilters) -> Iterator[tuple]:
-    yield LEDGER_CSV_HEADER
+    yield csv_header(LEDGER_CSV_HEADER)
     result = db.session.execute(ledger_query(fund, filters).execution_options(yield_per=2000))
     for row in result:
         yield tuple("" if v is None else v for v in row)

@@ -18,13 +18,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import gettext as _
 from sqlalchemy import case, func, select
 
 from models import Application, Fund, FundTotal, LedgerEntry, User, db
+from models.i18n import N_
 from workflow.engine import audit, kept, reading
 from workflow.engine.errors import TransitionRefused
 from workflow.engine.fiscal import fiscal_year
 from workflow.engine.locking import ensure_write_transaction
+from workflow.engine.wording import word
 
 from . import fund_totals
 
@@ -136,8 +139,11 @@ def post(fund: Fund, kind: str, amount_yen: int, *, actor: User | None,
 
 
 def shortfall_message(fund: Fund, available: int, amount: int, doing: str) -> str:
-    return (f"The {fund.code} fund has ¥{available:,} available; {doing} ¥{amount:,} would take "
-            f"it below zero (short by ¥{amount - available:,}).")
+    """`doing`: what would spend the money ("approving"), marked with N_."""
+    return _("The %(code)s fund has ¥%(available)s available; %(doing)s ¥%(amount)s would take "
+             "it below zero (short by ¥%(short)s).", code=fund.code,
+             available=f"{available:,}", doing=word(doing), amount=f"{amount:,}",
+             short=f"{amount - available:,}")
 
 
 def shortfall(fund: Fund, amount: int, doing: str) -> str | None:
@@ -153,7 +159,7 @@ def reserve(application: Application, amount_yen: int, actor: User | None,
             booked_on: date | None = None) -> LedgerEntry:
     """Commit money to an approved application; refused when the fund is short."""
     fund = lock_fund(application.fund)
-    problem = shortfall(fund, amount_yen, "approving")
+    problem = shortfall(fund, amount_yen, N_("approving"))
     if problem:
         raise TransitionRefused(problem)
     return post(fund, "commitment", amount_yen, actor=actor, application=application,

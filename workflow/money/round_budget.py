@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from models import Application, LedgerEntry, Round, db
@@ -96,9 +97,11 @@ def over_budget(round_: Round, figures: RoundFigures, amount: int) -> str | None
     if amount <= figures.left:
         return None
     left = max(figures.left, 0)
-    return (f"The round {round_.name} has a budget of ¥{figures.budget:,}, of which "
-            f"¥{figures.approved:,} is approved and ¥{left:,} left: approving ¥{amount:,} "
-            f"would take it over its budget by ¥{amount - left:,}.")
+    return (_("The round %(name)s has a budget of ¥%(budget)s, of which ¥%(approved)s is "
+              "approved and ¥%(left)s left: approving ¥%(amount)s would take it over its budget "
+              "by ¥%(left2)s.", name=round_.name, budget=f"{figures.budget:,}",
+              approved=f"{figures.approved:,}", left=f"{left:,}", amount=f"{amount:,}",
+              left2=f"{amount - left:,}"))
 
 
 def refuse_over_budget(application: Application, amount: int) -> None:
@@ -119,5 +122,5 @@ def refuse_budget_below_approved(round_: Round, budget_yen: int) -> None:
     lock_round(round_)
     approved = figures_of(round_).approved
     if budget_yen < approved:
-        raise ValidationFailed(f"¥{approved:,} is already approved in this round: its "
-                               "budget cannot be lower.", "budget_yen")
+        raise ValidationFailed(_("¥%(approved)s is already approved in this round: its budget "
+                                 "cannot be lower.", approved=f"{approved:,}"), "budget_yen")

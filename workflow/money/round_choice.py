@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from models import Fund, Round, db
 from workflow.engine.errors import ValidationFailed
+from workflow.engine.wording import long_date
 
 
 def round_choices(fund_code: str, today: date | None = None, keep: Round | None = None
@@ -35,8 +37,11 @@ def check_round_choice(round_: Round | None, fund_code: str, today: date | None,
     if round_ is None or round_.id == keep_id:
         return
     if round_.fund.code != fund_code:
-        raise ValidationFailed(f"Choose a round of the {fund_code} fund.", "round_id")
+        raise ValidationFailed(_("Choose a round of the %(fund_code)s fund.",
+                                 fund_code=fund_code), "round_id")
     if not round_.is_open(today or date.today()):
-        raise ValidationFailed(f"The round {round_.name} is not open for applications "
-                               f"({round_.opens_on:%d %B %Y} – {round_.closes_on:%d %B %Y}).",
+        raise ValidationFailed(_("The round %(name)s is not open for applications (%(opens_on)s "
+                                 "– %(closes_on)s).", name=round_.name,
+                                 opens_on=long_date(round_.opens_on),
+                                 closes_on=long_date(round_.closes_on)),
                                "round_id")

@@ -14,12 +14,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import selectinload
 
 from models import Application, Tranche, User, db, utcnow
+from models.i18n import N_
 from workflow.engine import audit, registry, rules, service
 from workflow.engine.errors import TransitionRefused, ValidationFailed
+from workflow.engine.wording import listing, lower_first, word
 from workflow.people.notifications import notify, users_with_role
 
 from . import ledger
@@ -82,10 +85,13 @@ def may_release_now(application: Application) -> bool:
 
 def not_releasable_message(application: Application) -> str:
     definition = registry.get(application.workflow_name, application.workflow_version)
-    labels = [definition.state(s).staff_label.lower() for s in releasable_states(application)]
-    allowed = " or ".join(labels)
-    now = definition.state(application.state).staff_label.lower()
-    return f"Tranches are released only while the application is {allowed}; it is {now}."
+    labels = [lower_first(word(definition.state(s).staff_label))
+              for s in releasable_states(application)]
+    allowed = labels[0] if len(labels) == 1 else _("%(some)s or %(last)s",
+                                                   some=listing(labels[:-1]), last=labels[-1])
+    now = lower_first(word(definition.state(application.state).staff_label))
+    return _("Tranches are released only while the application is %(allowed)s; it is %(now)s.",
+             allowed=allowed, now=now)
 
 
 def _fresh_tranche(tranche_id: int, *, lock: bool = False) -> Tranche | None:
@@ -99,9 +105,9 @@ def _fresh_tranche(tranche_id: int, *, lock: bool = False) -> Tranche | None:
 
 def _state_problem(tranche: Tranche) -> str | None:
     if tranche.state == "released":
-        return "This tranche was already released."
+        return _("This tranche was already released.")
     if tranche.state == "cancelled":
-        return "This tranche was cancelled."
+        return _("This tranche was cancelled.")
     return None
 
 
@@ -109,12 +115,12 @@ def authorisation_problem(tranche: Tranche | None, application: Application,
                           user: User | None) -> str | None:
     """Why this user may not authorise this tranche (None: they may)."""
     if tranche is None or tranche.application_id != application.id:
-        return "There is no such tranche on this application."
+        return _("There is no such tranche on this application.")
     problem = _state_problem(tranche)
     if problem:
         return problem
     if user is not None and tranche.requested_by_id == user.id:
-        return "You requested this tranche; another finance officer must authorise it."
+        return _("You requested this tranche; another finance officer must authorise it.")
     return None
 
 
@@ -128,35 +134,39 @@ def authorise_blocker(tranche, application: Application, user: User | None) -> s
 
 def _refuse_unless_finance(actor: User | None, doing: str) -> None:
     if actor is None or not actor.has_role(FINANCE):
-        raise TransitionRefused(f"Only finance officers may {doing}.")
+        raise TransitionRefused(_("Only finance officers may %(doing)s.", doing=word(doing)))
 
 
 def request_tranche(application: Application, amount_yen: int, actor: User,
                     note: str = "") -> Tranche:
     """Ask for a tranche to be released; another finance officer must authorise it."""
-    _refuse_unless_finance(actor, "request a tranche")
+    _refuse_unless_finance(actor, N_("request a tranche"))
     app = service.lock(application)  # two requests racing for the last yen queue here
     if not may_release_now(app):
         raise TransitionRefused(not_releasable_message(app))
     if app.approved_yen is None:
-        raise TransitionRefused("This application has no approved amount.")
+        raise TransitionRefused(_("This application has no approved amount."))
     if isinstance(amount_yen, bool) or not isinstance(amount_yen, int) or amount_yen <= 0:
-        raise ValidationFailed("Enter the amount as a positive whole number of yen.",
+        raise ValidationFailed(_("Enter the amount as a positive whole number of yen."),
                                "amount_yen")
     note = (note or "").strip()
     if len(note) > NOTE_LENGTH:
-        raise ValidationFailed(f"The note may have at most {NOTE_LENGTH} characters.", "note")
+        raise ValidationFailed(_("The note may have at most %(note_length)s characters.",
+                                 note_length=NOTE_LENGTH), "note")
     money = figures(app)
     if amount_yen > money.remaining and money.cancelled:
         raise ValidationFailed(
-            f"At most ¥{money.remaining:,} can still be requested: approved "
-            f"¥{money.approved:,}, cancelled ¥{money.cancelled:,}, released "
-            f"¥{money.released:,}, awaiting authorisation ¥{money.pending:,}.", "amount_yen")
+            _("At most ¥%(remaining)s can still be requested: approved ¥%(approved)s, cancelled "
+              "¥%(cancelled)s, released ¥%(released)s, awaiting authorisation ¥%(pending)s.",
+              remaining=f"{money.remaining:,}", approved=f"{money.approved:,}",
+              cancelled=f"{money.cancelled:,}", released=f"{money.released:,}",
+              pending=f"{money.pending:,}"), "amount_yen")
     if amount_yen > money.remaining:
         raise ValidationFailed(
-            f"At most ¥{money.remaining:,} can still be requested: approved "
-            f"¥{money.approved:,}, released ¥{money.released:,}, awaiting authorisation "
-            f"¥{money.pending:,}.", "amount_yen")
+            _("At most ¥%(remaining)s can still be requested: approved ¥%(approved)s, released "
+              "¥%(released)s, awaiting authorisation ¥%(pending)s.",
+              remaining=f"{money.remaining:,}", approved=f"{money.approved:,}",
+              released=f"{money.released:,}", pending=f"{money.pending:,}"), "amount_yen")
     last = db.session.scalar(
         select(func.max(Tranche.number)).where(Tranche.application_id == app.id))
     tranche = Tranche(application_id=app.id, number=(last or 0) + 1, amount_yen=amount_yen,
@@ -166,8 +176,9 @@ def request_tranche(application: Application, amount_yen: int, actor: User,
     db.session.flush()
     _record("tranche_requested", app, tranche, actor, note=note)
     notify([u for u in users_with_role("finance_officer") if u.id != actor.id],
-           "tranche_requested", f"A tranche of ¥{amount_yen:,} for “{app.title}” awaits "
-           f"authorisation by a second finance officer.", app)
+           "tranche_requested",
+           lambda: _("A tranche of ¥%(amount)s for “%(title)s” awaits authorisation by a "
+                     "second finance officer.", amount=f"{amount_yen:,}", title=app.title), app)
     return tranche
 
 
@@ -185,7 +196,7 @@ def authorise_tranche(tranche: Tranche, actor: User,
 
 def cancel_tranche(tranche: Tranche, actor: User) -> Tranche:
     """Withdraw a tranche that is still awaiting authorisation."""
-    _refuse_unless_finance(actor, "cancel a tranche")
+    _refuse_unless_finance(actor, N_("cancel a tranche"))
     app = service.lock(tranche.application)
     current = _fresh_tranche(tranche.id, lock=True)
     problem = authorisation_problem(current, app, None)
@@ -223,7 +234,7 @@ def release(step: rules.Step) -> None:
     app, actor = step.application, step.actor
     tranche_id = step.inputs.get("tranche_id")
     if tranche_id is None:
-        raise TransitionRefused("Choose the requested tranche to release.")
+        raise TransitionRefused(_("Choose the requested tranche to release."))
     tranche = _fresh_tranche(tranche_id, lock=True)
     problem = authorisation_problem(tranche, app, actor)
     if problem:
@@ -232,25 +243,28 @@ def release(step: rules.Step) -> None:
     money = figures(app)
     if money.released + amount > money.approved - money.cancelled:
         # A tranche awaiting authorisation cannot draw what was cancelled meanwhile.
+        figures_ = {"amount": f"{amount:,}", "total": f"{money.released + amount:,}",
+                    "left": f"{money.approved - money.cancelled:,}",
+                    "approved": f"{money.approved:,}", "cancelled": f"{money.cancelled:,}"}
         raise TransitionRefused(
-            f"Releasing ¥{amount:,} would take the total released to "
-            f"¥{money.released + amount:,}, above the ¥{money.approved - money.cancelled:,} "
-            f"left of the approved ¥{money.approved:,} once ¥{money.cancelled:,} of it was "
-            "cancelled." if money.cancelled else
-            f"Releasing ¥{amount:,} would take the total released to "
-            f"¥{money.released + amount:,}, above the approved ¥{money.approved:,}.")
+            _("Releasing ¥%(amount)s would take the total released to ¥%(total)s, above the "
+              "¥%(left)s left of the approved ¥%(approved)s once ¥%(cancelled)s of it was "
+              "cancelled.", **figures_) if money.cancelled else
+            _("Releasing ¥%(amount)s would take the total released to ¥%(total)s, above the "
+              "approved ¥%(approved)s.", **figures_))
     fund = ledger.lock_fund(app.fund)
     reserved = ledger.outstanding_commitment(app)
     if amount > reserved:
         # Paying out money never reserved would make the fund's commitments negative.
         raise TransitionRefused(
-            f"Only ¥{reserved:,} is still reserved for {app.reference}; ¥{amount:,} cannot "
-            "be released.")
+            _("Only ¥%(reserved)s is still reserved for %(reference)s; ¥%(amount)s cannot be "
+              "released.", reserved=f"{reserved:,}", reference=app.reference, amount=f"{amount:,}"))
     cash = ledger.balances(fund).cash
     if amount > cash:
         raise TransitionRefused(
-            f"The {fund.code} fund holds ¥{cash:,} in cash; releasing ¥{amount:,} would take "
-            f"it below zero (short by ¥{amount - cash:,}).")
+            _("The %(code)s fund holds ¥%(cash)s in cash; releasing ¥%(amount)s would take it "
+              "below zero (short by ¥%(cash2)s).", code=fund.code, cash=f"{cash:,}",
+              amount=f"{amount:,}", cash2=f"{amount - cash:,}"))
     tranche.state = "released"
     tranche.authorised_by_id = actor.id
     tranche.released_at = utcnow()

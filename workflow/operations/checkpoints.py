@@ -15,34 +15,37 @@ from __future__ import annotations
 
 import uuid
 
+from flask_babel import gettext as _
 from sqlalchemy import insert, select
 
 from models import AuditEvent, OutboxMessage, db
+from models.i18n import N_
 from workflow.engine import audit
 from workflow.engine.anchors import Anchor
 from workflow.engine.errors import TransitionRefused
 from workflow.engine.locking import ensure_write_transaction
+from workflow.engine.wording import render
 from workflow.people.notifications import users_with_role
 
 ACTION = "audit_anchored"
 NOT_HELD = ("The audit chain no longer holds {anchor} (event {seq}): nothing was anchored. "
             "Run `flask audit verify` to see where it breaks.")
-SUBJECT = "[WNF Workflow] Audit trail anchored at event {seq}"
-BODY = """Dear {name},
+SUBJECT = N_("[WNF Workflow] Audit trail anchored at event %(seq)s")
+BODY = N_("""Dear %(name)s,
 
-The audit trail of WNF Workflow was anchored at {time:%Y-%m-%d %H:%M} UTC:
+The audit trail of WNF Workflow was anchored at %(time)s UTC:
 
-    event {seq}
-    hash  {hash}
+    event %(seq)s
+    hash  %(hash)s
 
 Please keep this email: it is evidence kept outside the application's database. Whoever
 changes, removes or cuts short the trail up to this event cannot make it match this hash
 again. To check the trail against it:
 
-    flask audit verify --checkpoint {seq}:{hash}
+    flask audit verify --checkpoint %(seq)s:%(hash)s
 
 — WNF Workflow
-"""
+""")
 
 _INSERT_EMAILS = insert(OutboxMessage.__table__)
 
@@ -66,8 +69,14 @@ def anchor_chain(previous: Anchor | None, email: bool = True) -> tuple[Anchor, i
     if auditors:
         conn.execute(_INSERT_EMAILS, [
             {"message_id": f"<{uuid.uuid4()}@wnf-workflow>", "to_address": auditor.email,
-             "subject": SUBJECT.format(seq=anchor.seq),
-             "body": BODY.format(name=auditor.name, time=anchor.written_at, seq=anchor.seq,
-                                 hash=anchor.hash)}
-            for auditor in auditors])
+             **_email(anchor, auditor)} for auditor in auditors])
     return anchor, len(auditors)
+
+
+def _email(anchor: Anchor, auditor) -> dict[str, str]:
+    """The anchor's email in the auditor's language."""
+    def write() -> dict[str, str]:
+        return {"subject": _(SUBJECT, seq=anchor.seq),
+                "body": _(BODY, name=auditor.name, seq=anchor.seq, hash=anchor.hash,
+                          time=f"{anchor.written_at:%Y-%m-%d %H:%M}")}
+    return render(write, auditor.locale)

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
+from flask_babel import gettext as _
 from sqlalchemy import delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -63,11 +64,11 @@ def register(url: str, topics: list[str], description: str, actor: User
     """A new endpoint, told of events from now on; returns it and its secret (shown once)."""
     parts = urlsplit((url or "").strip())
     if parts.scheme not in ("http", "https") or not parts.netloc:
-        raise ValidationFailed("Give the endpoint's full address, starting with https://.",
+        raise ValidationFailed(_("Give the endpoint's full address, starting with https://."),
                                "url")
     chosen = [t for t in WEBHOOK_TOPICS if t in topics]
     if not chosen:
-        raise ValidationFailed("Choose the events the endpoint is told of.", "topics")
+        raise ValidationFailed(_("Choose the events the endpoint is told of."), "topics")
     secret = secrets.token_urlsafe(32)
     head = db.session.scalar(select(func.coalesce(func.max(AuditEvent.seq), 0)))
     endpoint = WebhookEndpoint(url=url.strip(), description=(description or "").strip()[:200],
@@ -84,7 +85,7 @@ def register(url: str, topics: list[str], description: str, actor: User
 def deactivate(endpoint_id: int, actor: User) -> WebhookEndpoint:
     endpoint = db.session.get(WebhookEndpoint, endpoint_id)
     if endpoint is None:
-        raise NotFound("There is no such webhook endpoint.")
+        raise NotFound(_("There is no such webhook endpoint."))
     if endpoint.active:
         endpoint.active = False
         audit.record("webhook_deactivated", actor=actor, object_type="webhook_endpoint",
@@ -194,7 +195,7 @@ def send_due(post: Post = http_post, now: datetime | None = None,
              limit: int = 500) -> DeliveryReport:
     """Post every delivery that is due, each once; failures wait and are tried again."""
     report, now = DeliveryReport(), now or utcnow()
-    for _ in range(limit):
+    for _attempt in range(limit):
         delivery = _claim_next(now)
         if delivery is None:
             break

@@ -13,11 +13,13 @@ from datetime import date
 from pathlib import Path
 
 import pycountry
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from models import ORGANISATION_KINDS, ROLES, Organisation, User, db
 from models import user as user_model
+from models.i18n import N_
 from workflow.engine import audit, kept
 from workflow.engine.errors import ValidationFailed
 from workflow.engine.records import audit_changes, fields_of, refuse_clash, unique_names
@@ -27,7 +29,7 @@ from . import committees
 MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 128
 COMMON_PASSWORDS_FILE = Path(__file__).parent / "data" / "common-passwords.txt"
-COMMON_PASSWORD_REFUSED = "This password is among the most common ones; choose another."
+COMMON_PASSWORD_REFUSED = N_("This password is among the most common ones; choose another.")
 
 
 @functools.cache
@@ -62,20 +64,22 @@ def check_password_rules(password: str, field: str = "password") -> None:
     """12 to 128 characters, the whole string counted (never truncated), and not common."""
     if len(password) < MIN_PASSWORD_LENGTH:
         raise ValidationFailed(
-            f"The password must be at least {MIN_PASSWORD_LENGTH} characters long.", field
+            _("The password must be at least %(min_password_length)s characters long.",
+              min_password_length=MIN_PASSWORD_LENGTH), field
         )
     if len(password) > MAX_PASSWORD_LENGTH:
         raise ValidationFailed(
-            f"The password must be at most {MAX_PASSWORD_LENGTH} characters long.", field
+            _("The password must be at most %(max_password_length)s characters long.",
+              max_password_length=MAX_PASSWORD_LENGTH), field
         )
     if password.lower() in common_passwords():
-        raise ValidationFailed(COMMON_PASSWORD_REFUSED, field)
+        raise ValidationFailed(_(COMMON_PASSWORD_REFUSED), field)
 
 
 def change_password(user: User, current: str, new: str) -> None:
     """Set a new password; every other session of the user ends (the token rotates)."""
     if not user.check_password(current):
-        raise ValidationFailed("The current password is not correct.", "current_password")
+        raise ValidationFailed(_("The current password is not correct."), "current_password")
     check_password_rules(new, "new_password")
     user.set_password(new)
     audit.record("password_changed", actor=user, object_type="user", object_id=user.id)
@@ -84,7 +88,8 @@ def change_password(user: User, current: str, new: str) -> None:
 def check_country(code: str, field: str = "country_code") -> str:
     code = (code or "").strip().upper()
     if len(code) != 2 or pycountry.countries.get(alpha_2=code) is None:
-        raise ValidationFailed(f"{code or 'An empty code'} is not an ISO 3166 country code.", field)
+        raise ValidationFailed(_("%(code)s is not an ISO 3166 country code.",
+                                 code=code or 'An empty code'), field)
     return code
 
 
@@ -121,7 +126,7 @@ def create_user(
 
     def clash() -> tuple[str, str] | None:
         if _email_taken(email):
-            return f"A user with the email {email} already exists.", "email"
+            return _("A user with the email %(email)s already exists.", email=email), "email"
         return None
 
     refuse_clash(clash)
@@ -169,7 +174,7 @@ def update_user(
 
     def clash() -> tuple[str, str] | None:
         if _email_taken(email, except_user=user):
-            return f"A user with the email {email} already exists.", "email"
+            return _("A user with the email %(email)s already exists.", email=email), "email"
         return None
 
     refuse_clash(clash)
@@ -178,9 +183,9 @@ def update_user(
     seats = {code: set(wanted) for code, wanted in (seats or {}).items()}
     roles = committees.roles_with_seats(roles, {**held, **seats})
     if user.id == actor.id and set(roles) != set(user.roles):
-        raise ValidationFailed("You cannot change your own roles; ask another admin.", "roles")
+        raise ValidationFailed(_("You cannot change your own roles; ask another admin."), "roles")
     if user.id == actor.id and not active:
-        raise ValidationFailed("You cannot deactivate your own account.", "active")
+        raise ValidationFailed(_("You cannot deactivate your own account."), "active")
     if password:
         check_password_rules(password)
     was_active, roles_before = user.active, sorted(user.roles)
@@ -225,7 +230,8 @@ def _audit_user_changes(user: User, actor: User, roles_before: list[str], was_ac
 def _check_roles(roles) -> None:
     unknown = set(roles) - set(ROLES)
     if unknown:
-        raise ValidationFailed(f"Unknown role: {', '.join(sorted(unknown))}.", "roles")
+        raise ValidationFailed(_("Unknown role: %(unknown)s.",
+                                 unknown=", ".join(sorted(unknown))), "roles")
 
 
 _ORGANISATION_RECORD = ("kind", "name", "country_code", "city", "industry", "capital_yen",
@@ -240,18 +246,18 @@ def save_organisation(org: Organisation | None, *, actor: User | None = None,
     def clash() -> tuple[str, str] | None:
         other = db.session.scalar(select(Organisation.id).where(Organisation.name == name))
         if other is not None and (org is None or other != org.id):
-            return f"An organisation named {name} already exists.", "name"
+            return _("An organisation named %(name)s already exists.", name=name), "name"
         return None
 
     refuse_clash(clash)
     if fields.get("kind") not in ORGANISATION_KINDS:
-        raise ValidationFailed("Choose a kind of organisation from the list.", "kind")
+        raise ValidationFailed(_("Choose a kind of organisation from the list."), "kind")
     fields["name"] = name
     if fields.get("kind") != "company":
         fields.update(industry=None, capital_yen=None, employees=None)
     for key in ("capital_yen", "employees"):
         if fields.get(key) is not None and fields[key] < 0:
-            raise ValidationFailed("This figure cannot be negative.", key)
+            raise ValidationFailed(_("This figure cannot be negative."), key)
     before = fields_of(org, _ORGANISATION_RECORD) if org else dict.fromkeys(_ORGANISATION_RECORD)
     with unique_names(clash):
         org = org or Organisation()

@@ -12,9 +12,11 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import delete, select, update
 
 from models import ApiAnswer, ApiToken, User, db, utcnow
+from models.i18n import N_
 from workflow.engine import audit
 from workflow.engine.errors import NotFound, ValidationFailed
 
@@ -29,8 +31,8 @@ NAME_LENGTH = 100
 LAST_USE_GRAIN = timedelta(minutes=1)
 
 SCOPE_LABELS = {"read": "Read only", "write": "Read and write"}
-NEEDS_SECOND_FACTOR = ("Your roles move money or decide: set up your two-factor login before "
-                       "making a token.")
+NEEDS_SECOND_FACTOR = N_("Your roles move money or decide: set up your two-factor login "
+                         "before making a token.")
 
 
 @dataclass(frozen=True)
@@ -50,17 +52,19 @@ def create(user: User, name: str, scope: str, days: int = DEFAULT_DAYS, *,
     """Make a token for `user`; refused for a money or deciding role without a second factor."""
     name = (name or "").strip()
     if not name:
-        raise ValidationFailed("Give the token a name, to recognise it later.", "name")
+        raise ValidationFailed(_("Give the token a name, to recognise it later."), "name")
     if len(name) > NAME_LENGTH:
-        raise ValidationFailed(f"The name is longer than {NAME_LENGTH} characters.", "name")
+        raise ValidationFailed(_("The name is longer than %(name_length)s characters.",
+                                 name_length=NAME_LENGTH), "name")
     if scope not in SCOPE_LABELS:
-        raise ValidationFailed("The scope is either read or write.", "scope")
+        raise ValidationFailed(_("The scope is either read or write."), "scope")
     if not 1 <= days <= MAX_DAYS:
-        raise ValidationFailed(f"A token lasts from 1 to {MAX_DAYS} days.", "days")
+        raise ValidationFailed(_("A token lasts from 1 to %(max_days)s days.",
+                                 max_days=MAX_DAYS), "days")
     if not user.is_active:
-        raise ValidationFailed("This account is inactive.", "name")
+        raise ValidationFailed(_("This account is inactive."), "name")
     if requires_second_factor(user) and not user.has_second_factor:
-        raise ValidationFailed(NEEDS_SECOND_FACTOR, "name")
+        raise ValidationFailed(_(NEEDS_SECOND_FACTOR), "name")
     secret = SECRET_PREFIX + secrets.token_urlsafe(32)
     now = utcnow()
     token = ApiToken(user_id=user.id, name=name, scope=scope, prefix=secret[:12],
@@ -84,7 +88,7 @@ def revoke(user: User, token_id: int) -> ApiToken:
     """Revoke one of the user's own tokens (another's answers as if it did not exist)."""
     token = db.session.get(ApiToken, token_id)
     if token is None or token.user_id != user.id:
-        raise NotFound("There is no such token.")
+        raise NotFound(_("There is no such token."))
     if token.revoked_at is None:
         token.revoked_at = utcnow()
         audit.record("revoke_api_token", actor=user, object_type="api_token",

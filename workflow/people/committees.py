@@ -16,15 +16,18 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import gettext as _
 from sqlalchemy import delete, select
 from sqlalchemy.orm import lazyload
 
 from models import PRESIDING_SEATS, SEATS, CommitteeSeat, Fund, User, db
+from models.i18n import N_
 from workflow.engine import audit, kept, reading
 from workflow.engine.errors import ValidationFailed
+from workflow.engine.wording import long_date, word
 
-COMMITTEE_NAMES = {"WNF": "the WNF grants committee", "SME": "the SME loan committee"}
-COMMITTEE_TITLES = {"WNF": "WNF grants committee", "SME": "SME loan committee"}
+COMMITTEE_NAMES = {"WNF": N_("the WNF grants committee"), "SME": N_("the SME loan committee")}
+COMMITTEE_TITLES = {"WNF": N_("WNF grants committee"), "SME": N_("SME loan committee")}
 OFFICE_TITLES = {"chair": "Chair of the {committee}",
                  "deputy_chair": "Deputy chair of the {committee}"}
 # The roles that follow from the seats: a member's seat gives the first, a presiding seat
@@ -53,12 +56,16 @@ SEAT_CHOICE_LABELS = {
 
 def committee_name(fund_code: str) -> str:
     """"the WNF grants committee": for a sentence."""
-    return COMMITTEE_NAMES.get(fund_code, f"the {fund_code} committee")
+    if fund_code in COMMITTEE_NAMES:
+        return word(COMMITTEE_NAMES[fund_code])
+    return _("the %(code)s committee", code=fund_code)
 
 
 def committee_title(fund_code: str) -> str:
     """"WNF grants committee": for a heading or a list."""
-    return COMMITTEE_TITLES.get(fund_code, f"{fund_code} committee")
+    if fund_code in COMMITTEE_TITLES:
+        return word(COMMITTEE_TITLES[fund_code])
+    return _("%(code)s committee", code=fund_code)
 
 
 def choice_of(seats: Iterable[str]) -> str:
@@ -104,14 +111,14 @@ def seats_of(user: User) -> dict[str, set[str]]:
 def seats_by_user() -> dict[int, dict[str, set[str]]]:
     """User id → fund code → seats, for everyone who sits on a committee (the users list)."""
     found: dict[int, dict[str, set[str]]] = {}
-    for _, code, seat, holder in _seat_rows():
+    for _fund, code, seat, holder in _seat_rows():
         found.setdefault(holder.id, {}).setdefault(code, set()).add(seat)
     return found
 
 
 def members_of(fund_id: int) -> list[tuple[int, int | None]]:
     """(user id, organisation id) of the active members of a fund's committee."""
-    return [(holder.id, holder.organisation_id) for fund, _, seat, holder in _seat_rows()
+    return [(holder.id, holder.organisation_id) for fund, _code, seat, holder in _seat_rows()
             if fund == fund_id and seat == "member" and holder.active]
 
 
@@ -128,7 +135,7 @@ class Officers:
 
 def officers_of(fund_id: int) -> Officers:
     """Who chairs and who deputises on a fund's committee, active or not."""
-    holders = {seat: holder for fund, _, seat, holder in _seat_rows()
+    holders = {seat: holder for fund, _code, seat, holder in _seat_rows()
                if fund == fund_id and seat in PRESIDING_SEATS}
     return Officers(holders.get("chair"), holders.get("deputy_chair"))
 
@@ -176,21 +183,25 @@ def _listed(seats: dict[str, set[str]]) -> dict[str, list[str]]:
 def _check_seats(user: User, code: str, seats: frozenset[str], fund: Fund | None) -> None:
     field = f"seats_{code}"
     if seats - set(SEATS):
-        raise ValidationFailed("Choose the seat from the list.", field)
+        raise ValidationFailed(_("Choose the seat from the list."), field)
     if not seats:
         return
     if fund is None:
-        raise ValidationFailed(f"There is no {code} fund yet, so no committee to sit on.",
+        raise ValidationFailed(_("There is no %(code)s fund yet, so no committee to sit on.",
+                                 code=code),
                                field)
     if {"chair", "deputy_chair"} <= seats:
-        raise ValidationFailed("One person cannot both chair and deputise on the same "
-                               "committee.", field)
+        raise ValidationFailed(_("One person cannot both chair and deputise on the same "
+                                 "committee."), field)
     for seat in seats & set(PRESIDING_SEATS):
         holder = officers_of(fund.id).holder(seat)
         if holder is not None and holder.id != user.id:
-            office = "chairs" if seat == "chair" else "is the deputy chair of"
-            raise ValidationFailed(f"{holder.name} already {office} {committee_name(code)}: "
-                                   "give them another seat first.", field)
+            office = (N_("%(name)s already chairs %(code)s: give them another seat first.")
+                      if seat == "chair" else
+                      N_("%(name)s already is the deputy chair of %(code)s: give them another "
+                         "seat first."))
+            raise ValidationFailed(_(office, name=holder.name,
+                                     code=committee_name(code)), field)
 
 
 def set_away(user: User, until: date | None, actor: User | None,
@@ -199,8 +210,8 @@ def set_away(user: User, until: date | None, actor: User | None,
     come may be given: an absence is for the days ahead."""
     today = today or date.today()
     if until is not None and until < today:
-        raise ValidationFailed(f"The last day away cannot be in the past; today is "
-                               f"{today:%d %B %Y}.", "away_until")
+        raise ValidationFailed(_("The last day away cannot be in the past; today is %(today)s.",
+                                 today=long_date(today)), "away_until")
     before = user.away_until
     if before == until:
         return

@@ -8,34 +8,35 @@ import uuid
 from collections.abc import Callable
 from datetime import datetime
 
+from flask_babel import force_locale, ngettext
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from models import DailyDigest, Notification, OutboxMessage, User, db
+from workflow.engine.wording import short_moment
 
 from .inbox import FileNews, by_file
-
-SUBJECT = "[WNF Workflow] Your daily digest: {count} new notification{s}"
-GREETING = "Dear {name},\n\nHere is what happened since your last digest.\n"
-NO_FILE = "General"
-SIGNATURE = "\n— WNF Workflow\nTo receive one email per notification instead, change your " \
-            "choice on the Notifications page.\n"
 
 
 def _section(news: FileNews, link_for: Callable[[int], str]) -> str:
     app = news.application
-    heading = f"{app.reference}: {app.title}" if app else NO_FILE
-    lines = [heading, *(f"  - {n.created_at:%d %b %H:%M} UTC  {n.message}"
+    heading = f"{app.reference}: {app.title}" if app else _("General")
+    lines = [heading, *(f"  - {short_moment(n.created_at)} UTC  {n.message}"
                         for n in news.notifications),
-             f"  Next: {news.next_step}"]
+             "  " + _("Next: %(step)s", step=news.next_step)]
     if app:
-        lines.append(f"  Open: {link_for(app.id)}")
+        lines.append("  " + _("Open: %(link)s", link=link_for(app.id)))
     return "\n".join(lines)
 
 
 def digest_body(user: User, news: list[FileNews], link_for: Callable[[int], str]) -> str:
     sections = "\n\n".join(_section(group, link_for) for group in news)
-    return GREETING.format(name=user.name) + "\n" + sections + "\n" + SIGNATURE
+    greeting = _("Dear %(name)s,\n\nHere is what happened since your last digest.\n",
+                 name=user.name)
+    signature = _("\n— WNF Workflow\nTo receive one email per notification instead, change "
+                  "your choice on the Notifications page.\n")
+    return greeting + "\n" + sections + "\n" + signature
 
 
 def queue_digests(now: datetime, link_for: Callable[[int], str]) -> int:
@@ -58,11 +59,13 @@ def queue_digests(now: datetime, link_for: Callable[[int], str]) -> int:
         choice.sent_through = now
         if not notifications:
             continue
-        count = len(notifications)
-        db.session.add(OutboxMessage(
-            message_id=f"<{uuid.uuid4()}@wnf-workflow>", to_address=user.email,
-            subject=SUBJECT.format(count=count, s="" if count == 1 else "s"),
-            body=digest_body(user, by_file(user, notifications), link_for)))
+        with force_locale(user.locale):  # the digest is written in its reader's language
+            db.session.add(OutboxMessage(
+                message_id=f"<{uuid.uuid4()}@wnf-workflow>", to_address=user.email,
+                subject=ngettext("[WNF Workflow] Your daily digest: %(num)d new notification",
+                                 "[WNF Workflow] Your daily digest: %(num)d new notifications",
+                                 len(notifications)),
+                body=digest_body(user, by_file(user, notifications), link_for)))
         written += 1
     db.session.flush()
     return written

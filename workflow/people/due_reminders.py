@@ -14,12 +14,14 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from models import Application, Fund, GrantDetails, Instalment, SentReminder, db, utcnow
 from workflow.engine import audit
+from workflow.engine.wording import Sentence, long_date
 
 from .notifications import notify, users_with_role
 
@@ -41,7 +43,7 @@ class Note:
     """One message, and the events (with their due dates) it reminds of."""
 
     events: list[str]
-    message: str
+    message: Sentence  # rendered in the language of each who is told
 
 
 @dataclass
@@ -52,10 +54,6 @@ class Reminder:
     organisation_id: int
     reference: str
     notes: list[Note] = field(default_factory=list)
-
-
-def _when(day: date) -> str:
-    return f"{day:%d %B %Y}"
 
 
 def _report_reminders(today: date) -> list[Reminder]:
@@ -72,11 +70,15 @@ def _report_reminders(today: date) -> list[Reminder]:
         due = ends + timedelta(days=due_days)
         if today > due:
             note = Note([f"report_overdue:{due}"],
-                        f"The final report of “{title}” was due on {_when(due)} and has not "
-                        "been submitted: please submit it now.")
+                        lambda title=title, due=due: _(
+                            "The final report of “%(title)s” was due on %(day)s and has not "
+                            "been submitted: please submit it now.", title=title,
+                            day=long_date(due)))
         elif today >= due - timedelta(days=lead_days):
             note = Note([f"report_due:{due}"],
-                        f"The final report of “{title}” falls due on {_when(due)}.")
+                        lambda title=title, due=due: _(
+                            "The final report of “%(title)s” falls due on %(day)s.",
+                            title=title, day=long_date(due)))
         else:
             continue
         found.append(Reminder(app_id, org_id, reference, [note]))
@@ -110,15 +112,18 @@ def _instalment_reminders(today: date) -> list[Reminder]:
             overdue[app_id].append((number, due_on, int(unpaid)))
         elif due_on <= today + timedelta(days=lead_days):
             reminder.notes.append(Note([f"instalment_due:{number}:{due_on}"],
-                                       f"Instalment {number} of “{title}” falls due on "
-                                       f"{_when(due_on)}: ¥{int(unpaid):,} to pay."))
+                                       lambda n=number, t=title, d=due_on, u=unpaid: _(
+                                           "Instalment %(number)s of “%(title)s” falls due on "
+                                           "%(day)s: ¥%(amount)s to pay.", number=n, title=t,
+                                           day=long_date(d), amount=f"{int(u):,}")))
     for app_id, late in overdue.items():
         # One message for all that is overdue; a newly overdue instalment sends it again.
-        total, oldest = sum(unpaid for _, _, unpaid in late), late[0][1]
+        total, oldest = sum(unpaid for _number, _due, unpaid in late), late[0][1]
         reminders[app_id].notes.insert(0, Note(
-            [f"instalment_overdue:{number}:{due_on}" for number, due_on, _ in late],
-            f"“{titles[app_id]}” has ¥{total:,} overdue since {_when(oldest)}: please pay "
-            "it as soon as possible."))
+            [f"instalment_overdue:{number}:{due_on}" for number, due_on, _unpaid in late],
+            lambda t=titles[app_id], a=total, d=oldest: _(
+                "“%(title)s” has ¥%(amount)s overdue since %(day)s: please pay it as soon as "
+                "possible.", title=t, amount=f"{a:,}", day=long_date(d))))
     return [r for r in reminders.values() if r.notes]
 
 

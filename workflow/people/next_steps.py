@@ -5,21 +5,25 @@ then says which of them the rules allow today."""
 
 from __future__ import annotations
 
+from flask_babel import gettext
+
 from models import Application, User
+from models.i18n import N_
 from workflow.engine import registry
+from workflow.engine.wording import listing, word
 
 # When no step of the workflow waits for the person, what the news asks of them.
 NEXT_BY_KIND = {
-    "ballot_opened": "Open the file and cast your vote while the ballot is open.",
-    "quorum_reached": "Open the file and close the ballot when you are ready.",
-    "awaiting_tranche": "Request the first tranche on the Disbursements page.",
-    "tranche_requested": "A second finance officer authorises the tranche on the "
-                         "Disbursements page.",
-    "report_submitted": "Open the file and review the final report.",
-    "reminder": "Open the file and deal with what is overdue.",
+    "ballot_opened": N_("Open the file and cast your vote while the ballot is open."),
+    "quorum_reached": N_("Open the file and close the ballot when you are ready."),
+    "awaiting_tranche": N_("Request the first tranche on the Disbursements page."),
+    "tranche_requested": N_("A second finance officer authorises the tranche on the "
+                            "Disbursements page."),
+    "report_submitted": N_("Open the file and review the final report."),
+    "reminder": N_("Open the file and deal with what is overdue."),
 }
-NOTHING_TO_DO = "Nothing to do now: you will be told when the file moves."
-STEPS_OPEN = "What you can do now: {steps}."
+NOTHING_TO_DO = N_("Nothing to do now: you will be told when the file moves.")
+STEPS_OPEN = N_("What you can do now: %(steps)s.")
 # Ways out of the main path: named after the steps forward.
 _ASIDE_STYLES = ("danger", "outline-danger", "warning", "outline-warning")
 
@@ -37,11 +41,12 @@ def open_steps(application: Application, user: User) -> list[str]:
 
 
 def next_step(application: Application | None, user: User, kind: str) -> str:
-    """One sentence: the steps open to the user on the file now, else the kind's hint."""
+    """One sentence: the steps open to the user on the file now, else the kind's hint, in the
+    language of the moment (the page's, or the reader's of an email)."""
     if application is not None and not registry.get(
             application.workflow_name, application.workflow_version).state(
             application.state).final:
         steps = open_steps(application, user)
         if steps:
-            return STEPS_OPEN.format(steps=", ".join(steps))
-    return NEXT_BY_KIND.get(kind, NOTHING_TO_DO)
+            return gettext(STEPS_OPEN, steps=listing([word(step) for step in steps]))
+    return gettext(NEXT_BY_KIND.get(kind, NOTHING_TO_DO))

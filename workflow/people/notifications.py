@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 
+from flask_babel import gettext as _
 from sqlalchemy import Select, bindparam, func, insert, or_, select, union
 
 from models import (
@@ -21,6 +22,7 @@ from models import (
     db,
 )
 from workflow.engine.rules import Step, on_every_transition
+from workflow.engine.wording import Sentence, render, word
 
 
 def wants_email(user: User, kind: str) -> bool:
@@ -45,8 +47,12 @@ _EMAIL_REFUSED = union(
         DailyDigest.user_id.in_(bindparam("user_ids", expanding=True))))
 
 
-def notify(users, kind: str, message: str, application: Application | None = None) -> int:
-    """One notification per active user (each once), and an outbox email unless refused."""
+def notify(users, kind: str, message: Sentence, application: Application | None = None) -> int:
+    """One notification per active user (each once), and an outbox email unless refused.
+
+    The text is rendered when the event happens, in each recipient's language (their
+    locale): the notification and its email then say the same, as they were sent. `message`
+    is a function building the sentence with gettext, or a plain string."""
     recipients = {}
     for user in users:
         if user is not None and user.active and user.id not in recipients:
@@ -54,22 +60,35 @@ def notify(users, kind: str, message: str, application: Application | None = Non
     if not recipients:
         return 0
     conn = db.session.connection()
-    text, application_id = message[:500], application.id if application else None
+    application_id = application.id if application else None
+    texts = {locale: render(message, locale)
+             for locale in {user.locale for user in recipients.values()}}
     note_ids = conn.execute(_INSERT_NOTIFICATIONS, [
-        {"user_id": user_id, "kind": kind, "message": text, "application_id": application_id}
-        for user_id in recipients]).scalars().all()
+        {"user_id": user_id, "kind": kind, "application_id": application_id,
+         "message": texts[user.locale][:500]}
+        for user_id, user in recipients.items()]).scalars().all()
     refused = set(conn.execute(_EMAIL_REFUSED, {"kind": kind,
                                                 "user_ids": list(recipients)}).scalars())
-    subject = (f"[WNF Workflow] {application.reference}: {message}" if application
-               else f"[WNF Workflow] {message}")[:300]
     emails = [{"notification_id": note_id, "message_id": f"<{uuid.uuid4()}@wnf-workflow>",
-               "to_address": user.email, "subject": subject,
-               "body": f"Dear {user.name},\n\n{message}\n\n— WNF Workflow\n"}
+               "to_address": user.email,
+               **_email(user, texts[user.locale], application)}
               for note_id, user in zip(note_ids, recipients.values(), strict=True)
               if user.id not in refused]
     if emails:
         conn.execute(_INSERT_EMAILS, emails)
     return len(recipients)
+
+
+def _email(user, text: str, application: Application | None) -> dict[str, str]:
+    """The subject and body of one notification's email, in the recipient's language."""
+    def write() -> dict[str, str]:
+        subject = (_("[WNF Workflow] %(reference)s: %(message)s",
+                     reference=application.reference, message=text) if application
+                   else _("[WNF Workflow] %(message)s", message=text))
+        body = _("Dear %(name)s,\n\n%(message)s\n\n— WNF Workflow\n",
+                 name=user.name, message=text)
+        return {"subject": subject[:300], "body": body}
+    return render(write, user.locale)
 
 
 # Built once per shape (how many roles; within an organisation or not) and kept: this runs
@@ -82,7 +101,7 @@ _WITH_ROLE: dict[tuple[int, bool], Select] = {}
 def _with_role(count: int, in_organisation: bool) -> Select:
     statement = _WITH_ROLE.get((count, in_organisation))
     if statement is None:
-        statement = (select(User.id, User.name, User.email, User.active)
+        statement = (select(User.id, User.name, User.email, User.active, User.locale)
                      .join(RoleAssignment, RoleAssignment.user_id == User.id)
                      .where(or_(*(RoleAssignment.role == bindparam(f"role_{n}")
                                   for n in range(count))),
@@ -96,7 +115,7 @@ def _with_role(count: int, in_organisation: bool) -> Select:
 def users_with_role(*roles: str, organisation_id: int | None = None,
                     connection=None) -> list:
     """Active users holding any of the roles (in the organisation, if given): rows with
-    .id, .name, .email, .active. `connection`: the transaction's, if the caller has it."""
+    .id, .name, .email, .active, .locale. `connection`: the transaction's, if the caller has it."""
     statement = _with_role(len(roles), organisation_id is not None)
     params = {f"role_{n}": role for n, role in enumerate(roles)}
     if organisation_id is not None:
@@ -105,7 +124,7 @@ def users_with_role(*roles: str, organisation_id: int | None = None,
     return conn.execute(statement, params).all()
 
 
-_PEOPLE = (select(User.id, User.name, User.email, User.active)
+_PEOPLE = (select(User.id, User.name, User.email, User.active, User.locale)
            .where(User.id.in_(bindparam("user_ids", expanding=True)), User.active.is_(True))
            .order_by(User.id))
 
@@ -127,15 +146,17 @@ def tell_the_right_people(step: Step) -> None:
         return
     state, conn = step.definition.state(app.state), step.connection
     notify(users_with_role("applicant", organisation_id=app.organisation_id, connection=conn),
-           "status_changed", f"“{app.title}” is now: {state.applicant_label}.", app)
+           "status_changed", lambda: _("“%(title)s” is now: %(state)s.", title=app.title,
+                                       state=word(state.applicant_label)), app)
     # A ballot's opening tells its own committee (workflow.committee.ballot_steps.open_ballot).
     if (app.kind, app.state) in {("grant", "approved"), ("loan", "contracted")}:
         notify(users_with_role("finance_officer", connection=conn), "awaiting_tranche",
-               f"“{app.title}” is approved for ¥{app.approved_yen or 0:,} and awaits "
-               "its first tranche.", app)
+               lambda: _("“%(title)s” is approved for ¥%(amount)s and awaits its first "
+                         "tranche.", title=app.title, amount=f"{app.approved_yen or 0:,}"),
+               app)
     if app.state == "report_submitted":
         notify(users_with_role("secretariat", connection=conn), "report_submitted",
-               f"The final report of “{app.title}” has arrived.", app)
+               lambda: _("The final report of “%(title)s” has arrived.", title=app.title), app)
 
 
 def unread_count(user: User) -> int:

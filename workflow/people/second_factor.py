@@ -16,9 +16,12 @@ import uuid
 from datetime import datetime
 
 import pyotp
+from flask_babel import force_locale, gettext
+from flask_babel import gettext as _
 from sqlalchemy import delete, func, select
 
 from models import OutboxMessage, User, db, sealing, utcnow
+from models.i18n import N_
 from models.security import RecoveryCode
 from workflow.engine import audit
 from workflow.engine.errors import ValidationFailed
@@ -37,8 +40,8 @@ RECOVERY_CODE_LENGTH = 10
 # README prints it so that a newcomer can add it to an authenticator app.
 DEMO_TOTP_SECRET = "WNFDEMO2FASECRETWNFDEMO2FASECRET"  # noqa: S105
 
-RESET_SUBJECT = "[WNF Workflow] Your two-factor login was reset"
-RESET_NOTICE = ("Dear {name},\n\nAn administrator has reset your two-factor login, and "
+RESET_SUBJECT = N_("[WNF Workflow] Your two-factor login was reset")
+RESET_NOTICE = N_("Dear %(name)s,\n\nAn administrator has reset your two-factor login, and "
                 "every session of yours has ended. At your next login you will set it up "
                 "again with your authenticator app. If you did not ask for this, tell the "
                 "secretariat at once.\n\n— WNF Workflow\n")
@@ -86,11 +89,11 @@ def enrol_totp(user: User, secret: str, code: str, now: datetime | None = None) 
     """Store the secret once a first code proves the app has it; return new recovery codes."""
     now = now or utcnow()
     if user.has_second_factor:
-        raise ValidationFailed("Two-factor login is already set up for this account.", "code")
+        raise ValidationFailed(_("Two-factor login is already set up for this account."), "code")
     step = matching_step(secret, clean_code(code), now)
     if step is None:
-        raise ValidationFailed("This code does not match. Check that the time on your device "
-                               "is right and enter the code now shown.", "code")
+        raise ValidationFailed(_("This code does not match. Check that the time on your device "
+                                 "is right and enter the code now shown."), "code")
     user.totp_secret, user.totp_last_step, user.totp_enrolled_at = secret, step, now
     codes = replace_recovery_codes(user, now)
     audit.record("totp_enrolled", actor=user, object_type="user", object_id=user.id)
@@ -101,8 +104,8 @@ def replace_recovery_codes(user: User, now: datetime | None = None) -> list[str]
     """Make RECOVERY_CODE_COUNT new one-time codes (the old ones die); only hashes are kept."""
     db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
     codes = []
-    for _ in range(RECOVERY_CODE_COUNT):
-        raw = "".join(secrets.choice(RECOVERY_ALPHABET) for _ in range(RECOVERY_CODE_LENGTH))
+    for _code in range(RECOVERY_CODE_COUNT):
+        raw = "".join(secrets.choice(RECOVERY_ALPHABET) for _char in range(RECOVERY_CODE_LENGTH))
         codes.append(f"{raw[:5]}-{raw[5:]}")
         db.session.add(RecoveryCode(user_id=user.id, code_hash=code_hash(raw),
                                     created_at=now or utcnow()))
@@ -120,14 +123,16 @@ def reset_second_factor(user: User, *, actor: User) -> None:
     login. Every session of theirs ends, and they are told by email: a security notice,
     sent whatever their email preferences say."""
     if not user.has_second_factor:
-        raise ValidationFailed(f"{user.name} has no two-factor login set up to reset.")
+        raise ValidationFailed(_("%(name)s has no two-factor login set up to reset.",
+                                 name=user.name))
     user.totp_secret = user.totp_last_step = user.totp_enrolled_at = None
     db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
     user.rotate_session_token()
     audit.record("totp_reset", actor=actor, object_type="user", object_id=user.id)
-    db.session.add(OutboxMessage(message_id=f"<{uuid.uuid4()}@wnf-workflow>",
-                                 to_address=user.email, subject=RESET_SUBJECT,
-                                 body=RESET_NOTICE.format(name=user.name)))
+    with force_locale(user.locale):  # the notice in its reader's language
+        db.session.add(OutboxMessage(message_id=f"<{uuid.uuid4()}@wnf-workflow>",
+                                     to_address=user.email, subject=gettext(RESET_SUBJECT),
+                                     body=gettext(RESET_NOTICE, name=user.name)))
 
 
 def enrol_demo_users(secret: str = DEMO_TOTP_SECRET) -> int:

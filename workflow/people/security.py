@@ -15,11 +15,13 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from flask_babel import gettext
 from sqlalchemy import or_, select, update
 from werkzeug.security import generate_password_hash
 
 from models import User, db, sealing, utcnow, write_intent
 from models import user as user_model
+from models.i18n import N_
 from models.security import LoginAttempt, RecoveryCode
 from workflow.engine import audit
 
@@ -28,11 +30,11 @@ from .second_factor import recovery_codes_left, requires_second_factor
 
 log = logging.getLogger(__name__)
 
-WAIT_MESSAGE = "Too many failed attempts: please wait until {time} UTC, then try again."
+WAIT_MESSAGE = N_("Too many failed attempts: please wait until %(time)s UTC, then try again.")
 
 
 def wait_message(until: datetime) -> str:
-    return WAIT_MESSAGE.format(time=f"{until:%H:%M:%S}")
+    return gettext(WAIT_MESSAGE, time=f"{until:%H:%M:%S}")
 
 
 def normalised_email(typed: str) -> str:

@@ -23,9 +23,8 @@ def marked_strings(tmp_path: Path) -> set:
     """What `make translations` would gather: the same command, into a scratch template."""
     template = tmp_path / "messages.pot"
     pybabel = Path(sys.executable).parent / "pybabel"
-    subprocess.run([str(pybabel), "-q", "extract", "-F", "pyproject.toml", "-k", "_l",
-                    "-k", "lazy_gettext", "-k", "lazy_pgettext:1c,2", "--no-location",
-                    "-o", str(template),
+    subprocess.run([str(pybabel), "-q", "extract", "-F", "pyproject.toml",
+                    "--no-location", "-o", str(template),
                     "webui", "workflow", "models", "demo"], cwd=ROOT, check=True)
     with open(template, "rb") as pot:
         return {(message.id, message.context) for message in read_po(pot) if message.id}

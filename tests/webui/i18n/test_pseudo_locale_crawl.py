@@ -49,8 +49,8 @@ def pseudo_catalogue(directory: Path) -> None:
     markers; placeholders stay intact inside them."""
     template = directory / "messages.pot"
     pybabel = Path(sys.executable).parent / "pybabel"
-    subprocess.run([str(pybabel), "-q", "extract", "-F", "pyproject.toml", "-k", "_l",
-                    "-k", "lazy_gettext", "--no-location", "-o", str(template),
+    subprocess.run([str(pybabel), "-q", "extract", "-F", "pyproject.toml",
+                    "--no-location", "-o", str(template),
                     "webui", "workflow", "models", "demo"], cwd=ROOT, check=True)
     with open(template, "rb") as pot:
         catalogue = read_po(pot, locale=PSEUDO)

@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from flask import Flask
+from flask_babel import Babel
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -141,6 +142,7 @@ def test_every_schedule_repays_exactly_the_amount(terms):
 @pytest.fixture
 def run_loans():
     app = Flask(__name__)
+    Babel(app)  # the workflow's sentences are gettext's, in the default language (English)
     app.cli.add_command(loans_cli)
     runner = app.test_cli_runner()
     return lambda *args: runner.invoke(args=["loans", "schedule", *args])

@@ -1,0 +1,35 @@
+"""A Japanese company's repayment schedule as a PDF: its name and its loan's title are
+printed in a Japanese font (Noto Sans CJK), not as question marks."""
+
+from __future__ import annotations
+
+import pytest
+
+from models import db
+from webui.dashboard.schedule_pdf import CJK_FONTS
+
+pytestmark = pytest.mark.skipif(not (CJK_FONTS / "NotoSansCJK-Regular.ttc").is_file(),
+                                reason="needs Debian's fonts-noto-cjk (make install puts it)")
+
+
+def _schedule_pdf(client, loan) -> bytes:
+    response = client.get(f"/home/loans/{loan.id}/schedule.pdf")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    return response.data
+
+
+def test_a_japanese_schedule_is_printed_in_a_japanese_font(active_loan, people, company,
+                                                            client_for):
+    company.name = "浜松精密部品株式会社"
+    loan = active_loan()
+    loan.title = "ビンズオン省CNC加工工場の設立"
+    db.session.commit()
+    pdf = _schedule_pdf(client_for(people.applicant), loan)
+    assert b"NotoSansCJK" in pdf
+    assert b"Helvetica" not in pdf
+
+
+def test_an_english_schedule_keeps_the_core_font(active_loan, people, client_for):
+    pdf = _schedule_pdf(client_for(people.applicant), active_loan())
+    assert b"/BaseFont /Helvetica" in pdf
+    assert b"NotoSansCJK" not in pdf
