@@ -241,13 +241,14 @@ def _seat_committee_roles(user: User, codes: tuple[str, ...]) -> None:
 @pytest.fixture
 def make_user(make_org):
     def make(*roles: str, email=None, organisation=None, active=True, name=None,
-             committees=("WNF", "SME")) -> User:
-        """committees: the committees a committee role seats the user on."""
+             committees=("WNF", "SME"), locale="en") -> User:
+        """committees: the committees a committee role seats the user on. locale: English
+        unless a test says otherwise (None: not chosen, so the organisation's)."""
         n = next(_counter)
         if organisation is None and "applicant" in roles:
             organisation = make_org()
         user = User(email=email or f"user{n}@example.org", name=name or f"User {n}",
-                    organisation=organisation, active=active)
+                    organisation=organisation, active=active, locale=locale)
         user.set_password(PASSWORD)
         user.set_roles(roles)
         db.session.add(user)
