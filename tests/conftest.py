@@ -31,6 +31,7 @@ from .database import (
     test_database_url,
     xdist_worker,
 )
+from .demo_database import seeded_demo_app
 
 # Cheap hashes keep the suite fast; production keeps werkzeug's scrypt defaults.
 models.user.PASSWORD_METHOD = "scrypt:1024:8:1"
@@ -74,8 +75,9 @@ def kept_answers_cannot_go_stale():
 
 # Fixtures that start a costly server of their own, once per test process: under
 # pytest-xdist (`--dist loadgroup`, as tests/run_suites.py runs it) the tests that use one
-# go to one worker, which starts it once.
-SHARED_SERVERS = {"web_server": "gunicorn", "browser": "chromium"}
+# go to one worker, which starts it once. (Chromium starts in a second or so: the browser
+# tests spread over the workers, each starting its own, as the demo's walks take minutes.)
+SHARED_SERVERS = {"web_server": "gunicorn"}
 
 
 def pytest_collection_modifyitems(items) -> None:
@@ -136,6 +138,25 @@ def app(_app):
         shutil.rmtree(_app.config["AUDIT_ANCHOR_DIR"], ignore_errors=True)
 
 
+@pytest.fixture(scope="session")
+def seeded_demo(database_url, tmp_path_factory):
+    """The living demo, seeded once per test process in its own database
+    (tests/demo_database.py)."""
+    with seeded_demo_app(database_url, tmp_path_factory.mktemp("demo"), IsolatedClient) as app:
+        yield app
+
+
+@pytest.fixture
+def demo_app(seeded_demo):
+    """The seeded demo's app, for a test that only reads the demo: its tables stay as they
+    are after the test (unlike `app`'s), for the next test that reads them."""
+    with seeded_demo.app_context():
+        kept.forget_in_every_app()
+        set_write_intent(False)
+        yield seeded_demo
+        db.session.remove()
+
+
 @pytest.fixture
 def on_postgres(database_url) -> bool:
     return is_postgres(database_url)
@@ -173,6 +194,20 @@ def fund_of(code: str) -> Fund:
     return fund
 
 
+def scene_changed(*applications: Application, people: bool = False,
+                  catalogue: bool = False) -> None:
+    """Scene-setting written straight to the tables (a file put into a state, rows added to
+    it): move the revisions the service would have moved with it, in the same transaction,
+    so that no answer a worker keeps goes stale (tests/kept_guard.py)."""
+    conn = db.session.connection()
+    for application in applications:
+        kept.application_changed(application.id, conn)
+    if people:
+        kept.people_changed(conn)
+    if catalogue:
+        kept.catalogue_changed(conn)
+
+
 def seat(user: User, code: str, *seats: str) -> None:
     """Scene-setting: give the user these seats on the committee of the fund `code`."""
     from models import CommitteeSeat
@@ -206,13 +241,14 @@ def _seat_committee_roles(user: User, codes: tuple[str, ...]) -> None:
 @pytest.fixture
 def make_user(make_org):
     def make(*roles: str, email=None, organisation=None, active=True, name=None,
-             committees=("WNF", "SME")) -> User:
-        """committees: the committees a committee role seats the user on."""
+             committees=("WNF", "SME"), locale="en") -> User:
+        """committees: the committees a committee role seats the user on. locale: English
+        unless a test says otherwise (None: not chosen, so the organisation's)."""
         n = next(_counter)
         if organisation is None and "applicant" in roles:
             organisation = make_org()
         user = User(email=email or f"user{n}@example.org", name=name or f"User {n}",
-                    organisation=organisation, active=active)
+                    organisation=organisation, active=active, locale=locale)
         user.set_password(PASSWORD)
         user.set_roles(roles)
         db.session.add(user)

@@ -10,11 +10,12 @@ tables and the revisions moved are noted per transaction, and weighed at its com
   can have kept anything of a file that did not exist yet.
 * A write by the project's code (workflow/, webui/, models/, demo code) that does not
   move the revision is a fault.
-* A write by a test's own code sets a scene (a file put straight into a state): the
-  scene's factories move the revisions as the service would (tests/conftest.py), and a
-  test that changes a scene a worker has kept must do so through the service too, or its
-  own assertions see the kept answer. `behind_the_services_back()` marks the writes a
-  test makes without the service on purpose.
+* A write by a test's own code sets a scene (a file put straight into a state): harmless
+  while no worker keeps an answer; once one does, a fault unless the test moves the
+  revisions as the service would (`tests.conftest.scene_changed`, which the scenes'
+  factories call), or its own assertions could read the kept answer.
+  `behind_the_services_back()` marks the writes a test makes without the service on
+  purpose (to show that a worker keeps its answer until a revision moves).
 """
 
 from __future__ import annotations
@@ -159,7 +160,7 @@ def _commit(conn) -> None:
         return
     for table, needs, where, by_a_test, on_purpose in state["writes"]:
         missing = needs - state["moved"]
-        if not missing or on_purpose or by_a_test:
+        if not missing or on_purpose or (by_a_test and not kept.anything_kept()):
             continue
         faults.append(f"{where} changed {table} without moving {', '.join(sorted(missing))}")
 

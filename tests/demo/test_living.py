@@ -9,52 +9,22 @@ import pytest
 from sqlalchemy import select
 
 from demo.living import DEMO_PASSWORD
-from models import (
-    Application,
-    Attachment,
-    Donation,
-    ReportParticipant,
-    User,
-    db,
-    set_write_intent,
-)
+from models import Application, Attachment, Donation, ReportParticipant, User, db
 from screenshots.pages import ROLES, resolved_paths
 from tests.conftest import log_in
-from tests.database import empty_all_tables
-from tests.kept_guard import behind_the_services_back
 from workflow.committee import lists
-from workflow.engine import audit, kept, registry
+from workflow.engine import audit, registry
 
 from . import checks
 from .conftest import row_counts
 
-# The tests of one seeded demo run on one worker, which seeds it once for them all.
-pytestmark = pytest.mark.xdist_group("living demo")
-
-
-@pytest.fixture(scope="module")
-def seeded(_app):
-    """The demo, seeded once for this module's tests: each reads it, and none changes what
-    another reads (a login writes only its own session and attempt)."""
-    with _app.app_context():
-        db.session.commit()
-        result = _app.test_cli_runner().invoke(args=["demo", "seed"])
-        assert result.exit_code == 0, result.output + repr(result.exception)
-        db.session.remove()
-    yield _app
-    with _app.app_context(), behind_the_services_back():
-        empty_all_tables(db.engine, db.metadata)
-
 
 @pytest.fixture
-def app(seeded):
-    """The seeded demo's app; unlike tests.conftest's, its tables stay as they are after
-    the test, for the next test of the module."""
-    with seeded.app_context():
-        kept.forget_in_every_app()
-        set_write_intent(False)
-        yield seeded
-        db.session.remove()
+def app(demo_app):
+    """The demo seeded once for the test process (tests.conftest.seeded_demo): each test
+    here reads it, and none changes what another reads (a login writes only its own session
+    and attempt; seeding again adds nothing)."""
+    return demo_app
 
 
 def states_of(kind: str) -> set[str]:

@@ -12,14 +12,9 @@ import pytest
 from sqlalchemy import select
 
 from demo.living import DEMO_PASSWORD
-from models import LEDGER_KINDS, ROLES, Application, Fund, Round, User, db, set_write_intent
+from models import LEDGER_KINDS, ROLES, Application, Fund, Round, User, db
 from tests.conftest import log_in
-from tests.database import empty_all_tables
-from tests.kept_guard import behind_the_services_back
-from workflow.engine import kept, registry
-
-# The tests of one seeded demo run on one worker, which seeds it once for them all.
-pytestmark = pytest.mark.xdist_group("living demo")
+from workflow.engine import registry
 
 DEMO_PEOPLE = (
     "applicant.th@wnf.example", "sme@wnf.example", "secretariat@wnf.example",
@@ -30,26 +25,11 @@ NOT_WALKED = ("/auth/logout",)
 SNAKE_CASE = re.compile(r"\b[a-z]+(?:_[a-z]+)+\b")
 
 
-@pytest.fixture(scope="module")
-def seeded(_app):
-    with _app.app_context():
-        db.session.commit()
-        result = _app.test_cli_runner().invoke(args=["demo", "seed"])
-        assert result.exit_code == 0, result.output + repr(result.exception)
-        db.session.remove()
-    yield _app
-    with _app.app_context(), behind_the_services_back():
-        empty_all_tables(db.engine, db.metadata)
-
-
 @pytest.fixture
-def app(seeded):
-    """The seeded demo's app, its tables kept for the module's next test."""
-    with seeded.app_context():
-        kept.forget_in_every_app()
-        set_write_intent(False)
-        yield seeded
-        db.session.remove()
+def app(demo_app):
+    """The demo seeded once for the test process (tests.conftest.seeded_demo): the walks
+    only read it."""
+    return demo_app
 
 
 def internal_names() -> set[str]:

@@ -1,5 +1,6 @@
 from babel import Locale
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from wtforms import (
     BooleanField,
     DateField,
@@ -81,7 +82,7 @@ class OrganisationForm(OneTimeKey, AppForm):
 
 
 class FundForm(OneTimeKey, AppForm):
-    code = SelectField(_l("Code"), choices=[(c, c) for c in FUND_CODES])
+    code = SelectField(lazy_pgettext("fund", "Code"), choices=[(c, c) for c in FUND_CODES])
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     kind = SelectField(_l("Kind"), choices=list(FUND_KIND_LABELS.items()))
     report_due_days = IntegerField(

@@ -1,4 +1,5 @@
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from wtforms import DateField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, Optional
 
@@ -23,13 +24,16 @@ class DonationForm(OneTimeKey, AppForm):
     submit = SubmitField(_l("Record the donation"))
 
 
+def ledger_kind_choices() -> list[tuple[str, str]]:
+    return [("", _l("Any kind"))] + [(kind, ledger_kind_label(kind)) for kind in LEDGER_KINDS]
+
+
 class LedgerFilterForm(AppForm):
     class Meta:
         csrf = False
 
-    kind = SelectField(_l("Kind"), choices=[("", _l("Any kind"))] + [(k, ledger_kind_label(k))
-                                                              for k in LEDGER_KINDS],
-                       validators=[Optional()])
+    # A callable: the kinds are named in the language of the page showing the form.
+    kind = SelectField(_l("Kind"), choices=ledger_kind_choices, validators=[Optional()])
     reference = StringField(_l("Application"), validators=[Optional(), Length(max=20)])
-    date_from = DateField(_l("From"), validators=[Optional()])
-    date_to = DateField(_l("To"), validators=[Optional()])
+    date_from = DateField(lazy_pgettext("ledger filter", "From"), validators=[Optional()])
+    date_to = DateField(lazy_pgettext("ledger filter", "To"), validators=[Optional()])

@@ -26,6 +26,7 @@ from workflow.engine.errors import TransitionRefused
 from workflow.engine.locking import ensure_write_transaction
 from workflow.engine.wording import render
 from workflow.people.notifications import users_with_role
+from workflow.people.preferences import language_of
 
 ACTION = "audit_anchored"
 NOT_HELD = ("The audit chain no longer holds {anchor} (event {seq}): nothing was anchored. "
@@ -79,4 +80,4 @@ def _email(anchor: Anchor, auditor) -> dict[str, str]:
         return {"subject": _(SUBJECT, seq=anchor.seq),
                 "body": _(BODY, name=auditor.name, seq=anchor.seq, hash=anchor.hash,
                           time=f"{anchor.written_at:%Y-%m-%d %H:%M}")}
-    return render(write, auditor.locale)
+    return render(write, language_of(auditor))

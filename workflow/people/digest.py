@@ -15,6 +15,7 @@ from sqlalchemy.orm import selectinload
 
 from models import DailyDigest, Notification, OutboxMessage, User, db
 from workflow.engine.wording import short_moment
+from workflow.people.preferences import language_of
 
 from .inbox import FileNews, by_file
 
@@ -59,7 +60,7 @@ def queue_digests(now: datetime, link_for: Callable[[int], str]) -> int:
         choice.sent_through = now
         if not notifications:
             continue
-        with force_locale(user.locale):  # the digest is written in its reader's language
+        with force_locale(language_of(user)):  # the digest is written in its reader's language
             db.session.add(OutboxMessage(
                 message_id=f"<{uuid.uuid4()}@wnf-workflow>", to_address=user.email,
                 subject=ngettext("[WNF Workflow] Your daily digest: %(num)d new notification",

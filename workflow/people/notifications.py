@@ -16,6 +16,7 @@ from models import (
     DailyDigest,
     EmailPreference,
     Notification,
+    Organisation,
     OutboxMessage,
     RoleAssignment,
     User,
@@ -23,6 +24,7 @@ from models import (
 )
 from workflow.engine.rules import Step, on_every_transition
 from workflow.engine.wording import Sentence, render, word
+from workflow.people.preferences import DEFAULT_LOCALE, language_of
 
 
 def wants_email(user: User, kind: str) -> bool:
@@ -61,17 +63,17 @@ def notify(users, kind: str, message: Sentence, application: Application | None 
         return 0
     conn = db.session.connection()
     application_id = application.id if application else None
-    texts = {locale: render(message, locale)
-             for locale in {user.locale for user in recipients.values()}}
+    languages = {user_id: language_of(user) for user_id, user in recipients.items()}
+    texts = {locale: render(message, locale) for locale in set(languages.values())}
     note_ids = conn.execute(_INSERT_NOTIFICATIONS, [
         {"user_id": user_id, "kind": kind, "application_id": application_id,
-         "message": texts[user.locale][:500]}
+         "message": texts[languages[user_id]][:500]}
         for user_id, user in recipients.items()]).scalars().all()
     refused = set(conn.execute(_EMAIL_REFUSED, {"kind": kind,
                                                 "user_ids": list(recipients)}).scalars())
     emails = [{"notification_id": note_id, "message_id": f"<{uuid.uuid4()}@wnf-workflow>",
                "to_address": user.email,
-               **_email(user, texts[user.locale], application)}
+               **_email(user, texts[languages[user.id]], application)}
               for note_id, user in zip(note_ids, recipients.values(), strict=True)
               if user.id not in refused]
     if emails:
@@ -88,8 +90,15 @@ def _email(user, text: str, application: Application | None) -> dict[str, str]:
         body = _("Dear %(name)s,\n\n%(message)s\n\n— WNF Workflow\n",
                  name=user.name, message=text)
         return {"subject": subject[:300], "body": body}
-    return render(write, user.locale)
+    return render(write, language_of(user))
 
+
+# A person's language as language_of reads it, for the rows below: their choice, else
+# their organisation's, else English.
+LANGUAGE = func.coalesce(
+    User.locale,
+    select(Organisation.locale).where(Organisation.id == User.organisation_id).scalar_subquery(),
+    DEFAULT_LOCALE).label("locale")
 
 # Built once per shape (how many roles; within an organisation or not) and kept: this runs
 # after every transition. Each role is its own bound parameter rather than an expanding IN
@@ -101,7 +110,7 @@ _WITH_ROLE: dict[tuple[int, bool], Select] = {}
 def _with_role(count: int, in_organisation: bool) -> Select:
     statement = _WITH_ROLE.get((count, in_organisation))
     if statement is None:
-        statement = (select(User.id, User.name, User.email, User.active, User.locale)
+        statement = (select(User.id, User.name, User.email, User.active, LANGUAGE)
                      .join(RoleAssignment, RoleAssignment.user_id == User.id)
                      .where(or_(*(RoleAssignment.role == bindparam(f"role_{n}")
                                   for n in range(count))),
@@ -124,7 +133,7 @@ def users_with_role(*roles: str, organisation_id: int | None = None,
     return conn.execute(statement, params).all()
 
 
-_PEOPLE = (select(User.id, User.name, User.email, User.active, User.locale)
+_PEOPLE = (select(User.id, User.name, User.email, User.active, LANGUAGE)
            .where(User.id.in_(bindparam("user_ids", expanding=True)), User.active.is_(True))
            .order_by(User.id))
 

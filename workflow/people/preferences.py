@@ -19,6 +19,8 @@ from models import LOCALES, User
 from workflow.engine import audit
 from workflow.engine.errors import ValidationFailed
 
+DEFAULT_LOCALE = "en"
+
 # AOTS is in Tokyo: the zone of anyone without an organisation (staff, the command line).
 HOME_ZONE = "Asia/Tokyo"
 
@@ -100,6 +102,13 @@ def default_time_zone(user: User | None) -> str:
 def organisation_locale(user: User | None) -> str | None:
     org = user.organisation if user is not None else None
     return org.locale if org is not None else None
+
+
+def language_of(person) -> str:
+    """The language to write to a person in outside their own request (a notification, an
+    email): their choice, else their organisation's, else English. The rows of
+    workflow.people.notifications carry it already (LANGUAGE)."""
+    return person.locale or organisation_locale(person) or DEFAULT_LOCALE
 
 
 def check_time_zone(name: str | None, field: str = "time_zone") -> str | None:

@@ -25,6 +25,7 @@ from models.i18n import N_
 from models.security import RecoveryCode
 from workflow.engine import audit
 from workflow.engine.errors import ValidationFailed
+from workflow.people.preferences import language_of
 
 # The roles that move money or decide: their holders log in with a second factor.
 TWO_FACTOR_ROLES = frozenset({"finance_officer", "committee_chair", "admin"})
@@ -129,7 +130,7 @@ def reset_second_factor(user: User, *, actor: User) -> None:
     db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
     user.rotate_session_token()
     audit.record("totp_reset", actor=actor, object_type="user", object_id=user.id)
-    with force_locale(user.locale):  # the notice in its reader's language
+    with force_locale(language_of(user)):  # the notice in its reader's language
         db.session.add(OutboxMessage(message_id=f"<{uuid.uuid4()}@wnf-workflow>",
                                      to_address=user.email, subject=gettext(RESET_SUBJECT),
                                      body=gettext(RESET_NOTICE, name=user.name)))

@@ -81,8 +81,9 @@ def browser() -> Iterator[Browser]:
 
 
 @pytest.fixture
-def live_server(_app, app, monkeypatch) -> Iterator[str]:
-    """Serve the session app on 127.0.0.1 at a free port; yield its base URL.
+def live_server(app, monkeypatch) -> Iterator[str]:
+    """Serve the test's app (the session's, or the seeded demo's where a module asks for
+    it) on 127.0.0.1 at a free port; yield its base URL.
 
     Each request runs in a server thread with its own app context and database
     session, as in production. CSRF protection is switched on, as in production.
@@ -90,8 +91,8 @@ def live_server(_app, app, monkeypatch) -> Iterator[str]:
     after creating data in the test and before the browser acts: the server then
     sees it, and the test's session holds no transaction (no SQLite write lock).
     """
-    monkeypatch.setitem(_app.config, "WTF_CSRF_ENABLED", True)
-    server = make_server("127.0.0.1", 0, _app, threaded=True)
+    monkeypatch.setitem(app.config, "WTF_CSRF_ENABLED", True)
+    server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
                               name="live-server", daemon=True)  # quick to shut down
     thread.start()

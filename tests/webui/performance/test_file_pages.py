@@ -48,6 +48,7 @@ def _full_grant(rows: int, make_application, make_user, make_org):
     staff = [make_user("secretariat", "committee_member", "finance_officer")
               for _ in range(rows + 1)]
     application = make_application("grant", state="report_submitted")
+    partners = [make_org() for _ in range(rows)]  # before the file's rows: one transaction
     with write_intent(True):
         application.approved_yen = 1_000_000
         db.session.add(GrantDetails(application=application, objectives="Train supervisors.",
@@ -55,7 +56,7 @@ def _full_grant(rows: int, make_application, make_user, make_org):
         for n in range(rows):
             person = staff[n]
             db.session.add_all([
-                GrantPartner(application_id=application.id, organisation_id=make_org().id),
+                GrantPartner(application_id=application.id, organisation_id=partners[n].id),
                 ParticipantCountry(application_id=application.id, country_code=COUNTRIES[n],
                                    participants=5 + n),
                 BudgetLine(application_id=application.id, position=n, category=f"Line {n}",

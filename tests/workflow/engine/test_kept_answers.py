@@ -8,7 +8,7 @@ import pytest
 from freezegun import freeze_time
 
 from models import db, write_intent
-from tests.conftest import PASSWORD, fire, log_in
+from tests.conftest import PASSWORD, fire, log_in, scene_changed
 from tests.webui.performance.test_kept_pages import _statements
 from webui import create_app
 from workflow.engine.errors import TransitionRefused
@@ -123,3 +123,29 @@ def test_the_guard_notices_a_change_that_moves_no_revision(client, login_as, mak
         db.session.commit()
     assert kept_guard.faults == []
     assert "Lanna Society of Alumni" in _offered(client)
+
+
+def test_the_guard_notices_a_test_that_changes_a_kept_scene_without_moving_its_revision(
+        client, login_as, make_application):
+    """A test's own scene-setting is free until a worker keeps an answer; from then on it
+    moves the revisions as the service would (tests.conftest.scene_changed), or fails."""
+    from tests import kept_guard
+
+    login_as("secretariat")
+    application = make_application("grant", state="submitted",
+                                   title="Kaizen in Hanoi")
+    application.title = "Kaizen in Hue"  # nothing kept yet: no fault
+    db.session.commit()
+    assert kept_guard.faults == []
+    assert "Kaizen in Hue" in client.get("/applications/").get_data(as_text=True)  # kept
+    application.title = "Kaizen in Da Nang"
+    db.session.commit()
+    found, kept_guard.faults[:] = list(kept_guard.faults), []  # this test's own doing
+    assert len(found) == 1 and found[0].startswith(
+        "tests/workflow/engine/test_kept_answers.py:"), found
+    assert found[0].endswith("changed applications without moving a file's revision")
+    application.title = "Kaizen in Hai Phong"
+    scene_changed(application)
+    db.session.commit()
+    assert kept_guard.faults == []
+    assert "Kaizen in Hai Phong" in client.get("/applications/").get_data(as_text=True)

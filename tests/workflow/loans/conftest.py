@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from models import Application, LoanDetails, db, write_intent
-from tests.conftest import log_in
+from tests.conftest import log_in, scene_changed
 from workflow.engine import service
 from workflow.loans import repayments
 from workflow.loans.applications import LoanRequest, create_loan
@@ -93,6 +93,7 @@ def make_loan(sme, company, people):
         application = act(create_loan, company, people.applicant,
                           loan_request(sme, requested_yen=amount, **changes))
         application.state = state
+        scene_changed(application)  # in the transaction putting it there, as the service would
         if state != "draft":  # as the submission would have noted it
             application.submitted_at = application.created_at
         if state in ("approved", "contracted", "active", "in_arrears"):

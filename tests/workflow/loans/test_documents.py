@@ -12,6 +12,7 @@ import pytest
 from sqlalchemy import func, select
 
 from models import Attachment, AuditEvent, db, utcnow
+from tests.conftest import scene_changed
 from tests.workflow.grants.conftest import error_next_to, text_of
 
 from .conftest import act
@@ -40,6 +41,7 @@ def test_the_company_attaches_its_documents_and_the_staff_download_them(
     # The staff see a file, and its documents, once it is submitted.
     assert client_for(people.secretariat).get(links["business-plan.pdf"]).status_code == 404
     loan.state, loan.submitted_at = "submitted", utcnow()
+    scene_changed(loan)
     db.session.commit()
     staff_page = text_of(client_for(people.secretariat).get(f"/applications/{loan.id}"))
     assert _links(staff_page, loan) == links
@@ -129,6 +131,7 @@ def test_documents_are_fixed_once_submitted(make_loan, people, client_for, state
     attach_documents(company, loan)
     loan = current(loan)
     loan.state = state
+    scene_changed(loan)
     db.session.commit()
     assert upload(company, loan, "business_plan", "new-plan.pdf", BUSINESS_PLAN
                   ).status_code == 409

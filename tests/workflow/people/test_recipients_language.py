@@ -92,3 +92,16 @@ def test_a_refusal_is_said_in_the_language_of_the_request(app, make_application,
         db.session.rollback()
     assert sentences == {"en": "Only the secretariat may refer to the committee.",
                          "ja": "委員会に付議することができるのは事務局のみです。"}
+
+
+def test_someone_who_chose_no_language_is_written_to_in_their_organisations(
+        app, make_application, make_user, make_org):
+    """A company's user who never chose a language is told in Japanese, the company's."""
+    company = make_org(kind="company", country_code="JP")
+    society = make_org(kind="alumni_society", country_code="TH")
+    assert (company.locale, society.locale) == ("ja", "en")
+    unchosen = make_user("applicant", organisation=company, name="加藤 直樹", locale=None)
+    application = make_application("grant", state="submitted", organisation=company,
+                                   title="京都研修")
+    fire(application, "start_screening", make_user("secretariat", organisation=society))
+    assert _told(unchosen)[0] == "「京都研修」の状態が変わりました：事務局で審査中"
