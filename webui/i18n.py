@@ -15,7 +15,6 @@ from flask_login import current_user
 from models import LOCALES
 from workflow.people import preferences
 
-
 SESSION_KEY = "locale"  # the switch's choice of a visitor who has not logged in
 
 # Each language by its own name, as a switch must say it to someone who cannot read the other.

@@ -15,7 +15,6 @@ from ..access import roles
 from ..actions import Done, carry_out
 from ..csv_export import csv_response
 from ..forms import show_refusal
-from ..labels import ledger_kind_label
 from ..transactions import streamed
 from . import bp
 from .forms import DonationForm, LedgerFilterForm
@@ -35,13 +34,6 @@ def _filters(form: LedgerFilterForm) -> fund_reports.LedgerFilters:
     return fund_reports.LedgerFilters(kind=form.kind.data or "", date_from=form.date_from.data,
                                       date_to=form.date_to.data,
                                       reference=(form.reference.data or "").strip())
-
-
-def _kinds_in_the_readers_words(form: LedgerFilterForm) -> None:
-    """The form names the ledger's kinds once, in English, when it is defined: the page names
-    them in its reader's language."""
-    form.kind.choices = [(kind, ledger_kind_label(kind) if kind else label)
-                         for kind, label in form.kind.choices]
 
 
 def _fund_page(fund: Fund) -> str:
@@ -89,7 +81,6 @@ def show(code: str):
                              creates=lambda _: _fund_page(fund)):
             return done
     filter_form = LedgerFilterForm(formdata=request.args)
-    _kinds_in_the_readers_words(filter_form)
     rows, total, problem = [], 0, None
     page = paging.page_number()
     if filter_form.validate():
