@@ -27,6 +27,7 @@ from tests.conftest import log_in
 from tests.database import empty_all_tables
 from tests.kept_guard import behind_the_services_back
 from tests.webui.test_human_words import DEMO_PEOPLE
+from webui.i18n import babel
 from workflow.engine import kept
 
 pytestmark = pytest.mark.xdist_group("living demo")
@@ -93,12 +94,21 @@ def pseudo_app(_app, tmp_path_factory):
         db.engine.dispose()
 
 
+def forget_loaded_catalogues() -> None:
+    """Flask-Babel keeps the catalogues it loaded per locale for the process, whichever app
+    loaded them: without this the crawl would read the real Japanese catalogue loaded by an
+    earlier test, and the tests after it the pseudo one."""
+    babel.domain_instance.get_translations_cache(None).clear()
+
+
 @pytest.fixture
 def app(pseudo_app):
     with pseudo_app.app_context():
         kept.forget_in_every_app()
         set_write_intent(False)
+        forget_loaded_catalogues()
         yield pseudo_app
+        forget_loaded_catalogues()
         db.session.remove()
 
 
