@@ -15,6 +15,9 @@ from flask_login import current_user
 from models import LOCALES
 from workflow.people import preferences
 
+babel = Babel()
+
+
 SESSION_KEY = "locale"  # the switch's choice of a visitor who has not logged in
 
 # Each language by its own name, as a switch must say it to someone who cannot read the other.
@@ -55,9 +58,7 @@ def uses_japanese_era() -> bool:
 def register(app: Flask) -> None:
     # Flask-WTF's own messages ("This field is required.") in the page's language.
     app.config.setdefault("WTF_I18N_ENABLED", True)
-    # A Babel per app: its catalogues are cached per app (one shared instance would serve a
-    # second app, e.g. a test's pseudo-locale, the first app's catalogue of the language).
-    Babel(app, locale_selector=select_locale, timezone_selector=select_time_zone)
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_time_zone)
     app.jinja_env.globals.update(
         get_locale=get_locale,  # <html lang> is always the page's language
         language_names=LANGUAGE_NAMES)
