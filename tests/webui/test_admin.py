@@ -147,7 +147,7 @@ def test_every_administrative_save_joins_the_audit_chain_with_what_changed(clien
     from workflow.engine import audit
 
     admin = login_as("admin")
-    member = make_user("auditor", name="Tanaka", email="tanaka@example.org")
+    member = make_user("auditor", name="Tanaka", email="tanaka@example.org", locale=None)
     user_form = {"email": member.email, "name": "Tanaka Hiroshi", "organisation_id": "0",
                  "roles": ["auditor"], "locale": "", "active": "y"}
     assert client.post(f"/admin/users/{member.id}", data=user_form).status_code == 302
