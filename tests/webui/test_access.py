@@ -3,7 +3,7 @@
 import pytest
 
 from models import ROLES, db
-from tests.conftest import log_in
+from tests.conftest import log_in, scene_changed
 from webui.access import PUBLIC, access_table
 
 ADMIN_PAGES = ["/admin/users", "/admin/users/new", "/admin/organisations",
@@ -40,9 +40,11 @@ def test_the_menu_follows_a_change_of_roles_at_once(client, login_as):
     user = login_as("applicant")
     assert 'href="/grants/screening"' not in client.get("/home").get_data(as_text=True)
     user.set_roles(["applicant", "secretariat"])
+    scene_changed(people=True)  # as workflow.people.accounts would
     db.session.commit()
     assert 'href="/grants/screening"' in client.get("/home").get_data(as_text=True)
     user.set_roles(["applicant"])
+    scene_changed(people=True)
     db.session.commit()
     assert 'href="/grants/screening"' not in client.get("/home").get_data(as_text=True)
 

@@ -52,7 +52,7 @@ class UserForm(OneTimeKey, AppForm):
     # (the user's browser's language, else their organisation's).
     locale = SelectField(_l("Language"), default="", choices=[
         ("", "—"), *((code, Locale.parse(code).display_name) for code in LOCALES)])
-    active = BooleanField(_l("Active"), default=True)
+    active = BooleanField(lazy_pgettext("account", "Active"), default=True)
     password = PasswordField(
         _l("Password"),
         description=_l("12 to 128 characters. Leave empty to keep the current one."),

@@ -11,7 +11,7 @@ from .conftest import assert_page_healthy
 
 def test_the_switch_turns_the_login_page_and_the_home_page_japanese(page, live_server,
                                                                      make_user):
-    user = make_user("auditor", name="佐藤 花子")
+    user = make_user("auditor", name="佐藤 花子", locale=None)  # no choice yet
     email, user_id = user.email, user.id
     db.session.commit()
 
