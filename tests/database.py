@@ -150,3 +150,28 @@ def _has_sequence(conn) -> bool:
     return conn.execute(
         text("SELECT 1 FROM sqlite_master WHERE name = 'sqlite_sequence'")
     ).first() is not None
+
+
+def append_test_events(count: int) -> None:
+    """`count` events on the audit chain, through the chain's own recorder."""
+    from models import db, write_intent
+    from workflow.engine import audit
+
+    db.session.rollback()
+    with write_intent(True):
+        for n in range(count):
+            audit.record("test_event", actor=None, object_type="thing", object_id=n,
+                         data={"n": n})
+        db.session.commit()
+
+
+def tamper(sql: str, **params) -> None:
+    """An attacker's write to the audit tables, past their append-only triggers."""
+    from models import db, write_intent
+
+    db.session.rollback()
+    with write_intent(True):
+        conn = db.session.connection()
+        with audit_triggers_lifted(conn):
+            conn.execute(text(sql), params)
+        db.session.commit()

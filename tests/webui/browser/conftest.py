@@ -18,6 +18,11 @@ import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 from werkzeug.serving import make_server
 
+from demo.living import DEMO_PASSWORD
+from models import User, db
+from tests.conftest import ready_for_a_code, totp_code
+from workflow.people.security import requires_second_factor
+
 HERE = Path(__file__).parent
 DEFAULT_CHROMIUM = "/usr/bin/chromium"
 TIMEOUT_MS = 10_000
@@ -174,3 +179,15 @@ def browser_login(page: Page, base_url: str, email: str, password: str,
         page.get_by_label("Code", exact=True).fill(code)
         page.get_by_role("button", name="Continue", exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(WELCOME)
+
+
+def log_in_demo_user(page: Page, base_url: str, email: str) -> None:
+    """Log in as a user of the seeded demo (its one password), with a fresh code when their
+    roles need a second factor."""
+    user = db.session.scalar(db.select(User).where(User.email == email))
+    code = None
+    if requires_second_factor(user):
+        ready_for_a_code(user)
+        code = totp_code(user)
+    db.session.commit()  # the test holds no transaction while the browser acts
+    browser_login(page, base_url, email, DEMO_PASSWORD, code=code)

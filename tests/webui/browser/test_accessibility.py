@@ -15,13 +15,10 @@ import pytest
 from playwright.sync_api import Browser
 from sqlalchemy import select
 
-from demo.living import DEMO_PASSWORD
-from models import Application, User, db
-from tests.conftest import ready_for_a_code, totp_code
-from workflow.people.security import requires_second_factor
+from models import Application, db
 
 from .accessibility import described, violations, with_axe
-from .conftest import TIMEOUT_MS, assert_page_healthy, browser_login
+from .conftest import TIMEOUT_MS, assert_page_healthy, log_in_demo_user
 
 # One person per role the demo has (an alumni society and a company apply differently).
 DEMO_PEOPLE = (
@@ -54,15 +51,6 @@ def _files_in_each_state() -> list[int]:
             ids.append(ident)
     return ids
 
-
-def _log_in(page, base: str, email: str) -> None:
-    user = db.session.scalar(select(User).where(User.email == email))
-    code = None
-    if requires_second_factor(user):
-        ready_for_a_code(user)
-        code = totp_code(user)
-    db.session.commit()  # the test holds no transaction while the browser acts
-    browser_login(page, base, email, DEMO_PASSWORD, code=code)
 
 
 def _menu_links(page) -> list[str]:
@@ -118,7 +106,7 @@ def test_every_page_a_demo_user_reaches_is_accessible_and_fits_the_screen(
     page.console_errors, page.failed_requests = [], []
     page.on("pageerror", lambda error: page.console_errors.append(f"uncaught: {error}"))
     try:
-        _log_in(page, live_server, email)
+        log_in_demo_user(page, live_server, email)
         pages = ["/home", *_menu_links(page), "/notifications/"]
         files = _files_in_each_state()
         pages += [f"/applications/{ident}" for ident in files]

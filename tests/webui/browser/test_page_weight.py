@@ -13,12 +13,10 @@ import pytest
 from playwright.sync_api import Browser, expect
 from sqlalchemy import select
 
-from demo.living import DEMO_PASSWORD
-from models import Application, User, db
-from tests.conftest import PASSWORD, ready_for_a_code, totp_code
-from workflow.people.security import requires_second_factor
+from models import Application, db
+from tests.conftest import PASSWORD
 
-from .conftest import TIMEOUT_MS, browser_login
+from .conftest import TIMEOUT_MS, browser_login, log_in_demo_user
 from .transfer import KIB, Transfers, described, total
 
 FIRST_VISIT_BUDGET = 150 * KIB
@@ -61,15 +59,6 @@ def _context(browser: Browser, live_server: str, **options):
     return context, page
 
 
-def _log_in(page, live_server: str, email: str) -> None:
-    user = db.session.scalar(select(User).where(User.email == email))
-    code = None
-    if requires_second_factor(user):
-        ready_for_a_code(user)
-        code = totp_code(user)
-    db.session.commit()  # the test holds no transaction while the browser acts
-    browser_login(page, live_server, email, DEMO_PASSWORD, code=code)
-
 
 def _weigh(transfers: Transfers, url: str) -> list[str]:
     """A first visit with an empty cache, then a second: the budgets each exceeds."""
@@ -102,7 +91,7 @@ def test_each_key_page_is_light_on_a_first_visit_and_nearly_free_on_the_next(
     for email in HOMES:
         context, page = _context(browser, live_server)
         try:
-            _log_in(page, live_server, email)
+            log_in_demo_user(page, live_server, email)
             transfers = Transfers(page)
             for path in ["/home", *pages.get(email, ())]:
                 over += _weigh(transfers, f"{live_server}{path}")

@@ -6,29 +6,11 @@ progress bar; a full re-verification asked for on the page is run by `flask audi
 import re
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 
 from models import AuditVerification, AuditVerificationJob, db, write_intent
-from tests.database import audit_triggers_lifted
+from tests.database import append_test_events, tamper
 from workflow.engine import audit, verifying
-
-
-def _append(count: int) -> None:
-    db.session.rollback()
-    with write_intent(True):
-        for n in range(count):
-            audit.record("test_event", actor=None, object_type="thing", object_id=n,
-                         data={"n": n})
-        db.session.commit()
-
-
-def _tamper(sql: str, **params) -> None:
-    db.session.rollback()
-    with write_intent(True):
-        conn = db.session.connection()
-        with audit_triggers_lifted(conn):
-            conn.execute(text(sql), params)
-        db.session.commit()
 
 
 def _checkpoints() -> list[tuple[int, bool, int]]:
@@ -52,19 +34,19 @@ def cli(app):
 
 
 def test_the_second_verification_checks_only_the_new_events(app, cli):
-    _append(6)
+    append_test_events(6)
     assert "6 events verified" in cli("audit", "verify")  # no checkpoint yet: all of them
-    _append(3)
+    append_test_events(3)
     assert "3 events verified after event 6, verified before" in cli("audit", "verify")
     assert "0 events verified after event 9" in cli("audit", "verify")
     assert _checkpoints() == [(6, True, 6), (9, False, 3), (9, False, 0)]
 
 
 def test_a_new_event_changed_is_found_and_leaves_no_checkpoint(app, cli):
-    _append(5)
+    append_test_events(5)
     cli("audit", "verify")
-    _append(4)
-    _tamper("UPDATE audit_events SET action = 'forged' WHERE seq = 7")
+    append_test_events(4)
+    tamper("UPDATE audit_events SET action = 'forged' WHERE seq = 7")
     output = cli("audit", "verify", exit_code=1)
     assert "Audit chain broken at event 7: its content does not match its hash." in output
     assert _checkpoints() == [(5, True, 5)]
@@ -73,17 +55,17 @@ def test_a_new_event_changed_is_found_and_leaves_no_checkpoint(app, cli):
 def test_a_checkpoint_rewritten_sends_the_check_back_to_the_start(app, cli):
     """Rewriting history before the checkpoint and re-hashing up to it changes the
     checkpoint's own hash: the check then goes through the whole chain, naming the break."""
-    _append(6)
+    append_test_events(6)
     cli("audit", "verify")
-    _tamper("UPDATE audit_events SET hash = :forged WHERE seq = 6", forged="f" * 64)
+    tamper("UPDATE audit_events SET hash = :forged WHERE seq = 6", forged="f" * 64)
     output = cli("audit", "verify", exit_code=1)
     assert "Audit chain broken at event 6: its content does not match its hash." in output
 
 
 def test_an_old_event_changed_is_left_to_the_full_verification(app, cli):
-    _append(6)
+    append_test_events(6)
     cli("audit", "verify")
-    _tamper("UPDATE audit_events SET action = 'forged' WHERE seq = 2")
+    tamper("UPDATE audit_events SET action = 'forged' WHERE seq = 2")
     assert "0 events verified after event 6" in cli("audit", "verify")
     output = cli("audit", "verify", "--full", exit_code=1)
     assert "Audit chain broken at event 2: its content does not match its hash." in output
@@ -100,13 +82,13 @@ def test_a_new_ledger_entry_changed_is_found_from_the_checkpoint(app, cli, make_
     with write_intent(True):
         entry = ledger.post(fund, "donation", 2_000, actor=None).id
         db.session.commit()
-    _tamper("UPDATE ledger_entries SET amount_yen = 2001 WHERE id = :id", id=entry)
+    tamper("UPDATE ledger_entries SET amount_yen = 2001 WHERE id = :id", id=entry)
     output = cli("audit", "verify", exit_code=1)
     assert f"ledger entry {entry} holds ¥2,001" in output
 
 
 def test_the_full_verification_shows_a_progress_bar(app, cli):
-    _append(4)
+    append_test_events(4)
     output = cli("audit", "verify", "--full")
     assert "Verifying audit events" in output
     assert "4 events verified" in output
@@ -114,12 +96,12 @@ def test_the_full_verification_shows_a_progress_bar(app, cli):
 
 def test_the_page_verifies_from_the_checkpoint_and_says_so(app, client, login_as):
     user = login_as("auditor", name="Aoki")
-    _append(3)
+    append_test_events(3)
     head = audit.chain_head()[0]
     first = client.post("/audit/verify").get_data(as_text=True)
     assert f"{head} events verified" in first
     assert f"Last verified up to event {head} on" in first and "by Aoki" in first
-    _append(2)
+    append_test_events(2)
     again = client.post("/audit/verify").get_data(as_text=True)
     assert f"2 events verified after event {head}" in again
     assert f"Last verified up to event {head + 2} on" in again
@@ -129,7 +111,7 @@ def test_the_page_verifies_from_the_checkpoint_and_says_so(app, client, login_as
 
 
 def test_a_get_verifies_nothing(app, client, login_as):
-    _append(2)
+    append_test_events(2)
     login_as("auditor")
     page = client.get("/audit/?verify=1").get_data(as_text=True)
     assert "Not verified yet" in page and "events verified" not in page
@@ -139,7 +121,7 @@ def test_a_get_verifies_nothing(app, client, login_as):
 def test_a_full_reverification_is_queued_run_by_the_worker_and_shown(app, client, login_as,
                                                                      cli):
     login_as("secretariat")
-    _append(7)
+    append_test_events(7)
     events = audit.chain_head()[0]
     assert client.post("/audit/full").status_code == 302
     queued = client.get("/audit/").get_data(as_text=True)
@@ -165,7 +147,7 @@ def test_a_full_reverification_is_queued_run_by_the_worker_and_shown(app, client
 
 
 def test_the_worker_writes_its_progress_as_it_goes(app, monkeypatch):
-    _append(5)
+    append_test_events(5)
     with write_intent(True):
         verifying.request_full(None)
         db.session.commit()
@@ -193,7 +175,7 @@ def test_the_worker_writes_its_progress_as_it_goes(app, monkeypatch):
 def test_a_running_job_shows_its_progress_and_refreshes(app, client, login_as):
     login_as("auditor")
     client.post("/audit/full")
-    _tamper("UPDATE audit_verification_jobs SET state = 'running', done = 40000, "
+    tamper("UPDATE audit_verification_jobs SET state = 'running', done = 40000, "
             "total = 120000")
     page = client.get("/audit/").get_data(as_text=True)
     assert "Full re-verification running: 40,000 of 120,000 events checked." in page
@@ -202,8 +184,8 @@ def test_a_running_job_shows_its_progress_and_refreshes(app, client, login_as):
 
 
 def test_a_failed_job_says_where_the_chain_breaks(app, client, login_as, cli):
-    _append(4)
-    _tamper("UPDATE audit_events SET action = 'forged' WHERE seq = 3")
+    append_test_events(4)
+    tamper("UPDATE audit_events SET action = 'forged' WHERE seq = 3")
     login_as("auditor")
     client.post("/audit/full")
     cli("audit", "work")
@@ -223,7 +205,7 @@ def test_only_auditors_and_the_secretariat_verify(app, client, login_as, role):
 def test_a_job_whose_worker_stopped_does_not_block_a_new_one(app, client, login_as):
     login_as("auditor")
     client.post("/audit/full")
-    _tamper("UPDATE audit_verification_jobs SET state = 'running', "
+    tamper("UPDATE audit_verification_jobs SET state = 'running', "
             "started_at = '2026-01-01 00:00:00'")
     client.post("/audit/full")
     db.session.rollback()
@@ -246,7 +228,7 @@ def test_a_money_event_after_the_checkpoint_is_matched_to_the_ledger(app, cli, m
         db.session.commit()
     cli("audit", "verify")
     recorded = 999_999 if forged == "missing entry" else entry  # an old entry, twice
-    _append(0)
+    append_test_events(0)
     with write_intent(True):
         seq = audit.record("ledger.donation", actor=None, object_type="ledger_entry",
                            object_id=recorded, data={"fund": "WNF", "amount_yen": 1_000,

@@ -8,27 +8,9 @@ from datetime import datetime
 import pytest
 from sqlalchemy import func, select, text
 
-from models import AuditEvent, OutboxMessage, db, write_intent
-from tests.database import audit_triggers_lifted
+from models import AuditEvent, OutboxMessage, db
+from tests.database import append_test_events, tamper
 from workflow.engine import anchors, audit
-
-
-def _append(count: int) -> None:
-    db.session.rollback()
-    with write_intent(True):
-        for n in range(count):
-            audit.record("test_event", actor=None, object_type="thing", object_id=n,
-                         data={"n": n})
-        db.session.commit()
-
-
-def _tamper(sql: str, **params) -> None:
-    db.session.rollback()
-    with write_intent(True):
-        conn = db.session.connection()
-        with audit_triggers_lifted(conn):
-            conn.execute(text(sql), params)
-        db.session.commit()
 
 
 def _events() -> int:
@@ -55,10 +37,10 @@ def anchor_file(app):
 
 def test_an_emptied_table_fails_against_the_anchor(app, cli):
     """Today an emptied table verifies as '0 events'."""
-    _append(5)
+    append_test_events(5)
     mark = cli("audit", "checkpoint").splitlines()[0]
     assert mark.startswith("6:")  # the anchoring event is the sixth
-    _tamper("DELETE FROM audit_events")
+    tamper("DELETE FROM audit_events")
     output = cli("audit", "verify", exit_code=1)
     assert "Audit chain broken at event 6: the chain holds 0 events, short of the anchor " \
            "written" in output
@@ -66,11 +48,11 @@ def test_an_emptied_table_fails_against_the_anchor(app, cli):
 
 
 def test_a_cut_tail_fails_against_the_anchor(app, cli):
-    _append(8)
+    append_test_events(8)
     cli("audit", "checkpoint")
-    _append(3)
+    append_test_events(3)
     assert "12 events verified" in cli("audit", "verify")
-    _tamper("DELETE FROM audit_events WHERE seq > 7")
+    tamper("DELETE FROM audit_events WHERE seq > 7")
     output = cli("audit", "verify", exit_code=1)
     assert "the chain holds 7 events, short of the anchor written" in output
 
@@ -78,7 +60,7 @@ def test_a_cut_tail_fails_against_the_anchor(app, cli):
 def test_a_chain_rewritten_and_rehashed_fails_against_the_anchor(app, cli):
     """Someone rewrites event 3 and recomputes every hash after it: each event links to the
     one before and matches its hash, but the anchored event's hash is not the anchor's."""
-    _append(6)
+    append_test_events(6)
     cli("audit", "checkpoint")
     rows = db.session.execute(text("SELECT * FROM audit_events ORDER BY seq")).mappings().all()
     prev = rows[1]["hash"]
@@ -91,7 +73,7 @@ def test_a_chain_rewritten_and_rehashed_fails_against_the_anchor(app, cli):
         digest = audit.event_hash(row["seq"], occurred, row["actor_id"], action,
                                   row["object_type"], row["object_id"], row["from_state"],
                                   row["to_state"], data, prev)
-        _tamper("UPDATE audit_events SET action = :action, prev_hash = :prev, hash = :hash "
+        tamper("UPDATE audit_events SET action = :action, prev_hash = :prev, hash = :hash "
                 "WHERE seq = :seq", action=action, prev=prev, hash=digest, seq=row["seq"])
         prev = digest
     assert audit.verify().ok  # without its anchor the forgery holds together
@@ -104,7 +86,7 @@ def test_checkpoint_writes_a_line_emails_the_auditors_and_joins_the_chain(
     auditor = make_user("auditor", email="auditor@example.org")
     make_user("auditor", email="gone@example.org", active=False)
     make_user("secretariat", email="staff@example.org")
-    _append(3)
+    append_test_events(3)
     output = cli("audit", "checkpoint")
     mark = output.splitlines()[0]
     seq, digest = audit.parse_checkpoint(mark)
@@ -122,7 +104,7 @@ def test_checkpoint_writes_a_line_emails_the_auditors_and_joins_the_chain(
     assert f"event {seq}" in email.subject and digest in email.body
     assert f"flask audit verify --checkpoint {seq}:{digest}" in email.body
 
-    _append(2)
+    append_test_events(2)
     second = cli("audit", "checkpoint").splitlines()[0]
     assert second.startswith("7:")
     assert len(anchor_file.read_text().splitlines()) == 3  # appended, the header once
@@ -132,7 +114,7 @@ def test_checkpoint_writes_a_line_emails_the_auditors_and_joins_the_chain(
 
 def test_a_chain_that_has_not_moved_is_not_anchored_again(app, cli, anchor_file, make_user):
     make_user("auditor")
-    _append(2)
+    append_test_events(2)
     mark = cli("audit", "checkpoint").splitlines()[0]
     output = cli("audit", "checkpoint")
     assert output.splitlines()[0] == mark
@@ -144,10 +126,10 @@ def test_a_chain_that_has_not_moved_is_not_anchored_again(app, cli, anchor_file,
 
 def test_checkpoint_refuses_to_vouch_for_a_chain_cut_since(app, cli, anchor_file, make_user):
     make_user("auditor")
-    _append(5)
+    append_test_events(5)
     cli("audit", "checkpoint")
     before = anchor_file.read_text()
-    _tamper("DELETE FROM audit_events WHERE seq > 3")
+    tamper("DELETE FROM audit_events WHERE seq > 3")
     output = cli("audit", "checkpoint", exit_code=1)
     assert "The audit chain no longer holds the anchor written" in output
     assert "(event 6): nothing was anchored" in output
@@ -157,7 +139,7 @@ def test_checkpoint_refuses_to_vouch_for_a_chain_cut_since(app, cli, anchor_file
 
 
 def test_checkpoint_without_auditors_still_writes_the_file(app, cli, anchor_file):
-    _append(1)
+    append_test_events(1)
     output = cli("audit", "checkpoint")
     assert "nobody was emailed" in output
     assert anchor_file.exists()
@@ -166,27 +148,27 @@ def test_checkpoint_without_auditors_still_writes_the_file(app, cli, anchor_file
 def test_an_hourly_checkpoint_may_leave_the_email_to_the_daily_one(app, cli, anchor_file,
                                                                    make_user):
     make_user("auditor")
-    _append(1)
+    append_test_events(1)
     assert "(not emailed)" in cli("audit", "checkpoint", "--no-email")
     assert db.session.scalar(select(func.count()).select_from(OutboxMessage)) == 0
-    _append(1)
+    append_test_events(1)
     assert "emailed to 1 auditors" in cli("audit", "checkpoint")
     assert db.session.scalar(select(func.count()).select_from(OutboxMessage)) == 1
     assert len(anchor_file.read_text().splitlines()) == 3
 
 
 def test_a_checkpoint_given_by_hand_overrides_the_file(app, cli):
-    _append(4)
+    append_test_events(4)
     early = audit.chain_head()
     cli("audit", "checkpoint")
-    _tamper("DELETE FROM audit_events WHERE seq = 5")  # the anchoring event itself
+    tamper("DELETE FROM audit_events WHERE seq = 5")  # the anchoring event itself
     assert "short of the anchor" in cli("audit", "verify", exit_code=1)
     output = cli("audit", "verify", "--checkpoint", f"{early[0]}:{early[1]}")
     assert "4 events verified" in output and "the chain holds the checkpoint (event 4)" in output
 
 
 def test_without_an_anchor_verify_says_so(app, cli):
-    _append(2)
+    append_test_events(2)
     output = cli("audit", "verify")
     assert "2 events verified" in output
     assert "No anchor yet in" in output
@@ -194,7 +176,7 @@ def test_without_an_anchor_verify_says_so(app, cli):
 
 def test_a_damaged_anchor_file_is_reported_not_trusted(app, cli, anchor_file, client,
                                                        login_as):
-    _append(2)
+    append_test_events(2)
     anchor_file.parent.mkdir(parents=True, exist_ok=True)
     anchor_file.write_text(anchors.HEADER + "2 not-a-hash 2026-12-06T03:00:00Z\n")
     output = cli("audit", "verify", exit_code=1)
@@ -215,7 +197,7 @@ def test_the_audit_page_holds_the_chain_to_the_anchor(app, cli, client, login_as
     page = client.post("/audit/verify").get_data(as_text=True)
     assert digest in page and "Latest anchor" in page
     assert "the chain holds the anchor written" in page
-    _tamper("DELETE FROM audit_events")
+    tamper("DELETE FROM audit_events")
     page = client.post("/audit/verify").get_data(as_text=True)
     assert f"Audit chain broken at event {seq}" in page and "short of the anchor" in page
 
