@@ -10,6 +10,7 @@ command line wins; without enough room in /dev/shm the folders stay where pytest
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 from pathlib import Path
@@ -24,11 +25,31 @@ PREFIX = "wnf-pytest-"
 def in_memory_folder() -> Path | None:
     """A new folder of this run's own in /dev/shm, or None when there is none to be had."""
     try:
+        remove_left_behind()
         if shutil.disk_usage(MEMORY).free < ROOM_NEEDED:
             return None
-        return Path(tempfile.mkdtemp(prefix=PREFIX, dir=MEMORY))
+        return Path(tempfile.mkdtemp(prefix=f"{PREFIX}{os.getpid()}-", dir=MEMORY))
     except OSError:  # no /dev/shm, or not writable
         return None
+
+
+def remove_left_behind() -> None:
+    """The folders of runs that were killed before they could remove their own (the
+    process named in the folder's name has ended): memory is not given back otherwise."""
+    for folder in MEMORY.glob(f"{PREFIX}*-*"):
+        pid = folder.name.removeprefix(PREFIX).split("-", 1)[0]
+        if pid.isdigit() and not _running(int(pid)):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process
+        return True
+    return True
 
 
 def choose_basetemp(config: pytest.Config) -> None:
