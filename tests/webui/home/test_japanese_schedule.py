@@ -1,7 +1,11 @@
 """A Japanese company's repayment schedule as a PDF: its name and its loan's title are
-printed in a Japanese font (Noto Sans CJK), not as question marks."""
+printed in a Japanese font (Noto Sans CJK), not as question marks, and a reader who chose
+Japanese reads the schedule's words and dates in Japanese."""
 
 from __future__ import annotations
+
+import re
+import zlib
 
 import pytest
 
@@ -10,12 +14,30 @@ from webui.dashboard.schedule_pdf import CJK_FONTS
 
 pytestmark = pytest.mark.skipif(not (CJK_FONTS / "NotoSansCJK-Regular.ttc").is_file(),
                                 reason="needs Debian's fonts-noto-cjk (make install puts it)")
+STREAM = re.compile(rb"stream\r?\n(.*?)\r?\nendstream", re.S)
+TO_UNICODE = re.compile(rb"<[0-9A-F]{4}> <([0-9A-F]{4,8})>")
 
 
 def _schedule_pdf(client, loan) -> bytes:
     response = client.get(f"/home/loans/{loan.id}/schedule.pdf")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     return response.data
+
+
+def printed_characters(pdf: bytes) -> set[str]:
+    """The characters the PDF's embedded fonts draw (their ToUnicode maps): what it prints."""
+    found = set()
+    for stream in map(_inflated, STREAM.findall(pdf)):
+        if b"beginbfchar" in stream:
+            found |= {chr(int(code, 16)) for code in TO_UNICODE.findall(stream)}
+    return found
+
+
+def _inflated(stream: bytes) -> bytes:
+    try:
+        return zlib.decompress(stream)
+    except zlib.error:
+        return stream  # stored as it is
 
 
 def test_a_japanese_schedule_is_printed_in_a_japanese_font(active_loan, people, company,
@@ -27,6 +49,16 @@ def test_a_japanese_schedule_is_printed_in_a_japanese_font(active_loan, people, 
     pdf = _schedule_pdf(client_for(people.applicant), loan)
     assert b"NotoSansCJK" in pdf
     assert b"Helvetica" not in pdf
+    assert set("浜松精密部品株式会社ビンズオン省") <= printed_characters(pdf)
+
+
+def test_a_reader_who_chose_japanese_reads_the_schedule_in_japanese(active_loan, people,
+                                                                    client_for):
+    people.applicant.locale = "ja"
+    loan = active_loan()
+    db.session.commit()
+    printed = printed_characters(_schedule_pdf(client_for(people.applicant), loan))
+    assert set("返済予定表企業次回の返済年月日") <= printed  # the title, labels and dates
 
 
 def test_an_english_schedule_keeps_the_core_font(active_loan, people, client_for):
