@@ -4,40 +4,20 @@ Japanese reads the schedule's words and dates in Japanese."""
 
 from __future__ import annotations
 
-import re
-import zlib
-
 import pytest
 
 from models import db
+from tests.pdf_text import printed_characters
 from webui.dashboard.schedule_pdf import CJK_FONTS
 
 pytestmark = pytest.mark.skipif(not (CJK_FONTS / "NotoSansCJK-Regular.ttc").is_file(),
                                 reason="needs Debian's fonts-noto-cjk (make install puts it)")
-STREAM = re.compile(rb"stream\r?\n(.*?)\r?\nendstream", re.S)
-TO_UNICODE = re.compile(rb"<[0-9A-F]{4}> <([0-9A-F]{4,8})>")
 
 
 def _schedule_pdf(client, loan) -> bytes:
     response = client.get(f"/home/loans/{loan.id}/schedule.pdf")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     return response.data
-
-
-def printed_characters(pdf: bytes) -> set[str]:
-    """The characters the PDF's embedded fonts draw (their ToUnicode maps): what it prints."""
-    found = set()
-    for stream in map(_inflated, STREAM.findall(pdf)):
-        if b"beginbfchar" in stream:
-            found |= {chr(int(code, 16)) for code in TO_UNICODE.findall(stream)}
-    return found
-
-
-def _inflated(stream: bytes) -> bytes:
-    try:
-        return zlib.decompress(stream)
-    except zlib.error:
-        return stream  # stored as it is
 
 
 def test_a_japanese_schedule_is_printed_in_a_japanese_font(active_loan, people, company,
