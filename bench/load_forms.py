@@ -111,7 +111,7 @@ def refusal(html: str) -> str:
     """The sentence a refused form or the 409 page gives, its first words."""
     for pattern in (r'class="invalid-feedback[^"]*"[^>]*>\s*([^<]+)',
                     r'class="alert alert-danger[^"]*"[^>]*>\s*([^<]+)',
-                    r'<main[^>]*>.*?<p[^>]*>\s*([^<]+)'):
+                    r'class="lead error-message"[^>]*>\s*([^<]+)'):
         if found := re.search(pattern, html, re.S):
             return " ".join(found.group(1).split())[:90]
     return ""
