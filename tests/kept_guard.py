@@ -132,8 +132,8 @@ def _moved(verb: str, table: str, columns: set[str]) -> set[str]:
         return {FILE}
     if table == "file_list_revisions":
         return {LISTS}
-    if table == "kept_revisions":
-        return {PEOPLE} if "people" in columns else set()
+    if table == "people_revisions":
+        return {PEOPLE}
     return set()
 
 
