@@ -49,13 +49,14 @@ class PortfolioTotal(db.Model):
         CheckConstraint("amount_yen >= 0 AND entries >= 0", name="not_negative"),
     )
 
+    # The key's leading columns are what the pages choose by: the disbursements of grants.
+    kind: Mapped[str] = mapped_column(String(24), primary_key=True)
+    application_kind: Mapped[str] = mapped_column(String(10), primary_key=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"),
                                                  primary_key=True)
-    application_kind: Mapped[str] = mapped_column(String(10), primary_key=True)
     investment_country: Mapped[str] = mapped_column(String(2), primary_key=True)
     application_year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     booked_year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
-    kind: Mapped[str] = mapped_column(String(24), primary_key=True)
     amount_yen: Mapped[int] = mapped_column(BigInteger, default=0)
     entries: Mapped[int] = mapped_column(BigInteger, default=0)
 
@@ -87,9 +88,9 @@ class ApplicationTotal(db.Model):
                         name="not_negative"),
     )
 
+    kind: Mapped[str] = mapped_column(String(10), primary_key=True)  # first: chosen by
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"),
                                                  primary_key=True)
-    kind: Mapped[str] = mapped_column(String(10), primary_key=True)
     investment_country: Mapped[str] = mapped_column(String(2), primary_key=True)
     round_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     fiscal_year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)

@@ -77,17 +77,17 @@ def upgrade():
     )
     portfolio = op.create_table(
         'portfolio_totals',
-        sa.Column('organisation_id', sa.Integer(), nullable=False),
+        sa.Column('kind', sa.String(length=24), nullable=False),
         sa.Column('application_kind', sa.String(length=10), nullable=False),
+        sa.Column('organisation_id', sa.Integer(), nullable=False),
         sa.Column('investment_country', sa.String(length=2), nullable=False),
         sa.Column('application_year', sa.Integer(), autoincrement=False, nullable=False),
         sa.Column('booked_year', sa.Integer(), autoincrement=False, nullable=False),
-        sa.Column('kind', sa.String(length=24), nullable=False),
         *_sums('portfolio_totals'),
         sa.ForeignKeyConstraint(['organisation_id'], ['organisations.id'],
                                 name=op.f('fk_portfolio_totals_organisation_id_organisations')),
-        sa.PrimaryKeyConstraint('organisation_id', 'application_kind', 'investment_country',
-                                'application_year', 'booked_year', 'kind',
+        sa.PrimaryKeyConstraint('kind', 'application_kind', 'organisation_id',
+                                'investment_country', 'application_year', 'booked_year',
                                 name=op.f('pk_portfolio_totals')),
     )
     trained = op.create_table(
@@ -103,8 +103,8 @@ def upgrade():
 
     counted = op.create_table(
         'application_totals',
-        sa.Column('organisation_id', sa.Integer(), nullable=False),
         sa.Column('kind', sa.String(length=10), nullable=False),
+        sa.Column('organisation_id', sa.Integer(), nullable=False),
         sa.Column('investment_country', sa.String(length=2), nullable=False),
         sa.Column('round_id', sa.Integer(), autoincrement=False, nullable=False),
         sa.Column('fiscal_year', sa.Integer(), autoincrement=False, nullable=False),
@@ -116,7 +116,7 @@ def upgrade():
         sa.ForeignKeyConstraint(
             ['organisation_id'], ['organisations.id'],
             name=op.f('fk_application_totals_organisation_id_organisations')),
-        sa.PrimaryKeyConstraint('organisation_id', 'kind', 'investment_country', 'round_id',
+        sa.PrimaryKeyConstraint('kind', 'organisation_id', 'investment_country', 'round_id',
                                 'fiscal_year', name=op.f('pk_application_totals')),
     )
 
