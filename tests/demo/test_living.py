@@ -8,8 +8,8 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from demo.living import DEMO_PASSWORD
-from models import Application, Attachment, Donation, ReportParticipant, User, db
+from demo.living import DEMO_PASSWORD, HAMAMATSU, KYOTO
+from models import Application, Attachment, Donation, Organisation, ReportParticipant, User, db
 from screenshots.pages import ROLES, resolved_paths
 from tests.conftest import log_in
 from tests.pdf_text import printed_characters
@@ -139,3 +139,16 @@ def test_the_demo_has_a_committee_per_programme_each_with_its_deputy(app):
         "deputy.wnf"]
     assert by_email["deputy.sme"]["SME"] >= {"deputy_chair"} and "WNF" not in by_email[
         "deputy.sme"]
+
+
+def test_the_japanese_companies_have_their_readings_and_are_found_by_them(app, client):
+    readings = dict(db.session.execute(select(Organisation.name, Organisation.name_reading)
+                                       .where(Organisation.kind == "company",
+                                              Organisation.name.in_((HAMAMATSU, KYOTO)))).all())
+    assert readings == {HAMAMATSU: "ハママツセイミツブヒンカブシキガイシャ",
+                        KYOTO: "キョウトテキスタイルショウジカブシキガイシャ"}
+    log_in(client, db.session.scalar(select(User).where(User.email == "auditor@wnf.example")),
+           DEMO_PASSWORD)
+    found = html.unescape(client.get("/loans/?q=はままつ").get_data(as_text=True))
+    assert "ハママツセイミツブヒンカブシキガイシャ</span>" + HAMAMATSU in found
+    assert "キョウトテキスタイルショウジカブシキガイシャ</span>" not in found  # the other's files
