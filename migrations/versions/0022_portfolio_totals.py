@@ -7,8 +7,8 @@ Written by hand. The rows are filled from the ledger, the accepted final reports
 applications as they stand (a fiscal year runs from 1 April and is named by the year it starts), so they
 match them from the release on.
 
-Revision ID: 0022
-Revises: 0021
+Revision ID: 0022_portfolio_totals
+Revises: 0022_company_name_reading
 Create Date: 2026-12-07 10:30:00
 
 """
@@ -16,8 +16,8 @@ import sqlalchemy as sa
 from alembic import op
 
 # revision identifiers, used by Alembic.
-revision = '0022'
-down_revision = '0021'
+revision = '0022_portfolio_totals'
+down_revision = '0022_company_name_reading'
 branch_labels = None
 depends_on = None
 
