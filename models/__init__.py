@@ -23,6 +23,7 @@ from .grant import (
     ScreeningCheck,
 )
 from .kept import FILE_LIST_STRIPES, PEOPLE_STRIPES, FileListRevision, PeopleRevision
+from .kept_figures import ApplicationTotal, FundDayTotal, PortfolioTotal, TrainedTotal
 from .languages import LOCALES
 from .ledger import (
     LEDGER_KIND_LABELS,
@@ -108,6 +109,10 @@ __all__ = [
     "LEDGER_KIND_LABELS",
     "Donation",
     "FundTotal",
+    "FundDayTotal",
+    "ApplicationTotal",
+    "PortfolioTotal",
+    "TrainedTotal",
     "AuditVerification",
     "AuditVerificationJob",
     "VERIFICATION_JOB_STATES",

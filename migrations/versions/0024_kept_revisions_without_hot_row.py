@@ -5,7 +5,7 @@ Written by hand. `people_revisions` gets a row per stripe, each at 1; the one ro
 at a release mislead none of them: a worker started before the release is stopped by it.
 
 Revision ID: 0024
-Revises: 0022
+Revises: 0023
 Create Date: 2026-12-07 10:30:00
 
 """
@@ -15,7 +15,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0024'
-down_revision = '0022'
+down_revision = '0023'
 branch_labels = None
 depends_on = None
 
