@@ -54,6 +54,7 @@ TRANSITIONS = (
 
 GRANT_V1 = register(WorkflowDefinition(
     name="grant", version=1, initial="draft", states=STATES, transitions=TRANSITIONS,
+    title=N_("Grant"),
     description=N_("WNF grants: proposal, screening, committee vote, tranches, final report."),
     main_path=("draft", "submitted", "screening", "committee_review", "approved",
                "in_implementation", "report_submitted", "closed"),

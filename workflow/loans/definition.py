@@ -68,6 +68,7 @@ TRANSITIONS = (
 
 LOAN_V1 = register(WorkflowDefinition(
     name="loan", version=1, initial="draft", states=STATES, transitions=TRANSITIONS,
+    title=N_("Loan"),
     description=N_("SME loans: eligibility, credit assessment, committee, agreement, repayment."),
     main_path=("draft", "submitted", "screening", "credit_assessment", "committee_review",
                "approved", "contracted", "active", "repaid"),
