@@ -9,6 +9,8 @@ from marshmallow import Schema, ValidationError, fields, validate
 from models import INDUSTRIES, REPAYMENT_METHODS, RISK_GRADES
 from workflow.loans.lending_law import MAX_TERM_MONTHS
 
+from .listing import listing
+
 YEN = validate.Range(min=1, max=2**63 - 1)
 COUNT = validate.Range(min=0, max=2**31 - 1)
 TEXT = validate.Length(max=10000)
@@ -129,8 +131,7 @@ class RepaymentSchema(Schema):
     principal_yen = fields.Integer(required=True)
 
 
-class RepaymentListSchema(Schema):
-    items = fields.List(fields.Nested(RepaymentSchema), required=True)
+RepaymentListSchema = listing(RepaymentSchema, "RepaymentListSchema")
 
 
 class RepaymentInputSchema(Schema):
