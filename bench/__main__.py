@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import argparse
 
-from . import audit_verify, money_pages, pages, slow_network, transitions
+from . import audit_verify, japanese_pdf, money_pages, pages, slow_network, transitions
 
 
 def _page_rows(p: dict) -> list[tuple]:
@@ -79,6 +79,17 @@ def _slow_network_rows(s: dict) -> list[tuple]:
     return rows
 
 
+def _japanese_pdf_rows(j: dict) -> list[tuple]:
+    """The schedule PDF in Japanese (cut-down font; the whole collection) against English."""
+    if "median_ms" not in j:
+        return [("Japanese schedule PDF", j.get("skipped", "skipped"), "", "", "")]
+    ms, ratio = j["median_ms"], j["ratio_to_english"]
+    return [(f"schedule PDF, 120 instalments, {label}: median ms (baseline: English)",
+             f"{ms[kind]}", f"{ms['en']}", f"{ratio[kind]}", goal)
+            for kind, label, goal in (("ja_cut_down", "Japanese", "≤ 3"),
+                                      ("ja_whole_collection", "Japanese, whole font", "(before)"))]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database-url", help="default: a fresh SQLite file")
@@ -98,6 +109,7 @@ def main() -> None:
     m = money_pages.run(1000 if args.quick else 5000, args.database_url, runs=30)
     rows += _money_rows(m)
     rows += _slow_network_rows(slow_network.run(args.database_url, 1 if args.quick else 3))
+    rows += _japanese_pdf_rows(japanese_pdf.run(3 if args.quick else 7))
     print(f"\nBenchmarks on {t['database']}")
     header = ("measure", "value", "baseline", "ratio", "goal")
     widths = [max(len(str(r[i])) for r in (*rows, header)) for i in range(len(header))]

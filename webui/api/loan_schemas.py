@@ -8,6 +8,7 @@ from marshmallow import Schema, ValidationError, fields, validate
 
 from models import INDUSTRIES, REPAYMENT_METHODS, RISK_GRADES
 from workflow.loans.lending_law import MAX_TERM_MONTHS
+from workflow.people.readings import READING_LENGTH
 
 from .listing import listing
 
@@ -43,6 +44,9 @@ class LoanSchema(Schema):
 class CompanySchema(Schema):
     """The applying company's SME figures, which the eligibility rule reads."""
 
+    name = fields.String(required=True)
+    name_reading = fields.String(required=True, metadata={
+        "description": "How the name is read, in katakana (フリガナ); empty when not given"})
     industry = fields.String(allow_none=True)
     capital_yen = fields.Integer(allow_none=True)
     employees = fields.Integer(allow_none=True)
@@ -75,6 +79,11 @@ class LoanRequestSchema(Schema):
     industry = fields.String(required=True, validate=validate.OneOf(INDUSTRIES))
     capital_yen = fields.Integer(required=True, validate=validate.Range(min=0, max=2**63 - 1))
     employees = fields.Integer(required=True, validate=COUNT)
+    name_reading = fields.String(
+        load_default=None, validate=validate.Length(max=READING_LENGTH),
+        metadata={"description": "The company name's reading in katakana (hiragana and "
+                                 "half-width kana are turned into it); left as it is when "
+                                 "not sent"})
 
 
 class AssessmentInputSchema(Schema):

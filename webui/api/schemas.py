@@ -38,7 +38,8 @@ class ApplicationListArgs(Schema):
     """The filters, order and place of the application list (as on the list page)."""
 
     q = fields.String(validate=validate.Length(max=200),
-                      metadata={"description": "Reference or words of the title"})
+                      metadata={"description": "A reference, or words each found in the title "
+                                               "or the organisation's name or reading"})
     organisation_id = fields.Integer(validate=validate.Range(min=1, max=2**31 - 1))
     country = fields.String(validate=validate.Length(max=2))
     state = fields.String(validate=validate.Length(max=40))
@@ -62,6 +63,8 @@ class ApplicationRowSchema(Schema):
     state = fields.String(required=True)
     state_label = fields.String(required=True)
     organisation = fields.String(required=True)
+    organisation_reading = fields.String(required=True, metadata={
+        "description": "How a Japanese company's name is read, in katakana; else empty"})
     country = fields.String(required=True)
     requested_yen = fields.Integer(required=True)
     approved_yen = fields.Integer(allow_none=True)
@@ -98,6 +101,7 @@ class ApplicationSchema(Schema):
     round_id = fields.Integer(allow_none=True)
     organisation_id = fields.Integer(required=True)
     organisation = fields.Function(lambda a: a.organisation.name, required=True)
+    organisation_reading = fields.Function(lambda a: a.organisation.name_reading, required=True)
     requested_yen = fields.Integer(required=True)
     approved_yen = fields.Integer(allow_none=True)
     created_at = UtcDateTime(required=True)
