@@ -22,7 +22,7 @@ from .grant import (
     ReportParticipant,
     ScreeningCheck,
 )
-from .kept import FILE_LIST_STRIPES, FileListRevision, KeptRevisions
+from .kept import FILE_LIST_STRIPES, PEOPLE_STRIPES, FileListRevision, PeopleRevision
 from .languages import LOCALES
 from .ledger import (
     LEDGER_KIND_LABELS,
@@ -126,7 +126,8 @@ __all__ = [
     "UndrawnCancellation",
     "APPLICATION_KINDS",
     "Application",
-    "KeptRevisions",
+    "PeopleRevision",
+    "PEOPLE_STRIPES",
     "INTEGER_COLUMN_MAX",
     "FileListRevision",
     "FILE_LIST_STRIPES",

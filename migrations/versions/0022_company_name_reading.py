@@ -2,7 +2,7 @@
 
 Written by hand. Existing organisations have none yet ('').
 
-Revision ID: 0022_company_name_reading
+Revision ID: 0022
 Revises: 0021
 Create Date: 2026-12-07 10:00:00
 
@@ -12,7 +12,7 @@ from alembic import op
 
 
 # revision identifiers, used by Alembic.
-revision = '0022_company_name_reading'
+revision = '0022'
 down_revision = '0021'
 branch_labels = None
 depends_on = None

@@ -6,14 +6,16 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate
 
-from models import INDUSTRIES, REPAYMENT_METHODS, RISK_GRADES
+from models import INDUSTRIES, INTEGER_COLUMN_MAX, REPAYMENT_METHODS, RISK_GRADES
 from workflow.loans.lending_law import MAX_TERM_MONTHS
 from workflow.people.readings import READING_LENGTH
 
 from .listing import listing
 
 YEN = validate.Range(min=1, max=2**63 - 1)
-COUNT = validate.Range(min=0, max=2**31 - 1)
+# What an INTEGER column holds: a count, and an id or a number of people.
+COUNT = validate.Range(min=0, max=INTEGER_COLUMN_MAX)
+POSITIVE = validate.Range(min=1, max=INTEGER_COLUMN_MAX)
 TEXT = validate.Length(max=10000)
 
 
@@ -67,7 +69,7 @@ class AssessmentSchema(Schema):
 class LoanRequestSchema(Schema):
     """The whole loan application, as its form: it replaces what was saved before."""
 
-    round_id = fields.Integer(required=True, validate=validate.Range(min=1, max=2**31 - 1))
+    round_id = fields.Integer(required=True, validate=POSITIVE)
     title = fields.String(required=True, validate=validate.Length(min=1, max=300))
     requested_yen = fields.Integer(required=True, validate=YEN)
     term_months = fields.Integer(required=True,

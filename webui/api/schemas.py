@@ -10,7 +10,15 @@ from marshmallow import Schema, fields, validate
 from workflow.files.search import SORTS
 
 from .listing import listing
-from .loan_schemas import YEN, AssessmentSchema, CompanySchema, LoanSchema, percent
+from .loan_schemas import (
+    COUNT,
+    POSITIVE,
+    YEN,
+    AssessmentSchema,
+    CompanySchema,
+    LoanSchema,
+    percent,
+)
 
 
 class UtcDateTime(fields.DateTime):
@@ -40,10 +48,10 @@ class ApplicationListArgs(Schema):
     q = fields.String(validate=validate.Length(max=200),
                       metadata={"description": "A reference, or words each found in the title "
                                                "or the organisation's name or reading"})
-    organisation_id = fields.Integer(validate=validate.Range(min=1, max=2**31 - 1))
+    organisation_id = fields.Integer(validate=POSITIVE)
     country = fields.String(validate=validate.Length(max=2))
     state = fields.String(validate=validate.Length(max=40))
-    round_id = fields.Integer(validate=validate.Range(min=1, max=2**31 - 1))
+    round_id = fields.Integer(validate=POSITIVE)
     fund = fields.String(validate=validate.OneOf(["WNF", "SME"]))
     date_from = fields.Date()
     date_to = fields.Date()
@@ -220,7 +228,7 @@ FundListSchema = listing(FundSchema, "FundListSchema")
 
 
 class CursorArgs(Schema):
-    after = fields.Integer(validate=validate.Range(min=0, max=2**31 - 1),
+    after = fields.Integer(validate=COUNT,
                            metadata={"description": "The `next` of the page before"})
     limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=1000))
 
@@ -298,13 +306,13 @@ class PortfolioSchema(Schema):
 
 
 class NewProposalSchema(Schema):
-    round_id = fields.Integer(required=True, validate=validate.Range(min=1, max=2**31 - 1))
+    round_id = fields.Integer(required=True, validate=POSITIVE)
     title = fields.String(required=True, validate=validate.Length(min=1, max=300))
 
 
 class ParticipantRowSchema(Schema):
     country_code = fields.String(required=True, validate=validate.Length(equal=2))
-    participants = fields.Integer(required=True, validate=validate.Range(min=1, max=2**31 - 1))
+    participants = fields.Integer(required=True, validate=POSITIVE)
 
 
 class BudgetRowSchema(Schema):
@@ -326,8 +334,8 @@ class ProposalSchema(Schema):
     venue_country = fields.String(allow_none=True, validate=validate.Length(max=2))
     venue_city = fields.String(load_default="", validate=validate.Length(max=100))
     expected_participants = fields.Integer(allow_none=True,
-                                           validate=validate.Range(min=1, max=2**31 - 1))
-    partner_ids = fields.List(fields.Integer(validate=validate.Range(min=1, max=2**31 - 1)),
+                                           validate=POSITIVE)
+    partner_ids = fields.List(fields.Integer(validate=POSITIVE),
                               load_default=list, validate=validate.Length(max=50))
     participants = fields.List(fields.Nested(ParticipantRowSchema), load_default=list,
                                validate=validate.Length(max=100))

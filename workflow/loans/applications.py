@@ -120,7 +120,8 @@ def _apply(application: Application, company: Organisation, request: LoanRequest
             changed[name] = value
             setattr(row, name, value)
     if {"name_reading", "industry", "capital_yen", "employees"} & set(changed):
-        kept.catalogue_changed()  # the company's record, which other pages name too
+        # The company's record, which other pages name too.
+        kept.catalogue_changed(row_id=company.id)
     return changed
 
 

@@ -158,7 +158,7 @@ def create_user(
         user.set_password(password)
         user.set_roles(committees.roles_with_seats(roles, seats))
         db.session.add(user)
-    kept.people_changed()
+    kept.people_changed(row_id=user.id)
     audit.record("user_created", actor=actor, object_type="user", object_id=user.id,
                  data={"email": user.email, "name": user.name, "roles": sorted(user.roles),
                        "organisation_id": user.organisation_id, "active": user.active})
@@ -236,7 +236,7 @@ def _audit_user_changes(user: User, actor: User, roles_before: list[str], was_ac
     roles_after = sorted(user.roles)
     target = {"actor": actor, "object_type": "user", "object_id": user.id}
     if roles_after != roles_before or was_active != user.active:
-        kept.people_changed()
+        kept.people_changed(row_id=user.id)
     if roles_after != roles_before:
         audit.record("roles_changed", **target, data={"before": roles_before,
                                                       "after": roles_after})
