@@ -7,6 +7,7 @@ the page's language (Babel): one filter per concept, for every template.
     {{ loan.annual_rate|rate }}            Decimal("1.5000") → "1.5 %" / "1.5%"
     {{ amount|yen }}                       1234567 → "¥1,234,567" / "1,234,567円"
     {{ entry.kind|ledger_kind_label }}     write_off → "Write-off"
+    {{ definition.name|workflow_label }}   grant → "Grant" / 助成金
     {{ day|long_date }}                    2027-04-01 → "1 April 2027" / "2027年4月1日"
                                            (令和9年4月1日 for a user who chose the era)
     {{ moment|long_datetime }}             a stored (UTC) moment in the user's zone, with the
@@ -84,6 +85,13 @@ def action_label(trigger: str | None) -> str:
         return MISSING
     return _translated(_action_labels().get(trigger) or EVENT_LABELS.get(trigger)
                        or _humanise(trigger))
+
+
+def workflow_label(name: str | None) -> str:
+    """A registered workflow's title ("grant" → "Grant")."""
+    if not name:
+        return MISSING
+    return _translated(registry.get(name).title or _humanise(name))
 
 
 def role_label(role: str | None) -> str:
@@ -184,7 +192,7 @@ FILTERS = {
     "state_label": state_label, "action_label": action_label, "role_label": role_label,
     "method_label": method_label, "ledger_kind_label": ledger_kind_label, "rate": rate,
     "yen": yen, "long_date": long_date, "long_datetime": long_datetime,
-    "fiscal_year": fiscal_year, "word": _translated,
+    "fiscal_year": fiscal_year, "word": _translated, "workflow_label": workflow_label,
 }
 
 

@@ -20,6 +20,7 @@ from ..access import api_token
 from .blueprints import api_blueprint
 from .files import VIEWERS, visible_application
 from .links import FILE_IN_PATH, NEW_ID, operation, to
+from .listing import listing
 from .schemas import UtcDateTime
 from .tokens import api_roles, caller
 from .writes import IDEMPOTENCY_PARAMETER, carry_out
@@ -38,8 +39,7 @@ class AttachmentSchema(Schema):
     uploaded_at = UtcDateTime(required=True)
 
 
-class AttachmentListSchema(Schema):
-    items = fields.List(fields.Nested(AttachmentSchema), required=True)
+AttachmentListSchema = listing(AttachmentSchema, "AttachmentListSchema")
 
 
 class UploadSchema(Schema):

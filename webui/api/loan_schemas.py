@@ -10,6 +10,8 @@ from models import INDUSTRIES, INTEGER_COLUMN_MAX, REPAYMENT_METHODS, RISK_GRADE
 from workflow.loans.lending_law import MAX_TERM_MONTHS
 from workflow.people.readings import READING_LENGTH
 
+from .listing import listing
+
 YEN = validate.Range(min=1, max=2**63 - 1)
 # What an INTEGER column holds: a count, and an id or a number of people.
 COUNT = validate.Range(min=0, max=INTEGER_COLUMN_MAX)
@@ -140,8 +142,7 @@ class RepaymentSchema(Schema):
     principal_yen = fields.Integer(required=True)
 
 
-class RepaymentListSchema(Schema):
-    items = fields.List(fields.Nested(RepaymentSchema), required=True)
+RepaymentListSchema = listing(RepaymentSchema, "RepaymentListSchema")
 
 
 class RepaymentInputSchema(Schema):

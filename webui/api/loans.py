@@ -10,9 +10,10 @@ tranches are webui.api.money's.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 
-from flask import abort, current_app
+from flask import Response, abort, current_app
 from flask_babel import gettext as _
 from marshmallow import Schema, fields
 
@@ -57,6 +58,23 @@ def _visible_loan(application_id: int, user: User) -> Application:
     if application.kind != "loan":
         abort(404, _("There is no such loan, or you may not see it."))
     return application
+
+
+def _change_loan(application_id: int, change: Callable[[Application, User, int | None], str],
+                 status: int = 200) -> Response:
+    """One change to the caller's loan, answered once per Idempotency-Key: the loan they may
+    see, at the version If-Match names (412 if it moved), changed by `change` (a workflow
+    call that returns the sentence to say); the answer is the file and that sentence."""
+    user = caller()
+    expected = expected_version()
+
+    def act() -> tuple[dict, int]:
+        application = _visible_loan(application_id, user)
+        check_version(application, expected)
+        message = change(application, user, expected)
+        return {"application": as_file(application, user), "message": message}, status
+
+    return carry_out(act)
 
 
 def _request(inputs: dict) -> loans.LoanRequest:
@@ -126,21 +144,15 @@ def save_loan(inputs: dict, application_id: int):
 def assess_loan(inputs: dict, application_id: int):
     """Complete the credit assessment: the risk grade and the terms recommended; the file
     goes to the committee."""
-    user = caller()
-    expected = expected_version()
-
-    def act() -> tuple[dict, int]:
-        application = _visible_loan(application_id, user)
-        check_version(application, expected)
+    def assess(application: Application, user: User, expected: int | None) -> str:
         complete_assessment(application, user, Assessment(
             inputs["risk_grade"], inputs["notes"], inputs["amount_yen"],
             inputs["annual_rate"], inputs["term_months"], inputs["grace_months"],
             inputs["method"]), expected_version=expected)
-        return {"application": as_file(application, user),
-                "message": _("%(reference)s: the assessment is complete and the file is "
-                             "with the committee.", reference=application.reference)}, 200
+        return _("%(reference)s: the assessment is complete and the file is with the "
+                 "committee.", reference=application.reference)
 
-    return carry_out(act)
+    return _change_loan(application_id, assess)
 
 
 class AgreementArgs(Schema):
@@ -159,20 +171,13 @@ class AgreementArgs(Schema):
 def sign_agreement(args: dict, upload: dict, application_id: int):
     """Attach the signed agreement (multipart/form-data, field `file`) with its date: the
     loan is contracted."""
-    user = caller()
-    expected = expected_version()
-
-    def act() -> tuple[dict, int]:
-        application = _visible_loan(application_id, user)
-        check_version(application, expected)
+    def sign(application: Application, user: User, expected: int | None) -> str:
         loans.sign_agreement(application, user, agreement_date=args["agreement_date"],
                              file=upload["file"], upload_dir=current_app.config["UPLOAD_DIR"],
                              expected_version=expected)
-        return {"application": as_file(application, user),
-                "message": _("%(reference)s: the agreement is signed.",
-                             reference=application.reference)}, 200
+        return _("%(reference)s: the agreement is signed.", reference=application.reference)
 
-    return carry_out(act)
+    return _change_loan(application_id, sign)
 
 
 @blp.route("/applications/<int:application_id>/schedule")
@@ -219,20 +224,15 @@ def list_repayments(application_id: int):
 def record_repayment(inputs: dict, application_id: int):
     """Record money received: damages and interest fallen due first, then principal, the
     rest a prepayment (as the page's form does)."""
-    user = caller()
-    expected = expected_version()
 
-    def act() -> tuple[dict, int]:
-        application = _visible_loan(application_id, user)
+    def record(application: Application, user: User, expected: int | None) -> str:
         service.fire(application, "record_repayment", user, expected_version=expected,
                      amount_yen=inputs["amount_yen"], received_on=inputs["received_on"],
                      bank_reference=inputs["bank_reference"])
-        return {"application": as_file(application, user),
-                "message": _("%(reference)s: ¥%(amount)s recorded.",
-                             reference=application.reference,
-                             amount=f"{inputs['amount_yen']:,}")}, 201
+        return _("%(reference)s: ¥%(amount)s recorded.", reference=application.reference,
+                 amount=f"{inputs['amount_yen']:,}")
 
-    return carry_out(act)
+    return _change_loan(application_id, record, status=201)
 
 
 @blp.route("/applications/<int:application_id>/write-off-request", methods=["POST"])

@@ -9,6 +9,7 @@ from marshmallow import Schema, fields, validate
 
 from workflow.files.search import SORTS
 
+from .listing import listing
 from .loan_schemas import (
     COUNT,
     POSITIVE,
@@ -77,10 +78,10 @@ class ApplicationRowSchema(Schema):
     approved_yen = fields.Integer(allow_none=True)
 
 
-class ApplicationPageSchema(Schema):
-    items = fields.List(fields.Nested(ApplicationRowSchema), required=True)
-    next = fields.String(allow_none=True, metadata={"description": "Cursor of the next page"})
-    previous = fields.String(allow_none=True)
+ApplicationPageSchema = listing(
+    ApplicationRowSchema, "ApplicationPageSchema",
+    next=fields.String(allow_none=True, metadata={"description": "Cursor of the next page"}),
+    previous=fields.String(allow_none=True))
 
 
 class GrantSchema(Schema):
@@ -132,8 +133,7 @@ class ActionSchema(Schema):
                             metadata={"description": "Why it cannot be done now, if so"})
 
 
-class ActionListSchema(Schema):
-    items = fields.List(fields.Nested(ActionSchema), required=True)
+ActionListSchema = listing(ActionSchema, "ActionListSchema")
 
 
 class ActionInputSchema(Schema):
@@ -174,8 +174,7 @@ class BallotSchema(Schema):
                        "caller may see them (as on the ballot page)"})
 
 
-class BallotListSchema(Schema):
-    items = fields.List(fields.Nested(BallotSchema), required=True)
+BallotListSchema = listing(BallotSchema, "BallotListSchema")
 
 
 class VoteInputSchema(Schema):
@@ -203,8 +202,7 @@ class TrancheSchema(Schema):
     released_at = UtcDateTime(allow_none=True)
 
 
-class TrancheListSchema(Schema):
-    items = fields.List(fields.Nested(TrancheSchema), required=True)
+TrancheListSchema = listing(TrancheSchema, "TrancheListSchema")
 
 
 class TrancheInputSchema(Schema):
@@ -226,8 +224,7 @@ class FundSchema(Schema):
     written_off_yen = fields.Integer(required=True)
 
 
-class FundListSchema(Schema):
-    items = fields.List(fields.Nested(FundSchema), required=True)
+FundListSchema = listing(FundSchema, "FundListSchema")
 
 
 class CursorArgs(Schema):
@@ -248,9 +245,8 @@ class LedgerEntrySchema(Schema):
     memo = fields.String(required=True)
 
 
-class LedgerPageSchema(Schema):
-    items = fields.List(fields.Nested(LedgerEntrySchema), required=True)
-    next = fields.Integer(allow_none=True)
+LedgerPageSchema = listing(
+    LedgerEntrySchema, "LedgerPageSchema", next=fields.Integer(allow_none=True))
 
 
 class RoundSchema(Schema):
@@ -264,8 +260,7 @@ class RoundSchema(Schema):
     min_own_percent = fields.Integer(required=True)
 
 
-class RoundListSchema(Schema):
-    items = fields.List(fields.Nested(RoundSchema), required=True)
+RoundListSchema = listing(RoundSchema, "RoundListSchema")
 
 
 class AuditEventSchema(Schema):
@@ -282,9 +277,8 @@ class AuditEventSchema(Schema):
     hash = fields.String(required=True)
 
 
-class AuditPageSchema(Schema):
-    items = fields.List(fields.Nested(AuditEventSchema), required=True)
-    next = fields.Integer(allow_none=True)
+AuditPageSchema = listing(
+    AuditEventSchema, "AuditPageSchema", next=fields.Integer(allow_none=True))
 
 
 class NotificationSchema(Schema):
@@ -296,9 +290,8 @@ class NotificationSchema(Schema):
     read_at = UtcDateTime(allow_none=True)
 
 
-class NotificationListSchema(Schema):
-    items = fields.List(fields.Nested(NotificationSchema), required=True)
-    unread = fields.Integer(required=True)
+NotificationListSchema = listing(
+    NotificationSchema, "NotificationListSchema", unread=fields.Integer(required=True))
 
 
 class MarkedReadSchema(Schema):

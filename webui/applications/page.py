@@ -90,7 +90,7 @@ class ApplicationPage:
                 found.append(("final-report", _("Final report")))
         if self.loan is not None:
             found += [("loan", _("Loan")), ("documents", _("Documents"))]
-            if self.application.approved_yen is not None:
+            if self.loan.repayment:
                 found.append(("repayment", _("Repayment")))
         if self.committee is not None:
             found.append(("committee", _("Committee")))

@@ -16,3 +16,6 @@ export const safelist = {
   standard: ["show", "showing", "hiding", "collapsing", "fade", /^alert-/, /^text-bg-/],
   greedy: [/data-bs-popper/],
 };
+// Kept whatever their value: an input's type, which WTForms writes (a radio button's round
+// look, [type=radio], is in no file of ours).
+export const dynamicAttributes = ["type"];

@@ -96,6 +96,7 @@ class LoanFigures:
 class LoanPanel:
     figures: Markup  # loans/_figures.html, rendered
     chart: bool  # the figures hold the balance chart (the page then loads Chart.js)
+    repayment: bool  # the figures hold the repayment section (from the first release on)
     # form name -> (form, url, blocked sentence or None): the user's own, never kept
     forms: dict[str, tuple] = field(default_factory=dict)
 
@@ -187,14 +188,14 @@ def loan_panel(application: Application, user: User, actions: list,
     if application.kind != "loan" or application.loan is None:
         return None
     may_edit = applications.may_edit(application, user) is None
-    figures, chart = kept_for_file(
+    figures, chart, repayment = kept_for_file(
         "loan figures", application.id, (date.today(), staff, may_edit, str(get_locale())),
         lambda: _render_figures(application, staff, may_edit))
-    return LoanPanel(figures, chart, _forms(application, user, actions))
+    return LoanPanel(figures, chart, repayment, _forms(application, user, actions))
 
 
 def _render_figures(application: Application, staff: bool, may_edit: bool
-                    ) -> tuple[Markup, bool]:
+                    ) -> tuple[Markup, bool, bool]:
     today = date.today()
     loan = application.loan
     instalments = book.schedule_lines(application)
@@ -225,4 +226,4 @@ def _render_figures(application: Application, staff: bool, may_edit: bool
     html = current_app.jinja_env.get_template("loans/_figures.html").render(
         panel=figures, application=application, staff=staff,
         document_labels=loan_documents.DOCUMENT_KINDS)
-    return Markup(html), figures.chart is not None
+    return Markup(html), figures.chart is not None, bool(figures.schedule)

@@ -84,3 +84,19 @@ document.addEventListener("submit", (event) => {
     });
   });
 })();
+
+// A form sent back with errors: its summary takes the focus, so a screen reader reads it
+// first; a link in it puts the cursor in the field it names (GOV.UK's error summary).
+(function () {
+  const summary = document.querySelector(".error-summary");
+  if (!summary) return;
+  summary.focus();
+  summary.addEventListener("click", (event) => {
+    const link = event.target.closest("a[href^='#']");
+    const field = link && document.getElementById(link.getAttribute("href").slice(1));
+    if (!field) return;
+    event.preventDefault();
+    field.focus();
+    field.scrollIntoView({block: "center"});
+  });
+})();

@@ -2,24 +2,20 @@
 
 from flask import Blueprint, abort, render_template
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
 from workflow.engine import diagrams, registry
 
 from ..access import signed_in
+from ..labels import workflow_label
 
 bp = Blueprint("workflows", __name__, url_prefix="/workflows")
-
-WORKFLOW_NAMES = {"grant": _l("Grant"), "loan": _l("Loan")}
-
 
 @bp.route("/")
 @signed_in
 def index():
     definitions = [registry.get(name) for name in registry.names()]
-    return render_template("workflows/index.html", definitions=definitions,
-                           workflow_names=WORKFLOW_NAMES)
+    return render_template("workflows/index.html", definitions=definitions)
 
 
 @bp.route("/<name>")
@@ -32,8 +28,7 @@ def show(name: str, version: int | None = None):
         abort(404)
     return render_template(
         "workflows/show.html", definition=definition,
-        title=_("%(workflow)s workflow",
-                workflow=WORKFLOW_NAMES.get(name) or definition.name.capitalize()),
+        title=_("%(workflow)s workflow", workflow=workflow_label(name)),
         diagram=Markup(diagrams.svg(definition.name, definition.version)),
         rows=diagrams.transition_rows(definition), versions=registry.versions(name),
     )

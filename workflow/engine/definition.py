@@ -69,6 +69,7 @@ class WorkflowDefinition:
     states: tuple[State, ...]
     transitions: tuple[Transition, ...]
     description: str = ""
+    title: str = ""  # the workflow's name as a person reads it ("Grant"), marked with N_
     # The states a file passes through when all goes well, in order: the page's stepper.
     main_path: tuple[str, ...] = ()
     # A state off the main path and the step of the main path it belongs to (a revision

@@ -49,7 +49,7 @@ def _graph(definition: WorkflowDefinition, current: str | None,
     name = {state.name: graphviz.escape(word(state.staff_label))
             for state in definition.states}
     graph = graphviz.Digraph(
-        name=gettext("%(name)s workflow, version %(version)s", name=definition.name,
+        name=gettext("%(name)s workflow, version %(version)s", name=word(definition.title),
                      version=definition.version),
         graph_attr={"rankdir": "LR", "fontname": "Helvetica", "nodesep": "0.35",
                     "ranksep": "0.55", "bgcolor": "white"},

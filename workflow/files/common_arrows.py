@@ -1,5 +1,7 @@
-"""The arrows both programmes have, written once: submission, screening, the committee's
-ballot, withdrawal and cancellation (workflow.grants.definition, workflow.loans.definition).
+"""The states and arrows both programmes have, written once: the states from the draft to
+the committee's decision and the ends, and the arrows of submission, screening, the
+committee's ballot, withdrawal and cancellation (workflow.grants.definition,
+workflow.loans.definition).
 
 Where the programmes differ (the rules checked at submission, the words of a confirmation,
 the states a file may be cancelled from) the programme says so as an argument. The effects
@@ -9,7 +11,25 @@ and rules are named here; the features register them (workflow.engine.rules).
 from __future__ import annotations
 
 from models.i18n import N_
-from workflow.engine.definition import OWNER, Transition
+from workflow.engine.definition import OWNER, State, Transition
+
+# The states of both programmes, each as the staff and as the applicant read it.
+_SHARED_STATES = {state.name: state for state in (
+    State("draft", N_("Draft"), N_("Draft")),
+    State("submitted", N_("Submitted"), N_("Submitted")),
+    State("screening", N_("Screening"), N_("Under review by the secretariat")),
+    State("revision_requested", N_("Revision requested"), N_("Revision requested: please edit")),
+    State("committee_review", N_("Committee review"), N_("Under review by the committee")),
+    State("approved", N_("Approved"), N_("Approved")),
+    State("rejected", N_("Rejected"), N_("Not approved"), final=True),
+    State("withdrawn", N_("Withdrawn"), N_("Withdrawn"), final=True),
+    State("cancelled", N_("Cancelled"), N_("Cancelled"), final=True),
+)}
+
+
+def states(*names: str) -> tuple[State, ...]:
+    """The shared states named, in the order given (a definition's order is its diagram's)."""
+    return tuple(_SHARED_STATES[name] for name in names)
 
 # Every submission records its time: the screening queue and the staff's view go by it
 # (workflow.files.applications).

@@ -1,5 +1,5 @@
 """The WNF grant workflow (DESIGN.md), version 1: its states, and its arrows with what each
-does (the arrows it shares with the loans: workflow.files.common_arrows)."""
+does (the states and arrows it shares with the loans: workflow.files.common_arrows)."""
 
 from models.i18n import N_
 from workflow.engine.definition import OWNER, State, Transition, WorkflowDefinition
@@ -7,18 +7,12 @@ from workflow.engine.registry import register
 from workflow.files import common_arrows as arrows
 
 STATES = (
-    State("draft", N_("Draft"), N_("Draft")),
-    State("submitted", N_("Submitted"), N_("Submitted")),
-    State("screening", N_("Screening"), N_("Under review by the secretariat")),
-    State("revision_requested", N_("Revision requested"), N_("Revision requested: please edit")),
-    State("committee_review", N_("Committee review"), N_("Under review by the committee")),
-    State("approved", N_("Approved"), N_("Approved")),
+    *arrows.states("draft", "submitted", "screening", "revision_requested", "committee_review",
+                   "approved"),
     State("in_implementation", N_("In implementation"), N_("In implementation")),
     State("report_submitted", N_("Report submitted"), N_("Final report under review")),
     State("closed", N_("Closed"), N_("Closed"), final=True),
-    State("rejected", N_("Rejected"), N_("Not approved"), final=True),
-    State("withdrawn", N_("Withdrawn"), N_("Withdrawn"), final=True),
-    State("cancelled", N_("Cancelled"), N_("Cancelled"), final=True),
+    *arrows.states("rejected", "withdrawn", "cancelled"),
 )
 
 SUBMIT_GUARDS = ("form_complete", "activity_not_begun", "round_open", "within_round_cap",
@@ -54,6 +48,7 @@ TRANSITIONS = (
 
 GRANT_V1 = register(WorkflowDefinition(
     name="grant", version=1, initial="draft", states=STATES, transitions=TRANSITIONS,
+    title=N_("Grant"),
     description=N_("WNF grants: proposal, screening, committee vote, tranches, final report."),
     main_path=("draft", "submitted", "screening", "committee_review", "approved",
                "in_implementation", "report_submitted", "closed"),

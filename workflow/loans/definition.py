@@ -1,5 +1,5 @@
 """The SME loan workflow (DESIGN.md), version 1: its states, and its arrows with what each
-does (the arrows it shares with the grants: workflow.files.common_arrows)."""
+does (the states and arrows it shares with the grants: workflow.files.common_arrows)."""
 
 from models.i18n import N_
 from workflow.engine.definition import SYSTEM, State, Transition, WorkflowDefinition
@@ -7,20 +7,14 @@ from workflow.engine.registry import register
 from workflow.files import common_arrows as arrows
 
 STATES = (
-    State("draft", N_("Draft"), N_("Draft")),
-    State("submitted", N_("Submitted"), N_("Submitted")),
-    State("screening", N_("Screening"), N_("Under review by the secretariat")),
-    State("revision_requested", N_("Revision requested"), N_("Revision requested: please edit")),
+    *arrows.states("draft", "submitted", "screening", "revision_requested"),
     State("credit_assessment", N_("Credit assessment"), N_("Under credit assessment")),
-    State("committee_review", N_("Committee review"), N_("Under review by the committee")),
-    State("approved", N_("Approved"), N_("Approved")),
+    *arrows.states("committee_review", "approved"),
     State("contracted", N_("Contracted"), N_("Agreement signed")),
     State("active", N_("Active"), N_("Active: repaying")),
     State("in_arrears", N_("In arrears"), N_("Payment overdue")),
     State("repaid", N_("Repaid"), N_("Repaid in full"), final=True),
-    State("rejected", N_("Rejected"), N_("Not approved"), final=True),
-    State("withdrawn", N_("Withdrawn"), N_("Withdrawn"), final=True),
-    State("cancelled", N_("Cancelled"), N_("Cancelled"), final=True),
+    *arrows.states("rejected", "withdrawn", "cancelled"),
     State("written_off", N_("Written off"), N_("Written off"), final=True),
 )
 
@@ -68,6 +62,7 @@ TRANSITIONS = (
 
 LOAN_V1 = register(WorkflowDefinition(
     name="loan", version=1, initial="draft", states=STATES, transitions=TRANSITIONS,
+    title=N_("Loan"),
     description=N_("SME loans: eligibility, credit assessment, committee, agreement, repayment."),
     main_path=("draft", "submitted", "screening", "credit_assessment", "committee_review",
                "approved", "contracted", "active", "repaid"),

@@ -137,6 +137,19 @@ def test_finance_records_a_repayment_once_and_the_schedule_shows_it(client, acti
     assert client.post(url, json=payment, headers=applicant).status_code == 403
 
 
+def test_a_repayment_against_a_stale_if_match_is_412_and_records_nothing(client, active_loan,
+                                                                         people):
+    application = active_loan()
+    stale = f'"{application.version - 1}"'
+    refused = client.post(f"{API}/applications/{application.id}/repayments",
+                          json={"amount_yen": 10_000, "received_on": "2024-02-15",
+                                "bank_reference": "MUFG-0215"},
+                          headers={**_token(people.finance), "If-Match": stale})
+    assert refused.status_code == 412
+    assert "has changed since you read it" in refused.get_json()["detail"]
+    assert db.session.scalar(select(func.count()).select_from(Repayment)) == 0
+
+
 def test_a_repayment_is_also_the_files_action_with_its_figures(client, active_loan, people):
     application = active_loan()
     answer = client.post(f"{API}/applications/{application.id}/actions/record_repayment",

@@ -9,6 +9,7 @@ the navigation itself, so a page added to a role's menu is walked without a chan
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from urllib.parse import urlsplit
 
 import pytest
@@ -19,6 +20,7 @@ from models import Application, db
 
 from .accessibility import described, violations, with_axe
 from .conftest import TIMEOUT_MS, assert_page_healthy, log_in_demo_user
+from .language import speaking
 
 # One person per role the demo has (an alumni society and a company apply differently).
 DEMO_PEOPLE = (
@@ -26,6 +28,11 @@ DEMO_PEOPLE = (
     "member1@wnf.example", "chair@wnf.example", "finance1@wnf.example",
     "auditor@wnf.example", "admin@wnf.example",
 )
+# The same walks in the other language: a society's and the staff's pages in Japanese, the
+# company's (whose people read Japanese) in English; Japanese must fit a phone as well.
+OTHER_LANGUAGE = (("applicant.th@wnf.example", "ja"), ("secretariat@wnf.example", "ja"),
+                  ("sme@wnf.example", "en"))
+WALKS = [(email, None) for email in DEMO_PEOPLE] + list(OTHER_LANGUAGE)
 # Who also walks each file's diagram page (the auditor sees every file).
 DIAGRAM_WALKER = "auditor@wnf.example"
 # Pages that change something when opened, or leave: not walked.
@@ -95,9 +102,9 @@ AFTER_THREE_FRAMES = """() => new Promise(done => requestAnimationFrame(
 
 
 # Each role's walk is a test of its own, spread over the xdist workers (tests/conftest.py).
-@pytest.mark.parametrize("email", DEMO_PEOPLE)
+@pytest.mark.parametrize(("email", "locale"), WALKS)
 def test_every_page_a_demo_user_reaches_is_accessible_and_fits_the_screen(
-        browser: Browser, live_server, email):
+        browser: Browser, live_server, email, locale):
     context = browser.new_context(base_url=live_server, bypass_csp=True,
                                   viewport=VIEWPORTS["desktop"])
     context.set_default_timeout(TIMEOUT_MS)
@@ -106,30 +113,37 @@ def test_every_page_a_demo_user_reaches_is_accessible_and_fits_the_screen(
     page.console_errors, page.failed_requests = [], []
     page.on("pageerror", lambda error: page.console_errors.append(f"uncaught: {error}"))
     try:
-        log_in_demo_user(page, live_server, email)
-        pages = ["/home", *_menu_links(page), "/notifications/"]
-        files = _files_in_each_state()
-        pages += [f"/applications/{ident}" for ident in files]
-        if email == DIAGRAM_WALKER:  # the diagram page is the same for everyone who sees it
-            pages += [f"/applications/{ident}/diagram" for ident in files]
-        found, sideways, reached = [], [], set()
-        for path in dict.fromkeys(pages):
-            response = page.goto(f"{live_server}{path}")
-            if response.status in (403, 404):  # a file this person may not see
-                continue
-            assert response.status < 400, f"{path}: {response.status}"
-            where = urlsplit(page.url).path
-            if where in reached:  # a menu entry that leads to a page walked already
-                continue
-            reached.add(where)
-            found += described(where, violations(page))
-            if path == "/home":
-                found += _menu_wraps(page)
-            if wider := _scrolls_sideways_on_a_phone(page):
-                sideways.append(f"{path} scrolls {wider} px sideways at 390 px")
-        assert len(reached) >= 5, pages  # the walk did reach the pages
-        assert found == [], "\n".join(found)
-        assert_page_healthy(page)
-        assert sideways == [], "\n".join(sideways)
+        with speaking(email, locale) if locale else nullcontext():
+            _walk(page, live_server, email)
     finally:
         context.close()
+
+
+def _walk(page, live_server: str, email: str) -> None:
+    """Every page of the person's menu, their notifications, a file in each state and
+    (for the DIAGRAM_WALKER) its diagram: no serious violation, no sideways scroll."""
+    log_in_demo_user(page, live_server, email)
+    pages = ["/home", *_menu_links(page), "/notifications/"]
+    files = _files_in_each_state()
+    pages += [f"/applications/{ident}" for ident in files]
+    if email == DIAGRAM_WALKER:  # the diagram page is the same for everyone who sees it
+        pages += [f"/applications/{ident}/diagram" for ident in files]
+    found, sideways, reached = [], [], set()
+    for path in dict.fromkeys(pages):
+        response = page.goto(f"{live_server}{path}")
+        if response.status in (403, 404):  # a file this person may not see
+            continue
+        assert response.status < 400, f"{path}: {response.status}"
+        where = urlsplit(page.url).path
+        if where in reached:  # a menu entry that leads to a page walked already
+            continue
+        reached.add(where)
+        found += described(where, violations(page))
+        if path == "/home":
+            found += _menu_wraps(page)
+        if wider := _scrolls_sideways_on_a_phone(page):
+            sideways.append(f"{path} scrolls {wider} px sideways at 390 px")
+    assert len(reached) >= 5, pages  # the walk did reach the pages
+    assert found == [], "\n".join(found)
+    assert_page_healthy(page)
+    assert sideways == [], "\n".join(sideways)

@@ -86,6 +86,20 @@ def test_a_company_sees_its_next_instalment_principal_and_arrears(active_loan, p
     assert "15 May 2024" in _figure(page, "next", loan.reference)
 
 
+def test_a_long_schedule_opens_on_the_next_twelve_and_folds_the_rest(make_loan, release,
+                                                                     people, client_for):
+    loan = make_loan("contracted", term=36, grace=0)
+    release(loan, on=date(2024, 1, 15))
+    with freeze_time("2024-01-20"):
+        page = client_for(people.applicant).get("/home").get_data(as_text=True)
+    statement = page[page.index(f'data-loan="{loan.reference}"'):]
+    opened, folded = statement.split('class="mt-2 schedule-later"')
+    assert "The next 12 of 36 instalments still to pay" in opened
+    assert opened.count("<tr><td>") == 12
+    assert "Show all: the 24 later instalments" in folded
+    assert folded[:folded.index("</details>")].count("<tr><td>") == 24
+
+
 def test_the_schedule_downloads_as_csv_and_pdf(active_loan, people, client_for):
     loan = active_loan()
     client = client_for(people.applicant)
