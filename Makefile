@@ -7,7 +7,7 @@ INSTALLED   := $(VENV)/.installed-dev
 HOST        ?= 127.0.0.1
 PORT        ?= 5000
 
-.PHONY: run serve test lint install clean-db bench screenshots translations catalogues bootstrap-css
+.PHONY: run serve test lint install clean-db bench load screenshots translations catalogues bootstrap-css
 
 $(INSTALLED): pyproject.toml
 	@# The workflow diagrams are drawn by Graphviz's dot (Debian's graphviz package).
@@ -67,6 +67,15 @@ bench: $(INSTALLED)
 		{ apt-get update >/dev/null 2>&1 && apt-get install -y wrk >/dev/null 2>&1; } || \
 		echo "wrk is not installed and could not be: the requests-per-second figures are skipped"
 	$(BIN)/python -m bench $(if $(DATABASE_URL),--database-url $(DATABASE_URL))
+	$(if $(LOAD),$(MAKE) load)
+
+## make load [LOAD_FILES=5000] [LOAD_SECONDS=60]: a working day of 32 users on gunicorn ×4 and
+## the local PostgreSQL at 100,000 files, next to bare Flask; see bench/results_load.json
+## (`make bench LOAD=1` runs it after the other benchmarks; docs/performance.md)
+LOAD_FILES   ?= 100000
+LOAD_SECONDS ?= 180
+load: $(INSTALLED) $(CATALOGUES)
+	$(BIN)/python -m bench.load_day --files $(LOAD_FILES) --seconds $(LOAD_SECONDS)
 
 ## make screenshots: each demo role's key pages at 1280 and 390 px → docs/screenshots/
 ## (Debian's chromium, installed here when missing, photographs a fresh demo in a temp dir;

@@ -12,7 +12,15 @@ import argparse
 import signal
 import sys
 
-from . import audit_verify, every_page, money_pages, pages, slow_network, transitions
+from . import (
+    audit_verify,
+    every_page,
+    japanese_pdf,
+    money_pages,
+    pages,
+    slow_network,
+    transitions,
+)
 
 
 def _page_rows(p: dict) -> list[tuple]:
@@ -94,6 +102,17 @@ def _databases() -> list[str]:
     return ["sqlite"] if reason else ["sqlite", "postgresql"]
 
 
+def _japanese_pdf_rows(j: dict) -> list[tuple]:
+    """The schedule PDF in Japanese (cut-down font; the whole collection) against English."""
+    if "median_ms" not in j:
+        return [("Japanese schedule PDF", j.get("skipped", "skipped"), "", "", "")]
+    ms, ratio = j["median_ms"], j["ratio_to_english"]
+    return [(f"schedule PDF, 120 instalments, {label}: median ms (baseline: English)",
+             f"{ms[kind]}", f"{ms['en']}", f"{ratio[kind]}", goal)
+            for kind, label, goal in (("ja_cut_down", "Japanese", "≤ 3"),
+                                      ("ja_whole_collection", "Japanese, whole font", "(before)"))]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database-url", help="default: a fresh SQLite file")
@@ -106,6 +125,9 @@ def main() -> None:
     t = transitions.run(1000 if args.quick else 4000, args.database_url)
     rows.append(("transitions/s, service vs raw SQL", f"{t['service_per_second']:.0f}",
                  f"{t['raw_sql_per_second']:.0f}", f"{t['ratio']:.3f}", "≥ 0.25"))
+    rows.append(("CPU ms per transition, service vs raw SQL (a busy host's view)",
+                 f"{t['service_cpu_ms']:.2f}", f"{t['raw_sql_cpu_ms']:.2f}",
+                 f"{t['cpu_ratio']:.3f}", ""))
     a = audit_verify.run(50_000 if args.quick else 1_000_000, args.database_url)
     rows.append((f"audit verify, {a['events']:,} events (s)", f"{a['verify_seconds']}", "",
                  "", "< 10 s"))
@@ -114,6 +136,7 @@ def main() -> None:
     m = money_pages.run(1000 if args.quick else 5000, args.database_url, runs=30)
     rows += _money_rows(m)
     rows += _slow_network_rows(slow_network.run(args.database_url, 1 if args.quick else 3))
+    rows += _japanese_pdf_rows(japanese_pdf.run(3 if args.quick else 7))
     every = every_page.run([200, 1000] if args.quick else [1000, 100_000], _databases(),
                            5 if args.quick else 20, list(every_page.ROLES))
     print(f"\nBenchmarks on {t['database']}")

@@ -22,13 +22,15 @@ from models import Fund, LedgerEntry, db
 from tests.database import append_test_events
 from workflow.engine import audit, verifying
 from workflow.engine.fiscal import fiscal_year, fiscal_year_bounds
-from workflow.money import fund_reports, ledger, portfolio
+from workflow.money import fund_reports, grant_map, ledger, portfolio
 
+from . import summed_figures
 from .common import fresh_app, save
 from .pages import logged_in_client, seed
 
 PAGES = {"funds": "/funds/", "fund WNF": "/funds/WNF", "fund SME": "/funds/SME",
-         "portfolio": "/portfolio/"}
+         "portfolio": "/portfolio/", "grants map": "/portfolio/grants-map.json",
+         "history WNF": "/funds/WNF/history.json", "history SME": "/funds/SME/history.json"}
 BUSY_DAY = 2_000  # events appended before each incremental check: a busy day's worth
 
 
@@ -79,17 +81,32 @@ def _ledger_counted(fund: Fund, filters: fund_reports.LedgerFilters) -> int:
                                           if filters.kind else [])))
 
 
+# (module, name, the figure summed on each view): what the pages read kept, the old way.
+def _summed_readers() -> list[tuple[object, str, object]]:
+    return [(ledger, "balances", _balances_summed),
+            (portfolio, "loan_book", _loan_book_summed(portfolio.loan_book)),
+            (fund_reports, "ledger_count", _ledger_counted),
+            (portfolio, "by_round", summed_figures.by_round),
+            (portfolio, "_by_country_and_year", summed_figures.by_country_and_year),
+            (portfolio, "_disbursed", summed_figures.disbursed_by_country),
+            (grant_map, "_disbursed", summed_figures.map_disbursed),
+            (grant_map, "_trained", summed_figures.map_trained),
+            (fund_reports, "balance_history", summed_figures.balance_history)]
+
+
 @contextlib.contextmanager
 def summing_the_ledger():
-    """The pages as they were: every balance summed, and the ledger's entries counted,
-    from the ledger on each view."""
-    kept = ledger.balances, portfolio.loan_book, fund_reports.ledger_count
-    ledger.balances, portfolio.loan_book = _balances_summed, _loan_book_summed(kept[1])
-    fund_reports.ledger_count = _ledger_counted
+    """The pages as they were: every balance, count and portfolio figure summed from the
+    ledger, the applications and the reports on each view."""
+    readers = _summed_readers()
+    kept = [(module, name, getattr(module, name)) for module, name, _ in readers]
+    for module, name, summed in readers:
+        setattr(module, name, summed)
     try:
         yield
     finally:
-        ledger.balances, portfolio.loan_book, fund_reports.ledger_count = kept
+        for module, name, reader in kept:
+            setattr(module, name, reader)
 
 
 def _timed(client, url: str) -> float:

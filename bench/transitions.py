@@ -5,6 +5,11 @@ UPDATE of the application, a read of the audit chain head, an INSERT of the
 hash-chained audit event, COMMIT — on the same database, in the same run.
 The service also locks the row, checks roles and rules and runs the Machine.
 
+Besides the rates, the CPU milliseconds this process spends per transition on each side:
+on a host other work keeps busy the rates say more about the host than about the code,
+the CPU time much less so. On SQLite it includes the database's own work; on PostgreSQL
+the server's is not counted.
+
     python -m bench.transitions [--count 2000] [--database-url URL]
 """
 
@@ -53,7 +58,7 @@ def _scene(count: int) -> Scene:
     return scene
 
 
-def through_service(ids: list[int], user_id: int) -> float:
+def through_service(ids: list[int], user_id: int) -> Stopwatch:
     with Stopwatch() as watch:
         for application_id in ids:
             with write_intent(True):
@@ -65,10 +70,10 @@ def through_service(ids: list[int], user_id: int) -> float:
                 service.fire(application, "start_screening", user)
                 db.session.commit()
             db.session.expunge_all()  # each transition as a fresh request would see it
-    return len(ids) / watch.seconds
+    return watch
 
 
-def through_raw_sql(ids: list[int], scene: Scene) -> float:
+def through_raw_sql(ids: list[int], scene: Scene) -> Stopwatch:
     """The same writes by hand on a raw DBAPI connection: the floor of what is possible."""
     engine = db.engine
     postgres = engine.dialect.name == "postgresql"
@@ -106,7 +111,7 @@ def through_raw_sql(ids: list[int], scene: Scene) -> float:
             raw.commit()
     cursor.close()
     raw.close()
-    return len(ids) / watch.seconds
+    return watch
 
 
 def run(count: int, database_url: str | None, rounds: int = 5) -> dict:
@@ -116,15 +121,18 @@ def run(count: int, database_url: str | None, rounds: int = 5) -> dict:
         scene = _scene(count)
         ids, user_id = scene.ids, scene.user_id
         size = len(ids) // (2 * rounds)
-        service_rates, raw_rates = [], []
+        service_runs, raw_runs = [], []
         for n in range(rounds):
             chunk = ids[2 * n * size:(2 * n + 2) * size]
-            raw_rates.append(through_raw_sql(chunk[:size], scene))
-            service_rates.append(through_service(chunk[size:], user_id))
+            raw_runs.append(through_raw_sql(chunk[:size], scene))
+            service_runs.append(through_service(chunk[size:], user_id))
         verified = audit.verify()
         assert verified.ok, str(verified)
         backend = db.engine.dialect.name
-    service_rate, raw_rate = statistics.median(service_rates), statistics.median(raw_rates)
+    service_rate = statistics.median(size / run.seconds for run in service_runs)
+    raw_rate = statistics.median(size / run.seconds for run in raw_runs)
+    service_cpu = statistics.median(run.cpu_seconds * 1000 / size for run in service_runs)
+    raw_cpu = statistics.median(run.cpu_seconds * 1000 / size for run in raw_runs)
     figures = {
         "database": backend,
         "transitions": size * rounds,
@@ -132,6 +140,9 @@ def run(count: int, database_url: str | None, rounds: int = 5) -> dict:
         "raw_sql_per_second": round(raw_rate, 1),
         "ratio": round(service_rate / raw_rate, 3),
         "goal_ratio": 0.25,
+        "service_cpu_ms": round(service_cpu, 3),
+        "raw_sql_cpu_ms": round(raw_cpu, 3),
+        "cpu_ratio": round(raw_cpu / service_cpu, 3),
     }
     save(f"transitions_{backend}", figures)
     return figures

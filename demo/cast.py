@@ -7,20 +7,28 @@ documents.
 
 from __future__ import annotations
 
+import functools
 import io
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from pathlib import Path
 
+from flask import current_app
+from fpdf import FPDF
 from sqlalchemy import select
 
 from models import Application, Fund, Organisation, Round, Tranche, User, db
 from workflow.committee import ballots
 from workflow.engine import service
 from workflow.engine.fiscal import fiscal_year, fiscal_year_bounds
+from workflow.files import japanese_font
 from workflow.money import tranches
 
 # --- small files -------------------------------------------------------------------------
+
+JAPANESE = "NotoSansCJKjp"
+
 
 def _pdf_text(value: str) -> str:
     """PDF string text: ASCII (the base-14 fonts know no more), with its specials escaped."""
@@ -29,7 +37,33 @@ def _pdf_text(value: str) -> str:
 
 
 def pdf_bytes(title: str, lines: tuple[str, ...] = ()) -> bytes:
-    """A small, valid one-page PDF showing `title` and `lines` (a demo attachment)."""
+    """A small, valid one-page PDF showing `title` and `lines` (a demo attachment): Japanese
+    text in Noto Sans CJK when it is installed, else ASCII in the core Helvetica."""
+    if not all(text.isascii() for text in (title, *lines)):
+        font = japanese_font.font_for((title, *lines), Path(current_app.instance_path))
+        if font is not None:
+            return _japanese_pdf(title, tuple(lines), font)
+    return _ascii_pdf(title, lines)
+
+
+@functools.lru_cache(maxsize=256)
+def _japanese_pdf(title: str, lines: tuple[str, ...], font: Path) -> bytes:
+    """The page written with fpdf2, which embeds the glyphs used. Kept per process, by its
+    text and font: a demo seeded again (as the tests do) writes the same documents."""
+    pdf = FPDF(format="A4")
+    pdf.set_title(title)
+    pdf.add_font(JAPANESE, "", str(font), collection_font_number=japanese_font.FACE)
+    pdf.add_page()
+    pdf.set_font(JAPANESE, "", 16)
+    pdf.cell(0, 10, title, new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font(JAPANESE, "", 11)
+    for line in lines:
+        pdf.multi_cell(0, 7, line, new_x="LMARGIN", new_y="NEXT")
+    return bytes(pdf.output())
+
+
+def _ascii_pdf(title: str, lines: tuple[str, ...]) -> bytes:
+    """The page written by hand in the core Helvetica: no font to embed."""
     ops = ["BT", "/F1 16 Tf", "72 770 Td", f"({_pdf_text(title)}) Tj", "/F1 11 Tf"]
     for line in lines:
         ops += ["0 -22 Td", f"({_pdf_text(line)}) Tj"]

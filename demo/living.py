@@ -42,9 +42,10 @@ RELATED_ORGANISATIONS = (
 HAMAMATSU = "浜松精密部品株式会社"  # Hamamatsu Precision Parts Co., Ltd.
 KYOTO = "京都テキスタイル商事株式会社"  # Kyoto Textile Trading K.K.
 COMPANIES = (
-    # name, city, industry, capital yen, employees
-    (HAMAMATSU, "Hamamatsu", "manufacturing", 90_000_000, 140),
-    (KYOTO, "Kyoto", "wholesale", 40_000_000, 35),
+    # name, its reading (フリガナ), city, industry, capital yen, employees
+    (HAMAMATSU, "ハママツセイミツブヒンカブシキガイシャ", "Hamamatsu", "manufacturing",
+     90_000_000, 140),
+    (KYOTO, "キョウトテキスタイルショウジカブシキガイシャ", "Kyoto", "wholesale", 40_000_000, 35),
 )
 
 # The two committees: the chair presides over both, each has its deputy chair; the alumni
@@ -125,9 +126,9 @@ def seed(today: date, environment: str, upload_dir: str | None = None) -> dict[s
         _organisation(name, kind="alumni_society", country_code=country, city=city)
     for name, country, city in RELATED_ORGANISATIONS:
         _organisation(name, kind="related_organisation", country_code=country, city=city)
-    for name, city, industry, capital, employees in COMPANIES:
+    for name, reading, city, industry, capital, employees in COMPANIES:
         _organisation(name, kind="company", country_code="JP", city=city, industry=industry,
-                      capital_yen=capital, employees=employees)
+                      capital_yen=capital, employees=employees, name_reading=reading)
     wnf = _fund("WNF", "World Network of Friendship Fund", "grant")
     sme = _fund("SME", "SME Overseas Investment Loan Fund", "loan")
     for email, name, roles, org_name, seats in PEOPLE:

@@ -12,9 +12,13 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
+from babel.dates import format_date
+from flask_babel import force_locale
+
 from models import Application
 from workflow.committee import ballots
 from workflow.engine import service
+from workflow.engine.wording import word
 from workflow.loans import applications, arrears, assessment, undrawn
 from workflow.loans import documents as loan_documents
 from workflow.loans.book import instalments_of
@@ -56,9 +60,10 @@ def apply(cast: Cast, loan: Loan, *, last_year: bool = False,
         industry=company.industry, capital_yen=company.capital_yen,
         employees=company.employees), today=day)
     for kind in documents:
-        label = DOCUMENT_KINDS[kind]
+        with force_locale("ja"):  # the company writes its documents in Japanese
+            label = word(DOCUMENT_KINDS[kind])
         loan_documents.attach(app, kind, Upload(f"{kind.replace('_', '-')}.pdf", pdf_bytes(
-            f"{label}: {company.name}", (loan.title, loan.project, f"Prepared on {day:%d %B %Y}")
+            f"{label}：{company.name}", (loan.title, loan.project, f"作成日：{_japanese(day)}")
         )), actor, cast.upload_dir)
     cast.days[app.id] = day
     return app
@@ -94,9 +99,15 @@ def contract(cast: Cast, app: Application, loan: Loan, signed_on: date) -> None:
     """Approved, and the signed agreement (a PDF) stored and dated."""
     approve(cast, app, loan)
     applications.sign_agreement(app, cast["secretariat"], agreement_date=signed_on, file=Upload(
-        "signed-loan-agreement.pdf", pdf_bytes(f"Loan agreement {app.reference}", (
-            loan.title, f"Amount: JPY {loan.amount:,}", f"Signed on {signed_on:%d %B %Y}")
+        "signed-loan-agreement.pdf", pdf_bytes(f"金銭消費貸借契約書　{app.reference}", (
+            f"借主：{app.organisation.name}", loan.title, f"融資額：{loan.amount:,}円",
+            f"締結日：{_japanese(signed_on)}")
     )), upload_dir=cast.upload_dir, today=signed_on)
+
+
+def _japanese(day: date) -> str:
+    """A date as a Japanese company writes it (2026年12月7日)."""
+    return format_date(day, "long", locale="ja")
 
 
 def release_on(cast: Cast, app: Application, loan: Loan, months_ago: int,

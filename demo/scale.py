@@ -36,7 +36,7 @@ from models import Application, Donation, LedgerEntry, ReferenceCounter, dated_a
 from workflow.engine.audit import chain_head
 from workflow.engine.fiscal import fiscal_year, fiscal_year_bounds
 from workflow.engine.references import format_reference
-from workflow.money import fund_totals
+from workflow.money import kept_figures
 
 from . import scale_grants, scale_loans
 from .living import DemoRefused
@@ -172,7 +172,7 @@ def seed_scale(count: int, today: date, upload_dir: str | None, *, seed: int = 2
         with conn.begin():
             _save_counters(conn, counters, before)
             _move_sequences(conn)
-            fund_totals.rebuild(conn)  # the ledger was written past ledger.post
+            kept_figures.rebuild(conn)  # the ledger was written past ledger.post
     written = writer.written
     return {"applications": written["applications"], "audit events": written["audit_events"],
             "ledger entries": written["ledger_entries"], "votes": written["votes"],

@@ -22,7 +22,8 @@ from .grant import (
     ReportParticipant,
     ScreeningCheck,
 )
-from .kept import FILE_LIST_STRIPES, FileListRevision, KeptRevisions
+from .kept import FILE_LIST_STRIPES, PEOPLE_STRIPES, FileListRevision, PeopleRevision
+from .kept_figures import ApplicationTotal, FundDayTotal, PortfolioTotal, TrainedTotal
 from .languages import LOCALES
 from .ledger import (
     LEDGER_KIND_LABELS,
@@ -108,6 +109,10 @@ __all__ = [
     "LEDGER_KIND_LABELS",
     "Donation",
     "FundTotal",
+    "FundDayTotal",
+    "ApplicationTotal",
+    "PortfolioTotal",
+    "TrainedTotal",
     "AuditVerification",
     "AuditVerificationJob",
     "VERIFICATION_JOB_STATES",
@@ -126,7 +131,8 @@ __all__ = [
     "UndrawnCancellation",
     "APPLICATION_KINDS",
     "Application",
-    "KeptRevisions",
+    "PeopleRevision",
+    "PEOPLE_STRIPES",
     "INTEGER_COLUMN_MAX",
     "FileListRevision",
     "FILE_LIST_STRIPES",

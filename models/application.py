@@ -65,19 +65,23 @@ class Application(TimestampMixin, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     reference: Mapped[str] = mapped_column(String(20), unique=True)
-    kind: Mapped[str] = mapped_column(String(10))
+    # active_history on the columns the portfolio's kept counts are keyed on: a change
+    # loads the value it replaces, so the count can leave its old row
+    # (workflow.files.application_totals).
+    kind: Mapped[str] = mapped_column(String(10), active_history=True)
     fund_id: Mapped[int] = mapped_column(ForeignKey("funds.id"))
-    fiscal_year: Mapped[int]
+    fiscal_year: Mapped[int] = mapped_column(active_history=True)
     number: Mapped[int]  # within the fund and fiscal year: the 42 of WNF-2027-0042
-    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
-    round_id: Mapped[int | None] = mapped_column(ForeignKey("rounds.id"))
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"),
+                                                 active_history=True)
+    round_id: Mapped[int | None] = mapped_column(ForeignKey("rounds.id"), active_history=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     title: Mapped[str] = mapped_column(String(300))
     state: Mapped[str] = mapped_column(String(32))
     workflow_name: Mapped[str] = mapped_column(String(20))
     workflow_version: Mapped[int]
     requested_yen: Mapped[int] = mapped_column(BigInteger, default=0)
-    approved_yen: Mapped[int | None] = mapped_column(BigInteger)
+    approved_yen: Mapped[int | None] = mapped_column(BigInteger, active_history=True)
     version: Mapped[int] = mapped_column(default=1)
     # What the workers keep of this file's page (timeline, ballots, tranches, figures) is
     # filed under this number: the workflow service adds one whenever any of it changes

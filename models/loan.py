@@ -77,7 +77,8 @@ class LoanDetails(db.Model):
 
     application_id: Mapped[int] = mapped_column(
         ForeignKey("applications.id", ondelete="CASCADE"), primary_key=True)
-    investment_country: Mapped[str | None] = mapped_column(String(2))
+    # active_history: see Application.kind
+    investment_country: Mapped[str | None] = mapped_column(String(2), active_history=True)
     project: Mapped[str] = mapped_column(Text, default="")
     purpose: Mapped[str] = mapped_column(Text, default="")
     requested_term_months: Mapped[int | None]

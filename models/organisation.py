@@ -66,6 +66,9 @@ class Organisation(TimestampMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(String(20))
     name: Mapped[str] = mapped_column(String(200), unique=True)
+    # How the name is read, in katakana (フリガナ): shown above a Japanese company's name and
+    # searched with it (workflow.people.readings keeps it in one form).
+    name_reading: Mapped[str] = mapped_column(String(200), default="", server_default="")
     country_code: Mapped[str] = mapped_column(String(2))
     city: Mapped[str] = mapped_column(String(100), default="")
     industry: Mapped[str | None] = mapped_column(String(20))

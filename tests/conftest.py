@@ -21,7 +21,7 @@ from models import Application, Fund, Organisation, Round, User, db, set_write_i
 from webui import create_app
 from workflow.engine import kept
 
-from . import kept_guard
+from . import kept_guard, temporary
 from .database import (
     create_database,
     drop_database,
@@ -60,6 +60,15 @@ class IsolatedClient(FlaskClient):
 
 
 kept_guard.install()
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest reads --basetemp to make its folders
+def pytest_configure(config) -> None:
+    temporary.choose_basetemp(config)
+
+
+def pytest_unconfigure(config) -> None:
+    temporary.remove_basetemp(config)
 
 
 @pytest.fixture(autouse=True)

@@ -21,6 +21,7 @@ tables and the revisions moved are noted per transaction, and weighed at its com
 from __future__ import annotations
 
 import contextlib
+import functools
 import inspect
 import re
 import weakref
@@ -85,12 +86,23 @@ def _origin() -> tuple[str, bool]:
     (`path:line`), and whether that is a test's (or a migration's)."""
     frame = inspect.currentframe()
     while frame is not None:
-        path = Path(frame.f_code.co_filename)
-        if path.is_relative_to(ROOT) and ".venv" not in path.parts and path != Path(__file__):
-            return (f"{path.relative_to(ROOT)}:{frame.f_lineno}",
-                    path.is_relative_to(TESTS) or path.is_relative_to(MIGRATIONS))
+        found = _project_file(frame.f_code.co_filename)
+        if found is not None:
+            return f"{found[0]}:{frame.f_lineno}", found[1]
         frame = frame.f_back
     return "?", False
+
+
+@functools.cache
+def _project_file(filename: str) -> tuple[str, bool] | None:
+    """A file of the project's own code: its path from the root, and whether it is a
+    test's (or a migration's); None for a library's file or this one. Asked for every
+    frame of every write, so answered once per file."""
+    path = Path(filename)
+    if not path.is_relative_to(ROOT) or ".venv" in path.parts or path == Path(__file__):
+        return None
+    return (str(path.relative_to(ROOT)),
+            path.is_relative_to(TESTS) or path.is_relative_to(MIGRATIONS))
 
 
 def _columns(verb: str, statement: str) -> list[str]:
@@ -120,8 +132,8 @@ def _moved(verb: str, table: str, columns: set[str]) -> set[str]:
         return {FILE}
     if table == "file_list_revisions":
         return {LISTS}
-    if table == "kept_revisions":
-        return {PEOPLE} if "people" in columns else set()
+    if table == "people_revisions":
+        return {PEOPLE}
     return set()
 
 

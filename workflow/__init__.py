@@ -11,6 +11,7 @@ from .grants import definition as grant_definition  # noqa: F401, I001 - registe
 from .loans import definition as loan_definition  # noqa: F401
 from .committee import ballot_steps, decision  # noqa: F401 - ballots: open, decide, funds
 from .files import common_rules  # noqa: F401 - the rules both programmes check
+from .files import application_totals  # noqa: F401 - keeps the counts after each flush
 from .grants import proposals, reports, screening  # noqa: F401 - proposal and report rules
 from .loans import applications, assessment, documents  # noqa: F401 - schedule, arrears
 from .money import tranches  # noqa: F401 - four eyes, release, cancel effects

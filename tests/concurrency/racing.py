@@ -2,23 +2,34 @@
 
 from __future__ import annotations
 
+import functools
 import multiprocessing
 import traceback
 from collections.abc import Callable
 
+from flask import Flask
+
+from config import TestConfig
+from models import db, write_intent
+from webui import create_app
+from workflow.engine.errors import DomainError
+
 CTX = multiprocessing.get_context("fork")
 
 
-def _child(database_url: str, job: Callable, args: tuple, barrier, results) -> None:
-    from config import TestConfig
-    from models import db, write_intent
-    from webui import create_app
-    from workflow.engine.errors import DomainError
-
+@functools.cache
+def _app_for(database_url: str) -> Flask:
+    """An app of its own for the racers on this database, built once in the test process
+    and never used there: each racer is forked with it already built, as a server's workers
+    are forked from one loaded app, instead of building it anew in every racer."""
     config = TestConfig()
     config.SQLALCHEMY_DATABASE_URI = database_url
-    app = create_app(config)
+    return create_app(config)
+
+
+def _child(app: Flask, job: Callable, args: tuple, barrier, results) -> None:
     with app.app_context():
+        db.engine.dispose(close=False)  # connections of its own, none inherited
         try:
             barrier.wait(timeout=60)
             with write_intent(True):
@@ -41,7 +52,8 @@ def race(database_url: str, job: Callable, args_per_process: list[tuple],
     count = len(args_per_process)
     barrier = CTX.Barrier(count)
     results = CTX.Queue()
-    processes = [CTX.Process(target=_child, args=(database_url, job, args, barrier, results))
+    app = _app_for(database_url)
+    processes = [CTX.Process(target=_child, args=(app, job, args, barrier, results))
                  for args in args_per_process]
     for process in processes:
         process.start()

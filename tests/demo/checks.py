@@ -31,7 +31,7 @@ from models import (
 from workflow.committee.tally import quorum_for
 from workflow.engine import registry
 from workflow.loans.repayments import GRACE_DAYS
-from workflow.money import fund_reports, ledger
+from workflow.money import fund_reports, kept_figures, ledger
 
 CASH_IN = {"donation", "refund", "repayment_principal", "repayment_interest",
            "repayment_damages"}
@@ -122,9 +122,9 @@ def independent_balances(fund: Fund) -> dict[str, int]:
 
 
 def ledger_consistent() -> list[str]:
-    """Balances never below zero on any day, the ledger's figures equal an independent sum,
-    and every application's money adds up."""
-    problems = []
+    """Balances never below zero on any day, the ledger's figures (and every figure kept
+    beside it) equal an independent sum, and every application's money adds up."""
+    problems = kept_figures.differences()
     for fund in db.session.scalars(select(Fund)):
         figures = ledger.balances(fund)
         mine = independent_balances(fund)

@@ -8,12 +8,14 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from demo.living import DEMO_PASSWORD
-from models import Application, Attachment, Donation, ReportParticipant, User, db
+from demo.living import DEMO_PASSWORD, HAMAMATSU, KYOTO
+from models import Application, Attachment, Donation, Organisation, ReportParticipant, User, db
 from screenshots.pages import ROLES, resolved_paths
 from tests.conftest import log_in
+from tests.pdf_text import printed_characters
 from workflow.committee import lists
 from workflow.engine import audit, registry
+from workflow.files import japanese_font
 
 from . import checks
 from .conftest import row_counts
@@ -56,7 +58,26 @@ def test_the_demo_has_donations_reports_and_files(app):
     assert {a.kind for a in stored} == {"proposal", "report", "agreement", "business_plan",
                                         "financial_statements"}
     with open(f"{app.config['UPLOAD_DIR']}/{stored[0].stored_name}", "rb") as handle:
-        assert handle.read().startswith(b"%PDF-1.4")
+        assert handle.read().startswith(b"%PDF-1.")
+
+
+@pytest.mark.skipif(not japanese_font.SOURCE.is_file(), reason="needs fonts-noto-cjk")
+def test_the_japanese_companies_documents_are_in_japanese_and_the_societies_in_english(app):
+    def printed(attachment: Attachment) -> tuple[set[str], bytes]:
+        with open(f"{app.config['UPLOAD_DIR']}/{attachment.stored_name}", "rb") as handle:
+            data = handle.read()
+        return printed_characters(data), data
+
+    for attachment in db.session.scalars(select(Attachment)):
+        characters, data = printed(attachment)
+        company = db.session.get(Application, attachment.application_id).organisation.name
+        if attachment.kind in ("business_plan", "financial_statements"):
+            label = {"business_plan": "事業計画書", "financial_statements": "直近の財務諸表"}
+            assert set(label[attachment.kind] + company + "作成日") <= characters
+        elif attachment.kind == "agreement":
+            assert set("金銭消費貸借契約書" + company + "融資額円締結日") <= characters
+        else:  # an alumni society's programme or report, in English and the core font
+            assert characters == set() and b"/BaseFont /Helvetica" in data
 
 
 def test_seeding_twice_adds_nothing(app, seed):
@@ -118,3 +139,16 @@ def test_the_demo_has_a_committee_per_programme_each_with_its_deputy(app):
         "deputy.wnf"]
     assert by_email["deputy.sme"]["SME"] >= {"deputy_chair"} and "WNF" not in by_email[
         "deputy.sme"]
+
+
+def test_the_japanese_companies_have_their_readings_and_are_found_by_them(app, client):
+    readings = dict(db.session.execute(select(Organisation.name, Organisation.name_reading)
+                                       .where(Organisation.kind == "company",
+                                              Organisation.name.in_((HAMAMATSU, KYOTO)))).all())
+    assert readings == {HAMAMATSU: "ハママツセイミツブヒンカブシキガイシャ",
+                        KYOTO: "キョウトテキスタイルショウジカブシキガイシャ"}
+    log_in(client, db.session.scalar(select(User).where(User.email == "auditor@wnf.example")),
+           DEMO_PASSWORD)
+    found = html.unescape(client.get("/loans/?q=はままつ").get_data(as_text=True))
+    assert "ハママツセイミツブヒンカブシキガイシャ</span>" + HAMAMATSU in found
+    assert "キョウトテキスタイルショウジカブシキガイシャ</span>" not in found  # the other's files

@@ -109,7 +109,7 @@ def test_postgres_plans_the_list_and_the_chain_head_once_per_connection(
             kept.marks()
     plans = db.session.execute(text(
         "SELECT generic_plans FROM pg_prepared_statements WHERE statement LIKE :list"
-        " OR statement LIKE '%FROM kept_revisions%'"
-        " ORDER BY statement LIKE '%FROM kept_revisions%'"),
+        " OR statement LIKE '%FROM people_revisions%'"
+        " ORDER BY statement LIKE '%FROM people_revisions%'"),
         {"list": "SELECT applications.id%LIMIT 51%"}).all()
     assert [n > 0 for n, in plans] == [True, True], plans  # the list's, the marks'

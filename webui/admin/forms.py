@@ -19,6 +19,7 @@ from models import FUND_CODES, FUND_KINDS, INDUSTRY_LABELS, ROLE_LABELS
 from models.organisation import KIND_LABELS
 from models.user import LOCALES
 from workflow.people.committees import COMMITTEE_ROLES, SEAT_CHOICE_LABELS, committee_title
+from workflow.people.readings import READING_LENGTH
 
 from ..forms import AppForm, YenField, word_choices
 from ..once import OneTimeKey
@@ -64,6 +65,10 @@ class UserForm(OneTimeKey, AppForm):
 class OrganisationForm(OneTimeKey, AppForm):
     kind = SelectField(_l("Kind"), choices=word_choices(KIND_LABELS))
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
+    name_reading = StringField(
+        _l("Reading of the name (katakana)"),
+        description=_l("For a Japanese name: how it is read, in katakana; hiragana is accepted."),
+        validators=[Optional(), Length(max=READING_LENGTH)], render_kw={"lang": "ja"})
     country_code = StringField(
         _l("Country code"), description=_l("ISO 3166, two letters (JP, TH, VN…)"),
         validators=[DataRequired(), Length(max=2)],

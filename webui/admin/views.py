@@ -130,6 +130,7 @@ def edit_organisation(org_id: int | None = None):
     def act() -> Done:
         saved = accounts.save_organisation(
             org, kind=form.kind.data, name=form.name.data,
+            name_reading=form.name_reading.data or "",
             country_code=form.country_code.data, city=form.city.data or "",
             industry=form.industry.data or None, capital_yen=form.capital_yen.data,
             employees=form.employees.data, actor=current_user,

@@ -70,10 +70,10 @@ def list_applications(limit: int, after: str | None = None, before: str | None =
     page = kept_lists.page_of(filters, user, limit, after=after, before=before)
     items = [{"id": ident, "reference": reference, "title": title, "state": state,
               "state_label": state_label(workflow, version, state, user),
-              "organisation": organisation, "country": country,
+              "organisation": organisation, "organisation_reading": reading, "country": country,
               "requested_yen": requested, "approved_yen": approved}
              for (ident, reference, title, workflow, version, state, requested, approved,
-                  organisation, country, *_key) in page.rows]
+                  organisation, reading, country, *_key) in page.rows]
     return {"items": items, "next": page.after, "previous": page.before}
 
 

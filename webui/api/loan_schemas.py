@@ -6,11 +6,14 @@ from __future__ import annotations
 
 from marshmallow import Schema, ValidationError, fields, validate
 
-from models import INDUSTRIES, REPAYMENT_METHODS, RISK_GRADES
+from models import INDUSTRIES, INTEGER_COLUMN_MAX, REPAYMENT_METHODS, RISK_GRADES
 from workflow.loans.lending_law import MAX_TERM_MONTHS
+from workflow.people.readings import READING_LENGTH
 
 YEN = validate.Range(min=1, max=2**63 - 1)
-COUNT = validate.Range(min=0, max=2**31 - 1)
+# What an INTEGER column holds: a count, and an id or a number of people.
+COUNT = validate.Range(min=0, max=INTEGER_COLUMN_MAX)
+POSITIVE = validate.Range(min=1, max=INTEGER_COLUMN_MAX)
 TEXT = validate.Length(max=10000)
 
 
@@ -41,6 +44,9 @@ class LoanSchema(Schema):
 class CompanySchema(Schema):
     """The applying company's SME figures, which the eligibility rule reads."""
 
+    name = fields.String(required=True)
+    name_reading = fields.String(required=True, metadata={
+        "description": "How the name is read, in katakana (フリガナ); empty when not given"})
     industry = fields.String(allow_none=True)
     capital_yen = fields.Integer(allow_none=True)
     employees = fields.Integer(allow_none=True)
@@ -61,7 +67,7 @@ class AssessmentSchema(Schema):
 class LoanRequestSchema(Schema):
     """The whole loan application, as its form: it replaces what was saved before."""
 
-    round_id = fields.Integer(required=True, validate=validate.Range(min=1, max=2**31 - 1))
+    round_id = fields.Integer(required=True, validate=POSITIVE)
     title = fields.String(required=True, validate=validate.Length(min=1, max=300))
     requested_yen = fields.Integer(required=True, validate=YEN)
     term_months = fields.Integer(required=True,
@@ -73,6 +79,11 @@ class LoanRequestSchema(Schema):
     industry = fields.String(required=True, validate=validate.OneOf(INDUSTRIES))
     capital_yen = fields.Integer(required=True, validate=validate.Range(min=0, max=2**63 - 1))
     employees = fields.Integer(required=True, validate=COUNT)
+    name_reading = fields.String(
+        load_default=None, validate=validate.Length(max=READING_LENGTH),
+        metadata={"description": "The company name's reading in katakana (hiragana and "
+                                 "half-width kana are turned into it); left as it is when "
+                                 "not sent"})
 
 
 class AssessmentInputSchema(Schema):

@@ -67,7 +67,8 @@ def _request(inputs: dict) -> loans.LoanRequest:
         title=inputs["title"], round_=round_, requested_yen=inputs["requested_yen"],
         term_months=inputs["term_months"], investment_country=inputs["investment_country"],
         project=inputs["project"], purpose=inputs["purpose"], industry=inputs["industry"],
-        capital_yen=inputs["capital_yen"], employees=inputs["employees"])
+        capital_yen=inputs["capital_yen"], employees=inputs["employees"],
+        name_reading=inputs["name_reading"])
 
 
 @blp.route("/loans", methods=["POST"])

@@ -9,7 +9,15 @@ from marshmallow import Schema, fields, validate
 
 from workflow.files.search import SORTS
 
-from .loan_schemas import YEN, AssessmentSchema, CompanySchema, LoanSchema, percent
+from .loan_schemas import (
+    COUNT,
+    POSITIVE,
+    YEN,
+    AssessmentSchema,
+    CompanySchema,
+    LoanSchema,
+    percent,
+)
 
 
 class UtcDateTime(fields.DateTime):
@@ -37,11 +45,12 @@ class ApplicationListArgs(Schema):
     """The filters, order and place of the application list (as on the list page)."""
 
     q = fields.String(validate=validate.Length(max=200),
-                      metadata={"description": "Reference or words of the title"})
-    organisation_id = fields.Integer(validate=validate.Range(min=1, max=2**31 - 1))
+                      metadata={"description": "A reference, or words each found in the title "
+                                               "or the organisation's name or reading"})
+    organisation_id = fields.Integer(validate=POSITIVE)
     country = fields.String(validate=validate.Length(max=2))
     state = fields.String(validate=validate.Length(max=40))
-    round_id = fields.Integer(validate=validate.Range(min=1, max=2**31 - 1))
+    round_id = fields.Integer(validate=POSITIVE)
     fund = fields.String(validate=validate.OneOf(["WNF", "SME"]))
     date_from = fields.Date()
     date_to = fields.Date()
@@ -61,6 +70,8 @@ class ApplicationRowSchema(Schema):
     state = fields.String(required=True)
     state_label = fields.String(required=True)
     organisation = fields.String(required=True)
+    organisation_reading = fields.String(required=True, metadata={
+        "description": "How a Japanese company's name is read, in katakana; else empty"})
     country = fields.String(required=True)
     requested_yen = fields.Integer(required=True)
     approved_yen = fields.Integer(allow_none=True)
@@ -97,6 +108,7 @@ class ApplicationSchema(Schema):
     round_id = fields.Integer(allow_none=True)
     organisation_id = fields.Integer(required=True)
     organisation = fields.Function(lambda a: a.organisation.name, required=True)
+    organisation_reading = fields.Function(lambda a: a.organisation.name_reading, required=True)
     requested_yen = fields.Integer(required=True)
     approved_yen = fields.Integer(allow_none=True)
     created_at = UtcDateTime(required=True)
@@ -219,7 +231,7 @@ class FundListSchema(Schema):
 
 
 class CursorArgs(Schema):
-    after = fields.Integer(validate=validate.Range(min=0, max=2**31 - 1),
+    after = fields.Integer(validate=COUNT,
                            metadata={"description": "The `next` of the page before"})
     limit = fields.Integer(load_default=100, validate=validate.Range(min=1, max=1000))
 
@@ -301,13 +313,13 @@ class PortfolioSchema(Schema):
 
 
 class NewProposalSchema(Schema):
-    round_id = fields.Integer(required=True, validate=validate.Range(min=1, max=2**31 - 1))
+    round_id = fields.Integer(required=True, validate=POSITIVE)
     title = fields.String(required=True, validate=validate.Length(min=1, max=300))
 
 
 class ParticipantRowSchema(Schema):
     country_code = fields.String(required=True, validate=validate.Length(equal=2))
-    participants = fields.Integer(required=True, validate=validate.Range(min=1, max=2**31 - 1))
+    participants = fields.Integer(required=True, validate=POSITIVE)
 
 
 class BudgetRowSchema(Schema):
@@ -329,8 +341,8 @@ class ProposalSchema(Schema):
     venue_country = fields.String(allow_none=True, validate=validate.Length(max=2))
     venue_city = fields.String(load_default="", validate=validate.Length(max=100))
     expected_participants = fields.Integer(allow_none=True,
-                                           validate=validate.Range(min=1, max=2**31 - 1))
-    partner_ids = fields.List(fields.Integer(validate=validate.Range(min=1, max=2**31 - 1)),
+                                           validate=POSITIVE)
+    partner_ids = fields.List(fields.Integer(validate=POSITIVE),
                               load_default=list, validate=validate.Length(max=50))
     participants = fields.List(fields.Nested(ParticipantRowSchema), load_default=list,
                                validate=validate.Length(max=100))

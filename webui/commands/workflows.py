@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 from models import Fund, db, write_intent
 from workflow.engine import anchors, audit, diagrams, registry, verifying, versioning
 from workflow.engine.errors import TransitionRefused, ValidationFailed
-from workflow.money import fund_totals
+from workflow.money import fund_totals, kept_figures
 from workflow.operations import checkpoints
 
 workflow_cli = AppGroup("workflow", help="See and migrate the workflow definitions.")
@@ -116,13 +116,14 @@ def verify(checkpoint, full):
     if not result.ok:
         raise SystemExit(1)
     if full:
-        problems = fund_totals.differences()
+        problems = kept_figures.differences()
         db.session.rollback()
         for problem in problems:
             click.echo(problem)
         if problems:
             raise SystemExit(1)
         click.echo(fund_totals.MATCHED.format(funds=_fund_count()))
+        click.echo(kept_figures.MATCHED)
 
 
 def _fund_count() -> int:
@@ -137,7 +138,7 @@ def work(poll):
     """Run the full re-verifications queued on the audit page, writing each one's progress
     for the page to show (run it from cron or a process supervisor)."""
     while True:
-        job = verifying.run_next(_latest_anchor(), more_checks=fund_totals.differences)
+        job = verifying.run_next(_latest_anchor(), more_checks=kept_figures.differences)
         if job is not None:
             click.echo(f"Verification job {job.id}: {job.result}")
             continue

@@ -17,6 +17,7 @@ from workflow.engine import registry, service
 from workflow.engine.errors import StaleApplication, TransitionRefused, ValidationFailed
 from workflow.engine.keyset import Page
 from workflow.engine.permissions import READER_ROLES
+from workflow.engine.wording import word
 from workflow.people import committees
 
 from .. import paging
@@ -137,7 +138,7 @@ def vote(application_id: int):
         cast = ballots.cast_vote(application, current_user, form.choice.data,
                                  form.comment.data or "")
         return _("%(reference)s: your vote is “%(choice)s”.", reference=application.reference,
-                 choice=ballots.CHOICE_LABELS[cast.choice])
+                 choice=word(ballots.CHOICE_LABELS[cast.choice]))
 
     return _attempt(application, form, "vote_form", act)
 

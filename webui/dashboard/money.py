@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Response, abort
-from flask_babel import force_locale
 from flask_login import current_user
 
 from models import User
@@ -58,9 +57,7 @@ def schedule_csv(application_id: int):
 @roles("applicant")
 def schedule_pdf_download(application_id: int):
     loan = _own_loan_or_404(application_id)
-    # In English for now: the PDF's core fonts print no Japanese (a CJK font is to come).
-    with force_locale("en"):
-        pdf = schedule_pdf(loan, schedule_rows(loan), date.today())
+    pdf = schedule_pdf(loan, schedule_rows(loan), date.today())  # in the reader's language
     response = Response(pdf, mimetype="application/pdf")
     response.headers["Content-Disposition"] = (
         f'attachment; filename="{loan.application.reference}-schedule.pdf"')

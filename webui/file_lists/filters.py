@@ -31,7 +31,8 @@ class FilterForm(AppForm):
     class Meta:
         csrf = False
 
-    q = StringField(_l("Reference or title"), validators=[Optional(), Length(max=200)])
+    q = StringField(_l("Reference, title or organisation"),
+                    validators=[Optional(), Length(max=200)])
     organisation_id = ListedSelectField(_l("Organisation"), coerce=int, validators=[Optional()])
     country = StringField(_l("Country"), validators=[Optional(), Length(max=2)])
     state = SelectField(_l("State"), validators=[Optional()])

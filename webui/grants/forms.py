@@ -61,7 +61,8 @@ class ProposalForm(AppForm):
     title = StringField(_l("Title"),
                         validators=[DataRequired(_l("Enter a title.")), Length(max=300)])
     programme_type = SelectField(_l("Programme type"), default="", choices=[
-        ("", _l("— choose —")), *((p, PROGRAMME_LABELS[p]) for p in PROGRAMME_TYPES)])
+        ("", _l("— choose —")),
+        *word_choices({p: PROGRAMME_LABELS[p] for p in PROGRAMME_TYPES})])
     objectives = TextAreaField(_l("Objectives"), validators=[Length(max=10000)],
                                render_kw={"rows": 5})
     start_date = DateField(_l("Start date"), validators=[Optional()])

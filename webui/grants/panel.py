@@ -19,7 +19,7 @@ from models import (
     User,
 )
 from workflow.engine.permissions import READER_ROLES
-from workflow.engine.wording import listing
+from workflow.engine.wording import listing, word
 from workflow.files import attachments
 from workflow.grants import proposals, reports, screening
 from workflow.grants.budget import Totals, format_percent
@@ -120,7 +120,7 @@ def grant_panel(application: Application, user: User) -> GrantPanel | None:
 
     return GrantPanel(
         application=application, details=details,
-        programme=PROGRAMME_LABELS.get(details.programme_type) if details and (
+        programme=word(PROGRAMME_LABELS[details.programme_type]) if details and (
             details.programme_type) else None,
         venue=venue, partners=taking_part.partners,
         participants=_countries(taking_part.expected),

@@ -1,6 +1,7 @@
 """The SME loan forms: the application, the assessment, the agreement, repayments, write-off,
 and the cancellation of the undrawn part."""
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from wtforms import (
@@ -19,6 +20,7 @@ from models import INDUSTRY_LABELS, METHOD_LABELS, RISK_GRADES
 from workflow.loans.documents import DOCUMENT_KINDS
 from workflow.loans.lending_law import MAX_TERM_MONTHS
 from workflow.loans.undrawn import REASON_LENGTH
+from workflow.people.readings import READING_LENGTH
 
 from ..forms import AppForm, YenField, word_choices
 from ..once import OneTimeKey
@@ -68,6 +70,10 @@ class LoanForm(OneTimeKey, AppForm):
     project = TextAreaField(_l("Project"), description=_l("What the company will set up abroad."),
                             validators=[Optional(), Length(max=10000)])
     purpose = TextAreaField(_l("Purpose of the loan"), validators=[Optional(), Length(max=10000)])
+    # The views say whose name it reads (reading_described).
+    name_reading = StringField(_l("Company name reading (katakana)"),
+                               validators=[Optional(), Length(max=READING_LENGTH)],
+                               render_kw={"lang": "ja", "autocomplete": "off"})
     industry = SelectField(_l("Company's industry"), choices=word_choices(INDUSTRY_LABELS))
     capital_yen = YenField(_l("Company's capital (yen)"),
                            validators=[InputRequired(_l("Enter the company's capital."))])
@@ -76,6 +82,14 @@ class LoanForm(OneTimeKey, AppForm):
         validators=[InputRequired(_l("Enter the number of employees.")),
                     NumberRange(min=0, message=_l("The number of employees cannot be negative."))])
     submit = SubmitField(_l("Save"))
+
+
+def reading_described(form: LoanForm, company_name: str) -> LoanForm:
+    """The reading's help names the company it reads."""
+    form.name_reading.description = _(
+        "How %(name)s is read, in katakana; hiragana and half-width kana are accepted.",
+        name=company_name)
+    return form
 
 
 class DocumentForm(OneTimeKey, AppForm):

@@ -39,6 +39,7 @@ from .forms import (
     RepaymentForm,
     WriteOffForm,
     WriteOffRequestForm,
+    reading_described,
 )
 from .panel import assessment_form, repayment_form
 
@@ -123,7 +124,8 @@ def _request_from(form: LoanForm) -> loans.LoanRequest:
         requested_yen=form.requested_yen.data, term_months=form.term_months.data,
         investment_country=form.investment_country.data or "", project=form.project.data or "",
         purpose=form.purpose.data or "", industry=form.industry.data,
-        capital_yen=form.capital_yen.data, employees=form.employees.data)
+        capital_yen=form.capital_yen.data, employees=form.employees.data,
+        name_reading=form.name_reading.data or "")
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -132,7 +134,7 @@ def new():
     company = current_user.organisation
     if company is None or company.kind != "company":
         raise TransitionRefused(_("Only a company can apply for an SME loan."))
-    form = LoanForm(obj=company)
+    form = reading_described(LoanForm(obj=company), company.name)
     _round_choices(form)
 
     def act() -> Done:
@@ -160,7 +162,9 @@ def edit(application_id: int):
         "investment_country": loan.investment_country, "project": loan.project,
         "purpose": loan.purpose, "industry": company.industry or "manufacturing",
         "capital_yen": company.capital_yen, "employees": company.employees,
+        "name_reading": company.name_reading,
     })
+    reading_described(form, company.name)
     _round_choices(form, application)
 
     def act() -> Done:

@@ -45,7 +45,8 @@ from .tally import (
     trusts_loaded,
 )
 
-CHOICE_LABELS = {"approve": "Approve", "reject": "Reject", "abstain": "Abstain"}
+# Words defined as data (N_): translated where a person reads them (wording.word).
+CHOICE_LABELS = {"approve": N_("Approve"), "reject": N_("Reject"), "abstain": N_("Abstain")}
 
 
 def outcome_of(tally: Tally, casting_vote: str | None) -> str:

@@ -12,8 +12,9 @@ agree) are moved by the workflow service in the transaction of the change itself
   filter bar and the home page's counts show of every file, organisation, fund and round.
   A change of a file moves the row of its stripe (its id modulo the stripes), so writers
   of different files do not queue for one row's lock.
-* `kept_revisions.people`: the names, roles, seats and absences of the people and the
-  organisations the pages name.
+* the people's revision, the sum of the rows of `people_revisions`: the names, roles,
+  seats and absences of the people and the organisations the pages name. A change moves
+  the stripe of the user or organisation changed, in stripes for the same reason.
 
 A login, a failed login, a refusal or a notification moves none of them. The test suite
 fails a test whose transaction writes a table read here without moving a number
@@ -30,20 +31,26 @@ from typing import Any
 from flask import current_app, has_app_context
 from sqlalchemy import bindparam, func, insert, select, true, update
 
-from models import FILE_LIST_STRIPES, Application, FileListRevision, KeptRevisions, db
+from models import (
+    FILE_LIST_STRIPES,
+    PEOPLE_STRIPES,
+    Application,
+    FileListRevision,
+    PeopleRevision,
+    db,
+)
 
 from . import reading
 from .locking import ensure_write_transaction
 
-# The people's revision is one row (its CHECK allows no other, hence no WHERE and no
-# parameter: one plan fits every execution), to be joined (outer: an emptied table reads
-# as None) into a statement a page runs anyway; the lists' revision is the sum of its
-# stripes.
+# Each revision is the sum of its stripes (an emptied table sums to None): the people's
+# is one row of one column, to be joined into a statement a page runs anyway.
 _STRIPES = FileListRevision.__table__
-_PEOPLE = KeptRevisions.__table__
-PEOPLE_REVISION = select(_PEOPLE.c.people).subquery("people_revision")
+_PEOPLE = PeopleRevision.__table__
+PEOPLE_REVISION = select(func.sum(_PEOPLE.c.revision).label("people")).subquery(
+    "people_revision")
 _MARKS = select(select(func.sum(_STRIPES.c.revision)).scalar_subquery().label("file_lists"),
-                select(_PEOPLE.c.people).scalar_subquery().label("people"))
+                select(func.sum(_PEOPLE.c.revision)).scalar_subquery().label("people"))
 _FILE_MARKS = (select(Application.revision, PEOPLE_REVISION.c.people)
                .outerjoin(PEOPLE_REVISION, true())
                .where(Application.id == bindparam("application_id")))
@@ -54,7 +61,8 @@ _BUMP_FILE = (update(_APPLICATIONS)
               .values(revision=_APPLICATIONS.c.revision + 1))
 _BUMP_STRIPE = (update(_STRIPES).where(_STRIPES.c.stripe == bindparam("b_stripe"))
                 .values(revision=_STRIPES.c.revision + 1))
-_BUMP_PEOPLE = update(_PEOPLE).values(people=_PEOPLE.c.people + 1)
+_BUMP_PEOPLE = (update(_PEOPLE).where(_PEOPLE.c.stripe == bindparam("b_stripe"))
+                .values(revision=_PEOPLE.c.revision + 1))
 
 
 @dataclass(frozen=True)
@@ -69,19 +77,14 @@ def _connection(connection=None):
     return connection if connection is not None else ensure_write_transaction(db.session)
 
 
-def _bump_lists(stripe: int, conn) -> None:
-    if conn.execute(_BUMP_STRIPE, {"b_stripe": stripe}).rowcount == 0:  # a test emptied it
-        conn.execute(insert(_STRIPES).values(stripe=stripe, revision=2))
-
-
-def _bump_people(conn) -> None:
-    if conn.execute(_BUMP_PEOPLE).rowcount == 0:  # only a test empties the table
-        conn.execute(insert(_PEOPLE).values(id=1, people=2))
+def _bump(bump, table, stripe: int, conn) -> None:
+    if conn.execute(bump, {"b_stripe": stripe}).rowcount == 0:  # a test emptied the table
+        conn.execute(insert(table).values(stripe=stripe, revision=2))
 
 
 def lists_changed(application_id: int, connection=None) -> None:
     """What the lists show of this file may have changed (its own revision has moved)."""
-    _bump_lists(application_id % FILE_LIST_STRIPES, _connection(connection))
+    _bump(_BUMP_STRIPE, _STRIPES, application_id % FILE_LIST_STRIPES, _connection(connection))
 
 
 def application_changed(application_id: int, connection=None) -> None:
@@ -91,12 +94,12 @@ def application_changed(application_id: int, connection=None) -> None:
     lists_changed(application_id, conn)
 
 
-def catalogue_changed(connection=None) -> None:
-    """An organisation, fund or round was added or changed: the filter bar, the lists
-    and the pages that name them."""
+def catalogue_changed(connection=None, *, row_id: int = 0) -> None:
+    """An organisation, fund or round (`row_id`: its id) was added or changed: the filter
+    bar, the lists and the pages that name them."""
     conn = _connection(connection)
-    _bump_lists(0, conn)
-    _bump_people(conn)
+    _bump(_BUMP_STRIPE, _STRIPES, row_id % FILE_LIST_STRIPES, conn)
+    people_changed(conn, row_id=row_id)
 
 
 # Set in the `info` of a connection that writes new files only, with their rows and the
@@ -111,9 +114,10 @@ def new_files_written(connection) -> None:
     catalogue_changed(connection)
 
 
-def people_changed(connection=None) -> None:
-    """A user's name, roles, seats, organisation or absence changed."""
-    _bump_people(_connection(connection))
+def people_changed(connection=None, *, row_id: int = 0) -> None:
+    """A user's (`row_id`: the user's id) name, roles, seats, organisation or absence
+    changed, or an organisation's record."""
+    _bump(_BUMP_PEOPLE, _PEOPLE, row_id % PEOPLE_STRIPES, _connection(connection))
 
 
 # -- reading them (a page's read scope) -------------------------------------------------

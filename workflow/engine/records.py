@@ -36,9 +36,9 @@ def audit_changes(action: str, record, before: dict, actor: User | None) -> None
         audit.record(action, actor=actor, object_type=kind, object_id=record.id,
                      data={"changes": changes})
         if kind == "user":
-            kept.people_changed()
+            kept.people_changed(row_id=record.id)
         else:
-            kept.catalogue_changed()
+            kept.catalogue_changed(row_id=record.id)
 
 
 def refuse_clash(clash: Clash) -> None:

@@ -263,6 +263,7 @@ def available_actions(application: Application, user: User | None,
             step.transition = first
             blocked = next(filter(None, (rules.check_guard(g, step) for g in first.guards)),
                            None)
-        actions.append(Action(trigger, first.label, first.requires, first.style,
-                              first.confirm, first.form, blocked))
+        # The labels are words defined as data (N_): said in the reader's language.
+        actions.append(Action(trigger, word(first.label), first.requires, first.style,
+                              first.confirm and word(first.confirm), first.form, blocked))
     return actions

@@ -8,12 +8,14 @@ organisation's only, the staff the submitted files, the auditor every file).
 from __future__ import annotations
 
 import functools
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from flask_babel import gettext as _
 from sqlalchemy import and_, bindparam, func, literal_column, or_, select, tuple_
+from sqlalchemy.orm import aliased
 
 from models import Application, Fund, LoanDetails, Organisation, Round, User, db
 from models.i18n import N_
@@ -22,6 +24,7 @@ from workflow.engine.errors import ValidationFailed
 from workflow.engine.keyset import Page, decode_cursor, encode_cursor
 from workflow.engine.permissions import visibility, visible_conditions
 from workflow.engine.wording import csv_header
+from workflow.people.readings import katakana
 
 # The sort keys; the file's id always breaks ties, so that every row has one place and a
 # page can start right after a given row (keyset pagination). A key never holds NULL:
@@ -68,7 +71,7 @@ def all_states(kind: str = "") -> list[str]:
 
 @dataclass
 class Filters:
-    q: str = ""  # reference or words of the title
+    q: str = ""  # a reference, or words each of the title or the organisation's name or reading
     organisation_id: int | None = None
     country: str = ""
     state: str = ""
@@ -112,9 +115,16 @@ def _bound(filters: Filters, user: User) -> tuple[Shape, dict]:
     seen = visibility(user)
     values: dict = dict(seen.params)
     words = filters.q.split() if filters.q else []
+    # Each word as typed and made plain by NFKC (full-width Latin and digits: ＷＮＦ → WNF,
+    # half-width kana: ｶｲｾﾞﾝ → カイゼン), as the titles hold either: （タイ） stays itself.
+    plain = [unicodedata.normalize("NFKC", w) for w in words]
     if words:
-        values["reference"] = filters.q.strip().upper()
-        values.update((f"word{n}", f"%{_escape(w)}%") for n, w in enumerate(words))
+        values["reference"] = unicodedata.normalize("NFKC", filters.q).strip().upper()
+        values.update((f"word{n}", f"%{_escape(w)}%") for n, w in enumerate(plain))
+        values.update((f"typed{n}", f"%{_escape(w)}%") for n, w in enumerate(words)
+                      if w != plain[n])
+        # A reading is kept in katakana: a word typed in hiragana finds it too.
+        values.update((f"kana{n}", f"%{_escape(katakana(w))}%") for n, w in enumerate(plain))
     if filters.organisation_id:
         values["organisation_id"] = filters.organisation_id
     if filters.country:
@@ -126,7 +136,8 @@ def _bound(filters: Filters, user: User) -> tuple[Shape, dict]:
         values["created_from"] = datetime.combine(filters.date_from, time.min)
     if filters.date_to:
         values["created_to"] = datetime.combine(filters.date_to, time.max)
-    shape = (seen.kind, len(words), *(name in values for name in (
+    shape = (seen.kind, tuple(w != p for w, p in zip(words, plain, strict=True)),
+             *(name in values for name in (
         "organisation_id", "country", "state", "round_id", "fund", "kind", "created_from",
         "created_to")), filters.loans_only)
     return shape, values
@@ -153,8 +164,7 @@ def _conditions(shape: Shape, common_country: str | None = None) -> list:
     if words:
         conditions.append(or_(
             Application.reference == bindparam("reference"),
-            and_(*(Application.title.ilike(bindparam(f"word{n}"), escape="\\")
-                   for n in range(words))),
+            and_(*(_word_found(n, typed) for n, typed in enumerate(words))),
         ))
     if organisation:
         conditions.append(Application.organisation_id == bindparam("organisation_id"))
@@ -175,6 +185,27 @@ def _conditions(shape: Shape, common_country: str | None = None) -> list:
     if created_to:
         conditions.append(Application.created_at <= bindparam("created_to"))
     return conditions
+
+
+# The organisations searched by name, apart from the one the list joins for its columns.
+_NAMED = aliased(Organisation, name="named")
+
+
+def _word_found(n: int, typed: bool):
+    """Word n is in the title, or in the name or reading of the file's organisation.
+
+    typed: the word as typed differs from its plain form, and is looked for too.
+    The organisations are looked up on their own (a few hundred rows), and the files by
+    organisation_id among them: one pass over the organisations, not one per file.
+    """
+    forms = ("word", "typed") if typed else ("word",)
+    return or_(
+        *(Application.title.ilike(bindparam(f"{form}{n}"), escape="\\") for form in forms),
+        Application.organisation_id.in_(
+            select(_NAMED.id).where(or_(
+                *(_NAMED.name.ilike(bindparam(f"{form}{n}"), escape="\\") for form in forms),
+                _NAMED.name_reading.ilike(bindparam(f"kana{n}"), escape="\\")))),
+    )
 
 
 def _key(sort: str, loans: bool = False) -> list:
@@ -231,7 +262,8 @@ def _count_statement(shape: Shape, limit: int):
 LIST_COLUMNS = (Application.id, Application.reference, Application.title,
                 Application.workflow_name, Application.workflow_version, Application.state,
                 Application.requested_yen, Application.approved_yen,
-                Organisation.name.label("organisation_name"), Organisation.country_code)
+                Organisation.name.label("organisation_name"), Organisation.name_reading,
+                Organisation.country_code)
 
 
 def _list_columns(loans: bool) -> tuple:

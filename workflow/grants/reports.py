@@ -32,7 +32,7 @@ from workflow.engine.errors import TransitionRefused, ValidationFailed
 from workflow.engine.permissions import is_member_of_applicant
 from workflow.engine.wording import listing, word
 from workflow.files import attachments
-from workflow.money import ledger
+from workflow.money import kept_figures, ledger
 
 from .budget import (
     BudgetLineInput,
@@ -173,6 +173,8 @@ def settle_grant(step: rules.Step) -> None:
                                                        "the final report was accepted")
     report.unspent_yen = unspent
     report.accepted_at = utcnow()
+    kept_figures.report_accepted(db.session.connection(), report.accepted_at,
+                                 ((p.country_code, p.participants) for p in report.participants))
     step.data.update(released_yen=released, spent_wnf_yen=spent_wnf, unspent_yen=unspent,
                      commitment_released_yen=freed)
 

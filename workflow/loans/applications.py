@@ -36,6 +36,7 @@ from workflow.files.applications import create_application
 from workflow.files.common_rules import missing_fields_check
 from workflow.money.round_choice import check_round_choice
 from workflow.people.accounts import check_country
+from workflow.people.readings import company_reading
 
 from . import arrears, repayments, undrawn  # noqa: F401 - rules
 from .lending_law import MAX_TERM_MONTHS
@@ -58,6 +59,8 @@ class LoanRequest:
     industry: str
     capital_yen: int
     employees: int
+    # The company name's reading, in kana (workflow.people.readings); None: left as it is.
+    name_reading: str | None = None
 
 
 def sme_fund() -> Fund:
@@ -88,11 +91,15 @@ def _check_request(request: LoanRequest) -> None:
         raise ValidationFailed(_("The capital cannot be negative."), "capital_yen")
     if request.employees is None or request.employees < 0:
         raise ValidationFailed(_("The number of employees cannot be negative."), "employees")
+    if request.name_reading is not None:
+        company_reading(request.name_reading)  # refused here, before anything is written
 
 
 def _apply(application: Application, company: Organisation, request: LoanRequest) -> dict:
     """Copy the request onto the rows; return what changed, for the audit trail."""
     loan = application.loan
+    reading = (company.name_reading if request.name_reading is None
+               else company_reading(request.name_reading))
     targets = [
         (application, "title", request.title.strip()),
         (application, "round_id", request.round_.id if request.round_ else None),
@@ -102,6 +109,7 @@ def _apply(application: Application, company: Organisation, request: LoanRequest
         (loan, "project", request.project.strip()),
         (loan, "purpose", request.purpose.strip()),
         # The company's figures live on its Organisation: the eligibility rule reads them there.
+        (company, "name_reading", reading),
         (company, "industry", request.industry),
         (company, "capital_yen", request.capital_yen),
         (company, "employees", request.employees),
@@ -111,8 +119,9 @@ def _apply(application: Application, company: Organisation, request: LoanRequest
         if getattr(row, name) != value:
             changed[name] = value
             setattr(row, name, value)
-    if {"industry", "capital_yen", "employees"} & set(changed):
-        kept.catalogue_changed()  # the company's record, which other pages name too
+    if {"name_reading", "industry", "capital_yen", "employees"} & set(changed):
+        # The company's record, which other pages name too.
+        kept.catalogue_changed(row_id=company.id)
     return changed
 
 

@@ -19,7 +19,7 @@ from workflow.engine.errors import ValidationFailed
 from workflow.engine.rules import Step, effect, guard
 
 from .lending_law import interest_rate_problem
-from .schedule import build_schedule
+from .schedule import ScheduleRefused, build_schedule
 
 
 @dataclass(frozen=True)
@@ -35,10 +35,9 @@ class Assessment:
     method: str
 
 
-# build_schedule's sentences name the term they refuse; "grace" before "term" because
-# "The grace period must be shorter than the term" is about the grace period.
-TERM_FIELDS = {"amount": "amount_yen", "annual rate": "annual_rate", "grace": "grace_months",
-               "term": "term_months", "method": "method"}
+# The assessment form's field for each of build_schedule's arguments.
+TERM_FIELDS = {"amount": "amount_yen", "annual_rate": "annual_rate", "months": "term_months",
+               "grace_months": "grace_months", "method": "method"}
 
 
 def terms_problem(amount_yen, annual_rate, term_months, grace_months, method
@@ -52,10 +51,8 @@ def terms_problem(amount_yen, annual_rate, term_months, grace_months, method
     try:
         build_schedule(amount_yen, annual_rate, term_months, method=method,
                        grace_months=grace_months)
-    except ValueError as error:
-        message = str(error)
-        field = next((f for word, f in TERM_FIELDS.items() if word in message.lower()), None)
-        return message, field
+    except ScheduleRefused as refused:
+        return refused.message, TERM_FIELDS[refused.field]
     if isinstance(annual_rate, Decimal) and annual_rate.as_tuple().exponent < -4:
         return _("The annual rate may have at most 4 decimals."), "annual_rate"
     return None

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_EVEN, Decimal, InvalidOperation, localcontext
 
+from flask_babel import gettext as _
+
 from models.i18n import N_
 from workflow.engine.wording import csv_header
 
@@ -29,6 +31,18 @@ CSV_HEADER = (N_("no"), N_("due"), N_("payment"), N_("principal"), N_("interest"
 # Enough digits that (1 + r)^-360 on ¥10^10 stays exact to well below half a yen.
 _PRECISION = 50
 _YEN = Decimal(1)
+
+
+class ScheduleRefused(ValueError):
+    """Terms that cannot make a schedule: a sentence in the language of whoever asked
+    (gettext when raised), and the argument of build_schedule it is about (amount,
+    annual_rate, months, grace_months or method), so that a form shows it beside its field
+    whatever the language."""
+
+    def __init__(self, message: str, field: str):
+        super().__init__(message)
+        self.message = message
+        self.field = field
 
 
 @dataclass(frozen=True)
@@ -52,7 +66,7 @@ def build_schedule(amount: int, annual_rate: Decimal | str | int, months: int,
     The first `grace_months` instalments pay interest only; the principal is then repaid
     over the rest of the term, by equal instalments ("annuity") or by equal principal parts
     ("equal_principal"). With `start`, instalment k falls due k months after it.
-    Raises ValueError with a sentence fit for the user when the terms make no sense.
+    Raises ScheduleRefused (a ValueError) when the terms make no sense.
     """
     rate = _validate(amount, annual_rate, months, method, grace_months)
     amortising = months - grace_months
@@ -122,27 +136,29 @@ def _validate(amount, annual_rate, months, method, grace_months) -> Decimal:
     """Check the loan terms and return the annual rate as a Decimal."""
     # bool is an int subclass; True yen is a bug in the caller, not a loan.
     if not isinstance(amount, int) or isinstance(amount, bool):
-        raise ValueError("The amount must be a whole number of yen.")
+        raise ScheduleRefused(_("The amount must be a whole number of yen."), "amount")
     if amount < 1:
-        raise ValueError("The amount must be at least ¥1.")
+        raise ScheduleRefused(_("The amount must be at least ¥1."), "amount")
     try:
         # str() first so a float 1.1 means 1.1 %, not its binary approximation.
         rate = annual_rate if isinstance(annual_rate, Decimal) else Decimal(str(annual_rate))
     except (InvalidOperation, ValueError):
-        raise ValueError("The annual rate must be a number.") from None
+        raise ScheduleRefused(_("The annual rate must be a number."), "annual_rate") from None
     if not rate.is_finite() or not 0 <= rate <= 100:
-        raise ValueError("The annual rate must be between 0 and 100 %.")
+        raise ScheduleRefused(_("The annual rate must be between 0 and 100 %."), "annual_rate")
     if not isinstance(months, int) or months < 1:
-        raise ValueError("The term must be at least 1 month.")
+        raise ScheduleRefused(_("The term must be at least 1 month."), "months")
     too_long = term_problem(months)  # before anything is allocated for the rows
     if too_long:
-        raise ValueError(too_long)
+        raise ScheduleRefused(too_long, "months")
     if not isinstance(grace_months, int) or grace_months < 0:
-        raise ValueError("The grace period cannot be negative.")
+        raise ScheduleRefused(_("The grace period cannot be negative."), "grace_months")
     if grace_months >= months:
-        raise ValueError("The grace period must be shorter than the term.")
+        raise ScheduleRefused(_("The grace period must be shorter than the term."),
+                              "grace_months")
     if method not in METHODS:
-        raise ValueError(f"Unknown repayment method {method!r}: use annuity or equal_principal.")
+        raise ScheduleRefused(_("Unknown repayment method %(method)s: use annuity or "
+                                "equal_principal.", method=repr(method)), "method")
     return rate
 
 

@@ -25,9 +25,12 @@ from .lending_law import (
     interest_rate_problem,
     term_problem,
 )
-from .schedule import build_schedule
+from .schedule import ScheduleRefused, build_schedule
 
 DECIMALS = 4  # the rate columns keep 4 decimals: a rate is never rounded on its way in
+# The chair's decision form's field for each of build_schedule's arguments.
+DECISION_FIELDS = {"amount": "approved_yen", "annual_rate": "annual_rate",
+                   "months": "term_months", "grace_months": "grace_months", "method": "method"}
 
 
 def blank(value) -> bool:
@@ -102,15 +105,8 @@ def loan_terms(step: Step, details: LoanDetails, amount: int) -> dict:
                                   "shorten the term."), field="prepayment_mode")
     try:
         build_schedule(amount, rate, term, method, grace)
-    except ValueError as problem:
-        raise TransitionRefused(str(problem), field=_field_of(str(problem))) from None
+    except ScheduleRefused as problem:
+        raise TransitionRefused(problem.message, field=DECISION_FIELDS[problem.field]) from None
     return {"annual_rate": rate, "term_months": term, "grace_months": grace, "method": method,
             "damages_rate": damages, "prepayment_mode": mode}
 
-
-def _field_of(problem: str) -> str | None:
-    for key, field in (("rate", "annual_rate"), ("grace", "grace_months"),
-                       ("term", "term_months"), ("method", "method")):
-        if key in problem:
-            return field
-    return None

@@ -7,9 +7,18 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import gettext as _
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, case, func, select
 
-from models import LEDGER_KINDS, Application, Fund, FundTotal, LedgerEntry, User, db
+from models import (
+    LEDGER_KINDS,
+    Application,
+    Fund,
+    FundDayTotal,
+    FundTotal,
+    LedgerEntry,
+    User,
+    db,
+)
 from models.i18n import N_
 from workflow.engine.errors import ValidationFailed
 from workflow.engine.wording import csv_header
@@ -81,29 +90,28 @@ def ledger_csv_rows(fund: Fund, filters: LedgerFilters) -> Iterator[tuple]:
         yield tuple("" if v is None else v for v in row)
 
 
+# What each kind does to a day's cash and to the money committed (workflow.money.ledger).
+_DAY = FundDayTotal.amount_yen
+_CASH_MOVED = case((FundDayTotal.kind.in_(CASH_IN), _DAY),
+                   (FundDayTotal.kind == "disbursement", -_DAY), else_=0)
+_COMMITTED_MOVED = case((FundDayTotal.kind == "commitment", _DAY),
+                        (FundDayTotal.kind.in_(("commitment_release", "disbursement")), -_DAY),
+                        else_=0)
+
+
 def balance_history(fund: Fund) -> list[dict]:
-    """Cash, committed and available at the end of each day that had entries."""
+    """Cash, committed and available at the end of each day that had entries, from the
+    fund's sums kept by day and kind (workflow.money.kept_figures): each day's movements
+    summed by the database, a row per day however many entries each day had."""
     rows = db.session.execute(
-        select(LedgerEntry.booked_on, LedgerEntry.kind, func.sum(LedgerEntry.amount_yen))
-        .where(LedgerEntry.fund_id == fund.id)
-        .group_by(LedgerEntry.booked_on, LedgerEntry.kind)
-        .order_by(LedgerEntry.booked_on)).all()
+        select(FundDayTotal.booked_on, func.sum(_CASH_MOVED), func.sum(_COMMITTED_MOVED))
+        .where(FundDayTotal.fund_id == fund.id)
+        .group_by(FundDayTotal.booked_on).order_by(FundDayTotal.booked_on)).all()
     history: list[dict] = []
     cash = committed = 0
-    for day, kind, amount in rows:
-        amount = int(amount)
-        if kind in CASH_IN:
-            cash += amount
-        elif kind == "disbursement":
-            cash -= amount
-            committed -= amount
-        elif kind == "commitment":
-            committed += amount
-        elif kind == "commitment_release":
-            committed -= amount
-        if history and history[-1]["day"] == day.isoformat():
-            history[-1].update(cash=cash, committed=committed, available=cash - committed)
-        else:
-            history.append({"day": day.isoformat(), "cash": cash, "committed": committed,
-                            "available": cash - committed})
+    for day, cash_moved, committed_moved in rows:
+        cash += int(cash_moved)
+        committed += int(committed_moved)
+        history.append({"day": day.isoformat(), "cash": cash, "committed": committed,
+                        "available": cash - committed})
     return history

@@ -14,33 +14,24 @@ from __future__ import annotations
 from datetime import date
 
 from sqlalchemy import delete, func, insert, select
-from sqlalchemy.dialects import postgresql, sqlite
 
 from models import Fund, FundTotal, LedgerEntry, db
 from workflow.engine.fiscal import fiscal_year
+from workflow.engine.kept_sums import add_to
 
 _TOTALS = FundTotal.__table__
 _ENTRIES = LedgerEntry.__table__
-_DIALECT_INSERT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 DIFFERS = ("The kept {kind} total of the {fund} fund for fiscal year {year} is ¥{kept:,} "
            "in {kept_entries} entries; its ledger sums to ¥{summed:,} in {entries} entries.")
 MATCHED = "the kept totals of {funds} funds match their ledgers"
 
 
-def _upsert(conn):
-    statement = _DIALECT_INSERT[conn.dialect.name](_TOTALS)
-    return statement.on_conflict_do_update(
-        index_elements=[_TOTALS.c.fund_id, _TOTALS.c.kind, _TOTALS.c.fiscal_year],
-        set_={"amount_yen": _TOTALS.c.amount_yen + statement.excluded.amount_yen,
-              "entries": _TOTALS.c.entries + 1})
-
-
 def add(conn, fund_id: int, kind: str, booked_on: date, amount_yen: int) -> None:
     """Count one booked entry in its fund's total (inside the booking's transaction)."""
-    conn.execute(_upsert(conn), {"fund_id": fund_id, "kind": kind,
-                                 "fiscal_year": fiscal_year(booked_on),
-                                 "amount_yen": amount_yen, "entries": 1})
+    add_to(conn, _TOTALS, {"fund_id": fund_id, "kind": kind,
+                           "fiscal_year": fiscal_year(booked_on)},
+           {"amount_yen": amount_yen, "entries": 1})
 
 
 def _summed(conn) -> dict[tuple[int, str, int], tuple[int, int]]:

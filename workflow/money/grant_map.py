@@ -1,18 +1,20 @@
-"""The world map of WNF grants: per country, the yen disbursed (summed from the ledger) and
-the persons trained (from accepted final reports), in a fiscal year (April to March) or
-in all of them. Loans are apart: they are not on this map.
+"""The world map of WNF grants: per country, the yen disbursed (the ledger's sums kept by
+organisation and fiscal year) and the persons trained (from accepted final reports, kept by
+country and fiscal year), in a fiscal year (April to March) or in all of them. Loans are
+apart: they are not on this map.
 
-Each figure is read once, grouped by country and month, so that any fiscal year (and the
-list of years) comes from the same two queries."""
+Both figures are read once from rows kept in the transactions that change them
+(workflow.money.kept_figures), so that any fiscal year (and the list of years) comes from
+two small queries, however long the ledger grows."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 import pycountry
-from sqlalchemy import extract, func, select
+from sqlalchemy import func, select
 
-from models import Application, FinalReport, LedgerEntry, Organisation, ReportParticipant, db
+from models import Organisation, PortfolioTotal, TrainedTotal, db
 from workflow.people.accounts import country_name
 
 
@@ -30,37 +32,21 @@ def _numeric(code: str) -> str:
     return country.numeric if country else ""
 
 
-def _per_fiscal_year(rows) -> dict[tuple[str, int], int]:
-    """(country, year, month, total) rows → (country, fiscal year) → total; April opens
-    the fiscal year named by its calendar year."""
-    totals: dict[tuple[str, int], int] = {}
-    for code, year, month, total in rows:
-        key = (code, int(year) if int(month) >= 4 else int(year) - 1)
-        totals[key] = totals.get(key, 0) + int(total)
-    return totals
+def _disbursed() -> dict[tuple[str, int], int]:
+    """(society's country, fiscal year booked) → yen disbursed to grants."""
+    return {(code, year): int(total) for code, year, total in db.session.execute(
+        select(Organisation.country_code, PortfolioTotal.booked_year,
+               func.sum(PortfolioTotal.amount_yen))
+        .join(Organisation, Organisation.id == PortfolioTotal.organisation_id)
+        .where(PortfolioTotal.kind == "disbursement",
+               PortfolioTotal.application_kind == "grant")
+        .group_by(Organisation.country_code, PortfolioTotal.booked_year))}
 
 
-def _disbursed_rows():
-    """Yen disbursed to grants, by the society's country and the month it was booked."""
-    year, month = extract("year", LedgerEntry.booked_on), extract("month", LedgerEntry.booked_on)
-    return db.session.execute(
-        select(Organisation.country_code, year, month, func.sum(LedgerEntry.amount_yen))
-        .join(Application, Application.id == LedgerEntry.application_id)
-        .join(Organisation, Organisation.id == Application.organisation_id)
-        .where(LedgerEntry.kind == "disbursement", Application.kind == "grant")
-        .group_by(Organisation.country_code, year, month)).all()
-
-
-def _trained_rows():
-    """Participants by their country and the month their final report was accepted."""
-    year = extract("year", FinalReport.accepted_at)
-    month = extract("month", FinalReport.accepted_at)
-    return db.session.execute(
-        select(ReportParticipant.country_code, year, month,
-               func.sum(ReportParticipant.participants))
-        .join(FinalReport, FinalReport.application_id == ReportParticipant.report_id)
-        .where(FinalReport.accepted_at.is_not(None))
-        .group_by(ReportParticipant.country_code, year, month)).all()
+def _trained() -> dict[tuple[str, int], int]:
+    """(participants' country, fiscal year their report was accepted) → persons."""
+    return {(code, year): int(persons) for code, year, persons in db.session.execute(
+        select(TrainedTotal.country_code, TrainedTotal.fiscal_year, TrainedTotal.persons))}
 
 
 @dataclass(frozen=True)
@@ -70,7 +56,7 @@ class GrantFigures:
 
     @classmethod
     def read(cls) -> GrantFigures:
-        return cls(_per_fiscal_year(_disbursed_rows()), _per_fiscal_year(_trained_rows()))
+        return cls(_disbursed(), _trained())
 
     def fiscal_years(self) -> list[int]:
         """The fiscal years with a disbursement or an accepted report, the latest first."""

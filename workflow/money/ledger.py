@@ -29,7 +29,7 @@ from workflow.engine.fiscal import fiscal_year
 from workflow.engine.locking import ensure_write_transaction
 from workflow.engine.wording import word
 
-from . import fund_totals
+from . import fund_totals, kept_figures
 
 CASH_IN = ("donation", "refund", "repayment_principal", "repayment_interest",
            "repayment_damages")
@@ -121,13 +121,18 @@ def post(fund: Fund, kind: str, amount_yen: int, *, actor: User | None,
     if not isinstance(amount_yen, int) or amount_yen <= 0:
         raise ValueError(f"A ledger amount must be a positive whole number of yen, "
                          f"not {amount_yen!r}.")
+    # The chain's lock before the entry's id is drawn: entries then commit in id order, which
+    # the incremental verification's checkpoints rely on (workflow.engine.audit.lock_chain).
+    audit.lock_chain()
     entry = LedgerEntry(fund_id=fund.id, kind=kind, amount_yen=amount_yen,
                         booked_on=booked_on or date.today(),
                         application_id=application.id if application else None,
                         actor_id=actor.id if actor else None, memo=memo[:300], **links)
     db.session.add(entry)
     db.session.flush()
-    fund_totals.add(db.session.connection(), fund.id, kind, entry.booked_on, amount_yen)
+    conn = db.session.connection()
+    fund_totals.add(conn, fund.id, kind, entry.booked_on, amount_yen)
+    kept_figures.entry_booked(conn, fund.id, kind, entry.booked_on, amount_yen, application)
     if application is not None:  # its page shows the loan's or grant's money
         kept.application_changed(application.id)
     audit.record(f"ledger.{kind}", actor=actor, object_type="ledger_entry", object_id=entry.id,

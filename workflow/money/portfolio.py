@@ -1,5 +1,8 @@
-"""The portfolio at a glance: aggregate figures, each from one grouped query, read from an
-index rather than the rows where an index holds what it sums."""
+"""The portfolio at a glance: aggregate figures, each from one grouped query. The figures by
+round, by country and by fiscal year, and the loan book's money, read the rows kept in the
+transactions that change them (workflow.money.kept_figures, fund_totals,
+workflow.files.application_totals), a few hundred rows however many files there are; the
+states and programme types read an index that holds what they count."""
 
 from __future__ import annotations
 
@@ -9,12 +12,12 @@ from sqlalchemy import case, func, select
 
 from models import (
     Application,
+    ApplicationTotal,
     Fund,
     FundTotal,
     GrantDetails,
-    LedgerEntry,
-    LoanDetails,
     Organisation,
+    PortfolioTotal,
     Round,
     db,
 )
@@ -30,14 +33,14 @@ def by_state() -> list[tuple[str, str, int]]:
 
 
 def by_round() -> list[tuple[str, int, int]]:
-    per_round = (select(Application.round_id, func.count().label("n"),
-                        func.coalesce(func.sum(Application.approved_yen), 0).label("yen"))
-                 .where(Application.round_id.is_not(None))
-                 .group_by(Application.round_id).subquery())  # ix_applications_round_approved
+    """(round, applications, approved yen), from the counts kept per round
+    (workflow.files.application_totals)."""
     return db.session.execute(
-        select(Round.name, func.sum(per_round.c.n), func.sum(per_round.c.yen))
-        .join(per_round, per_round.c.round_id == Round.id)
-        .group_by(Round.name).order_by(Round.name)).all()
+        select(Round.name, func.sum(ApplicationTotal.applications),
+               func.sum(ApplicationTotal.approved_yen))
+        .join(ApplicationTotal, ApplicationTotal.round_id == Round.id)
+        .group_by(Round.name).having(func.sum(ApplicationTotal.applications) > 0)
+        .order_by(Round.name)).all()
 
 
 def by_programme_type() -> list[tuple[str, int]]:
@@ -48,37 +51,24 @@ def by_programme_type() -> list[tuple[str, int]]:
 
 
 # Where an application's money goes: a grant to its society's country, a loan to the country
-# the company invests in (its own country only while a draft names none).
-_LOAN_COUNTRY = func.coalesce(LoanDetails.investment_country, Organisation.country_code)
+# the company invests in (its own country while it names none).
+_COUNTRY = case(
+    (ApplicationTotal.investment_country != "", ApplicationTotal.investment_country),
+    else_=Organisation.country_code)
 
 
-def _grants_by_country_and_year() -> list[tuple[str, int, int, int | None]]:
-    """(country, fiscal year, grants, approved yen) per society's country and year, from
-    ix_applications_organisation_kind_year_approved alone (PostgreSQL may rather scan the
-    table: most files are grants)."""
-    per_organisation = (
-        select(Application.organisation_id, Application.fiscal_year, func.count().label("n"),
-               func.sum(Application.approved_yen).label("yen"))
-        .where(Application.kind == "grant")
-        .group_by(Application.organisation_id, Application.fiscal_year).subquery())
-    return db.session.execute(
-        select(Organisation.country_code, per_organisation.c.fiscal_year, per_organisation.c.n,
-               per_organisation.c.yen)
-        .join(per_organisation, per_organisation.c.organisation_id == Organisation.id)).all()
-
-
-def _loans_by_country_and_year() -> list[tuple[str, int, int, int | None]]:
-    """(investment country, fiscal year, loans, approved yen): the loans' ids, years and
-    amounts from ix_applications_organisation_kind_year_approved, their countries from
-    ix_loan_details_application_country, grouped once."""
-    return db.session.execute(
-        select(_LOAN_COUNTRY, Application.fiscal_year, func.count(),
-               func.sum(Application.approved_yen))
-        .select_from(Application)
-        .join(Organisation, Organisation.id == Application.organisation_id)
-        .outerjoin(LoanDetails, LoanDetails.application_id == Application.id)
-        .where(Application.kind == "loan")
-        .group_by(_LOAN_COUNTRY, Application.fiscal_year)).all()
+def _by_country_and_year(kind: str) -> list[tuple[str, int, int, int | None]]:
+    """(country, fiscal year, applications, approved yen or None when none is approved) of
+    one kind, from the counts kept per organisation (workflow.files.application_totals)."""
+    return [(country, year, int(n), int(yen) if approved else None)
+            for country, year, n, approved, yen in db.session.execute(
+                select(_COUNTRY, ApplicationTotal.fiscal_year,
+                       func.sum(ApplicationTotal.applications),
+                       func.sum(ApplicationTotal.approved),
+                       func.sum(ApplicationTotal.approved_yen))
+                .join(Organisation, Organisation.id == ApplicationTotal.organisation_id)
+                .where(ApplicationTotal.kind == kind)
+                .group_by(_COUNTRY, ApplicationTotal.fiscal_year)) if n]
 
 
 @dataclass(frozen=True)
@@ -98,7 +88,7 @@ class Counted:
 
     @classmethod
     def read(cls) -> Counted:
-        return cls(_grants_by_country_and_year(), _loans_by_country_and_year())
+        return cls(_by_country_and_year("grant"), _by_country_and_year("loan"))
 
     def by_kind(self) -> dict[str, list]:
         return {"grant": self.grants, "loan": self.loans}
@@ -127,20 +117,17 @@ class CountryYear:
 
 
 def _disbursed() -> dict[tuple[str, str, int], int]:
-    """(kind, country, fiscal year) -> yen disbursed, by the ledger."""
-    per_application = (  # ix_ledger_entries_kind_application: the disbursements only
-        select(LedgerEntry.application_id, func.sum(LedgerEntry.amount_yen).label("yen"))
-        .where(LedgerEntry.kind == "disbursement")
-        .group_by(LedgerEntry.application_id).subquery())
-    country = case((Application.kind == "loan", _LOAN_COUNTRY),
+    """(kind, country, fiscal year) -> yen disbursed, from the sums kept with the ledger
+    (workflow.money.kept_figures): a row per organisation, country and years."""
+    country = case((PortfolioTotal.investment_country != "", PortfolioTotal.investment_country),
                    else_=Organisation.country_code)
     return {(k, c, y): int(v) for k, c, y, v in db.session.execute(
-        select(Application.kind, country, Application.fiscal_year,
-               func.sum(per_application.c.yen))
-        .join(Application, Application.id == per_application.c.application_id)
-        .join(Organisation, Organisation.id == Application.organisation_id)
-        .outerjoin(LoanDetails, LoanDetails.application_id == Application.id)
-        .group_by(Application.kind, country, Application.fiscal_year)).all()}
+        select(PortfolioTotal.application_kind, country, PortfolioTotal.application_year,
+               func.sum(PortfolioTotal.amount_yen))
+        .join(Organisation, Organisation.id == PortfolioTotal.organisation_id)
+        .where(PortfolioTotal.kind == "disbursement")
+        .group_by(PortfolioTotal.application_kind, country,
+                  PortfolioTotal.application_year)).all()}
 
 
 def money_by_country_and_year(counted: Counted | None = None) -> list[CountryYear]:

@@ -27,6 +27,7 @@ from workflow.engine.errors import ValidationFailed
 from workflow.engine.records import audit_changes, fields_of, refuse_clash, unique_names
 
 from . import committees
+from .readings import company_reading
 
 MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 128
@@ -157,7 +158,7 @@ def create_user(
         user.set_password(password)
         user.set_roles(committees.roles_with_seats(roles, seats))
         db.session.add(user)
-    kept.people_changed()
+    kept.people_changed(row_id=user.id)
     audit.record("user_created", actor=actor, object_type="user", object_id=user.id,
                  data={"email": user.email, "name": user.name, "roles": sorted(user.roles),
                        "organisation_id": user.organisation_id, "active": user.active})
@@ -235,7 +236,7 @@ def _audit_user_changes(user: User, actor: User, roles_before: list[str], was_ac
     roles_after = sorted(user.roles)
     target = {"actor": actor, "object_type": "user", "object_id": user.id}
     if roles_after != roles_before or was_active != user.active:
-        kept.people_changed()
+        kept.people_changed(row_id=user.id)
     if roles_after != roles_before:
         audit.record("roles_changed", **target, data={"before": roles_before,
                                                       "after": roles_after})
@@ -252,8 +253,8 @@ def _check_roles(roles) -> None:
                                  unknown=", ".join(sorted(unknown))), "roles")
 
 
-_ORGANISATION_RECORD = ("kind", "name", "country_code", "city", "industry", "capital_yen",
-                        "employees")
+_ORGANISATION_RECORD = ("kind", "name", "name_reading", "country_code", "city", "industry",
+                        "capital_yen", "employees")
 
 
 def save_organisation(org: Organisation | None, *, actor: User | None = None,
@@ -271,6 +272,8 @@ def save_organisation(org: Organisation | None, *, actor: User | None = None,
     if fields.get("kind") not in ORGANISATION_KINDS:
         raise ValidationFailed(_("Choose a kind of organisation from the list."), "kind")
     fields["name"] = name
+    if "name_reading" in fields:
+        fields["name_reading"] = company_reading(fields["name_reading"])
     if fields.get("kind") != "company":
         fields.update(industry=None, capital_yen=None, employees=None)
     for key in ("capital_yen", "employees"):

@@ -171,7 +171,7 @@ def set_seats(user: User, wanted: Mapping[str, Iterable[str]], actor: User | Non
     user.set_roles((user.roles - COMMITTEE_ROLES)
                    | roles_for(seat for seats in after.values() for seat in seats))
     db.session.flush()
-    kept.people_changed()
+    kept.people_changed(row_id=user.id)
     audit.record("committee_seats_changed", actor=actor, object_type="user", object_id=user.id,
                  data={"before": _listed(before), "after": _listed(after)})
 
@@ -217,6 +217,6 @@ def set_away(user: User, until: date | None, actor: User | None,
         return
     user.away_until = until
     db.session.flush()
-    kept.people_changed()
+    kept.people_changed(row_id=user.id)
     audit.record("user_changed", actor=actor, object_type="user", object_id=user.id,
                  data={"changes": {"away_until": [before, until]}})

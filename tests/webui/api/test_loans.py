@@ -43,7 +43,8 @@ def test_a_company_files_and_edits_its_loan_application(client, sme, people, mak
     assert loan["kind"] == "loan" and loan["state"] == "draft" and loan["fund"] == "SME"
     assert loan["loan"]["investment_country"] == "VN"
     assert loan["loan"]["requested_term_months"] == 12
-    assert loan["company"] == {"industry": "manufacturing", "capital_yen": 80_000_000,
+    assert loan["company"] == {"name": people.applicant.organisation.name, "name_reading": "",
+                               "industry": "manufacturing", "capital_yen": 80_000_000,
                                "employees": 120}
     again = client.post(f"{API}/loans", json={**REQUEST, "round_id": sme.id},
                         headers={**token, "Idempotency-Key": "new-loan"})
@@ -189,3 +190,28 @@ def test_the_secretariat_signs_the_agreement_with_its_file(client, make_loan, pe
                                            headers=secretariat).get_json()["items"]]
     assert kinds == ["agreement"]
     assert send("2024-01-10").status_code == 409  # contracted already
+
+
+def test_the_company_names_its_reading_and_the_lists_show_it(client, sme, people):
+    token = _token(people.applicant)
+    made = client.post(f"{API}/loans", json={**REQUEST, "round_id": sme.id,
+                                              "name_reading": "はままつ せいみつ"},
+                       headers=token)
+    assert made.status_code == 201, made.get_data(as_text=True)
+    loan = made.get_json()
+    assert loan["company"]["name_reading"] == "ハママツ セイミツ"
+    assert loan["organisation_reading"] == "ハママツ セイミツ"
+    listed = client.get(f"{API}/applications/?q=%E3%81%AF%E3%81%BE%E3%81%BE%E3%81%A4",
+                        headers=token).get_json()["items"]  # はままつ, in hiragana
+    assert [(i["id"], i["organisation_reading"]) for i in listed] == [
+        (loan["id"], "ハママツ セイミツ")]
+
+    url = f"{API}/loans/{loan['id']}"
+    unsent = client.put(url, json={**REQUEST, "round_id": sme.id}, headers=token)
+    assert unsent.get_json()["company"]["name_reading"] == "ハママツ セイミツ"  # left as it is
+    latin = client.put(url, json={**REQUEST, "round_id": sme.id, "name_reading": "Hamamatsu"},
+                       headers=token)
+    assert latin.status_code == 400
+    assert latin.get_json()["field"] == "name_reading"
+    file = client.get(f"{API}/applications/{loan['id']}", headers=token).get_json()
+    assert file["company"]["name_reading"] == "ハママツ セイミツ"

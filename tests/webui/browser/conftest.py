@@ -11,6 +11,7 @@ import re
 import shutil
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -114,7 +115,15 @@ def live_server(app, monkeypatch) -> Iterator[str]:
 
 @pytest.fixture
 def page(browser: Browser, live_server: str) -> Iterator[Page]:
-    """A page in a fresh browser context whose base URL is the live server.
+    """A page in a fresh browser context whose base URL is the live server (browser_page)."""
+    with browser_page(browser, live_server) as page:
+        yield page
+
+
+@contextmanager
+def browser_page(browser: Browser, live_server: str, **context_options) -> Iterator[Page]:
+    """A page in a fresh browser context whose base URL is the live server; `context_options`
+    go to Playwright's new_context (a browser asking for Japanese: locale="ja-JP").
 
     `page.console_errors` collects console errors and uncaught script errors;
     `page.failed_requests` collects same-origin requests that failed or answered
@@ -122,7 +131,7 @@ def page(browser: Browser, live_server: str) -> Iterator[Page]:
     Chromium also logs a console error when the page itself answers 4xx/5xx: a
     test that expects an error page clears `page.console_errors` afterwards.
     """
-    context = browser.new_context(base_url=live_server)
+    context = browser.new_context(base_url=live_server, **context_options)
     context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()
     page.console_errors = []
@@ -153,8 +162,10 @@ def page(browser: Browser, live_server: str) -> Iterator[Page]:
     page.on("pageerror", lambda error: page.console_errors.append(f"uncaught: {error}"))
     page.on("response", on_response)
     page.on("requestfailed", on_request_failed)
-    yield page
-    context.close()
+    try:
+        yield page
+    finally:
+        context.close()
 
 
 def assert_page_healthy(page: Page) -> None:

@@ -1,11 +1,13 @@
 """A Japanese company's repayment schedule as a PDF: its name and its loan's title are
-printed in a Japanese font (Noto Sans CJK), not as question marks."""
+printed in a Japanese font (Noto Sans CJK), not as question marks, and a reader who chose
+Japanese reads the schedule's words and dates in Japanese."""
 
 from __future__ import annotations
 
 import pytest
 
 from models import db
+from tests.pdf_text import printed_characters
 from webui.dashboard.schedule_pdf import CJK_FONTS
 
 pytestmark = pytest.mark.skipif(not (CJK_FONTS / "NotoSansCJK-Regular.ttc").is_file(),
@@ -27,6 +29,16 @@ def test_a_japanese_schedule_is_printed_in_a_japanese_font(active_loan, people, 
     pdf = _schedule_pdf(client_for(people.applicant), loan)
     assert b"NotoSansCJK" in pdf
     assert b"Helvetica" not in pdf
+    assert set("浜松精密部品株式会社ビンズオン省") <= printed_characters(pdf)
+
+
+def test_a_reader_who_chose_japanese_reads_the_schedule_in_japanese(active_loan, people,
+                                                                    client_for):
+    people.applicant.locale = "ja"
+    loan = active_loan()
+    db.session.commit()
+    printed = printed_characters(_schedule_pdf(client_for(people.applicant), loan))
+    assert set("返済予定表企業次回の返済年月日") <= printed  # the title, labels and dates
 
 
 def test_an_english_schedule_keeps_the_core_font(active_loan, people, client_for):

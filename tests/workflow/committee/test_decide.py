@@ -3,6 +3,7 @@
 from decimal import Decimal
 
 import pytest
+from flask_babel import force_locale
 from sqlalchemy import select
 
 from models import Ballot, Fund, LedgerEntry, db
@@ -244,3 +245,22 @@ def test_loan_terms_that_make_no_schedule_are_refused(app, in_committee, members
     [ballot] = _ballots(application)
     assert (application.state, ballot.state, application.loan.annual_rate) == (
         "committee_review", "open", None)
+
+
+@pytest.mark.parametrize("terms, message, field", [
+    ({"term_months": 12, "grace_months": 12}, "据置期間は返済期間より短くしてください。",
+     "grace_months"),
+    ({"term_months": 0}, "期間は1か月以上で入力してください。", "term_months"),
+    ({"method": "balloon"}, "返済方法'balloon'は使用できません。元利均等（annuity）または元金均等"
+                            "（equal_principal）を指定してください。", "method"),
+])
+def test_a_japanese_chair_reads_the_schedules_refusal_in_japanese(app, in_committee, members,
+                                                                  chair, terms, message, field):
+    """The refusal names its field whatever the language: it used to be found by English words
+    in the sentence, which a Japanese sentence has none of."""
+    application = in_committee("loan")
+    _vote_all(application, members(1), ["approve"])
+    with force_locale("ja"), pytest.raises(TransitionRefused) as refused:
+        fire(application, "decide", chair, **terms)
+    assert (refused.value.message, refused.value.field) == (message, field)
+    assert application.state == "committee_review"

@@ -8,7 +8,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
 from models import db, write_intent
-from tests.database import audit_triggers_lifted
+from tests.database import tamper
 from workflow.engine import audit
 
 
@@ -21,15 +21,6 @@ def _append(count: int) -> None:
         db.session.commit()
 
 
-def _tamper(sql: str, **params) -> None:
-    db.session.rollback()
-    with write_intent(True):
-        conn = db.session.connection()
-        with audit_triggers_lifted(conn):
-            conn.execute(text(sql), params)
-        db.session.commit()
-
-
 def test_an_untouched_chain_verifies(app):
     _append(10)
     result = audit.verify()
@@ -39,7 +30,7 @@ def test_an_untouched_chain_verifies(app):
 
 def test_a_changed_field_is_caught_at_its_event(app):
     _append(10)
-    _tamper("UPDATE audit_events SET action = 'something_else' WHERE seq = 6")
+    tamper("UPDATE audit_events SET action = 'something_else' WHERE seq = 6")
     result = audit.verify()
     assert (result.ok, result.bad_seq) == (False, 6)
     assert "does not match its hash" in str(result)
@@ -47,23 +38,23 @@ def test_a_changed_field_is_caught_at_its_event(app):
 
 def test_changed_data_is_caught(app):
     _append(10)
-    _tamper("UPDATE audit_events SET data = :data WHERE seq = 3",
+    tamper("UPDATE audit_events SET data = :data WHERE seq = 3",
             data=json.dumps({"n": 2, "name": "x", "amount": 10**12 + 1}))
     assert audit.verify().bad_seq == 3
 
 
 def test_a_deleted_event_is_caught(app):
     _append(10)
-    _tamper("DELETE FROM audit_events WHERE seq = 4")
+    tamper("DELETE FROM audit_events WHERE seq = 4")
     result = audit.verify()
     assert result.bad_seq == 4 and "missing" in str(result)
 
 
 def test_a_reordered_pair_is_caught(app):
     _append(10)
-    _tamper("UPDATE audit_events SET seq = -1 WHERE seq = 7")
-    _tamper("UPDATE audit_events SET seq = 7 WHERE seq = 8")
-    _tamper("UPDATE audit_events SET seq = 8 WHERE seq = -1")
+    tamper("UPDATE audit_events SET seq = -1 WHERE seq = 7")
+    tamper("UPDATE audit_events SET seq = 7 WHERE seq = 8")
+    tamper("UPDATE audit_events SET seq = 8 WHERE seq = -1")
     assert audit.verify().bad_seq == 7
 
 
@@ -76,7 +67,7 @@ def test_a_rehashed_forgery_is_caught_by_the_next_link(app):
     occurred = datetime.fromisoformat(occurred) if isinstance(occurred, str) else occurred
     forged = audit.event_hash(5, occurred, None, "forged", row["object_type"],
                               row["object_id"], None, None, data, row["prev_hash"])
-    _tamper("UPDATE audit_events SET action = 'forged', hash = :h WHERE seq = 5", h=forged)
+    tamper("UPDATE audit_events SET action = 'forged', hash = :h WHERE seq = 5", h=forged)
     result = audit.verify()
     assert result.bad_seq == 6 and "does not link" in str(result)
 
@@ -85,7 +76,7 @@ def test_a_cut_tail_is_caught_against_a_checkpoint(app):
     _append(10)
     checkpoint = audit.chain_head()
     assert checkpoint[0] == 10
-    _tamper("DELETE FROM audit_events WHERE seq >= 8")
+    tamper("DELETE FROM audit_events WHERE seq >= 8")
     assert audit.verify().ok  # without the checkpoint the shorter chain looks whole
     result = audit.verify(checkpoint)
     assert result.bad_seq == 10 and "short of the checkpoint" in str(result)
@@ -121,7 +112,7 @@ def test_the_cli_verifies_checkpoints_and_exports(app, tmp_path):
     assert exported.exit_code == 0, exported.output
     lines = out.read_text().splitlines()
     assert [json.loads(line)["seq"] for line in lines] == [1, 2, 3, 4, 5]
-    _tamper("DELETE FROM audit_events WHERE seq = 5")
+    tamper("DELETE FROM audit_events WHERE seq = 5")
     cut = runner.invoke(args=["audit", "verify", "--checkpoint", head])
     assert cut.exit_code == 1 and "event 5" in cut.output
     bad = runner.invoke(args=["audit", "verify", "--checkpoint", "nonsense"])
@@ -146,10 +137,10 @@ def test_data_written_in_another_json_layout_still_verifies(app):
     _append(5)
     for seq in range(1, 6):
         data = json.loads(_stored_data(seq))
-        _tamper("UPDATE audit_events SET data = :data WHERE seq = :seq", seq=seq,
+        tamper("UPDATE audit_events SET data = :data WHERE seq = :seq", seq=seq,
                 data=json.dumps(dict(reversed(data.items())), indent=2))
     assert audit.verify().ok
-    _tamper("UPDATE audit_events SET data = :data WHERE seq = 4",
+    tamper("UPDATE audit_events SET data = :data WHERE seq = 4",
             data=json.dumps({"n": 3, "name": "日本語 and ünïcode", "amount": 10**12 + 1}))
     assert audit.verify().bad_seq == 4
 
@@ -164,8 +155,8 @@ def test_values_no_longer_of_their_type_are_caught_not_a_crash(app, on_postgres,
     _append(3)
     original = db.session.execute(text(f"SELECT {column} FROM audit_events WHERE seq = 2"))
     original = original.scalar_one()
-    _tamper(f"UPDATE audit_events SET {column} = :value WHERE seq = 2", value=value)
+    tamper(f"UPDATE audit_events SET {column} = :value WHERE seq = 2", value=value)
     result = audit.verify()
     assert (result.bad_seq, "does not match its hash" in str(result)) == (2, True)
-    _tamper(f"UPDATE audit_events SET {column} = :value WHERE seq = 2", value=original)
+    tamper(f"UPDATE audit_events SET {column} = :value WHERE seq = 2", value=original)
     assert audit.verify().ok

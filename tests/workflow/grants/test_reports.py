@@ -5,8 +5,9 @@ from sqlalchemy import select
 
 from models import Application, FinalReport, LedgerEntry, db, write_intent
 from tests.conftest import log_in, once_key
+from workflow.engine.fiscal import fiscal_year
 from workflow.grants import proposals
-from workflow.money import ledger
+from workflow.money import kept_figures, ledger
 
 from .conftest import act, audit_actions, error_next_to, new_draft, proposal_form, text_of
 
@@ -104,6 +105,23 @@ def test_spending_more_than_released_leaves_nothing_to_refund(client, in_impleme
     assert _entries(application, "refund_due") == []
     assert db.session.get(FinalReport, application.id).unspent_yen == 0
     assert _entries(application, "commitment_release") == [APPROVED - RELEASED]
+
+
+def test_an_accepted_report_s_participants_are_on_the_map_of_its_fiscal_year(
+        client, in_implementation, make_user):
+    application = in_implementation
+    client.post(f"/grants/{application.id}/report", data=report_form(application))
+    client.post("/auth/logout")
+    log_in(client, make_user("secretariat"))
+    assert "VN" not in client.get("/portfolio/grants-map.json").get_json()  # submitted only
+    act(client, application, "accept_report")
+    db.session.expire_all()
+    accepted_at = db.session.get(FinalReport, application.id).accepted_at
+    year = fiscal_year(accepted_at.date())
+    shown = client.get(f"/portfolio/grants-map.json?year={year}").get_json()
+    assert {row["country"]: row["trained"] for row in shown if row["trained"]} == {
+        "TH": 19, "VN": 9}
+    assert kept_figures.differences() == []
 
 
 def test_a_returned_report_goes_back_with_the_comment_and_is_resubmitted(

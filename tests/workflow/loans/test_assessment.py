@@ -1,5 +1,6 @@
 """The secretariat's credit assessment and the signing of the agreement."""
 
+import html
 import io
 from datetime import date, timedelta
 
@@ -7,6 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from models import Attachment, Ballot, db
+from tests.webui.i18n.test_input import error_next_to
 
 from .test_lifecycle import current, press
 
@@ -126,3 +128,22 @@ def test_the_panel_shows_the_form_to_whoever_may_act(make_loan, people, client_f
         assert (f'id="{form}"' in page) is expected
     staff_page = client_for(people.secretariat).get(f"/applications/{loan.id}")
     assert "SME eligibility" in staff_page.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(("locale", "changes", "field", "message"), [
+    ("en", {"assessment-grace_months": "36"}, "assessment-grace_months",
+     "The grace period must be shorter than the term."),
+    ("ja", {"assessment-grace_months": "36"}, "assessment-grace_months",
+     "据置期間は返済期間より短くしてください。"),
+    ("ja", {"assessment-term_months": "12", "assessment-grace_months": "12"},
+     "assessment-grace_months", "据置期間は返済期間より短くしてください。"),
+])
+def test_the_schedules_refusal_is_beside_its_field_in_either_language(
+        make_loan, people, client_for, locale, changes, field, message):
+    people.secretariat.locale = locale
+    db.session.commit()
+    loan = make_loan("credit_assessment")
+    response = _assess(client_for(people.secretariat), loan, **changes)
+    assert response.status_code == 200
+    assert error_next_to(html.unescape(response.get_data(as_text=True)), field, message)
+    assert current(loan).state == "credit_assessment"

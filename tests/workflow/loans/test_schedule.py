@@ -5,12 +5,17 @@ from decimal import Decimal
 
 import pytest
 from flask import Flask
-from flask_babel import Babel
+from flask_babel import Babel, force_locale
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from webui.commands.loans import loans_cli
-from workflow.loans.schedule import build_schedule, schedule_csv_rows, total_interest
+from workflow.loans.schedule import (
+    ScheduleRefused,
+    build_schedule,
+    schedule_csv_rows,
+    total_interest,
+)
 
 # ¥1,000,000 at 6 % over 12 months: the figures Apache Fineract prints for the same loan.
 AMOUNT, RATE, MONTHS = 1_000_000, Decimal("6"), 12
@@ -75,24 +80,38 @@ def test_csv_rows_start_with_the_header():
     assert len(rows) == 13
 
 
-@pytest.mark.parametrize(("kwargs", "sentence"), [
-    ({"amount": 0}, "The amount must be at least ¥1."),
-    ({"amount": -5}, "The amount must be at least ¥1."),
-    ({"amount": 1.5}, "The amount must be a whole number of yen."),
-    ({"annual_rate": "-1"}, "The annual rate must be between 0 and 100 %."),
-    ({"annual_rate": "100.01"}, "The annual rate must be between 0 and 100 %."),
-    ({"annual_rate": "NaN"}, "The annual rate must be between 0 and 100 %."),
-    ({"annual_rate": "six"}, "The annual rate must be a number."),
-    ({"months": 0}, "The term must be at least 1 month."),
-    ({"grace_months": -1}, "The grace period cannot be negative."),
-    ({"grace_months": 12}, "The grace period must be shorter than the term."),
-    ({"method": "balloon"}, "Unknown repayment method 'balloon'"),
+@pytest.mark.parametrize(("kwargs", "sentence", "field"), [
+    ({"amount": 0}, "The amount must be at least ¥1.", "amount"),
+    ({"amount": -5}, "The amount must be at least ¥1.", "amount"),
+    ({"amount": 1.5}, "The amount must be a whole number of yen.", "amount"),
+    ({"annual_rate": "-1"}, "The annual rate must be between 0 and 100 %.", "annual_rate"),
+    ({"annual_rate": "100.01"}, "The annual rate must be between 0 and 100 %.", "annual_rate"),
+    ({"annual_rate": "NaN"}, "The annual rate must be between 0 and 100 %.", "annual_rate"),
+    ({"annual_rate": "six"}, "The annual rate must be a number.", "annual_rate"),
+    ({"months": 0}, "The term must be at least 1 month.", "months"),
+    ({"months": 361}, "The term may be at most 360 months", "months"),
+    ({"grace_months": -1}, "The grace period cannot be negative.", "grace_months"),
+    ({"grace_months": 12}, "The grace period must be shorter than the term.", "grace_months"),
+    ({"method": "balloon"}, "Unknown repayment method 'balloon'", "method"),
 ])
-def test_invalid_terms_are_refused_with_a_sentence(kwargs, sentence):
+def test_invalid_terms_are_refused_with_a_sentence_and_their_argument(kwargs, sentence, field):
     terms = {"amount": AMOUNT, "annual_rate": RATE, "months": MONTHS, **kwargs}
-    with pytest.raises(ValueError) as refused:
+    with pytest.raises(ScheduleRefused) as refused:
         build_schedule(**terms)
     assert str(refused.value).startswith(sentence)
+    assert refused.value.field == field
+
+
+@pytest.mark.parametrize(("kwargs", "sentence"), [
+    ({"amount": 1.5}, "金額は1円単位の整数で入力してください。"),
+    ({"annual_rate": "101"}, "年利は0〜100 %の範囲で入力してください。"),
+    ({"grace_months": 12}, "据置期間は返済期間より短くしてください。"),
+])
+def test_the_refusal_is_in_the_language_of_whoever_asked(app, kwargs, sentence):
+    terms = {"amount": AMOUNT, "annual_rate": RATE, "months": MONTHS, **kwargs}
+    with app.test_request_context(), force_locale("ja"), pytest.raises(ScheduleRefused) as refused:
+        build_schedule(**terms)
+    assert refused.value.message == sentence
 
 
 def test_a_term_beyond_thirty_years_is_refused_before_anything_is_built():

@@ -9,9 +9,20 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select, text
 
-from models import Fund, FundTotal, LedgerEntry, db, write_intent
+from models import (
+    Application,
+    Fund,
+    FundDayTotal,
+    FundTotal,
+    LedgerEntry,
+    LoanDetails,
+    Organisation,
+    PortfolioTotal,
+    db,
+    write_intent,
+)
 from tests.database import audit_triggers_lifted
-from workflow.money import fund_reports, fund_totals, ledger, portfolio
+from workflow.money import fund_reports, fund_totals, grant_map, kept_figures, ledger, portfolio
 
 FIRST_DAY = date(2024, 1, 1)  # fiscal years 2023 to 2026
 
@@ -76,10 +87,19 @@ def _random_books(applications, rng: random.Random, steps: int) -> None:
 
 
 @pytest.fixture
-def books(app, make_application):
+def books(app, make_application, make_org):
+    """Grants of societies in three countries (two of one society) and loans of Japanese
+    companies investing in two, one naming no country, booked at random."""
     def build(seed: int, steps: int = 120):
-        applications = ([make_application("grant", state="approved") for _ in range(3)]
-                        + [make_application("loan", state="active") for _ in range(3)])
+        societies = [make_org(country_code=code) for code in ("TH", "VN", "PH")]
+        applications = [make_application("grant", state="approved", organisation=society)
+                        for society in (*societies, societies[0])]
+        for country in ("VN", "ID", None):
+            loan = make_application("loan", state="active",
+                                    organisation=make_org(kind="company", country_code="JP"))
+            loan.loan = LoanDetails(investment_country=country)
+            applications.append(loan)
+        db.session.commit()
         _random_books(applications, random.Random(seed), steps)
         return db.session.scalars(select(Fund).order_by(Fund.code)).all()
     return build
@@ -92,6 +112,81 @@ def test_every_kept_total_equals_the_ledgers_sum(books, seed):
         assert len({year for _, year in summed}) > 1  # the history spans fiscal years
         assert _kept(fund.id) == summed
     assert fund_totals.differences() == []
+
+
+def _entries_with_their_files():
+    """Every ledger entry beside its application's organisation (and country), kind, fiscal
+    year and investment country, None for an entry of no application."""
+    return db.session.execute(
+        select(LedgerEntry.fund_id, LedgerEntry.kind, LedgerEntry.amount_yen,
+               LedgerEntry.booked_on, Application.organisation_id, Application.kind,
+               Application.fiscal_year, LoanDetails.investment_country,
+               Organisation.country_code)
+        .outerjoin(Application, Application.id == LedgerEntry.application_id)
+        .outerjoin(LoanDetails, LoanDetails.application_id == Application.id)
+        .outerjoin(Organisation, Organisation.id == Application.organisation_id)).all()
+
+
+def _add(sums: dict, key, amount: int) -> None:
+    yen, count = sums.get(key, (0, 0))
+    sums[key] = (yen + amount, count + 1)
+
+
+@pytest.mark.parametrize("seed", [21, 22, 23])
+def test_every_kept_figure_of_the_history_and_the_portfolio_equals_the_ledgers_sum(
+        books, seed):
+    books(seed)
+    by_day, by_file = {}, {}
+    for fund, kind, amount, day, org, app_kind, app_year, invests_in, _ in (
+            _entries_with_their_files()):
+        _add(by_day, (fund, day, kind), amount)
+        if org is not None:
+            _add(by_file, (org, app_kind, invests_in or "", app_year, _fiscal_year(day), kind),
+                 amount)
+    assert len({key[4] for key in by_file}) > 1  # booked across fiscal years
+    assert {key[2] for key in by_file} == {"", "VN", "ID"}
+    assert {(t.fund_id, t.booked_on, t.kind): (t.amount_yen, t.entries)
+            for t in db.session.scalars(select(FundDayTotal))} == by_day
+    assert {(t.organisation_id, t.application_kind, t.investment_country, t.application_year,
+             t.booked_year, t.kind): (t.amount_yen, t.entries)
+            for t in db.session.scalars(select(PortfolioTotal))} == by_file
+    assert kept_figures.differences() == []
+
+
+def _history_by_hand(fund_id: int) -> list[dict]:
+    days: dict[date, tuple[int, int]] = {}
+    cash = committed = 0
+    for kind, amount, day in db.session.execute(
+            select(LedgerEntry.kind, LedgerEntry.amount_yen, LedgerEntry.booked_on)
+            .where(LedgerEntry.fund_id == fund_id)
+            .order_by(LedgerEntry.booked_on, LedgerEntry.id)):
+        cash += {"disbursement": -amount}.get(kind, amount if kind in ledger.CASH_IN else 0)
+        committed += {"commitment": amount, "commitment_release": -amount,
+                      "disbursement": -amount}.get(kind, 0)
+        days[day] = (cash, committed)
+    return [{"day": day.isoformat(), "cash": c, "committed": k, "available": c - k}
+            for day, (c, k) in days.items()]
+
+
+@pytest.mark.parametrize("seed", [24, 25])
+def test_the_history_chart_and_the_portfolio_s_money_equal_the_ledgers_sums(books, seed):
+    funds = books(seed, steps=300)
+    for fund in funds:
+        assert fund_reports.balance_history(fund) == _history_by_hand(fund.id)
+    disbursed, mapped = {}, {}
+    for _, kind, amount, day, _org, app_kind, app_year, invests_in, country in (
+            _entries_with_their_files()):
+        if kind == "disbursement":
+            where = invests_in or country if app_kind == "loan" else country
+            _add(disbursed, (app_kind, where, app_year), amount)
+            if app_kind == "grant":
+                _add(mapped, (country, _fiscal_year(day)), amount)
+    shown = {(r.kind, r.country, r.fiscal_year): r.disbursed_yen
+             for r in portfolio.money_by_country_and_year() if r.disbursed_yen}
+    assert shown == {key: yen for key, (yen, _) in disbursed.items()}
+    assert {kind for kind, _, _ in shown} == {"grant", "loan"}
+    assert grant_map.GrantFigures.read().disbursed == {
+        key: yen for key, (yen, _) in mapped.items()}
 
 
 @pytest.mark.parametrize("seed", [11, 12])
@@ -165,3 +260,20 @@ def test_a_total_that_drifts_from_its_ledger_fails_the_full_verification(app, bo
     assert drifted.exit_code == 1
     assert (f"The kept {kind} total of the {fund_code} fund for fiscal year {year}"
             in drifted.output)
+
+
+def test_a_kept_portfolio_figure_that_drifts_fails_the_full_verification(app, books):
+    books(15, steps=40)
+    runner = app.test_cli_runner()
+    verified = runner.invoke(args=["audit", "verify", "--full"])
+    assert verified.exit_code == 0, verified.output
+    assert kept_figures.MATCHED in verified.output
+    db.session.rollback()
+    with write_intent(True):  # someone with database access moves a day's sum
+        db.session.execute(text("UPDATE fund_day_totals SET amount_yen = amount_yen + 1 "
+                                "WHERE booked_on = (SELECT MIN(booked_on) "
+                                "FROM fund_day_totals)"))
+        db.session.commit()
+    drifted = runner.invoke(args=["audit", "verify", "--full"])
+    assert drifted.exit_code == 1
+    assert "The kept fund_day_totals row" in drifted.output

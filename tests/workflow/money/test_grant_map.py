@@ -17,7 +17,7 @@ from models import (
     write_intent,
 )
 from workflow.engine.fiscal import fiscal_year_bounds
-from workflow.money import ledger
+from workflow.money import kept_figures, ledger
 
 # (society's country, booked on, yen): the last day of FY2025 and the first of FY2026.
 DISBURSEMENTS = (("TH", date(2026, 3, 31), 700_000), ("TH", date(2026, 4, 1), 300_000),
@@ -53,6 +53,8 @@ def grants_paid(make_application, make_org):
             application_id=application.id, outcomes="Done", accepted_at=accepted_at,
             participants=[ReportParticipant(country_code=c, participants=n)
                           for c, n in counts.items()]))
+        # counted as the acceptance (workflow.grants.reports.settle_grant) counts it
+        kept_figures.report_accepted(db.session.connection(), accepted_at, counts.items())
     pending = make_application("grant", state="report_submitted",
                                organisation=societies["VN"])
     db.session.add(FinalReport(application_id=pending.id, outcomes="Pending",

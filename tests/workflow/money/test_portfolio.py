@@ -3,14 +3,19 @@
 from datetime import datetime
 
 from models import FinalReport, ReportParticipant, db, write_intent
-from workflow.money import ledger
+from workflow.money import kept_figures, ledger
 
 
 def _report(application, participants: dict[str, int], accepted: bool):
+    """A final report (scene-setting), counted as trained when accepted, as the acceptance
+    (workflow.grants.reports.settle_grant) counts it."""
+    accepted_at = datetime(2027, 3, 1) if accepted else None
     db.session.add(FinalReport(application_id=application.id, outcomes="Done",
-                               accepted_at=datetime(2027, 3, 1) if accepted else None,
+                               accepted_at=accepted_at,
                                participants=[ReportParticipant(country_code=c, participants=n)
                                              for c, n in participants.items()]))
+    if accepted:
+        kept_figures.report_accepted(db.session.connection(), accepted_at, participants.items())
     db.session.commit()
 
 

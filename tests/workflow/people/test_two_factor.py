@@ -185,8 +185,8 @@ def test_an_admin_reset_sends_the_user_back_to_enrolment(app, client, make_user)
     assert (reset.actor_id, reset.object_id) == (admin.id, user.id)
 
 
-def test_the_demo_enrols_the_two_factor_users_with_the_documented_secret(app):
-    assert app.test_cli_runner().invoke(args=["demo", "seed"]).exit_code == 0
+def test_the_demo_enrols_the_two_factor_users_with_the_documented_secret(demo_app):
+    """The living demo as `flask demo seed` made it (seeded once per test process)."""
     users = db.session.scalars(select(User)).all()
     for user in users:
         expected = (second_factor.DEMO_TOTP_SECRET if security.requires_second_factor(user)

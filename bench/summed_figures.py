@@ -1,0 +1,126 @@
+"""The portfolio's and the fund history's figures as they were read before they were kept
+(workflow.money.kept_figures, workflow.files.application_totals): every application and
+every ledger entry summed on each view. bench.money_pages times them against the kept ones."""
+
+from __future__ import annotations
+
+from sqlalchemy import case, extract, func, select
+
+from models import (
+    Application,
+    FinalReport,
+    LedgerEntry,
+    LoanDetails,
+    Organisation,
+    ReportParticipant,
+    Round,
+    db,
+)
+from workflow.money.ledger import CASH_IN
+
+_LOAN_COUNTRY = func.coalesce(LoanDetails.investment_country, Organisation.country_code)
+
+
+def by_round() -> list[tuple[str, int, int]]:
+    per_round = (select(Application.round_id, func.count().label("n"),
+                        func.coalesce(func.sum(Application.approved_yen), 0).label("yen"))
+                 .where(Application.round_id.is_not(None))
+                 .group_by(Application.round_id).subquery())
+    return db.session.execute(
+        select(Round.name, func.sum(per_round.c.n), func.sum(per_round.c.yen))
+        .join(per_round, per_round.c.round_id == Round.id)
+        .group_by(Round.name).order_by(Round.name)).all()
+
+
+def by_country_and_year(kind: str) -> list[tuple[str, int, int, int | None]]:
+    if kind == "grant":
+        per_organisation = (
+            select(Application.organisation_id, Application.fiscal_year,
+                   func.count().label("n"), func.sum(Application.approved_yen).label("yen"))
+            .where(Application.kind == "grant")
+            .group_by(Application.organisation_id, Application.fiscal_year).subquery())
+        return db.session.execute(
+            select(Organisation.country_code, per_organisation.c.fiscal_year,
+                   per_organisation.c.n, per_organisation.c.yen)
+            .join(per_organisation, per_organisation.c.organisation_id == Organisation.id)
+        ).all()
+    return db.session.execute(
+        select(_LOAN_COUNTRY, Application.fiscal_year, func.count(),
+               func.sum(Application.approved_yen))
+        .select_from(Application)
+        .join(Organisation, Organisation.id == Application.organisation_id)
+        .outerjoin(LoanDetails, LoanDetails.application_id == Application.id)
+        .where(Application.kind == "loan")
+        .group_by(_LOAN_COUNTRY, Application.fiscal_year)).all()
+
+
+def disbursed_by_country() -> dict[tuple[str, str, int], int]:
+    per_application = (
+        select(LedgerEntry.application_id, func.sum(LedgerEntry.amount_yen).label("yen"))
+        .where(LedgerEntry.kind == "disbursement")
+        .group_by(LedgerEntry.application_id).subquery())
+    country = case((Application.kind == "loan", _LOAN_COUNTRY),
+                   else_=Organisation.country_code)
+    return {(k, c, y): int(v) for k, c, y, v in db.session.execute(
+        select(Application.kind, country, Application.fiscal_year,
+               func.sum(per_application.c.yen))
+        .join(Application, Application.id == per_application.c.application_id)
+        .join(Organisation, Organisation.id == Application.organisation_id)
+        .outerjoin(LoanDetails, LoanDetails.application_id == Application.id)
+        .group_by(Application.kind, country, Application.fiscal_year)).all()}
+
+
+def _per_fiscal_year(rows) -> dict[tuple[str, int], int]:
+    totals: dict[tuple[str, int], int] = {}
+    for code, year, month, total in rows:
+        key = (code, int(year) if int(month) >= 4 else int(year) - 1)
+        totals[key] = totals.get(key, 0) + int(total)
+    return totals
+
+
+def map_disbursed() -> dict[tuple[str, int], int]:
+    year, month = extract("year", LedgerEntry.booked_on), extract("month", LedgerEntry.booked_on)
+    return _per_fiscal_year(db.session.execute(
+        select(Organisation.country_code, year, month, func.sum(LedgerEntry.amount_yen))
+        .join(Application, Application.id == LedgerEntry.application_id)
+        .join(Organisation, Organisation.id == Application.organisation_id)
+        .where(LedgerEntry.kind == "disbursement", Application.kind == "grant")
+        .group_by(Organisation.country_code, year, month)).all())
+
+
+def map_trained() -> dict[tuple[str, int], int]:
+    year = extract("year", FinalReport.accepted_at)
+    month = extract("month", FinalReport.accepted_at)
+    return _per_fiscal_year(db.session.execute(
+        select(ReportParticipant.country_code, year, month,
+               func.sum(ReportParticipant.participants))
+        .join(FinalReport, FinalReport.application_id == ReportParticipant.report_id)
+        .where(FinalReport.accepted_at.is_not(None))
+        .group_by(ReportParticipant.country_code, year, month)).all())
+
+
+def balance_history(fund) -> list[dict]:
+    rows = db.session.execute(
+        select(LedgerEntry.booked_on, LedgerEntry.kind, func.sum(LedgerEntry.amount_yen))
+        .where(LedgerEntry.fund_id == fund.id)
+        .group_by(LedgerEntry.booked_on, LedgerEntry.kind)
+        .order_by(LedgerEntry.booked_on)).all()
+    history: list[dict] = []
+    cash = committed = 0
+    for day, kind, amount in rows:
+        amount = int(amount)
+        if kind in CASH_IN:
+            cash += amount
+        elif kind == "disbursement":
+            cash -= amount
+            committed -= amount
+        elif kind == "commitment":
+            committed += amount
+        elif kind == "commitment_release":
+            committed -= amount
+        if history and history[-1]["day"] == day.isoformat():
+            history[-1].update(cash=cash, committed=committed, available=cash - committed)
+        else:
+            history.append({"day": day.isoformat(), "cash": cash, "committed": committed,
+                            "available": cash - committed})
+    return history

@@ -1,0 +1,99 @@
+"""Figures kept with the rows that change them (migration 0022), so that the fund history
+chart and the portfolio read a few rows whatever the length of the ledger.
+
+Each holds sums of the ledger, of accepted final reports or of the applications, added to
+in the transaction of every entry by workflow.money.ledger.post, of every report by
+workflow.grants.reports.settle_grant, of every application written by
+workflow.files.application_totals; workflow.money.kept_figures holds each to an
+independent sum.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import BigInteger, CheckConstraint, Date, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from .base import db, in_list
+from .ledger import LEDGER_KINDS
+
+
+class FundDayTotal(db.Model):
+    """A fund's entries of one kind booked on one day: the fund's history chart."""
+
+    __tablename__ = "fund_day_totals"
+    __table_args__ = (
+        CheckConstraint(in_list("kind", LEDGER_KINDS), name="kind_known"),
+        CheckConstraint("amount_yen >= 0 AND entries >= 0", name="not_negative"),
+    )
+
+    fund_id: Mapped[int] = mapped_column(ForeignKey("funds.id"), primary_key=True)
+    booked_on: Mapped[date] = mapped_column(Date, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(24), primary_key=True)
+    amount_yen: Mapped[int] = mapped_column(BigInteger, default=0)
+    entries: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class PortfolioTotal(db.Model):
+    """The entries of one kind booked to the grants (or loans) of one organisation, by the
+    loans' investment country ('' for grants), the applications' fiscal year and the
+    fiscal year booked: the portfolio's money by country and the grants' world map.
+
+    Keyed by the organisation rather than its country, so that a country corrected on the
+    organisation's record moves its figures with it, as the sum of the ledger would."""
+
+    __tablename__ = "portfolio_totals"
+    __table_args__ = (
+        CheckConstraint(in_list("kind", LEDGER_KINDS), name="kind_known"),
+        CheckConstraint("amount_yen >= 0 AND entries >= 0", name="not_negative"),
+    )
+
+    # The key's leading columns are what the pages choose by: the disbursements of grants.
+    kind: Mapped[str] = mapped_column(String(24), primary_key=True)
+    application_kind: Mapped[str] = mapped_column(String(10), primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"),
+                                                 primary_key=True)
+    investment_country: Mapped[str] = mapped_column(String(2), primary_key=True)
+    application_year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    booked_year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    amount_yen: Mapped[int] = mapped_column(BigInteger, default=0)
+    entries: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class TrainedTotal(db.Model):
+    """Persons trained, by their country and the fiscal year their final report was
+    accepted in (its UTC date, as the map has always counted it)."""
+
+    __tablename__ = "trained_totals"
+    __table_args__ = (
+        CheckConstraint("persons >= 0 AND reports >= 0", name="not_negative"),
+    )
+
+    country_code: Mapped[str] = mapped_column(String(2), primary_key=True)
+    fiscal_year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    persons: Mapped[int] = mapped_column(BigInteger, default=0)
+    reports: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class ApplicationTotal(db.Model):
+    """The applications of one organisation, kind, investment country ('' for grants and a
+    loan naming none), round (0: none) and fiscal year, and those approved with their
+    approved yen: the portfolio's figures by round and by country, kept by
+    workflow.files.application_totals as each application is written."""
+
+    __tablename__ = "application_totals"
+    __table_args__ = (
+        CheckConstraint("applications >= 0 AND approved >= 0 AND approved_yen >= 0",
+                        name="not_negative"),
+    )
+
+    kind: Mapped[str] = mapped_column(String(10), primary_key=True)  # first: chosen by
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"),
+                                                 primary_key=True)
+    investment_country: Mapped[str] = mapped_column(String(2), primary_key=True)
+    round_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    fiscal_year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    applications: Mapped[int] = mapped_column(BigInteger, default=0)
+    approved: Mapped[int] = mapped_column(BigInteger, default=0)
+    approved_yen: Mapped[int] = mapped_column(BigInteger, default=0)

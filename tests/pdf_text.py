@@ -1,0 +1,26 @@
+"""What a PDF we wrote prints, read back without a PDF library: the characters its embedded
+fonts draw, from their ToUnicode maps (fpdf2 writes one per embedded font)."""
+
+from __future__ import annotations
+
+import re
+import zlib
+
+STREAM = re.compile(rb"stream\r?\n(.*?)\r?\nendstream", re.S)
+TO_UNICODE = re.compile(rb"<[0-9A-F]{4}> <([0-9A-F]{4,8})>")
+
+
+def printed_characters(pdf: bytes) -> set[str]:
+    """The characters the PDF's embedded fonts draw: what it prints beyond the core fonts."""
+    found = set()
+    for stream in map(_inflated, STREAM.findall(pdf)):
+        if b"beginbfchar" in stream:
+            found |= {chr(int(code, 16)) for code in TO_UNICODE.findall(stream)}
+    return found
+
+
+def _inflated(stream: bytes) -> bytes:
+    try:
+        return zlib.decompress(stream)
+    except zlib.error:
+        return stream  # stored as it is

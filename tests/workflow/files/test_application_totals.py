@@ -1,0 +1,100 @@
+"""The applications' kept counts (workflow.files.application_totals) stay equal to an
+independent count of the applications after a random history of files made in several
+rounds, fiscal years and countries, loan drafts moved to another round or investment
+country, and approvals; the portfolio's figures by round and by country read them."""
+
+import random
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+
+from models import Application, ApplicationTotal, LoanDetails, Round, db, write_intent
+from workflow.files.applications import create_application
+from workflow.money import kept_figures, portfolio
+
+COUNTRIES = ("VN", "ID", "TH", None)
+
+
+def _counted_by_hand() -> dict[tuple, tuple[int, int, int]]:
+    """(organisation, kind, investment country, round, fiscal year) → (applications,
+    approved, approved yen), from the applications one by one."""
+    counts: dict[tuple, tuple[int, int, int]] = {}
+    for app, country in db.session.execute(
+            select(Application, LoanDetails.investment_country)
+            .outerjoin(LoanDetails, LoanDetails.application_id == Application.id)):
+        key = (app.organisation_id, app.kind, (country or "") if app.kind == "loan" else "",
+               app.round_id or 0, app.fiscal_year)
+        n, approved, yen = counts.get(key, (0, 0, 0))
+        counts[key] = (n + 1, approved + (app.approved_yen is not None),
+                       yen + (app.approved_yen or 0))
+    return counts
+
+
+def _kept() -> dict[tuple, tuple[int, int, int]]:
+    return {(t.organisation_id, t.kind, t.investment_country, t.round_id, t.fiscal_year):
+            (t.applications, t.approved, t.approved_yen)
+            for t in db.session.scalars(select(ApplicationTotal)) if t.applications}
+
+
+def _random_files(rng, make_fund, make_org, make_round, steps: int) -> None:
+    """Each step writes in a transaction of its own, the objects expired after each commit
+    (as in a request: a change is set on a row not loaded yet)."""
+    funds = {kind: make_fund(code) for kind, code in (("grant", "WNF"), ("loan", "SME"))}
+    rounds = {kind: [make_round(fund) for _ in range(3)] for kind, fund in funds.items()}
+    owners = {"grant": [make_org(country_code=c) for c in ("TH", "VN")],
+              "loan": [make_org(kind="company", country_code="JP") for _ in range(2)]}
+    made: list[Application] = []
+    for _ in range(steps):
+        action = rng.choice(["new", "new", "move", "approve", "approve"])
+        with write_intent(True):
+            if action == "new" or not made:
+                kind = rng.choice(("grant", "loan"))
+                application = create_application(
+                    fund=funds[kind], organisation=rng.choice(owners[kind]), title="Course",
+                    actor=None, round_=rng.choice(rounds[kind]),
+                    today=date(rng.choice((2024, 2025, 2026)), rng.randint(1, 12), 1))
+                if kind == "loan":
+                    db.session.add(LoanDetails(application_id=application.id,
+                                               investment_country=rng.choice(COUNTRIES)))
+                made.append(application)
+            elif action == "move" and (application := rng.choice(made)).kind == "loan":
+                application.round_id = rng.choice(rounds["loan"]).id  # a draft's edit
+                db.session.get(LoanDetails, application.id).investment_country = (
+                    rng.choice(COUNTRIES))
+            elif action == "approve" and (application := rng.choice(made)).approved_yen is None:
+                application.approved_yen = rng.randint(1, 5_000_000)
+            db.session.commit()
+
+
+@pytest.mark.parametrize("seed", [31, 32, 33])
+def test_every_kept_count_equals_the_applications(app, make_fund, make_org, make_round, seed):
+    _random_files(random.Random(seed), make_fund, make_org, make_round, steps=60)
+    by_hand = _counted_by_hand()
+    assert len({key[2] for key in by_hand}) > 2  # grants, and loans in several countries
+    assert len({key[3] for key in by_hand}) > 2  # several rounds
+    assert len({key[4] for key in by_hand}) > 1  # several fiscal years
+    assert _kept() == by_hand
+    assert kept_figures.differences() == []
+
+
+@pytest.mark.parametrize("seed", [34])
+def test_the_portfolio_by_round_and_by_country_counts_the_applications(
+        app, make_fund, make_org, make_round, seed):
+    _random_files(random.Random(seed), make_fund, make_org, make_round, steps=50)
+    rounds: dict[str, list[int]] = {}
+    countries: dict[tuple[str, str], int] = {}
+    for app_row, country, round_name in db.session.execute(
+            select(Application, LoanDetails.investment_country, Round.name)
+            .outerjoin(LoanDetails, LoanDetails.application_id == Application.id)
+            .join(Round, Round.id == Application.round_id)):
+        shown = rounds.setdefault(round_name, [0, 0])
+        shown[0] += 1
+        shown[1] += app_row.approved_yen or 0
+        where = (country or app_row.organisation.country_code if app_row.kind == "loan"
+                 else app_row.organisation.country_code)
+        countries[where, app_row.kind] = countries.get((where, app_row.kind), 0) + 1
+    assert [(name, n, yen) for name, n, yen in portfolio.by_round()] == sorted(
+        (name, n, yen) for name, (n, yen) in rounds.items())
+    assert {(row.country, kind): n for row in portfolio.by_country()
+            for kind, n in (("grant", row.grants), ("loan", row.loans)) if n} == countries

@@ -1,0 +1,24 @@
+"""Rows of sums kept in the transaction of whatever changes them (the funds' totals, the
+portfolio's figures): one rule for adding to such a row, whichever table it is in."""
+
+from __future__ import annotations
+
+from sqlalchemy import and_, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+_DIALECT_INSERT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+
+
+def add_to(conn, table, key: dict, sums: dict) -> None:
+    """Add `sums` to the row of a kept table at `key` (made with them if new): one INSERT …
+    ON CONFLICT DO UPDATE, whose row lock serialises two writers of one row. A sum taken
+    away (negative) needs the row to be there: it was counted in it before."""
+    if any(value < 0 for value in sums.values()):
+        conn.execute(update(table).where(and_(*(table.c[k] == v for k, v in key.items())))
+                     .values({name: table.c[name] + value for name, value in sums.items()}))
+        return
+    statement = _DIALECT_INSERT[conn.dialect.name](table)
+    statement = statement.on_conflict_do_update(
+        index_elements=[table.c[name] for name in key],
+        set_={name: table.c[name] + statement.excluded[name] for name in sums})
+    conn.execute(statement, {**key, **sums})
