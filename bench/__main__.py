@@ -1,13 +1,26 @@
 """`make bench`: run the benchmarks, print a table, write bench/results.json.
 
     python -m bench [--quick] [--database-url URL] [--pages-size N]
+
+Every page each demo role reaches is measured on SQLite and on PostgreSQL whatever the URL
+(bench.every_page: a database of its own on each).
 """
 
 from __future__ import annotations
 
 import argparse
+import signal
+import sys
 
-from . import audit_verify, japanese_pdf, money_pages, pages, slow_network, transitions
+from . import (
+    audit_verify,
+    every_page,
+    japanese_pdf,
+    money_pages,
+    pages,
+    slow_network,
+    transitions,
+)
 
 
 def _page_rows(p: dict) -> list[tuple]:
@@ -79,6 +92,16 @@ def _slow_network_rows(s: dict) -> list[tuple]:
     return rows
 
 
+def _databases() -> list[str]:
+    """SQLite, and PostgreSQL when the server the suite uses answers (tests.run_suites)."""
+    from tests.run_suites import postgres_reachable, postgres_server_url
+
+    reason = postgres_reachable(postgres_server_url())
+    if reason:
+        print(f"PostgreSQL skipped for every page: {reason}")
+    return ["sqlite"] if reason else ["sqlite", "postgresql"]
+
+
 def _japanese_pdf_rows(j: dict) -> list[tuple]:
     """The schedule PDF in Japanese (cut-down font; the whole collection) against English."""
     if "median_ms" not in j:
@@ -97,6 +120,7 @@ def main() -> None:
     parser.add_argument("--pages-size", type=int, help="applications for the pages' figures "
                         "(default 100,000; 2,000 with --quick)")
     args = parser.parse_args()
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # every_page then drops its database
     rows = []
     t = transitions.run(1000 if args.quick else 4000, args.database_url)
     rows.append(("transitions/s, service vs raw SQL", f"{t['service_per_second']:.0f}",
@@ -113,11 +137,15 @@ def main() -> None:
     rows += _money_rows(m)
     rows += _slow_network_rows(slow_network.run(args.database_url, 1 if args.quick else 3))
     rows += _japanese_pdf_rows(japanese_pdf.run(3 if args.quick else 7))
+    every = every_page.run([200, 1000] if args.quick else [1000, 100_000], _databases(),
+                           5 if args.quick else 20, list(every_page.ROLES))
     print(f"\nBenchmarks on {t['database']}")
     header = ("measure", "value", "baseline", "ratio", "goal")
     widths = [max(len(str(r[i])) for r in (*rows, header)) for i in range(len(header))]
     for row in (header, *rows):
         print("  ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)))
+    print("\nEvery page each demo role reaches (bench.every_page)")
+    print(every_page.table(every))
     print("\nFigures saved in bench/results.json")
 
 

@@ -2,18 +2,28 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import secrets
+import shutil
+import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 from flask_migrate import upgrade
+from sqlalchemy import event
 
 from config import TestConfig
 from webui import create_app
 
 RESULTS = Path(__file__).with_name("results.json")
+# As tests/webui/performance counts statements: transaction control is not a query.
+NOT_QUERIES = ("SAVEPOINT", "RELEASE", "BEGIN", "PRAGMA")
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # tests.database, below
 
 
 def fresh_app(database_url: str | None = None, keep: bool = False):
@@ -21,9 +31,6 @@ def fresh_app(database_url: str | None = None, keep: bool = False):
 
     keep: migrate the database given without emptying it first (to reuse its rows).
     """
-    import sys
-
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
     from tests.database import reset_schema
 
     url = database_url or os.environ.get("BENCH_DATABASE_URL") or (
@@ -56,3 +63,43 @@ def save(section: str, figures: dict) -> None:
     results = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
     results[section] = figures
     RESULTS.write_text(json.dumps(results, indent=2, sort_keys=True) + "\n")
+
+
+@contextlib.contextmanager
+def own_database(kind: str) -> Iterator[str]:
+    """The URL of an empty database of the benchmark's own, removed at the end, also after a
+    failure: a SQLite file in a temporary folder, or on the PostgreSQL server the suite uses
+    (tests.run_suites) a database named wnf_bench_<pid>_<random>, made and dropped as the
+    suite makes and drops its own (tests.database)."""
+    if kind == "sqlite":
+        folder = tempfile.mkdtemp(prefix="wnf-bench-")
+        try:
+            yield f"sqlite:///{folder}/bench.db"
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+        return
+    from tests.database import create_database, drop_database
+    from tests.run_suites import postgres_server_url
+
+    server, name = postgres_server_url(), f"wnf_bench_{os.getpid()}_{secrets.token_hex(4)}"
+    url = create_database(server, name)
+    try:
+        yield url
+    finally:
+        drop_database(server, name)
+
+
+@contextlib.contextmanager
+def counting_statements(engine) -> Iterator[list[str]]:
+    """The SQL statements the engine runs meanwhile (queries only)."""
+    seen: list[str] = []
+
+    def count(conn, cursor, statement, *_args):
+        if not statement.lstrip().upper().startswith(NOT_QUERIES):
+            seen.append(statement)
+
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        yield seen
+    finally:
+        event.remove(engine, "before_cursor_execute", count)

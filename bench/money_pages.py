@@ -18,7 +18,8 @@ from datetime import date
 
 from sqlalchemy import case, func, select
 
-from models import Fund, LedgerEntry, db, write_intent
+from models import Fund, LedgerEntry, db
+from tests.database import append_test_events
 from workflow.engine import audit, verifying
 from workflow.engine.fiscal import fiscal_year, fiscal_year_bounds
 from workflow.money import fund_reports, grant_map, ledger, portfolio
@@ -140,15 +141,6 @@ def page_latency(app, runs: int) -> dict[str, dict]:
     return found
 
 
-def _append(events: int) -> None:
-    db.session.rollback()
-    with write_intent(True):
-        for n in range(events):
-            audit.record("bench_note", actor=None, object_type="bench", object_id=n,
-                         data={"n": n})
-        db.session.commit()
-
-
 def verify_latency(app, runs: int) -> dict:
     """The page's check after a busy day's events (from the last checkpoint), next to the
     whole chain recomputed (what the page did before), taken in turn."""
@@ -159,7 +151,7 @@ def verify_latency(app, runs: int) -> dict:
         events = audit.event_count()
         db.session.rollback()
         for _ in range(runs):
-            _append(BUSY_DAY)
+            append_test_events(BUSY_DAY)
             start = time.perf_counter()
             page = client.post("/audit/verify")
             incremental.append((time.perf_counter() - start) * 1000)

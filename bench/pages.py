@@ -17,7 +17,7 @@ import time
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import event, func, select, text
+from sqlalchemy import func, select, text
 
 from demo import living, scale
 from models import Application, AuditEvent, Organisation, User, dated_at, db, write_intent
@@ -25,12 +25,11 @@ from workflow.engine import audit, kept
 from workflow.files import search
 
 from . import serving
-from .common import Stopwatch, fresh_app, save
+from .common import Stopwatch, counting_statements, fresh_app, save
 
 USER = "secretariat@wnf.example"  # staff, no second factor: sees every panel but the chair's
 TIMELINE = 30
 DEEP_PAGE = 500
-SKIPPED = ("SAVEPOINT", "RELEASE", "BEGIN", "PRAGMA")
 
 
 @dataclass
@@ -117,19 +116,9 @@ def statements(app, scene_: Scene) -> dict[str, int]:
         engine = db.engine
     for name, url in scene_.pages.items():
         client.get(url)
-        seen = []
-
-        def count(conn, cursor, statement, *_args, seen=seen):
-            # As tests/webui/performance counts them: transaction control is not a query.
-            if not statement.lstrip().upper().startswith(SKIPPED):
-                seen.append(statement)
-
         kept.forget_all(app)  # as a page first seen after a change
-        event.listen(engine, "before_cursor_execute", count)
-        try:
+        with counting_statements(engine) as seen:
             assert client.get(url).status_code == 200, url
-        finally:
-            event.remove(engine, "before_cursor_execute", count)
         counts[name] = len(seen)
     return counts
 

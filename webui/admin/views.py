@@ -2,6 +2,7 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from models import INDUSTRY_LABELS, Fund, Organisation, User, db
 from workflow.engine.errors import ValidationFailed
@@ -42,7 +43,9 @@ def _fund_page(_fund_id: int) -> str:
 @bp.route("/users")
 @roles("admin")
 def users():
-    rows = db.session.scalars(select(User).order_by(User.name)).all()
+    # Each row names the user's organisation: loaded with the users, not one query a row.
+    rows = db.session.scalars(select(User).options(selectinload(User.organisation))
+                              .order_by(User.name)).all()
     return render_template("admin/users.html", users=rows, seats=committees.seats_by_user(),
                            seat_labels=committees.SEAT_CHOICE_LABELS,
                            choice_of=committees.choice_of)

@@ -143,6 +143,20 @@ def schedule_lines(application: Application) -> list[InstalmentLine]:
     return [InstalmentLine(*row) for row in rows]
 
 
+def schedule_lines_of(application_ids: Sequence[int]) -> dict[int, list[InstalmentLine]]:
+    """The schedules of these loans for display, each oldest first, in one query."""
+    found: dict[int, list[InstalmentLine]] = {}
+    if not application_ids:
+        return found
+    rows = db.session.execute(
+        select(Instalment.application_id, *(getattr(Instalment, n) for n in InstalmentLine._fields))
+        .where(Instalment.application_id.in_(application_ids))
+        .order_by(Instalment.application_id, Instalment.number))
+    for application_id, *line in rows:
+        found.setdefault(application_id, []).append(InstalmentLine(*line))
+    return found
+
+
 def received_lines(application: Application) -> list:
     """The repayments for display, oldest first: rows of when, bank reference, amount,
     damages, interest and principal."""

@@ -8,6 +8,7 @@ from datetime import date
 from typing import NamedTuple
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from models import Application, LedgerEntry, Organisation, db
 
@@ -47,14 +48,19 @@ def outstanding_principal(application: Application) -> int:
 
 def statement(application: Application, today: date) -> LoanStatement:
     """One loan's figures on `today`."""
-    lines = book.schedule_lines(application)
+    return _statement(application, book.schedule_lines(application),
+                      outstanding_principal(application), today)
+
+
+def _statement(application: Application, lines: list[InstalmentLine], outstanding: int,
+               today: date) -> LoanStatement:
     loan = application.loan
     arrears = 0
     if lines and loan is not None and loan.first_release_on:
         arrears = accrual.position(book.terms_of(loan), lines, today).due
     if application.state in ("repaid", "written_off"):
         arrears = 0  # nothing more is asked of a closed loan
-    return LoanStatement(application, outstanding_principal(application), arrears,
+    return LoanStatement(application, outstanding, arrears,
                          accrual.next_instalment(lines, today), lines)
 
 
@@ -64,8 +70,19 @@ def company_loans(company: Organisation, today: date) -> list[LoanStatement]:
         select(Application).where(Application.organisation_id == company.id,
                                   Application.kind == "loan",
                                   Application.state.in_(REPAYING_STATES))
+        .options(selectinload(Application.loan))
         .order_by(Application.id.desc())).all()
-    return [statement(loan, today) for loan in loans]
+    # Every loan's schedule and principal in one query each, not three queries a loan.
+    ids = [loan.id for loan in loans]
+    lines = book.schedule_lines_of(ids)
+    owed: dict[int, int] = dict.fromkeys(ids, 0)
+    for application_id, kind, total in db.session.execute(
+            select(LedgerEntry.application_id, LedgerEntry.kind, func.sum(LedgerEntry.amount_yen))
+            .where(LedgerEntry.application_id.in_(ids),
+                   LedgerEntry.kind.in_(tuple(_PRINCIPAL_SIGNS)))
+            .group_by(LedgerEntry.application_id, LedgerEntry.kind)):
+        owed[application_id] += _PRINCIPAL_SIGNS[kind] * int(total)
+    return [_statement(loan, lines.get(loan.id, []), owed[loan.id], today) for loan in loans]
 
 
 def loan_of(company: Organisation, application_id: int) -> Application | None:

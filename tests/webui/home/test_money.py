@@ -124,3 +124,21 @@ def test_no_one_downloads_another_company_s_schedule(active_loan, make_user, mak
     login_as("applicant", organisation=make_org(kind="company", country_code="JP"))
     assert client.get(f"/home/loans/{loan.id}/schedule.csv").status_code == 404
     assert client.get(f"/home/loans/{loan.id}/schedule.pdf").status_code == 404
+
+
+def test_a_company_s_loans_show_with_the_same_statements_however_many(active_loan, people,
+                                                                      client_for):
+    """Each loan's schedule and principal are read for all the loans at once."""
+    from tests.webui.performance.test_query_counts import counting
+
+    client = client_for(people.applicant)
+    counts, loans = [], []
+    for more in (1, 3):
+        loans += [active_loan() for _ in range(more)]
+        client.get("/home")
+        with counting(db.engine) as statements:
+            page = client.get("/home").get_data(as_text=True)
+        assert all(_figure(page, "outstanding", loan.reference) == "¥1,000,000"
+                   for loan in loans)
+        counts.append(len(statements))
+    assert counts[0] == counts[1], counts

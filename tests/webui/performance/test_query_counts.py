@@ -74,3 +74,19 @@ def test_statements_per_page_do_not_grow_with_the_data(app, client, login_as, ma
     assert counts[0] == counts[1], (page, counts)
     assert counts[1] <= MAX_STATEMENTS, (page, counts)
     assert user
+
+
+def test_the_user_list_runs_the_same_statements_for_more_users(client, login_as, make_user,
+                                                               make_org):
+    """The admin's list names each user's organisation without a query per row."""
+    login_as("admin")
+    counts = []
+    for more in (2, 10):
+        for _ in range(more):
+            make_user("applicant", organisation=make_org())
+        client.get("/admin/users")
+        with counting(db.engine) as statements:
+            response = client.get("/admin/users")
+        assert response.status_code == 200
+        counts.append(len(statements))
+    assert counts[0] == counts[1], counts
