@@ -87,7 +87,7 @@ def carry_out(form, act: Callable[[], Done], *,
         if once is not None and not idempotency.claim(form.idempotency_key.data,
                                                       current_user, request.endpoint):
             db.session.rollback()
-            flash(idempotency.ALREADY_RECEIVED, "info")
+            flash(_(idempotency.ALREADY_RECEIVED), "info")
             return redirect(once)
         done = act()
         if creates is not None and done.created is not None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from flask import flash, redirect, request
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from wtforms import HiddenField
@@ -62,9 +63,9 @@ def sent_before(form, landing: Callable[[int], str]):
 def _land(earlier: idempotency.Earlier, landing: Callable[[int], str], fallback: str | None):
     db.session.rollback()
     if earlier.object_id is None:
-        flash(idempotency.ALREADY_RECEIVED, "info")
+        flash(_(idempotency.ALREADY_RECEIVED), "info")
         return redirect(fallback or request.path)
-    flash(str(ALREADY_CREATED.get(earlier.object_type, idempotency.ALREADY_RECEIVED)), "info")
+    flash(str(ALREADY_CREATED.get(earlier.object_type) or _(idempotency.ALREADY_RECEIVED)), "info")
     return redirect(landing(earlier.object_id))
 
 

@@ -49,6 +49,21 @@ def test_bad_user_input_is_shown_next_to_the_field(client, login_as, make_user, 
     assert _count(User) == before
 
 
+def test_a_japanese_admin_is_told_in_japanese_that_a_new_user_needs_a_password(client,
+                                                                                login_as):
+    admin = login_as("admin")
+    admin.locale = "ja"  # as their profile would save it
+    db.session.commit()
+    before = _count(User)
+    response = client.post("/admin/users/new", data={
+        "email": "fresh@example.org", "name": "新規", "organisation_id": "0",
+        "roles": ["auditor"], "locale": "ja", "active": "y", "password": "", **once_key()})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and _count(User) == before
+    assert "新しいユーザーにはパスワードが必要です。" in page
+    assert "A new user needs a password." not in page
+
+
 def test_an_admin_cannot_change_their_own_roles(client, login_as):
     admin = login_as("admin")
     response = client.post(f"/admin/users/{admin.id}", data={

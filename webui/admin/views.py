@@ -79,7 +79,7 @@ def edit_user(user_id: int | None = None):
                             for code, name in SEAT_FIELDS.items() if name in form}}
         if user is None:
             if not form.password.data:
-                raise ValidationFailed("A new user needs a password.", "password")
+                raise ValidationFailed(_("A new user needs a password."), "password")
             saved = accounts.create_user(password=form.password.data, actor=current_user,
                                          **fields)
             committees.set_away(saved, form.away_until.data, current_user)

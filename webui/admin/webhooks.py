@@ -69,7 +69,7 @@ def webhook_endpoints():
     try:
         if not idempotency.claim(form.idempotency_key.data, current_user, request.endpoint):
             db.session.rollback()
-            flash(idempotency.ALREADY_RECEIVED, "info")
+            flash(_(idempotency.ALREADY_RECEIVED), "info")
             return redirect(url_for("admin.webhook_endpoints"))
         _endpoint, secret = webhooks.register(form.url.data, form.topics.data,
                                               form.description.data, current_user)

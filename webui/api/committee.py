@@ -4,7 +4,10 @@ declaring a conflict of interest. Closing a ballot is the file's `decide` action
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
+
 from workflow.committee import ballots, tally
+from workflow.engine.wording import word
 
 from ..access import api_token
 from .blueprints import api_blueprint
@@ -59,8 +62,10 @@ def cast_vote(inputs: dict, application_id: int):
     def act() -> tuple[dict, int]:
         application = visible_application(application_id, user)
         cast = ballots.cast_vote(application, user, inputs["choice"], inputs["comment"])
-        return {"message": f"{application.reference}: your vote is "
-                           f"“{ballots.CHOICE_LABELS[cast.choice]}”."}, 200
+        # The page's sentence, in the language the script asks for (Accept-Language).
+        return {"message": _("%(reference)s: your vote is “%(choice)s”.",
+                             reference=application.reference,
+                             choice=word(ballots.CHOICE_LABELS[cast.choice]))}, 200
 
     return carry_out(act)
 
@@ -78,7 +83,7 @@ def declare_conflict(inputs: dict, application_id: int):
     def act() -> tuple[dict, int]:
         application = visible_application(application_id, user)
         ballots.declare_conflict(application, user, inputs["reason"])
-        return {"message": f"{application.reference}: your conflict of interest is recorded; "
-                           "you are recused from this ballot."}, 200
+        return {"message": _("%(reference)s: your conflict of interest is recorded; you are "
+                             "recused from this ballot.", reference=application.reference)}, 200
 
     return carry_out(act)

@@ -97,8 +97,9 @@ def authorise_tranche(tranche_id: int):
     def act() -> tuple[dict, int]:
         tranche = _visible_tranche(tranche_id)
         tranches.authorise_tranche(tranche, user)
-        return {"message": f"Tranche {tranche.number} of ¥{tranche.amount_yen:,} released to "
-                           f"{tranche.application.reference}."}, 200
+        return {"message": _("Tranche %(number)s of ¥%(amount)s released to %(reference)s.",
+                             number=tranche.number, amount=f"{tranche.amount_yen:,}",
+                             reference=tranche.application.reference)}, 200
 
     return carry_out(act)
 

@@ -68,7 +68,8 @@ def _key() -> str | None:
         return None
     key = raw.strip()
     if not key or len(key) > KEY_LENGTH or not key.isprintable():
-        abort(400, f"The {KEY_HEADER} is 1 to {KEY_LENGTH} printable characters.")
+        abort(400, _("The %(header)s is 1 to %(length)s printable characters.",
+                     header=KEY_HEADER, length=KEY_LENGTH))
     return key
 
 

@@ -138,6 +138,6 @@ def application_page(application: Application, user: User) -> ApplicationPage:
         tasks=tasks_for(application, actions, grant=grant, loan=loan, committee=committee,
                         money=money),
         grant=grant, loan=loan, committee=committee, money=money,
-        steps=steps(definition, application.state, timeline.moves_of(history)),
+        steps=steps(definition, application.state, timeline.moves_of(history), staff),
         timeline=history,
     )

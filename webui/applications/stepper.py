@@ -26,11 +26,14 @@ def _furthest(path: tuple[str, ...], moves: tuple[tuple[str, str], ...]) -> int:
 
 
 def steps(definition: WorkflowDefinition, state: str,
-          moves: tuple[tuple[str, str], ...]) -> list[Step]:
+          moves: tuple[tuple[str, str], ...], staff: bool = True) -> list[Step]:
+    """The steps named as the page's state badge names them: the staff's word for staff,
+    the applicant's for applicants (one state, one word on a page)."""
     path = definition.main_path
     if not path:
         return []
-    label = {s.name: word(s.staff_label) for s in definition.states}
+    label = {s.name: word(s.staff_label if staff else s.applicant_label)
+             for s in definition.states}
     at = state if state in path else dict(definition.step_of).get(state)
     note = None if state in path else label[state]
     ended = at is None  # left the path for good: rejected, withdrawn, cancelled …

@@ -5,6 +5,7 @@ from wtforms import SelectField
 from wtforms.validators import Optional
 
 from ..forms import AppForm
+from ..labels import fiscal_year
 
 
 class FiscalYearForm(AppForm):
@@ -17,6 +18,7 @@ class FiscalYearForm(AppForm):
 def fiscal_year_form(formdata, years: list[int]) -> FiscalYearForm:
     form = FiscalYearForm(formdata=formdata)
     form.year.choices = [(0, _l("All fiscal years"))] + [
-        (year, _l("FY%(year)s (April %(year)s – March %(next)s)", year=year, next=year + 1))
+        (year, _l("%(fiscal_year)s (April %(year)s – March %(next)s)",
+                  fiscal_year=fiscal_year(year), year=year, next=year + 1))
         for year in years]
     return form

@@ -7,6 +7,14 @@ import pytest
 
 from models import LoanDetails, db
 from tests.conftest import log_in
+from tests.workflow.loans.conftest import (  # noqa: F401 - the loan scene's fixtures
+    active_loan,
+    company,
+    make_loan,
+    people,
+    release,
+    sme,
+)
 
 
 def page_as(client, user, application, locale: str) -> str:
@@ -84,3 +92,23 @@ def test_the_loan_figures_kept_between_requests_are_kept_per_language(client, lo
     client.post("/auth/logout")
     japanese = page_as(client, applicant, application, "ja")
     assert ">企業</h2>" in japanese and ">Company</h2>" not in japanese
+
+
+def _badge_and_current_step(page: str) -> tuple[str, str]:
+    badge = page.split('state-badge">', 1)[1].split("<", 1)[0]
+    current = page.split('aria-current="step">', 1)[1]
+    return badge, current.split('class="step-label">', 1)[1].split("<", 1)[0]
+
+
+@pytest.mark.parametrize(("locale", "word"), [("en", "Active: repaying"), ("ja", "返済中")])
+def test_a_company_reads_its_repaying_loan_by_one_word_in_the_badge_and_the_stepper(
+        client, active_loan, people, locale, word):  # noqa: F811
+    page = page_as(client, people.applicant, active_loan(), locale)
+    assert _badge_and_current_step(page) == (word, word)
+
+
+@pytest.mark.parametrize(("locale", "word"), [("en", "Active"), ("ja", "実行中")])
+def test_the_staff_read_the_same_loan_by_their_own_word_in_both_places(
+        client, active_loan, people, locale, word):  # noqa: F811
+    page = page_as(client, people.secretariat, active_loan(), locale)
+    assert _badge_and_current_step(page) == (word, word)

@@ -84,6 +84,20 @@ def test_a_form_sent_twice_requests_one_tranche(scene, two_officers):
     assert _tranche_count() == 1
 
 
+def test_a_form_sent_twice_is_answered_in_the_officers_language(scene, two_officers):
+    application = scene()
+    (client, alice), _ = two_officers
+    alice.locale = "ja"  # as her profile would save it
+    db.session.commit()
+    url = f"/finance/applications/{application.id}/tranches"
+    data = {**hidden_fields(page_of(client, application), url), "amount_yen": "300000"}
+    post(client, url, data)
+    second = post(client, url, data)
+    assert "このリクエストはすでに受け付けています。" in second
+    assert "This request was already received." not in second
+    assert _tranche_count() == 1
+
+
 def test_an_authorisation_sent_twice_or_raced_releases_once(scene, two_officers, make_user):
     application = scene()
     (alice_client, alice), (bob_client, bob) = two_officers
