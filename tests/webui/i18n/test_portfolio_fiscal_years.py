@@ -3,6 +3,8 @@ Japanese, 令和7年度 for a reader who chose the Japanese era."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from models import db
@@ -39,3 +41,12 @@ def test_every_fiscal_year_on_the_portfolio_is_written_the_readers_way(
     assert other not in page
     if locale == "ja":
         assert "FY" not in page
+
+
+@pytest.mark.parametrize(("locale", "pattern"), [("ja", r"^[\d,]+円$"), ("en", r"^¥[\d,]+$")])
+def test_the_portfolio_s_money_cards_write_yen_the_readers_way(
+        client, make_user, grants_paid, locale, pattern):  # noqa: F811
+    page = portfolio_as(client, make_user, locale, False)
+    for figure in ("grants-disbursed", "outstanding"):
+        shown = page.split(f'data-figure="{figure}">', 1)[1].split("<", 1)[0]
+        assert re.match(pattern, shown), (figure, shown)
