@@ -1,5 +1,6 @@
 """Figures kept with the rows that change them (migration 0022), so that the fund history
-chart and the portfolio read a few rows whatever the length of the ledger.
+chart, the portfolio and the rounds page (round_totals, migration 0025) read a few rows
+whatever the length of the ledger.
 
 Each holds sums of the ledger, of accepted final reports or of the applications, added to
 in the transaction of every entry by workflow.money.ledger.post, of every report by
