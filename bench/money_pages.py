@@ -22,7 +22,7 @@ from models import Fund, LedgerEntry, db
 from tests.database import append_test_events
 from workflow.engine import audit, verifying
 from workflow.engine.fiscal import fiscal_year, fiscal_year_bounds
-from workflow.money import fund_reports, grant_map, ledger, portfolio
+from workflow.money import fund_reports, grant_map, ledger, portfolio, round_budget
 
 from . import summed_figures
 from .common import fresh_app, save
@@ -30,7 +30,8 @@ from .pages import logged_in_client, seed
 
 PAGES = {"funds": "/funds/", "fund WNF": "/funds/WNF", "fund SME": "/funds/SME",
          "portfolio": "/portfolio/", "grants map": "/portfolio/grants-map.json",
-         "history WNF": "/funds/WNF/history.json", "history SME": "/funds/SME/history.json"}
+         "history WNF": "/funds/WNF/history.json", "history SME": "/funds/SME/history.json",
+         "rounds": "/rounds/"}
 BUSY_DAY = 2_000  # events appended before each incremental check: a busy day's worth
 
 
@@ -91,7 +92,8 @@ def _summed_readers() -> list[tuple[object, str, object]]:
             (portfolio, "_disbursed", summed_figures.disbursed_by_country),
             (grant_map, "_disbursed", summed_figures.map_disbursed),
             (grant_map, "_trained", summed_figures.map_trained),
-            (fund_reports, "balance_history", summed_figures.balance_history)]
+            (fund_reports, "balance_history", summed_figures.balance_history),
+            (round_budget, "_sums_by_round", summed_figures.sums_by_round)]
 
 
 @contextlib.contextmanager

@@ -124,3 +124,15 @@ def balance_history(fund) -> list[dict]:
             history.append({"day": day.isoformat(), "cash": cash, "committed": committed,
                             "available": cash - committed})
     return history
+
+
+def sums_by_round() -> dict[int, dict[str, int]]:
+    """The rounds page's sums as they were: every round's entries joined to their files."""
+    sums: dict[int, dict[str, int]] = {}
+    for round_id, kind, total in db.session.execute(
+            select(Application.round_id, LedgerEntry.kind, func.sum(LedgerEntry.amount_yen))
+            .join(Application, Application.id == LedgerEntry.application_id)
+            .where(Application.round_id.is_not(None))
+            .group_by(Application.round_id, LedgerEntry.kind)):
+        sums.setdefault(round_id, {})[kind] = int(total or 0)
+    return sums

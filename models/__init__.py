@@ -23,7 +23,13 @@ from .grant import (
     ScreeningCheck,
 )
 from .kept import FILE_LIST_STRIPES, PEOPLE_STRIPES, FileListRevision, PeopleRevision
-from .kept_figures import ApplicationTotal, FundDayTotal, PortfolioTotal, TrainedTotal
+from .kept_figures import (
+    ApplicationTotal,
+    FundDayTotal,
+    PortfolioTotal,
+    RoundTotal,
+    TrainedTotal,
+)
 from .languages import LOCALES
 from .ledger import (
     LEDGER_KIND_LABELS,
@@ -112,6 +118,7 @@ __all__ = [
     "FundDayTotal",
     "ApplicationTotal",
     "PortfolioTotal",
+    "RoundTotal",
     "TrainedTotal",
     "AuditVerification",
     "AuditVerificationJob",

@@ -1,5 +1,6 @@
 """Figures kept with the rows that change them (migration 0022), so that the fund history
-chart and the portfolio read a few rows whatever the length of the ledger.
+chart, the portfolio and the rounds page (round_totals, migration 0025) read a few rows
+whatever the length of the ledger.
 
 Each holds sums of the ledger, of accepted final reports or of the applications, added to
 in the transaction of every entry by workflow.money.ledger.post, of every report by
@@ -97,3 +98,20 @@ class ApplicationTotal(db.Model):
     applications: Mapped[int] = mapped_column(BigInteger, default=0)
     approved: Mapped[int] = mapped_column(BigInteger, default=0)
     approved_yen: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class RoundTotal(db.Model):
+    """The entries of one kind booked to the applications of one round: the rounds page's
+    approved and disbursed figures. An application moved to another round takes its
+    entries' sums with it (workflow.money.round_totals)."""
+
+    __tablename__ = "round_totals"
+    __table_args__ = (
+        CheckConstraint(in_list("kind", LEDGER_KINDS), name="kind_known"),
+        CheckConstraint("amount_yen >= 0 AND entries >= 0", name="not_negative"),
+    )
+
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id"), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(24), primary_key=True)
+    amount_yen: Mapped[int] = mapped_column(BigInteger, default=0)
+    entries: Mapped[int] = mapped_column(BigInteger, default=0)

@@ -1,6 +1,7 @@
 """The figures kept beside the ledger (models.kept_figures): each fund's entries by day (its
 history chart), the grants' and loans' money by organisation, investment country and
-fiscal years (the portfolio and the grants' world map), the persons trained by country
+fiscal years (the portfolio and the grants' world map), each round's entries by kind (the
+rounds page), the persons trained by country
 and fiscal year, and the applications by organisation, round and fiscal year.
 
 `ledger.post` adds each entry to its rows, `settle_grant` each accepted report and
@@ -29,6 +30,7 @@ from models import (
     LoanDetails,
     PortfolioTotal,
     ReportParticipant,
+    RoundTotal,
     TrainedTotal,
     db,
 )
@@ -37,21 +39,24 @@ from workflow.engine.kept_sums import add_to
 
 from . import fund_totals
 
-_DAYS, _PORTFOLIO, _TRAINED, _APPLICATIONS = (
-    FundDayTotal.__table__, PortfolioTotal.__table__, TrainedTotal.__table__,
-    ApplicationTotal.__table__)
+_DAYS, _PORTFOLIO, _ROUNDS, _TRAINED, _APPLICATIONS = (
+    FundDayTotal.__table__, PortfolioTotal.__table__, RoundTotal.__table__,
+    TrainedTotal.__table__, ApplicationTotal.__table__)
 _KEYS = {_DAYS: ("fund_id", "booked_on", "kind"),
          _PORTFOLIO: ("organisation_id", "application_kind", "investment_country",
                       "application_year", "booked_year", "kind"),
+         _ROUNDS: ("round_id", "kind"),
          _TRAINED: ("country_code", "fiscal_year"),
          _APPLICATIONS: ("organisation_id", "kind", "investment_country", "round_id",
                          "fiscal_year")}
 _SUMS = {_DAYS: ("amount_yen", "entries"), _PORTFOLIO: ("amount_yen", "entries"),
+         _ROUNDS: ("amount_yen", "entries"),
          _TRAINED: ("persons", "reports"),
          _APPLICATIONS: ("applications", "approved", "approved_yen")}
 
 DIFFERS = "The kept {table} row {key} holds {kept}; its sources sum to {summed}."
-MATCHED = "the kept figures of the fund histories and the portfolio match their sources"
+MATCHED = ("the kept figures of the fund histories, the portfolio and the rounds match their "
+           "sources")
 
 
 def investment_country(application: Application) -> str:
@@ -73,6 +78,9 @@ def entry_booked(conn, fund_id: int, kind: str, booked_on: date, amount_yen: int
             "application_year": application.fiscal_year,
             "booked_year": fiscal_year(booked_on), "kind": kind},
             {"amount_yen": amount_yen, "entries": 1})
+        if application.round_id is not None:
+            add_to(conn, _ROUNDS, {"round_id": application.round_id, "kind": kind},
+                   {"amount_yen": amount_yen, "entries": 1})
 
 
 def report_accepted(conn, accepted_at: datetime, participants: Iterable[tuple[str, int]]
@@ -113,6 +121,15 @@ def _summed_portfolio():
                       Application.fiscal_year, booked_year, _ENTRY.c.kind))
 
 
+def _summed_rounds():
+    return (select(Application.round_id, _ENTRY.c.kind, func.sum(_ENTRY.c.amount_yen),
+                   func.count())
+            .select_from(_ENTRY)
+            .join(Application, Application.id == _ENTRY.c.application_id)
+            .where(Application.round_id.is_not(None))
+            .group_by(Application.round_id, _ENTRY.c.kind))
+
+
 def _summed_trained():
     year = _fiscal_year_of(FinalReport.accepted_at)
     return (select(ReportParticipant.country_code, year,
@@ -134,8 +151,8 @@ def _summed_applications():
                       Application.fiscal_year))
 
 
-_SUMMED = {_DAYS: _summed_days, _PORTFOLIO: _summed_portfolio, _TRAINED: _summed_trained,
-           _APPLICATIONS: _summed_applications}
+_SUMMED = {_DAYS: _summed_days, _PORTFOLIO: _summed_portfolio, _ROUNDS: _summed_rounds,
+           _TRAINED: _summed_trained, _APPLICATIONS: _summed_applications}
 
 
 def _as_key(value):

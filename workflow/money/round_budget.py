@@ -9,7 +9,8 @@ A cancelled grant, or a closed one that spent less, gives its unused money back 
 round as its commitment is released. An approval that would take the approved total over
 the budget is refused with these figures. Approvals lock the fund row, then the round row
 (the same order everywhere, so two transactions never wait for each other in a circle);
-a budget lowered by the secretariat locks the round row alone.
+a budget lowered by the secretariat locks the round row alone. Those checks sum the round's
+own entries under its lock; the rounds page reads the sums kept with each booking.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from dataclasses import dataclass
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
-from models import Application, LedgerEntry, Round, db
+from models import Application, LedgerEntry, Round, RoundTotal, db
 from workflow.engine.errors import TransitionRefused, ValidationFailed
 from workflow.engine.locking import ensure_write_transaction
 
@@ -39,15 +40,14 @@ class RoundFigures:
 
 
 def _sums_by_round() -> dict[int, dict[str, int]]:
-    """Every round's sums (the rounds page): one pass over the three kinds' entries."""
+    """Every round's sums (the rounds page), from the figures kept with each booking
+    (models.RoundTotal): a few rows a round, however long the ledger grows."""
     rows = db.session.execute(
-        select(Application.round_id, LedgerEntry.kind, func.sum(LedgerEntry.amount_yen))
-        .join(Application, Application.id == LedgerEntry.application_id)
-        .where(LedgerEntry.kind.in_(ROUND_KINDS), Application.round_id.is_not(None))
-        .group_by(Application.round_id, LedgerEntry.kind)).all()
+        select(RoundTotal.round_id, RoundTotal.kind, RoundTotal.amount_yen)
+        .where(RoundTotal.kind.in_(ROUND_KINDS))).all()
     sums: dict[int, dict[str, int]] = defaultdict(dict)
     for round_id, kind, total in rows:
-        sums[round_id][kind] = int(total or 0)
+        sums[round_id][kind] = int(total)
     return sums
 
 
@@ -75,8 +75,7 @@ def figures_of(round_: Round) -> RoundFigures:
 
 
 def figures_by_round() -> dict[int, RoundFigures]:
-    """Every round's figures (the rounds page), read afresh: a page seen now and then,
-    whose keeping no benchmark showed worth its invalidation."""
+    """Every round's figures (the rounds page), from the kept sums of its entries."""
     sums = _sums_by_round()
     budgets = db.session.execute(select(Round.id, Round.budget_yen)).all()
     return {round_id: _figures(budget, sums.get(round_id, {}))

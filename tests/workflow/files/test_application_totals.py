@@ -1,7 +1,8 @@
 """The applications' kept counts (workflow.files.application_totals) stay equal to an
 independent count of the applications after a random history of files made in several
 rounds, fiscal years and countries, loan drafts moved to another round or investment
-country, and approvals; the portfolio's figures by round and by country read them."""
+country, and approvals; the portfolio's figures by round and by country read them. The
+rounds' kept entries (workflow.money.round_totals) follow a file moved with its money."""
 
 import random
 from datetime import date
@@ -9,9 +10,18 @@ from datetime import date
 import pytest
 from sqlalchemy import select
 
-from models import Application, ApplicationTotal, LoanDetails, Round, db, write_intent
+from models import (
+    Application,
+    ApplicationTotal,
+    LedgerEntry,
+    LoanDetails,
+    Round,
+    RoundTotal,
+    db,
+    write_intent,
+)
 from workflow.files.applications import create_application
-from workflow.money import kept_figures, portfolio
+from workflow.money import kept_figures, ledger, portfolio
 
 COUNTRIES = ("VN", "ID", "TH", None)
 
@@ -37,6 +47,22 @@ def _kept() -> dict[tuple, tuple[int, int, int]]:
             for t in db.session.scalars(select(ApplicationTotal)) if t.applications}
 
 
+def _booked_by_round() -> dict[tuple[int, str], tuple[int, int]]:
+    """(round, kind) → (yen, entries), from the ledger entries one by one."""
+    sums: dict[tuple[int, str], tuple[int, int]] = {}
+    for round_id, kind, amount in db.session.execute(
+            select(Application.round_id, LedgerEntry.kind, LedgerEntry.amount_yen)
+            .join(Application, Application.id == LedgerEntry.application_id)):
+        yen, entries = sums.get((round_id, kind), (0, 0))
+        sums[round_id, kind] = (yen + amount, entries + 1)
+    return sums
+
+
+def _kept_by_round() -> dict[tuple[int, str], tuple[int, int]]:
+    return {(t.round_id, t.kind): (t.amount_yen, t.entries)
+            for t in db.session.scalars(select(RoundTotal)) if t.entries}
+
+
 def _random_files(rng, make_fund, make_org, make_round, steps: int) -> None:
     """Each step writes in a transaction of its own, the objects expired after each commit
     (as in a request: a change is set on a row not loaded yet)."""
@@ -60,10 +86,16 @@ def _random_files(rng, make_fund, make_org, make_round, steps: int) -> None:
                 made.append(application)
             elif action == "move" and (application := rng.choice(made)).kind == "loan":
                 application.round_id = rng.choice(rounds["loan"]).id  # a draft's edit
-                db.session.get(LoanDetails, application.id).investment_country = (
-                    rng.choice(COUNTRIES))
+                if application.approved_yen is None:
+                    db.session.get(LoanDetails, application.id).investment_country = (
+                        rng.choice(COUNTRIES))
+                else:  # a file with money moved (no page does), booked in the move's flush
+                    ledger.post(application.fund, "disbursement", rng.randint(1, 1_000),
+                                actor=None, application=application)
             elif action == "approve" and (application := rng.choice(made)).approved_yen is None:
                 application.approved_yen = rng.randint(1, 5_000_000)
+                ledger.post(application.fund, "commitment", application.approved_yen,
+                            actor=None, application=application)
             db.session.commit()
 
 
@@ -75,6 +107,8 @@ def test_every_kept_count_equals_the_applications(app, make_fund, make_org, make
     assert len({key[3] for key in by_hand}) > 2  # several rounds
     assert len({key[4] for key in by_hand}) > 1  # several fiscal years
     assert _kept() == by_hand
+    assert _kept_by_round() == _booked_by_round()
+    assert len({round_id for round_id, _ in _kept_by_round()}) > 2
     assert kept_figures.differences() == []
 
 

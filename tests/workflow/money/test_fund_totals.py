@@ -18,11 +18,20 @@ from models import (
     LoanDetails,
     Organisation,
     PortfolioTotal,
+    RoundTotal,
     db,
     write_intent,
 )
 from tests.database import audit_triggers_lifted
-from workflow.money import fund_reports, fund_totals, grant_map, kept_figures, ledger, portfolio
+from workflow.money import (
+    fund_reports,
+    fund_totals,
+    grant_map,
+    kept_figures,
+    ledger,
+    portfolio,
+    round_budget,
+)
 
 FIRST_DAY = date(2024, 1, 1)  # fiscal years 2023 to 2026
 
@@ -87,16 +96,22 @@ def _random_books(applications, rng: random.Random, steps: int) -> None:
 
 
 @pytest.fixture
-def books(app, make_application, make_org):
+def books(app, make_application, make_org, make_round):
     """Grants of societies in three countries (two of one society) and loans of Japanese
-    companies investing in two, one naming no country, booked at random."""
+    companies investing in two, one naming no country, in two rounds of each fund, booked
+    at random."""
     def build(seed: int, steps: int = 120):
         societies = [make_org(country_code=code) for code in ("TH", "VN", "PH")]
         applications = [make_application("grant", state="approved", organisation=society)
-                        for society in (*societies, societies[0])]
+                        for society in (*societies[:2], societies[0])]
+        applications.append(make_application("grant", state="approved",
+                                             organisation=societies[2],
+                                             round_=make_round(applications[0].fund)))
+        later_round = None
         for country in ("VN", "ID", None):
-            loan = make_application("loan", state="active",
+            loan = make_application("loan", state="active", round_=later_round,
                                     organisation=make_org(kind="company", country_code="JP"))
+            later_round = later_round or make_round(loan.fund)
             loan.loan = LoanDetails(investment_country=country)
             applications.append(loan)
         db.session.commit()
@@ -121,7 +136,7 @@ def _entries_with_their_files():
         select(LedgerEntry.fund_id, LedgerEntry.kind, LedgerEntry.amount_yen,
                LedgerEntry.booked_on, Application.organisation_id, Application.kind,
                Application.fiscal_year, LoanDetails.investment_country,
-               Organisation.country_code)
+               Organisation.country_code, Application.round_id)
         .outerjoin(Application, Application.id == LedgerEntry.application_id)
         .outerjoin(LoanDetails, LoanDetails.application_id == Application.id)
         .outerjoin(Organisation, Organisation.id == Application.organisation_id)).all()
@@ -136,10 +151,12 @@ def _add(sums: dict, key, amount: int) -> None:
 def test_every_kept_figure_of_the_history_and_the_portfolio_equals_the_ledgers_sum(
         books, seed):
     books(seed)
-    by_day, by_file = {}, {}
-    for fund, kind, amount, day, org, app_kind, app_year, invests_in, _ in (
+    by_day, by_file, by_round = {}, {}, {}
+    for fund, kind, amount, day, org, app_kind, app_year, invests_in, _, round_id in (
             _entries_with_their_files()):
         _add(by_day, (fund, day, kind), amount)
+        if round_id is not None:
+            _add(by_round, (round_id, kind), amount)
         if org is not None:
             _add(by_file, (org, app_kind, invests_in or "", app_year, _fiscal_year(day), kind),
                  amount)
@@ -150,7 +167,28 @@ def test_every_kept_figure_of_the_history_and_the_portfolio_equals_the_ledgers_s
     assert {(t.organisation_id, t.application_kind, t.investment_country, t.application_year,
              t.booked_year, t.kind): (t.amount_yen, t.entries)
             for t in db.session.scalars(select(PortfolioTotal))} == by_file
+    assert len({round_id for round_id, _ in by_round}) == 4  # two rounds of each fund
+    assert {(t.round_id, t.kind): (t.amount_yen, t.entries)
+            for t in db.session.scalars(select(RoundTotal))} == by_round
     assert kept_figures.differences() == []
+
+
+@pytest.mark.parametrize("seed", [26, 27])
+def test_the_rounds_page_s_figures_equal_the_ledgers_sums(books, seed):
+    books(seed)
+    summed: dict[int, dict[str, int]] = {}
+    for kind, amount, round_id in db.session.execute(
+            select(LedgerEntry.kind, LedgerEntry.amount_yen, Application.round_id)
+            .join(Application, Application.id == LedgerEntry.application_id)):
+        summed.setdefault(round_id, {})
+        summed[round_id][kind] = summed[round_id].get(kind, 0) + amount
+    shown = round_budget.figures_by_round()
+    assert set(shown) == set(summed) and len(shown) == 4
+    for round_id, figures in shown.items():
+        sums = summed[round_id]
+        assert figures.approved == (sums.get("commitment", 0)
+                                    - sums.get("commitment_release", 0))
+        assert figures.disbursed == sums.get("disbursement", 0)
 
 
 def _history_by_hand(fund_id: int) -> list[dict]:
@@ -174,7 +212,7 @@ def test_the_history_chart_and_the_portfolio_s_money_equal_the_ledgers_sums(book
     for fund in funds:
         assert fund_reports.balance_history(fund) == _history_by_hand(fund.id)
     disbursed, mapped = {}, {}
-    for _, kind, amount, day, _org, app_kind, app_year, invests_in, country in (
+    for _, kind, amount, day, _org, app_kind, app_year, invests_in, country, _ in (
             _entries_with_their_files()):
         if kind == "disbursement":
             where = invests_in or country if app_kind == "loan" else country
