@@ -23,7 +23,8 @@ from datetime import date, timedelta
 
 from models import Application, Fund, Organisation, User, db, utcnow, write_intent
 from workflow.engine import audit, service
-from workflow.engine.audit import AUDIT_LOCK_KEY, event_hash
+from workflow.engine.audit import event_hash
+from workflow.engine.locking import AUDIT_LOCK_KEY
 from workflow.engine.request_user import load_signed_in
 from workflow.files.applications import create_application
 

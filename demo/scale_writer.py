@@ -18,12 +18,13 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import date, datetime, time, timedelta
 from operator import itemgetter
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, Integer, Numeric, insert, text
+from sqlalchemy import JSON, Boolean, Date, DateTime, Integer, Numeric, insert
 
 from models import db
 from models.base import canonical_json
 from workflow.engine import kept
-from workflow.engine.audit import AUDIT_LOCK_KEY, chain_head, event_hash
+from workflow.engine.audit import chain_head, event_hash
+from workflow.engine.locking import lock_chain
 from workflow.money.ledger import CASH_IN
 
 from .living import DemoRefused
@@ -69,9 +70,7 @@ class Writer:
             return
         conn = self.conn
         with conn.begin():
-            if conn.dialect.name == "postgresql":
-                conn.execute(text("SELECT pg_advisory_xact_lock(:key)"),
-                             {"key": AUDIT_LOCK_KEY})
+            lock_chain(conn)
             if self.head is not None and chain_head(conn) != self.head:
                 raise DemoRefused("Someone else wrote to the audit trail during the scale "
                                   "seed; run it on a database nobody else uses.")

@@ -16,7 +16,7 @@ from decimal import Decimal
 from itertools import chain
 from typing import Any
 
-from sqlalchemy import func, insert, literal_column, select, text
+from sqlalchemy import func, insert, literal_column, select
 
 from models import GENESIS_HASH, AuditEvent, User, db, utcnow
 from models.base import canonical_json
@@ -24,8 +24,8 @@ from models.base import canonical_json
 from . import kept, ledger_evidence
 from .anchors import Anchor
 from .locking import ensure_write_transaction
+from .locking import lock_chain as _lock
 
-AUDIT_LOCK_KEY = 0x57_4E_46_41  # "WNFA": the one advisory lock of the audit chain
 _COLUMNS = (AuditEvent.seq, AuditEvent.occurred_at, AuditEvent.actor_id, AuditEvent.action,
             AuditEvent.object_type, AuditEvent.object_id, AuditEvent.from_state,
             AuditEvent.to_state, AuditEvent.data, AuditEvent.prev_hash, AuditEvent.hash)
@@ -130,7 +130,6 @@ _TABLE = AuditEvent.__table__
 _HEAD = (select(_TABLE.c.seq, _TABLE.c.hash).order_by(_TABLE.c.seq.desc())
          .limit(literal_column("1")))
 _INSERT = insert(_TABLE)
-_LOCK = text("SELECT pg_advisory_xact_lock(:key)").bindparams(key=AUDIT_LOCK_KEY)
 
 
 # The head as a subquery of at most one row (seq, hash), for a statement that reads it
@@ -148,16 +147,9 @@ def chain_head(connection=None) -> tuple[int, str]:
 
 
 def lock_chain(connection=None):
-    """Take the chain's append lock for the rest of the transaction (PostgreSQL; SQLite's
-    BEGIN IMMEDIATE already made it the only writer); returns the connection.
-
-    A writer takes it before it draws a ledger entry's id too (workflow.money.ledger.post),
-    so that entries, like events, commit in the order of their ids: a verification's
-    checkpoint then never passes an id that a transaction still in flight holds."""
-    conn = connection if connection is not None else ensure_write_transaction(db.session)
-    if conn.dialect.name == "postgresql":
-        conn.execute(_LOCK)
-    return conn
+    """The chain's append lock, on the given connection or the session's write transaction
+    (workflow.engine.locking.lock_chain says who takes it and why)."""
+    return _lock(connection if connection is not None else ensure_write_transaction(db.session))
 
 
 def record(action: str, *, actor: User | None, object_type: str, object_id: int | None = None,

@@ -10,8 +10,9 @@ agree) are moved by the workflow service in the transaction of the change itself
   event recorded of a file moves it (workflow.engine.audit.record), as do a vote and a booking.
 * the lists' revision, the sum of the rows of `file_list_revisions`: what the lists, the
   filter bar and the home page's counts show of every file, organisation, fund and round.
-  A change of a file moves the row of its stripe (its id modulo the stripes), so writers
-  of different files do not queue for one row's lock.
+  A change of a file moves the row of its stripe (its id modulo the stripes). Every writer
+  takes the audit chain's lock before a stripe (workflow.engine.locking.lock_chain), so two
+  writers never hold a stripe each while waiting for the other's.
 * the people's revision, the sum of the rows of `people_revisions`: the names, roles,
   seats and absences of the people and the organisations the pages name. A change moves
   the stripe of the user or organisation changed, in stripes for the same reason.
@@ -41,7 +42,7 @@ from models import (
 )
 
 from . import reading
-from .locking import ensure_write_transaction
+from .locking import ensure_write_transaction, lock_chain
 
 # Each revision is the sum of its stripes (an emptied table sums to None): the people's
 # is one row of one column, to be joined into a statement a page runs anyway.
@@ -78,6 +79,7 @@ def _connection(connection=None):
 
 
 def _bump(bump, table, stripe: int, conn) -> None:
+    lock_chain(conn)  # the chain before the stripe, in every writer (see lock_chain)
     if conn.execute(bump, {"b_stripe": stripe}).rowcount == 0:  # a test emptied the table
         conn.execute(insert(table).values(stripe=stripe, revision=2))
 

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from sqlalchemy import text
+
 from models.base import reads_in_autocommit
+
+AUDIT_LOCK_KEY = 0x57_4E_46_41  # "WNFA": the one advisory lock of the audit chain
+_LOCK = text("SELECT pg_advisory_xact_lock(:key)").bindparams(key=AUDIT_LOCK_KEY)
 
 
 class NotAWriteTransaction(RuntimeError):
@@ -26,3 +31,18 @@ def ensure_write_transaction(session):
             "command (models.write_intent)."
         )
     return conn
+
+
+def lock_chain(connection):
+    """Take the audit chain's append lock for the rest of the transaction (PostgreSQL;
+    SQLite's BEGIN IMMEDIATE already made it the only writer); returns the connection.
+
+    Every writer takes it before it draws a ledger entry's id (workflow.money.ledger.post),
+    so that entries, like events, commit in the order of their ids: a verification's
+    checkpoint then never passes an id that a transaction still in flight holds. It is
+    also taken before a kept revision's stripe is moved (workflow.engine.kept), so that
+    every writer locks the chain before a stripe: two writers never wait for each other
+    the other way round."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(_LOCK)
+    return connection

@@ -1,6 +1,8 @@
-"""The revisions workers keep answers under have no row every writer shares: on PostgreSQL
-a change holds the row lock of its stripe until it commits, and a change of another user,
-organisation or file does not wait for it."""
+"""The revisions workers keep answers under are moved in one lock order: on PostgreSQL a
+change takes the audit chain's lock before its stripe's row, so a second writer waits for
+the chain before it holds any stripe, and two writers never wait for each other (a stripe
+taken first would deadlock with a writer already holding the chain:
+tests/concurrency/test_stripe_lock_order.py)."""
 
 import pytest
 from sqlalchemy import func, select
@@ -19,17 +21,17 @@ CHANGES = [
 
 
 @pytest.mark.parametrize(("name", "change", "stripes"), CHANGES, ids=[c[0] for c in CHANGES])
-def test_a_change_waits_only_for_a_change_in_its_own_stripe(app, on_postgres, name, change,
-                                                             stripes):
+def test_a_change_takes_the_chain_before_any_stripe(app, on_postgres, name, change, stripes):
     if not on_postgres:
         pytest.skip("SQLite has one writer at a time whatever the rows")
     with db.engine.connect() as first, db.engine.connect() as second:
         change(first, 1)
         second.exec_driver_sql("SET LOCAL lock_timeout = '2s'")
-        change(second, 2)  # another stripe: no waiting
-        with pytest.raises(OperationalError, match="lock timeout"):
-            change(second, 1 + stripes)  # the first's stripe: held until it commits
-        second.rollback()
+        for row_id in (2, 1 + stripes):  # another stripe, and the first's own
+            with pytest.raises(OperationalError, match="lock timeout"):
+                change(second, row_id)  # waits for the chain, which the first holds
+            second.rollback()
+            second.exec_driver_sql("SET LOCAL lock_timeout = '2s'")
         first.rollback()
 
 

@@ -1,0 +1,98 @@
+"""Two writers whose files share a kept revision's stripe never deadlock (PostgreSQL, real
+processes).
+
+A vote moves its file's revision and stripe before it records its event; a writer already
+holding the audit chain's lock then moves the same stripe for another file. Were the stripe
+locked before the chain, each would wait for the other and PostgreSQL would kill one of them
+(a 500 seen under the Locust day). Every writer takes the chain's lock before a stripe, so
+the second simply waits for the first.
+"""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from sqlalchemy import text
+
+from models import FILE_LIST_STRIPES, db, write_intent
+from workflow.engine import audit, kept
+
+from .racing import CTX
+
+FILE = 1
+SAME_STRIPE = FILE + FILE_LIST_STRIPES
+WAITING_ON_A_LOCK = text("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'")
+
+
+def _in_a_process(database_url: str, work, results) -> None:
+    from config import TestConfig
+    from webui import create_app
+
+    config = TestConfig()
+    config.SQLALCHEMY_DATABASE_URI = database_url
+    app = create_app(config)
+    with app.app_context():
+        try:
+            with write_intent(True):
+                work(results)
+                db.session.commit()
+            results.put(("committed", None))
+        except Exception as error:  # reported to the test, which fails on it
+            results.put(("error", repr(error)))
+        finally:
+            db.engine.dispose()
+
+
+def _voter(go_on):
+    """A vote's transaction: the file's revision and stripe moved, then, when told, its event."""
+    def work(results) -> None:
+        kept.application_changed(FILE)
+        results.put(("moved", None))
+        go_on.wait(timeout=60)
+        audit.record("vote_cast", actor=None, object_type="ballot", object_id=FILE)
+    return work
+
+
+def _other_file(results) -> None:
+    """An event of another file in the same stripe: the chain's lock, then the stripe."""
+    audit.record("test_transition", actor=None, object_type="application",
+                 object_id=SAME_STRIPE)
+
+
+def _next(results, expected: str):
+    kind, value = results.get(timeout=60)
+    assert kind == expected, (kind, value)
+    return value
+
+
+def _until_someone_waits() -> None:
+    for _ in range(600):
+        with db.engine.connect() as conn:
+            if conn.scalar(WAITING_ON_A_LOCK):
+                return
+        time.sleep(0.1)
+    raise AssertionError("the second writer never waited for the first")
+
+
+def test_two_writers_of_one_stripe_wait_in_turn_and_both_commit(app, database_url, on_postgres):
+    if not on_postgres:
+        pytest.skip("SQLite has one writer at a time whatever the rows")
+    with write_intent(True):
+        kept.application_changed(FILE)  # the stripe's row exists before the race
+        db.session.commit()
+
+    voter, other = CTX.Queue(), CTX.Queue()
+    voter_goes_on = CTX.Event()
+    processes = [CTX.Process(target=_in_a_process,
+                             args=(database_url, _voter(voter_goes_on), voter)),
+                 CTX.Process(target=_in_a_process, args=(database_url, _other_file, other))]
+    processes[0].start()
+    _next(voter, "moved")
+    processes[1].start()
+    _until_someone_waits()
+    voter_goes_on.set()
+    _next(voter, "committed")
+    _next(other, "committed")
+    for process in processes:
+        process.join(timeout=60)
