@@ -61,3 +61,30 @@ def race(database_url: str, job: Callable, args_per_process: list[tuple],
     for process in processes:
         process.join(timeout=timeout)
     return outcomes
+
+
+def _led(app: Flask, work: Callable, results) -> None:
+    with app.app_context():
+        db.engine.dispose(close=False)  # connections of its own, none inherited
+        try:
+            with write_intent(True):
+                work(results)
+                db.session.commit()
+            results.put(("committed", None))
+        except Exception as error:  # reported to the test, which fails on it
+            results.put(("error", repr(error)))
+        finally:
+            db.engine.dispose()
+
+
+def led_process(database_url: str, work: Callable, results):
+    """A racer the test leads step by step: `work(results)` in one write transaction, telling
+    the test where it is through `results`, then ("committed", None) or ("error", why)."""
+    return CTX.Process(target=_led, args=(_app_for(database_url), work, results))
+
+
+def next_step(results, expected: str, timeout: float = 60):
+    """The value of a led racer's next message, which must be `expected`."""
+    kind, value = results.get(timeout=timeout)
+    assert kind == expected, (kind, value)
+    return value

@@ -19,30 +19,11 @@ from models import Fund, LedgerEntry, db, write_intent
 from workflow.engine import audit, verifying
 from workflow.money import ledger
 
-from .racing import CTX
+from .racing import CTX, led_process, next_step
 
 WAITING_ON_THE_CHAIN = text(
     "SELECT count(*) FROM pg_stat_activity "
     "WHERE wait_event_type = 'Lock' AND wait_event = 'advisory'")
-
-
-def _in_a_process(database_url: str, work, results) -> None:
-    from config import TestConfig
-    from webui import create_app
-
-    config = TestConfig()
-    config.SQLALCHEMY_DATABASE_URI = database_url
-    app = create_app(config)
-    with app.app_context():
-        try:
-            with write_intent(True):
-                work(results)
-                db.session.commit()
-            results.put(("committed", None))
-        except Exception as error:  # reported to the test, which fails on it
-            results.put(("error", repr(error)))
-        finally:
-            db.engine.dispose()
 
 
 def _first(fund_id: int, go_on):
@@ -65,12 +46,6 @@ def _second(fund_id: int, go_on):
                                            actor=None, memo="second").id))
         go_on.wait(timeout=60)
     return work
-
-
-def _next(results, expected: str):
-    kind, value = results.get(timeout=60)
-    assert kind == expected, (kind, value)
-    return value
 
 
 def _until_waiting_on_the_chain() -> None:
@@ -99,21 +74,19 @@ def test_an_entry_committed_after_a_later_one_is_still_checked(app, database_url
 
     first, second = CTX.Queue(), CTX.Queue()
     first_goes_on, second_commits = CTX.Event(), CTX.Event()
-    processes = [CTX.Process(target=_in_a_process,
-                             args=(database_url, _first(fund.id, first_goes_on), first)),
-                 CTX.Process(target=_in_a_process,
-                             args=(database_url, _second(other.id, second_commits), second))]
+    processes = [led_process(database_url, _first(fund.id, first_goes_on), first),
+                 led_process(database_url, _second(other.id, second_commits), second)]
     processes[0].start()
-    _next(first, "locked")
+    next_step(first, "locked")
     processes[1].start()
     _until_waiting_on_the_chain()  # the second booking waits for the first's transaction
     first_goes_on.set()
-    _next(first, "booked")
-    _next(first, "committed")
-    _next(second, "booked")  # and is in flight, holding the chain, when the check runs
+    next_step(first, "booked")
+    next_step(first, "committed")
+    next_step(second, "booked")  # and is in flight, holding the chain, when the check runs
     meanwhile = verifying.verify(None, by="test")
     second_commits.set()
-    _next(second, "committed")
+    next_step(second, "committed")
     for process in processes:
         process.join(timeout=60)
 

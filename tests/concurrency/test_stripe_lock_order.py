@@ -18,30 +18,11 @@ from sqlalchemy import text
 from models import FILE_LIST_STRIPES, db, write_intent
 from workflow.engine import audit, kept
 
-from .racing import CTX
+from .racing import CTX, led_process, next_step
 
 FILE = 1
 SAME_STRIPE = FILE + FILE_LIST_STRIPES
 WAITING_ON_A_LOCK = text("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'")
-
-
-def _in_a_process(database_url: str, work, results) -> None:
-    from config import TestConfig
-    from webui import create_app
-
-    config = TestConfig()
-    config.SQLALCHEMY_DATABASE_URI = database_url
-    app = create_app(config)
-    with app.app_context():
-        try:
-            with write_intent(True):
-                work(results)
-                db.session.commit()
-            results.put(("committed", None))
-        except Exception as error:  # reported to the test, which fails on it
-            results.put(("error", repr(error)))
-        finally:
-            db.engine.dispose()
 
 
 def _voter(go_on):
@@ -58,12 +39,6 @@ def _other_file(results) -> None:
     """An event of another file in the same stripe: the chain's lock, then the stripe."""
     audit.record("test_transition", actor=None, object_type="application",
                  object_id=SAME_STRIPE)
-
-
-def _next(results, expected: str):
-    kind, value = results.get(timeout=60)
-    assert kind == expected, (kind, value)
-    return value
 
 
 def _until_someone_waits() -> None:
@@ -84,15 +59,14 @@ def test_two_writers_of_one_stripe_wait_in_turn_and_both_commit(app, database_ur
 
     voter, other = CTX.Queue(), CTX.Queue()
     voter_goes_on = CTX.Event()
-    processes = [CTX.Process(target=_in_a_process,
-                             args=(database_url, _voter(voter_goes_on), voter)),
-                 CTX.Process(target=_in_a_process, args=(database_url, _other_file, other))]
+    processes = [led_process(database_url, _voter(voter_goes_on), voter),
+                 led_process(database_url, _other_file, other)]
     processes[0].start()
-    _next(voter, "moved")
+    next_step(voter, "moved")
     processes[1].start()
     _until_someone_waits()
     voter_goes_on.set()
-    _next(voter, "committed")
-    _next(other, "committed")
+    next_step(voter, "committed")
+    next_step(other, "committed")
     for process in processes:
         process.join(timeout=60)
