@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import multiprocessing
+import time
 import traceback
 from collections.abc import Callable
 
@@ -88,3 +89,13 @@ def next_step(results, expected: str, timeout: float = 60):
     kind, value = results.get(timeout=timeout)
     assert kind == expected, (kind, value)
     return value
+
+
+def until_true(query, failure: str, seconds: float = 60) -> None:
+    """Poll the database until `query` (a count) is non-zero, e.g. a racer waiting on a lock."""
+    for _ in range(int(seconds * 10)):
+        with db.engine.connect() as conn:
+            if conn.scalar(query):
+                return
+        time.sleep(0.1)
+    raise AssertionError(failure)

@@ -10,8 +10,6 @@ the second booking waits for the first, and every entry is matched by some check
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from sqlalchemy import func, select, text
 
@@ -19,7 +17,7 @@ from models import Fund, LedgerEntry, db, write_intent
 from workflow.engine import audit, verifying
 from workflow.money import ledger
 
-from .racing import CTX, led_process, next_step
+from .racing import CTX, led_process, next_step, until_true
 
 WAITING_ON_THE_CHAIN = text(
     "SELECT count(*) FROM pg_stat_activity "
@@ -48,15 +46,6 @@ def _second(fund_id: int, go_on):
     return work
 
 
-def _until_waiting_on_the_chain() -> None:
-    for _ in range(600):
-        with db.engine.connect() as conn:
-            if conn.scalar(WAITING_ON_THE_CHAIN):
-                return
-        time.sleep(0.1)
-    raise AssertionError("the second booking never waited for the chain's lock")
-
-
 @pytest.mark.parametrize("second_fund", ["SME", "WNF"])
 def test_an_entry_committed_after_a_later_one_is_still_checked(app, database_url,
                                                                on_postgres, make_fund,
@@ -79,7 +68,8 @@ def test_an_entry_committed_after_a_later_one_is_still_checked(app, database_url
     processes[0].start()
     next_step(first, "locked")
     processes[1].start()
-    _until_waiting_on_the_chain()  # the second booking waits for the first's transaction
+    # the second booking waits for the first's transaction
+    until_true(WAITING_ON_THE_CHAIN, "the second booking never waited for the chain's lock")
     first_goes_on.set()
     next_step(first, "booked")
     next_step(first, "committed")

@@ -10,15 +10,13 @@ the second simply waits for the first.
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from sqlalchemy import text
 
 from models import FILE_LIST_STRIPES, db, write_intent
 from workflow.engine import audit, kept
 
-from .racing import CTX, led_process, next_step
+from .racing import CTX, led_process, next_step, until_true
 
 FILE = 1
 SAME_STRIPE = FILE + FILE_LIST_STRIPES
@@ -41,15 +39,6 @@ def _other_file(results) -> None:
                  object_id=SAME_STRIPE)
 
 
-def _until_someone_waits() -> None:
-    for _ in range(600):
-        with db.engine.connect() as conn:
-            if conn.scalar(WAITING_ON_A_LOCK):
-                return
-        time.sleep(0.1)
-    raise AssertionError("the second writer never waited for the first")
-
-
 def test_two_writers_of_one_stripe_wait_in_turn_and_both_commit(app, database_url, on_postgres):
     if not on_postgres:
         pytest.skip("SQLite has one writer at a time whatever the rows")
@@ -64,7 +53,7 @@ def test_two_writers_of_one_stripe_wait_in_turn_and_both_commit(app, database_ur
     processes[0].start()
     next_step(voter, "moved")
     processes[1].start()
-    _until_someone_waits()
+    until_true(WAITING_ON_A_LOCK, "the second writer never waited for the first")
     voter_goes_on.set()
     next_step(voter, "committed")
     next_step(other, "committed")
