@@ -2,10 +2,10 @@
 entry (its amount, fund, kind or application), adds one or removes one is named by it."""
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import select
 
 from models import AuditEvent, LedgerEntry, db, write_intent
-from tests.database import audit_triggers_lifted
+from tests.database import tamper
 from workflow.engine import audit
 from workflow.money import ledger
 
@@ -24,15 +24,6 @@ def books(app, make_fund, make_application):
     return {"commitment": commitment.id, "application": application}
 
 
-def _tamper(sql: str, **params) -> None:
-    db.session.rollback()
-    with write_intent(True):
-        conn = db.session.connection()
-        with audit_triggers_lifted(conn):
-            conn.execute(text(sql), params)
-        db.session.commit()
-
-
 def _event_of(entry_id: int) -> int:
     return db.session.scalar(select(AuditEvent.seq).where(
         AuditEvent.object_type == "ledger_entry", AuditEvent.object_id == entry_id))
@@ -47,7 +38,7 @@ def test_a_ledger_booked_by_the_app_matches_its_chain(books):
 
 def test_a_changed_amount_is_named_by_its_ledger_entry(books):
     entry = books["commitment"]
-    _tamper("UPDATE ledger_entries SET amount_yen = 200000 WHERE id = :id", id=entry)
+    tamper("UPDATE ledger_entries SET amount_yen = 200000 WHERE id = :id", id=entry)
     result = audit.verify()
     assert not result.ok and result.bad_entry == entry
     assert (f"ledger entry {entry} holds ¥200,000; its audit event {_event_of(entry)} "
@@ -56,7 +47,7 @@ def test_a_changed_amount_is_named_by_its_ledger_entry(books):
 
 def test_a_changed_fund_is_named(books):
     entry = books["commitment"]
-    _tamper("UPDATE ledger_entries SET fund_id = (SELECT id FROM funds WHERE code = 'SME') "
+    tamper("UPDATE ledger_entries SET fund_id = (SELECT id FROM funds WHERE code = 'SME') "
             "WHERE id = :id", id=entry)
     result = audit.verify()
     assert result.bad_entry == entry
@@ -66,7 +57,7 @@ def test_a_changed_fund_is_named(books):
 
 def test_a_changed_kind_is_named(books):
     entry = books["commitment"]
-    _tamper("UPDATE ledger_entries SET kind = 'commitment_release' WHERE id = :id", id=entry)
+    tamper("UPDATE ledger_entries SET kind = 'commitment_release' WHERE id = :id", id=entry)
     result = audit.verify()
     assert result.bad_entry == entry
     assert f"ledger entry {entry} is a commitment_release" in str(result)
@@ -74,7 +65,7 @@ def test_a_changed_kind_is_named(books):
 
 def test_an_entry_moved_to_no_application_is_named(books):
     entry = books["commitment"]
-    _tamper("UPDATE ledger_entries SET application_id = NULL WHERE id = :id", id=entry)
+    tamper("UPDATE ledger_entries SET application_id = NULL WHERE id = :id", id=entry)
     result = audit.verify()
     assert result.bad_entry == entry
     assert (f"ledger entry {entry} is booked to no application; its audit event "
@@ -82,7 +73,7 @@ def test_an_entry_moved_to_no_application_is_named(books):
 
 
 def test_an_entry_added_behind_the_apps_back_is_named(books):
-    _tamper("INSERT INTO ledger_entries (fund_id, kind, amount_yen, booked_on, memo, "
+    tamper("INSERT INTO ledger_entries (fund_id, kind, amount_yen, booked_on, memo, "
             "created_at) SELECT fund_id, 'disbursement', 700000, booked_on, 'x', created_at "
             "FROM ledger_entries WHERE id = :id", id=books["commitment"])
     added = db.session.scalar(select(LedgerEntry.id).order_by(LedgerEntry.id.desc()))
@@ -94,7 +85,7 @@ def test_an_entry_added_behind_the_apps_back_is_named(books):
 def test_a_removed_entry_is_named_by_its_event(books):
     entry = books["commitment"]
     seq = _event_of(entry)
-    _tamper("DELETE FROM ledger_entries WHERE id = :id", id=entry)
+    tamper("DELETE FROM ledger_entries WHERE id = :id", id=entry)
     result = audit.verify()
     assert result.bad_entry == entry and result.bad_seq == seq
     assert (f"audit event {seq} (ledger.commitment) records ledger entry {entry}, "
@@ -117,7 +108,7 @@ def test_a_second_event_for_one_entry_is_named(books):
 
 def test_the_cli_and_the_audit_page_name_the_entry(books, client, login_as):
     entry = books["commitment"]
-    _tamper("UPDATE ledger_entries SET amount_yen = amount_yen + 1 WHERE id = :id", id=entry)
+    tamper("UPDATE ledger_entries SET amount_yen = amount_yen + 1 WHERE id = :id", id=entry)
     verified = client.application.test_cli_runner().invoke(args=["audit", "verify"])
     assert verified.exit_code == 1
     assert f"ledger entry {entry} holds ¥1,200,001" in verified.output
