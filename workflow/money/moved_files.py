@@ -46,17 +46,19 @@ def _moves(session: Session) -> list[_Move]:
             move = moves.setdefault(id(obj), _Move(obj))
             move.round_was, move.round_now = was, obj.round_id
     for obj in (*session.new, *session.dirty, *session.deleted):
-        if not isinstance(obj, LoanDetails):
+        if not isinstance(obj, LoanDetails) or (
+                obj in session.dirty
+                and not inspect(obj).attrs["investment_country"].history.has_changes()):
             continue
-        # A row just made by its key alone has no relationship loaded yet.
-        app = obj.application or session.get(Application, obj.application_id)
-        if app is None or app in session.new or app.kind != "loan":
-            continue  # a new file has no entries yet
         # As kept_figures.investment_country counted it: '' for a loan naming none.
         was = "" if obj in session.new else before_flush(obj, "investment_country") or ""
         now = "" if obj in session.deleted else obj.investment_country or ""
-        if was != now:
-            move = moves.setdefault(id(app), _Move(app))
+        if was == now:
+            continue
+        # A row just made by its key alone has no relationship loaded yet.
+        app = obj.application or session.get(Application, obj.application_id)
+        if app is not None and app not in session.new and app.kind == "loan":
+            move = moves.setdefault(id(app), _Move(app))  # a new file has no entries yet
             move.country_was, move.country_now = was, now
     return list(moves.values())
 
