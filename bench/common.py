@@ -77,12 +77,9 @@ def own_database(kind: str) -> Iterator[str]:
         finally:
             shutil.rmtree(folder, ignore_errors=True)
         return
-    from tests.database import create_database, drop_database
+    from tests.database import database_of_its_own
     from tests.run_suites import postgres_server_url
 
-    server, name = postgres_server_url(), f"wnf_bench_{os.getpid()}_{secrets.token_hex(4)}"
-    url = create_database(server, name)
-    try:
+    name = f"wnf_bench_{os.getpid()}_{secrets.token_hex(4)}"
+    with database_of_its_own(postgres_server_url(), name) as url:
         yield url
-    finally:
-        drop_database(server, name)

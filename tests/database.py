@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+from collections.abc import Iterator
 
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
@@ -59,6 +60,17 @@ def drop_database(server_url: str, name: str) -> None:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     finally:
         engine.dispose()
+
+
+@contextlib.contextmanager
+def database_of_its_own(server_url: str, name: str) -> Iterator[str]:
+    """The URL of the new empty PostgreSQL database `name`, dropped at the end, also after
+    a failure (the demo's beside the suite's, a benchmark's)."""
+    url = create_database(server_url, name)
+    try:
+        yield url
+    finally:
+        drop_database(server_url, name)
 
 
 def reset_schema(url: str) -> None:
