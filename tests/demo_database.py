@@ -34,7 +34,7 @@ def demo_database(suite_url: str, folder: Path) -> Iterator[str]:
         yield f"sqlite:///{folder / 'wnf-demo.db'}"
         return
     name = f"{make_url(suite_url).database}{SUFFIX}"
-    own = create_database(suite_url, name)
+    own = create_database(suite_url, name, throwaway=True)
     try:
         yield own
     finally:
