@@ -33,7 +33,8 @@ def demo_database(suite_url: str, folder: Path) -> Iterator[str]:
     if not is_postgres(suite_url):
         yield f"sqlite:///{folder / 'wnf-demo.db'}"
         return
-    with database_of_its_own(suite_url, f"{make_url(suite_url).database}{SUFFIX}") as own:
+    with database_of_its_own(suite_url, f"{make_url(suite_url).database}{SUFFIX}",
+                             throwaway=True) as own:
         yield own
 
 
