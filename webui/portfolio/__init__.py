@@ -8,6 +8,7 @@ from workflow.engine import registry
 from workflow.money import grant_map, portfolio
 
 from ..access import roles
+from . import tables
 from .forms import fiscal_year_form
 
 bp = Blueprint("portfolio", __name__, url_prefix="/portfolio")
@@ -35,7 +36,8 @@ def index():
     grant_countries = figures.countries(year)
     return render_template(
         "portfolio/index.html", states=portfolio.by_state(), rounds=portfolio.by_round(),
-        programmes=portfolio.by_programme_type(), countries=countries, money=money,
+        programmes=portfolio.by_programme_type(), countries=countries,
+        money_rows={kind: tables.money_rows(money, kind) for kind in KIND_LABELS},
         trained=trained,
         trained_total=sum(n for _, _, n in trained), loans=portfolio.loan_book(),
         registry=registry, kinds=KIND_LABELS, programme_labels=PROGRAMME_LABELS,

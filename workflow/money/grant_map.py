@@ -9,13 +9,14 @@ two small queries, however long the ledger grows."""
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import pycountry
 from sqlalchemy import func, select
 
 from models import Organisation, PortfolioTotal, TrainedTotal, db
-from workflow.people.accounts import country_name
+from workflow.people.accounts import country_names
 
 
 @dataclass(frozen=True)
@@ -27,6 +28,7 @@ class GrantCountry:
     trained: int
 
 
+@functools.lru_cache(maxsize=4096)  # ISO 3166 is constant for the process
 def _numeric(code: str) -> str:
     country = pycountry.countries.get(alpha_2=code)
     return country.numeric if country else ""
@@ -74,12 +76,14 @@ class GrantFigures:
         """The map's countries in the fiscal year (None: all years), the most money first."""
         money = self._by_country(self.disbursed, year)
         trained = self._by_country(self.trained, year)
-        rows = [GrantCountry(code, _numeric(code), country_name(code), money.get(code, 0),
+        name = country_names()
+        rows = [GrantCountry(code, _numeric(code), name(code), money.get(code, 0),
                              trained.get(code, 0)) for code in set(money) | set(trained)]
         return sorted(rows, key=lambda r: (-r.disbursed_yen, -r.trained, r.name))
 
     def persons_trained(self) -> list[tuple[str, str, int]]:
         """(country, name, persons) over all years, the most first."""
         totals = self._by_country(self.trained, None)
-        return sorted(((code, country_name(code), n) for code, n in totals.items()),
+        name = country_names()
+        return sorted(((code, name(code), n) for code, n in totals.items()),
                       key=lambda r: (-r[2], r[1]))

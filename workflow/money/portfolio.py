@@ -21,7 +21,7 @@ from models import (
     Round,
     db,
 )
-from workflow.people.accounts import country_name
+from workflow.people.accounts import country_names
 
 
 def by_state() -> list[tuple[str, str, int]]:
@@ -103,7 +103,8 @@ def by_country(counted: Counted | None = None) -> list[CountryCount]:
             per_kind = counts.setdefault(country, {"grant": 0, "loan": 0})
             per_kind[kind] += n
     ordered = sorted(counts.items(), key=lambda item: (-sum(item[1].values()), item[0]))
-    return [CountryCount(code, country_name(code), n["grant"], n["loan"]) for code, n in ordered]
+    name = country_names()
+    return [CountryCount(code, name(code), n["grant"], n["loan"]) for code, n in ordered]
 
 
 @dataclass(frozen=True)
@@ -143,7 +144,8 @@ def money_by_country_and_year(counted: Counted | None = None) -> list[CountryYea
                 approved[kind, country, year] = approved.get((kind, country, year), 0) + int(yen)
     disbursed = _disbursed()
     keys = sorted(set(approved) | set(disbursed), key=lambda k: (k[0], k[2], k[1]))
-    return [CountryYear(k, c, country_name(c), y, approved.get((k, c, y), 0),
+    name = country_names()
+    return [CountryYear(k, c, name(c), y, approved.get((k, c, y), 0),
                         disbursed.get((k, c, y), 0)) for k, c, y in keys]
 
 

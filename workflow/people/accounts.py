@@ -8,7 +8,7 @@ chain with what changed (workflow.engine.records).
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import date
 from pathlib import Path
 
@@ -99,7 +99,23 @@ def check_country(code: str, field: str = "country_code") -> str:
 def country_name(code: str) -> str:
     """The country in the reader's language (CLDR's names, through Babel): インドネシア for
     a Japanese reader; pycountry's English name for a code CLDR does not name."""
-    name = _territories(str(get_locale() or "en")).get(code)
+    return _country_name(_reader_locale(), code)
+
+
+def country_names() -> Callable[[str], str]:
+    """country_name for a page naming many countries: the reader's language is looked up
+    once, not once a name."""
+    return functools.partial(_country_name, _reader_locale())
+
+
+def _reader_locale() -> str:
+    return str(get_locale() or "en")
+
+
+# Babel's and pycountry's names are constant for the process: kept per (locale, code).
+@functools.lru_cache(maxsize=4096)
+def _country_name(locale: str, code: str) -> str:
+    name = _territories(locale).get(code)
     if name:
         return name
     country = pycountry.countries.get(alpha_2=code)
@@ -108,7 +124,8 @@ def country_name(code: str) -> str:
 
 def country_options() -> list[tuple[str, str]]:
     """Every ISO 3166 country as (code, name in the reader's language), sorted by name."""
-    return sorted(((c.alpha_2, country_name(c.alpha_2)) for c in pycountry.countries),
+    name = country_names()
+    return sorted(((c.alpha_2, name(c.alpha_2)) for c in pycountry.countries),
                   key=lambda pair: pair[1])
 
 

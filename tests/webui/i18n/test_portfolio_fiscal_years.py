@@ -39,8 +39,8 @@ def test_every_fiscal_year_on_the_portfolio_is_written_the_readers_way(
     table = page.split('money-grant">', 1)[1].split("</table>", 1)[0]
     assert table.count(f"<tr><td>{in_table}</td>") == 2  # the Thai and Vietnamese rows
     assert other not in page
-    if locale == "ja":
-        assert "FY" not in page
+    if locale == "ja":  # a signed token's timestamp may spell FY: not words a reader reads
+        assert "FY" not in re.sub(r'<input type="hidden"[^>]*>', "", page)
 
 
 @pytest.mark.parametrize(("locale", "pattern"), [("ja", r"^[\d,]+円$"), ("en", r"^¥[\d,]+$")])
