@@ -41,6 +41,7 @@ def index():
         trained=trained,
         trained_total=sum(n for _, _, n in trained), loans=portfolio.loan_book(),
         registry=registry, kinds=KIND_LABELS, programme_labels=PROGRAMME_LABELS,
+        grouped=tables.grouped,
         year=year, year_form=year_form, grant_countries=grant_countries,
         grant_totals={"disbursed": sum(c.disbursed_yen for c in grant_countries),
                       "trained": sum(c.trained for c in grant_countries)},
