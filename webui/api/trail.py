@@ -3,8 +3,6 @@ trail (a cursor for exports) and the caller's notifications."""
 
 from __future__ import annotations
 
-from dataclasses import asdict
-
 from workflow.files import exports
 from workflow.money import portfolio
 from workflow.people import inbox
@@ -40,7 +38,7 @@ def portfolio_figures():
         "by_state": [{"kind": k, "state": s, "count": n} for k, s, n in portfolio.by_state()],
         "by_round": [{"round": name, "count": int(n), "approved_yen": int(yen)}
                      for name, n, yen in portfolio.by_round()],
-        "by_country_and_year": [asdict(row) for row in portfolio.money_by_country_and_year()],
+        "by_country_and_year": [vars(row) for row in portfolio.money_by_country_and_year()],
         "loan_book": portfolio.loan_book(),
     }
 
