@@ -69,7 +69,9 @@ def figures_of(round_: Round) -> RoundFigures:
     round's lock taken before this read, so none is missed; a commitment released meanwhile
     (a cancellation, a closing, a loan's undrawn part: under the fund's lock only) can only
     lower the approved total, so reading it a moment late refuses no more than summing the
-    entries would. Only drafts move between rounds, and they have no entries.
+    entries would. A file moved to another round (an edit of its request) takes its sums
+    along in the flush that moves it (workflow.money.moved_files), as its entries' round
+    would move with it.
     """
     return _figures(round_.budget_yen, _sums_by_round(round_.id).get(round_.id, {}))
 
