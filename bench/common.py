@@ -14,16 +14,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from flask_migrate import upgrade
-from sqlalchemy import event
 
 from config import TestConfig
 from webui import create_app
 
 RESULTS = Path(__file__).with_name("results.json")
-# As tests/webui/performance counts statements: transaction control is not a query.
-NOT_QUERIES = ("SAVEPOINT", "RELEASE", "BEGIN", "PRAGMA")
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # tests.database, below
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the tests' helpers
+# Statements counted as the tests' query counts count them.
+from tests.statements import counting_statements  # noqa: E402, F401
 
 
 def fresh_app(database_url: str | None = None, keep: bool = False):
@@ -66,40 +65,33 @@ def save(section: str, figures: dict) -> None:
 
 
 @contextlib.contextmanager
-def own_database(kind: str) -> Iterator[str]:
+def own_database(kind: str, keep: bool = False) -> Iterator[str]:
     """The URL of an empty database of the benchmark's own, removed at the end, also after a
     failure: a SQLite file in a temporary folder, or on the PostgreSQL server the suite uses
     (tests.run_suites) a database named wnf_bench_<pid>_<random>, made and dropped as the
-    suite makes and drops its own (tests.database)."""
+    suite makes and drops its own (tests.database). keep: leave it in place after a success
+    (a failure still removes it), to measure it again without filling it again."""
     if kind == "sqlite":
         folder = tempfile.mkdtemp(prefix="wnf-bench-")
+        kept = False
         try:
             yield f"sqlite:///{folder}/bench.db"
+            kept = keep
         finally:
-            shutil.rmtree(folder, ignore_errors=True)
+            if not kept:
+                shutil.rmtree(folder, ignore_errors=True)
         return
-    from tests.database import create_database, drop_database
+    from tests.database import create_database, database_of_its_own, drop_database
     from tests.run_suites import postgres_server_url
 
     server, name = postgres_server_url(), f"wnf_bench_{os.getpid()}_{secrets.token_hex(4)}"
+    if not keep:
+        with database_of_its_own(server, name) as url:
+            yield url
+        return
     url = create_database(server, name)
     try:
         yield url
-    finally:
+    except BaseException:
         drop_database(server, name)
-
-
-@contextlib.contextmanager
-def counting_statements(engine) -> Iterator[list[str]]:
-    """The SQL statements the engine runs meanwhile (queries only)."""
-    seen: list[str] = []
-
-    def count(conn, cursor, statement, *_args):
-        if not statement.lstrip().upper().startswith(NOT_QUERIES):
-            seen.append(statement)
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield seen
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
+        raise
