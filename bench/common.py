@@ -14,16 +14,15 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from flask_migrate import upgrade
-from sqlalchemy import event
 
 from config import TestConfig
 from webui import create_app
 
 RESULTS = Path(__file__).with_name("results.json")
-# As tests/webui/performance counts statements: transaction control is not a query.
-NOT_QUERIES = ("SAVEPOINT", "RELEASE", "BEGIN", "PRAGMA")
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # tests.database, below
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the tests' helpers
+# Statements counted as the tests' query counts count them.
+from tests.statements import counting_statements  # noqa: E402, F401
 
 
 def fresh_app(database_url: str | None = None, keep: bool = False):
@@ -78,28 +77,9 @@ def own_database(kind: str) -> Iterator[str]:
         finally:
             shutil.rmtree(folder, ignore_errors=True)
         return
-    from tests.database import create_database, drop_database
+    from tests.database import database_of_its_own
     from tests.run_suites import postgres_server_url
 
-    server, name = postgres_server_url(), f"wnf_bench_{os.getpid()}_{secrets.token_hex(4)}"
-    url = create_database(server, name)
-    try:
+    name = f"wnf_bench_{os.getpid()}_{secrets.token_hex(4)}"
+    with database_of_its_own(postgres_server_url(), name) as url:
         yield url
-    finally:
-        drop_database(server, name)
-
-
-@contextlib.contextmanager
-def counting_statements(engine) -> Iterator[list[str]]:
-    """The SQL statements the engine runs meanwhile (queries only)."""
-    seen: list[str] = []
-
-    def count(conn, cursor, statement, *_args):
-        if not statement.lstrip().upper().startswith(NOT_QUERIES):
-            seen.append(statement)
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield seen
-    finally:
-        event.remove(engine, "before_cursor_execute", count)

@@ -16,7 +16,7 @@ from models import (
     Round,
     db,
 )
-from workflow.money.ledger import CASH_IN
+from tests.demo.checks import balance_moves
 
 _LOAN_COUNTRY = func.coalesce(LoanDetails.investment_country, Organisation.country_code)
 
@@ -108,16 +108,8 @@ def balance_history(fund) -> list[dict]:
     history: list[dict] = []
     cash = committed = 0
     for day, kind, amount in rows:
-        amount = int(amount)
-        if kind in CASH_IN:
-            cash += amount
-        elif kind == "disbursement":
-            cash -= amount
-            committed -= amount
-        elif kind == "commitment":
-            committed += amount
-        elif kind == "commitment_release":
-            committed -= amount
+        cash_moved, committed_moved = balance_moves(kind, int(amount))
+        cash, committed = cash + cash_moved, committed + committed_moved
         if history and history[-1]["day"] == day.isoformat():
             history[-1].update(cash=cash, committed=committed, available=cash - committed)
         else:

@@ -42,7 +42,8 @@ class PortfolioTotal(db.Model):
     fiscal year booked: the portfolio's money by country and the grants' world map.
 
     Keyed by the organisation rather than its country, so that a country corrected on the
-    organisation's record moves its figures with it, as the sum of the ledger would."""
+    organisation's record moves its figures with it, as the sum of the ledger would; a loan
+    moved to another investment country takes its sums along (workflow.money.moved_files)."""
 
     __tablename__ = "portfolio_totals"
     __table_args__ = (
@@ -103,7 +104,7 @@ class ApplicationTotal(db.Model):
 class RoundTotal(db.Model):
     """The entries of one kind booked to the applications of one round: the rounds page's
     approved and disbursed figures. An application moved to another round takes its
-    entries' sums with it (workflow.money.round_totals)."""
+    entries' sums with it (workflow.money.moved_files)."""
 
     __tablename__ = "round_totals"
     __table_args__ = (

@@ -109,7 +109,7 @@ def database_url(tmp_path_factory) -> Iterator[str]:
         yield url
         return
     name = f"{make_url(url).database}_{worker}"
-    own = create_database(url, name)
+    own = create_database(url, name, throwaway=True)
     try:
         yield own
     finally:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+from collections.abc import Iterator
 
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
@@ -37,17 +38,27 @@ def database_named(url: str, name: str) -> str:
     return make_url(url).set(database=name).render_as_string(hide_password=False)
 
 
-def create_database(server_url: str, name: str) -> str:
+def create_database(server_url: str, name: str, *, throwaway: bool = False) -> str:
     """Make the empty PostgreSQL database `name` (replacing one a killed run left behind)
-    through a connection to `server_url`; return its URL."""
+    through a connection to `server_url`; return its URL. A throwaway one (the suite's,
+    dropped at the end of the run) commits without waiting for the disk."""
     engine = create_engine(server_url, isolation_level="AUTOCOMMIT")
     try:
         with engine.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
             conn.execute(text(f'CREATE DATABASE "{name}"'))
+            if throwaway:
+                conn.execute(text(THROWAWAY_SETTING.format(name=name)))
     finally:
         engine.dispose()
     return database_named(server_url, name)
+
+
+# A test commits dozens of times and each commit would wait for the disk's fsync. Losing
+# the last commits in a crash costs nothing in a database the run drops anyway, and a
+# commit is as atomic and isolated as before. The app's own sessions set nothing
+# (tests/models/test_schema.py); the benchmarks' databases keep the server's setting.
+THROWAWAY_SETTING = 'ALTER DATABASE "{name}" SET synchronous_commit = off'
 
 
 def drop_database(server_url: str, name: str) -> None:
@@ -59,6 +70,18 @@ def drop_database(server_url: str, name: str) -> None:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     finally:
         engine.dispose()
+
+
+@contextlib.contextmanager
+def database_of_its_own(server_url: str, name: str, *,
+                        throwaway: bool = False) -> Iterator[str]:
+    """The URL of the new empty PostgreSQL database `name`, dropped at the end, also after
+    a failure (the demo's beside the suite's, a benchmark's; throwaway: see create_database)."""
+    url = create_database(server_url, name, throwaway=throwaway)
+    try:
+        yield url
+    finally:
+        drop_database(server_url, name)
 
 
 def reset_schema(url: str) -> None:

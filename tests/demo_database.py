@@ -21,7 +21,7 @@ from config import TestConfig
 from models import db
 from webui import create_app
 
-from .database import create_database, drop_database, is_postgres
+from .database import database_of_its_own, is_postgres
 
 SUFFIX = "_demo"
 
@@ -33,12 +33,9 @@ def demo_database(suite_url: str, folder: Path) -> Iterator[str]:
     if not is_postgres(suite_url):
         yield f"sqlite:///{folder / 'wnf-demo.db'}"
         return
-    name = f"{make_url(suite_url).database}{SUFFIX}"
-    own = create_database(suite_url, name)
-    try:
+    with database_of_its_own(suite_url, f"{make_url(suite_url).database}{SUFFIX}",
+                             throwaway=True) as own:
         yield own
-    finally:
-        drop_database(suite_url, name)
 
 
 @contextlib.contextmanager

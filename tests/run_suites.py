@@ -22,6 +22,8 @@ import tempfile
 import psycopg
 from sqlalchemy.engine import make_url
 
+from .database import THROWAWAY_SETTING
+
 DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 NO_TESTS_RAN = 5
 MAX_WORKERS = 4  # beyond this, the fixed cost of each worker outweighs what it takes on
@@ -93,6 +95,7 @@ def run_database_name() -> str:
 def create_run_database(server_url: str, name: str) -> str:
     with psycopg.connect(libpq(server_url), autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
+        conn.execute(THROWAWAY_SETTING.format(name=name))
     return make_url(server_url).set(database=name).render_as_string(hide_password=False)
 
 

@@ -38,7 +38,12 @@ def test_the_database_refuses_an_unknown_fund_code(app):
 
 def test_sqlite_is_set_up_for_durable_money(app, on_postgres):
     if on_postgres:
-        assert db.session.execute(text("SHOW synchronous_commit")).scalar() == "on"
+        # The app's sessions keep the server's synchronous commit: nothing they set turns
+        # it off. Only the suite's throwaway databases do (tests.database.THROWAWAY_SETTING).
+        setting, source = db.session.execute(text(
+            "SELECT setting, source FROM pg_settings WHERE name = 'synchronous_commit'")).one()
+        assert source not in ("session", "client")
+        assert setting == "on" or (source, throwaway_database()) == ("database", True)
         return
     conn = db.session.connection()
     assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
@@ -65,3 +70,11 @@ def test_sqlite_write_transactions_begin_immediate(app, on_postgres):
         finally:
             other.close()
         db.session.rollback()
+
+
+def throwaway_database() -> bool:
+    """Whether this database was made with the suite's throwaway setting."""
+    return db.session.execute(text(
+        "SELECT 'synchronous_commit=off' = ANY(setconfig) FROM pg_db_role_setting"
+        " WHERE setdatabase = (SELECT oid FROM pg_database WHERE datname = current_database())"
+        " AND setrole = 0")).scalar() is True

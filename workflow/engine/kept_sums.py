@@ -3,7 +3,7 @@ portfolio's figures): one rule for adding to such a row, whichever table it is i
 
 from __future__ import annotations
 
-from sqlalchemy import and_, update
+from sqlalchemy import and_, inspect, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 _DIALECT_INSERT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
@@ -22,3 +22,13 @@ def add_to(conn, table, key: dict, sums: dict) -> None:
         index_elements=[table.c[name] for name in key],
         set_={name: table.c[name] + statement.excluded[name] for name in sums})
     conn.execute(statement, {**key, **sums})
+
+
+def before_flush(obj, name: str):
+    """The attribute's value as the database held it before this flush, for a hook after
+    the flush that moves the row's sums (the columns keyed on load what they replace:
+    active_history on the models)."""
+    history = inspect(obj).attrs[name].history
+    if history.deleted:
+        return history.deleted[0]
+    return None if history.added else getattr(obj, name)

@@ -16,7 +16,7 @@ from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 
 from models import Application, ApplicationTotal, LoanDetails
-from workflow.engine.kept_sums import add_to
+from workflow.engine.kept_sums import add_to, before_flush
 
 _TOTALS = ApplicationTotal.__table__
 _KEY = ("organisation_id", "kind", "investment_country", "round_id", "fiscal_year")
@@ -24,25 +24,16 @@ _KEY = ("organisation_id", "kind", "investment_country", "round_id", "fiscal_yea
 Counted = tuple[tuple, int | None]  # (the row's key, approved yen or None)
 
 
-def _before(obj, name: str):
-    """The attribute's value as the database held it before this flush (the columns keyed
-    on load what they replace: active_history on the models)."""
-    history = inspect(obj).attrs[name].history
-    if history.deleted:
-        return history.deleted[0]
-    return None if history.added else getattr(obj, name)
-
-
 def _country(loan: LoanDetails | None, *, before: bool, new: bool) -> str:
     if loan is None or (before and new):
         return ""
-    return (_before(loan, "investment_country") if before else loan.investment_country) or ""
+    return (before_flush(loan, "investment_country") if before else loan.investment_country) or ""
 
 
 def _counted(session: Session, app: Application, loan: LoanDetails | None, *,
              before: bool) -> Counted:
     """Where the application is (or was, before this flush) counted."""
-    value = (lambda name: _before(app, name)) if before else (lambda name: getattr(app, name))
+    value = (lambda name: before_flush(app, name)) if before else (lambda name: getattr(app, name))
     country = (_country(loan, before=before, new=loan in session.new)
                if app.kind == "loan" else "")
     return ((value("organisation_id"), value("kind"), country, value("round_id") or 0,

@@ -118,7 +118,8 @@ class CountryYear:
 
 def _disbursed() -> dict[tuple[str, str, int], int]:
     """(kind, country, fiscal year) -> yen disbursed, from the sums kept with the ledger
-    (workflow.money.kept_figures): a row per organisation, country and years."""
+    (workflow.money.kept_figures): a row per organisation, country and years. A row a
+    moved loan emptied (workflow.money.moved_files) stays, at zero: not a country shown."""
     country = case((PortfolioTotal.investment_country != "", PortfolioTotal.investment_country),
                    else_=Organisation.country_code)
     return {(k, c, y): int(v) for k, c, y, v in db.session.execute(
@@ -127,7 +128,8 @@ def _disbursed() -> dict[tuple[str, str, int], int]:
         .join(Organisation, Organisation.id == PortfolioTotal.organisation_id)
         .where(PortfolioTotal.kind == "disbursement")
         .group_by(PortfolioTotal.application_kind, country,
-                  PortfolioTotal.application_year)).all()}
+                  PortfolioTotal.application_year)
+        .having(func.sum(PortfolioTotal.entries) > 0)).all()}
 
 
 def money_by_country_and_year(counted: Counted | None = None) -> list[CountryYear]:

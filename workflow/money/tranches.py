@@ -16,7 +16,6 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 from sqlalchemy import case, func, select
-from sqlalchemy.orm import selectinload
 
 from models import Application, Tranche, User, db, utcnow
 from models.i18n import N_
@@ -65,12 +64,10 @@ def figures(application: Application) -> Figures:
 
 
 def tranches_of(application: Application) -> list[Tranche]:
-    """The application's tranches in order, with who requested and authorised them."""
+    """The application's tranches in order (the API's list, which names no person)."""
     return list(db.session.scalars(
         select(Tranche).where(Tranche.application_id == application.id)
-        .options(selectinload(Tranche.requested_by), selectinload(Tranche.authorised_by))
-        .order_by(Tranche.number)
-    ))
+        .order_by(Tranche.number)))
 
 
 def releasable_states(application: Application) -> tuple[str, ...]:

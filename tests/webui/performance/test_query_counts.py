@@ -3,10 +3,10 @@
 import contextlib
 
 import pytest
-from sqlalchemy import event
 
 from models import db, write_intent
 from tests.conftest import fire
+from tests.statements import counting_statements
 from workflow.committee import ballots
 from workflow.engine import kept
 from workflow.money import ledger
@@ -19,18 +19,8 @@ def counting(engine):
     """The statements run inside, as a page first seen after a change runs them: what the
     workers keep until the audit chain moves is forgotten (a kept panel runs none)."""
     kept.forget_all()
-    statements: list[str] = []
-
-    def count(conn, cursor, statement, *args):
-        if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "BEGIN",
-                                                      "PRAGMA")):
-            statements.append(statement)
-
-    event.listen(engine, "before_cursor_execute", count)
-    try:
+    with counting_statements(engine) as statements:
         yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
 
 
 def _grow(size, make_application, make_user, make_org, org):

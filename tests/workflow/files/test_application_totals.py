@@ -2,7 +2,8 @@
 independent count of the applications after a random history of files made in several
 rounds, fiscal years and countries, loan drafts moved to another round or investment
 country, and approvals; the portfolio's figures by round and by country read them. The
-rounds' kept entries (workflow.money.round_totals) follow a file moved with its money."""
+rounds' and the portfolio's kept entries (workflow.money.moved_files) follow a file moved
+with its money to another round or investment country."""
 
 import random
 from datetime import date
@@ -86,10 +87,10 @@ def _random_files(rng, make_fund, make_org, make_round, steps: int) -> None:
                 made.append(application)
             elif action == "move" and (application := rng.choice(made)).kind == "loan":
                 application.round_id = rng.choice(rounds["loan"]).id  # a draft's edit
-                if application.approved_yen is None:
-                    db.session.get(LoanDetails, application.id).investment_country = (
-                        rng.choice(COUNTRIES))
-                else:  # a file with money moved (no page does), booked in the move's flush
+                db.session.get(LoanDetails, application.id).investment_country = (
+                    rng.choice(COUNTRIES))
+                if application.approved_yen is not None:
+                    # A file with money moved (no page does), booked in the move's flush.
                     ledger.post(application.fund, "disbursement", rng.randint(1, 1_000),
                                 actor=None, application=application)
             elif action == "approve" and (application := rng.choice(made)).approved_yen is None:

@@ -23,6 +23,7 @@ from models import (
     write_intent,
 )
 from tests.database import audit_triggers_lifted
+from tests.demo.checks import balance_moves
 from workflow.money import (
     fund_reports,
     fund_totals,
@@ -198,9 +199,8 @@ def _history_by_hand(fund_id: int) -> list[dict]:
             select(LedgerEntry.kind, LedgerEntry.amount_yen, LedgerEntry.booked_on)
             .where(LedgerEntry.fund_id == fund_id)
             .order_by(LedgerEntry.booked_on, LedgerEntry.id)):
-        cash += {"disbursement": -amount}.get(kind, amount if kind in ledger.CASH_IN else 0)
-        committed += {"commitment": amount, "commitment_release": -amount,
-                      "disbursement": -amount}.get(kind, 0)
+        cash_moved, committed_moved = balance_moves(kind, amount)
+        cash, committed = cash + cash_moved, committed + committed_moved
         days[day] = (cash, committed)
     return [{"day": day.isoformat(), "cash": c, "committed": k, "available": c - k}
             for day, (c, k) in days.items()]

@@ -1,0 +1,108 @@
+"""A file's kept entries follow the file: an application moved to another round
+(models.RoundTotal), or a loan to another investment country (models.PortfolioTotal), takes
+the sums of its entries out of the rows it leaves and into the ones it joins, in the flush
+that moves it. The finance officer's portfolio places a loan's approved money (the kept
+counts of workflow.files.application_totals) by its investment country as the file names it
+now, so its booked money goes there too, and the independent sum that `flask audit verify
+--full` holds the kept rows to groups the ledger the same way
+(workflow.money.kept_figures.differences).
+
+Those columns are written through the ORM only (a draft's edit, a correction), so a hook
+after each flush sees every move; workflow.money.kept_figures.entry_booked counts each new
+entry where its file is when it is booked.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import event, func, inspect, select
+from sqlalchemy.orm import Session
+
+from models import Application, LedgerEntry, LoanDetails, PortfolioTotal, RoundTotal
+from workflow.engine.fiscal import fiscal_year
+from workflow.engine.kept_sums import add_to, before_flush
+
+_ROUNDS, _PORTFOLIO = RoundTotal.__table__, PortfolioTotal.__table__
+
+
+@dataclass
+class _Move:
+    """Where one application's entries were counted before this flush, and are now."""
+
+    application: Application
+    round_was: int | None = None
+    round_now: int | None = None
+    country_was: str | None = None  # None: its country did not move
+    country_now: str | None = None
+
+
+def _moves(session: Session) -> list[_Move]:
+    moves: dict[int, _Move] = {}
+    for obj in session.dirty:
+        if (isinstance(obj, Application)
+                and inspect(obj).attrs["round_id"].history.has_changes()
+                and (was := before_flush(obj, "round_id")) != obj.round_id):
+            move = moves.setdefault(id(obj), _Move(obj))
+            move.round_was, move.round_now = was, obj.round_id
+    for obj in (*session.new, *session.dirty, *session.deleted):
+        if not isinstance(obj, LoanDetails) or (
+                obj in session.dirty
+                and not inspect(obj).attrs["investment_country"].history.has_changes()):
+            continue
+        # As kept_figures.investment_country counted it: '' for a loan naming none.
+        was = "" if obj in session.new else before_flush(obj, "investment_country") or ""
+        now = "" if obj in session.deleted else obj.investment_country or ""
+        if was == now:
+            continue
+        # A row just made by its key alone has no relationship loaded yet.
+        app = obj.application or session.get(Application, obj.application_id)
+        if app is not None and app not in session.new and app.kind == "loan":
+            move = moves.setdefault(id(app), _Move(app))  # a new file has no entries yet
+            move.country_was, move.country_now = was, now
+    return list(moves.values())
+
+
+def _entries(conn, move: _Move, booked_now: list[int]) -> dict[tuple, list[int]]:
+    """The moved file's entries, as the rows of each kept table they were counted in:
+    (table, the key but for where the file is) → [yen, entries]."""
+    app, sums = move.application, {}
+    for kind, booked_on, amount_yen, entries in conn.execute(
+            select(LedgerEntry.kind, LedgerEntry.booked_on,
+                   func.sum(LedgerEntry.amount_yen), func.count())
+            .where(LedgerEntry.application_id == app.id, LedgerEntry.id.not_in(booked_now))
+            .group_by(LedgerEntry.kind, LedgerEntry.booked_on)):
+        keys = []
+        if move.round_was != move.round_now:
+            keys.append((_ROUNDS, (("kind", kind),)))
+        if move.country_was is not None:
+            keys.append((_PORTFOLIO, (
+                ("organisation_id", app.organisation_id), ("application_kind", app.kind),
+                ("application_year", app.fiscal_year),
+                ("booked_year", fiscal_year(booked_on)), ("kind", kind))))
+        for key in keys:
+            row = sums.setdefault(key, [0, 0])
+            row[0] += int(amount_yen)
+            row[1] += int(entries)
+    return sums
+
+
+@event.listens_for(Session, "after_flush")
+def _move_the_entries_of_moved_files(session: Session, _context) -> None:
+    moves = _moves(session)
+    if not moves:
+        return
+    # Entries this flush wrote are counted afterwards, by their booking, where the file
+    # now is.
+    booked_now = [obj.id for obj in session.new if isinstance(obj, LedgerEntry)]
+    conn = session.connection()
+    with session.no_autoflush:
+        for move in moves:
+            places = {_ROUNDS: ("round_id", move.round_was, move.round_now),
+                      _PORTFOLIO: ("investment_country", move.country_was, move.country_now)}
+            for (table, key), (amount_yen, entries) in _entries(conn, move, booked_now).items():
+                column, was, now = places[table]
+                for place, sign in ((was, -1), (now, +1)):
+                    if place is not None:
+                        add_to(conn, table, {**dict(key), column: place},
+                               {"amount_yen": sign * amount_yen, "entries": sign * entries})
