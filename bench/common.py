@@ -65,21 +65,33 @@ def save(section: str, figures: dict) -> None:
 
 
 @contextlib.contextmanager
-def own_database(kind: str) -> Iterator[str]:
+def own_database(kind: str, keep: bool = False) -> Iterator[str]:
     """The URL of an empty database of the benchmark's own, removed at the end, also after a
     failure: a SQLite file in a temporary folder, or on the PostgreSQL server the suite uses
     (tests.run_suites) a database named wnf_bench_<pid>_<random>, made and dropped as the
-    suite makes and drops its own (tests.database)."""
+    suite makes and drops its own (tests.database). keep: leave it in place after a success
+    (a failure still removes it), to measure it again without filling it again."""
     if kind == "sqlite":
         folder = tempfile.mkdtemp(prefix="wnf-bench-")
+        kept = False
         try:
             yield f"sqlite:///{folder}/bench.db"
+            kept = keep
         finally:
-            shutil.rmtree(folder, ignore_errors=True)
+            if not kept:
+                shutil.rmtree(folder, ignore_errors=True)
         return
-    from tests.database import database_of_its_own
+    from tests.database import create_database, database_of_its_own, drop_database
     from tests.run_suites import postgres_server_url
 
-    name = f"wnf_bench_{os.getpid()}_{secrets.token_hex(4)}"
-    with database_of_its_own(postgres_server_url(), name) as url:
+    server, name = postgres_server_url(), f"wnf_bench_{os.getpid()}_{secrets.token_hex(4)}"
+    if not keep:
+        with database_of_its_own(server, name) as url:
+            yield url
+        return
+    url = create_database(server, name)
+    try:
         yield url
+    except BaseException:
+        drop_database(server, name)
+        raise
