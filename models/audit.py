@@ -24,7 +24,9 @@ class AuditEvent(db.Model):
     """
 
     __tablename__ = "audit_events"
-    __table_args__ = (Index("ix_audit_events_object", "object_type", "object_id", "seq"),)
+    __table_args__ = (Index("ix_audit_events_object", "object_type", "object_id", "seq"),
+                      # an export's date range read from the index alone (its first and last seq)
+                      Index("ix_audit_events_occurred_at", "occurred_at", "seq"))
 
     seq: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     occurred_at: Mapped[datetime] = mapped_column(DateTime)

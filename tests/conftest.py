@@ -21,7 +21,7 @@ from models import Application, Fund, Organisation, Round, User, db, set_write_i
 from webui import create_app
 from workflow.engine import kept
 
-from . import kept_guard, temporary
+from . import CHEAP_PASSWORD_METHOD, kept_guard, temporary
 from .database import (
     create_database,
     drop_database,
@@ -33,8 +33,7 @@ from .database import (
 )
 from .demo_database import seeded_demo_app
 
-# Cheap hashes keep the suite fast; production keeps werkzeug's scrypt defaults.
-models.user.PASSWORD_METHOD = "scrypt:1024:8:1"
+models.user.PASSWORD_METHOD = CHEAP_PASSWORD_METHOD
 PASSWORD = "correct horse battery staple"
 
 

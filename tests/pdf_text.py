@@ -24,3 +24,21 @@ def _inflated(stream: bytes) -> bytes:
         return zlib.decompress(stream)
     except zlib.error:
         return stream  # stored as it is
+
+
+CORE_FONT_TEXT = re.compile(rb"\(((?:\\.|[^\\)])*)\) Tj")
+PAGE = re.compile(rb"/Type /Page\b(?!s)")
+
+
+def core_font_texts(pdf: bytes) -> list[str]:
+    """The texts written in the core fonts (Helvetica: nothing embedded), in the order they
+    are drawn, page after page."""
+    texts = []
+    for stream in map(_inflated, STREAM.findall(pdf)):
+        texts += [re.sub(rb"\\(.)", rb"\1", text).decode("latin-1")
+                  for text in CORE_FONT_TEXT.findall(stream)]
+    return texts
+
+
+def page_count(pdf: bytes) -> int:
+    return len(PAGE.findall(pdf))

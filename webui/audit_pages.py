@@ -2,11 +2,27 @@
 one on demand (the events since the last, held to that anchor, the ledger matched to the
 chain), a full re-verification queued as a job with its progress, the exports."""
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
-from flask_babel import gettext as _
-from flask_login import current_user
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
-from models import db
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import get_timezone, lazy_pgettext
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from wtforms import DateField, StringField
+from wtforms.validators import Length, Optional
+
+from models import db, utcnow
 from workflow.committee import vote_export
 from workflow.engine import anchors, audit, verifying
 from workflow.files import exports
@@ -21,6 +37,42 @@ bp = Blueprint("audit", __name__, url_prefix="/audit")
 AUDITORS = ("auditor", "secretariat")
 VOTE_READERS = ("auditor", "secretariat", "committee_chair")
 REFRESH_SECONDS = 5  # while a full re-verification is queued or running
+EXPORT_DAYS = 30  # the events export's range unless the auditor chooses one
+EARLIEST_DAY, LATEST_DAY = date(1900, 1, 1), date(9998, 12, 31)
+
+
+class EventExportForm(AppForm):
+    """Which events the CSV holds: the days (the reader's), an action; by default the last
+    EXPORT_DAYS days, as the whole chain would be millions of rows."""
+
+    class Meta:
+        csrf = False
+
+    date_from = DateField(lazy_pgettext("audit export", "From"), validators=[Optional()])
+    date_to = DateField(lazy_pgettext("audit export", "To"), validators=[Optional()])
+    action = StringField(_l("Action (blank: all)"), validators=[Optional(), Length(max=64)])
+
+
+def _zone() -> ZoneInfo:
+    return ZoneInfo(str(get_timezone()))
+
+
+def _reader_today() -> date:
+    return utcnow().replace(tzinfo=UTC).astimezone(_zone()).date()
+
+
+def _utc_start_of(day: date) -> datetime:
+    """When the reader's day begins, in UTC as the events are stored."""
+    return (datetime.combine(day, time(0), tzinfo=_zone()).astimezone(UTC)
+            .replace(tzinfo=None))
+
+
+def _export_form() -> EventExportForm:
+    today = _reader_today()
+    form = EventExportForm(formdata=request.args or None)
+    if not request.args:  # shown on the audit page: the default range, written out
+        form.date_from.data, form.date_to.data = today - timedelta(days=EXPORT_DAYS - 1), today
+    return form
 
 
 def _anchor() -> tuple[anchors.Anchor | None, str | None]:
@@ -38,7 +90,7 @@ def _page(result: audit.Verification | None = None):
                            result=result, anchor=anchor, anchor_error=anchor_error,
                            checkpoint=verifying.latest_checkpoint(), job=job,
                            refresh=REFRESH_SECONDS if job is not None and job.waiting else None,
-                           form=AppForm())
+                           form=AppForm(), export_form=_export_form())
 
 
 @bp.route("/")
@@ -80,9 +132,27 @@ def full():
 
 @bp.route("/events.csv")
 @roles(*AUDITORS)
-@streamed
 def events_csv():
-    return csv_response("audit-events.csv", exports.audit_rows(current_user))
+    """The chosen events as CSV, streamed as they are read a page at a time (each page its
+    own statement: no cursor nor transaction held open for a slow download)."""
+    form = _export_form()
+    last = form.date_to.data or _reader_today()
+    first = form.date_from.data or last - timedelta(days=EXPORT_DAYS - 1)
+    if form.validate() and first > last:
+        form.date_to.errors.append(_("The last day comes before the first."))
+    elif not EARLIEST_DAY <= first <= last <= LATEST_DAY:  # times past these overflow
+        form.date_to.errors.append(_("Choose days between %(first)s and %(last)s.",
+                                     first=EARLIEST_DAY.year, last=LATEST_DAY.year))
+    if form.errors:
+        for errors in form.errors.values():
+            for error in errors:
+                flash(error, "danger")
+        return redirect(url_for("audit.index"))
+    chosen = exports.EventRange(since=_utc_start_of(first),
+                                until=_utc_start_of(last + timedelta(days=1)),
+                                action=(form.action.data or "").strip())
+    return csv_response(f"audit-events-{first.isoformat()}-{last.isoformat()}.csv",
+                        exports.audit_rows(current_user, chosen))
 
 
 @bp.route("/votes.csv")

@@ -6,8 +6,9 @@ login, which only slows the races down; password hashing is not what these tests
 """
 
 import models.user
+from tests import CHEAP_PASSWORD_METHOD
 
-models.user.PASSWORD_METHOD = "scrypt:1024:8:1"  # the same as tests/conftest.py
+models.user.PASSWORD_METHOD = CHEAP_PASSWORD_METHOD  # as tests/conftest.py sets it
 
 from webui.wsgi import app  # noqa: E402 - after the patch, which the workers inherit
 

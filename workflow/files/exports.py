@@ -1,4 +1,4 @@
-"""CSV rows of audit events, streamed from the database in batches (the votes':
+"""CSV rows of audit events, streamed from the database a page at a time (the votes':
 workflow.committee.vote_export).
 
 Each holds what its reader may see: no event of a file never submitted but for the auditor
@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
 
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 
 from models import Application, AuditEvent, User, db
 from models.i18n import N_
@@ -40,13 +42,45 @@ def _events_for(reader: User):
     return query
 
 
-def audit_rows(reader: User, batch: int = 20000) -> Iterator[tuple]:
+EXPORT_PAGE = 20_000  # events read at once: what an export holds in memory at most
+
+
+@dataclass(frozen=True)
+class EventRange:
+    """The events an export holds: those that occurred from `since` until before `until`
+    (UTC), of one action when `action` is given."""
+
+    since: datetime
+    until: datetime
+    action: str = ""
+
+
+def audit_rows(reader: User, chosen: EventRange, page: int | None = None) -> Iterator[tuple]:
+    """The chosen events the reader may see, in the chain's order, read a page at a time
+    after the last seq read (never all at once, nor a cursor held open for the whole
+    download). The range's first and last seq are found first, from the index by time: the
+    pages then walk the chain between them, and an event appended meanwhile is not
+    included."""
     yield csv_header(AUDIT_HEADER)
-    query = _events_for(reader)
-    for row in db.session.execute(query.execution_options(yield_per=batch)):
-        values = list(row)
-        values[8] = json.dumps(values[8], ensure_ascii=False, sort_keys=True)
-        yield tuple("" if v is None else v for v in values)
+    page = page or EXPORT_PAGE
+    in_range = [AuditEvent.occurred_at >= chosen.since, AuditEvent.occurred_at < chosen.until]
+    first, last = db.session.execute(
+        select(func.min(AuditEvent.seq), func.max(AuditEvent.seq)).where(*in_range)).one()
+    if first is None:
+        return
+    query = _events_for(reader).where(*in_range, AuditEvent.seq <= last)
+    if chosen.action:
+        query = query.where(AuditEvent.action == chosen.action)
+    after = first - 1
+    while True:
+        rows = db.session.execute(query.where(AuditEvent.seq > after).limit(page)).all()
+        for row in rows:
+            values = list(row)
+            values[8] = json.dumps(values[8], ensure_ascii=False, sort_keys=True)
+            yield tuple("" if v is None else v for v in values)
+        if len(rows) < page:
+            return
+        after = rows[-1][0]
 
 
 def audit_page(reader: User, after_seq: int, size: int) -> tuple[list[dict], int | None]:

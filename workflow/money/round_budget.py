@@ -9,8 +9,9 @@ A cancelled grant, or a closed one that spent less, gives its unused money back 
 round as its commitment is released. An approval that would take the approved total over
 the budget is refused with these figures. Approvals lock the fund row, then the round row
 (the same order everywhere, so two transactions never wait for each other in a circle);
-a budget lowered by the secretariat locks the round row alone. Those checks sum the round's
-own entries under its lock; the rounds page reads the sums kept with each booking.
+a budget lowered by the secretariat locks the round row alone. Those checks, the chair's
+form and the rounds page read the sums kept with each booking (figures_of says why that
+holds under the lock).
 """
 
 from __future__ import annotations
@@ -19,9 +20,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import select
 
-from models import Application, LedgerEntry, Round, RoundTotal, db
+from models import Application, Round, RoundTotal, db
 from workflow.engine.errors import TransitionRefused, ValidationFailed
 from workflow.engine.locking import ensure_write_transaction
 
@@ -39,15 +40,16 @@ class RoundFigures:
         return self.budget - self.approved
 
 
-def _sums_by_round() -> dict[int, dict[str, int]]:
-    """Every round's sums (the rounds page), from the figures kept with each booking
+def _sums_by_round(round_id: int | None = None) -> dict[int, dict[str, int]]:
+    """Every round's sums, or one round's, from the figures kept with each booking
     (models.RoundTotal): a few rows a round, however long the ledger grows."""
-    rows = db.session.execute(
-        select(RoundTotal.round_id, RoundTotal.kind, RoundTotal.amount_yen)
-        .where(RoundTotal.kind.in_(ROUND_KINDS))).all()
+    query = (select(RoundTotal.round_id, RoundTotal.kind, RoundTotal.amount_yen)
+             .where(RoundTotal.kind.in_(ROUND_KINDS)))
+    if round_id is not None:
+        query = query.where(RoundTotal.round_id == round_id)
     sums: dict[int, dict[str, int]] = defaultdict(dict)
-    for round_id, kind, total in rows:
-        sums[round_id][kind] = int(total)
+    for row_round, kind, total in db.session.execute(query):
+        sums[row_round][kind] = int(total)
     return sums
 
 
@@ -58,20 +60,20 @@ def _figures(budget: int, sums: dict[str, int]) -> RoundFigures:
 
 
 def figures_of(round_: Round) -> RoundFigures:
-    """The round's budget, approved, disbursed and left, as the ledger stands now.
+    """The round's budget, approved, disbursed and left, as the ledger stands now: its
+    kept sums, three rows found by their key.
 
-    Read on every approval and by the chair's form: from two covering indexes, the round's
-    approved applications (round_id, approved_yen) and their entries (kind,
-    application_id, amount_yen), so the cost follows the round's size, not the ledger's.
+    The approval's guard may read them under the round's lock: the kept rows change in the
+    transaction of each booking, so they show what the ledger's committed entries show.
+    Commitments are booked by approvals alone (workflow.committee.decision), each under the
+    round's lock taken before this read, so none is missed; a commitment released meanwhile
+    (a cancellation, a closing, a loan's undrawn part: under the fund's lock only) can only
+    lower the approved total, so reading it a moment late refuses no more than summing the
+    entries would. A file moved to another round (an edit of its request) takes its sums
+    along in the flush that moves it (workflow.money.moved_files), as its entries' round
+    would move with it.
     """
-    approved_files = select(Application.id).where(Application.round_id == round_.id,
-                                                  Application.approved_yen.is_not(None))
-    sums = {kind: int(total or 0) for kind, total in db.session.execute(
-        select(LedgerEntry.kind, func.sum(LedgerEntry.amount_yen))
-        .where(LedgerEntry.kind.in_(ROUND_KINDS),
-               LedgerEntry.application_id.in_(approved_files))
-        .group_by(LedgerEntry.kind))}
-    return _figures(round_.budget_yen, sums)
+    return _figures(round_.budget_yen, _sums_by_round(round_.id).get(round_.id, {}))
 
 
 def figures_by_round() -> dict[int, RoundFigures]:

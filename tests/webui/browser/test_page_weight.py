@@ -4,19 +4,19 @@ Each key page — the login, each demo role's home, the applications list, a gra
 loan file, the portfolio and a file's diagram — costs at most 150 KiB on the wire on a first
 visit (empty cache) and at most 20 KiB on the next one, when every static file comes from
 the browser's cache and only the page itself (and the data it fetches) crosses the network.
-The pages keep the CSP (no console error), and the menu bar still opens on a phone.
+The pages keep the CSP (no console error); the menu bar still opens on a phone
+(test_menu_on_a_phone).
 """
 
 from __future__ import annotations
 
 import pytest
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import Browser
 from sqlalchemy import select
 
 from models import Application, db
-from tests.conftest import PASSWORD
 
-from .conftest import TIMEOUT_MS, browser_login, log_in_demo_user
+from .conftest import TIMEOUT_MS, log_in_demo_user
 from .transfer import KIB, Transfers, described, total
 
 FIRST_VISIT_BUDGET = 150 * KIB
@@ -34,12 +34,11 @@ LOAN_STATES = ("active", "in_arrears", "repaid", "contracted", "approved")
 
 
 @pytest.fixture
-def demo(app):
-    """The living demo, seeded as `make run` seeds it."""
-    db.session.commit()
-    result = app.test_cli_runner().invoke(args=["demo", "seed"])
-    assert result.exit_code == 0, result.output + repr(result.exception)
-    db.session.commit()
+def app(demo_app):
+    """The living demo, seeded as `make run` seeds it, once for the test process
+    (tests.conftest.seeded_demo): the weighing only reads it (a login writes the person's
+    session and second factor only)."""
+    return demo_app
 
 
 def _file(kind: str, states: tuple[str, ...]) -> int:
@@ -78,7 +77,7 @@ def _weigh(transfers: Transfers, url: str) -> list[str]:
 
 
 def test_each_key_page_is_light_on_a_first_visit_and_nearly_free_on_the_next(
-        browser, live_server, demo):
+        browser, live_server):
     pages = {STAFF: ["/applications/", f"/applications/{_file('grant', GRANT_STATES)}",
                      f"/applications/{_file('loan', LOAN_STATES)}", "/portfolio/",
                      f"/applications/{_file('grant', GRANT_STATES)}/diagram"]}
@@ -103,21 +102,3 @@ def test_each_key_page_is_light_on_a_first_visit_and_nearly_free_on_the_next(
     assert over == [], "\n\n".join(over)
     assert errors == []  # the CSP let every script run
 
-
-def test_the_menu_bar_opens_on_a_phone(browser, live_server, make_user):
-    email = make_user("secretariat", name="Sato").email
-    db.session.commit()
-    context, page = _context(browser, live_server, viewport={"width": 390, "height": 844})
-    try:
-        browser_login(page, live_server, email, PASSWORD)
-        menu = page.locator("#nav")
-        expect(menu).to_be_hidden()
-        page.get_by_role("button", name="Menu").click()
-        expect(menu).to_be_visible()
-        page.get_by_role("button", name="Sato").click()
-        expect(page.get_by_role("link", name="Change password")).to_be_visible()
-        page.get_by_role("button", name="Menu").click()
-        expect(menu).to_be_hidden()
-        assert page.console_errors == []
-    finally:
-        context.close()
