@@ -65,3 +65,14 @@ def test_a_changed_source_font_gets_a_new_cut_down_font(tmp_path):
 
 def test_without_the_collection_there_is_no_japanese_font(tmp_path):
     assert font_for(["返済予定表"], tmp_path, source=tmp_path / "missing.ttc") is None
+
+
+@needs_the_font
+def test_latin_letters_alone_get_the_small_latin_face_and_it_draws_them(instance_folder):
+    latin = "São Paulo, Asunción, Hồ Chí Minh — “Bogotá”"
+    face = font_for([latin], instance_folder)
+    assert face == subset_path(instance_folder, latin=True) != subset_path(instance_folder)
+    font = TTFont(face)
+    assert {ord(c) for c in latin} <= set(font.getBestCmap())
+    assert len(font.getGlyphOrder()) < 1_000  # not the twelve thousand of the Japanese face
+    assert font_for([latin, "返済予定表"], instance_folder) == subset_path(instance_folder)
