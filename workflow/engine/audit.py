@@ -132,6 +132,12 @@ _HEAD = (select(_TABLE.c.seq, _TABLE.c.hash).order_by(_TABLE.c.seq.desc())
 _INSERT = insert(_TABLE)
 
 
+# The stripe's UPDATE of an event's file, returning the head as it stands (both NULL on an
+# empty chain): the chain's lock is held, so no other writer moves it before the INSERT.
+_BUMP_STRIPE_READING_HEAD = kept.stripe_update_returning(
+    _HEAD.with_only_columns(_TABLE.c.seq).scalar_subquery(),
+    _HEAD.with_only_columns(_TABLE.c.hash).scalar_subquery())
+
 # The head as a subquery of at most one row (seq, hash), for a statement that reads it
 # beside other marks (workflow.files.catalogue); head_of() turns it into chain_head()'s answer.
 HEAD = _HEAD.subquery("chain_head")
@@ -162,7 +168,14 @@ def record(action: str, *, actor: User | None, object_type: str, object_id: int 
     file's revision in this transaction, so only the lists' revision is left to move.
     """
     conn = lock_chain(connection)
-    seq, prev_hash = chain_head(conn)
+    head = None
+    if object_type == "application" and object_id is not None:
+        # The file's timeline is its events: an event of the file is a change of its page.
+        # Its stripe's UPDATE reads the chain's head as well, in the one statement.
+        if not file_revision_moved:
+            kept.file_changed(object_id, conn)
+        head = kept.lists_changed_reading(object_id, _BUMP_STRIPE_READING_HEAD, conn)
+    seq, prev_hash = head_of(*head) if head is not None else chain_head(conn)
     values = {
         "seq": seq + 1, "occurred_at": utcnow(), "actor_id": actor.id if actor else None,
         "action": action, "object_type": object_type, "object_id": object_id,
@@ -172,12 +185,6 @@ def record(action: str, *, actor: User | None, object_type: str, object_id: int 
     values["hash"] = event_hash(**values)
     # A Core INSERT on the session's connection: written once, never loaded back.
     conn.execute(_INSERT, values)
-    if object_type == "application" and object_id is not None:
-        # The file's timeline is its events: an event of the file is a change of its page.
-        if file_revision_moved:
-            kept.lists_changed(object_id, conn)
-        else:
-            kept.application_changed(object_id, conn)
     return values
 
 

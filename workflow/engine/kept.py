@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import current_app, has_app_context
-from sqlalchemy import bindparam, func, insert, select, true, update
+from sqlalchemy import Row, Update, bindparam, func, insert, select, true, update
 
 from models import (
     FILE_LIST_STRIPES,
@@ -89,10 +89,34 @@ def lists_changed(application_id: int, connection=None) -> None:
     _bump(_BUMP_STRIPE, _STRIPES, application_id % FILE_LIST_STRIPES, _connection(connection))
 
 
+def stripe_update_returning(*columns) -> Update:
+    """The UPDATE of a file's stripe that also returns `columns` (RETURNING), for
+    `lists_changed_reading`: built once by its caller."""
+    return _BUMP_STRIPE.returning(*columns)
+
+
+def lists_changed_reading(application_id: int, statement: Update, connection) -> Row | None:
+    """`lists_changed`, by `statement` (from stripe_update_returning): its returned row, read
+    in the same statement; None when the stripe had no row to move (a test emptied the
+    table), which is then written.
+
+    The caller holds the audit chain's lock already (the chain before the stripe)."""
+    stripe = application_id % FILE_LIST_STRIPES
+    row = connection.execute(statement, {"b_stripe": stripe}).first()
+    if row is None:
+        connection.execute(insert(_STRIPES).values(stripe=stripe, revision=2))
+    return row
+
+
+def file_changed(application_id: int, connection) -> None:
+    """Only the file's own revision: the caller moves its stripe too (lists_changed…)."""
+    connection.execute(_BUMP_FILE, {"application_id": application_id})
+
+
 def application_changed(application_id: int, connection=None) -> None:
     """What the file's page and the lists show of this file may have changed."""
     conn = _connection(connection)
-    conn.execute(_BUMP_FILE, {"application_id": application_id})
+    file_changed(application_id, conn)
     lists_changed(application_id, conn)
 
 

@@ -132,20 +132,33 @@ _CAS = (
 )
 
 
-def _compare_and_set(conn, app: Application, new_state: str, now, due_on) -> None:
+# The same, for a due date counted from the days this worker last read of the fund: it
+# also checks that the fund still has those days.
+_CAS_WITH_DAYS = {setting: _CAS.where(days == bindparam("b_days"))
+                  for setting, days in deadlines.FUND_SETTING.items()}
+
+
+def _compare_and_set(conn, app: Application, new_state: str, now, due: deadlines.Due,
+                     today: date) -> None:
     """UPDATE … WHERE id, state and version are still what the checks saw; else refuse.
 
     The UPDATE also takes the row lock (PostgreSQL) for the rest of the transaction,
     so the effects that follow run on a row nobody else can move.
     """
-    result = conn.execute(_CAS, {
-        "b_id": app.id, "b_state": app.state, "b_version": app.version,
-        "b_new_state": new_state, "b_now": now, "b_due_on": due_on})
-    if result.rowcount != 1:
+    values = {"b_id": app.id, "b_state": app.state, "b_version": app.version,
+              "b_new_state": new_state, "b_now": now, "b_due_on": due.on}
+    done = False
+    if due.setting is not None:
+        done = conn.execute(_CAS_WITH_DAYS[due.setting],
+                            {**values, "b_days": due.days}).rowcount == 1
+        if not done:  # the race lost, or the fund's days changed: count from its row
+            due = deadlines.due_on_entering(app, new_state, today, as_last_read=False)
+            values["b_due_on"] = due.on
+    if not done and conn.execute(_CAS, values).rowcount != 1:
         raise _LostTheRace()
     for key, value in (("state", new_state), ("version", app.version + 1),
                        ("revision", app.revision + 1), ("state_changed_at", now),
-                       ("updated_at", now), ("due_on", due_on)):
+                       ("updated_at", now), ("due_on", due.on)):
         set_committed_value(app, key, value)
 
 
@@ -208,9 +221,9 @@ def _fire_once(application: Application, trigger: str, actor: User | None,
     guard_block = db.session.begin_nested() if effects else contextlib.nullcontext()
     try:
         with guard_block:
-            due_on = (deadlines.due_on_entering(app, holder.state, step.today)
-                      if holder.state != app.state else app.due_on)
-            _compare_and_set(conn, app, holder.state, utcnow(), due_on)
+            due = (deadlines.due_on_entering(app, holder.state, step.today)
+                   if holder.state != app.state else deadlines.Due(app.due_on))
+            _compare_and_set(conn, app, holder.state, utcnow(), due, step.today)
             for effect in effects:
                 effect(step)
             for hook in rules.after_every_transition():
