@@ -163,6 +163,7 @@ FORM_ROUTES = {
     "DocumentForm": ("POST", "loans.documents"),
     "DeactivateWebhookForm": ("POST", "admin.deactivate_webhook"),
     "DonationForm": ("POST", "funds.show"),
+    "EventExportForm": ("GET", "audit.events_csv"),
     "FilterForm": ("GET", "applications.index"),
     "FiscalYearForm": ("GET", "portfolio.index"),
     "FundForm": ("POST", "admin.edit_fund"),
