@@ -5,14 +5,17 @@ Debian's fonts-noto-cjk collection is 19 MB, and fpdf2 reads the face and subset
 for every document it writes: seconds each time. One face holding the characters of Windows-31J
 (JIS X 0208's kana and level 1 and 2 kanji, with NEC's and IBM's additions, as Japanese
 companies type them), Latin and common punctuation, without layout tables (fpdf2 does not
-shape text) and without subroutines (the slow part of subsetting again), reads and subsets in
-a fraction of that. It is made once, at first use, in the folder the caller gives (the app's
-instance folder), named after exactly what it is made from, so that an updated font package
-or a changed character set makes a new one.
+shape text), reads and subsets in a fraction of that. Its outlines are TrueType, drawn from
+the collection's CFF ones: fpdf2 writes a CFF glyph out by running its charstring through
+fontTools' interpreter several times, a TrueType glyph by decoding and encoding its points.
+Documents print in a face of their own glyphs taken from it (workflow.files.document_font).
+It is made once, at first use, in the folder the caller gives (the app's instance folder),
+named after exactly what it is made from, so that an updated font package, a changed
+character set or outline format makes a new one.
 
 A text of Latin letters alone (São Paulo, Chișinău: not ASCII, so not the core Helvetica)
-gets a face of the Latin ranges alone, made the same way: fpdf2 parses the face again for
-every document, and a few hundred glyphs parse and subset far faster than twelve thousand.
+gets a face of the Latin ranges alone, made the same way: a few hundred glyphs are made and
+read far faster than eight thousand.
 """
 
 from __future__ import annotations
