@@ -99,6 +99,8 @@ def _table(pdf: FPDF, font: tuple[str, str], headings: list[str],
         for edge in edges:
             pdf.line(edge, top, edge, pdf.y)
 
+    # In one font and size, a text's width is measured once: instalments, arrears of 0 repeat.
+    measured: dict[str, float] = {}
     top = headings_on_top()
     for row in rows:
         if pdf.will_page_break(line):
@@ -107,7 +109,9 @@ def _table(pdf: FPDF, font: tuple[str, str], headings: list[str],
             top = headings_on_top()
         baseline = pdf.y + line / 2 + 0.3 * pdf.font_size  # where cell() writes a line
         for right, text in zip(edges[1:], row, strict=True):
-            pdf.text(right - pdf.c_margin - pdf.get_string_width(text), baseline, text)
+            if text not in measured:
+                measured[text] = pdf.get_string_width(text)
+            pdf.text(right - pdf.c_margin - measured[text], baseline, text)
         pdf.set_y(pdf.y + line)
         pdf.line(edges[0], pdf.y, edges[-1], pdf.y)
     columns(top)
