@@ -13,6 +13,7 @@ from flask_babel import Babel, get_locale
 from flask_login import current_user
 
 from models import LOCALES
+from workflow.engine.wording import catalogue, per_locale
 from workflow.people import preferences
 
 babel = Babel()
@@ -47,9 +48,12 @@ def select_time_zone() -> str | None:
     return preferences.time_zone_of(_signed_in_user())
 
 
+_in_japanese = per_locale(lambda locale: str(locale) == "ja")
+
+
 def uses_japanese_era() -> bool:
     """Dates in the Japanese era: a user's setting, for Japanese pages only."""
-    if str(get_locale()) != "ja" or not has_request_context():
+    if not _in_japanese() or not has_request_context():
         return False
     user = _signed_in_user()
     return bool(user is not None and user.japanese_era)
@@ -59,6 +63,14 @@ def register(app: Flask) -> None:
     # Flask-WTF's own messages ("This field is required.") in the page's language.
     app.config.setdefault("WTF_I18N_ENABLED", True)
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_time_zone)
+    # The templates' _(), ngettext() … as Flask-Babel installs them, from the catalogue of
+    # the locale in force looked up once per locale rather than once per word (wording).
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: catalogue().ugettext(s),
+        ngettext=lambda s, p, n: catalogue().ungettext(s, p, n),
+        pgettext=lambda c, s: catalogue().upgettext(c, s),
+        npgettext=lambda c, s, p, n: catalogue().unpgettext(c, s, p, n),
+        newstyle=True)
     app.jinja_env.globals.update(
         get_locale=get_locale,  # <html lang> is always the page's language
         language_names=LANGUAGE_NAMES)
