@@ -51,12 +51,17 @@ def select_time_zone() -> str | None:
 _in_japanese = per_locale(lambda locale: str(locale) == "ja")
 
 
-def uses_japanese_era() -> bool:
-    """Dates in the Japanese era: a user's setting, for Japanese pages only."""
-    if not _in_japanese() or not has_request_context():
+def chose_japanese_era() -> bool:
+    """The signed-in user's setting, whatever the page's language."""
+    if not has_request_context():
         return False
     user = _signed_in_user()
     return bool(user is not None and user.japanese_era)
+
+
+def uses_japanese_era() -> bool:
+    """Dates in the Japanese era: a user's setting, for Japanese pages only."""
+    return _in_japanese() and chose_japanese_era()
 
 
 def register(app: Flask) -> None:
