@@ -130,8 +130,13 @@ def _postgres_value(column_type) -> Callable | None:
 def _tuples(table, rows: list[dict], value_for: Callable) -> tuple[list[str], list[tuple]]:
     """The columns of the first row (the others have the same) and every row's values in
     that order, converted by `value_for(column type)`. A column left out takes its server
-    default, as in an INSERT naming the others."""
+    default, as in an INSERT naming the others; one whose default only Python knows is
+    refused (an ORM or Core insert would have filled it in)."""
     names = list(rows[0])
+    unfilled = [c.name for c in table.columns
+                if c.name not in rows[0] and c.default is not None and c.server_default is None]
+    if unfilled:
+        raise ValueError(f"{table.name} rows leave out {', '.join(unfilled)}")
     get = itemgetter(*names)
     converted = [(i, c) for i, c in enumerate(value_for(table.c[n].type) for n in names)
                  if c is not None]
