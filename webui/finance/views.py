@@ -18,7 +18,6 @@ from workflow.money.finance_queue import (
     count_requested,
     ready_page,
     requested_page,
-    requested_tranches,
 )
 
 from .. import paging
@@ -47,7 +46,9 @@ def index():
         places={"ready": ready_at, "awaiting": awaiting_at},
         # Each list's links keep the other list where it is.
         args={name: paging.other_args(name + "_") for name in ("ready", "awaiting")},
-        mine=requested_tranches(current_user, by_others=False),
+        # Her own requests, the oldest first, in a sentence: the rest are only counted.
+        mine=requested_page(current_user, PER_PAGE, by_others=False).rows,
+        mine_count=count_requested(current_user, by_others=False),
     )
 
 

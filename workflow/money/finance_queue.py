@@ -11,7 +11,7 @@ from sqlalchemy.orm import aliased, contains_eager, selectinload
 
 from models import Application, Tranche, UndrawnCancellation, User, db
 from workflow.engine import registry
-from workflow.engine.kept import page_rows
+from workflow.engine.kept import kept_for_lists, page_rows
 from workflow.engine.keyset import Page, page_of
 
 from .cancellations import cancellation_lines
@@ -85,9 +85,10 @@ def ready_page(size: int, *, after: str | None = None, before: str | None = None
 
 
 def count_ready() -> int:
-    """How many files ready_for_disbursement holds, counted by the database."""
-    return db.session.scalar(select(func.count()).select_from(
-        _ready_query(Application.id).subquery()))
+    """How many files ready_for_disbursement holds, counted by the database (kept by the
+    worker until the lists move: a tranche or a file changed records an event of its file)."""
+    return kept_for_lists("ready for disbursement", None, lambda: db.session.scalar(
+        select(func.count()).select_from(_ready_query(Application.id).subquery())))
 
 
 def _requested(user: User, by_others: bool) -> Select:
@@ -119,8 +120,10 @@ def requested_page(user: User, size: int, *, by_others: bool, after: str | None 
 
 
 def count_requested(user: User, *, by_others: bool) -> int:
-    """How many tranches requested_tranches holds, counted by the database."""
-    return db.session.scalar(_requested(user, by_others).with_only_columns(func.count()))
+    """How many tranches requested_tranches holds, counted by the database (kept as
+    count_ready is)."""
+    return kept_for_lists("requested tranches", (user.id, by_others), lambda: db.session.scalar(
+        _requested(user, by_others).with_only_columns(func.count())))
 
 
 _REQUESTER, _AUTHORISER = aliased(User), aliased(User)

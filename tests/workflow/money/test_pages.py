@@ -262,6 +262,12 @@ def test_each_list_of_the_queue_comes_in_pages_and_counts_them_all(
     assert [r in waiting for r in references] == [False, False, True]
     assert ready[0].reference in second.split('id="ready"')[1]
 
+    # The requester's own requests: the oldest named, the rest counted.
+    own = html.unescape(alice_client.get("/finance/").get_data(as_text=True))
+    sentence = own.split("Your own requests awaiting another officer:")[1].split("</p>")[0]
+    assert [r in sentence for r in references] == [True, True, False]
+    assert "and 1 more" in sentence
+
 
 def test_the_home_page_counts_the_queue(scene, two_officers):
     (alice_client, alice), (bob_client, _) = two_officers
