@@ -62,30 +62,32 @@ def _ready_query(*columns) -> Select:
                    Application.approved_yen - released - pending - cancelled > 0))
 
 
-def _ready_rows(rows) -> list[ReadyRow]:
-    return [ReadyRow(app, Figures(app.approved_yen, int(r), int(p), int(c)))
-            for app, r, p, c in rows]
-
-
-def ready_for_disbursement() -> list[ReadyRow]:
-    """Files that may release money and still have some to release, with their figures."""
-    return _ready_rows(db.session.execute(
-        _ready_query(Application).options(selectinload(Application.organisation))
-        .order_by(Application.reference)).all())
-
-
 def ready_page(size: int, *, after: str | None = None, before: str | None = None) -> Page:
-    """A page of ready_for_disbursement, by reference: a busy year holds more than a
-    thousand such files, more than a reader goes through, or a page should build."""
-    page = page_of("ready", _ready_query(Application)
-                   .options(selectinload(Application.organisation)),
+    """A page of the files that may release money and still have some to release, with
+    their figures, by reference: a busy year holds more than a thousand such files, more
+    than a reader goes through, or a page should build.
+
+    Which files and their sums are kept by the worker as count_ready is (finding them sums
+    the tranches of every file that may release money); the files are then read by id."""
+    found, following, preceding = kept_for_lists(
+        "ready page", (size, after, before), lambda: _ready_sums(size, after, before))
+    files = {app.id: app for app in db.session.scalars(
+        select(Application).where(Application.id.in_([row[0] for row in found]))
+        .options(selectinload(Application.organisation)))}
+    return Page([ReadyRow(files[i], Figures(files[i].approved_yen, r, p, c))
+                 for i, r, p, c in found if i in files], following, preceding)
+
+
+def _ready_sums(size: int, after: str | None, before: str | None) -> tuple:
+    """(file id, released, pending, cancelled) of a page, and its two cursors: plain values."""
+    page = page_of("ready", _ready_query(Application.id),
                    (Application.reference, Application.id), size, after=after, before=before)
-    page.rows = _ready_rows(page.rows)
-    return page
+    return (tuple((i, int(r), int(p), int(c)) for i, r, p, c in page.rows),
+            page.after, page.before)
 
 
 def count_ready() -> int:
-    """How many files ready_for_disbursement holds, counted by the database (kept by the
+    """How many files ready_page pages through, counted by the database (kept by the
     worker until the lists move: a tranche or a file changed records an event of its file)."""
     return kept_for_lists("ready for disbursement", None, lambda: db.session.scalar(
         select(func.count()).select_from(_ready_query(Application.id).subquery())))
@@ -97,22 +99,11 @@ def _requested(user: User, by_others: bool) -> Select:
             .where(Tranche.state == "requested", who, releasable_clause()))
 
 
-def requested_tranches(user: User, *, by_others: bool) -> list[Tranche]:
-    """Tranches awaiting authorisation on files that may release them now.
-
-    by_others: those this user may authorise; otherwise this user's own requests.
-    """
-    return list(db.session.scalars(
-        _requested(user, by_others)
-        .options(contains_eager(Tranche.application).selectinload(Application.organisation),
-                 selectinload(Tranche.requested_by))
-        .order_by(Tranche.requested_at, Tranche.id)
-    ))
-
-
 def requested_page(user: User, size: int, *, by_others: bool, after: str | None = None,
                    before: str | None = None) -> Page:
-    """A page of requested_tranches, the oldest request first."""
+    """A page of the tranches awaiting authorisation on files that may release them now,
+    the oldest request first. by_others: those this user may authorise; otherwise this
+    user's own requests."""
     return page_of("requested", _requested(user, by_others).options(
         contains_eager(Tranche.application).selectinload(Application.organisation),
         selectinload(Tranche.requested_by)),
@@ -120,7 +111,7 @@ def requested_page(user: User, size: int, *, by_others: bool, after: str | None 
 
 
 def count_requested(user: User, *, by_others: bool) -> int:
-    """How many tranches requested_tranches holds, counted by the database (kept as
+    """How many tranches requested_page pages through, counted by the database (kept as
     count_ready is)."""
     return kept_for_lists("requested tranches", (user.id, by_others), lambda: db.session.scalar(
         _requested(user, by_others).with_only_columns(func.count())))

@@ -269,6 +269,31 @@ def test_each_list_of_the_queue_comes_in_pages_and_counts_them_all(
     assert "and 1 more" in sentence
 
 
+def test_the_queue_shown_again_after_a_tranche_follows_it(scene, two_officers):
+    """What a worker keeps of the queue (its counts, a page's files and sums) is read
+    afresh once a tranche is requested or released."""
+    (alice_client, alice), (bob_client, bob) = two_officers
+    first, second = sorted((scene(), scene()), key=lambda a: a.reference)
+
+    def queue() -> tuple[str, str]:
+        page = html.unescape(bob_client.get("/finance/").get_data(as_text=True))
+        return page, page.split('id="ready"')[1]
+
+    page, ready = queue()
+    assert _count(page, "ready") == 2 and _count(page, "awaiting") == 0
+    tranche = request(first, 1_000_000, alice)  # all of it: nothing left to release
+    page, ready = queue()
+    assert _count(page, "ready") == 1 and _count(page, "awaiting") == 1
+    assert first.reference not in ready and second.reference in ready
+    request(second, 250_000, alice)
+    authorise(tranche, bob)
+    page, ready = queue()
+    assert _count(page, "awaiting") == 1
+    assert "250,000" in ready and "750,000" in ready
+    home = html.unescape(bob_client.get("/home").get_data(as_text=True))
+    assert re.search(r"Approvals ready for disbursement\D*1\b", home)
+
+
 def test_the_home_page_counts_the_queue(scene, two_officers):
     (alice_client, alice), (bob_client, _) = two_officers
     for _ in range(3):
