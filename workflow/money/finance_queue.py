@@ -100,14 +100,15 @@ def _requested(user: User, by_others: bool) -> Select:
 
 
 def requested_page(user: User, size: int, *, by_others: bool, after: str | None = None,
-                   before: str | None = None) -> Page:
+                   before: str | None = None, names: bool = True) -> Page:
     """A page of the tranches awaiting authorisation on files that may release them now,
     the oldest request first. by_others: those this user may authorise; otherwise this
-    user's own requests."""
-    return page_of("requested", _requested(user, by_others).options(
-        contains_eager(Tranche.application).selectinload(Application.organisation),
-        selectinload(Tranche.requested_by)),
-        (Tranche.requested_at, Tranche.id), size, after=after, before=before)
+    user's own requests. names: with the organisations and requesters loaded."""
+    files = contains_eager(Tranche.application)
+    options = ((files.selectinload(Application.organisation),
+                selectinload(Tranche.requested_by)) if names else (files,))
+    return page_of("requested", _requested(user, by_others).options(*options),
+                   (Tranche.requested_at, Tranche.id), size, after=after, before=before)
 
 
 def count_requested(user: User, *, by_others: bool) -> int:
