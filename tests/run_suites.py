@@ -124,15 +124,29 @@ def run_on_postgres(server_url: str, base_env: dict[str, str], args: list[str]) 
 def with_bytecode_kept(env: dict[str, str], folder: str) -> dict[str, str]:
     """Where PYTHONDONTWRITEBYTECODE is set, every pytest worker, gunicorn and subprocess
     would compile the project (and rewrite the tests' asserts) anew: keep their bytecode in
-    this run's own folder instead, out of the source tree, so each is compiled once."""
+    `folder` instead, out of the source tree, so each is compiled once."""
     if not env.get("PYTHONDONTWRITEBYTECODE"):
         return env
     kept = {k: v for k, v in env.items() if k != "PYTHONDONTWRITEBYTECODE"}
     return {**kept, "PYTHONPYCACHEPREFIX": env.get("PYTHONPYCACHEPREFIX") or folder}
 
 
+def kept_bytecode_folder() -> str | None:
+    """The virtual environment's folder for that bytecode, kept from one run to the next:
+    otherwise both workers of the first pass would compile and rewrite every test module
+    again at every run. Python and pytest check each file against its source's time and
+    size before using it, as in __pycache__, and replace it whole, so two runs at once
+    never read half a file. None outside a virtual environment."""
+    if sys.prefix == sys.base_prefix:
+        return None
+    return os.path.join(sys.prefix, "bytecode")
+
+
 def main(args: list[str]) -> int:
     signal.signal(signal.SIGTERM, _on_sigterm)
+    kept = kept_bytecode_folder()
+    if kept is not None:
+        return run_both(args, kept)
     bytecode = tempfile.mkdtemp(prefix="wnf-test-bytecode-")
     try:
         return run_both(args, bytecode)

@@ -13,8 +13,6 @@ from flask import current_app
 from flask.cli import AppGroup
 from sqlalchemy import select, text
 
-from demo import living
-from demo import scale as demo_scale
 from models import FUND_CODES, ROLES, SEATS, Organisation, dated_at, db, write_intent
 from workflow.engine.errors import DomainError, ValidationFailed
 from workflow.people import accounts, committees
@@ -88,6 +86,11 @@ def _quiet_workflow_logs():
 def seed_demo(scale=None):
     """Create the demo organisations, users, funds and rounds, and grants and loans in every
     state (idempotent); with --scale, N generated applications instead."""
+    # Imported here, not at start-up: the demo (with fpdf2 for its documents) is no part of
+    # the app that gunicorn's workers and the test suite's processes load.
+    from demo import living
+    from demo import scale as demo_scale
+
     started = time.perf_counter()
     environment, upload_dir = current_app.config["WNF_ENV"], current_app.config["UPLOAD_DIR"]
     try:

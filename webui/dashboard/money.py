@@ -16,7 +16,6 @@ from ..access import roles
 from ..csv_export import csv_response
 from . import bp
 from .labels import SCHEDULE_COLUMNS
-from .schedule_pdf import schedule_pdf
 
 
 def home_money(user: User, today: date) -> dict:
@@ -56,6 +55,11 @@ def schedule_csv(application_id: int):
 @bp.route("/home/loans/<int:application_id>/schedule.pdf")
 @roles("applicant")
 def schedule_pdf_download(application_id: int):
+    # Imported at the first PDF, not at start-up: fpdf2 (with fontTools and Pillow) is the
+    # heaviest import of the app, paid by every process that starts it (gunicorn's workers,
+    # the test suite's), and only this download needs it.
+    from .schedule_pdf import schedule_pdf
+
     loan = _own_loan_or_404(application_id)
     pdf = schedule_pdf(loan, schedule_rows(loan), date.today())  # in the reader's language
     response = Response(pdf, mimetype="application/pdf")
