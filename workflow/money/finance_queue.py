@@ -7,9 +7,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from sqlalchemy import and_, bindparam, false, func, or_, select
-from sqlalchemy.orm import aliased, contains_eager, selectinload
+from sqlalchemy.orm import aliased
 
-from models import Application, Tranche, UndrawnCancellation, User, db
+from models import Application, Organisation, Tranche, UndrawnCancellation, User, db
 from workflow.engine import registry
 from workflow.engine.kept import page_rows
 
@@ -33,7 +33,9 @@ def releasable_clause():
 
 @dataclass(frozen=True)
 class ReadyRow:
-    application: Application
+    application_id: int
+    reference: str
+    organisation: str  # its name
     money: Figures
 
 
@@ -53,32 +55,40 @@ def ready_for_disbursement() -> list[ReadyRow]:
     released = func.coalesce(totals.c.released, 0)
     pending = func.coalesce(totals.c.pending, 0)
     cancelled = func.coalesce(given_up.c.cancelled, 0)
+    # Plain columns, not loaded files: the queue only prints them.
     rows = db.session.execute(
-        select(Application, released, pending, cancelled)
+        select(Application.id, Application.reference, Organisation.name,
+               Application.approved_yen, released, pending, cancelled)
+        .join(Organisation, Organisation.id == Application.organisation_id)
         .outerjoin(totals, totals.c.application_id == Application.id)
         .outerjoin(given_up, given_up.c.application_id == Application.id)
         .where(releasable_clause(), Application.approved_yen.is_not(None),
                Application.approved_yen - released - pending - cancelled > 0)
-        .options(selectinload(Application.organisation))
         .order_by(Application.reference)
     ).all()
-    return [ReadyRow(app, Figures(app.approved_yen, int(r), int(p), int(c)))
-            for app, r, p, c in rows]
+    return [ReadyRow(ident, reference, organisation,
+                     Figures(approved, int(r), int(p), int(c)))
+            for ident, reference, organisation, approved, r, p, c in rows]
 
 
-def requested_tranches(user: User, *, by_others: bool) -> list[Tranche]:
-    """Tranches awaiting authorisation on files that may release them now.
+def requested_tranches(user: User, *, by_others: bool) -> list:
+    """Tranches awaiting authorisation on files that may release them now, as rows of
+    their file's id, reference and organisation's name, their number, amount, requester's
+    name, request time and note.
 
     by_others: those this user may authorise; otherwise this user's own requests.
     """
     who = Tranche.requested_by_id != user.id if by_others else Tranche.requested_by_id == user.id
-    return list(db.session.scalars(
-        select(Tranche).join(Tranche.application)
+    return db.session.execute(
+        select(Tranche.application_id, Application.reference,
+               Organisation.name.label("organisation"), Tranche.number, Tranche.amount_yen,
+               User.name.label("requested_by_name"), Tranche.requested_at, Tranche.note)
+        .join(Application, Application.id == Tranche.application_id)
+        .join(Organisation, Organisation.id == Application.organisation_id)
+        .join(User, User.id == Tranche.requested_by_id)
         .where(Tranche.state == "requested", who, releasable_clause())
-        .options(contains_eager(Tranche.application).selectinload(Application.organisation),
-                 selectinload(Tranche.requested_by))
         .order_by(Tranche.requested_at, Tranche.id)
-    ))
+    ).all()
 
 
 _REQUESTER, _AUTHORISER = aliased(User), aliased(User)
