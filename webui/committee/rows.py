@@ -54,44 +54,42 @@ class StuckRow(NamedTuple):
     presided: bool
 
 
-def _cells_of(ballots) -> list[BallotCells]:
+def _cells_of(listed) -> list[BallotCells]:
+    """Rows that begin with workflow.committee.lists.LISTED's columns."""
     # The rule ends in the id: url_for once, not once a row.
     link = url_for("applications.show", application_id=0).removesuffix("0")
-    cells = []
-    for ballot in ballots:
-        application = ballot.application
-        organisation = application.organisation
-        cells.append(BallotCells(
-            ballot.id, f"{link}{ballot.application_id}#committee", application.reference,
-            application.title, organisation.name, organisation.name_reading or "",
-            ballot.number, long_date(ballot.opened_at)))
-    return cells
+    return [BallotCells(ident, f"{link}{application_id}#committee", reference, title,
+                        organisation, reading or "", number, long_date(opened_at))
+            for ident, application_id, reference, title, organisation, reading, number,
+            opened_at, *_rest in listed]
 
 
-def awaiting_rows(ballots: list) -> list[AwaitingRow]:
-    return [AwaitingRow(cells, long_date(ballot.due_on) if ballot.due_on else MISSING)
-            for cells, ballot in zip(_cells_of(ballots), ballots, strict=True)]
+def awaiting_rows(rows: list) -> list[AwaitingRow]:
+    """Rows of LISTED."""
+    return [AwaitingRow(cells, long_date(due_on) if due_on else MISSING)
+            for cells, (*_listed, due_on) in zip(_cells_of(rows), rows, strict=True)]
 
 
 def voted_rows(rows: list) -> list[VotedRow]:
-    """Rows of (ballot, the reader's vote)."""
+    """Rows of LISTED and the reader's choice."""
     choices = {choice: word(label) for choice, label in CHOICE_LABELS.items()}
-    return [VotedRow(cells, choices[vote.choice])
-            for cells, (_ballot, vote) in zip(_cells_of([b for b, _ in rows]), rows,
-                                              strict=True)]
+    return [VotedRow(cells, choices[choice])
+            for cells, (*_listed, choice) in zip(_cells_of(rows), rows, strict=True)]
 
 
 def open_rows(rows: list, tallies: dict[int, Tally]) -> list[OpenRow]:
-    """Rows of workflow.committee.lists.open_ballots, with each ballot's tally."""
-    ballots = [ballot for ballot, *_flags in rows]
+    """Rows of workflow.committee.lists.open_ballots (loaded ballots), with each ballot's
+    tally."""
+    listed = [(b.id, b.application_id, b.application.reference, b.application.title,
+               b.application.organisation.name, b.application.organisation.name_reading,
+               b.number, b.opened_at) for b, *_flags in rows]
     return [OpenRow(cells, tallies[ballot.id], mine, presided, recused,
                     url_for("committee.tally_json", ballot_id=ballot.id))
             for cells, (ballot, mine, presided, recused)
-            in zip(_cells_of(ballots), rows, strict=True)]
+            in zip(_cells_of(listed), rows, strict=True)]
 
 
 def stuck_rows(rows: list) -> list[StuckRow]:
-    """Rows of workflow.committee.lists.stuck_ballots."""
+    """Rows of LISTED, whether anyone may vote on it and whether anyone may close it."""
     return [StuckRow(cells, votable, presided)
-            for cells, (_ballot, votable, presided)
-            in zip(_cells_of([b for b, *_ in rows]), rows, strict=True)]
+            for cells, (*_listed, votable, presided) in zip(_cells_of(rows), rows, strict=True)]
