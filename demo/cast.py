@@ -22,7 +22,7 @@ from models import Application, Fund, Organisation, Round, Tranche, User, db
 from workflow.committee import ballots
 from workflow.engine import service
 from workflow.engine.fiscal import fiscal_year, fiscal_year_bounds
-from workflow.files import japanese_font
+from workflow.files import document_font, japanese_font
 from workflow.money import tranches
 
 # --- small files -------------------------------------------------------------------------
@@ -52,14 +52,15 @@ def _japanese_pdf(title: str, lines: tuple[str, ...], font: Path) -> bytes:
     text and font: a demo seeded again (as the tests do) writes the same documents."""
     pdf = FPDF(format="A4")
     pdf.set_title(title)
-    pdf.add_font(JAPANESE, "", str(font), collection_font_number=japanese_font.FACE)
-    pdf.add_page()
-    pdf.set_font(JAPANESE, "", 16)
-    pdf.cell(0, 10, title, new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font(JAPANESE, "", 11)
-    for line in lines:
-        pdf.multi_cell(0, 7, line, new_x="LMARGIN", new_y="NEXT")
-    return bytes(pdf.output())
+    with document_font.printing_font(font, (title, *lines)) as (path, face):
+        pdf.add_font(JAPANESE, "", str(path), collection_font_number=face)
+        pdf.add_page()
+        pdf.set_font(JAPANESE, "", 16)
+        pdf.cell(0, 10, title, new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font(JAPANESE, "", 11)
+        for line in lines:
+            pdf.multi_cell(0, 7, line, new_x="LMARGIN", new_y="NEXT")
+        return bytes(pdf.output())
 
 
 def _ascii_pdf(title: str, lines: tuple[str, ...]) -> bytes:

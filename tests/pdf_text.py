@@ -15,7 +15,9 @@ def printed_characters(pdf: bytes) -> set[str]:
     found = set()
     for stream in map(_inflated, STREAM.findall(pdf)):
         if b"beginbfchar" in stream:
-            found |= {chr(int(code, 16)) for code in TO_UNICODE.findall(stream)}
+            # UTF-16BE: a character beyond the BMP (𠮷) is a surrogate pair, 8 hex digits.
+            found |= {bytes.fromhex(code.decode()).decode("utf-16-be")
+                      for code in TO_UNICODE.findall(stream)}
     return found
 
 

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -10,7 +11,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from fpdf import FPDF
 
-from workflow.files import japanese_font
+from workflow.files import document_font, japanese_font
 from workflow.loans.statement import LoanStatement
 
 from ..labels import long_date
@@ -37,17 +38,21 @@ def _is_latin(text: str) -> bool:
     return True
 
 
-def _fonts(pdf: FPDF, texts: list[str]) -> tuple[str, str, Callable[[str], str]]:
+@contextmanager
+def _fonts(pdf: FPDF, texts: list[str]) -> Iterator[tuple[str, str, Callable[[str], str]]]:
     """The font family to write in, its style for headings, and what the text must pass
     through for it: the core Helvetica (bold headings) while every text is Latin-1, else
-    Noto Sans CJK when installed, in its one regular face (headings stand out by size)."""
+    Noto Sans CJK when installed, in its one regular face (headings stand out by size): a
+    face of the glyphs this document prints, there until the PDF is written out."""
     font = None
     if not all(_is_latin(text) for text in texts):
         font = japanese_font.font_for(texts, Path(current_app.instance_path))
     if font is None:
-        return "Helvetica", "B", _latin
-    pdf.add_font(CJK_FAMILY, "", str(font), collection_font_number=japanese_font.FACE)
-    return CJK_FAMILY, "", str
+        yield "Helvetica", "B", _latin
+        return
+    with document_font.printing_font(font, texts) as (path, face):
+        pdf.add_font(CJK_FAMILY, "", str(path), collection_font_number=face)
+        yield CJK_FAMILY, "", str
 
 
 def _summary(loan: LoanStatement) -> dict[str, str]:
@@ -94,6 +99,8 @@ def _table(pdf: FPDF, font: tuple[str, str], headings: list[str],
         for edge in edges:
             pdf.line(edge, top, edge, pdf.y)
 
+    # In one font and size, a text's width is measured once: instalments, arrears of 0 repeat.
+    measured: dict[str, float] = {}
     top = headings_on_top()
     for row in rows:
         if pdf.will_page_break(line):
@@ -102,7 +109,9 @@ def _table(pdf: FPDF, font: tuple[str, str], headings: list[str],
             top = headings_on_top()
         baseline = pdf.y + line / 2 + 0.3 * pdf.font_size  # where cell() writes a line
         for right, text in zip(edges[1:], row, strict=True):
-            pdf.text(right - pdf.c_margin - pdf.get_string_width(text), baseline, text)
+            if text not in measured:
+                measured[text] = pdf.get_string_width(text)
+            pdf.text(right - pdf.c_margin - measured[text], baseline, text)
         pdf.set_y(pdf.y + line)
         pdf.line(edges[0], pdf.y, edges[-1], pdf.y)
     columns(top)
@@ -112,22 +121,23 @@ def schedule_pdf(loan: LoanStatement, rows: list[tuple], today: date) -> bytes:
     """The schedule's PDF: a heading, the loan's summary on `today`, then the table."""
     pdf = FPDF(orientation="portrait", unit="mm", format="A4")
     summary = _summary(loan)
-    family, heading, printable = _fonts(pdf, [
-        loan.application.title, str(SCHEDULE_TITLE), long_date(today), *summary.values(),
-        *(str(label) for label, _key in PDF_SUMMARY), *map(str, SCHEDULE_COLUMNS)])
-    pdf.set_title(printable(f"{loan.application.reference} {SCHEDULE_TITLE}"))
-    pdf.add_page()
-    pdf.set_font(family, heading, 14)
-    pdf.cell(0, 9, printable(f"{loan.application.reference}: {loan.application.title}"),
-             new_x="LMARGIN", new_y="NEXT")
-    pdf.set_font(family, "", 10)
-    pdf.cell(0, 6, printable(f"{SCHEDULE_TITLE}, {long_date(today)}"), new_x="LMARGIN",
-             new_y="NEXT")
-    for label, key in PDF_SUMMARY:
-        pdf.cell(60, 6, printable(str(label)))
-        pdf.cell(0, 6, printable(summary[key]), new_x="LMARGIN", new_y="NEXT")
-    pdf.ln(3)
-    pdf.set_font(family, "", 8)
-    _table(pdf, (family, heading), [printable(str(c)) for c in SCHEDULE_COLUMNS],
-           ([str(row[0]), row[1], *(f"{v:,}" for v in row[2:])] for row in rows))
-    return bytes(pdf.output())
+    with _fonts(pdf, [
+            loan.application.reference, loan.application.title, str(SCHEDULE_TITLE),
+            long_date(today), *summary.values(), *(str(label) for label, _key in PDF_SUMMARY),
+            *map(str, SCHEDULE_COLUMNS)]) as (family, heading, printable):
+        pdf.set_title(printable(f"{loan.application.reference} {SCHEDULE_TITLE}"))
+        pdf.add_page()
+        pdf.set_font(family, heading, 14)
+        pdf.cell(0, 9, printable(f"{loan.application.reference}: {loan.application.title}"),
+                 new_x="LMARGIN", new_y="NEXT")
+        pdf.set_font(family, "", 10)
+        pdf.cell(0, 6, printable(f"{SCHEDULE_TITLE}, {long_date(today)}"), new_x="LMARGIN",
+                 new_y="NEXT")
+        for label, key in PDF_SUMMARY:
+            pdf.cell(60, 6, printable(str(label)))
+            pdf.cell(0, 6, printable(summary[key]), new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(3)
+        pdf.set_font(family, "", 8)
+        _table(pdf, (family, heading), [printable(str(c)) for c in SCHEDULE_COLUMNS],
+               ([str(row[0]), row[1], *(f"{v:,}" for v in row[2:])] for row in rows))
+        return bytes(pdf.output())

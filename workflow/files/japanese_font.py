@@ -5,14 +5,17 @@ Debian's fonts-noto-cjk collection is 19 MB, and fpdf2 reads the face and subset
 for every document it writes: seconds each time. One face holding the characters of Windows-31J
 (JIS X 0208's kana and level 1 and 2 kanji, with NEC's and IBM's additions, as Japanese
 companies type them), Latin and common punctuation, without layout tables (fpdf2 does not
-shape text) and without subroutines (the slow part of subsetting again), reads and subsets in
-a fraction of that. It is made once, at first use, in the folder the caller gives (the app's
-instance folder), named after exactly what it is made from, so that an updated font package
-or a changed character set makes a new one.
+shape text), reads and subsets in a fraction of that. Its outlines are TrueType, drawn from
+the collection's CFF ones: fpdf2 writes a CFF glyph out by running its charstring through
+fontTools' interpreter several times, a TrueType glyph by decoding and encoding its points.
+Documents print in a face of their own glyphs taken from it (workflow.files.document_font).
+It is made once, at first use, in the folder the caller gives (the app's instance folder),
+named after exactly what it is made from, so that an updated font package, a changed
+character set or outline format makes a new one.
 
 A text of Latin letters alone (São Paulo, Chișinău: not ASCII, so not the core Helvetica)
-gets a face of the Latin ranges alone, made the same way: fpdf2 parses the face again for
-every document, and a few hundred glyphs parse and subset far faster than twelve thousand.
+gets a face of the Latin ranges alone, made the same way: a few hundred glyphs are made and
+read far faster than eight thousand.
 """
 
 from __future__ import annotations
@@ -26,8 +29,11 @@ from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 
-from fontTools import subset
+from fontTools.fontBuilder import FontBuilder
+from fontTools.pens.cu2quPen import Cu2QuPen
+from fontTools.pens.ttGlyphPen import TTGlyphPen
 from fontTools.ttLib import TTFont
+from fontTools.ttLib.tables._g_l_y_f import Glyph
 
 log = logging.getLogger(__name__)
 
@@ -40,8 +46,11 @@ RANGES = ((0x20, 0x24F), (0x1E00, 0x1EFF), (0x2000, 0x206F), (0x2190, 0x21FF),
           (0xFF00, 0xFFEF))
 # Latin letters (Vietnamese and other names included) and general punctuation.
 LATIN_RANGES = ((0x20, 0x24F), (0x1E00, 0x1EFF), (0x2000, 0x206F))
-CHARACTER_SET_VERSION = 1  # raise when RANGES or the encoding below change
-LATIN_VERSION = 1  # raise when LATIN_RANGES change
+CHARACTER_SET_VERSION = 2  # raise when RANGES, the encoding below or the outlines change
+LATIN_VERSION = 2  # raise when LATIN_RANGES or the outlines change
+# The greatest distance, in font units (1/1000 em), of a TrueType curve from the CFF one.
+MAX_ERROR = 1.0
+CUT_DOWN_SUFFIX = ".ttf"  # TrueType outlines, which fpdf2 subsets far faster than CFF
 _building = threading.Lock()
 
 
@@ -73,26 +82,42 @@ def subset_path(folder: Path, source: Path = SOURCE, latin: bool = False) -> Pat
     made_from = f"{source.resolve()}|{stat.st_size}|{stat.st_mtime_ns}|{version}"
     digest = hashlib.sha256(made_from.encode()).hexdigest()[:16]
     kind = "latin" if latin else "documents"
-    return Path(folder) / "fonts" / f"NotoSansCJKjp-{kind}-{digest}.otf"
+    return Path(folder) / "fonts" / f"NotoSansCJKjp-{kind}-{digest}{CUT_DOWN_SUFFIX}"
+
+
+def _quadratic(glyph) -> Glyph:
+    """A glyph of the CFF face as TrueType outlines, within MAX_ERROR of the cubic curves."""
+    pen = TTGlyphPen(None)
+    glyph.draw(Cu2QuPen(pen, MAX_ERROR, reverse_direction=True))
+    return pen.glyph()
 
 
 def _build(source: Path, target: Path, unicodes: frozenset[int]) -> None:
-    options = subset.Options()
-    options.layout_features = []
-    options.drop_tables += ["GSUB", "GPOS", "GDEF", "BASE", "VORG", "vhea", "vmtx"]
-    options.desubroutinize = True
-    options.notdef_outline = True
-    # Kept hints cost nothing here; recomputing bounding boxes would cost most of the time.
-    font = TTFont(source, fontNumber=FACE, lazy=True, recalcBBoxes=False)
-    subsetter = subset.Subsetter(options)
-    subsetter.populate(unicodes=unicodes)
-    subsetter.subset(font)
+    """The face's glyphs for `unicodes`, drawn once into TrueType outlines, with its metrics,
+    names and vertical metrics; no layout tables (fpdf2 does not shape text) and no hints
+    (TrueType hints would need an autohinter; PDF viewers rasterise unhinted at most sizes)."""
+    font = TTFont(source, fontNumber=FACE, lazy=True)
+    cmap = {code: name for code, name in font.getBestCmap().items() if code in unicodes}
+    order = [".notdef", *sorted(set(cmap.values()) - {".notdef"}, key=font.getGlyphID)]
+    drawn = font.getGlyphSet()
+    glyphs = {name: _quadratic(drawn[name]) for name in order}
+    builder = FontBuilder(font["head"].unitsPerEm, isTTF=True)
+    builder.setupGlyphOrder(order)
+    builder.setupCharacterMap(cmap)
+    builder.setupGlyf(glyphs)
+    advances = font["hmtx"].metrics
+    # TrueType places a glyph by its left side bearing, which must be its outline's xMin.
+    builder.setupHorizontalMetrics({name: (advances[name][0], getattr(glyphs[name], "xMin", 0))
+                                    for name in order})
+    for tag in ("head", "hhea", "OS/2", "name", "post"):  # as the face has them
+        builder.font[tag] = font[tag]
+    builder.font["post"].formatType = 3.0  # no glyph names: the CFF face has none either
     target.parent.mkdir(parents=True, exist_ok=True)
     # Written aside then renamed: another process never reads a half-written font.
     handle, partial = tempfile.mkstemp(dir=target.parent, suffix=".partial")
     os.close(handle)
     try:
-        font.save(partial)
+        builder.save(partial)
         os.chmod(partial, 0o644)  # mkstemp's file is its owner's only
         os.replace(partial, target)
     finally:

@@ -4,6 +4,8 @@ Japanese reads the schedule's words and dates in Japanese."""
 
 from __future__ import annotations
 
+import logging
+
 import pytest
 
 from models import db
@@ -45,3 +47,25 @@ def test_an_english_schedule_keeps_the_core_font(active_loan, people, client_for
     pdf = _schedule_pdf(client_for(people.applicant), active_loan())
     assert b"/BaseFont /Helvetica" in pdf
     assert b"NotoSansCJK" not in pdf
+
+
+def test_every_character_of_a_japanese_schedule_is_drawn_none_as_a_box(
+        active_loan, people, company, client_for, caplog):
+    people.applicant.locale = "ja"
+    company.name = "株式会社髙橋精工　ＡＢＣ①"  # NEC/IBM kanji, full-width letters, a circled one
+    loan = active_loan()
+    loan.title = "Nhà máy Bình Dương — “第２工場”"
+    db.session.commit()
+    with caplog.at_level(logging.WARNING):
+        pdf = _schedule_pdf(client_for(people.applicant), loan)
+    assert not [r for r in caplog.records if "missing" in r.getMessage()]  # fpdf2's boxes
+    assert set(company.name + loan.title) - {" ", "　"} <= printed_characters(pdf)
+
+
+def test_a_rare_kanji_in_a_companys_name_is_printed_as_written(active_loan, people, company,
+                                                                client_for):
+    company.name = "株式会社𠮷野精機"  # U+20BB7, outside Windows-31J and the cut-down face
+    loan = active_loan()
+    db.session.commit()
+    assert set(company.name) <= printed_characters(_schedule_pdf(client_for(people.applicant),
+                                                                 loan))
