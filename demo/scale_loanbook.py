@@ -6,14 +6,20 @@ Instalments fall due monthly from the release. A company pays what has fallen du
 due date or a few days after (a few yen of delay damages then); some are late once, marked
 in arrears by the daily job and cured by the next payment; some stop paying and are written
 off. The generated loans are drawn in one tranche and never prepaid.
+
+The book reads only the rows still open: an instalment fallen due and paid in full, its
+damages too, adds nothing to what is owed nor to a payment's split, so the settled head of
+the schedule is passed over instead of being reckoned again at every repayment (which made
+a loan's cost grow with the square of its instalments). The figures are the same yen.
 """
 
 from __future__ import annotations
 
 import random
+from bisect import bisect_right
 from datetime import date, timedelta
 
-from workflow.loans.accrual import LoanTerms, left_to_pay, position
+from workflow.loans.accrual import LoanTerms, Position, left_to_pay, position
 from workflow.loans.allocation import allocate, apply_parts
 from workflow.loans.book import schedule_summary
 from workflow.loans.repayments import GRACE_DAYS
@@ -40,6 +46,11 @@ def _plain(summary: dict | None) -> dict | None:
     return {k: v.isoformat() if isinstance(v, date) else v for k, v in summary.items()}
 
 
+def _settled(row: Row) -> bool:
+    """Paid in full, damages included: nothing of it is owed again, whatever the day."""
+    return not left_to_pay(row) and row["damages_yen"] == row["paid_damages_yen"]
+
+
 class LoanBook:
     """The schedule drawn at the release, and the repayments made against it."""
 
@@ -58,6 +69,9 @@ class LoanBook:
                          interest_accrued_to=p.interest_accrued_to, damages_yen=0,
                          damages_to=None, paid_damages_yen=0)
                      for p in replan(self.terms, [], released, released=amount)]
+        self.due_dates = [r["due_on"] for r in self.rows]
+        self.by_number = {r["number"]: r for r in self.rows}
+        self.settled = 0  # the rows before this index are settled (see _settled)
 
     def summary(self) -> dict:
         """The schedule as the release event records it (workflow.loans.drawdowns)."""
@@ -65,9 +79,25 @@ class LoanBook:
                 "released_yen": self.amount, "before": None,
                 "after": _plain(schedule_summary(self.rows, self.released))}
 
+    def _pass_settled(self) -> int:
+        """Move past the rows settled since last asked (a settled row stays settled: no
+        payment reaches it again); returns the index of the first row not settled."""
+        rows, i = self.rows, self.settled
+        while i < len(rows) and _settled(rows[i]):
+            i += 1
+        self.settled = i
+        return i
+
+    def open_rows(self, day: date) -> list[Row]:
+        """The rows the arithmetic must read on `day`: all but the settled ones fallen due by
+        then (a settled row not yet due still marks the current period)."""
+        return self.rows[min(self._pass_settled(), bisect_right(self.due_dates, day)):]
+
     def first_unpaid(self) -> int | None:
         """The index of the oldest instalment not fully paid (None: all paid)."""
-        return next((i for i, r in enumerate(self.rows) if left_to_pay(r)), None)
+        rows = self.rows
+        return next((i for i in range(self._pass_settled(), len(rows))
+                     if left_to_pay(rows[i])), None)
 
     def run(self, book: dict, until: date, state: str) -> str:
         """Repayments (and arrears) from the release until `until` or the loan's end."""
@@ -91,19 +121,19 @@ class LoanBook:
                 state = self._late_and_cured(i, state)
                 continue
             paid_on = min(due + timedelta(days=self.rng.randrange(0, 4)), limit)
-            state = self.repay(paid_on, self.owed(paid_on).due, state)
+            state = self.repay_due(paid_on, state)
         if book.get("paid") is not None and state == "active":
             state = self._arrears(book, state)
         return state
 
-    def owed(self, day: date):
-        return position(self.terms, self.rows, day)
+    def owed(self, day: date) -> Position:
+        return position(self.terms, self.open_rows(day), day)
 
     def _late_and_cured(self, i: int, state: str) -> str:
         marked = self.rows[i]["due_on"] + timedelta(days=self.rng.randrange(31, 39))
         state = self.mark(marked, state)
         paid_on = marked + timedelta(days=self.rng.randrange(2, 11))
-        return self.repay(paid_on, self.owed(paid_on).due, state)
+        return self.repay_due(paid_on, state)
 
     def _arrears(self, book: dict, state: str) -> str:
         i = self.first_unpaid()
@@ -118,7 +148,8 @@ class LoanBook:
 
     def mark(self, on: date, state: str) -> str:
         """What the daily arrears job does on `on` (mark_arrears, by no one)."""
-        late = [r for r in self.rows if left_to_pay(r) and (on - r["due_on"]).days > GRACE_DAYS]
+        late = [r for r in self.open_rows(on)
+                if left_to_pay(r) and (on - r["due_on"]).days > GRACE_DAYS]
         ops = self.plan.at(at_work(on, self.rng))
         self.plan.fire(ops, self.plan.last_time, "mark_arrears", None, state, "in_arrears",
                        overdue=[{"number": r["number"], "due_on": r["due_on"].isoformat(),
@@ -126,14 +157,21 @@ class LoanBook:
                                  "days_overdue": (on - r["due_on"]).days} for r in late])
         return "in_arrears"
 
-    def repay(self, on: date, amount: int, state: str) -> str:
-        """A payment of what is due at most (workflow.loans.repayments.apply_repayment)."""
+    def repay_due(self, on: date, state: str) -> str:
+        """A payment of what has fallen due on `on`."""
+        owed = self.owed(on)
+        return self.repay(on, owed.due, state, owed)
+
+    def repay(self, on: date, amount: int, state: str, owed: Position | None = None) -> str:
+        """A payment of what is due at most (workflow.loans.repayments.apply_repayment);
+        `owed`: the position on `on` if the caller has it."""
         plan, ctx = self.plan, self.ctx
         if amount < 1:
             return state
-        outstanding = self.owed(on).total
-        split = allocate(self.terms, self.rows, on, amount)
-        apply_parts(self.terms, self.rows, split)
+        rows = self.open_rows(on)
+        outstanding = (owed or position(self.terms, rows, on)).total
+        split = allocate(self.terms, rows, on, amount)
+        apply_parts(self.terms, rows, split)
         ops = plan.at(at_work(on, self.rng))
         moment = plan.last_time
         repayment_id = ctx.ids.take("repayments")
@@ -143,7 +181,7 @@ class LoanBook:
             outcome, to_state = "repaid", "repaid"
         elif state == "active":
             outcome, to_state = "still_active", "active"
-        elif any(left_to_pay(r) and (on - r["due_on"]).days > GRACE_DAYS for r in self.rows):
+        elif any(left_to_pay(r) and (on - r["due_on"]).days > GRACE_DAYS for r in rows):
             outcome, to_state = "still_in_arrears", "in_arrears"
         else:
             outcome, to_state = "cured", "active"
@@ -152,7 +190,7 @@ class LoanBook:
             "amount_yen": amount, "principal_yen": split.principal_yen,
             "interest_yen": split.interest_yen, "damages_yen": split.damages_yen,
             "bank_reference": reference, "recorded_by_id": officer, "created_at": moment})
-        by_number = {r["number"]: r for r in self.rows}
+        by_number = self.by_number
         for part in split.parts:
             plan.row(ops, "repayment_allocations", {
                 "id": ctx.ids.take("repayment_allocations"), "repayment_id": repayment_id,

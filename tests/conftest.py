@@ -31,7 +31,7 @@ from .database import (
     test_database_url,
     xdist_worker,
 )
-from .demo_database import seeded_demo_app
+from .demo_database import drop_template, seeded_demo_app, seeded_once
 
 models.user.PASSWORD_METHOD = CHEAP_PASSWORD_METHOD
 PASSWORD = "correct horse battery staple"
@@ -68,6 +68,14 @@ def pytest_configure(config) -> None:
 
 def pytest_unconfigure(config) -> None:
     temporary.remove_basetemp(config)
+
+
+def pytest_sessionfinish(session) -> None:
+    """The demo that one pytest-xdist worker seeded for all (tests/demo_database.py) goes
+    with the run, once the workers are done with it (on SQLite it is a file in the run's
+    temporary folder, which goes with the folder)."""
+    if session.config.pluginmanager.has_plugin("dsession"):  # xdist's controller
+        drop_template(test_database_url(""))
 
 
 @pytest.fixture(autouse=True)
@@ -148,9 +156,14 @@ def app(_app):
 
 @pytest.fixture(scope="session")
 def seeded_demo(database_url, tmp_path_factory):
-    """The living demo, seeded once per test process in its own database
-    (tests/demo_database.py)."""
-    with seeded_demo_app(database_url, tmp_path_factory.mktemp("demo"), IsolatedClient) as app:
+    """The living demo in its own database (tests/demo_database.py): under pytest-xdist a
+    copy of the one the run seeds once, else seeded by this process."""
+    copied = None
+    if xdist_worker():
+        run_folder = tmp_path_factory.getbasetemp().parent  # the xdist run's, its workers'
+        copied = seeded_once(test_database_url(str(run_folder)), run_folder)
+    with seeded_demo_app(database_url, tmp_path_factory.mktemp("demo"), IsolatedClient,
+                         copied) as app:
         yield app
 
 

@@ -38,15 +38,18 @@ def database_named(url: str, name: str) -> str:
     return make_url(url).set(database=name).render_as_string(hide_password=False)
 
 
-def create_database(server_url: str, name: str, *, throwaway: bool = False) -> str:
+def create_database(server_url: str, name: str, *, throwaway: bool = False,
+                    template: str | None = None) -> str:
     """Make the empty PostgreSQL database `name` (replacing one a killed run left behind)
-    through a connection to `server_url`; return its URL. A throwaway one (the suite's,
-    dropped at the end of the run) commits without waiting for the disk."""
+    through a connection to `server_url`, or a copy of the database `template` (which
+    nobody may be connected to); return its URL. A throwaway one (the suite's, dropped at
+    the end of the run) commits without waiting for the disk."""
     engine = create_engine(server_url, isolation_level="AUTOCOMMIT")
     try:
         with engine.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
+            copied = f' TEMPLATE "{template}"' if template else ""
+            conn.execute(text(f'CREATE DATABASE "{name}"{copied}'))
             if throwaway:
                 conn.execute(text(THROWAWAY_SETTING.format(name=name)))
     finally:
@@ -73,11 +76,12 @@ def drop_database(server_url: str, name: str) -> None:
 
 
 @contextlib.contextmanager
-def database_of_its_own(server_url: str, name: str, *,
-                        throwaway: bool = False) -> Iterator[str]:
-    """The URL of the new empty PostgreSQL database `name`, dropped at the end, also after
-    a failure (the demo's beside the suite's, a benchmark's; throwaway: see create_database)."""
-    url = create_database(server_url, name, throwaway=throwaway)
+def database_of_its_own(server_url: str, name: str, *, throwaway: bool = False,
+                        template: str | None = None) -> Iterator[str]:
+    """The URL of the new PostgreSQL database `name`, dropped at the end, also after a
+    failure (the demo's beside the suite's, a benchmark's; throwaway, template: see
+    create_database)."""
+    url = create_database(server_url, name, throwaway=throwaway, template=template)
     try:
         yield url
     finally:

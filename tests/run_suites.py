@@ -4,7 +4,8 @@ PostgreSQL is the server named by TEST_DATABASE_URL (unset: the local one at
 127.0.0.1:5432, user `postgres`; the database in the URL is only where we connect
 to create others). Each run creates a database of its own there, wnf_test_<pid>_<random>,
 and drops it at the end, also after a failure or Ctrl-C, so two runs on one server never
-meet; each pytest-xdist worker makes its own database beside it (tests/conftest.py). When
+meet; each pytest-xdist worker makes its own database beside it (tests/conftest.py), and
+the first that needs the living demo seeds it there once for all (tests/demo_database.py). When
 the server cannot be reached the PostgreSQL pass is skipped with a notice, or fails when
 REQUIRE_POSTGRES=1 (as in CI).
 """

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterator, Mapping
 from decimal import Decimal
 
+from babel import support
+from flask import current_app, has_request_context
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext
 from flask_wtf import FlaskForm
@@ -21,11 +24,13 @@ from wtforms import (
     ValidationError,
 )
 from wtforms.fields import SelectFieldBase
+from wtforms.i18n import messages_path
 from wtforms.validators import StopValidation
 from wtforms.widgets import TextInput
 
 from models import INTEGER_COLUMN_MAX
 from workflow.engine.errors import ValidationFailed
+from workflow.engine.wording import per_locale
 
 from .security import CONTROL_CHARACTERS
 
@@ -96,11 +101,45 @@ def refuse_what_no_column_holds(_form, field: Field) -> None:
         raise StopValidation(problem)
 
 
+@functools.cache
+def _wtforms_catalogue(locale_name: str) -> support.Translations:
+    return support.Translations.load(messages_path(), [locale_name], domain="wtforms")
+
+
+# WTForms' catalogue of the locale in force: read from its file once per locale and
+# process, where Flask-WTF reads it again for every request that builds a form.
+_wtforms_messages = per_locale(lambda locale: _wtforms_catalogue(str(locale)))
+
+
+class FieldMessages:
+    """WTForms' own messages ("Not a valid choice.") in the page's language, as Flask-WTF
+    gives them (in English outside a request)."""
+
+    def gettext(self, string: str) -> str:
+        if not has_request_context():
+            return string
+        return _wtforms_messages().ugettext(string)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        if not has_request_context():
+            return singular if n == 1 else plural
+        return _wtforms_messages().ungettext(singular, plural, n)
+
+
+FIELD_MESSAGES = FieldMessages()
+
+
 class AppForm(FlaskForm):
     """The base of every form of the application: besides its own validators, each field
     must hold what its database column can — no NUL or other control character in any
     field, no line break in a one-line field, numbers within their column's range —
     refused with a message beside the field rather than by the database with a 500."""
+
+    class Meta:
+        def get_translations(self, form):
+            if not current_app.config.get("WTF_I18N_ENABLED", True):
+                return super().get_translations(form)
+            return FIELD_MESSAGES
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

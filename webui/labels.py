@@ -28,15 +28,15 @@ from zoneinfo import ZoneInfo
 
 from babel import Locale
 from babel.dates import format_date
-from flask_babel import get_locale, get_timezone
-from flask_babel import gettext as _
+from flask_babel import get_timezone
 
 from models import LEDGER_KIND_LABELS, METHOD_LABELS, ROLE_LABELS
 from workflow.engine import registry
 from workflow.engine.fiscal import fiscal_year as fiscal_year_of
 from workflow.engine.timeline import EVENT_LABELS
+from workflow.engine.wording import _, per_locale
 
-from .i18n import uses_japanese_era
+from .i18n import chose_japanese_era, uses_japanese_era
 from .japanese_era import era_date, era_fiscal_year
 
 MISSING = "—"
@@ -111,8 +111,10 @@ def _babel_locale(code: str) -> Locale:
     return Locale.parse(_FORMATTING_LOCALES.get(code, code))
 
 
-def _locale() -> Locale:
-    return _babel_locale(str(get_locale() or "en"))
+# The page's formatting locale (a page writes dozens of amounts and dates).
+_locale = per_locale(lambda locale: _babel_locale(str(locale or "en")))
+# How the page writes a day: (in Japanese, where the user may choose the era; its locale).
+_day_style = per_locale(lambda locale: (str(locale) == "ja", _babel_locale(str(locale or "en"))))
 
 
 def _number(text: str, locale: Locale) -> str:
@@ -158,9 +160,10 @@ def long_date(day: date | datetime | None) -> str:
         return MISSING
     if isinstance(day, datetime):
         day = _in_user_zone(day).date()
-    if uses_japanese_era():
+    japanese, locale = _day_style()
+    if japanese and chose_japanese_era():
         return era_date(day)
-    return _written_day(day, _locale())
+    return _written_day(day, locale)
 
 
 @functools.lru_cache(maxsize=4096)

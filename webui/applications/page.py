@@ -26,7 +26,6 @@ from ..finance.queue import Panel as FinancePanel
 from ..finance.queue import finance_panel
 from ..grants.panel import GrantPanel, grant_panel
 from ..loans.panel import LoanPanel, loan_panel
-from .forms import ActionForm
 from .stepper import Step, steps
 from .tasks import Task, tasks_for
 
@@ -52,7 +51,6 @@ class ApplicationPage:
     ended: bool  # in a final state: what was never released went back to the fund
     actions: list  # service.available_actions: the buttons this user may press now
     tasks: list[Task]  # what the panels offer this user now (vote, tranche, report …)
-    action_form: ActionForm
     grant: GrantPanel | None  # proposal, budget, files, screening, final report
     loan: LoanPanel | None  # terms, schedule, repayments and the loan's forms
     committee: CommitteePart | None
@@ -134,7 +132,7 @@ def application_page(application: Application, user: User) -> ApplicationPage:
     return ApplicationPage(
         application=application, definition=definition,
         state_label=word(state.staff_label if staff else state.applicant_label),
-        staff=staff, ended=state.final, actions=actions, action_form=ActionForm(),
+        staff=staff, ended=state.final, actions=actions,
         tasks=tasks_for(application, actions, grant=grant, loan=loan, committee=committee,
                         money=money),
         grant=grant, loan=loan, committee=committee, money=money,

@@ -16,7 +16,7 @@ from flask_babel import lazy_gettext as _l
 from models import User
 from workflow.committee import lists
 from workflow.files import home_counts
-from workflow.money.finance_queue import ready_for_disbursement, requested_tranches
+from workflow.money.finance_queue import count_ready, count_requested
 
 
 @dataclass
@@ -89,11 +89,11 @@ def waiting_for(user: User) -> dict[str, list[Waiting]]:
                    else "committee_member"] = items
     if user.has_role("finance_officer"):
         items = []
-        ready = len(ready_for_disbursement())
+        ready = count_ready()
         if ready:
             items.append(Waiting(_("Approvals ready for disbursement"), url_for("finance.index"),
                                  ready))
-        mine = len(requested_tranches(user, by_others=True))
+        mine = count_requested(user, by_others=True)
         if mine:
             items.append(Waiting(_("Tranches awaiting my authorisation"),
                                  url_for("finance.index"), mine))

@@ -13,8 +13,14 @@ from flask_login import current_user
 
 from models import Application, Tranche, db
 from workflow.money import tranches
-from workflow.money.finance_queue import ready_for_disbursement, requested_tranches
+from workflow.money.finance_queue import (
+    count_ready,
+    count_requested,
+    ready_page,
+    requested_page,
+)
 
+from .. import paging
 from ..access import roles
 from ..actions import Done, carry_out
 from ..application_loading import visible_application_or_404
@@ -22,15 +28,27 @@ from . import bp
 from .forms import RequestTrancheForm, TrancheActionForm
 
 FINANCE = "finance_officer"
+# Rows per list and page: both lists grow with the books, and each is counted in full.
+PER_PAGE = 50
 
 
 @bp.route("/")
 @roles(FINANCE)
 def index():
+    ready_at, awaiting_at = paging.place("ready_"), paging.place("awaiting_")
     return render_template(
-        "finance/index.html", ready=ready_for_disbursement(),
-        to_authorise=requested_tranches(current_user, by_others=True),
-        mine=requested_tranches(current_user, by_others=False),
+        "finance/index.html",
+        ready=ready_page(PER_PAGE, after=ready_at.after, before=ready_at.before),
+        to_authorise=requested_page(current_user, PER_PAGE, by_others=True,
+                                    after=awaiting_at.after, before=awaiting_at.before),
+        counts={"ready": count_ready(),
+                "awaiting": count_requested(current_user, by_others=True)},
+        places={"ready": ready_at, "awaiting": awaiting_at},
+        # Each list's links keep the other list where it is.
+        args={name: paging.other_args(name + "_") for name in ("ready", "awaiting")},
+        # Her own requests, the oldest first, in a sentence: the rest are only counted.
+        mine=requested_page(current_user, PER_PAGE, by_others=False, names=False).rows,
+        mine_count=count_requested(current_user, by_others=False),
     )
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import Integer, String, cast, literal_column, null, select, union_all
+from sqlalchemy import Integer, String, bindparam, cast, literal_column, null, select, union_all
 
 from models import (
     Application,
@@ -46,9 +46,10 @@ class Participation:
     reported: list[CountryCount] = field(default_factory=list)  # by country code
 
 
-def _rows(ids: list[int]):
+def _participation_statement():
     """application id, list, partner id, partner name, country, participants — one
     UNION ALL of the three tables, each branch on its own index."""
+    ids = bindparam("ids", expanding=True)
     no_int, no_text = cast(null(), Integer), cast(null(), String)
     partners = (select(GrantPartner.application_id, literal_column("'partner'"),
                        Organisation.id, Organisation.name, no_text, no_int)
@@ -62,7 +63,15 @@ def _rows(ids: list[int]):
                        no_int, no_text, ReportParticipant.country_code,
                        ReportParticipant.participants)
                 .where(ReportParticipant.report_id.in_(ids)))
-    return db.session.execute(union_all(partners, expected, reported))
+    return union_all(partners, expected, reported)
+
+
+# Built once: building it on every page cost about as much as running it.
+_PARTICIPATION = _participation_statement()
+
+
+def _rows(ids: list[int]):
+    return db.session.execute(_PARTICIPATION, {"ids": ids})
 
 
 def _query(applications: list[Application]) -> dict[int, Participation]:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import gettext as _
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 
 from models import (
     PARTNER_KINDS,
@@ -138,14 +138,18 @@ def edit_refusal(application: Application, actor: User | None) -> str | None:
              state=lower_first(word(state.applicant_label)))
 
 
+# Built once, as the page's other statements: building it cost a page a third of running it.
+_BUDGET_LINES = (select(BudgetLine)
+                 .where(BudgetLine.application_id.in_(bindparam("ids", expanding=True)))
+                 .order_by(BudgetLine.position, BudgetLine.id))
+
+
 def budget_lines_of(applications: list[Application]) -> dict[int, list[BudgetLine]]:
     """Per application id, its budget lines in order, for many files in one query."""
     def query(missing: list[Application]) -> dict[int, list[BudgetLine]]:
         found: dict[int, list[BudgetLine]] = {a.id: [] for a in missing}
         if missing:
-            for line in db.session.scalars(
-                    select(BudgetLine).where(BudgetLine.application_id.in_(list(found)))
-                    .order_by(BudgetLine.position, BudgetLine.id)):
+            for line in db.session.scalars(_BUDGET_LINES, {"ids": list(found)}):
                 found[line.application_id].append(line)
         return found
 

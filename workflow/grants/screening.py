@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import joinedload
 
 from models import Application, Attachment, BudgetLine, Comment, ScreeningCheck, User, db
@@ -75,15 +75,24 @@ def _checks(application: Application) -> dict[str, ScreeningCheck]:
     return {c.item: c for c in _ticks_of([application])[application.id]}
 
 
+# The application page's statements, built once with their eager loads (building them on
+# every page cost about as much as running them).
+_TICKS = (select(ScreeningCheck)
+          .where(ScreeningCheck.application_id.in_(bindparam("ids", expanding=True)))
+          .options(joinedload(ScreeningCheck.checked_by).lazyload(User.role_assignments)))
+_STAFF_NOTES = (select(Comment)
+                .where(Comment.application_id == bindparam("application_id"),
+                       Comment.visibility == "staff")
+                .options(joinedload(Comment.author).lazyload(User.role_assignments))
+                .order_by(Comment.id))
+
+
 def _ticks_of(applications: list[Application]) -> dict[int, list[ScreeningCheck]]:
     """Per application id, its ticked items with who ticked each (the checklist shows it)."""
     def query(missing: list[Application]) -> dict[int, list[ScreeningCheck]]:
         found: dict[int, list[ScreeningCheck]] = {a.id: [] for a in missing}
         if missing:
-            for check in db.session.scalars(
-                    select(ScreeningCheck).where(ScreeningCheck.application_id.in_(list(found)))
-                    .options(joinedload(ScreeningCheck.checked_by)
-                             .lazyload(User.role_assignments))):
+            for check in db.session.scalars(_TICKS, {"ids": list(found)}):
                 found[check.application_id].append(check)
         return found
 
@@ -195,9 +204,4 @@ def add_note(application: Application, actor: User, body: str) -> Comment:
 
 def staff_notes(application: Application) -> list[Comment]:
     """The secretariat's notes on the file, oldest first, with their authors' names."""
-    return list(db.session.scalars(
-        select(Comment).where(Comment.application_id == application.id,
-                              Comment.visibility == "staff")
-        .options(joinedload(Comment.author).lazyload(User.role_assignments))
-        .order_by(Comment.id)
-    ))
+    return list(db.session.scalars(_STAFF_NOTES, {"application_id": application.id}))

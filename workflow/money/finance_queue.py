@@ -6,12 +6,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import and_, bindparam, false, func, or_, select
+from sqlalchemy import Select, and_, bindparam, false, func, or_, select
 from sqlalchemy.orm import aliased, contains_eager, selectinload
 
 from models import Application, Tranche, UndrawnCancellation, User, db
 from workflow.engine import registry
-from workflow.engine.kept import page_rows
+from workflow.engine.kept import kept_for_lists, page_rows
+from workflow.engine.keyset import Page, page_of
 
 from .cancellations import cancellation_lines
 from .tranches import PENDING_SUM, RELEASE, RELEASED_SUM, Figures
@@ -37,8 +38,9 @@ class ReadyRow:
     money: Figures
 
 
-def ready_for_disbursement() -> list[ReadyRow]:
-    """Files that may release money and still have some to release, with their figures."""
+def _ready_query(*columns) -> Select:
+    """The files that may release money and still have some to release, selecting
+    `columns` and each file's released, pending and cancelled yen."""
     # The sums of the files that may release money only, not of every tranche ever paid.
     totals = (select(Tranche.application_id.label("application_id"),
                      RELEASED_SUM.label("released"), PENDING_SUM.label("pending"))
@@ -53,32 +55,67 @@ def ready_for_disbursement() -> list[ReadyRow]:
     released = func.coalesce(totals.c.released, 0)
     pending = func.coalesce(totals.c.pending, 0)
     cancelled = func.coalesce(given_up.c.cancelled, 0)
-    rows = db.session.execute(
-        select(Application, released, pending, cancelled)
-        .outerjoin(totals, totals.c.application_id == Application.id)
-        .outerjoin(given_up, given_up.c.application_id == Application.id)
-        .where(releasable_clause(), Application.approved_yen.is_not(None),
-               Application.approved_yen - released - pending - cancelled > 0)
-        .options(selectinload(Application.organisation))
-        .order_by(Application.reference)
-    ).all()
-    return [ReadyRow(app, Figures(app.approved_yen, int(r), int(p), int(c)))
-            for app, r, p, c in rows]
+    return (select(*columns, released, pending, cancelled)
+            .outerjoin(totals, totals.c.application_id == Application.id)
+            .outerjoin(given_up, given_up.c.application_id == Application.id)
+            .where(releasable_clause(), Application.approved_yen.is_not(None),
+                   Application.approved_yen - released - pending - cancelled > 0))
 
 
-def requested_tranches(user: User, *, by_others: bool) -> list[Tranche]:
-    """Tranches awaiting authorisation on files that may release them now.
+def ready_page(size: int, *, after: str | None = None, before: str | None = None) -> Page:
+    """A page of the files that may release money and still have some to release, with
+    their figures, by reference: a busy year holds more than a thousand such files, more
+    than a reader goes through, or a page should build.
 
-    by_others: those this user may authorise; otherwise this user's own requests.
-    """
+    Which files and their sums are kept by the worker as count_ready is (finding them sums
+    the tranches of every file that may release money); the files are then read by id."""
+    found, following, preceding = kept_for_lists(
+        "ready page", (size, after, before), lambda: _ready_sums(size, after, before))
+    files = {app.id: app for app in db.session.scalars(
+        select(Application).where(Application.id.in_([row[0] for row in found]))
+        .options(selectinload(Application.organisation)))}
+    return Page([ReadyRow(files[i], Figures(files[i].approved_yen, r, p, c))
+                 for i, r, p, c in found if i in files], following, preceding)
+
+
+def _ready_sums(size: int, after: str | None, before: str | None) -> tuple:
+    """(file id, released, pending, cancelled) of a page, and its two cursors: plain values."""
+    page = page_of("ready", _ready_query(Application.id),
+                   (Application.reference, Application.id), size, after=after, before=before)
+    return (tuple((i, int(r), int(p), int(c)) for i, r, p, c in page.rows),
+            page.after, page.before)
+
+
+def count_ready() -> int:
+    """How many files ready_page pages through, counted by the database (kept by the
+    worker until the lists move: a tranche or a file changed records an event of its file)."""
+    return kept_for_lists("ready for disbursement", None, lambda: db.session.scalar(
+        select(func.count()).select_from(_ready_query(Application.id).subquery())))
+
+
+def _requested(user: User, by_others: bool) -> Select:
     who = Tranche.requested_by_id != user.id if by_others else Tranche.requested_by_id == user.id
-    return list(db.session.scalars(
-        select(Tranche).join(Tranche.application)
-        .where(Tranche.state == "requested", who, releasable_clause())
-        .options(contains_eager(Tranche.application).selectinload(Application.organisation),
-                 selectinload(Tranche.requested_by))
-        .order_by(Tranche.requested_at, Tranche.id)
-    ))
+    return (select(Tranche).join(Tranche.application)
+            .where(Tranche.state == "requested", who, releasable_clause()))
+
+
+def requested_page(user: User, size: int, *, by_others: bool, after: str | None = None,
+                   before: str | None = None, names: bool = True) -> Page:
+    """A page of the tranches awaiting authorisation on files that may release them now,
+    the oldest request first. by_others: those this user may authorise; otherwise this
+    user's own requests. names: with the organisations and requesters loaded."""
+    files = contains_eager(Tranche.application)
+    options = ((files.selectinload(Application.organisation),
+                selectinload(Tranche.requested_by)) if names else (files,))
+    return page_of("requested", _requested(user, by_others).options(*options),
+                   (Tranche.requested_at, Tranche.id), size, after=after, before=before)
+
+
+def count_requested(user: User, *, by_others: bool) -> int:
+    """How many tranches requested_page pages through, counted by the database (kept as
+    count_ready is)."""
+    return kept_for_lists("requested tranches", (user.id, by_others), lambda: db.session.scalar(
+        _requested(user, by_others).with_only_columns(func.count())))
 
 
 _REQUESTER, _AUTHORISER = aliased(User), aliased(User)

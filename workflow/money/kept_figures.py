@@ -35,6 +35,7 @@ from models import (
     db,
 )
 from workflow.engine.fiscal import fiscal_year
+from workflow.engine.kept import catalogue_changed
 from workflow.engine.kept_sums import add_to
 
 from . import fund_totals
@@ -195,6 +196,7 @@ def rebuild(connection=None) -> None:
     """Sum every kept figure (the funds' totals too) afresh from its sources, after a bulk
     writer filled them."""
     conn = connection if connection is not None else db.session.connection()
+    catalogue_changed(conn)  # the figures the workers keep of these are read afresh
     fund_totals.rebuild(conn)
     for table in _SUMMED:
         rows = summed(conn, table)

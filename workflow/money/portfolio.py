@@ -21,33 +21,38 @@ from models import (
     Round,
     db,
 )
+from workflow.engine.kept import kept_for_lists
 from workflow.people.accounts import country_names
 
 
 def by_state() -> list[tuple[str, str, int]]:
     """(kind, state, applications), each kind's biggest state first."""
+    return list(kept_for_lists("portfolio states", None, _by_state))
+
+
+def _by_state() -> tuple[tuple[str, str, int], ...]:
     rows = db.session.execute(  # in the order of ix_applications_state_kind_due_on
         select(Application.kind, Application.state, func.count())
         .group_by(Application.state, Application.kind)).all()
-    return sorted(((k, s, n) for k, s, n in rows), key=lambda r: (r[0], -r[2]))
+    return tuple(sorted(((k, s, n) for k, s, n in rows), key=lambda r: (r[0], -r[2])))
 
 
 def by_round() -> list[tuple[str, int, int]]:
     """(round, applications, approved yen), from the counts kept per round
     (workflow.files.application_totals)."""
-    return db.session.execute(
+    return list(kept_for_lists("portfolio rounds", None, lambda: tuple(db.session.execute(
         select(Round.name, func.sum(ApplicationTotal.applications),
                func.sum(ApplicationTotal.approved_yen))
         .join(ApplicationTotal, ApplicationTotal.round_id == Round.id)
         .group_by(Round.name).having(func.sum(ApplicationTotal.applications) > 0)
-        .order_by(Round.name)).all()
+        .order_by(Round.name)).all())))
 
 
 def by_programme_type() -> list[tuple[str, int]]:
-    return db.session.execute(
+    return list(kept_for_lists("portfolio programmes", None, lambda: tuple(db.session.execute(
         select(GrantDetails.programme_type, func.count())
         .where(GrantDetails.programme_type.is_not(None))
-        .group_by(GrantDetails.programme_type).order_by(func.count().desc())).all()
+        .group_by(GrantDetails.programme_type).order_by(func.count().desc())).all())))
 
 
 # Where an application's money goes: a grant to its society's country, a loan to the country
@@ -88,7 +93,9 @@ class Counted:
 
     @classmethod
     def read(cls) -> Counted:
-        return cls(_by_country_and_year("grant"), _by_country_and_year("loan"))
+        """Shared by the views of one worker until a revision moves: not to be changed."""
+        return kept_for_lists("portfolio counts", None, lambda: cls(
+            _by_country_and_year("grant"), _by_country_and_year("loan")))
 
     def by_kind(self) -> dict[str, list]:
         return {"grant": self.grants, "loan": self.loans}
@@ -118,6 +125,10 @@ class CountryYear:
 
 
 def _disbursed() -> dict[tuple[str, str, int], int]:
+    return kept_for_lists("portfolio disbursed", None, _read_disbursed)
+
+
+def _read_disbursed() -> dict[tuple[str, str, int], int]:
     """(kind, country, fiscal year) -> yen disbursed, from the sums kept with the ledger
     (workflow.money.kept_figures): a row per organisation, country and years. A row a
     moved loan emptied (workflow.money.moved_files) stays, at zero: not a country shown."""
@@ -157,6 +168,10 @@ def countries_and_money() -> tuple[list[CountryCount], list[CountryYear]]:
 
 def loan_book() -> dict[str, int]:
     """Loans by position, and the principal still outstanding in the SME fund."""
+    return dict(kept_for_lists("portfolio loan book", None, _loan_book))
+
+
+def _loan_book() -> dict[str, int]:
     counts = dict(db.session.execute(
         select(Application.state, func.count()).where(
             Application.kind == "loan",

@@ -89,18 +89,20 @@ def roles_with_seats(roles: Iterable[str], seats: Mapping[str, Iterable[str]]) -
 
 # --- reading -------------------------------------------------------------------------------
 
+_SEATS = (select(CommitteeSeat.fund_id, Fund.code, CommitteeSeat.seat, User)
+          .join(Fund, Fund.id == CommitteeSeat.fund_id)
+          .join(User, User.id == CommitteeSeat.user_id)
+          # Their roles only if asked: the rules here read seats, not roles.
+          .options(lazyload(User.role_assignments))
+          .order_by(CommitteeSeat.id))  # built once, as a page's statements are
+
+
 @reading.memoised
 def _seat_rows() -> list[tuple[int, str, str, User]]:
     """(fund id, fund code, seat, holder) of every seat on every committee, in one statement
     per page: the committees are a few dozen people, and a file's page asks who votes, who
     presides and where the viewer sits."""
-    return [tuple(row) for row in db.session.execute(
-        select(CommitteeSeat.fund_id, Fund.code, CommitteeSeat.seat, User)
-        .join(Fund, Fund.id == CommitteeSeat.fund_id)
-        .join(User, User.id == CommitteeSeat.user_id)
-        # Their roles only if asked: the rules here read seats, not roles.
-        .options(lazyload(User.role_assignments))
-        .order_by(CommitteeSeat.id))]
+    return [tuple(row) for row in db.session.execute(_SEATS)]
 
 
 def seats_of(user: User) -> dict[str, set[str]]:

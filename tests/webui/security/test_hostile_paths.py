@@ -138,3 +138,14 @@ def test_an_edited_cursor_of_a_committee_list_is_out_of_date(client, login_as):
         response = client.get(f"/committee/?{section}_after={value}&{section}_page=-1")
         assert response.status_code == 400, section
         assert OUT_OF_DATE in response.get_data(as_text=True)
+
+
+def test_an_edited_cursor_of_a_finance_list_is_out_of_date(client, login_as):
+    login_as("finance_officer")
+    for section, value in [("ready", cursor("ready", ["WNF-2026-0001", 2**31])),
+                           ("ready", cursor("requested", ["WNF-2026-0001", 1])),  # another's
+                           ("awaiting", cursor("requested", ["2026-01-01T00:00:00", 2**63])),
+                           ("awaiting", "%00")]:
+        response = client.get(f"/finance/?{section}_after={value}&{section}_page=-1")
+        assert response.status_code == 400, (section, value)
+        assert OUT_OF_DATE in response.get_data(as_text=True)

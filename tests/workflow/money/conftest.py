@@ -5,6 +5,7 @@ from decimal import Decimal
 import pytest
 
 from models import LoanDetails, db, write_intent
+from tests.conftest import scene_changed
 from workflow.money import ledger, tranches
 
 DONATED = 5_000_000
@@ -21,6 +22,7 @@ def scene(app, make_application):
         if kind == "loan":  # the approved terms the repayment schedule is drawn from
             db.session.add(LoanDetails(application=application, annual_rate=Decimal("2.5"),
                                        term_months=24, grace_months=0, method="annuity"))
+        scene_changed(application)  # approved as the service would: the queue's counts move
         db.session.commit()
         with write_intent(True):
             ledger.post(application.fund, "donation", donated, actor=None, memo="Donations")

@@ -230,6 +230,80 @@ def test_the_queue_lists_what_waits_for_money(scene, make_application, two_offic
     assert f"{fully_requested.reference} tranche {awaiting.number}" in page
 
 
+def _next_link(page: str, section: str) -> str:
+    part = page.split(f'id="{section}"')[1].split("</section>")[0]
+    return html.unescape(re.search(r'rel="next" href="([^"]+)"', part)[1])
+
+
+def test_each_list_of_the_queue_comes_in_pages_and_counts_them_all(
+        monkeypatch, scene, two_officers):
+    monkeypatch.setattr("webui.finance.views.PER_PAGE", 2)
+    (alice_client, alice), (bob_client, _) = two_officers
+    ready = sorted((scene() for _ in range(3)), key=lambda a: a.reference)
+    requested = [request(scene(approved=100_000), 100_000, alice) for _ in range(3)]
+    references = [t.application.reference for t in requested]
+
+    first = html.unescape(bob_client.get("/finance/").get_data(as_text=True))
+    assert _count(first, "ready") == 3 and _count(first, "awaiting") == 3
+    shown = first.split('id="ready"')[1]
+    assert ready[0].reference in shown and ready[1].reference in shown
+    assert ready[2].reference not in shown
+    waiting = first.split('id="awaiting"')[1].split('id="ready"')[0]
+    assert [r in waiting for r in references] == [True, True, False]  # the oldest first
+
+    # The ready list's next page keeps the other list where it was, and the other way round.
+    second = html.unescape(bob_client.get(_next_link(first, "ready")).get_data(as_text=True))
+    shown = second.split('id="ready"')[1]
+    assert ready[2].reference in shown and ready[0].reference not in shown
+    waiting = second.split('id="awaiting"')[1].split('id="ready"')[0]
+    assert [r in waiting for r in references] == [True, True, False]
+    second = html.unescape(bob_client.get(_next_link(first, "awaiting")).get_data(as_text=True))
+    waiting = second.split('id="awaiting"')[1].split('id="ready"')[0]
+    assert [r in waiting for r in references] == [False, False, True]
+    assert ready[0].reference in second.split('id="ready"')[1]
+
+    # The requester's own requests: the oldest named, the rest counted.
+    own = html.unescape(alice_client.get("/finance/").get_data(as_text=True))
+    sentence = own.split("Your own requests awaiting another officer:")[1].split("</p>")[0]
+    assert [r in sentence for r in references] == [True, True, False]
+    assert "and 1 more" in sentence
+
+
+def test_the_queue_shown_again_after_a_tranche_follows_it(scene, two_officers):
+    """What a worker keeps of the queue (its counts, a page's files and sums) is read
+    afresh once a tranche is requested or released."""
+    (alice_client, alice), (bob_client, bob) = two_officers
+    first, second = sorted((scene(), scene()), key=lambda a: a.reference)
+
+    def queue() -> tuple[str, str]:
+        page = html.unescape(bob_client.get("/finance/").get_data(as_text=True))
+        return page, page.split('id="ready"')[1]
+
+    page, ready = queue()
+    assert _count(page, "ready") == 2 and _count(page, "awaiting") == 0
+    tranche = request(first, 1_000_000, alice)  # all of it: nothing left to release
+    page, ready = queue()
+    assert _count(page, "ready") == 1 and _count(page, "awaiting") == 1
+    assert first.reference not in ready and second.reference in ready
+    request(second, 250_000, alice)
+    authorise(tranche, bob)
+    page, ready = queue()
+    assert _count(page, "awaiting") == 1
+    assert "250,000" in ready and "750,000" in ready
+    home = html.unescape(bob_client.get("/home").get_data(as_text=True))
+    assert re.search(r"Approvals ready for disbursement\D*1\b", home)
+
+
+def test_the_home_page_counts_the_queue(scene, two_officers):
+    (alice_client, alice), (bob_client, _) = two_officers
+    for _ in range(3):
+        scene()
+    request(scene(approved=100_000), 100_000, alice)
+    page = html.unescape(bob_client.get("/home").get_data(as_text=True))
+    assert re.search(r"Approvals ready for disbursement\D*3\b", page)
+    assert re.search(r"Tranches awaiting my authorisation\D*1\b", page)
+
+
 @pytest.mark.parametrize("role", [r for r in ROLES if r != "finance_officer"])
 def test_the_queue_is_for_finance_officers(client, login_as, role):
     login_as(role)

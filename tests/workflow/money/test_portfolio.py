@@ -99,3 +99,26 @@ def test_a_loan_counts_under_its_investment_country_apart_from_the_grants(
 def test_applicants_do_not_see_the_portfolio(client, login_as):
     login_as("applicant")
     assert client.get("/portfolio/").status_code == 403
+
+
+def test_the_figures_shown_again_after_a_booking_follow_it(client, login_as, make_application,
+                                                            make_org):
+    """A worker keeps the portfolio's figures until a file changes: a disbursement booked
+    after a view is in the next one, on the page, its JSON and the API."""
+    thai = make_application("grant", state="in_implementation",
+                            organisation=make_org(country_code="TH"))
+    thai.approved_yen = 2_000_000
+    db.session.commit()
+    with write_intent(True):
+        ledger.post(thai.fund, "donation", 10_000_000, actor=None)
+        ledger.reserve(thai, 2_000_000, None)
+        db.session.commit()
+    login_as("secretariat")
+    assert client.get("/portfolio/money.json").get_json()[0]["disbursed_yen"] == 0
+    assert 'data-figure="grants-disbursed">¥0<' in client.get("/portfolio/").get_data(as_text=True)
+    with write_intent(True):
+        ledger.post(thai.fund, "disbursement", 1_500_000, actor=None, application=thai)
+        db.session.commit()
+    assert client.get("/portfolio/money.json").get_json()[0]["disbursed_yen"] == 1_500_000
+    page = client.get("/portfolio/").get_data(as_text=True)
+    assert 'data-figure="grants-disbursed">¥1,500,000<' in page
