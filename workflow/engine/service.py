@@ -22,7 +22,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from models import Application, Comment, User, db, utcnow
 
-from . import audit, deadlines, registry, rules
+from . import audit, deadlines, registry, rules, state_totals
 from .definition import INPUT_LABELS, Transition
 from .errors import StaleApplication, TransitionRefused
 from .locking import ensure_write_transaction
@@ -143,7 +143,8 @@ def _compare_and_set(conn, app: Application, new_state: str, now, due: deadlines
     """UPDATE … WHERE id, state and version are still what the checks saw; else refuse.
 
     The UPDATE also takes the row lock (PostgreSQL) for the rest of the transaction,
-    so the effects that follow run on a row nobody else can move.
+    so the effects that follow run on a row nobody else can move. The kept count of files
+    by state moves with it (workflow.engine.state_totals).
     """
     values = {"b_id": app.id, "b_state": app.state, "b_version": app.version,
               "b_new_state": new_state, "b_now": now, "b_due_on": due.on}
@@ -156,6 +157,7 @@ def _compare_and_set(conn, app: Application, new_state: str, now, due: deadlines
             values["b_due_on"] = due.on
     if not done and conn.execute(_CAS, values).rowcount != 1:
         raise _LostTheRace()
+    state_totals.state_moved(conn, app.kind, app.state, new_state)
     for key, value in (("state", new_state), ("version", app.version + 1),
                        ("revision", app.revision + 1), ("state_changed_at", now),
                        ("updated_at", now), ("due_on", due.on)):
