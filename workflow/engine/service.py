@@ -143,8 +143,7 @@ def _compare_and_set(conn, app: Application, new_state: str, now, due: deadlines
     """UPDATE … WHERE id, state and version are still what the checks saw; else refuse.
 
     The UPDATE also takes the row lock (PostgreSQL) for the rest of the transaction,
-    so the effects that follow run on a row nobody else can move. The kept count of files
-    by state moves with it (workflow.engine.state_totals).
+    so the effects that follow run on a row nobody else can move.
     """
     values = {"b_id": app.id, "b_state": app.state, "b_version": app.version,
               "b_new_state": new_state, "b_now": now, "b_due_on": due.on}
@@ -157,7 +156,6 @@ def _compare_and_set(conn, app: Application, new_state: str, now, due: deadlines
             values["b_due_on"] = due.on
     if not done and conn.execute(_CAS, values).rowcount != 1:
         raise _LostTheRace()
-    state_totals.state_moved(conn, app.kind, app.state, new_state)
     for key, value in (("state", new_state), ("version", app.version + 1),
                        ("revision", app.revision + 1), ("state_changed_at", now),
                        ("updated_at", now), ("due_on", due.on)):
@@ -244,6 +242,9 @@ def _fire_once(application: Application, trigger: str, actor: User | None,
                       **({"comment": text} if text else {}), **step.data},
                 file_revision_moved=True,
             )
+            # The kept count of files by state, after the event: under the chain's lock,
+            # which every writer takes before a kept row (workflow.engine.locking).
+            state_totals.state_moved(conn, app.kind, step.from_state, app.state)
     except BaseException:
         # The savepoint has undone the database; put the row in memory back as it was.
         for key, value in zip(remembered, before, strict=True):

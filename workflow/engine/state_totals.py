@@ -3,9 +3,12 @@ every change: the portfolio's files by state and its loan book read a few rows, 
 hundred thousand applications.
 
 The service's compare-and-set moves a state past the ORM, so each transition moves its
-count itself (`state_moved`, called from workflow.engine.service); a file made, removed or
-put in another state through the ORM (a new draft, a file moved to a newer workflow) is
-counted by the hook after each flush. A writer past both (the scale demo) rebuilds them
+count itself (`state_moved`, called from workflow.engine.service once its event holds the
+chain's lock); a file made, removed or put in another state through the ORM (a new draft,
+a file moved to a newer workflow) is counted by the hook after each flush. A row of these
+is on every transition's way: each is written under the audit chain's lock, which every
+writer takes before any kept row (workflow.engine.locking.lock_chain), so two writers
+wait for each other in one order only. A writer past both (the scale demo) rebuilds them
 (workflow.money.kept_figures.rebuild).
 """
 
@@ -17,6 +20,7 @@ from sqlalchemy.orm import Session
 from models import Application, StateTotal
 
 from .kept_sums import add_to, before_flush
+from .locking import lock_chain
 
 _TOTALS = StateTotal.__table__
 
@@ -31,7 +35,7 @@ def _count(conn, changes: dict[tuple[str, str], int]) -> None:
 
 def state_moved(conn, kind: str, was: str, now: str) -> None:
     """Count a file of `kind` moved from state `was` to `now` (inside the move's
-    transaction)."""
+    transaction, which holds the chain's lock)."""
     if was != now:
         _count(conn, {(kind, was): -1, (kind, now): +1})
 
@@ -53,4 +57,4 @@ def _count_the_flush(session: Session, _context) -> None:
             now = (obj.kind, obj.state)
             changes[now] = changes.get(now, 0) + 1
     if any(changes.values()):
-        _count(session.connection(), changes)
+        _count(lock_chain(session.connection()), changes)

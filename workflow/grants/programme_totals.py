@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from models import GrantDetails, ProgrammeTypeTotal
 from workflow.engine.kept_sums import add_to, before_flush
+from workflow.engine.locking import lock_chain
 
 _TOTALS = ProgrammeTypeTotal.__table__
 
@@ -32,8 +33,11 @@ def _count_the_flush(session: Session, _context) -> None:
         for programme_type, sign in ((was, -1), (now, +1)):
             if programme_type is not None:  # a grant naming none is not counted
                 changes[programme_type] = changes.get(programme_type, 0) + sign
-    conn = session.connection() if any(changes.values()) else None
-    # In the order of the keys, so that two writers take the rows' locks in one order.
+    if not any(changes.values()):
+        return
+    # The chain's lock first, as every writer takes it before a kept row; then the rows in
+    # the order of their keys.
+    conn = lock_chain(session.connection())
     for programme_type, grants in sorted(changes.items()):
         if grants:
             add_to(conn, _TOTALS, {"programme_type": programme_type}, {"grants": grants})
