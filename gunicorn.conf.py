@@ -30,11 +30,3 @@ def on_starting(server):
 
     Config().check_workers(server.cfg.workers)
 
-
-def post_worker_init(worker):
-    """The app is loaded: its modules, templates, metadata and catalogues live as long as the
-    worker. Frozen, the garbage collector's full passes no longer walk them all again (a
-    pause as long as a whole page, now and then, on whichever request triggers one)."""
-    import gc
-
-    gc.freeze()

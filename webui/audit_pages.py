@@ -157,6 +157,7 @@ def events_csv():
 
 @bp.route("/votes.csv")
 @roles(*VOTE_READERS)
-@streamed
 def votes_csv():
+    """The votes as CSV, streamed as they are read a range of files at a time (each range
+    its own statements: no cursor nor transaction held open for a slow download)."""
     return csv_response("votes.csv", vote_export.vote_rows(current_user))

@@ -13,6 +13,7 @@ from ..access import roles
 from ..actions import Done, carry_out
 from . import bp
 from .forms import FUND_KIND_LABELS, SEAT_FIELDS, FundForm, OrganisationForm, UserForm
+from .rows import user_rows
 
 
 def _get_or_404(model, ident):
@@ -46,9 +47,7 @@ def users():
     # Each row names the user's organisation: loaded with the users, not one query a row.
     rows = db.session.scalars(select(User).options(selectinload(User.organisation))
                               .order_by(User.name)).all()
-    return render_template("admin/users.html", users=rows, seats=committees.seats_by_user(),
-                           seat_labels=committees.SEAT_CHOICE_LABELS,
-                           choice_of=committees.choice_of)
+    return render_template("admin/users.html", users=user_rows(rows))
 
 
 @bp.route("/users/new", methods=["GET", "POST"])

@@ -25,7 +25,7 @@ from ..access import roles
 from ..actions import Done, carry_out
 from ..application_loading import visible_application_or_404
 from ..labels import long_date
-from . import bp
+from . import bp, rows
 from .forms import AwayForm, CloseForm, ConflictForm, VoteForm
 from .panel import ballot_view
 
@@ -69,7 +69,9 @@ def index():
     tallies = tally.tallies([b for b, *_ in opened.rows])  # a few grouped queries
     return render_template(
         "committee/index.html", awaiting=awaiting, voted=voted, opened=opened, stuck=stuck,
-        open_ballots=[(b, tallies[b.id], *flags) for b, *flags in opened.rows],
+        awaiting_rows=rows.awaiting_rows(awaiting.rows), voted_rows=rows.voted_rows(voted.rows),
+        open_ballots=rows.open_rows(opened.rows, tallies),
+        stuck_rows=rows.stuck_rows(stuck.rows),
         counts=counts, places=places, count_limit=COUNT_LIMIT, chair=chair, member=member,
         secretariat=secretariat, offices=_offices(current_user) if chair else [],
         away_form=AwayForm(formdata=None, away_until=current_user.away_until),

@@ -47,7 +47,7 @@ def index():
         # Each list's links keep the other list where it is.
         args={name: paging.other_args(name + "_") for name in ("ready", "awaiting")},
         # Her own requests, the oldest first, in a sentence: the rest are only counted.
-        mine=requested_page(current_user, PER_PAGE, by_others=False, names=False).rows,
+        mine=requested_page(current_user, PER_PAGE, by_others=False).rows,
         mine_count=count_requested(current_user, by_others=False),
     )
 

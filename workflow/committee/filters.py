@@ -9,6 +9,7 @@ Each condition refers to Ballot and Application, which the enclosing statement j
 from __future__ import annotations
 
 from datetime import date
+from functools import cache
 
 from sqlalchemy import and_, exists, false, or_, select
 from sqlalchemy.orm import aliased
@@ -37,10 +38,18 @@ def recused(user_id, organisation_id):
                .correlate_except(ConflictDeclaration))
 
 
+@cache
+def _holders(seats: tuple[str, ...]):
+    """The person and seat aliases of one kind of seat, made once: making an alias and
+    adapting its columns cost more than the rest of a list's statement. Sibling EXISTS of
+    the same kind may share them (each is a scope of its own)."""
+    return aliased(User), aliased(CommitteeSeat)
+
+
 def _someone_in(seats: tuple[str, ...], today: date | None = None):
     """Someone active and not recused holds one of these seats on the file's committee
     (and, given `today`, is not away on it)."""
-    person, seat = aliased(User), aliased(CommitteeSeat)
+    person, seat = _holders(seats)
     conditions = [seat.fund_id == Application.fund_id, seat.seat.in_(seats),
                   person.active.is_(True), ~recused(person.id, person.organisation_id)]
     if today is not None:

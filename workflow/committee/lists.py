@@ -12,7 +12,7 @@ from datetime import date
 from sqlalchemy import Select, exists, func, or_, select
 from sqlalchemy.orm import contains_eager
 
-from models import Application, Ballot, User, Vote, db
+from models import Application, Ballot, Organisation, User, Vote, db
 from workflow.engine import keyset
 from workflow.engine.kept import kept_for_lists
 
@@ -45,6 +45,18 @@ def _with_files(query: Select) -> Select:
     return query.options(
         contains_eager(Ballot.application).joinedload(Application.organisation),
         contains_eager(Ballot.application).joinedload(Application.fund))
+
+
+# What the lists that only print their ballots read of each (the open ballots' list loads
+# Ballots: their tallies read them): plain columns, not a ballot, a file, an organisation
+# and a fund loaded a row.
+LISTED = (Ballot.id, Ballot.application_id, Application.reference, Application.title,
+          Organisation.name, Organisation.name_reading, Ballot.number, Ballot.opened_at,
+          Ballot.due_on)
+
+
+def _listed(query: Select) -> Select:
+    return query.join(Organisation, Organisation.id == Application.organisation_id)
 
 
 def _awaiting(member: User, *columns) -> Select:
@@ -113,16 +125,17 @@ def stuck_ballots(today: date | None = None) -> list[tuple]:
 
 def awaiting_page(member: User, size: int, *, after: str | None = None,
                   before: str | None = None) -> keyset.Page:
+    """Rows of LISTED."""
     if not is_voter(member):
         return keyset.Page([], None, None)
-    return keyset.page_of("awaiting", _with_files(_awaiting(member, Ballot)), KEY, size,
+    return keyset.page_of("awaiting", _listed(_awaiting(member, *LISTED)), KEY, size,
                           after=after, before=before)
 
 
 def voted_page(member: User, size: int, *, after: str | None = None,
                before: str | None = None) -> keyset.Page:
-    """Rows of (ballot, the member's vote)."""
-    return keyset.page_of("voted", _with_files(_voted(member, Ballot, Vote)), KEY, size,
+    """Rows of LISTED and the member's choice."""
+    return keyset.page_of("voted", _listed(_voted(member, *LISTED, Vote.choice)), KEY, size,
                           after=after, before=before)
 
 
@@ -135,9 +148,11 @@ def open_page(user: User, size: int, *, after: str | None = None,
 
 def stuck_page(size: int, *, after: str | None = None, before: str | None = None,
                today: date | None = None) -> keyset.Page:
-    """Rows of stuck_ballots."""
-    return keyset.page_of("stuck", _stuck_rows(today or date.today()), KEY, size,
-                          after=after, before=before)
+    """Rows of LISTED, whether anyone may vote on it and whether anyone may close it."""
+    today = today or date.today()
+    return keyset.page_of("stuck", _listed(_stuck(
+        today, *LISTED, someone_may_vote().label("votable"),
+        someone_presides(today).label("presided"))), KEY, size, after=after, before=before)
 
 
 def count_awaiting(member: User, limit: int | None = None) -> int:

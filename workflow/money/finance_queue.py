@@ -5,11 +5,13 @@ its page prints them."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
+from typing import NamedTuple
 
 from sqlalchemy import Select, and_, bindparam, false, func, or_, select
-from sqlalchemy.orm import aliased, contains_eager, selectinload
+from sqlalchemy.orm import aliased
 
-from models import Application, Tranche, UndrawnCancellation, User, db
+from models import Application, Organisation, Tranche, UndrawnCancellation, User, db
 from workflow.engine import registry
 from workflow.engine.kept import kept_for_lists, page_rows
 from workflow.engine.keyset import Page, page_of
@@ -34,8 +36,21 @@ def releasable_clause():
 
 @dataclass(frozen=True)
 class ReadyRow:
-    application: Application
+    application_id: int
+    reference: str
+    organisation: str
     money: Figures
+
+
+class RequestedRow(NamedTuple):
+    application_id: int
+    reference: str
+    organisation: str
+    number: int
+    amount_yen: int
+    requested_by_name: str
+    requested_at: datetime
+    note: str | None
 
 
 def _ready_query(*columns) -> Select:
@@ -68,13 +83,17 @@ def ready_page(size: int, *, after: str | None = None, before: str | None = None
     than a reader goes through, or a page should build.
 
     Which files and their sums are kept by the worker as count_ready is (finding them sums
-    the tranches of every file that may release money); the files are then read by id."""
+    the tranches of every file that may release money); the files' reference and
+    organisation are then read by id, as plain columns: the queue only prints them."""
     found, following, preceding = kept_for_lists(
         "ready page", (size, after, before), lambda: _ready_sums(size, after, before))
-    files = {app.id: app for app in db.session.scalars(
-        select(Application).where(Application.id.in_([row[0] for row in found]))
-        .options(selectinload(Application.organisation)))}
-    return Page([ReadyRow(files[i], Figures(files[i].approved_yen, r, p, c))
+    files = {ident: (reference, organisation, approved) for ident, reference, organisation,
+             approved in db.session.execute(
+                 select(Application.id, Application.reference, Organisation.name,
+                        Application.approved_yen)
+                 .join(Organisation, Organisation.id == Application.organisation_id)
+                 .where(Application.id.in_([row[0] for row in found])))}
+    return Page([ReadyRow(i, files[i][0], files[i][1], Figures(files[i][2], r, p, c))
                  for i, r, p, c in found if i in files], following, preceding)
 
 
@@ -95,27 +114,30 @@ def count_ready() -> int:
 
 def _requested(user: User, by_others: bool) -> Select:
     who = Tranche.requested_by_id != user.id if by_others else Tranche.requested_by_id == user.id
-    return (select(Tranche).join(Tranche.application)
+    return (select(Tranche.application_id, Application.reference, Organisation.name,
+                   Tranche.number, Tranche.amount_yen, User.name, Tranche.requested_at,
+                   Tranche.note)
+            .join(Application, Application.id == Tranche.application_id)
+            .join(Organisation, Organisation.id == Application.organisation_id)
+            .join(User, User.id == Tranche.requested_by_id)
             .where(Tranche.state == "requested", who, releasable_clause()))
 
 
 def requested_page(user: User, size: int, *, by_others: bool, after: str | None = None,
-                   before: str | None = None, names: bool = True) -> Page:
+                   before: str | None = None) -> Page:
     """A page of the tranches awaiting authorisation on files that may release them now,
-    the oldest request first. by_others: those this user may authorise; otherwise this
-    user's own requests. names: with the organisations and requesters loaded."""
-    files = contains_eager(Tranche.application)
-    options = ((files.selectinload(Application.organisation),
-                selectinload(Tranche.requested_by)) if names else (files,))
-    return page_of("requested", _requested(user, by_others).options(*options),
+    the oldest request first, as plain rows (one statement, filled or empty). by_others:
+    those this user may authorise; otherwise this user's own requests."""
+    page = page_of("requested", _requested(user, by_others),
                    (Tranche.requested_at, Tranche.id), size, after=after, before=before)
+    return Page([RequestedRow(*row) for row in page.rows], page.after, page.before)
 
 
 def count_requested(user: User, *, by_others: bool) -> int:
     """How many tranches requested_page pages through, counted by the database (kept as
     count_ready is)."""
     return kept_for_lists("requested tranches", (user.id, by_others), lambda: db.session.scalar(
-        _requested(user, by_others).with_only_columns(func.count())))
+        _requested(user, by_others).with_only_columns(func.count()).order_by(None)))
 
 
 _REQUESTER, _AUTHORISER = aliased(User), aliased(User)

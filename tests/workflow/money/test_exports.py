@@ -6,7 +6,7 @@ import re
 
 from models import db, write_intent
 from tests.conftest import fire
-from workflow.committee import ballots
+from workflow.committee import ballots, vote_export
 
 
 def _rows(response) -> list[list[str]]:
@@ -32,6 +32,28 @@ def test_votes_and_audit_events_export(client, login_as, make_application, make_
     assert actions[0] == "create"
     assert {"refer_to_committee", "ballot_opened", "vote_cast"} <= set(actions)
     assert [int(r[0]) for r in events[1:]] == list(range(1, len(events)))
+
+
+def test_the_votes_export_reads_a_range_of_files_at_a_time_and_misses_none(
+        app, make_application, make_user):
+    members = [make_user("committee_member", name=f"Member {n}") for n in range(3)]
+    files = [make_application("grant", state="screening") for _ in range(5)]
+    for application in files:
+        fire(application, "refer_to_committee", make_user("secretariat"))
+    db.session.commit()
+    with write_intent(True):
+        for n, application in enumerate(files[:4]):  # the last one's ballot has no vote
+            for member in members[:n + 1]:
+                ballots.cast_vote(application, member, "approve")
+        db.session.commit()
+    auditor = make_user("auditor")
+    voters = {application.reference: members[:n + 1] for n, application in enumerate(files[:4])}
+    whole = list(vote_export.vote_rows(auditor, files_at_once=100))
+    assert [(r[0], r[4]) for r in whole[1:]] == [
+        (reference, member.name) for reference in sorted(voters)
+        for member in sorted(voters[reference], key=lambda m: m.name)]
+    for files_at_once in (1, 2, 3):
+        assert list(vote_export.vote_rows(auditor, files_at_once=files_at_once)) == whole
 
 
 def test_the_auditor_verifies_the_chain_from_the_page(client, login_as, make_application):

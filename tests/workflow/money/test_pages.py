@@ -8,6 +8,7 @@ from sqlalchemy import event, func, select
 
 from models import ROLES, LedgerEntry, Tranche, db
 from tests.conftest import log_in
+from tests.statements import counting_statements
 
 from .conftest import authorise, request
 
@@ -329,6 +330,27 @@ def test_the_queue_asks_the_same_few_queries_however_many_rows(app, scene, two_o
     for _ in range(6):
         request(scene(), 100_000, alice)
     assert statements_for_the_queue() == few
+
+
+def test_the_queue_reads_each_list_in_one_statement_filled_or_empty(app, scene, two_officers):
+    """Its rows name the file, organisation and requester from the same statement: a list
+    that fills runs no statement more (it ran three more, one per related kind)."""
+    (client, alice), (_other, bob) = two_officers
+
+    def statements_for_the_queue() -> int:
+        client.get("/finance/")  # warm: SQLAlchemy's compiled statements
+        with counting_statements(db.engine) as seen:
+            assert client.get("/finance/").status_code == 200
+        return len(seen)
+
+    empty = statements_for_the_queue()
+    request(scene(), 100_000, alice)  # her own request
+    request(scene(), 100_000, bob)  # one awaiting her authorisation
+    scene()  # and one ready
+    page = html.unescape(client.get("/finance/").get_data(as_text=True))
+    assert _count(page, "awaiting") == 1 and _count(page, "ready") == 3
+    assert "Bob Finance" in page.split('id="awaiting"')[1].split('id="ready"')[0]
+    assert statements_for_the_queue() == empty
 
 
 def test_the_plain_action_button_cannot_release_money(scene, client, login_as):
