@@ -25,7 +25,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from models import Application, Ballot, ConflictDeclaration, User, db, utcnow
-from workflow.engine import audit, kept, service
+from workflow.engine import audit, service
 from workflow.engine.errors import TransitionRefused
 from workflow.engine.locking import ensure_write_transaction
 from workflow.engine.rules import Step, effect, permission
@@ -67,8 +67,8 @@ def open_ballot(application: Application, actor: User | None,
     db.session.flush()
     carried = _carry_conflicts(application, ballot)
     voters = eligible_voter_ids(ballot)
-    kept.application_changed(application.id)
     audit.record("ballot_opened", actor=actor, object_type="ballot", object_id=ballot.id,
+                 of_file=application.id,
                  data={"reference": application.reference, "number": ballot.number,
                        "eligible": len(voters),
                        **({"conflicts_carried": carried} if carried else {})})

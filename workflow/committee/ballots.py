@@ -29,7 +29,7 @@ from models import (
     utcnow,
 )
 from models.i18n import N_
-from workflow.engine import audit, kept, reading
+from workflow.engine import audit, reading
 from workflow.engine.errors import TransitionRefused
 from workflow.engine.locking import ensure_write_transaction
 from workflow.engine.wording import word
@@ -216,8 +216,8 @@ def cast_vote(application: Application, member: User, choice: str, comment: str 
                     cast_at=utcnow())
         db.session.add(vote)
         db.session.flush()
-        kept.application_changed(application.id)
         audit.record("vote_cast", actor=member, object_type="ballot", object_id=ballot.id,
+                     of_file=application.id,
                      data={**data, "choice": choice, **({"comment": comment} if comment else {})})
         _tell_the_chair_at_quorum(ballot, application)
         return vote
@@ -228,8 +228,8 @@ def cast_vote(application: Application, member: User, choice: str, comment: str 
     vote.changes += 1
     vote.changed_at = utcnow()
     db.session.flush()
-    kept.application_changed(application.id)
     audit.record("vote_changed", actor=member, object_type="ballot", object_id=ballot.id,
+                 of_file=application.id,
                  data={**data, "old": old, "new": choice, "changes": vote.changes,
                        **({"comment": comment} if comment else {})})
     return vote
@@ -276,7 +276,7 @@ def declare_conflict(application: Application, member: User, reason: str
                                       declared_at=utcnow())
     db.session.add(declaration)
     db.session.flush()
-    kept.application_changed(application.id)
     audit.record("conflict_declared", actor=member, object_type="ballot", object_id=ballot.id,
+                 of_file=application.id,
                  data={**data, "reason": reason})
     return declaration

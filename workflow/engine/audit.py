@@ -161,20 +161,26 @@ def lock_chain(connection=None):
 def record(action: str, *, actor: User | None, object_type: str, object_id: int | None = None,
            connection=None,
            from_state: str | None = None, to_state: str | None = None,
-           data: dict | None = None, file_revision_moved: bool = False) -> dict:
+           data: dict | None = None, file_revision_moved: bool = False,
+           of_file: int | None = None) -> dict:
     """Append one event to the chain, inside the caller's transaction; return its fields.
 
+    An event of a file (object_type "application"), or of something its page shows (a vote,
+    a ledger entry: `of_file`, the file's id), moves the file's revisions, once per
+    transaction: a transition under way moves them itself (kept.moved_by_transition).
     `file_revision_moved`: the caller (the service's compare-and-set) has already moved the
     file's revision in this transaction, so only the lists' revision is left to move.
     """
     conn = lock_chain(connection)
+    file_id = object_id if object_type == "application" else of_file
     head = None
-    if object_type == "application" and object_id is not None:
+    if file_id is not None and (file_revision_moved
+                                or not kept.moved_by_transition_under_way(file_id)):
         # The file's timeline is its events: an event of the file is a change of its page.
         # Its stripe's UPDATE reads the chain's head as well, in the one statement.
         if not file_revision_moved:
-            kept.file_changed(object_id, conn)
-        head = kept.lists_changed_reading(object_id, _BUMP_STRIPE_READING_HEAD, conn)
+            kept.file_changed(file_id, conn)
+        head = kept.lists_changed_reading(file_id, _BUMP_STRIPE_READING_HEAD, conn)
     seq, prev_hash = head_of(*head) if head is not None else chain_head(conn)
     values = {
         "seq": seq + 1, "occurred_at": utcnow(), "actor_id": actor.id if actor else None,

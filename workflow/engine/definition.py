@@ -61,6 +61,13 @@ class Transition:
     form: str | None = None
 
 
+class _StateHolder:
+    """Stands for a file while the Machine moves it: the Machine keeps no reference to it."""
+
+    def __init__(self, state: str):
+        self.state = state
+
+
 @dataclass(frozen=True)
 class WorkflowDefinition:
     name: str
@@ -109,6 +116,22 @@ class WorkflowDefinition:
 
     def roles_for(self, trigger: str) -> tuple[str, ...]:
         return tuple(dict.fromkeys(r for t in self.arrows(trigger) for r in t.roles))
+
+    def destination(self, trigger: str, source: str, outcome: str | None) -> str | None:
+        """The state the Machine moves a file in `source` to by `trigger` with `outcome`;
+        None when it refuses. Its conditions read the outcome alone and the definition never
+        changes, so each (trigger, source, outcome) is asked of the Machine once per process."""
+        key = (trigger, source, outcome)
+        moves = self._moves
+        if key not in moves:
+            holder = _StateHolder(source)
+            moved = self.machine.events[trigger].trigger(holder, outcome=outcome)
+            moves[key] = holder.state if moved else None
+        return moves[key]
+
+    @cached_property
+    def _moves(self) -> dict[tuple[str, str, str | None], str | None]:
+        return {}
 
     @cached_property
     def machine(self) -> Machine:

@@ -24,8 +24,10 @@ fails a test whose transaction writes a table read here without moving a number
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import weakref
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -111,6 +113,28 @@ def lists_changed_reading(application_id: int, statement: Update, connection) ->
 def file_changed(application_id: int, connection) -> None:
     """Only the file's own revision: the caller moves its stripe too (lists_changed…)."""
     connection.execute(_BUMP_FILE, {"application_id": application_id})
+
+
+# The file whose transition is under way in this context (workflow.engine.service.fire):
+# its compare-and-set has moved the file's revision and its own audit event moves the
+# stripe, both in the transaction the effects write in, so what the effects record of that
+# file need move neither again.
+_transition_moves: contextvars.ContextVar[int | None] = contextvars.ContextVar(
+    "transition_moves", default=None)
+
+
+@contextlib.contextmanager
+def moved_by_transition(application_id: int) -> Iterator[None]:
+    """Inside: the transition of this file moves its revisions (see _transition_moves)."""
+    token = _transition_moves.set(application_id)
+    try:
+        yield
+    finally:
+        _transition_moves.reset(token)
+
+
+def moved_by_transition_under_way(application_id: int) -> bool:
+    return _transition_moves.get() == application_id
 
 
 def application_changed(application_id: int, connection=None) -> None:

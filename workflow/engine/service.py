@@ -22,7 +22,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from models import Application, Comment, User, db, utcnow
 
-from . import audit, deadlines, registry, rules, state_totals
+from . import audit, deadlines, kept, registry, rules, state_totals
 from .definition import INPUT_LABELS, Transition
 from .errors import StaleApplication, TransitionRefused
 from .locking import ensure_write_transaction
@@ -98,14 +98,6 @@ def _check_guards(step: rules.Step, arrow: Transition) -> None:
         message = rules.check_guard(name, step)
         if message:
             raise TransitionRefused(message)
-
-
-class _StateHolder:
-    """Stands for the row while the Machine moves it: the Machine keeps no reference to it,
-    and the row itself is written once, by the compare-and-set below."""
-
-    def __init__(self, state: str):
-        self.state = state
 
 
 class _LostTheRace(StaleApplication):
@@ -208,8 +200,9 @@ def _fire_once(application: Application, trigger: str, actor: User | None,
     _check_inputs(step, arrow)
     _check_guards(step, arrow)
 
-    holder = _StateHolder(app.state)
-    if not definition.machine.events[trigger].trigger(holder, outcome=step.outcome):
+    # The row itself is written once, by the compare-and-set below.
+    new_state = definition.destination(trigger, app.state, step.outcome)
+    if new_state is None:
         raise TransitionRefused(_("“%(action)s” is not possible now.", action=word(arrow.label)))
     remembered = ("state", "version", "revision", "state_changed_at", "updated_at", "due_on")
     before = tuple(getattr(app, key) for key in remembered)
@@ -220,10 +213,10 @@ def _fire_once(application: Application, trigger: str, actor: User | None,
     # (The hooks run after every transition only write notifications: they never refuse.)
     guard_block = db.session.begin_nested() if effects else contextlib.nullcontext()
     try:
-        with guard_block:
-            due = (deadlines.due_on_entering(app, holder.state, step.today)
-                   if holder.state != app.state else deadlines.Due(app.due_on))
-            _compare_and_set(conn, app, holder.state, utcnow(), due, step.today)
+        with guard_block, kept.moved_by_transition(app.id):
+            due = (deadlines.due_on_entering(app, new_state, step.today)
+                   if new_state != app.state else deadlines.Due(app.due_on))
+            _compare_and_set(conn, app, new_state, utcnow(), due, step.today)
             for effect in effects:
                 effect(step)
             for hook in rules.after_every_transition():

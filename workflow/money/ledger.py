@@ -23,7 +23,7 @@ from sqlalchemy import case, func, select
 
 from models import Application, Fund, FundTotal, LedgerEntry, User, db
 from models.i18n import N_
-from workflow.engine import audit, kept, reading
+from workflow.engine import audit, reading
 from workflow.engine.errors import TransitionRefused
 from workflow.engine.fiscal import fiscal_year
 from workflow.engine.locking import ensure_write_transaction
@@ -133,9 +133,9 @@ def post(fund: Fund, kind: str, amount_yen: int, *, actor: User | None,
     conn = db.session.connection()
     fund_totals.add(conn, fund.id, kind, entry.booked_on, amount_yen)
     kept_figures.entry_booked(conn, fund.id, kind, entry.booked_on, amount_yen, application)
-    if application is not None:  # its page shows the loan's or grant's money
-        kept.application_changed(application.id)
+    # of_file: the application's page shows the loan's or grant's money.
     audit.record(f"ledger.{kind}", actor=actor, object_type="ledger_entry", object_id=entry.id,
+                 of_file=application.id if application else None,
                  data={"fund": fund.code, "amount_yen": amount_yen,
                        "application": application.reference if application else None,
                        "memo": entry.memo,
