@@ -27,7 +27,9 @@ from .kept_figures import (
     ApplicationTotal,
     FundDayTotal,
     PortfolioTotal,
+    ProgrammeTypeTotal,
     RoundTotal,
+    StateTotal,
     TrainedTotal,
 )
 from .languages import LOCALES
@@ -119,6 +121,8 @@ __all__ = [
     "ApplicationTotal",
     "PortfolioTotal",
     "RoundTotal",
+    "StateTotal",
+    "ProgrammeTypeTotal",
     "TrainedTotal",
     "AuditVerification",
     "AuditVerificationJob",

@@ -77,7 +77,7 @@ class Application(TimestampMixin, db.Model):
     round_id: Mapped[int | None] = mapped_column(ForeignKey("rounds.id"), active_history=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     title: Mapped[str] = mapped_column(String(300))
-    state: Mapped[str] = mapped_column(String(32))
+    state: Mapped[str] = mapped_column(String(32), active_history=True)
     workflow_name: Mapped[str] = mapped_column(String(20))
     workflow_version: Mapped[int]
     requested_yen: Mapped[int] = mapped_column(BigInteger, default=0)

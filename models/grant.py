@@ -51,7 +51,8 @@ class GrantDetails(db.Model):
 
     application_id: Mapped[int] = mapped_column(
         ForeignKey("applications.id", ondelete="CASCADE"), primary_key=True)
-    programme_type: Mapped[str | None] = mapped_column(String(20))
+    # active_history: see Application.kind (workflow.grants.programme_totals)
+    programme_type: Mapped[str | None] = mapped_column(String(20), active_history=True)
     objectives: Mapped[str] = mapped_column(Text, default="")
     start_date: Mapped[date | None] = mapped_column(Date)
     end_date: Mapped[date | None] = mapped_column(Date)

@@ -1,12 +1,15 @@
 """Figures kept with the rows that change them (migration 0022), so that the fund history
 chart, the portfolio and the rounds page (round_totals, migration 0025) read a few rows
-whatever the length of the ledger.
+whatever the length of the ledger; the portfolio's files by state and grants by programme
+type (state_totals, programme_type_totals, migration 0027) whatever the number of files.
 
 Each holds sums of the ledger, of accepted final reports or of the applications, added to
 in the transaction of every entry by workflow.money.ledger.post, of every report by
 workflow.grants.reports.settle_grant, of every application written by
-workflow.files.application_totals; workflow.money.kept_figures holds each to an
-independent sum.
+workflow.files.application_totals, of every state moved by workflow.engine.state_totals
+(and the service's transitions), of every programme type by
+workflow.grants.programme_totals; workflow.money.kept_figures holds each to an independent
+sum.
 """
 
 from __future__ import annotations
@@ -116,3 +119,30 @@ class RoundTotal(db.Model):
     kind: Mapped[str] = mapped_column(String(24), primary_key=True)
     amount_yen: Mapped[int] = mapped_column(BigInteger, default=0)
     entries: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class StateTotal(db.Model):
+    """The applications of one kind in one state: the portfolio's files by state and its
+    loan book, kept by workflow.engine.state_totals as each file is made, moved or removed."""
+
+    __tablename__ = "state_totals"
+    __table_args__ = (
+        CheckConstraint("applications >= 0", name="not_negative"),
+    )
+
+    kind: Mapped[str] = mapped_column(String(10), primary_key=True)
+    state: Mapped[str] = mapped_column(String(32), primary_key=True)
+    applications: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class ProgrammeTypeTotal(db.Model):
+    """The grants of one programme type (those naming none are not counted): the
+    portfolio's grants by programme, kept by workflow.grants.programme_totals."""
+
+    __tablename__ = "programme_type_totals"
+    __table_args__ = (
+        CheckConstraint("grants >= 0", name="not_negative"),
+    )
+
+    programme_type: Mapped[str] = mapped_column(String(20), primary_key=True)
+    grants: Mapped[int] = mapped_column(BigInteger, default=0)

@@ -54,9 +54,11 @@ KEPT_TABLES: dict[str, tuple[frozenset[str], frozenset[str] | None]] = {
     "role_assignments": (frozenset({PEOPLE}), None),
     "committee_seats": (frozenset({PEOPLE}), None),
     # The portfolio's figures (workflow.money.portfolio, grant_map), kept under the lists'.
-    # Not listed, though read there too: application_totals and trained_totals, written by
-    # a hook of any write of a file or report, whose event moves the lists (the project's
-    # code moves a file's revision only with the lists'), even under a test's scene; and
+    # Not listed, though read there too: application_totals, state_totals,
+    # programme_type_totals and trained_totals, written by a hook of any write of a file,
+    # grant or report (state_totals by the service's transition too), whose event moves the
+    # lists (the project's code moves a file's revision only with the lists'), even under a
+    # test's scene; and
     # fund_totals, which a donation writes, on no file: its loan kinds come with a file.
     **{table: (frozenset({LISTS}), None) for table in ("portfolio_totals", "grant_details")},
 }

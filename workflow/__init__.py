@@ -13,6 +13,7 @@ from .committee import ballot_steps, decision  # noqa: F401 - ballots: open, dec
 from .files import common_rules  # noqa: F401 - the rules both programmes check
 from .files import application_totals  # noqa: F401 - keeps the counts after each flush
 from .grants import proposals, reports, screening  # noqa: F401 - proposal and report rules
+from .grants import programme_totals  # noqa: F401 - keeps the counts after each flush
 from .loans import applications, assessment, documents  # noqa: F401 - schedule, arrears
 from .money import moved_files  # noqa: F401 - a moved application takes its sums along
 from .money import tranches  # noqa: F401 - four eyes, release, cancel effects

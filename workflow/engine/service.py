@@ -22,7 +22,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from models import Application, Comment, User, db, utcnow
 
-from . import audit, deadlines, kept, registry, rules
+from . import audit, deadlines, kept, registry, rules, state_totals
 from .definition import INPUT_LABELS, Transition
 from .errors import StaleApplication, TransitionRefused
 from .locking import ensure_write_transaction
@@ -235,6 +235,9 @@ def _fire_once(application: Application, trigger: str, actor: User | None,
                       **({"comment": text} if text else {}), **step.data},
                 file_revision_moved=True,
             )
+            # The kept count of files by state, after the event: under the chain's lock,
+            # which every writer takes before a kept row (workflow.engine.locking).
+            state_totals.state_moved(conn, app.kind, step.from_state, app.state)
     except BaseException:
         # The savepoint has undone the database; put the row in memory back as it was.
         for key, value in zip(remembered, before, strict=True):

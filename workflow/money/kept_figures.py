@@ -2,10 +2,12 @@
 history chart), the grants' and loans' money by organisation, investment country and
 fiscal years (the portfolio and the grants' world map), each round's entries by kind (the
 rounds page), the persons trained by country
-and fiscal year, and the applications by organisation, round and fiscal year.
+and fiscal year, the applications by organisation, round and fiscal year, the files by
+kind and state and the grants by programme type.
 
 `ledger.post` adds each entry to its rows, `settle_grant` each accepted report and
-workflow.files.application_totals each application written, in their own transactions,
+workflow.files.application_totals each application written (workflow.engine.state_totals
+its state, workflow.grants.programme_totals its programme), in their own transactions,
 so the pages read a few rows however long the books grow.
 `differences` holds every kept row, and the funds' totals (workflow.money.fund_totals),
 to an independent sum of the rows they come from (`flask audit verify --full`, the audit
@@ -26,11 +28,14 @@ from models import (
     ApplicationTotal,
     FinalReport,
     FundDayTotal,
+    GrantDetails,
     LedgerEntry,
     LoanDetails,
     PortfolioTotal,
+    ProgrammeTypeTotal,
     ReportParticipant,
     RoundTotal,
+    StateTotal,
     TrainedTotal,
     db,
 )
@@ -40,20 +45,24 @@ from workflow.engine.kept_sums import add_to
 
 from . import fund_totals
 
-_DAYS, _PORTFOLIO, _ROUNDS, _TRAINED, _APPLICATIONS = (
+_DAYS, _PORTFOLIO, _ROUNDS, _TRAINED, _APPLICATIONS, _STATES, _PROGRAMMES = (
     FundDayTotal.__table__, PortfolioTotal.__table__, RoundTotal.__table__,
-    TrainedTotal.__table__, ApplicationTotal.__table__)
+    TrainedTotal.__table__, ApplicationTotal.__table__, StateTotal.__table__,
+    ProgrammeTypeTotal.__table__)
 _KEYS = {_DAYS: ("fund_id", "booked_on", "kind"),
          _PORTFOLIO: ("organisation_id", "application_kind", "investment_country",
                       "application_year", "booked_year", "kind"),
          _ROUNDS: ("round_id", "kind"),
          _TRAINED: ("country_code", "fiscal_year"),
          _APPLICATIONS: ("organisation_id", "kind", "investment_country", "round_id",
-                         "fiscal_year")}
+                         "fiscal_year"),
+         _STATES: ("kind", "state"),
+         _PROGRAMMES: ("programme_type",)}
 _SUMS = {_DAYS: ("amount_yen", "entries"), _PORTFOLIO: ("amount_yen", "entries"),
          _ROUNDS: ("amount_yen", "entries"),
          _TRAINED: ("persons", "reports"),
-         _APPLICATIONS: ("applications", "approved", "approved_yen")}
+         _APPLICATIONS: ("applications", "approved", "approved_yen"),
+         _STATES: ("applications",), _PROGRAMMES: ("grants",)}
 
 DIFFERS = "The kept {table} row {key} holds {kept}; its sources sum to {summed}."
 MATCHED = ("the kept figures of the fund histories, the portfolio and the rounds match their "
@@ -152,8 +161,20 @@ def _summed_applications():
                       Application.fiscal_year))
 
 
+def _summed_states():
+    return (select(Application.kind, Application.state, func.count())
+            .group_by(Application.kind, Application.state))
+
+
+def _summed_programmes():
+    return (select(GrantDetails.programme_type, func.count())
+            .where(GrantDetails.programme_type.is_not(None))
+            .group_by(GrantDetails.programme_type))
+
+
 _SUMMED = {_DAYS: _summed_days, _PORTFOLIO: _summed_portfolio, _ROUNDS: _summed_rounds,
-           _TRAINED: _summed_trained, _APPLICATIONS: _summed_applications}
+           _TRAINED: _summed_trained, _APPLICATIONS: _summed_applications,
+           _STATES: _summed_states, _PROGRAMMES: _summed_programmes}
 
 
 def _as_key(value):

@@ -1,8 +1,8 @@
 """The portfolio at a glance: aggregate figures, each from one grouped query. The figures by
 round, by country and by fiscal year, and the loan book's money, read the rows kept in the
 transactions that change them (workflow.money.kept_figures, fund_totals,
-workflow.files.application_totals), a few hundred rows however many files there are; the
-states and programme types read an index that holds what they count."""
+workflow.files.application_totals, workflow.engine.state_totals,
+workflow.grants.programme_totals), a few hundred rows however many files there are."""
 
 from __future__ import annotations
 
@@ -11,14 +11,14 @@ from dataclasses import dataclass
 from sqlalchemy import case, func, select
 
 from models import (
-    Application,
     ApplicationTotal,
     Fund,
     FundTotal,
-    GrantDetails,
     Organisation,
     PortfolioTotal,
+    ProgrammeTypeTotal,
     Round,
+    StateTotal,
     db,
 )
 from workflow.engine.kept import kept_for_lists
@@ -31,10 +31,10 @@ def by_state() -> list[tuple[str, str, int]]:
 
 
 def _by_state() -> tuple[tuple[str, str, int], ...]:
-    rows = db.session.execute(  # in the order of ix_applications_state_kind_due_on
-        select(Application.kind, Application.state, func.count())
-        .group_by(Application.state, Application.kind)).all()
-    return tuple(sorted(((k, s, n) for k, s, n in rows), key=lambda r: (r[0], -r[2])))
+    rows = db.session.execute(  # the counts kept per kind and state
+        select(StateTotal.kind, StateTotal.state, StateTotal.applications)
+        .where(StateTotal.applications > 0)).all()
+    return tuple(sorted(((k, s, int(n)) for k, s, n in rows), key=lambda r: (r[0], -r[2])))
 
 
 def by_round() -> list[tuple[str, int, int]]:
@@ -49,10 +49,13 @@ def by_round() -> list[tuple[str, int, int]]:
 
 
 def by_programme_type() -> list[tuple[str, int]]:
-    return list(kept_for_lists("portfolio programmes", None, lambda: tuple(db.session.execute(
-        select(GrantDetails.programme_type, func.count())
-        .where(GrantDetails.programme_type.is_not(None))
-        .group_by(GrantDetails.programme_type).order_by(func.count().desc())).all())))
+    """(programme type, grants), the most first, from the counts kept per programme type
+    (workflow.grants.programme_totals)."""
+    return list(kept_for_lists("portfolio programmes", None, lambda: tuple(
+        (programme_type, int(n)) for programme_type, n in db.session.execute(
+            select(ProgrammeTypeTotal.programme_type, ProgrammeTypeTotal.grants)
+            .where(ProgrammeTypeTotal.grants > 0)
+            .order_by(ProgrammeTypeTotal.grants.desc(), ProgrammeTypeTotal.programme_type)))))
 
 
 # Where an application's money goes: a grant to its society's country, a loan to the country
@@ -172,11 +175,10 @@ def loan_book() -> dict[str, int]:
 
 
 def _loan_book() -> dict[str, int]:
-    counts = dict(db.session.execute(
-        select(Application.state, func.count()).where(
-            Application.kind == "loan",
-            Application.state.in_(("active", "in_arrears", "repaid", "written_off")))
-        .group_by(Application.state)).all())
+    counts = {state: int(n) for state, n in db.session.execute(  # the kept counts by state
+        select(StateTotal.state, StateTotal.applications).where(
+            StateTotal.kind == "loan",
+            StateTotal.state.in_(("active", "in_arrears", "repaid", "written_off"))))}
     sums = dict(db.session.execute(  # the kept totals: a few rows, however long the ledger
         select(FundTotal.kind, func.sum(FundTotal.amount_yen))
         .join(Fund, Fund.id == FundTotal.fund_id)

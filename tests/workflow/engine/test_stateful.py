@@ -1,5 +1,6 @@
 """Random triggers fired by random users: the engine never reaches an undefined state,
-every change leaves exactly one audit event, refusals leave none, the chain verifies."""
+every change leaves exactly one audit event, refusals leave none, the chain verifies, and
+the files kept counted by kind and state (workflow.engine.state_totals) are the files."""
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -12,7 +13,7 @@ from hypothesis.stateful import (
 )
 from sqlalchemy import func, select
 
-from models import Application, AuditEvent, db, write_intent
+from models import Application, AuditEvent, StateTotal, db, write_intent
 from workflow.engine import audit, registry, service
 from workflow.engine.errors import TransitionRefused
 
@@ -67,6 +68,14 @@ def test_random_walks_through_the_workflow(app, engine_only, make_application, m
         def states_are_defined(self):
             states = db.session.scalars(select(Application.state)).all()
             assert set(states) <= set(definition.state_map)
+
+        @invariant()
+        def kept_state_counts_are_the_files(self):
+            counted = dict(db.session.execute(
+                select(Application.state, func.count()).group_by(Application.state)).all())
+            kept = {row.state: row.applications for row in db.session.scalars(
+                select(StateTotal).where(StateTotal.kind == kind, StateTotal.applications > 0))}
+            assert kept == counted
 
         def teardown(self):
             db.session.rollback()

@@ -1,7 +1,8 @@
 """The applications' kept counts (workflow.files.application_totals) stay equal to an
 independent count of the applications after a random history of files made in several
 rounds, fiscal years and countries, loan drafts moved to another round or investment
-country, and approvals; the portfolio's figures by round and by country read them. The
+country, grants given, changed or cleared programme types, and approvals; the portfolio's
+figures by round, by country and by programme type read them. The
 rounds' and the portfolio's kept entries (workflow.money.moved_files) follow a file moved
 with its money to another round or investment country."""
 
@@ -9,11 +10,13 @@ import random
 from datetime import date
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from models import (
+    PROGRAMME_TYPES,
     Application,
     ApplicationTotal,
+    GrantDetails,
     LedgerEntry,
     LoanDetails,
     Round,
@@ -25,6 +28,7 @@ from workflow.files.applications import create_application
 from workflow.money import kept_figures, ledger, portfolio
 
 COUNTRIES = ("VN", "ID", "TH", None)
+PROGRAMMES = (*PROGRAMME_TYPES, None)
 
 
 def _counted_by_hand() -> dict[tuple, tuple[int, int, int]]:
@@ -73,7 +77,7 @@ def _random_files(rng, make_fund, make_org, make_round, steps: int) -> None:
               "loan": [make_org(kind="company", country_code="JP") for _ in range(2)]}
     made: list[Application] = []
     for _ in range(steps):
-        action = rng.choice(["new", "new", "move", "approve", "approve"])
+        action = rng.choice(["new", "new", "move", "approve", "approve", "programme"])
         with write_intent(True):
             if action == "new" or not made:
                 kind = rng.choice(("grant", "loan"))
@@ -84,7 +88,18 @@ def _random_files(rng, make_fund, make_org, make_round, steps: int) -> None:
                 if kind == "loan":
                     db.session.add(LoanDetails(application_id=application.id,
                                                investment_country=rng.choice(COUNTRIES)))
+                elif rng.random() < 0.7:
+                    db.session.add(GrantDetails(application_id=application.id,
+                                                programme_type=rng.choice(PROGRAMMES)))
                 made.append(application)
+            elif action == "programme" and (application := rng.choice(made)).kind == "grant":
+                # A draft's edit: a programme chosen, changed or cleared.
+                details = db.session.get(GrantDetails, application.id)
+                if details is None:
+                    db.session.add(GrantDetails(application_id=application.id,
+                                                programme_type=rng.choice(PROGRAMMES)))
+                else:
+                    details.programme_type = rng.choice(PROGRAMMES)
             elif action == "move" and (application := rng.choice(made)).kind == "loan":
                 application.round_id = rng.choice(rounds["loan"]).id  # a draft's edit
                 db.session.get(LoanDetails, application.id).investment_country = (
@@ -110,6 +125,15 @@ def test_every_kept_count_equals_the_applications(app, make_fund, make_org, make
     assert _kept() == by_hand
     assert _kept_by_round() == _booked_by_round()
     assert len({round_id for round_id, _ in _kept_by_round()}) > 2
+    programmes = dict(db.session.execute(
+        select(GrantDetails.programme_type, func.count())
+        .where(GrantDetails.programme_type.is_not(None))
+        .group_by(GrantDetails.programme_type)).all())
+    assert len(programmes) > 2
+    assert dict(portfolio.by_programme_type()) == programmes
+    states = db.session.execute(select(Application.kind, Application.state, func.count())
+                                .group_by(Application.kind, Application.state)).all()
+    assert sorted(portfolio.by_state()) == sorted(states)
     assert kept_figures.differences() == []
 
 
