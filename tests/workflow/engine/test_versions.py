@@ -55,7 +55,7 @@ def test_migrate_moves_states_by_the_map_and_audits_each(app, make_application, 
     assert [(a.state, a.workflow_version) for a in rows] == [
         ("eligibility_check", 2), ("draft", 2), ("approved", 2)]
     events = db.session.scalars(select(AuditEvent).where(
-        AuditEvent.action == "workflow_migrated")).all()
+        AuditEvent.action == "workflow_migrated").order_by(AuditEvent.seq)).all()
     assert [(e.from_state, e.to_state) for e in events] == [
         ("screening", "eligibility_check"), ("draft", "draft"), ("approved", "approved")]
 
