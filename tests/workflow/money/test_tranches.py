@@ -22,7 +22,8 @@ def _disbursements(application) -> list[LedgerEntry]:
 
 def _events(application, action) -> list[AuditEvent]:
     return db.session.scalars(select(AuditEvent).where(
-        AuditEvent.object_id == application.id, AuditEvent.action == action)).all()
+        AuditEvent.object_id == application.id, AuditEvent.action == action)
+        .order_by(AuditEvent.seq)).all()
 
 
 def test_one_officer_requests_another_authorises_and_the_money_moves(scene, officers):

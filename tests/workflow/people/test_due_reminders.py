@@ -86,7 +86,7 @@ def test_the_applicant_is_reminded_before_the_report_falls_due_and_once_overdue(
     assert len(_messages()) == 4
     assert outsider.id not in {user_id for user_id, _ in _messages()}
     events = db.session.scalars(select(AuditEvent).where(
-        AuditEvent.action == "reminder_sent")).all()
+        AuditEvent.action == "reminder_sent").order_by(AuditEvent.seq)).all()
     assert [e.data["events"] for e in events] == [[f"report_due:{DUE}"],
                                                  [f"report_overdue:{DUE}"]]
 
