@@ -48,6 +48,11 @@ def processes() -> dict[tuple[int, int], tuple[int, int, int]]:
     return found
 
 
+def own_seconds() -> float:
+    mine = resource.getrusage(resource.RUSAGE_SELF)
+    return mine.ru_utime + mine.ru_stime
+
+
 class ProcessTree:
     """The CPU of this process and of everything it started, however deep.
 
@@ -92,9 +97,7 @@ class ProcessTree:
         self.waited, self.seen = waited, below
         for key, (_, own, ticks) in below.items():
             self.kept[key] = (own + ticks) / TICKS_PER_SECOND
-        mine = resource.getrusage(resource.RUSAGE_SELF)
-        return (mine.ru_utime + mine.ru_stime + waited + sum(self.kept.values())
-                - self.counted_twice)
+        return own_seconds() + waited + sum(self.kept.values()) - self.counted_twice
 
     def _living_ancestor(self, key, below):
         """The nearest ancestor of an ended process still running (we count), or None
@@ -114,6 +117,7 @@ class CpuPhases:
     def __init__(self) -> None:
         self.tree = ProcessTree()
         self.started = self.tree.cpu_seconds()
+        self.started_here = own_seconds()
         self.spent: Counter[str] = Counter()
         self.per_module: Counter[str] = Counter()
         self.tests: Counter[str] = Counter()
@@ -157,6 +161,8 @@ class CpuPhases:
             write(f"{phase:>12}: {self.spent[phase]:8.1f}")
         write(f"{'elsewhere':>12}: {total - sum(self.spent.values()):8.1f}")
         write(f"{'in all':>12}: {total:8.1f}  (after start-up)")
+        write(f"{'of which':>12}: {own_seconds() - self.started_here:8.1f}  in this process "
+              "(the app served in its threads, the tests)")
         write("")
         for module, spent in self.per_module.most_common(MODULES_SHOWN):
             write(f"{spent:8.1f}  {self.tests[module]:4d} tests  {module}")
