@@ -37,15 +37,30 @@ def processes() -> dict[tuple[int, int], tuple[int, int, int]]:
         if not name.isdigit():
             continue
         try:
-            with open(f"/proc/{name}/stat", "rb") as stat:
-                fields = stat.read().rsplit(b")", 1)[1].split()
+            stat = os.open(f"/proc/{name}/stat", os.O_RDONLY)
         except OSError:  # ended meanwhile
             continue
+        try:
+            fields = os.read(stat, 4096).rsplit(b")", 1)[1].split()
+        except (OSError, IndexError):
+            continue
+        finally:
+            os.close(stat)
         # After the name: state, ppid (fields 3, 4), …, utime, stime, cutime, cstime
         # (14-17), …, starttime (22), which tells a reused pid from the one seen before.
         found[(int(name), int(fields[19]))] = (
             int(fields[1]), int(fields[11]) + int(fields[12]), int(fields[13]) + int(fields[14]))
     return found
+
+
+def has_children() -> bool:
+    """Whether this process has a child, running or ended (without waiting for it): when
+    it has none, it has no descendant, and reading /proc can be skipped."""
+    try:
+        os.waitid(os.P_ALL, 0, os.WEXITED | os.WNOHANG | os.WNOWAIT)
+    except ChildProcessError:
+        return False
+    return True
 
 
 def own_seconds() -> float:
@@ -77,12 +92,15 @@ class ProcessTree:
         return waited.ru_utime + waited.ru_stime
 
     def cpu_seconds(self) -> float:
-        everything = processes()
-        below, stack = {}, [key for key, (parent, *_) in everything.items() if parent == self.me]
+        everything = processes() if has_children() else {}
+        children: dict[int, list[tuple[int, int]]] = {}
+        for key, (parent, *_) in everything.items():
+            children.setdefault(parent, []).append(key)
+        below, stack = {}, list(children.get(self.me, ()))
         while stack:
             key = stack.pop()
             below[key] = everything[key]
-            stack += [k for k, (parent, *_) in everything.items() if parent == key[0]]
+            stack += children.get(key[0], ())
         waited = self._waited()
         grown = {self.me: waited - self.waited}
         for key, (_, _, ticks) in below.items():
@@ -118,6 +136,7 @@ class CpuPhases:
         self.tree = ProcessTree()
         self.started = self.tree.cpu_seconds()
         self.started_here = own_seconds()
+        self.last_reading = self.started
         self.spent: Counter[str] = Counter()
         self.per_module: Counter[str] = Counter()
         self.tests: Counter[str] = Counter()
@@ -131,11 +150,13 @@ class CpuPhases:
             self.spent["collection"] += self.tree.cpu_seconds() - before
 
     def _measured(self, phase: str, item):
-        before = self.tree.cpu_seconds()
+        # A phase starts where the test's last one ended: one reading fewer (each reads /proc).
+        before = self.tree.cpu_seconds() if phase == "setup" else self.last_reading
         try:
             return (yield)
         finally:
-            spent = self.tree.cpu_seconds() - before
+            self.last_reading = self.tree.cpu_seconds()
+            spent = self.last_reading - before
             self.spent[phase] += spent
             self.per_module[item.nodeid.split("::")[0]] += spent
             if phase == "setup":
