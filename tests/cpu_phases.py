@@ -5,13 +5,12 @@
 prints, at the end, the CPU seconds (user + system) spent collecting, in the tests' setup,
 call and teardown, and outside them (the session's fixtures' teardown), then the modules that
 cost the most. Counted: this process, the children it has waited for (racers, pybabel), and
-every process still running below it with what they have waited for (gunicorn's workers;
-Playwright's driver and the Chromium it started, whose renderers run for the whole session
-and would otherwise be counted only when it ends, and then in no test). The figures start
-when pytest has loaded its plugins and the root conftest (the app's imports): `/usr/bin/time
--v` around the command gives the whole. CPU, not wall time: on a busy host the wall time
-mostly measures the wait for a core. One process only (with -p no:xdist): pytest-xdist's
-workers would each print their own share.
+every process running below it, however deep (gunicorn's workers; Playwright's driver and
+Chromium, whose renderers count only when they end, if ever: Chromium leaves them unwaited
+for when it closes, so `/usr/bin/time` and RUSAGE_CHILDREN miss most of a browser run). The
+figures start when pytest has loaded its plugins and the root conftest (the app's imports).
+CPU, not wall time: on a busy host the wall time mostly measures the wait for a core. One
+process only (with -p no:xdist): pytest-xdist's workers would each print their own share.
 """
 
 from __future__ import annotations
