@@ -2,6 +2,8 @@
 
 from datetime import datetime
 
+import pytest
+
 from models import FinalReport, ReportParticipant, db, write_intent
 from workflow.money import kept_figures, ledger
 
@@ -30,7 +32,10 @@ def test_persons_trained_count_accepted_reports_only(client, login_as, make_appl
     assert "Thailand" in page and "Vietnam" in page
 
 
-def test_money_by_country_and_fiscal_year(client, login_as, make_application, make_org):
+@pytest.fixture
+def thai_grant(make_application, make_org):
+    """A Thai society's grant in implementation, approved for 2,000,000 yen and reserved
+    in a fund of 10,000,000 donated: nothing disbursed yet."""
     thai = make_application("grant", state="in_implementation",
                             organisation=make_org(country_code="TH"))
     thai.approved_yen = 2_000_000
@@ -38,12 +43,22 @@ def test_money_by_country_and_fiscal_year(client, login_as, make_application, ma
     with write_intent(True):
         ledger.post(thai.fund, "donation", 10_000_000, actor=None)
         ledger.reserve(thai, 2_000_000, None)
-        ledger.post(thai.fund, "disbursement", 1_500_000, actor=None, application=thai)
         db.session.commit()
+    return thai
+
+
+def _disburse(grant, amount: int) -> None:
+    with write_intent(True):
+        ledger.post(grant.fund, "disbursement", amount, actor=None, application=grant)
+        db.session.commit()
+
+
+def test_money_by_country_and_fiscal_year(client, login_as, thai_grant):
+    _disburse(thai_grant, 1_500_000)
     login_as("secretariat")
     rows = client.get("/portfolio/money.json").get_json()
     assert rows == [{"kind": "grant", "country": "TH", "country_name": "Thailand",
-                     "fiscal_year": thai.fiscal_year, "approved_yen": 2_000_000,
+                     "fiscal_year": thai_grant.fiscal_year, "approved_yen": 2_000_000,
                      "disbursed_yen": 1_500_000}]
     page = client.get("/portfolio/").get_data(as_text=True)
     assert "2,000,000" in page and "1,500,000" in page
@@ -101,24 +116,13 @@ def test_applicants_do_not_see_the_portfolio(client, login_as):
     assert client.get("/portfolio/").status_code == 403
 
 
-def test_the_figures_shown_again_after_a_booking_follow_it(client, login_as, make_application,
-                                                            make_org):
+def test_the_figures_shown_again_after_a_booking_follow_it(client, login_as, thai_grant):
     """A worker keeps the portfolio's figures until a file changes: a disbursement booked
     after a view is in the next one, on the page, its JSON and the API."""
-    thai = make_application("grant", state="in_implementation",
-                            organisation=make_org(country_code="TH"))
-    thai.approved_yen = 2_000_000
-    db.session.commit()
-    with write_intent(True):
-        ledger.post(thai.fund, "donation", 10_000_000, actor=None)
-        ledger.reserve(thai, 2_000_000, None)
-        db.session.commit()
     login_as("secretariat")
     assert client.get("/portfolio/money.json").get_json()[0]["disbursed_yen"] == 0
     assert 'data-figure="grants-disbursed">¥0<' in client.get("/portfolio/").get_data(as_text=True)
-    with write_intent(True):
-        ledger.post(thai.fund, "disbursement", 1_500_000, actor=None, application=thai)
-        db.session.commit()
+    _disburse(thai_grant, 1_500_000)
     assert client.get("/portfolio/money.json").get_json()[0]["disbursed_yen"] == 1_500_000
     page = client.get("/portfolio/").get_data(as_text=True)
     assert 'data-figure="grants-disbursed">¥1,500,000<' in page
