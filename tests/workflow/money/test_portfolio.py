@@ -1,11 +1,16 @@
 """The portfolio dashboard: figures by country and year, persons trained, the loan book."""
 
+import re
 from datetime import datetime
 
 import pytest
 
 from models import FinalReport, ReportParticipant, db, write_intent
+from tests.conftest import fire
+from tests.statements import counting_statements
+from workflow.engine import audit, kept
 from workflow.money import kept_figures, ledger
+from workflow.people import accounts
 
 
 def _report(application, participants: dict[str, int], accepted: bool):
@@ -126,3 +131,60 @@ def test_the_figures_shown_again_after_a_booking_follow_it(client, login_as, tha
     assert client.get("/portfolio/money.json").get_json()[0]["disbursed_yen"] == 1_500_000
     page = client.get("/portfolio/").get_data(as_text=True)
     assert 'data-figure="grants-disbursed">¥1,500,000<' in page
+
+
+def _states(page: str) -> dict[str, int]:
+    """The table of applications by state: state -> applications."""
+    table = page.split("Applications by state")[1].split("</table>")[0]
+    return {state: int(n) for state, n in re.findall(
+        r'state=(\w+)">[^<]*</a></td><td class="text-end">(\d+)<', table)}
+
+
+def test_the_states_shown_again_after_a_transition_follow_it(client, login_as,
+                                                             make_application, make_user):
+    """The figures are kept under the revisions of the rows they read: a transition moves
+    the counts by state, and the next view shows them."""
+    grant = make_application("grant", state="submitted")
+    login_as("secretariat")
+    assert _states(client.get("/portfolio/").get_data(as_text=True)) == {"submitted": 1}
+    fire(grant, "start_screening", make_user("secretariat"))
+    assert _states(client.get("/portfolio/").get_data(as_text=True)) == {"screening": 1}
+
+
+def test_a_note_on_a_file_leaves_the_figures_kept(client, login_as, thai_grant):
+    """A change that moves no kept figure (a note) does not make the next view sum the
+    figures again: it reads none of their tables."""
+    login_as("secretariat")
+    client.get("/portfolio/")
+    with write_intent(True):
+        audit.record("note", actor=None, object_type="application", object_id=thai_grant.id,
+                     data={"comment": "Called the society."})
+        db.session.commit()
+    with counting_statements(db.engine) as seen:
+        page = client.get("/portfolio/").get_data(as_text=True)
+    assert "2,000,000" in page
+    read = " ".join(seen)
+    assert "figure_revisions" in read  # the revisions were looked at, and were unchanged
+    assert not [table for table in kept.FIGURE_TABLES if table in read]
+
+
+def test_the_money_follows_its_society_to_a_corrected_country(client, login_as, thai_grant):
+    """An organisation's country is a name the figures read, not a kept row: correcting it
+    moves the people's revision, and the next view places the money in the new country."""
+    _disburse(thai_grant, 1_500_000)
+    login_as("secretariat")
+    assert [r["country"] for r in client.get("/portfolio/money.json").get_json()] == ["TH"]
+    org = thai_grant.organisation
+    fields = {name: getattr(org, name) for name in ("kind", "name", "country_code", "city",
+                                                     "industry", "capital_yen", "employees")}
+    db.session.commit()
+    with write_intent(True):
+        accounts.save_organisation(org, **{**fields, "country_code": "VN"})
+        db.session.commit()
+    rows = client.get("/portfolio/money.json").get_json()
+    assert [(r["country"], r["approved_yen"], r["disbursed_yen"]) for r in rows] == [
+        ("VN", 2_000_000, 1_500_000)]
+    page = client.get("/portfolio/").get_data(as_text=True)
+    on_the_map = page.split("grant-countries")[1].split("</table>")[0]
+    assert '<tr data-country="VN"><td>Vietnam</td><td class="text-end">1,500,000<' in on_the_map
+    assert 'data-country="TH"' not in on_the_map
