@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import get_locale
 from sqlalchemy import BigInteger, case, cast, func, select
 
 from models import (
@@ -86,7 +87,7 @@ def _by_country_and_year() -> tuple[list, list]:
                    _sum(ApplicationTotal.applications), _sum(ApplicationTotal.approved),
                    _sum(ApplicationTotal.approved_yen))
             .join(Organisation, Organisation.id == ApplicationTotal.organisation_id)
-            .group_by(ApplicationTotal.kind, _COUNTRY, ApplicationTotal.fiscal_year)):
+            .group_by(ApplicationTotal.kind, _COUNTRY, ApplicationTotal.fiscal_year)).all():
         if n and kind in found:
             found[kind].append((country, year, n, yen if approved else None))
     return found["grant"], found["loan"]
@@ -163,8 +164,14 @@ def _read_disbursed() -> dict[tuple[str, str, int], int]:
 
 def money_by_country_and_year(counted: Counted | None = None) -> list[CountryYear]:
     """Approved yen (by the application's fiscal year) and disbursed yen (by the ledger), for
-    grants and for loans apart."""
-    counted = counted or Counted.read()
+    grants and for loans apart; kept as the figures it is made of are, per language (the
+    countries' names)."""
+    return list(kept_for_figures(
+        "portfolio money", ("application_totals", "portfolio_totals"), str(get_locale() or "en"),
+        lambda: tuple(_money_by_country_and_year(counted or Counted.read()))))
+
+
+def _money_by_country_and_year(counted: Counted) -> list[CountryYear]:
     approved: dict[tuple[str, str, int], int] = {}
     for kind, rows in counted.by_kind().items():
         for country, year, _n, yen in rows:
