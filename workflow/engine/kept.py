@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import functools
 import weakref
 from collections.abc import Callable, Hashable, Iterator, Sequence
 from dataclasses import dataclass
@@ -146,12 +147,18 @@ def figures_changed(table_name: str, connection) -> None:
         moved = connection.info["figures_moved"] = (transaction, set())
     if table_name in moved[1]:
         return
-    lock_chain(connection)
-    statement = _UPSERT[connection.dialect.name](_FIGURES)
-    connection.execute(statement.on_conflict_do_update(
-        index_elements=[_FIGURES.c.name], set_={"revision": _FIGURES.c.revision + 1}),
-        {"name": table_name, "revision": 1})
+    if not moved[1]:  # else taken with the first
+        lock_chain(connection)
+    connection.execute(_figure_upsert(connection.dialect.name),
+                       {"name": table_name, "revision": 1})
     moved[1].add(table_name)
+
+
+@functools.cache
+def _figure_upsert(dialect: str):
+    statement = _UPSERT[dialect](_FIGURES)
+    return statement.on_conflict_do_update(index_elements=[_FIGURES.c.name],
+                                           set_={"revision": _FIGURES.c.revision + 1})
 
 
 def file_changed(application_id: int, connection) -> None:
