@@ -20,7 +20,7 @@ agree) are moved by the workflow service in the transaction of the change itself
   portfolio's figures are read from those tables only (with the names of the
   organisations, rounds and funds, which move the people's revision), so each is filed
   under the revisions of the tables it reads and the people's. Moved by whatever adds to
-  such a table (workflow.engine.kept_sums.add_to), in the same statement's transaction: a
+  such a table (workflow.engine.kept_sums.add_to), in the transaction of the change: a
   vote or a note leaves the portfolio kept, a transition recounts only the states.
 
 A login, a failed login, a refusal or a notification moves none of them. The test suite

@@ -218,7 +218,7 @@ def rebuild(connection=None) -> None:
     writer filled them."""
     conn = connection if connection is not None else db.session.connection()
     catalogue_changed(conn)  # the figures the workers keep of these are read afresh
-    for name in sorted(FIGURE_TABLES):  # in one order, as every writer locks them
+    for name in sorted(FIGURE_TABLES):  # under the chain's lock, in one order
         figures_changed(name, conn)
     fund_totals.rebuild(conn)
     for table in _SUMMED:
