@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Select, exists, func, or_, select
+from sqlalchemy import Select, and_, exists, func, or_, select
 from sqlalchemy.orm import contains_eager
 
 from models import Application, Ballot, Organisation, User, Vote, db
@@ -153,6 +153,26 @@ def stuck_page(size: int, *, after: str | None = None, before: str | None = None
     return keyset.page_of("stuck", _listed(_stuck(
         today, *LISTED, someone_may_vote().label("votable"),
         someone_presides(today).label("presided"))), KEY, size, after=after, before=before)
+
+
+def counts(user: User, limit: int, *, member: bool, chair: bool) -> dict[str, int]:
+    """The committee page's counts, each up to `limit`, in one pass over the open ballots:
+    those awaiting the member's vote and those they voted on ("awaiting", "voted"), and the
+    chair's open ballots of their committees ("open"); as count_awaiting, count_voted and
+    count_open count them, which would walk the open ballots once each."""
+    voted = exists().where(Vote.ballot_id == Ballot.id, Vote.member_id == user.id)
+    wanted = {}
+    if member and is_voter(user):
+        wanted["awaiting"] = and_(sits_as_member(user), ~voted,
+                                  ~recused(user.id, user.organisation_id))
+        wanted["voted"] = voted
+    if chair:
+        wanted["open"] = holds_an_office(user)
+    if not wanted:
+        return {}
+    found = db.session.execute(_open(*(func.count().filter(condition).label(name)
+                                       for name, condition in wanted.items()))).one()
+    return {name: min(getattr(found, name), limit) for name in wanted}
 
 
 def count_awaiting(member: User, limit: int | None = None) -> int:
