@@ -6,6 +6,8 @@ from __future__ import annotations
 from sqlalchemy import and_, bindparam, inspect, update
 from sqlalchemy.dialects import postgresql, sqlite
 
+from .kept import figures_changed
+
 _DIALECT_INSERT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 # The statements add_to runs, built once for each shape (dialect, table, the key's and the
@@ -40,7 +42,9 @@ def _statement(dialect: str, table, key: tuple[str, ...], sums: tuple[str, ...],
 def add_to(conn, table, key: dict, sums: dict) -> None:
     """Add `sums` to the row of a kept table at `key` (made with them if new): one INSERT …
     ON CONFLICT DO UPDATE, whose row lock serialises two writers of one row. A sum taken
-    away (negative) needs the row to be there: it was counted in it before."""
+    away (negative) needs the row to be there: it was counted in it before. The table's
+    revision moves first (workflow.engine.kept.figures_changed)."""
+    figures_changed(table.name, conn)
     takes_away = any(value < 0 for value in sums.values())
     nulls = tuple(name for name, value in key.items() if value is None) if takes_away else ()
     conn.execute(_statement(conn.dialect.name, table, tuple(key), tuple(sums), takes_away,

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from models import Application, StateTotal
 
+from .kept import figures_changed
 from .kept_sums import add_to, before_flush
 from .locking import lock_chain
 
@@ -48,6 +49,7 @@ def state_moved(conn, kind: str, was: str, now: str) -> None:
     transaction, which holds the chain's lock)."""
     if was == now:
         return
+    figures_changed(_TOTALS.name, conn)  # as add_to moves it
     found = conn.execute(_MOVE, {"b_kind": kind, "b_was": was, "b_now": now}).scalars().all()
     if now not in found:  # the first file of its kind to enter that state
         _count(conn, {(kind, now): +1})
