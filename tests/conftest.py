@@ -20,6 +20,7 @@ from config import TestConfig
 from models import Application, Fund, Organisation, Round, User, db, set_write_intent
 from webui import create_app
 from workflow.engine import kept
+from workflow.engine.locking import ensure_write_transaction
 
 from . import CHEAP_PASSWORD_METHOD, kept_guard, temporary
 from .database import (
@@ -215,6 +216,15 @@ def fund_of(code: str) -> Fund:
     return fund
 
 
+def file_changed(application_id: int, connection=None) -> None:
+    """Scene-setting: move what the service moves with a change of the file, its own
+    revision and its stripe of the lists (the stripe after the audit chain's lock, as
+    every writer takes them), in the transaction of the scene's write."""
+    conn = connection if connection is not None else ensure_write_transaction(db.session)
+    kept.file_changed(application_id, conn)
+    kept.lists_changed(application_id, conn)
+
+
 def scene_changed(*applications: Application, people: bool = False,
                   catalogue: bool = False) -> None:
     """Scene-setting written straight to the tables (a file put into a state, rows added to
@@ -222,7 +232,7 @@ def scene_changed(*applications: Application, people: bool = False,
     so that no answer a worker keeps goes stale (tests/kept_guard.py)."""
     conn = db.session.connection()
     for application in applications:
-        kept.application_changed(application.id, conn)
+        file_changed(application.id, conn)
     if people:
         kept.people_changed(conn)
     if catalogue:
