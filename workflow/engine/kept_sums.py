@@ -43,7 +43,10 @@ def add_to(conn, table, key: dict, sums: dict) -> None:
     """Add `sums` to the row of a kept table at `key` (made with them if new): one INSERT …
     ON CONFLICT DO UPDATE, whose row lock serialises two writers of one row. A sum taken
     away (negative) needs the row to be there: it was counted in it before. The table's
-    revision moves first (workflow.engine.kept.figures_changed)."""
+    revision moves first (workflow.engine.kept.figures_changed).
+
+    The caller holds the audit chain's lock already (workflow.engine.locking.lock_chain):
+    the chain before any kept row, in every writer."""
     figures_changed(table.name, conn)
     takes_away = any(value < 0 for value in sums.values())
     nulls = tuple(name for name, value in key.items() if value is None) if takes_away else ()
