@@ -22,7 +22,13 @@ from .grant import (
     ReportParticipant,
     ScreeningCheck,
 )
-from .kept import FILE_LIST_STRIPES, PEOPLE_STRIPES, FileListRevision, PeopleRevision
+from .kept import (
+    FILE_LIST_STRIPES,
+    PEOPLE_STRIPES,
+    FigureRevision,
+    FileListRevision,
+    PeopleRevision,
+)
 from .kept_figures import (
     ApplicationTotal,
     FundDayTotal,
@@ -145,6 +151,7 @@ __all__ = [
     "PeopleRevision",
     "PEOPLE_STRIPES",
     "INTEGER_COLUMN_MAX",
+    "FigureRevision",
     "FileListRevision",
     "FILE_LIST_STRIPES",
     "Comment",

@@ -8,7 +8,7 @@ stripe does (numbers, never a clock: two hosts' clocks need not agree).
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, CheckConstraint
+from sqlalchemy import BigInteger, CheckConstraint, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .base import db
@@ -39,4 +39,17 @@ class PeopleRevision(db.Model):
                                       name="stripe_in_range"),)
 
     stripe: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    revision: Mapped[int] = mapped_column(BigInteger, default=1, server_default="1")
+
+
+class FigureRevision(db.Model):
+    """The revision of one table of kept figures (models.kept_figures, its name): the
+    portfolio's figures are filed under those of the tables they read, so that a change
+    that moves none of them (a vote, a note) leaves them kept. Written by
+    workflow.engine.kept_sums.add_to with the figures themselves, under the audit chain's
+    lock like them: a row every writer of that table shares, as its rows are."""
+
+    __tablename__ = "figure_revisions"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
     revision: Mapped[int] = mapped_column(BigInteger, default=1, server_default="1")

@@ -93,7 +93,7 @@ def kept_answers_cannot_go_stale():
 # pytest-xdist (`--dist loadgroup`, as tests/run_suites.py runs it) the tests that use one
 # go to one worker, which starts it once. (Chromium starts in a second or so: the browser
 # tests spread over the workers, each starting its own, as the demo's walks take minutes.)
-SHARED_SERVERS = {"web_server": "gunicorn"}
+SHARED_SERVERS = {"web_server": "gunicorn", "proxied_hosts": "gunicorn behind a proxy"}
 
 
 def pytest_collection_modifyitems(items) -> None:

@@ -5,10 +5,14 @@
 prints, at the end, the CPU seconds (user + system, of this process and of the children it
 has waited for: gunicorn, racers, pybabel) spent collecting, in the tests' setup, call and
 teardown, and outside them (the session's fixtures' teardown), then the modules that cost
-the most. The figures start when pytest has loaded its plugins and the root conftest (the
-app's imports): `/usr/bin/time -v` around the command gives the whole. CPU, not wall time:
-on a busy host the wall time mostly measures the wait for a core. One process only (with
--p no:xdist): pytest-xdist's workers would each print their own share.
+the most. A child counts once it has ended and been waited for, with the children it
+waited for in turn (a gunicorn master reaps its workers): a server shared by a module or a
+package is charged to the teardown of the test after which it stops, and one still running
+at the end (Playwright's driver and its Chromium) to none. The figures start when pytest
+has loaded its plugins and the root conftest (the app's imports): `/usr/bin/time -v`
+around the command gives the whole. CPU, not wall time: on a busy host the wall time
+mostly measures the wait for a core. One process only (with -p no:xdist): pytest-xdist's
+workers would each print their own share.
 """
 
 from __future__ import annotations

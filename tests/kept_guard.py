@@ -40,6 +40,7 @@ TESTS = ROOT / "tests"
 MIGRATIONS = ROOT / "migrations"
 
 FILE, LISTS, PEOPLE = "a file's revision", "the lists' revision", "the people's revision"
+FIGURES = "its figures' revision"
 # Each kept table, and the revisions a change to it must move. None: every column counts;
 # else only the columns named (a login writes none of a user's kept columns).
 _FILE_TABLES = ("applications", "ballots", "votes", "conflict_declarations", "tranches",
@@ -53,14 +54,10 @@ KEPT_TABLES: dict[str, tuple[frozenset[str], frozenset[str] | None]] = {
               frozenset({"name", "email", "organisation_id", "active", "away_until"})),
     "role_assignments": (frozenset({PEOPLE}), None),
     "committee_seats": (frozenset({PEOPLE}), None),
-    # The portfolio's figures (workflow.money.portfolio, grant_map), kept under the lists'.
-    # Not listed, though read there too: application_totals, state_totals,
-    # programme_type_totals and trained_totals, written by a hook of any write of a file,
-    # grant or report (state_totals by the service's transition too), whose event moves the
-    # lists (the project's code moves a file's revision only with the lists'), even under a
-    # test's scene; and
-    # fund_totals, which a donation writes, on no file: its loan kinds come with a file.
-    **{table: (frozenset({LISTS}), None) for table in ("portfolio_totals", "grant_details")},
+    "grant_details": (frozenset({LISTS}), None),
+    # The portfolio's figures (workflow.money.portfolio, grant_map), kept under the
+    # revisions of the kept tables they read (workflow.engine.kept.kept_for_figures).
+    **{table: (frozenset({FIGURES}), None) for table in kept.FIGURE_TABLES},
 }
 
 # Rows of these tables matter only with this column set: a fund's own ledger entries (a
@@ -142,6 +139,8 @@ def _moved(verb: str, table: str, columns: set[str]) -> set[str]:
         return {LISTS}
     if table == "people_revisions":
         return {PEOPLE}
+    if table == "figure_revisions":
+        return {FIGURES}
     return set()
 
 

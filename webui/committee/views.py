@@ -53,13 +53,11 @@ def index():
         where = places["voted"]
         voted = lists.voted_page(current_user, PER_PAGE, after=where.after,
                                         before=where.before)
-        counts.update(awaiting=lists.count_awaiting(current_user, limit),
-                      voted=lists.count_voted(current_user, limit))
     if chair:
         where = places["open"]
         opened = lists.open_page(current_user, PER_PAGE, after=where.after,
                                         before=where.before)
-        counts["open"] = lists.count_open(current_user, limit)
+    counts.update(lists.counts(current_user, limit, member=member, chair=chair))
     if secretariat:
         where = places["stuck"]
         stuck = lists.stuck_page(PER_PAGE, after=where.after, before=where.before)

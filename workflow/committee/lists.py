@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import Select, exists, func, or_, select
+from sqlalchemy import Select, and_, exists, func, or_, select
 from sqlalchemy.orm import contains_eager
 
 from models import Application, Ballot, Organisation, User, Vote, db
@@ -47,16 +47,25 @@ def _with_files(query: Select) -> Select:
         contains_eager(Ballot.application).joinedload(Application.fund))
 
 
+
+def _of_organisation(column):
+    # Read for the page's rows only (after the sort and limit), not joined: PostgreSQL
+    # guesses a few rows match a list, where a thousand may, and would then join every
+    # organisation to each of them.
+    return (select(column).where(Organisation.id == Application.organisation_id)
+            .correlate_except(Organisation).scalar_subquery())
+
+
 # What the lists that only print their ballots read of each (the open ballots' list loads
 # Ballots: their tallies read them): plain columns, not a ballot, a file, an organisation
 # and a fund loaded a row.
 LISTED = (Ballot.id, Ballot.application_id, Application.reference, Application.title,
-          Organisation.name, Organisation.name_reading, Ballot.number, Ballot.opened_at,
-          Ballot.due_on)
+          _of_organisation(Organisation.name), _of_organisation(Organisation.name_reading),
+          Ballot.number, Ballot.opened_at, Ballot.due_on)
 
 
 def _listed(query: Select) -> Select:
-    return query.join(Organisation, Organisation.id == Application.organisation_id)
+    return query
 
 
 def _awaiting(member: User, *columns) -> Select:
@@ -153,6 +162,26 @@ def stuck_page(size: int, *, after: str | None = None, before: str | None = None
     return keyset.page_of("stuck", _listed(_stuck(
         today, *LISTED, someone_may_vote().label("votable"),
         someone_presides(today).label("presided"))), KEY, size, after=after, before=before)
+
+
+def counts(user: User, limit: int, *, member: bool, chair: bool) -> dict[str, int]:
+    """The committee page's counts, each up to `limit`, in one pass over the open ballots:
+    those awaiting the member's vote and those they voted on ("awaiting", "voted"), and the
+    chair's open ballots of their committees ("open"); as count_awaiting, count_voted and
+    count_open count them, which would walk the open ballots once each."""
+    voted = exists().where(Vote.ballot_id == Ballot.id, Vote.member_id == user.id)
+    wanted = {}
+    if member and is_voter(user):
+        wanted["awaiting"] = and_(sits_as_member(user), ~voted,
+                                  ~recused(user.id, user.organisation_id))
+        wanted["voted"] = voted
+    if chair:
+        wanted["open"] = holds_an_office(user)
+    if not wanted:
+        return {}
+    found = db.session.execute(_open(*(func.count().filter(condition).label(name)
+                                       for name, condition in wanted.items()))).one()
+    return {name: min(getattr(found, name), limit) for name in wanted}
 
 
 def count_awaiting(member: User, limit: int | None = None) -> int:

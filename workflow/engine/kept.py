@@ -16,6 +16,12 @@ agree) are moved by the workflow service in the transaction of the change itself
 * the people's revision, the sum of the rows of `people_revisions`: the names, roles,
   seats and absences of the people and the organisations the pages name. A change moves
   the stripe of the user or organisation changed, in stripes for the same reason.
+* a revision per table of kept figures (`figure_revisions`, by the table's name): the
+  portfolio's figures are read from those tables only (with the names of the
+  organisations, rounds and funds, which move the people's revision), so each is filed
+  under the revisions of the tables it reads and the people's. Moved by whatever adds to
+  such a table (workflow.engine.kept_sums.add_to), in the transaction of the change: a
+  vote or a note leaves the portfolio kept, a transition recounts only the states.
 
 A login, a failed login, a refusal or a notification moves none of them. The test suite
 fails a test whose transaction writes a table read here without moving a number
@@ -26,6 +32,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import functools
 import weakref
 from collections.abc import Callable, Hashable, Iterator, Sequence
 from dataclasses import dataclass
@@ -33,11 +40,13 @@ from typing import Any
 
 from flask import current_app, has_app_context
 from sqlalchemy import Row, Update, bindparam, func, insert, select, true, update
+from sqlalchemy.dialects import postgresql, sqlite
 
 from models import (
     FILE_LIST_STRIPES,
     PEOPLE_STRIPES,
     Application,
+    FigureRevision,
     FileListRevision,
     PeopleRevision,
     db,
@@ -66,6 +75,14 @@ _BUMP_STRIPE = (update(_STRIPES).where(_STRIPES.c.stripe == bindparam("b_stripe"
                 .values(revision=_STRIPES.c.revision + 1))
 _BUMP_PEOPLE = (update(_PEOPLE).where(_PEOPLE.c.stripe == bindparam("b_stripe"))
                 .values(revision=_PEOPLE.c.revision + 1))
+
+
+_FIGURES = FigureRevision.__table__
+# Every figure table's revision and the people's, in one row each (the people's beside each
+# of them, or alone while no figure has moved yet).
+_FIGURE_MARKS = (select(_FIGURES.c.name, _FIGURES.c.revision, PEOPLE_REVISION.c.people)
+                 .select_from(PEOPLE_REVISION).outerjoin(_FIGURES, true()))
+_UPSERT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
 @dataclass(frozen=True)
@@ -108,6 +125,40 @@ def lists_changed_reading(application_id: int, statement: Update, connection) ->
     if row is None:
         connection.execute(insert(_STRIPES).values(stripe=stripe, revision=2))
     return row
+
+
+# The tables of kept figures that answers are filed under (kept_for_figures).
+FIGURE_TABLES = frozenset({"state_totals", "application_totals", "programme_type_totals",
+                           "portfolio_totals", "trained_totals", "fund_totals"})
+
+
+def figures_changed(table_name: str, connection) -> None:
+    """The kept figures of this table (models.kept_figures) are about to change: their
+    revision moves, once per transaction (or savepoint) and table; a table no answer is
+    filed under moves nothing.
+
+    The chain's lock first, as before any kept row (see lock_chain): the revision's row is
+    then always locked after the chain and before the figures' rows."""
+    if table_name not in FIGURE_TABLES:
+        return
+    transaction = connection.get_nested_transaction() or connection.get_transaction()
+    moved = connection.info.get("figures_moved")
+    if moved is None or moved[0] is not transaction:
+        moved = connection.info["figures_moved"] = (transaction, set())
+    if table_name in moved[1]:
+        return
+    if not moved[1]:  # else taken with the first
+        lock_chain(connection)
+    connection.execute(_figure_upsert(connection.dialect.name),
+                       {"name": table_name, "revision": 1})
+    moved[1].add(table_name)
+
+
+@functools.cache
+def _figure_upsert(dialect: str):
+    statement = _UPSERT[dialect](_FIGURES)
+    return statement.on_conflict_do_update(index_elements=[_FIGURES.c.name],
+                                           set_={"revision": _FIGURES.c.revision + 1})
 
 
 def file_changed(application_id: int, connection) -> None:
@@ -176,6 +227,13 @@ def people_changed(connection=None, *, row_id: int = 0) -> None:
 def marks() -> Marks:
     """The revisions of the lists and of the people as they stand now (once per page)."""
     return Marks(*db.session.connection().execute(_MARKS).one())
+
+
+@reading.memoised
+def figure_marks() -> tuple[dict[str, int], int | None]:
+    """The revision of each table of kept figures, and the people's (once per page)."""
+    rows = db.session.connection().execute(_FIGURE_MARKS).all()
+    return {name: revision for name, revision, _ in rows if name is not None}, rows[0][2]
 
 
 def note_file(application_id: int, revision: int, people: int | None) -> None:
@@ -273,6 +331,22 @@ def kept_for_file(name: str, application_id: int, key: Hashable,
     revisions = reading.remember(("kept", "file", application_id),
                                  lambda: _file_marks(application_id))
     return _file_reads.get((name, application_id, key), revisions, compute)
+
+
+_figure_reads = KeptAnswers("figures", max_entries=64)
+
+
+def kept_for_figures(name: str, tables: tuple[str, ...], key: Hashable,
+                     compute: Callable[[], Any]) -> Any:
+    """`compute()`'s answer read from the kept figures of `tables` (models.kept_figures, by
+    name) and the names of organisations, rounds and funds, kept until one of those
+    tables or the people move; computed afresh outside a page's read scope."""
+    assert FIGURE_TABLES.issuperset(tables), tables  # else nothing would move them
+    if not reading.active():
+        return compute()
+    revisions, people = figure_marks()
+    return _figure_reads.get((name, key), (tuple(revisions.get(t) for t in tables), people),
+                             compute)
 
 
 def page_rows(name: str, application_id: int, read: Callable[[], Sequence]) -> list:

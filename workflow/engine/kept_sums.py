@@ -6,13 +6,17 @@ from __future__ import annotations
 from sqlalchemy import and_, inspect, update
 from sqlalchemy.dialects import postgresql, sqlite
 
+from .kept import figures_changed
+
 _DIALECT_INSERT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
 def add_to(conn, table, key: dict, sums: dict) -> None:
     """Add `sums` to the row of a kept table at `key` (made with them if new): one INSERT …
     ON CONFLICT DO UPDATE, whose row lock serialises two writers of one row. A sum taken
-    away (negative) needs the row to be there: it was counted in it before."""
+    away (negative) needs the row to be there: it was counted in it before. The table's
+    revision moves first (workflow.engine.kept.figures_changed)."""
+    figures_changed(table.name, conn)
     if any(value < 0 for value in sums.values()):
         conn.execute(update(table).where(and_(*(table.c[k] == v for k, v in key.items())))
                      .values({name: table.c[name] + value for name, value in sums.items()}))

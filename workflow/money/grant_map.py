@@ -16,7 +16,7 @@ import pycountry
 from sqlalchemy import func, select
 
 from models import Organisation, PortfolioTotal, TrainedTotal, db
-from workflow.engine.kept import kept_for_lists
+from workflow.engine.kept import kept_for_figures
 from workflow.people.accounts import country_names
 
 
@@ -59,9 +59,11 @@ class GrantFigures:
 
     @classmethod
     def read(cls) -> GrantFigures:
-        """Kept by the worker as workflow.money.portfolio keeps its figures (a ledger entry
-        or an accepted report is an event of its file): shared, not to be changed."""
-        return kept_for_lists("grant map", None, lambda: cls(_disbursed(), _trained()))
+        """Kept by the worker as workflow.money.portfolio keeps its figures, until the
+        kept rows of the ledger's money or of the persons trained move: shared, not to be
+        changed."""
+        return kept_for_figures("grant map", ("portfolio_totals", "trained_totals"), None,
+                                lambda: cls(_disbursed(), _trained()))
 
     def fiscal_years(self) -> list[int]:
         """The fiscal years with a disbursement or an accepted report, the latest first."""

@@ -40,7 +40,7 @@ from models import (
     db,
 )
 from workflow.engine.fiscal import fiscal_year
-from workflow.engine.kept import catalogue_changed
+from workflow.engine.kept import FIGURE_TABLES, catalogue_changed, figures_changed
 from workflow.engine.kept_sums import add_to
 
 from . import fund_totals
@@ -218,6 +218,8 @@ def rebuild(connection=None) -> None:
     writer filled them."""
     conn = connection if connection is not None else db.session.connection()
     catalogue_changed(conn)  # the figures the workers keep of these are read afresh
+    for name in sorted(FIGURE_TABLES):  # under the chain's lock, in one order
+        figures_changed(name, conn)
     fund_totals.rebuild(conn)
     for table in _SUMMED:
         rows = summed(conn, table)

@@ -2,13 +2,18 @@
 round, by country and by fiscal year, and the loan book's money, read the rows kept in the
 transactions that change them (workflow.money.kept_figures, fund_totals,
 workflow.files.application_totals, workflow.engine.state_totals,
-workflow.grants.programme_totals), a few hundred rows however many files there are."""
+workflow.grants.programme_totals), a few hundred rows however many files there are.
+
+Each worker keeps each figure under the revisions of the kept tables it reads
+(workflow.engine.kept.kept_for_figures): a change to a file recomputes only the figures
+whose rows it moved (a transition: the states and the loan book's counts)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import case, func, select
+from flask_babel import get_locale
+from sqlalchemy import BigInteger, case, cast, func, select
 
 from models import (
     ApplicationTotal,
@@ -21,13 +26,18 @@ from models import (
     StateTotal,
     db,
 )
-from workflow.engine.kept import kept_for_lists
+from workflow.engine.kept import kept_for_figures
 from workflow.people.accounts import country_names
+
+
+def _sum(column):
+    """A kept column's sum as a whole number (PostgreSQL's sum of bigints is a numeric)."""
+    return cast(func.sum(column), BigInteger)
 
 
 def by_state() -> list[tuple[str, str, int]]:
     """(kind, state, applications), each kind's biggest state first."""
-    return list(kept_for_lists("portfolio states", None, _by_state))
+    return list(kept_for_figures("portfolio states", ("state_totals",), None, _by_state))
 
 
 def _by_state() -> tuple[tuple[str, str, int], ...]:
@@ -40,9 +50,10 @@ def _by_state() -> tuple[tuple[str, str, int], ...]:
 def by_round() -> list[tuple[str, int, int]]:
     """(round, applications, approved yen), from the counts kept per round
     (workflow.files.application_totals)."""
-    return list(kept_for_lists("portfolio rounds", None, lambda: tuple(db.session.execute(
-        select(Round.name, func.sum(ApplicationTotal.applications),
-               func.sum(ApplicationTotal.approved_yen))
+    return list(kept_for_figures("portfolio rounds", ("application_totals",), None,
+                                 lambda: tuple(db.session.execute(
+        select(Round.name, _sum(ApplicationTotal.applications),
+               _sum(ApplicationTotal.approved_yen))
         .join(ApplicationTotal, ApplicationTotal.round_id == Round.id)
         .group_by(Round.name).having(func.sum(ApplicationTotal.applications) > 0)
         .order_by(Round.name)).all())))
@@ -51,7 +62,8 @@ def by_round() -> list[tuple[str, int, int]]:
 def by_programme_type() -> list[tuple[str, int]]:
     """(programme type, grants), the most first, from the counts kept per programme type
     (workflow.grants.programme_totals)."""
-    return list(kept_for_lists("portfolio programmes", None, lambda: tuple(
+    return list(kept_for_figures("portfolio programmes", ("programme_type_totals",), None,
+                                 lambda: tuple(
         (programme_type, int(n)) for programme_type, n in db.session.execute(
             select(ProgrammeTypeTotal.programme_type, ProgrammeTypeTotal.grants)
             .where(ProgrammeTypeTotal.grants > 0)
@@ -65,18 +77,20 @@ _COUNTRY = case(
     else_=Organisation.country_code)
 
 
-def _by_country_and_year(kind: str) -> list[tuple[str, int, int, int | None]]:
-    """(country, fiscal year, applications, approved yen or None when none is approved) of
-    one kind, from the counts kept per organisation (workflow.files.application_totals)."""
-    return [(country, year, int(n), int(yen) if approved else None)
-            for country, year, n, approved, yen in db.session.execute(
-                select(_COUNTRY, ApplicationTotal.fiscal_year,
-                       func.sum(ApplicationTotal.applications),
-                       func.sum(ApplicationTotal.approved),
-                       func.sum(ApplicationTotal.approved_yen))
-                .join(Organisation, Organisation.id == ApplicationTotal.organisation_id)
-                .where(ApplicationTotal.kind == kind)
-                .group_by(_COUNTRY, ApplicationTotal.fiscal_year)) if n]
+def _by_country_and_year() -> tuple[list, list]:
+    """The grants' and the loans' (country, fiscal year, applications, approved yen or None
+    when none is approved), from the counts kept per organisation
+    (workflow.files.application_totals), both kinds in one reading."""
+    found: dict[str, list] = {"grant": [], "loan": []}
+    for kind, country, year, n, approved, yen in db.session.connection().execute(
+            select(ApplicationTotal.kind, _COUNTRY, ApplicationTotal.fiscal_year,
+                   _sum(ApplicationTotal.applications), _sum(ApplicationTotal.approved),
+                   _sum(ApplicationTotal.approved_yen))
+            .join(Organisation, Organisation.id == ApplicationTotal.organisation_id)
+            .group_by(ApplicationTotal.kind, _COUNTRY, ApplicationTotal.fiscal_year)).all():
+        if n and kind in found:
+            found[kind].append((country, year, n, yen if approved else None))
+    return found["grant"], found["loan"]
 
 
 @dataclass(frozen=True)
@@ -97,8 +111,8 @@ class Counted:
     @classmethod
     def read(cls) -> Counted:
         """Shared by the views of one worker until a revision moves: not to be changed."""
-        return kept_for_lists("portfolio counts", None, lambda: cls(
-            _by_country_and_year("grant"), _by_country_and_year("loan")))
+        return kept_for_figures("portfolio counts", ("application_totals",), None,
+                                lambda: cls(*_by_country_and_year()))
 
     def by_kind(self) -> dict[str, list]:
         return {"grant": self.grants, "loan": self.loans}
@@ -128,7 +142,8 @@ class CountryYear:
 
 
 def _disbursed() -> dict[tuple[str, str, int], int]:
-    return kept_for_lists("portfolio disbursed", None, _read_disbursed)
+    return kept_for_figures("portfolio disbursed", ("portfolio_totals",), None,
+                            _read_disbursed)
 
 
 def _read_disbursed() -> dict[tuple[str, str, int], int]:
@@ -137,9 +152,9 @@ def _read_disbursed() -> dict[tuple[str, str, int], int]:
     moved loan emptied (workflow.money.moved_files) stays, at zero: not a country shown."""
     country = case((PortfolioTotal.investment_country != "", PortfolioTotal.investment_country),
                    else_=Organisation.country_code)
-    return {(k, c, y): int(v) for k, c, y, v in db.session.execute(
+    return {(k, c, y): v for k, c, y, v in db.session.connection().execute(
         select(PortfolioTotal.application_kind, country, PortfolioTotal.application_year,
-               func.sum(PortfolioTotal.amount_yen))
+               _sum(PortfolioTotal.amount_yen))
         .join(Organisation, Organisation.id == PortfolioTotal.organisation_id)
         .where(PortfolioTotal.kind == "disbursement")
         .group_by(PortfolioTotal.application_kind, country,
@@ -149,8 +164,14 @@ def _read_disbursed() -> dict[tuple[str, str, int], int]:
 
 def money_by_country_and_year(counted: Counted | None = None) -> list[CountryYear]:
     """Approved yen (by the application's fiscal year) and disbursed yen (by the ledger), for
-    grants and for loans apart."""
-    counted = counted or Counted.read()
+    grants and for loans apart; kept as the figures it is made of are, per language (the
+    countries' names)."""
+    return list(kept_for_figures(
+        "portfolio money", ("application_totals", "portfolio_totals"), str(get_locale() or "en"),
+        lambda: tuple(_money_by_country_and_year(counted or Counted.read()))))
+
+
+def _money_by_country_and_year(counted: Counted) -> list[CountryYear]:
     approved: dict[tuple[str, str, int], int] = {}
     for kind, rows in counted.by_kind().items():
         for country, year, _n, yen in rows:
@@ -171,7 +192,8 @@ def countries_and_money() -> tuple[list[CountryCount], list[CountryYear]]:
 
 def loan_book() -> dict[str, int]:
     """Loans by position, and the principal still outstanding in the SME fund."""
-    return dict(kept_for_lists("portfolio loan book", None, _loan_book))
+    return dict(kept_for_figures("portfolio loan book", ("state_totals", "fund_totals"), None,
+                                 _loan_book))
 
 
 def _loan_book() -> dict[str, int]:
