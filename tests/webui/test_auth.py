@@ -3,7 +3,7 @@
 import pytest
 
 from models import User, db
-from tests.conftest import PASSWORD, log_in
+from tests.conftest import PASSWORD, log_in, sign_in
 
 
 def test_login_shows_the_dashboard_of_the_users_roles(client, make_user):
@@ -14,6 +14,26 @@ def test_login_shows_the_dashboard_of_the_users_roles(client, make_user):
     assert "Welcome, Sato Secretariat" in page
     assert "Secretariat" in page and "Auditor" in page
     assert "Administration" not in page
+
+
+@pytest.mark.parametrize("roles", [("auditor",), ("finance_officer",), ("admin",)])
+def test_the_suites_sign_in_leaves_the_session_a_login_leaves(app, make_user, roles):
+    """tests.conftest.sign_in stands in for the login form in most tests: its session holds
+    the same keys, is honoured the same way (a second factor's role included), and the
+    same logout ends it."""
+    user = make_user(*roles)
+    through_the_form, signed_in = app.test_client(), app.test_client()
+    assert log_in(through_the_form, user).status_code == 302
+    sign_in(signed_in, user)
+    for client in (through_the_form, signed_in):
+        assert client.get("/home").status_code == 200
+        assert f"{user.name}" in client.get("/home").get_data(as_text=True)
+    with through_the_form.session_transaction() as one, signed_in.session_transaction() as other:
+        assert set(one) - {"_flashes"} == set(other)
+        assert {k: one[k] for k in ("_user_id", "_id", "mfa", "remember")} == (
+            {k: other[k] for k in ("_user_id", "_id", "mfa", "remember")})
+    assert signed_in.post("/auth/logout").status_code == 302
+    assert signed_in.get("/home").status_code == 302
 
 
 def test_email_is_matched_case_insensitively(client, make_user):

@@ -1,7 +1,7 @@
 """A member recused on a file does not see the other members' votes and comments on it, nor
 how they stand, until the ballot closes."""
 
-from tests.conftest import fire, log_in
+from tests.conftest import fire, sign_in
 from workflow.committee import ballots
 
 from .conftest import act
@@ -23,7 +23,7 @@ def test_a_recused_member_sees_the_votes_only_once_the_ballot_closes(
     act(ballots.cast_vote, application, voters[1], "approve")
     ballot = ballots.open_ballot_of(application)
 
-    log_in(client, recused)
+    sign_in(client, recused)
     shown = _page(client, application)
     assert "Secret doubts about the venue" not in shown
     assert 'data-tally="approvals"' not in shown and "data-votes-hidden" in shown
@@ -32,13 +32,13 @@ def test_a_recused_member_sees_the_votes_only_once_the_ballot_closes(
     assert "approvals" not in tally and "rejections" not in tally and tally["cast"] == 2
 
     client.post("/auth/logout")
-    log_in(client, voters[2])  # a member who may vote sees them
+    sign_in(client, voters[2])  # a member who may vote sees them
     shown = _page(client, application)
     assert "Secret doubts about the venue" in shown and 'data-tally="approvals"' in shown
 
     fire(application, "decide", chair, casting_vote="approve")  # 1 to 1: the chair settles it
     client.post("/auth/logout")
-    log_in(client, recused)
+    sign_in(client, recused)
     assert "Secret doubts about the venue" in _page(client, application)
     assert "approvals" in client.get(f"/committee/ballots/{ballot.id}/tally.json").get_json()
 
@@ -49,17 +49,17 @@ def test_a_recused_chair_neither_reads_the_tally_in_the_list_nor_exports_the_vot
     voters = members(2)
     act(ballots.cast_vote, application, voters[0], "approve", "Strong trainers")
     act(ballots.declare_conflict, application, chair, "My niece leads the project.")
-    log_in(client, chair)
+    sign_in(client, chair)
     listing = client.get("/committee/").get_data(as_text=True)
     assert application.reference in listing and "data-recused" in listing
     votes = client.get("/audit/votes.csv").get_data(as_text=True)
     assert application.reference not in votes and "Strong trainers" not in votes
     client.post("/auth/logout")
-    log_in(client, deputy)
+    sign_in(client, deputy)
     assert "Strong trainers" in client.get("/audit/votes.csv").get_data(as_text=True)
 
     act(ballots.cast_vote, application, voters[1], "approve")
     fire(application, "decide", deputy)
     client.post("/auth/logout")
-    log_in(client, chair)
+    sign_in(client, chair)
     assert "Strong trainers" in client.get("/audit/votes.csv").get_data(as_text=True)

@@ -5,7 +5,7 @@ import io
 import pytest
 
 from models import ROLES, db
-from tests.conftest import log_in, once_key
+from tests.conftest import once_key, sign_in
 from workflow.files import attachments
 
 from .conftest import new_draft, text_of
@@ -16,7 +16,7 @@ PDF = b"%PDF-1.4\n%%EOF\n"
 @pytest.fixture
 def foreign(client, scene, app):
     """A draft of the Thai society with a PDF attached; then someone else logs in."""
-    log_in(client, scene.applicant)
+    sign_in(client, scene.applicant)
     application = new_draft(client, scene)
     client.post(f"/grants/{application.id}/attachments",
                 data={"file": (io.BytesIO(PDF), "budget.pdf"), **once_key()},
@@ -34,7 +34,7 @@ def _pages(application, attachment):
 
 def test_another_societys_proposal_answers_404(client, foreign, make_user, make_org):
     application, attachment = foreign
-    log_in(client, make_user("applicant", organisation=make_org(name="Alumni Society of Peru",
+    sign_in(client, make_user("applicant", organisation=make_org(name="Alumni Society of Peru",
                                                                 country_code="PE")))
     for path in _pages(application, attachment):
         assert client.get(path).status_code == 404, path
@@ -48,7 +48,7 @@ def test_another_societys_proposal_answers_404(client, foreign, make_user, make_
 
 def test_staff_download_but_do_not_edit(client, foreign, make_user):
     application, attachment = foreign
-    log_in(client, make_user("secretariat"))
+    sign_in(client, make_user("secretariat"))
     url = f"/grants/{application.id}/attachments/{attachment.id}"
     assert client.get(url).status_code == 404  # a draft is its society's alone
     application.state, application.submitted_at = "submitted", application.created_at
@@ -64,7 +64,7 @@ def test_staff_download_but_do_not_edit(client, foreign, make_user):
 
 def test_an_attachment_of_another_application_answers_404(client, foreign, scene):
     application, attachment = foreign
-    log_in(client, scene.applicant)
+    sign_in(client, scene.applicant)
     other = new_draft(client, scene, title="Second proposal")
     assert client.get(f"/grants/{other.id}/attachments/{attachment.id}").status_code == 404
     assert client.get(f"/grants/{application.id}/attachments/{attachment.id}"
@@ -85,8 +85,8 @@ def test_new_proposal_is_for_applicants(client, login_as, role):
 
 
 def test_home_page_links(client, scene, make_user):
-    log_in(client, scene.applicant)
+    sign_in(client, scene.applicant)
     assert 'href="/grants/new"' in text_of(client.get("/home"))
     client.post("/auth/logout")
-    log_in(client, make_user("secretariat"))
+    sign_in(client, make_user("secretariat"))
     assert 'href="/grants/screening"' in text_of(client.get("/home"))

@@ -12,7 +12,7 @@ from models import (
     ParticipantCountry,
     db,
 )
-from tests.conftest import log_in, once_key
+from tests.conftest import once_key, sign_in
 
 from .conftest import act, audit_actions, new_draft, proposal_form, text_of
 
@@ -20,7 +20,7 @@ PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
 
 def test_applicant_drafts_and_submits_a_complete_proposal(client, scene):
-    log_in(client, scene.applicant)
+    sign_in(client, scene.applicant)
     application = new_draft(client, scene)
     assert (application.state, application.round_id, application.requested_yen) == (
         "draft", scene.round.id, 0)
@@ -60,7 +60,7 @@ def test_applicant_drafts_and_submits_a_complete_proposal(client, scene):
 def test_new_proposal_says_when_no_round_is_open(client, scene):
     scene.round.closes_on = scene.round.opens_on
     db.session.commit()
-    log_in(client, scene.applicant)
+    sign_in(client, scene.applicant)
     page = text_of(client.get("/grants/new"))
     assert "No WNF round is open for proposals now." in page
     assert client.post("/grants/new", data={"round_id": str(scene.round.id),
@@ -70,12 +70,12 @@ def test_new_proposal_says_when_no_round_is_open(client, scene):
 
 def test_a_company_cannot_propose_a_grant(client, scene, make_org, make_user):
     company = make_org(kind="company", name="Kyoto Textile Trading K.K.", country_code="JP")
-    log_in(client, make_user("applicant", organisation=company))
+    sign_in(client, make_user("applicant", organisation=company))
     assert "WNF grants are proposed by alumni societies" in text_of(client.get("/grants/new"))
 
 
 def test_the_budget_totals_and_own_share_are_shown(client, scene):
-    log_in(client, scene.applicant)
+    sign_in(client, scene.applicant)
     application = new_draft(client, scene)
     client.post(f"/grants/{application.id}/edit", data=proposal_form(scene))
     page = " ".join(text_of(client.get(f"/applications/{application.id}")).split())
@@ -85,7 +85,7 @@ def test_the_budget_totals_and_own_share_are_shown(client, scene):
 
 
 def test_add_row_without_javascript_keeps_the_input_and_saves_nothing(client, scene):
-    log_in(client, scene.applicant)
+    sign_in(client, scene.applicant)
     application = new_draft(client, scene)
     data = proposal_form(scene, save=None, add_budget_row="Add a budget line")
     page = text_of(client.post(f"/grants/{application.id}/edit", data=data))
@@ -95,7 +95,7 @@ def test_add_row_without_javascript_keeps_the_input_and_saves_nothing(client, sc
 
 
 def test_removed_rows_are_not_saved(client, scene):
-    log_in(client, scene.applicant)
+    sign_in(client, scene.applicant)
     application = new_draft(client, scene)
     client.post(f"/grants/{application.id}/edit",
                 data=proposal_form(scene, **{"budget-3-remove": "y"}))
@@ -105,7 +105,7 @@ def test_removed_rows_are_not_saved(client, scene):
 
 
 def test_withdraw_a_draft(client, scene):
-    log_in(client, scene.applicant)
+    sign_in(client, scene.applicant)
     application = new_draft(client, scene)
     assert act(client, application, "withdraw").status_code == 302
     db.session.expire_all()
@@ -118,7 +118,7 @@ def test_withdraw_a_draft(client, scene):
 def test_revision_requested_then_edited_and_resubmitted(client, scene, make_user):
     from tests.conftest import fire
 
-    log_in(client, scene.applicant)
+    sign_in(client, scene.applicant)
     application = new_draft(client, scene)
     client.post(f"/grants/{application.id}/edit", data=proposal_form(scene))
     act(client, application, "submit")
@@ -139,7 +139,7 @@ def test_revision_requested_then_edited_and_resubmitted(client, scene, make_user
 
 
 def test_a_submitted_proposal_cannot_be_edited(client, scene):
-    log_in(client, scene.applicant)
+    sign_in(client, scene.applicant)
     application = new_draft(client, scene)
     client.post(f"/grants/{application.id}/edit", data=proposal_form(scene))
     act(client, application, "submit")

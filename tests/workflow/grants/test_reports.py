@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import select
 
 from models import Application, FinalReport, LedgerEntry, db, write_intent
-from tests.conftest import log_in, once_key
+from tests.conftest import once_key, sign_in
 from workflow.engine.fiscal import fiscal_year
 from workflow.grants import proposals
 from workflow.money import kept_figures, ledger
@@ -19,7 +19,7 @@ APPROVED = 800_000
 def in_implementation(client, scene):
     """An approved proposal with ¥800,000 reserved and ¥600,000 paid out (scene-setting:
     tranches are another area's), the applicant logged in."""
-    log_in(client, scene.applicant)
+    sign_in(client, scene.applicant)
     application = new_draft(client, scene)
     client.post(f"/grants/{application.id}/edit", data=proposal_form(scene))
     db.session.commit()
@@ -75,7 +75,7 @@ def test_report_submitted_and_accepted_books_the_refund_and_frees_the_rest(
         == [("TH", 19), ("VN", 9)]
 
     client.post("/auth/logout")
-    log_in(client, make_user("secretariat"))
+    sign_in(client, make_user("secretariat"))
     page = text_of(client.get(f"/applications/{application.id}"))
     assert "Unspent (if accepted as it is)" in page and 'data-unspent>150,000<' in page
     assert act(client, application, "accept_report").status_code == 302
@@ -99,7 +99,7 @@ def test_spending_more_than_released_leaves_nothing_to_refund(client, in_impleme
     client.post(f"/grants/{application.id}/report",
                 data=report_form(application, wnf_spent=(500_000, 300_000)))
     client.post("/auth/logout")
-    log_in(client, make_user("secretariat"))
+    sign_in(client, make_user("secretariat"))
     act(client, application, "accept_report")
     db.session.expire_all()
     assert _entries(application, "refund_due") == []
@@ -112,7 +112,7 @@ def test_an_accepted_report_s_participants_are_on_the_map_of_its_fiscal_year(
     application = in_implementation
     client.post(f"/grants/{application.id}/report", data=report_form(application))
     client.post("/auth/logout")
-    log_in(client, make_user("secretariat"))
+    sign_in(client, make_user("secretariat"))
     assert "VN" not in client.get("/portfolio/grants-map.json").get_json()  # submitted only
     act(client, application, "accept_report")
     db.session.expire_all()
@@ -130,7 +130,7 @@ def test_a_returned_report_goes_back_with_the_comment_and_is_resubmitted(
     client.post(f"/grants/{application.id}/report", data=report_form(application))
     client.post("/auth/logout")
     secretariat = make_user("secretariat")
-    log_in(client, secretariat)
+    sign_in(client, secretariat)
     assert act(client, application, "return_report").status_code == 409  # comment required
     response = act(client, application, "return_report",
                    comment="Please attach the receipts for travel.")
@@ -142,7 +142,7 @@ def test_a_returned_report_goes_back_with_the_comment_and_is_resubmitted(
     assert application.report.submitted_at is None
 
     client.post("/auth/logout")
-    log_in(client, scene.applicant)
+    sign_in(client, scene.applicant)
     assert "Please attach the receipts for travel." in text_of(
         client.get(f"/applications/{application.id}"))
     form = text_of(client.get(f"/grants/{application.id}/report"))
@@ -183,7 +183,7 @@ def test_a_report_without_expenditure_is_incomplete(client, in_implementation):
 
 
 def test_the_report_form_is_closed_before_implementation(client, scene):
-    log_in(client, scene.applicant)
+    sign_in(client, scene.applicant)
     application = new_draft(client, scene)
     response = client.get(f"/grants/{application.id}/report")
     assert response.status_code == 409

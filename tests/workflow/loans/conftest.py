@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from models import Application, LoanDetails, db, write_intent
-from tests.conftest import log_in, scene_changed
+from tests.conftest import scene_changed, sign_in
 from workflow.engine import service
 from workflow.loans import repayments
 from workflow.loans.applications import LoanRequest, create_loan
@@ -76,8 +76,7 @@ def client_for(app):
 
     def make(user):
         client = app.test_client()
-        response = log_in(client, user)
-        assert response.status_code == 302
+        sign_in(client, user)
         return client
 
     return make
