@@ -168,22 +168,27 @@ def counts(user: User, limit: int, *, member: bool, chair: bool) -> dict[str, in
     """The committee page's counts, each up to `limit`, in one pass over the open ballots:
     those awaiting the member's vote and those they voted on ("awaiting", "voted"), and the
     chair's open ballots of their committees ("open"); as count_awaiting, count_voted and
-    count_open count them, which would walk the open ballots once each."""
+    count_open count them, which would walk the open ballots once each. Kept by the worker
+    until the files or the people move, as count_to_close is."""
+    names = (("awaiting", "voted") if member and is_voter(user) else ()) + (
+        ("open",) if chair else ())
+    if not names:
+        return {}
+    # Kept as the home page's counts are: a few thousand open ballots weighed a view.
+    found = kept_for_lists("committee page counts", (user.id, limit, names),
+                           lambda: _counted(user, names))
+    return {name: min(count, limit) for name, count in zip(names, found, strict=True)}
+
+
+def _counted(user: User, names: tuple[str, ...]) -> tuple[int, ...]:
     # The member's vote joined once (one a ballot at most), not looked up once a count.
     query = _open().outerjoin(Vote, (Vote.ballot_id == Ballot.id) & (Vote.member_id == user.id))
     voted = Vote.id.is_not(None)
-    wanted = {}
-    if member and is_voter(user):
-        wanted["awaiting"] = and_(sits_as_member(user), ~voted,
-                                  ~recused(user.id, user.organisation_id))
-        wanted["voted"] = voted
-    if chair:
-        wanted["open"] = holds_an_office(user)
-    if not wanted:
-        return {}
-    found = db.session.execute(query.add_columns(*(
-        func.count().filter(condition).label(name) for name, condition in wanted.items()))).one()
-    return {name: min(getattr(found, name), limit) for name in wanted}
+    conditions = {"awaiting": lambda: and_(sits_as_member(user), ~voted,
+                                           ~recused(user.id, user.organisation_id)),
+                  "voted": lambda: voted, "open": lambda: holds_an_office(user)}
+    return tuple(db.session.execute(query.add_columns(*(
+        func.count().filter(conditions[name]()).label(name) for name in names))).one())
 
 
 def count_awaiting(member: User, limit: int | None = None) -> int:
