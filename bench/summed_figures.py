@@ -128,3 +128,30 @@ def sums_by_round() -> dict[int, dict[str, int]]:
             .group_by(Application.round_id, LedgerEntry.kind)):
         sums.setdefault(round_id, {})[kind] = int(total or 0)
     return sums
+
+
+def ready_query(*columns):
+    """The finance queue's files that may release money and still have some to release, as
+    found before each file's sums were kept (workflow.money.release_totals): the tranches
+    of every file that may release money, and every confirmed cancellation, summed."""
+    from models import Tranche, UndrawnCancellation
+    from workflow.money.finance_queue import releasable_clause
+    from workflow.money.tranches import PENDING_SUM, RELEASED_SUM
+
+    totals = (select(Tranche.application_id.label("application_id"),
+                     RELEASED_SUM.label("released"), PENDING_SUM.label("pending"))
+              .join(Application, Application.id == Tranche.application_id)
+              .where(releasable_clause())
+              .group_by(Tranche.application_id).subquery())
+    given_up = (select(UndrawnCancellation.application_id.label("application_id"),
+                       func.sum(UndrawnCancellation.amount_yen).label("cancelled"))
+                .where(UndrawnCancellation.state == "confirmed")
+                .group_by(UndrawnCancellation.application_id).subquery())
+    released = func.coalesce(totals.c.released, 0)
+    pending = func.coalesce(totals.c.pending, 0)
+    cancelled = func.coalesce(given_up.c.cancelled, 0)
+    return (select(*columns, released, pending, cancelled)
+            .outerjoin(totals, totals.c.application_id == Application.id)
+            .outerjoin(given_up, given_up.c.application_id == Application.id)
+            .where(releasable_clause(), Application.approved_yen.is_not(None),
+                   Application.approved_yen - released - pending - cancelled > 0))

@@ -1,15 +1,18 @@
 """Figures kept with the rows that change them (migration 0022), so that the fund history
 chart, the portfolio and the rounds page (round_totals, migration 0025) read a few rows
 whatever the length of the ledger; the portfolio's files by state and grants by programme
-type (state_totals, programme_type_totals, migration 0027) whatever the number of files.
+type (state_totals, programme_type_totals, migration 0027) whatever the number of files;
+each file's money released and awaiting release (release_totals, migration 0028), so that
+the finance queue finds what is left to release without summing every tranche.
 
 Each holds sums of the ledger, of accepted final reports or of the applications, added to
 in the transaction of every entry by workflow.money.ledger.post, of every report by
 workflow.grants.reports.settle_grant, of every application written by
 workflow.files.application_totals, of every state moved by workflow.engine.state_totals
 (and the service's transitions), of every programme type by
-workflow.grants.programme_totals; workflow.money.kept_figures holds each to an independent
-sum.
+workflow.grants.programme_totals, of every tranche and cancellation of a loan's undrawn
+part by workflow.money.release_totals; workflow.money.kept_figures holds each to an
+independent sum.
 """
 
 from __future__ import annotations
@@ -146,3 +149,22 @@ class ProgrammeTypeTotal(db.Model):
 
     programme_type: Mapped[str] = mapped_column(String(20), primary_key=True)
     grants: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class ReleaseTotal(db.Model):
+    """One file's tranches released and awaiting authorisation, and the undrawn part of a
+    loan cancelled: its approved yen less these is what is left to release. The finance
+    queue reads this row by the file's key instead of summing the file's tranches; kept by
+    workflow.money.release_totals as each tranche or cancellation is written."""
+
+    __tablename__ = "release_totals"
+    __table_args__ = (
+        CheckConstraint("released_yen >= 0 AND pending_yen >= 0 AND cancelled_yen >= 0",
+                        name="not_negative"),
+    )
+
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"),
+                                                primary_key=True, autoincrement=False)
+    released_yen: Mapped[int] = mapped_column(BigInteger, default=0)
+    pending_yen: Mapped[int] = mapped_column(BigInteger, default=0)  # awaiting authorisation
+    cancelled_yen: Mapped[int] = mapped_column(BigInteger, default=0)  # confirmed cancellations

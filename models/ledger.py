@@ -138,10 +138,13 @@ class Tranche(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
+    # active_history on the columns each file's kept sums are keyed on: a change loads the
+    # value it replaces, so the sum can take it away (workflow.money.release_totals).
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True,
+                                                 active_history=True)
     number: Mapped[int]
-    amount_yen: Mapped[int] = mapped_column(BigInteger)
-    state: Mapped[str] = mapped_column(String(12), default="requested")
+    amount_yen: Mapped[int] = mapped_column(BigInteger, active_history=True)
+    state: Mapped[str] = mapped_column(String(12), default="requested", active_history=True)
     note: Mapped[str] = mapped_column(String(300), default="")
     requested_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     requested_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

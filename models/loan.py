@@ -208,10 +208,12 @@ class UndrawnCancellation(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True)
-    amount_yen: Mapped[int] = mapped_column(BigInteger)
+    # active_history: see Tranche.state (workflow.money.release_totals)
+    application_id: Mapped[int] = mapped_column(ForeignKey("applications.id"), index=True,
+                                                 active_history=True)
+    amount_yen: Mapped[int] = mapped_column(BigInteger, active_history=True)
     reason: Mapped[str] = mapped_column(String(300))
-    state: Mapped[str] = mapped_column(String(12), default="proposed")
+    state: Mapped[str] = mapped_column(String(12), default="proposed", active_history=True)
     proposed_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     proposed_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

@@ -20,6 +20,7 @@ from config import TestConfig
 from models import Application, Fund, Organisation, Round, User, db, set_write_intent
 from webui import create_app
 from workflow.engine import kept
+from workflow.engine.locking import ensure_write_transaction
 
 from . import CHEAP_PASSWORD_METHOD, kept_guard, temporary
 from .database import (
@@ -93,7 +94,7 @@ def kept_answers_cannot_go_stale():
 # pytest-xdist (`--dist loadgroup`, as tests/run_suites.py runs it) the tests that use one
 # go to one worker, which starts it once. (Chromium starts in a second or so: the browser
 # tests spread over the workers, each starting its own, as the demo's walks take minutes.)
-SHARED_SERVERS = {"web_server": "gunicorn"}
+SHARED_SERVERS = {"web_server": "gunicorn", "proxied_hosts": "gunicorn behind a proxy"}
 
 
 def pytest_collection_modifyitems(items) -> None:
@@ -215,6 +216,15 @@ def fund_of(code: str) -> Fund:
     return fund
 
 
+def file_changed(application_id: int, connection=None) -> None:
+    """Scene-setting: move what the service moves with a change of the file, its own
+    revision and its stripe of the lists (the stripe after the audit chain's lock, as
+    every writer takes them), in the transaction of the scene's write."""
+    conn = connection if connection is not None else ensure_write_transaction(db.session)
+    kept.file_changed(application_id, conn)
+    kept.lists_changed(application_id, conn)
+
+
 def scene_changed(*applications: Application, people: bool = False,
                   catalogue: bool = False) -> None:
     """Scene-setting written straight to the tables (a file put into a state, rows added to
@@ -222,7 +232,7 @@ def scene_changed(*applications: Application, people: bool = False,
     so that no answer a worker keeps goes stale (tests/kept_guard.py)."""
     conn = db.session.connection()
     for application in applications:
-        kept.application_changed(application.id, conn)
+        file_changed(application.id, conn)
     if people:
         kept.people_changed(conn)
     if catalogue:

@@ -1,4 +1,4 @@
-"""Run the test suite on SQLite, then on PostgreSQL (`make test`), on every core.
+"""Run the test suite on SQLite and on PostgreSQL (`make test`), side by side, on every core.
 
 PostgreSQL is the server named by TEST_DATABASE_URL (unset: the local one at
 127.0.0.1:5432, user `postgres`; the database in the URL is only where we connect
@@ -7,11 +7,12 @@ and drops it at the end, also after a failure or Ctrl-C, so two runs on one serv
 meet; each pytest-xdist worker makes its own database beside it (tests/conftest.py), and
 the first that needs the living demo seeds it there once for all (tests/demo_database.py). When
 the server cannot be reached the PostgreSQL pass is skipped with a notice, or fails when
-REQUIRE_POSTGRES=1 (as in CI).
+REQUIRE_POSTGRES=1 (as in CI). TEST_PASSES_IN_TURN=1 runs SQLite's pass, then PostgreSQL's.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 import shutil
@@ -19,6 +20,8 @@ import signal
 import subprocess
 import sys
 import tempfile
+import time
+from collections.abc import Iterator
 
 import psycopg
 from sqlalchemy.engine import make_url
@@ -29,6 +32,7 @@ DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 NO_TESTS_RAN = 5
 MAX_WORKERS = 4  # beyond this, the fixed cost of each worker outweighs what it takes on
 STOP_TIMEOUT = 30
+FOLLOW_INTERVAL = 0.5  # seconds between two reads of the PostgreSQL pass's report
 
 
 def postgres_server_url() -> str:
@@ -69,24 +73,77 @@ def _on_sigterm(signum, frame):
     raise Stopped
 
 
-def run_pytest(label: str, env: dict[str, str], args: list[str]) -> int:
-    print(f"\n=== test suite on {label} ===", flush=True)
-    child = subprocess.Popen([sys.executable, "-m", "pytest", *xdist_args(args), *args],
-                             env=env)
-    try:
-        code = child.wait()
-    except BaseException:  # Ctrl-C or SIGTERM: pytest and its workers end before we clean up
-        child.terminate()
+def start_pytest(env: dict[str, str], args: list[str], output=None) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "pytest", *xdist_args(args), *args],
+                            env=env, stdout=output, stderr=subprocess.STDOUT if output else None)
+
+
+def stop(children: list[subprocess.Popen]) -> None:
+    """Ctrl-C or SIGTERM: each pytest and its workers end before we clean up."""
+    for child in children:
+        if child.poll() is None:
+            child.terminate()
+    for child in children:
         try:
             child.wait(timeout=STOP_TIMEOUT)
         except subprocess.TimeoutExpired:
             child.kill()
             child.wait()
-        raise
+
+
+def verdict(label: str, code: int) -> int:
     if code == NO_TESTS_RAN:
         print(f"pytest ran no tests on {label}: that is a failure.", flush=True)
         return 1
     return code
+
+
+def run_pytest(label: str, env: dict[str, str], args: list[str]) -> int:
+    print(f"\n=== test suite on {label} ===", flush=True)
+    child = start_pytest(env, args)
+    try:
+        code = child.wait()
+    except BaseException:
+        stop([child])
+        raise
+    return verdict(label, code)
+
+
+def follow(child: subprocess.Popen, log_path: str) -> int:
+    """Copy what `child` wrote to `log_path`, and then what it writes, until it ends."""
+    with open(log_path, "rb") as log:
+        while True:
+            ended = child.poll() is not None
+            chunk = log.read()
+            if chunk:
+                sys.stdout.buffer.write(chunk)
+                sys.stdout.flush()
+            if ended and not chunk:
+                return child.returncode
+            if not chunk:
+                time.sleep(FOLLOW_INTERVAL)
+
+
+def run_side_by_side(sqlite_env: dict[str, str], postgres_env: dict[str, str],
+                     args: list[str], folder: str) -> tuple[int, int]:
+    """Both passes at once, each with its workers (4 processes on 2 cores): when one pass's
+    last tests leave a core idle, the other's take it, and neither waits for the other's
+    start-up. SQLite's report is shown as it runs, then PostgreSQL's, whole, in its turn."""
+    log_path = os.path.join(folder, "postgresql.log")
+    children: list[subprocess.Popen] = []
+    try:
+        with open(log_path, "wb") as log:
+            children.append(start_pytest(postgres_env, args, log))
+        print("\n=== test suite on SQLite (PostgreSQL's runs beside it: its report follows) ===",
+              flush=True)
+        children.append(start_pytest(sqlite_env, args))
+        sqlite = verdict("SQLite", children[1].wait())
+        print("\n=== test suite on PostgreSQL ===", flush=True)
+        postgres = verdict("PostgreSQL", follow(children[0], log_path))
+    except BaseException:
+        stop(children)
+        raise
+    return sqlite, postgres
 
 
 def run_database_name() -> str:
@@ -111,12 +168,14 @@ def drop_run_databases(server_url: str, name: str) -> None:
             conn.execute(f'DROP DATABASE IF EXISTS "{each}" WITH (FORCE)')
 
 
-def run_on_postgres(server_url: str, base_env: dict[str, str], args: list[str]) -> int:
+@contextlib.contextmanager
+def postgres_run_env(server_url: str, base_env: dict[str, str]) -> Iterator[dict[str, str]]:
+    """The environment of a pass on a database of this run's own, dropped at the end."""
     name = run_database_name()
     run_url = create_run_database(server_url, name)
     print(f"\n(PostgreSQL: this run's database is {name}, dropped at the end)", flush=True)
     try:
-        return run_pytest("PostgreSQL", {**base_env, "TEST_DATABASE_URL": run_url}, args)
+        yield {**base_env, "TEST_DATABASE_URL": run_url}
     finally:
         drop_run_databases(server_url, name)
 
@@ -157,19 +216,26 @@ def main(args: list[str]) -> int:
 def run_both(args: list[str], bytecode: str) -> int:
     base_env = with_bytecode_kept(
         {k: v for k, v in os.environ.items() if k != "TEST_DATABASE_URL"}, bytecode)
-    failures = []
-    if run_pytest("SQLite", base_env, args):
-        failures.append("SQLite")
     server_url = postgres_server_url()
     reason = postgres_reachable(server_url)
-    if reason is None:
-        if run_on_postgres(server_url, base_env, args):
-            failures.append("PostgreSQL")
-    elif os.environ.get("REQUIRE_POSTGRES") == "1":
-        print(f"PostgreSQL is required (REQUIRE_POSTGRES=1) but unreachable: {reason}")
-        failures.append("PostgreSQL (unreachable)")
+    codes = {}
+    if reason is None and os.environ.get("TEST_PASSES_IN_TURN") != "1":
+        with (postgres_run_env(server_url, base_env) as postgres_env,
+              tempfile.TemporaryDirectory(prefix="wnf-test-passes-") as folder):
+            codes["SQLite"], codes["PostgreSQL"] = run_side_by_side(
+                base_env, postgres_env, args, folder)
     else:
-        print(f"\nPostgreSQL run SKIPPED: {reason}. Set REQUIRE_POSTGRES=1 to make this fail.")
+        codes["SQLite"] = run_pytest("SQLite", base_env, args)
+        if reason is None:
+            with postgres_run_env(server_url, base_env) as postgres_env:
+                codes["PostgreSQL"] = run_pytest("PostgreSQL", postgres_env, args)
+    failures = [label for label, code in codes.items() if code]
+    if reason is not None:
+        if os.environ.get("REQUIRE_POSTGRES") == "1":
+            print(f"PostgreSQL is required (REQUIRE_POSTGRES=1) but unreachable: {reason}")
+            failures.append("PostgreSQL (unreachable)")
+        else:
+            print(f"\nPostgreSQL run SKIPPED: {reason}. Set REQUIRE_POSTGRES=1 to make this fail.")
     if failures:
         print(f"\nFAILED on: {', '.join(failures)}")
         return 1

@@ -16,5 +16,6 @@ from .grants import proposals, reports, screening  # noqa: F401 - proposal and r
 from .grants import programme_totals  # noqa: F401 - keeps the counts after each flush
 from .loans import applications, assessment, documents  # noqa: F401 - schedule, arrears
 from .money import moved_files  # noqa: F401 - a moved application takes its sums along
+from .money import release_totals  # noqa: F401 - keeps the sums after each flush
 from .money import tranches  # noqa: F401 - four eyes, release, cancel effects
 from .people import notifications  # noqa: F401 - the notice after every transition

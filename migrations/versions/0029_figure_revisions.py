@@ -6,7 +6,7 @@ Written by hand. The table starts empty: a row is made by the first change to it
 (workflow.engine.kept_sums.add_to), and a worker reads a missing row as a revision of its own.
 
 Revision ID: 0029
-Revises: 0027
+Revises: 0028
 Create Date: 2026-12-07 19:30:00
 
 """
@@ -15,7 +15,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0029'
-down_revision = '0027'
+down_revision = '0028'
 branch_labels = None
 depends_on = None
 

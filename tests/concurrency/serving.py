@@ -2,7 +2,9 @@
 
 `served(...)` starts `gunicorn -c gunicorn.conf.py` (the project's own settings) as a
 subprocess with the configuration in its environment, waits for /healthz, and stops it at
-the end. CSRF protection is on, as in production: WNF_ENV=test changes nothing about it.
+the end. With `--preload`, unlike production: each host builds the app once and forks its
+workers from it (tests/concurrency/served_app.py), which spares the suite an app's start-up
+per worker. CSRF protection is on, as in production: WNF_ENV=test changes nothing about it.
 """
 
 from __future__ import annotations
@@ -22,7 +24,10 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 GUNICORN = Path(sys.executable).parent / "gunicorn"
 HOST = "127.0.0.1"
-START_TIMEOUT = 45  # seconds for the workers to import the app and answer /healthz
+# Seconds for a host to build the app, fork its workers and answer /healthz. Generous: on a
+# host as busy as a whole suite run makes it, this took over 45 s; a server that dies is
+# seen at once, whatever the limit.
+START_TIMEOUT = 180
 STOP_TIMEOUT = 20
 # Every login of a race comes from 127.0.0.1: the per-address login limit (counted in each
 # worker's memory here) would refuse them; the limit has tests of its own.
@@ -113,7 +118,7 @@ def _launch(database_url: str, secret_key: str, run_dir: Path, workers: int,
     log_path = run_dir / f"gunicorn-{port}.log"
     with open(log_path, "wb") as log:
         process = subprocess.Popen(
-            [str(GUNICORN), "-c", str(PROJECT_ROOT / "gunicorn.conf.py"),
+            [str(GUNICORN), "-c", str(PROJECT_ROOT / "gunicorn.conf.py"), "--preload",
              "--chdir", str(PROJECT_ROOT), "tests.concurrency.served_app:app"],
             cwd=PROJECT_ROOT, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
             env=_environment(database_url, secret_key, upload_dir, port, workers, extra_env))

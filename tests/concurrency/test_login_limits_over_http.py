@@ -36,6 +36,17 @@ def redis_prefix():
     store.close()
 
 
+@pytest.fixture(scope="module")
+def proxied_hosts(_app, database_url, tmp_path_factory):
+    """Two hosts of two workers behind a proxy (PROXY_COUNT=1), the login limits counted in
+    each worker's memory: shared by the tests whose waits are kept in the database, which
+    the `app` fixture empties after each (tests/conftest.py keeps them on one worker)."""
+    with served_hosts(database_url, secret_key=_app.config["SECRET_KEY"],
+                      run_dir=tmp_path_factory.mktemp("proxied"), hosts=2, workers=2,
+                      extra_env={"PROXY_COUNT": "1"}) as servers:
+        yield servers
+
+
 def browser_at(server_url: str, secret_key: str, address: str) -> WebSession:
     return WebSession(server_url, FlashReader(secret_key), headers={"X-Forwarded-For": address})
 
@@ -87,59 +98,60 @@ def test_fifty_colleagues_behind_one_office_address_log_in_over_every_worker(
         assert not [line for server in servers for line in server.errors_logged()]
 
 
-def test_an_attack_across_hosts_slows_the_attacker_not_the_owner(app, _app, database_url,
-                                                                 tmp_path, make_user):
+def test_an_attack_across_hosts_slows_the_attacker_not_the_owner(app, _app, proxied_hosts,
+                                                                 make_user):
     """Ten failures from four addresses against an account, spread over two hosts of two
     workers: from the tenth, every address the account does not know waits; its owner, at
     the office address they logged in from before, gets in at once."""
     owner = make_user("finance_officer")
     ready_for_a_code(owner)
     secret, secret_key = owner.totp_secret, _app.config["SECRET_KEY"]
-    with served_hosts(database_url, secret_key=secret_key, run_dir=tmp_path, hosts=2,
-                      workers=2, extra_env={"PROXY_COUNT": "1"}) as servers:
-        browser_at(servers[0].url, secret_key, OFFICE).log_in(owner.email, PASSWORD, secret)
-        attackers = [browser_at(servers[0].url, secret_key, f"203.0.113.{n}")
-                     for n in range(1, 5)]
-        answers = [try_password(attackers[n % 4], owner.email, "wrong password!",
-                                servers[n % 2].url) for n in range(10)]
-        assert [WAIT in answer.text for answer in answers] == [False] * 9 + [True]
-        right = try_password(browser_at(servers[1].url, secret_key, TRAVELLER), owner.email,
-                             PASSWORD, servers[1].url)
-        assert right.status == 200 and WAIT in right.text  # the password was not even tried
-        again = try_password(attackers[0], owner.email, "wrong password!", servers[1].url)
-        assert WAIT in again.text
-        db.session.commit()  # a fresh read: the server has written its last accepted step
-        ready_for_a_code(owner)  # this 30-second step's code was used at the first login
-        owner_at_office = browser_at(servers[1].url, secret_key, OFFICE)
-        owner_at_office.log_in(owner.email, PASSWORD, secret)  # asserts the login completes
-        assert not [line for server in servers for line in server.errors_logged()]
+    servers = proxied_hosts
+    log_starts = [server.log_size() for server in servers]
+    browser_at(servers[0].url, secret_key, OFFICE).log_in(owner.email, PASSWORD, secret)
+    attackers = [browser_at(servers[0].url, secret_key, f"203.0.113.{n}")
+                 for n in range(1, 5)]
+    answers = [try_password(attackers[n % 4], owner.email, "wrong password!",
+                            servers[n % 2].url) for n in range(10)]
+    assert [WAIT in answer.text for answer in answers] == [False] * 9 + [True]
+    right = try_password(browser_at(servers[1].url, secret_key, TRAVELLER), owner.email,
+                         PASSWORD, servers[1].url)
+    assert right.status == 200 and WAIT in right.text  # the password was not even tried
+    again = try_password(attackers[0], owner.email, "wrong password!", servers[1].url)
+    assert WAIT in again.text
+    db.session.commit()  # a fresh read: the server has written its last accepted step
+    ready_for_a_code(owner)  # this 30-second step's code was used at the first login
+    owner_at_office = browser_at(servers[1].url, secret_key, OFFICE)
+    owner_at_office.log_in(owner.email, PASSWORD, secret)  # asserts the login completes
+    assert not [line for server, start in zip(servers, log_starts, strict=True)
+                for line in server.errors_logged(since=start)]
 
 
-def test_guesses_sent_together_are_tried_one_at_a_time(app, _app, database_url, tmp_path,
-                                                       make_user):
+def test_guesses_sent_together_are_tried_one_at_a_time(app, _app, proxied_hosts, make_user):
     """Four failures, then eight guesses at once over two hosts of two workers: the first
     to be tried is the fifth failure, which starts a wait; the seven others meet it."""
     user = make_user("auditor")
     secret_key = _app.config["SECRET_KEY"]
-    with served_hosts(database_url, secret_key=secret_key, run_dir=tmp_path, hosts=2,
-                      workers=2, extra_env={"PROXY_COUNT": "1"}) as servers:
-        attacker = browser_at(servers[0].url, secret_key, "203.0.113.66")
-        for n in range(4):
-            answer = try_password(attacker, user.email, "wrong password!", servers[n % 2].url)
-            assert WAIT not in answer.text
-        fields = {**attacker.form("/auth/login", ""), "email": user.email,
-                  "password": "wrong password!"}
-        answers = at_once([
-            lambda url=servers[n % 2].url: attacker.post("/auth/login", fields, base_url=url,
-                                                         keep_cookies=False)
-            for n in range(8)])
-        assert [getattr(answer, "status", answer) for answer in answers] == [200] * 8
-        assert all(WAIT in answer.text for answer in answers)
-        db.session.commit()
-        failures = db.session.scalar(select(func.count()).select_from(LoginAttempt).where(
-            LoginAttempt.email == user.email, LoginAttempt.succeeded.is_(False)))
-        assert failures == 5
-        assert not [line for server in servers for line in server.errors_logged()]
+    servers = proxied_hosts
+    log_starts = [server.log_size() for server in servers]
+    attacker = browser_at(servers[0].url, secret_key, "203.0.113.66")
+    for n in range(4):
+        answer = try_password(attacker, user.email, "wrong password!", servers[n % 2].url)
+        assert WAIT not in answer.text
+    fields = {**attacker.form("/auth/login", ""), "email": user.email,
+              "password": "wrong password!"}
+    answers = at_once([
+        lambda url=servers[n % 2].url: attacker.post("/auth/login", fields, base_url=url,
+                                                     keep_cookies=False)
+        for n in range(8)])
+    assert [getattr(answer, "status", answer) for answer in answers] == [200] * 8
+    assert all(WAIT in answer.text for answer in answers)
+    db.session.commit()
+    failures = db.session.scalar(select(func.count()).select_from(LoginAttempt).where(
+        LoginAttempt.email == user.email, LoginAttempt.succeeded.is_(False)))
+    assert failures == 5
+    assert not [line for server, start in zip(servers, log_starts, strict=True)
+                for line in server.errors_logged(since=start)]
 
 
 @pytest.mark.parametrize("redis_url, workers, starts", [

@@ -14,7 +14,8 @@ import pytest
 from sqlalchemy import text
 
 from models import FILE_LIST_STRIPES, db, write_intent
-from workflow.engine import audit, kept
+from tests.conftest import file_changed
+from workflow.engine import audit
 
 from .racing import CTX, led_process, next_step, until_true
 
@@ -26,7 +27,7 @@ WAITING_ON_A_LOCK = text("SELECT count(*) FROM pg_stat_activity WHERE wait_event
 def _voter(go_on):
     """A vote's transaction: the file's revision and stripe moved, then, when told, its event."""
     def work(results) -> None:
-        kept.application_changed(FILE)
+        file_changed(FILE)
         results.put(("moved", None))
         go_on.wait(timeout=60)
         audit.record("vote_cast", actor=None, object_type="ballot", object_id=FILE)
@@ -43,7 +44,7 @@ def test_two_writers_of_one_stripe_wait_in_turn_and_both_commit(app, database_ur
     if not on_postgres:
         pytest.skip("SQLite has one writer at a time whatever the rows")
     with write_intent(True):
-        kept.application_changed(FILE)  # the stripe's row exists before the race
+        file_changed(FILE)  # the stripe's row exists before the race
         db.session.commit()
 
     voter, other = CTX.Queue(), CTX.Queue()

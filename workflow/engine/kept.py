@@ -188,13 +188,6 @@ def moved_by_transition_under_way(application_id: int) -> bool:
     return _transition_moves.get() == application_id
 
 
-def application_changed(application_id: int, connection=None) -> None:
-    """What the file's page and the lists show of this file may have changed."""
-    conn = _connection(connection)
-    file_changed(application_id, conn)
-    lists_changed(application_id, conn)
-
-
 def catalogue_changed(connection=None, *, row_id: int = 0) -> None:
     """An organisation, fund or round (`row_id`: its id) was added or changed: the filter
     bar, the lists and the pages that name them."""

@@ -3,29 +3,56 @@ portfolio's figures): one rule for adding to such a row, whichever table it is i
 
 from __future__ import annotations
 
-from sqlalchemy import and_, inspect, update
+from sqlalchemy import and_, bindparam, inspect, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from .kept import figures_changed
 
 _DIALECT_INSERT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
+# The statements add_to runs, built once for each shape (dialect, table, the key's and the
+# sums' columns, whether a sum is taken away, which key columns are NULL), every value a
+# parameter (named k_<column>, as no column is, so that none is taken for a column to SET):
+# building an upsert and its `excluded` columns for every row added cost more than running
+# it, and a construct built once is compiled once (SQLAlchemy's compiled cache).
+_BUILT: dict[tuple, object] = {}
+
+
+def _statement(dialect: str, table, key: tuple[str, ...], sums: tuple[str, ...],
+               takes_away: bool, nulls: tuple[str, ...]):
+    shape = (dialect, table, key, sums, takes_away, nulls)
+    statement = _BUILT.get(shape)
+    if statement is None:
+        if takes_away:  # the row is found by its key: a key column that is NULL IS NULL
+            statement = (update(table)
+                         .where(and_(*(table.c[k].is_(None) if k in nulls
+                                       else table.c[k] == bindparam(f"k_{k}") for k in key)))
+                         .values({name: table.c[name] + bindparam(f"k_{name}")
+                                  for name in sums}))
+        else:
+            upsert = _DIALECT_INSERT[dialect](table).values(
+                {name: bindparam(f"k_{name}") for name in (*key, *sums)})
+            statement = upsert.on_conflict_do_update(
+                index_elements=[table.c[name] for name in key],
+                set_={name: table.c[name] + upsert.excluded[name] for name in sums})
+        statement = _BUILT.setdefault(shape, statement)
+    return statement
+
 
 def add_to(conn, table, key: dict, sums: dict) -> None:
     """Add `sums` to the row of a kept table at `key` (made with them if new): one INSERT …
     ON CONFLICT DO UPDATE, whose row lock serialises two writers of one row. A sum taken
     away (negative) needs the row to be there: it was counted in it before. The table's
-    revision moves first (workflow.engine.kept.figures_changed)."""
+    revision moves first (workflow.engine.kept.figures_changed).
+
+    The caller holds the audit chain's lock already (workflow.engine.locking.lock_chain):
+    the chain before any kept row, in every writer."""
     figures_changed(table.name, conn)
-    if any(value < 0 for value in sums.values()):
-        conn.execute(update(table).where(and_(*(table.c[k] == v for k, v in key.items())))
-                     .values({name: table.c[name] + value for name, value in sums.items()}))
-        return
-    statement = _DIALECT_INSERT[conn.dialect.name](table)
-    statement = statement.on_conflict_do_update(
-        index_elements=[table.c[name] for name in key],
-        set_={name: table.c[name] + statement.excluded[name] for name in sums})
-    conn.execute(statement, {**key, **sums})
+    takes_away = any(value < 0 for value in sums.values())
+    nulls = tuple(name for name, value in key.items() if value is None) if takes_away else ()
+    conn.execute(_statement(conn.dialect.name, table, tuple(key), tuple(sums), takes_away,
+                            nulls),
+                 {f"k_{name}": value for name, value in (*key.items(), *sums.items())})
 
 
 def before_flush(obj, name: str):

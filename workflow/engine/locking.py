@@ -40,9 +40,11 @@ def lock_chain(connection):
     Every writer takes it before it draws a ledger entry's id (workflow.money.ledger.post),
     so that entries, like events, commit in the order of their ids: a verification's
     checkpoint then never passes an id that a transaction still in flight holds. It is
-    also taken before a kept revision's stripe is moved (workflow.engine.kept), so that
-    every writer locks the chain before a stripe: two writers never wait for each other
-    the other way round."""
+    also taken before a kept revision's stripe is moved (workflow.engine.kept) and before
+    any kept row of sums is written (workflow.engine.kept_sums.add_to's callers: the
+    ledger's, the hooks after each flush), so that every writer locks the chain before a
+    stripe or a kept row: two writers never wait for each other the other way round
+    (tests/concurrency/test_stripe_lock_order.py, test_kept_rows_lock_order.py)."""
     if connection.dialect.name == "postgresql":
         connection.execute(_LOCK)
     return connection

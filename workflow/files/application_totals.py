@@ -6,8 +6,9 @@ hundred thousand applications.
 Those columns are written through the ORM only (creation, a draft's edits, the approval;
 the service's compare-and-set moves the state alone), so one hook after each flush sees
 every change: it takes each touched application out of the row it was counted in, as its
-attributes' history says, and counts it in the row it now belongs to. A writer past the
-ORM (the scale demo) rebuilds them (workflow.money.kept_figures.rebuild).
+attributes' history says, and counts it in the row it now belongs to. Like every writer of
+a kept row it takes the audit chain's lock first (workflow.engine.locking.lock_chain). A
+writer past the ORM (the scale demo) rebuilds them (workflow.money.kept_figures.rebuild).
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from models import Application, ApplicationTotal, LoanDetails
 from workflow.engine.kept_sums import add_to, before_flush
+from workflow.engine.locking import lock_chain
 
 _TOTALS = ApplicationTotal.__table__
 _KEY = ("organisation_id", "kind", "investment_country", "round_id", "fiscal_year")
@@ -88,7 +90,9 @@ def _count_the_flush(session: Session, _context) -> None:
                 move(now, +1)
     if not changes:
         return
-    conn = session.connection()
+    # The chain's lock first, as every writer takes it before a kept row (a writer holding
+    # the chain and waiting for this row while this one waits for the chain would deadlock).
+    conn = lock_chain(session.connection())
     # Taken away first: a row a file leaves is never the one it joins.
     for key, sums in sorted(changes.items(), key=lambda item: min(item[1].values()) >= 0):
         if any(sums.values()):

@@ -11,13 +11,15 @@ from typing import NamedTuple
 from sqlalchemy import Select, and_, bindparam, false, func, or_, select
 from sqlalchemy.orm import aliased
 
-from models import Application, Organisation, Tranche, UndrawnCancellation, User, db
+from models import Application, Organisation, ReleaseTotal, Tranche, User, db
 from workflow.engine import registry
 from workflow.engine.kept import kept_for_lists, page_rows
 from workflow.engine.keyset import Page, page_of
 
 from .cancellations import cancellation_lines
-from .tranches import PENDING_SUM, RELEASE, RELEASED_SUM, Figures
+from .tranches import RELEASE, Figures
+
+_KEPT = ReleaseTotal.__table__
 
 
 def releasable_clause():
@@ -55,24 +57,15 @@ class RequestedRow(NamedTuple):
 
 def _ready_query(*columns) -> Select:
     """The files that may release money and still have some to release, selecting
-    `columns` and each file's released, pending and cancelled yen."""
-    # The sums of the files that may release money only, not of every tranche ever paid.
-    totals = (select(Tranche.application_id.label("application_id"),
-                     RELEASED_SUM.label("released"), PENDING_SUM.label("pending"))
-              .join(Application, Application.id == Tranche.application_id)
-              .where(releasable_clause())
-              .group_by(Tranche.application_id).subquery())
-    # A loan's undrawn part cancelled (workflow.loans.undrawn) is no longer there to release.
-    given_up = (select(UndrawnCancellation.application_id.label("application_id"),
-                       func.sum(UndrawnCancellation.amount_yen).label("cancelled"))
-                .where(UndrawnCancellation.state == "confirmed")
-                .group_by(UndrawnCancellation.application_id).subquery())
-    released = func.coalesce(totals.c.released, 0)
-    pending = func.coalesce(totals.c.pending, 0)
-    cancelled = func.coalesce(given_up.c.cancelled, 0)
+    `columns` and each file's released, pending and cancelled yen.
+
+    Those are read from the row kept per file (workflow.money.release_totals) by its key,
+    not summed from the tranches and cancellations of every file that may release money."""
+    released = func.coalesce(_KEPT.c.released_yen, 0)
+    pending = func.coalesce(_KEPT.c.pending_yen, 0)
+    cancelled = func.coalesce(_KEPT.c.cancelled_yen, 0)  # a loan's undrawn part given up
     return (select(*columns, released, pending, cancelled)
-            .outerjoin(totals, totals.c.application_id == Application.id)
-            .outerjoin(given_up, given_up.c.application_id == Application.id)
+            .outerjoin(_KEPT, _KEPT.c.application_id == Application.id)
             .where(releasable_clause(), Application.approved_yen.is_not(None),
                    Application.approved_yen - released - pending - cancelled > 0))
 
@@ -82,8 +75,8 @@ def ready_page(size: int, *, after: str | None = None, before: str | None = None
     their figures, by reference: a busy year holds more than a thousand such files, more
     than a reader goes through, or a page should build.
 
-    Which files and their sums are kept by the worker as count_ready is (finding them sums
-    the tranches of every file that may release money); the files' reference and
+    Which files and their sums are kept by the worker as count_ready is (finding them reads
+    a kept row for every file that may release money); the files' reference and
     organisation are then read by id, as plain columns: the queue only prints them."""
     found, following, preceding = kept_for_lists(
         "ready page", (size, after, before), lambda: _ready_sums(size, after, before))

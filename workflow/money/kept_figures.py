@@ -3,11 +3,13 @@ history chart), the grants' and loans' money by organisation, investment country
 fiscal years (the portfolio and the grants' world map), each round's entries by kind (the
 rounds page), the persons trained by country
 and fiscal year, the applications by organisation, round and fiscal year, the files by
-kind and state and the grants by programme type.
+kind and state, the grants by programme type and each file's money released and awaiting
+release (the finance queue).
 
 `ledger.post` adds each entry to its rows, `settle_grant` each accepted report and
 workflow.files.application_totals each application written (workflow.engine.state_totals
-its state, workflow.grants.programme_totals its programme), in their own transactions,
+its state, workflow.grants.programme_totals its programme) and
+workflow.money.release_totals each tranche and cancellation, in their own transactions,
 so the pages read a few rows however long the books grow.
 `differences` holds every kept row, and the funds' totals (workflow.money.fund_totals),
 to an independent sum of the rows they come from (`flask audit verify --full`, the audit
@@ -21,7 +23,7 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import case, delete, extract, func, insert, select
+from sqlalchemy import BigInteger, case, delete, extract, func, insert, literal, select, union_all
 
 from models import (
     Application,
@@ -33,22 +35,26 @@ from models import (
     LoanDetails,
     PortfolioTotal,
     ProgrammeTypeTotal,
+    ReleaseTotal,
     ReportParticipant,
     RoundTotal,
     StateTotal,
     TrainedTotal,
+    Tranche,
+    UndrawnCancellation,
     db,
 )
 from workflow.engine.fiscal import fiscal_year
 from workflow.engine.kept import FIGURE_TABLES, catalogue_changed, figures_changed
 from workflow.engine.kept_sums import add_to
+from workflow.engine.locking import lock_chain
 
 from . import fund_totals
 
-_DAYS, _PORTFOLIO, _ROUNDS, _TRAINED, _APPLICATIONS, _STATES, _PROGRAMMES = (
+_DAYS, _PORTFOLIO, _ROUNDS, _TRAINED, _APPLICATIONS, _STATES, _PROGRAMMES, _RELEASES = (
     FundDayTotal.__table__, PortfolioTotal.__table__, RoundTotal.__table__,
     TrainedTotal.__table__, ApplicationTotal.__table__, StateTotal.__table__,
-    ProgrammeTypeTotal.__table__)
+    ProgrammeTypeTotal.__table__, ReleaseTotal.__table__)
 _KEYS = {_DAYS: ("fund_id", "booked_on", "kind"),
          _PORTFOLIO: ("organisation_id", "application_kind", "investment_country",
                       "application_year", "booked_year", "kind"),
@@ -57,16 +63,18 @@ _KEYS = {_DAYS: ("fund_id", "booked_on", "kind"),
          _APPLICATIONS: ("organisation_id", "kind", "investment_country", "round_id",
                          "fiscal_year"),
          _STATES: ("kind", "state"),
-         _PROGRAMMES: ("programme_type",)}
+         _PROGRAMMES: ("programme_type",),
+         _RELEASES: ("application_id",)}
 _SUMS = {_DAYS: ("amount_yen", "entries"), _PORTFOLIO: ("amount_yen", "entries"),
          _ROUNDS: ("amount_yen", "entries"),
          _TRAINED: ("persons", "reports"),
          _APPLICATIONS: ("applications", "approved", "approved_yen"),
-         _STATES: ("applications",), _PROGRAMMES: ("grants",)}
+         _STATES: ("applications",), _PROGRAMMES: ("grants",),
+         _RELEASES: ("released_yen", "pending_yen", "cancelled_yen")}
 
 DIFFERS = "The kept {table} row {key} holds {kept}; its sources sum to {summed}."
-MATCHED = ("the kept figures of the fund histories, the portfolio and the rounds match their "
-           "sources")
+MATCHED = ("the kept figures of the fund histories, the portfolio, the rounds and the finance "
+           "queue match their sources")
 
 
 def investment_country(application: Application) -> str:
@@ -95,7 +103,9 @@ def entry_booked(conn, fund_id: int, kind: str, booked_on: date, amount_yen: int
 
 def report_accepted(conn, accepted_at: datetime, participants: Iterable[tuple[str, int]]
                     ) -> None:
-    """Count an accepted final report's participants (inside the acceptance's transaction)."""
+    """Count an accepted final report's participants (inside the acceptance's transaction),
+    the audit chain's lock taken first, as every writer of a kept row takes it."""
+    lock_chain(conn)
     year = fiscal_year(accepted_at.date())
     for country, persons in participants:
         add_to(conn, _TRAINED, {"country_code": country, "fiscal_year": year},
@@ -172,9 +182,31 @@ def _summed_programmes():
             .group_by(GrantDetails.programme_type))
 
 
+def _summed_releases():
+    """Each file's tranches released and requested and its confirmed cancellations, summed
+    from the rows themselves (those of a file with neither are all zero)."""
+    def yen_when(column, state):
+        return func.sum(case((column.state == state, column.amount_yen), else_=0))
+
+    zero = literal(0, BigInteger)
+    from_tranches = (select(Tranche.application_id.label("application_id"),
+                            yen_when(Tranche, "released").label("released"),
+                            yen_when(Tranche, "requested").label("pending"),
+                            zero.label("cancelled"))
+                     .group_by(Tranche.application_id))
+    from_cancellations = (select(UndrawnCancellation.application_id, zero, zero,
+                                 yen_when(UndrawnCancellation, "confirmed"))
+                          .group_by(UndrawnCancellation.application_id))
+    both = union_all(from_tranches, from_cancellations).subquery()
+    return (select(both.c.application_id, func.sum(both.c.released), func.sum(both.c.pending),
+                   func.sum(both.c.cancelled))
+            .group_by(both.c.application_id))
+
+
 _SUMMED = {_DAYS: _summed_days, _PORTFOLIO: _summed_portfolio, _ROUNDS: _summed_rounds,
            _TRAINED: _summed_trained, _APPLICATIONS: _summed_applications,
-           _STATES: _summed_states, _PROGRAMMES: _summed_programmes}
+           _STATES: _summed_states, _PROGRAMMES: _summed_programmes,
+           _RELEASES: _summed_releases}
 
 
 def _as_key(value):

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from models import Application, LedgerEntry, LoanDetails, PortfolioTotal, RoundTotal
 from workflow.engine.fiscal import fiscal_year
 from workflow.engine.kept_sums import add_to, before_flush
+from workflow.engine.locking import lock_chain
 
 _ROUNDS, _PORTFOLIO = RoundTotal.__table__, PortfolioTotal.__table__
 
@@ -95,7 +96,7 @@ def _move_the_entries_of_moved_files(session: Session, _context) -> None:
     # Entries this flush wrote are counted afterwards, by their booking, where the file
     # now is.
     booked_now = [obj.id for obj in session.new if isinstance(obj, LedgerEntry)]
-    conn = session.connection()
+    conn = lock_chain(session.connection())  # the chain before a kept row, in every writer
     with session.no_autoflush:
         for move in moves:
             places = {_ROUNDS: ("round_id", move.round_was, move.round_now),

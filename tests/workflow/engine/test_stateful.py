@@ -1,6 +1,9 @@
 """Random triggers fired by random users: the engine never reaches an undefined state,
 every change leaves exactly one audit event, refusals leave none, the chain verifies, and
-the files kept counted by kind and state (workflow.engine.state_totals) are the files."""
+the files kept counted by kind and state (workflow.engine.state_totals) are the files, and
+every kept figure equals an independent sum of its sources (workflow.money.kept_figures;
+the money of each file's tranches has its own random walk in
+tests/workflow/money/test_release_totals.py)."""
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -16,6 +19,7 @@ from sqlalchemy import func, select
 from models import Application, AuditEvent, StateTotal, db, write_intent
 from workflow.engine import audit, registry, service
 from workflow.engine.errors import TransitionRefused
+from workflow.money import kept_figures
 
 ROLES = ("applicant", "secretariat", "committee_member", "committee_chair", "finance_officer",
          "auditor", "admin")
@@ -80,6 +84,7 @@ def test_random_walks_through_the_workflow(app, engine_only, make_application, m
         def teardown(self):
             db.session.rollback()
             assert audit.verify().ok
+            assert kept_figures.differences() == []
 
     run_state_machine_as_test(Walk, settings=settings(
         max_examples=25, stateful_step_count=30, deadline=None,
