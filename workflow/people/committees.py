@@ -118,6 +118,13 @@ def seats_by_user() -> dict[int, dict[str, set[str]]]:
     return found
 
 
+def funds_seated(user: User, seats: Iterable[str]) -> set[int]:
+    """The funds on whose committees the user holds one of these seats."""
+    wanted = set(seats)
+    return {fund for fund, _code, seat, holder in _seat_rows()
+            if holder.id == user.id and seat in wanted}
+
+
 def members_of(fund_id: int) -> list[tuple[int, int | None]]:
     """(user id, organisation id) of the active members of a fund's committee."""
     return [(holder.id, holder.organisation_id) for fund, _code, seat, holder in _seat_rows()

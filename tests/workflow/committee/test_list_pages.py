@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from models import Ballot, db, write_intent
-from tests.conftest import log_in
+from tests.conftest import log_in, scene_changed
 from tests.webui.performance.test_query_counts import counting
 from webui.committee import views
 from workflow.committee import ballots
@@ -42,6 +42,7 @@ def open_ballots(in_committee, monkeypatch):
             with write_intent(True):
                 ballot = ballots.open_ballot_of(application)
                 ballot.opened_at = datetime(2026, 6, 1) - timedelta(days=len(made))
+                scene_changed(application)  # the page's counts are kept
                 db.session.commit()
             made.append(ballot)
         return sorted(made, key=lambda b: b.opened_at)

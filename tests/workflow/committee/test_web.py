@@ -5,11 +5,12 @@ import re
 import pytest
 from sqlalchemy import select
 
-from models import Ballot, GrantPartner, db
+from models import Ballot, GrantPartner, db, write_intent
 from tests.conftest import log_in
 from workflow.committee import ballots
 from workflow.engine import audit
 from workflow.money import ledger
+from workflow.people import committees
 
 from .conftest import act, audit_count, audit_events
 
@@ -300,3 +301,31 @@ def test_a_closed_ballot_s_panel_is_kept_and_an_open_one_stays_each_viewer_s_own
     assert "Closed: Approved" in panels[secretariat.name] and "Agreed" in panels[voter.name]
     assert "Cast my vote" not in panels[other.name] and "Close the ballot" not in panels[
         chair.name]
+
+
+def _counts(client) -> dict[str, int]:
+    body = client.get("/committee/").get_data(as_text=True)
+    return {name: int(count) for name, count in re.findall(r'data-count="(\w+)">(\d+)<', body)}
+
+
+def test_the_page_s_counts_follow_a_vote_a_conflict_and_a_seat(client, in_committee, members,
+                                                                   make_user):
+    # The counts are kept by the worker: each change must show on the next view.
+    first, second = in_committee(), in_committee()
+    member = members(1)[0]
+    as_user(client, member)
+    assert _counts(client) == {"awaiting": 2, "voted": 0}
+    client.post(vote_url(first), data={"choice": "approve"})
+    assert _counts(client) == {"awaiting": 1, "voted": 1}
+    client.post(f"/committee/applications/{second.id}/conflict", data={"reason": "Auditor"})
+    assert _counts(client) == {"awaiting": 0, "voted": 1}
+    officer = make_user("committee_chair", "committee_member", name="The Officer")
+    as_user(client, officer)
+    assert _counts(client)["open"] == 2
+    codes = {first.fund.code, second.fund.code}
+    assert codes < set(committees.seats_of(officer))
+    db.session.commit()
+    with write_intent(True):  # still chairs another committee
+        committees.set_seats(officer, dict.fromkeys(codes, []), None)
+        db.session.commit()
+    assert _counts(client)["open"] == 0
