@@ -1,4 +1,4 @@
-"""Run the test suite on SQLite and on PostgreSQL (`make test`), side by side, on every core.
+"""Run the test suite on SQLite and on PostgreSQL (`make test`), in turn, on every core.
 
 PostgreSQL is the server named by TEST_DATABASE_URL (unset: the local one at
 127.0.0.1:5432, user `postgres`; the database in the URL is only where we connect
@@ -7,7 +7,9 @@ and drops it at the end, also after a failure or Ctrl-C, so two runs on one serv
 meet; each pytest-xdist worker makes its own database beside it (tests/conftest.py), and
 the first that needs the living demo seeds it there once for all (tests/demo_database.py). When
 the server cannot be reached the PostgreSQL pass is skipped with a notice, or fails when
-REQUIRE_POSTGRES=1 (as in CI). TEST_PASSES_IN_TURN=1 runs SQLite's pass, then PostgreSQL's.
+REQUIRE_POSTGRES=1 (as in CI). TEST_PASSES_SIDE_BY_SIDE=1 runs the two passes at once: on two
+cores that put four Chromium walks side by side and the timed-out requests of a loaded host in
+the PostgreSQL pass, so it is not the default.
 """
 
 from __future__ import annotations
@@ -219,7 +221,7 @@ def run_both(args: list[str], bytecode: str) -> int:
     server_url = postgres_server_url()
     reason = postgres_reachable(server_url)
     codes = {}
-    if reason is None and os.environ.get("TEST_PASSES_IN_TURN") != "1":
+    if reason is None and os.environ.get("TEST_PASSES_SIDE_BY_SIDE") == "1":
         with (postgres_run_env(server_url, base_env) as postgres_env,
               tempfile.TemporaryDirectory(prefix="wnf-test-passes-") as folder):
             codes["SQLite"], codes["PostgreSQL"] = run_side_by_side(
