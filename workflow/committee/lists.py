@@ -51,7 +51,6 @@ def _with_files(query: Select) -> Select:
         contains_eager(Ballot.application).joinedload(Application.fund))
 
 
-
 def _of_organisation(column):
     # Read for the page's rows only (after the sort and limit), not joined: PostgreSQL
     # guesses a few rows match a list, where a thousand may, and would then join every
@@ -167,9 +166,9 @@ def stuck_page(size: int, *, after: str | None = None, before: str | None = None
 def counts(user: User, limit: int, *, member: bool, chair: bool) -> dict[str, int]:
     """The committee page's counts, each up to `limit`, in one pass over the open ballots:
     those awaiting the member's vote and those they voted on ("awaiting", "voted"), and the
-    chair's open ballots of their committees ("open"); as count_awaiting, count_voted and
-    count_open count them, which would walk the open ballots once each. Kept by the worker
-    until the files or the people move, as count_to_close is."""
+    chair's open ballots of their committees ("open"), where a statement a count would walk
+    them once each. Kept by the worker until the files or the people move, as count_to_close
+    is."""
     names = (("awaiting", "voted") if member and is_voter(user) else ()) + (
         ("open",) if chair else ())
     if not names:
@@ -195,18 +194,6 @@ def count_awaiting(member: User, limit: int | None = None) -> int:
     if not is_voter(member):
         return 0
     return _count(_awaiting(member, Ballot.id), limit)
-
-
-def count_voted(member: User, limit: int | None = None) -> int:
-    # EXISTS, not the join: the open ballots are walked and each looked up in the member's
-    # votes, not the member's thousands of votes each looked up in the ballots.
-    return _count(_open(Ballot.id).where(exists().where(
-        Vote.ballot_id == Ballot.id, Vote.member_id == member.id)), limit)
-
-
-def count_open(user: User, limit: int | None = None, today: date | None = None) -> int:
-    """The open ballots of the committees the user presides over."""
-    return _count(_presided(user, Ballot.id), limit)
 
 
 # The two counts below weigh every open ballot's committee (a few thousand at 100,000 files)
