@@ -51,7 +51,8 @@ KEPT_TABLES: dict[str, tuple[frozenset[str], frozenset[str] | None]] = {
     **{table: (frozenset({LISTS, PEOPLE}), None)
        for table in ("organisations", "funds", "rounds")},
     "users": (frozenset({PEOPLE}),
-              frozenset({"name", "email", "organisation_id", "active", "away_until"})),
+              frozenset({"name", "email", "organisation_id", "active", "away_until",
+                         "locale"})),
     "role_assignments": (frozenset({PEOPLE}), None),
     "committee_seats": (frozenset({PEOPLE}), None),
     "grant_details": (frozenset({LISTS}), None),

@@ -23,6 +23,7 @@ from models.base import canonical_json
 
 from . import kept, ledger_evidence
 from .anchors import Anchor
+from .driver_sql import DriverStatement
 from .locking import ensure_write_transaction
 from .locking import lock_chain as _lock
 
@@ -129,7 +130,8 @@ def _timestamp_text(value) -> str:
 _TABLE = AuditEvent.__table__
 _HEAD = (select(_TABLE.c.seq, _TABLE.c.hash).order_by(_TABLE.c.seq.desc())
          .limit(literal_column("1")))
-_INSERT = insert(_TABLE)
+# Run by its SQL text (workflow.engine.driver_sql): every event of every transition.
+_INSERT = DriverStatement(insert(_TABLE))
 
 
 # The stripe's UPDATE of an event's file, returning the head as it stands (both NULL on an
@@ -189,8 +191,8 @@ def record(action: str, *, actor: User | None, object_type: str, object_id: int 
         "prev_hash": prev_hash,
     }
     values["hash"] = event_hash(**values)
-    # A Core INSERT on the session's connection: written once, never loaded back.
-    conn.execute(_INSERT, values)
+    # On the session's connection: written once, never loaded back.
+    _INSERT.execute(conn, values)
     return values
 
 

@@ -32,14 +32,13 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
-import functools
 import weakref
 from collections.abc import Callable, Hashable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from flask import current_app, has_app_context
-from sqlalchemy import Row, Update, bindparam, func, insert, select, true, update
+from sqlalchemy import Row, bindparam, func, insert, select, true, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from models import (
@@ -53,6 +52,7 @@ from models import (
 )
 
 from . import reading
+from .driver_sql import DriverStatement
 from .locking import ensure_write_transaction, lock_chain
 
 # Each revision is the sum of its stripes (an emptied table sums to None): the people's
@@ -61,6 +61,9 @@ _STRIPES = FileListRevision.__table__
 _PEOPLE = PeopleRevision.__table__
 PEOPLE_REVISION = select(func.sum(_PEOPLE.c.revision).label("people")).subquery(
     "people_revision")
+# The people's revision as a column of a statement on another table (the service's
+# compare-and-set returns it: what the hooks after a transition keep is filed under it).
+PEOPLE_REVISION_NOW = select(func.sum(_PEOPLE.c.revision)).scalar_subquery()
 _MARKS = select(select(func.sum(_STRIPES.c.revision)).scalar_subquery().label("file_lists"),
                 select(func.sum(_PEOPLE.c.revision)).scalar_subquery().label("people"))
 _FILE_MARKS = (select(Application.revision, PEOPLE_REVISION.c.people)
@@ -108,20 +111,21 @@ def lists_changed(application_id: int, connection=None) -> None:
     _bump(_BUMP_STRIPE, _STRIPES, application_id % FILE_LIST_STRIPES, _connection(connection))
 
 
-def stripe_update_returning(*columns) -> Update:
+def stripe_update_returning(*columns) -> DriverStatement:
     """The UPDATE of a file's stripe that also returns `columns` (RETURNING), for
-    `lists_changed_reading`: built once by its caller."""
-    return _BUMP_STRIPE.returning(*columns)
+    `lists_changed_reading`: built once by its caller, run by its SQL text."""
+    return DriverStatement(_BUMP_STRIPE.returning(*columns))
 
 
-def lists_changed_reading(application_id: int, statement: Update, connection) -> Row | None:
+def lists_changed_reading(application_id: int, statement: DriverStatement,
+                          connection) -> Row | None:
     """`lists_changed`, by `statement` (from stripe_update_returning): its returned row, read
     in the same statement; None when the stripe had no row to move (a test emptied the
     table), which is then written.
 
     The caller holds the audit chain's lock already (the chain before the stripe)."""
     stripe = application_id % FILE_LIST_STRIPES
-    row = connection.execute(statement, {"b_stripe": stripe}).first()
+    row = statement.execute(connection, {"b_stripe": stripe}).first()
     if row is None:
         connection.execute(insert(_STRIPES).values(stripe=stripe, revision=2))
     return row
@@ -149,16 +153,16 @@ def figures_changed(table_name: str, connection) -> None:
         return
     if not moved[1]:  # else taken with the first
         lock_chain(connection)
-    connection.execute(_figure_upsert(connection.dialect.name),
-                       {"name": table_name, "revision": 1})
+    _FIGURE_UPSERT[connection.dialect.name].execute(connection,
+                                                    {"name": table_name, "revision": 1})
     moved[1].add(table_name)
 
 
-@functools.cache
-def _figure_upsert(dialect: str):
-    statement = _UPSERT[dialect](_FIGURES)
-    return statement.on_conflict_do_update(index_elements=[_FIGURES.c.name],
-                                           set_={"revision": _FIGURES.c.revision + 1})
+# Run by its SQL text (driver_sql): a transition moves the count by state's revision.
+_FIGURE_UPSERT = {
+    dialect: DriverStatement(upsert(_FIGURES).on_conflict_do_update(
+        index_elements=[_FIGURES.c.name], set_={"revision": _FIGURES.c.revision + 1}))
+    for dialect, upsert in _UPSERT.items()}
 
 
 def file_changed(application_id: int, connection) -> None:

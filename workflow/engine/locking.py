@@ -8,6 +8,8 @@ from models.base import reads_in_autocommit
 
 AUDIT_LOCK_KEY = 0x57_4E_46_41  # "WNFA": the one advisory lock of the audit chain
 _LOCK = text("SELECT pg_advisory_xact_lock(:key)").bindparams(key=AUDIT_LOCK_KEY)
+# In a connection's info: the transaction (or savepoint) that took the chain's lock.
+_CHAIN_HELD = "audit chain locked in"
 
 
 class NotAWriteTransaction(RuntimeError):
@@ -44,7 +46,16 @@ def lock_chain(connection):
     any kept row of sums is written (workflow.engine.kept_sums.add_to's callers: the
     ledger's, the hooks after each flush), so that every writer locks the chain before a
     stripe or a kept row: two writers never wait for each other the other way round
-    (tests/concurrency/test_stripe_lock_order.py, test_kept_rows_lock_order.py)."""
+    (tests/concurrency/test_stripe_lock_order.py, test_kept_rows_lock_order.py).
+
+    Taken once per transaction: a transition asks for it for its event and again for its
+    figures. A lock taken in a savepoint is let go if the savepoint is rolled back, so it
+    counts as held in that savepoint only (asked again after it, taken again)."""
     if connection.dialect.name == "postgresql":
-        connection.execute(_LOCK)
+        held_in = connection.info.get(_CHAIN_HELD)
+        if held_in is None or (held_in is not connection.get_transaction()
+                               and held_in is not connection.get_nested_transaction()):
+            connection.execute(_LOCK)
+            connection.info[_CHAIN_HELD] = (connection.get_nested_transaction()
+                                            or connection.get_transaction())
     return connection

@@ -36,6 +36,9 @@ class Step:
     # The transaction's connection, as the service runs its own statements on it: the
     # hooks' prebuilt queries use it too.
     connection: Any = None
+    # The people's revision, as the compare-and-set read it: what the hooks keep across
+    # transitions (whom to notify) is filed under it (workflow.engine.kept).
+    people_revision: Any = None
 
     @property
     def fund_code(self) -> str:

@@ -24,6 +24,7 @@ from models import Application, Comment, User, db, utcnow
 
 from . import audit, deadlines, kept, registry, rules, state_totals
 from .definition import INPUT_LABELS, Transition
+from .driver_sql import DriverStatement
 from .errors import StaleApplication, TransitionRefused
 from .locking import ensure_write_transaction
 from .permissions import acting_roles, describe_roles
@@ -108,12 +109,14 @@ RETRIES = 3
 
 
 _TABLE = Application.__table__
-# Built once: the statement every transition runs. updated_at is given (the same moment as
-# state_changed_at) rather than left to the column's onupdate, which SQLAlchemy would
-# evaluate through its Python-side default machinery on every execution. It moves the
-# file's revision too (workflow.engine.kept): the transition is a change of the file's
-# page, and one UPDATE of the row does both.
-_CAS = (
+# Built once: the statement every transition runs, by its SQL text (driver_sql). updated_at
+# is given (the same moment as state_changed_at) rather than left to the column's onupdate,
+# which SQLAlchemy would evaluate through its Python-side default machinery on every
+# execution. It moves the file's revision too (workflow.engine.kept): the transition is a
+# change of the file's page, and one UPDATE of the row does both. It returns the people's
+# revision, which the hooks after the transition file what they keep under (whom to
+# notify): a row returned is also the sign that the compare-and-set held.
+_CAS_STATEMENT = (
     update(_TABLE)
     .where(_TABLE.c.id == bindparam("b_id"), _TABLE.c.state == bindparam("b_state"),
            _TABLE.c.version == bindparam("b_version"))
@@ -121,37 +124,43 @@ _CAS = (
             revision=_TABLE.c.revision + 1,
             state_changed_at=bindparam("b_now"), updated_at=bindparam("b_now"),
             due_on=bindparam("b_due_on"))
+    .returning(kept.PEOPLE_REVISION_NOW)
 )
+_CAS = DriverStatement(_CAS_STATEMENT)
 
 
 # The same, for a due date counted from the days this worker last read of the fund: it
 # also checks that the fund still has those days.
-_CAS_WITH_DAYS = {setting: _CAS.where(days == bindparam("b_days"))
+_CAS_WITH_DAYS = {setting: DriverStatement(_CAS_STATEMENT.where(days == bindparam("b_days")))
                   for setting, days in deadlines.FUND_SETTING.items()}
 
 
 def _compare_and_set(conn, app: Application, new_state: str, now, due: deadlines.Due,
-                     today: date) -> None:
+                     today: date):
     """UPDATE … WHERE id, state and version are still what the checks saw; else refuse.
+    Returns the people's revision as the UPDATE read it.
 
     The UPDATE also takes the row lock (PostgreSQL) for the rest of the transaction,
     so the effects that follow run on a row nobody else can move.
     """
     values = {"b_id": app.id, "b_state": app.state, "b_version": app.version,
               "b_new_state": new_state, "b_now": now, "b_due_on": due.on}
-    done = False
+    done = None
     if due.setting is not None:
-        done = conn.execute(_CAS_WITH_DAYS[due.setting],
-                            {**values, "b_days": due.days}).rowcount == 1
-        if not done:  # the race lost, or the fund's days changed: count from its row
+        done = _CAS_WITH_DAYS[due.setting].execute(
+            conn, {**values, "b_days": due.days}).first()
+        if done is None:  # the race lost, or the fund's days changed: count from its row
             due = deadlines.due_on_entering(app, new_state, today, as_last_read=False)
             values["b_due_on"] = due.on
-    if not done and conn.execute(_CAS, values).rowcount != 1:
-        raise _LostTheRace()
+    if done is None:
+        done = _CAS.execute(conn, values).first()
+        if done is None:
+            raise _LostTheRace()
     for key, value in (("state", new_state), ("version", app.version + 1),
                        ("revision", app.revision + 1), ("state_changed_at", now),
                        ("updated_at", now), ("due_on", due.on)):
         set_committed_value(app, key, value)
+    return done[0]
 
 
 def fire(application: Application, trigger: str, actor: User | None, *,
@@ -216,7 +225,8 @@ def _fire_once(application: Application, trigger: str, actor: User | None,
         with guard_block, kept.moved_by_transition(app.id):
             due = (deadlines.due_on_entering(app, new_state, step.today)
                    if new_state != app.state else deadlines.Due(app.due_on))
-            _compare_and_set(conn, app, new_state, utcnow(), due, step.today)
+            step.people_revision = _compare_and_set(conn, app, new_state, utcnow(), due,
+                                                    step.today)
             for effect in effects:
                 effect(step)
             for hook in rules.after_every_transition():

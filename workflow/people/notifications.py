@@ -22,6 +22,7 @@ from models import (
     User,
     db,
 )
+from workflow.engine.kept import KeptAnswers
 from workflow.engine.rules import Step, on_every_transition
 from workflow.engine.wording import Sentence, render, word
 from workflow.people.preferences import DEFAULT_LOCALE, language_of
@@ -148,23 +149,38 @@ def people(user_ids, connection=None) -> list:
     return conn.execute(_PEOPLE, {"user_ids": user_ids}).all()
 
 
+# Whom a transition tells, as each worker kept it: the rows of users_with_role read the
+# people (names, emails, roles, organisations, languages) only, so they are filed under
+# the people's revision that the transition's compare-and-set read.
+_whom_to_tell = KeptAnswers("whom to notify", max_entries=512)
+
+
+def _told(step: Step, role: str, organisation_id: int | None = None) -> list:
+    def read() -> tuple:
+        return tuple(users_with_role(role, organisation_id=organisation_id,
+                                     connection=step.connection))
+    if step.people_revision is None:  # no revision read (or none kept yet): ask afresh
+        return list(read())
+    return list(_whom_to_tell.get((role, organisation_id), step.people_revision, read))
+
+
 @on_every_transition
 def tell_the_right_people(step: Step) -> None:
     app = step.application
     if step.from_state == app.state and step.trigger != "decide":
         return
-    state, conn = step.definition.state(app.state), step.connection
-    notify(users_with_role("applicant", organisation_id=app.organisation_id, connection=conn),
+    state = step.definition.state(app.state)
+    notify(_told(step, "applicant", app.organisation_id),
            "status_changed", lambda: _("“%(title)s” is now: %(state)s.", title=app.title,
                                        state=word(state.applicant_label)), app)
     # A ballot's opening tells its own committee (workflow.committee.ballot_steps.open_ballot).
     if (app.kind, app.state) in {("grant", "approved"), ("loan", "contracted")}:
-        notify(users_with_role("finance_officer", connection=conn), "awaiting_tranche",
+        notify(_told(step, "finance_officer"), "awaiting_tranche",
                lambda: _("“%(title)s” is approved for ¥%(amount)s and awaits its first "
                          "tranche.", title=app.title, amount=f"{app.approved_yen or 0:,}"),
                app)
     if app.state == "report_submitted":
-        notify(users_with_role("secretariat", connection=conn), "report_submitted",
+        notify(_told(step, "secretariat"), "report_submitted",
                lambda: _("The final report of “%(title)s” has arrived.", title=app.title), app)
 
 

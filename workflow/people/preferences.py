@@ -16,7 +16,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 
 from models import LOCALES, User
-from workflow.engine import audit
+from workflow.engine import audit, kept
 from workflow.engine.errors import ValidationFailed
 
 DEFAULT_LOCALE = "en"
@@ -149,4 +149,6 @@ def save_preferences(user: User, **wanted) -> User:
     if changes:
         audit.record("preferences_changed", actor=user, object_type="user", object_id=user.id,
                      data={"changes": changes})
+    if "locale" in changes:  # the language kept with whom a transition tells
+        kept.people_changed(row_id=user.id)
     return user

@@ -43,7 +43,7 @@ def test_a_refused_write_raises_sqlalchemys_error(app):
         conn = db.session.connection()
         first = audit.record("test_event", actor=None, object_type="thing", connection=conn)
         with pytest.raises(IntegrityError):
-            conn.execute(audit._INSERT, {**first, "seq": first["seq"] + 1})
+            audit._INSERT.execute(conn, {**first, "seq": first["seq"] + 1})
         db.session.rollback()
 
 
@@ -82,6 +82,6 @@ def test_a_value_of_the_wrong_type_is_refused_as_sqlalchemy_refuses_it(app):
         conn = db.session.connection()
         event = audit.record("test_event", actor=None, object_type="thing", connection=conn)
         with pytest.raises(StatementError):
-            conn.execute(audit._INSERT, {**event, "seq": event["seq"] + 1,
-                                         "occurred_at": "not a date"})
+            audit._INSERT.execute(conn, {**event, "seq": event["seq"] + 1,
+                                        "occurred_at": "not a date"})
         db.session.rollback()
