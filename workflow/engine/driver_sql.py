@@ -14,7 +14,6 @@ This module is the one place that knows each dialect's paramstyle: positional (S
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Callable
 from typing import Any
 
@@ -22,6 +21,7 @@ from sqlalchemy import exc
 from sqlalchemy.engine import Connection, CursorResult
 from sqlalchemy.sql import ClauseElement
 
+_MOST_DIALECTS = 16  # a bound, not a size
 _GIVEN = object()  # a parameter given at each execution (else the statement holds its value)
 
 
@@ -51,17 +51,18 @@ class _Form:
 
     def arguments(self, values: dict[str, Any]):
         try:
-            found = [(name, fixed if fixed is not _GIVEN
-                      else values[name] if process is None else process(values[name]))
-                     for name, fixed, process in self.parameters]
+            if self.positional:
+                return tuple([fixed if fixed is not _GIVEN
+                              else values[name] if process is None else process(values[name])
+                              for name, fixed, process in self.parameters])
+            return {name: fixed if fixed is not _GIVEN
+                    else values[name] if process is None else process(values[name])
+                    for name, fixed, process in self.parameters}
         except KeyError as missing:  # refused as Connection.execute refuses it
             raise exc.StatementError(f"A value is required for bind parameter {missing}",
                                      self.sql, values, None) from None
         except (TypeError, ValueError) as error:  # a value its type cannot take
             raise exc.StatementError(str(error), self.sql, values, error) from error
-        if self.positional:
-            return tuple([value for _name, value in found])
-        return dict(found)
 
 
 class DriverStatement:
@@ -71,11 +72,12 @@ class DriverStatement:
 
     def __init__(self, statement: ClauseElement) -> None:
         self.statement = statement
-        self._forms: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+        self._forms: dict = {}  # by dialect (an engine's: a handful in a process)
 
     def execute(self, connection: Connection, values: dict[str, Any]) -> CursorResult:
-        dialect = connection.dialect
-        form = self._forms.get(dialect)
+        form = self._forms.get(connection.dialect)
         if form is None:
-            form = self._forms[dialect] = _Form(self.statement, dialect)
+            if len(self._forms) >= _MOST_DIALECTS:  # the test suite's many apps
+                self._forms.clear()
+            form = self._forms[connection.dialect] = _Form(self.statement, connection.dialect)
         return connection.exec_driver_sql(form.sql, form.arguments(values))

@@ -53,8 +53,8 @@ def state_moved(conn, kind: str, was: str, now: str) -> None:
     if was == now:
         return
     figures_changed(_TOTALS.name, conn)  # as add_to moves it
-    found = _MOVE.execute(conn, {"b_kind": kind, "b_was": was, "b_now": now}).scalars().all()
-    if now not in found:  # the first file of its kind to enter that state
+    found = _MOVE.execute(conn, {"b_kind": kind, "b_was": was, "b_now": now}).all()
+    if (now,) not in found:  # the first file of its kind to enter that state
         _count(conn, {(kind, now): +1})
 
 
