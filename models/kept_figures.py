@@ -136,6 +136,10 @@ class StateTotal(db.Model):
     kind: Mapped[str] = mapped_column(String(10), primary_key=True)
     state: Mapped[str] = mapped_column(String(32), primary_key=True)
     applications: Mapped[int] = mapped_column(BigInteger, default=0)
+    # Moved with the count by a transition's move, in the same statement: the answers kept
+    # of these rows are filed under the sum of these and the table's figure revision
+    # (workflow.engine.kept.figure_marks), which the other writers move.
+    revision: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
 
 
 class ProgrammeTypeTotal(db.Model):

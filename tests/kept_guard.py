@@ -142,6 +142,8 @@ def _moved(verb: str, table: str, columns: set[str]) -> set[str]:
         return {PEOPLE}
     if table == "figure_revisions":
         return {FIGURES}
+    if table == "state_totals" and verb == "UPDATE" and "revision" in columns:
+        return {FIGURES}  # its rows' own revisions (workflow.engine.kept.figure_marks)
     return set()
 
 

@@ -21,7 +21,9 @@ agree) are moved by the workflow service in the transaction of the change itself
   organisations, rounds and funds, which move the people's revision), so each is filed
   under the revisions of the tables it reads and the people's. Moved by whatever adds to
   such a table (workflow.engine.kept_sums.add_to), in the transaction of the change: a
-  vote or a note leaves the portfolio kept, a transition recounts only the states.
+  vote or a note leaves the portfolio kept, a transition recounts only the states. A
+  transition's move of the count by state moves its rows' own revisions instead, in the
+  same statement: that table's answers are filed under both.
 
 A login, a failed login, a refusal or a notification moves none of them. The test suite
 fails a test whose transaction writes a table read here without moving a number
@@ -48,6 +50,7 @@ from models import (
     FigureRevision,
     FileListRevision,
     PeopleRevision,
+    StateTotal,
     db,
 )
 
@@ -83,7 +86,11 @@ _BUMP_PEOPLE = (update(_PEOPLE).where(_PEOPLE.c.stripe == bindparam("b_stripe"))
 _FIGURES = FigureRevision.__table__
 # Every figure table's revision and the people's, in one row each (the people's beside each
 # of them, or alone while no figure has moved yet).
-_FIGURE_MARKS = (select(_FIGURES.c.name, _FIGURES.c.revision, PEOPLE_REVISION.c.people)
+# The count by state is also filed under the sum of its rows' revisions, which a transition
+# moves in the statement that moves the counts (workflow.engine.state_totals).
+_STATE_ROWS = select(func.sum(StateTotal.revision)).scalar_subquery()
+_FIGURE_MARKS = (select(_FIGURES.c.name, _FIGURES.c.revision, PEOPLE_REVISION.c.people,
+                        _STATE_ROWS)
                  .select_from(PEOPLE_REVISION).outerjoin(_FIGURES, true()))
 _UPSERT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
@@ -227,10 +234,13 @@ def marks() -> Marks:
 
 
 @reading.memoised
-def figure_marks() -> tuple[dict[str, int], int | None]:
+def figure_marks() -> tuple[dict[str, Hashable], int | None]:
     """The revision of each table of kept figures, and the people's (once per page)."""
     rows = db.session.connection().execute(_FIGURE_MARKS).all()
-    return {name: revision for name, revision, _ in rows if name is not None}, rows[0][2]
+    revisions: dict[str, Hashable] = {name: revision for name, revision, _, _ in rows
+                                      if name is not None}
+    revisions["state_totals"] = (revisions.get("state_totals"), rows[0][3])
+    return revisions, rows[0][2]
 
 
 def note_file(application_id: int, revision: int, people: int | None) -> None:

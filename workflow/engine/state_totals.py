@@ -20,22 +20,22 @@ from sqlalchemy.orm import Session
 from models import Application, StateTotal
 
 from .driver_sql import DriverStatement
-from .kept import figures_changed
 from .kept_sums import add_to, before_flush
 from .locking import lock_chain
 
 _TOTALS = StateTotal.__table__
 
 # A transition's move of its file, in one statement built once and run by its SQL text:
-# one off the row of the state left, one on the row of the state entered, returning the
-# states of the rows it found (an upsert cannot take one away: its row would be checked as
-# new, below zero).
+# one off the row of the state left, one on the row of the state entered, each row's
+# revision moved, returning the states of the rows it found (an upsert cannot take one
+# away: its row would be checked as new, below zero).
 _MOVE = DriverStatement(
     update(_TOTALS)
     .where(_TOTALS.c.kind == bindparam("b_kind"),
            _TOTALS.c.state.in_([bindparam("b_was"), bindparam("b_now")]))
     .values(applications=_TOTALS.c.applications
-            + case((_TOTALS.c.state == bindparam("b_now"), 1), else_=-1))
+            + case((_TOTALS.c.state == bindparam("b_now"), 1), else_=-1),
+            revision=_TOTALS.c.revision + 1)
     .returning(_TOTALS.c.state))
 
 
@@ -52,7 +52,8 @@ def state_moved(conn, kind: str, was: str, now: str) -> None:
     transaction, which holds the chain's lock)."""
     if was == now:
         return
-    figures_changed(_TOTALS.name, conn)  # as add_to moves it
+    # The rows' own revisions move with them (workflow.engine.kept.figure_marks); a row
+    # made below moves the table's figure revision (add_to).
     found = _MOVE.execute(conn, {"b_kind": kind, "b_was": was, "b_now": now}).all()
     if (now,) not in found:  # the first file of its kind to enter that state
         _count(conn, {(kind, now): +1})
