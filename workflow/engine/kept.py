@@ -270,17 +270,26 @@ def forget_in_every_app() -> None:
         answers.clear()
 
 
-def anything_kept() -> bool:
-    """Whether any app of this process keeps an answer (for the test suite's guard)."""
-    return any(any(answers.values()) for answers in list(_every_app))
+# The revisions each kind of answer is filed under (by the kind's name): "file", "lists",
+# "figures", "people".
+_FILED_UNDER: dict[str, frozenset[str]] = {}
+
+
+def anything_kept(under: frozenset[str] | None = None) -> bool:
+    """Whether any app of this process keeps an answer (filed under one of the revisions
+    `under`, if given), for the test suite's guard."""
+    return any(answers and (under is None or _FILED_UNDER[name] & under)
+               for everything in list(_every_app) for name, answers in everything.items())
 
 
 class KeptAnswers:
     """A worker's answers of one kind, each with the revisions it was computed at: one
-    computed at other revisions is computed again."""
+    computed at other revisions is computed again. `under`: the kinds of revision its
+    answers are filed under."""
 
-    def __init__(self, name: str, max_entries: int = 1024):
+    def __init__(self, name: str, max_entries: int = 1024, *, under: frozenset[str]):
         self.name, self.max_entries = name, max_entries
+        _FILED_UNDER[name] = under
 
     def _answers(self) -> dict:
         # Kept per app, as a worker keeps them: two apps in one process share nothing.
@@ -320,8 +329,8 @@ def forget_all(app=None) -> None:
 # ballots and tranches as rows, the loan's figures and a closed ballot's panel rendered
 # (webui/loans/panel.py, webui/committee/panel.py). On PostgreSQL keeping them spares
 # the page six of its nine round trips.
-_file_reads = KeptAnswers("file pages", max_entries=600)
-_list_reads = KeptAnswers("lists", max_entries=256)
+_file_reads = KeptAnswers("file pages", max_entries=600, under=frozenset({"file", "people"}))
+_list_reads = KeptAnswers("lists", max_entries=256, under=frozenset({"lists", "people"}))
 
 
 def kept_for_file(name: str, application_id: int, key: Hashable,
@@ -340,7 +349,8 @@ def kept_for_file(name: str, application_id: int, key: Hashable,
     return _file_reads.get((name, application_id, key), revisions, compute)
 
 
-_figure_reads = KeptAnswers("figures", max_entries=64)
+_figure_reads = KeptAnswers("figures", max_entries=64,
+                            under=frozenset({"figures", "people"}))
 
 
 def kept_for_figures(name: str, tables: tuple[str, ...], key: Hashable,

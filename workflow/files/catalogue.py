@@ -24,7 +24,7 @@ class Choices:
     loan_rounds: tuple[tuple[int, str], ...]  # the loan funds' rounds, for the loans list
 
 
-_kept = kept.KeptAnswers("filter choices", max_entries=1)
+_kept = kept.KeptAnswers("filter choices", max_entries=1, under=frozenset({"lists"}))
 
 
 def _read() -> Choices:

@@ -19,7 +19,7 @@ from workflow.engine.permissions import (
 
 # The counts are the same for every member of the staff (and for every member of one
 # society) until an application moves, and counting reads thousands of index entries.
-_remembered_counts = kept.KeptAnswers("home counts")
+_remembered_counts = kept.KeptAnswers("home counts", under=frozenset({"lists"}))
 
 
 def counts_by_state(states: tuple[str, ...], user: User, *, own_only: bool = False

@@ -18,8 +18,8 @@ from workflow.engine import kept
 
 from . import search
 
-_counts = kept.KeptAnswers("list counts", max_entries=512)
-_pages = kept.KeptAnswers("list pages", max_entries=256)
+_counts = kept.KeptAnswers("list counts", max_entries=512, under=frozenset({"lists"}))
+_pages = kept.KeptAnswers("list pages", max_entries=256, under=frozenset({"lists"}))
 
 
 def count_up_to(filters: search.Filters, user: User, limit: int) -> int:

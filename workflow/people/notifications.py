@@ -152,7 +152,7 @@ def people(user_ids, connection=None) -> list:
 # Whom a transition tells, as each worker kept it: the rows of users_with_role read the
 # people (names, emails, roles, organisations, languages) only, so they are filed under
 # the people's revision that the transition's compare-and-set read.
-_whom_to_tell = KeptAnswers("whom to notify", max_entries=512)
+_whom_to_tell = KeptAnswers("whom to notify", max_entries=512, under=frozenset({"people"}))
 
 
 def _told(step: Step, role: str, organisation_id: int | None = None) -> list:

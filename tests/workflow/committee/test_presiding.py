@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from models import Ballot, db
-from tests.conftest import fire, log_in
+from tests.conftest import fire, log_in, scene_changed
 from workflow.committee import ballots
 from workflow.engine.errors import TransitionRefused
 from workflow.people import committees
@@ -80,6 +80,7 @@ def test_an_inactive_chair_gives_way_to_the_deputy(app, in_committee, members, c
     application = in_committee("loan")
     _vote_all(application, members(1), ["approve"])
     chair.active = False
+    scene_changed(people=True)  # as workflow.people.accounts would
     db.session.commit()
     fire(application, "decide", deputy)
     assert application.state == "approved"

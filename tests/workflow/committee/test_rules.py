@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import select
 
 from models import Ballot, GrantPartner, db
-from tests.conftest import fire
+from tests.conftest import fire, scene_changed
 from workflow.committee import ballots, lists, tally
 from workflow.engine.errors import TransitionRefused
 
@@ -118,6 +118,7 @@ def test_a_vote_from_a_member_recused_later_is_not_counted(app, in_committee, me
     act(ballots.cast_vote, application, first, "approve")
     act(ballots.cast_vote, application, second, "reject")
     first.organisation_id = application.organisation_id
+    scene_changed(people=True)  # as workflow.people.accounts would
     db.session.commit()
     count = tally.tally(ballots.open_ballot_of(application))
     assert (count.eligible, count.approvals, count.rejections) == (1, 0, 1)
