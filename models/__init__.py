@@ -31,10 +31,12 @@ from .kept import (
 )
 from .kept_figures import (
     ApplicationTotal,
+    CountryYearTotal,
     FundDayTotal,
     PortfolioTotal,
     ProgrammeTypeTotal,
     ReleaseTotal,
+    RoundApplicationTotal,
     RoundTotal,
     StateTotal,
     TrainedTotal,
@@ -132,6 +134,8 @@ __all__ = [
     "ProgrammeTypeTotal",
     "ReleaseTotal",
     "TrainedTotal",
+    "CountryYearTotal",
+    "RoundApplicationTotal",
     "AuditVerification",
     "AuditVerificationJob",
     "VERIFICATION_JOB_STATES",
