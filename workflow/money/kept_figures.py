@@ -25,7 +25,18 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import BigInteger, and_, case, delete, extract, func, insert, literal, select, union_all
+from sqlalchemy import (
+    BigInteger,
+    and_,
+    case,
+    delete,
+    extract,
+    func,
+    insert,
+    literal,
+    select,
+    union_all,
+)
 
 from models import (
     Application,
@@ -36,10 +47,10 @@ from models import (
     GrantDetails,
     LedgerEntry,
     LoanDetails,
+    Organisation,
     PortfolioTotal,
     ProgrammeTypeTotal,
     ReleaseTotal,
-    Organisation,
     ReportParticipant,
     RoundApplicationTotal,
     RoundTotal,

@@ -51,12 +51,16 @@ def by_round() -> list[tuple[str, int, int]]:
     """(round, applications, approved yen), from the counts kept per round
     (models.RoundApplicationTotal)."""
     return list(kept_for_figures("portfolio rounds", ("round_application_totals",), None,
-                                 lambda: tuple(db.session.execute(
+                                 lambda: tuple(_by_round())))
+
+
+def _by_round() -> list[tuple[str, int, int]]:
+    return db.session.execute(
         select(Round.name, _sum(RoundApplicationTotal.applications),
                _sum(RoundApplicationTotal.approved_yen))
         .join(RoundApplicationTotal, RoundApplicationTotal.round_id == Round.id)
         .group_by(Round.name).having(func.sum(RoundApplicationTotal.applications) > 0)
-        .order_by(Round.name)).all())))
+        .order_by(Round.name)).all()
 
 
 def by_programme_type() -> list[tuple[str, int]]:
