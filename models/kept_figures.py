@@ -208,3 +208,18 @@ class RoundApplicationTotal(db.Model):
     applications: Mapped[int] = mapped_column(BigInteger, default=0)
     approved: Mapped[int] = mapped_column(BigInteger, default=0)
     approved_yen: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class GrantCountryBookedTotal(db.Model):
+    """The yen disbursed to grants by their society's country and the fiscal year booked:
+    the grants' world map, rolled up from portfolio_totals as CountryYearTotal is."""
+
+    __tablename__ = "grant_country_booked_totals"
+    __table_args__ = (
+        CheckConstraint("disbursed_yen >= 0 AND disbursements >= 0", name="not_negative"),
+    )
+
+    country_code: Mapped[str] = mapped_column(String(2), primary_key=True)
+    booked_year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    disbursed_yen: Mapped[int] = mapped_column(BigInteger, default=0)
+    disbursements: Mapped[int] = mapped_column(BigInteger, default=0)

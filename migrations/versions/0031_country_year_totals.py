@@ -1,4 +1,5 @@
-"""The portfolio's figures by kind, country and fiscal year, and by round, kept rolled up
+"""The portfolio's figures by kind, country and fiscal year, and by round, and the grants'
+disbursements by country and fiscal year booked (the map), kept rolled up
 from the rows kept by organisation (application_totals, portfolio_totals), so that the
 portfolio with nothing kept reads a few hundred rows instead of grouping tens of
 thousands.
@@ -73,8 +74,29 @@ def upgrade():
                 "FROM application_totals GROUP BY round_id"))]
     if rows:
         op.bulk_insert(rounds, rows)
+    booked = op.create_table(
+        'grant_country_booked_totals',
+        sa.Column('country_code', sa.String(length=2), nullable=False),
+        sa.Column('booked_year', sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column('disbursed_yen', sa.BigInteger(), nullable=False),
+        sa.Column('disbursements', sa.BigInteger(), nullable=False),
+        sa.CheckConstraint('disbursed_yen >= 0 AND disbursements >= 0',
+                           name=op.f('ck_grant_country_booked_totals_not_negative')),
+        sa.PrimaryKeyConstraint('country_code', 'booked_year',
+                                name=op.f('pk_grant_country_booked_totals')),
+    )
+    rows = [{'country_code': country, 'booked_year': int(year), 'disbursed_yen': int(yen),
+             'disbursements': int(entries)}
+            for country, year, yen, entries in bind.execute(sa.text(
+                "SELECT o.country_code, t.booked_year, sum(t.amount_yen), sum(t.entries) "
+                "FROM portfolio_totals t JOIN organisations o ON o.id = t.organisation_id "
+                "WHERE t.kind = 'disbursement' AND t.application_kind = 'grant' "
+                "GROUP BY o.country_code, t.booked_year"))]
+    if rows:
+        op.bulk_insert(booked, rows)
 
 
 def downgrade():
+    op.drop_table('grant_country_booked_totals')
     op.drop_table('round_application_totals')
     op.drop_table('country_year_totals')

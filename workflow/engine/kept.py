@@ -130,7 +130,8 @@ def lists_changed_reading(application_id: int, statement: Update, connection) ->
 # The tables of kept figures that answers are filed under (kept_for_figures).
 FIGURE_TABLES = frozenset({"state_totals", "application_totals", "programme_type_totals",
                            "portfolio_totals", "trained_totals", "fund_totals",
-                           "country_year_totals", "round_application_totals"})
+                           "country_year_totals", "round_application_totals",
+                           "grant_country_booked_totals"})
 
 
 def figures_changed(table_name: str, connection) -> None:

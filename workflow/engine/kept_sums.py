@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from sqlalchemy import and_, bindparam, inspect, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from models import CountryYearTotal, Organisation, RoundApplicationTotal
+from models import CountryYearTotal, GrantCountryBookedTotal, Organisation, RoundApplicationTotal
 
 from .kept import figures_changed
 
@@ -79,7 +79,9 @@ def before_flush(obj, name: str):
     return None if history.added else getattr(obj, name)
 
 
-_COUNTRY_YEARS, _ROUND_APPLICATIONS = CountryYearTotal.__table__, RoundApplicationTotal.__table__
+_COUNTRY_YEARS, _ROUND_APPLICATIONS, _GRANTS_BOOKED = (
+    CountryYearTotal.__table__, RoundApplicationTotal.__table__,
+    GrantCountryBookedTotal.__table__)
 _ORGANISATION_COUNTRY = select(Organisation.country_code).where(
     Organisation.id == bindparam("organisation_id"))
 
@@ -96,9 +98,9 @@ def _placed_in(conn, organisation_id: int, investment_country: str) -> str:
 def _rolled_up(conn, table_name: str, key: dict, sums: dict) -> Iterator[tuple]:
     """(table, key, sums) of each row rolled up from this addition: the applications by
     kind, country and fiscal year and by round (from application_totals), and the
-    disbursements by kind, country and the applications' fiscal year (from
-    portfolio_totals), a few hundred rows that the portfolio reads instead of grouping
-    thousands."""
+    disbursements by kind, country and the applications' fiscal year, and the grants' by
+    country and the fiscal year booked (from portfolio_totals): a few hundred rows that the
+    portfolio reads instead of grouping thousands."""
     if table_name == "application_totals":
         country = _placed_in(conn, key["organisation_id"], key["investment_country"])
         yield (_COUNTRY_YEARS, {"kind": key["kind"], "country_code": country,
@@ -106,6 +108,9 @@ def _rolled_up(conn, table_name: str, key: dict, sums: dict) -> Iterator[tuple]:
         yield _ROUND_APPLICATIONS, {"round_id": key["round_id"]}, sums
     elif table_name == "portfolio_totals" and key["kind"] == "disbursement":
         country = _placed_in(conn, key["organisation_id"], key["investment_country"])
+        disbursed = {"disbursed_yen": sums["amount_yen"], "disbursements": sums["entries"]}
         yield (_COUNTRY_YEARS, {"kind": key["application_kind"], "country_code": country,
-                                "fiscal_year": key["application_year"]},
-               {"disbursed_yen": sums["amount_yen"], "disbursements": sums["entries"]})
+                                "fiscal_year": key["application_year"]}, disbursed)
+        if key["application_kind"] == "grant":
+            yield (_GRANTS_BOOKED, {"country_code": country, "booked_year": key["booked_year"]},
+                   disbursed)

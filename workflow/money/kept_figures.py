@@ -5,7 +5,8 @@ rounds page), the persons trained by country
 and fiscal year, the applications by organisation, round and fiscal year, the files by
 kind and state, the grants by programme type and each file's money released and awaiting
 release (the finance queue); the applications and disbursements by kind, country and fiscal
-year and the applications by round, rolled up from those by organisation
+year, the applications by round and the grants' disbursements by country and fiscal year
+booked, rolled up from those by organisation
 (workflow.engine.kept_sums).
 
 `ledger.post` adds each entry to its rows, `settle_grant` each accepted report and
@@ -44,6 +45,7 @@ from models import (
     CountryYearTotal,
     FinalReport,
     FundDayTotal,
+    GrantCountryBookedTotal,
     GrantDetails,
     LedgerEntry,
     LoanDetails,
@@ -71,7 +73,9 @@ _DAYS, _PORTFOLIO, _ROUNDS, _TRAINED, _APPLICATIONS, _STATES, _PROGRAMMES, _RELE
     FundDayTotal.__table__, PortfolioTotal.__table__, RoundTotal.__table__,
     TrainedTotal.__table__, ApplicationTotal.__table__, StateTotal.__table__,
     ProgrammeTypeTotal.__table__, ReleaseTotal.__table__)
-_COUNTRY_YEARS, _ROUND_APPLICATIONS = CountryYearTotal.__table__, RoundApplicationTotal.__table__
+_COUNTRY_YEARS, _ROUND_APPLICATIONS, _GRANTS_BOOKED = (
+    CountryYearTotal.__table__, RoundApplicationTotal.__table__,
+    GrantCountryBookedTotal.__table__)
 _KEYS = {_DAYS: ("fund_id", "booked_on", "kind"),
          _PORTFOLIO: ("organisation_id", "application_kind", "investment_country",
                       "application_year", "booked_year", "kind"),
@@ -83,7 +87,8 @@ _KEYS = {_DAYS: ("fund_id", "booked_on", "kind"),
          _PROGRAMMES: ("programme_type",),
          _RELEASES: ("application_id",),
          _COUNTRY_YEARS: ("kind", "country_code", "fiscal_year"),
-         _ROUND_APPLICATIONS: ("round_id",)}
+         _ROUND_APPLICATIONS: ("round_id",),
+         _GRANTS_BOOKED: ("country_code", "booked_year")}
 _SUMS = {_DAYS: ("amount_yen", "entries"), _PORTFOLIO: ("amount_yen", "entries"),
          _ROUNDS: ("amount_yen", "entries"),
          _TRAINED: ("persons", "reports"),
@@ -92,7 +97,8 @@ _SUMS = {_DAYS: ("amount_yen", "entries"), _PORTFOLIO: ("amount_yen", "entries")
          _RELEASES: ("released_yen", "pending_yen", "cancelled_yen"),
          _COUNTRY_YEARS: ("applications", "approved", "approved_yen", "disbursed_yen",
                           "disbursements"),
-         _ROUND_APPLICATIONS: ("applications", "approved", "approved_yen")}
+         _ROUND_APPLICATIONS: ("applications", "approved", "approved_yen"),
+         _GRANTS_BOOKED: ("disbursed_yen", "disbursements")}
 
 DIFFERS = "The kept {table} row {key} holds {kept}; its sources sum to {summed}."
 MATCHED = ("the kept figures of the fund histories, the portfolio, the rounds and the finance "
@@ -263,11 +269,23 @@ def _summed_round_applications():
             .group_by(round_id))
 
 
+def _summed_grants_booked():
+    booked_year = _fiscal_year_of(_ENTRY.c.booked_on)
+    return (select(Organisation.country_code, booked_year, func.sum(_ENTRY.c.amount_yen),
+                   func.count())
+            .select_from(_ENTRY)
+            .join(Application, Application.id == _ENTRY.c.application_id)
+            .join(Organisation, Organisation.id == Application.organisation_id)
+            .where(_ENTRY.c.kind == "disbursement", Application.kind == "grant")
+            .group_by(Organisation.country_code, booked_year))
+
+
 _SUMMED = {_DAYS: _summed_days, _PORTFOLIO: _summed_portfolio, _ROUNDS: _summed_rounds,
            _TRAINED: _summed_trained, _APPLICATIONS: _summed_applications,
            _STATES: _summed_states, _PROGRAMMES: _summed_programmes,
            _RELEASES: _summed_releases, _COUNTRY_YEARS: _summed_country_years,
-           _ROUND_APPLICATIONS: _summed_round_applications}
+           _ROUND_APPLICATIONS: _summed_round_applications,
+           _GRANTS_BOOKED: _summed_grants_booked}
 
 
 def _as_key(value):

@@ -12,9 +12,10 @@ after each flush sees every move; workflow.money.kept_figures.entry_booked count
 entry where its file is when it is booked.
 
 An organisation whose country is corrected takes the portfolio's rows by country and year
-(models.CountryYearTotal) of its files placed by its country (grants, and loans naming no
-investment country) from the country it leaves to the new one, as summed from its rows of
-application_totals and portfolio_totals, which are keyed by the organisation.
+(models.CountryYearTotal, GrantCountryBookedTotal) of its files placed by its country
+(grants, and loans naming no investment country) from the country it leaves to the new one,
+as summed from its rows of application_totals and portfolio_totals, which are keyed by the
+organisation.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from models import (
     Application,
     ApplicationTotal,
     CountryYearTotal,
+    GrantCountryBookedTotal,
     LedgerEntry,
     LoanDetails,
     Organisation,
@@ -123,7 +125,7 @@ def _move_the_entries_of_moved_files(session: Session, _context) -> None:
                                {"amount_yen": sign * amount_yen, "entries": sign * entries})
 
 
-_COUNTRY_YEARS = CountryYearTotal.__table__
+_COUNTRY_YEARS, _GRANTS_BOOKED = CountryYearTotal.__table__, GrantCountryBookedTotal.__table__
 
 
 def _placed_by_country(conn, organisation_id: int) -> dict[tuple[str, int], dict[str, int]]:
@@ -152,6 +154,19 @@ def _placed_by_country(conn, organisation_id: int) -> dict[tuple[str, int], dict
     return {key: sums for key, sums in found.items() if any(sums.values())}
 
 
+def _grants_booked(conn, organisation_id: int) -> dict[int, dict[str, int]]:
+    """The organisation's grants' disbursements by the fiscal year booked: booked year →
+    its sums of grant_country_booked_totals."""
+    return {int(year): {"disbursed_yen": int(yen), "disbursements": int(entries)}
+            for year, yen, entries in conn.execute(
+                select(PortfolioTotal.booked_year, func.sum(PortfolioTotal.amount_yen),
+                       func.sum(PortfolioTotal.entries))
+                .where(PortfolioTotal.organisation_id == organisation_id,
+                       PortfolioTotal.application_kind == "grant",
+                       PortfolioTotal.kind == "disbursement")
+                .group_by(PortfolioTotal.booked_year)) if entries}
+
+
 @event.listens_for(Session, "after_flush")
 def _move_the_figures_of_moved_organisations(session: Session, _context) -> None:
     moved = [(org.id, was, org.country_code) for org in session.dirty
@@ -163,8 +178,11 @@ def _move_the_figures_of_moved_organisations(session: Session, _context) -> None
         return
     conn = lock_chain(session.connection())  # the chain before a kept row, in every writer
     for organisation_id, was, now in moved:
-        for (kind, year), sums in _placed_by_country(conn, organisation_id).items():
+        rows = [(_COUNTRY_YEARS, {"kind": kind, "fiscal_year": year}, sums)
+                for (kind, year), sums in _placed_by_country(conn, organisation_id).items()]
+        rows += [(_GRANTS_BOOKED, {"booked_year": year}, sums)
+                 for year, sums in _grants_booked(conn, organisation_id).items()]
+        for table, key, sums in rows:
             for country, sign in ((was, -1), (now, +1)):
-                add_to(conn, _COUNTRY_YEARS,
-                       {"kind": kind, "country_code": country, "fiscal_year": year},
+                add_to(conn, table, {**key, "country_code": country},
                        {name: sign * value for name, value in sums.items()})

@@ -1,5 +1,6 @@
 """The portfolio's figures by kind, country and fiscal year and by round
-(models.CountryYearTotal, RoundApplicationTotal), rolled up from the rows kept by
+(models.CountryYearTotal, RoundApplicationTotal) and the grants' disbursements by country
+and fiscal year booked (GrantCountryBookedTotal, the map), rolled up from the rows kept by
 organisation (workflow.engine.kept_sums), stay equal to an independent count of the
 applications and sum of their disbursements after a random history of new files, approvals,
 disbursements, loans moved to another investment country or round, and societies and
@@ -15,6 +16,7 @@ from sqlalchemy import select, text
 from models import (
     Application,
     CountryYearTotal,
+    GrantCountryBookedTotal,
     LedgerEntry,
     LoanDetails,
     Organisation,
@@ -30,11 +32,12 @@ COUNTRIES = ("VN", "ID", "TH", None)
 _RECORD = ("kind", "name", "country_code", "city", "industry", "capital_yen", "employees")
 
 
-def _by_hand() -> tuple[dict, dict]:
+def _by_hand() -> tuple[dict, dict, dict]:
     """(kind, country, fiscal year) → (applications, approved, approved yen, disbursed yen,
-    disbursements), and round → (applications, approved, approved yen), from the
-    applications and the ledger entries one by one."""
-    placed, by_country, by_round = {}, {}, {}
+    disbursements), round → (applications, approved, approved yen), and a grant's
+    (country, fiscal year booked) → (disbursed yen, disbursements), from the applications
+    and the ledger entries one by one."""
+    placed, by_country, by_round, booked = {}, {}, {}, {}
     for app, invests_in, country in db.session.execute(
             select(Application, LoanDetails.investment_country, Organisation.country_code)
             .join(Organisation, Organisation.id == Application.organisation_id)
@@ -49,24 +52,32 @@ def _by_hand() -> tuple[dict, dict]:
         counted[0] += 1
         counted[1] += app.approved_yen is not None
         counted[2] += app.approved_yen or 0
-    for application_id, amount in db.session.execute(
-            select(LedgerEntry.application_id, LedgerEntry.amount_yen)
+    for application_id, amount, day in db.session.execute(
+            select(LedgerEntry.application_id, LedgerEntry.amount_yen, LedgerEntry.booked_on)
             .where(LedgerEntry.kind == "disbursement",
                    LedgerEntry.application_id.is_not(None))):
+        kind, country, _ = placed[application_id]
         row = by_country[placed[application_id]]
         row[3] += amount
         row[4] += 1
+        if kind == "grant":
+            sums = booked.setdefault((country, day.year - (day.month < 4)), [0, 0])
+            sums[0] += amount
+            sums[1] += 1
     return ({key: tuple(row) for key, row in by_country.items()},
-            {key: tuple(row) for key, row in by_round.items()})
+            {key: tuple(row) for key, row in by_round.items()},
+            {key: tuple(row) for key, row in booked.items()})
 
 
-def _kept() -> tuple[dict, dict]:
+def _kept() -> tuple[dict, dict, dict]:
     return ({(t.kind, t.country_code, t.fiscal_year): (
                 t.applications, t.approved, t.approved_yen, t.disbursed_yen, t.disbursements)
              for t in db.session.scalars(select(CountryYearTotal))
              if (t.applications, t.disbursements) != (0, 0)},
             {t.round_id: (t.applications, t.approved, t.approved_yen)
-             for t in db.session.scalars(select(RoundApplicationTotal)) if t.applications})
+             for t in db.session.scalars(select(RoundApplicationTotal)) if t.applications},
+            {(t.country_code, t.booked_year): (t.disbursed_yen, t.disbursements)
+             for t in db.session.scalars(select(GrantCountryBookedTotal)) if t.disbursements})
 
 
 def _random_history(rng, make_fund, make_org, make_round, steps: int) -> None:
@@ -99,7 +110,8 @@ def _random_history(rng, make_fund, make_org, make_round, steps: int) -> None:
             elif action == "disburse":
                 application = db.session.get(Application, rng.choice(made))
                 ledger.post(application.fund, "disbursement", rng.randint(1, 1_000_000),
-                            actor=None, application=application)
+                            actor=None, application=application,
+                            booked_on=date(rng.choice((2024, 2025)), rng.randint(1, 12), 1))
             elif action == "move":
                 application = db.session.get(Application, rng.choice(made))
                 if application.kind == "loan":  # a correction, its money moved with it
@@ -118,10 +130,11 @@ def _random_history(rng, make_fund, make_org, make_round, steps: int) -> None:
 def test_the_rows_by_country_year_and_round_equal_an_independent_count(
         app, make_fund, make_org, make_round, seed):
     _random_history(random.Random(seed), make_fund, make_org, make_round, steps=80)
-    by_country, by_round = _by_hand()
+    by_country, by_round, booked = _by_hand()
     assert len({country for _, country, _ in by_country}) > 2
-    assert any(row[4] for row in by_country.values())  # some money disbursed
-    assert _kept() == (by_country, by_round)
+    assert len({country for country, _ in booked}) > 1  # grants disbursed in several
+    assert len({year for _, year in booked}) > 1  # countries, booked in several years
+    assert _kept() == (by_country, by_round, booked)
     assert kept_figures.differences() == []
 
 
