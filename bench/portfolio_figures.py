@@ -1,8 +1,9 @@
 """The portfolio (`/portfolio/`, `/api/v1/portfolio`) viewed with nothing kept by the worker
 (a new worker, or the view after a change to the figures): its figures by country, fiscal
-year and round read from the rows kept rolled up (models.CountryYearTotal,
-RoundApplicationTotal) against the old way (the rows kept per organisation,
-application_totals and portfolio_totals, grouped on each view), one view each in turn on
+year and round, and the grants' map, read from the rows kept rolled up
+(models.CountryYearTotal, RoundApplicationTotal, GrantCountryBookedTotal) against the old
+way (the rows kept per organisation, application_totals and portfolio_totals, grouped on
+each view), one view each in turn on
 the same database, so that the ratio compares runs of the same minutes.
 
     python -m bench.portfolio_figures --database-url URL [--runs 20] [--role secretariat]
@@ -22,7 +23,7 @@ from sqlalchemy import BigInteger, case, cast, func, select
 
 from models import ApplicationTotal, Organisation, PortfolioTotal, Round, db
 from workflow.engine import kept
-from workflow.money import portfolio
+from workflow.money import grant_map, portfolio
 
 from .common import fresh_app, save
 from .finance_queue import _figures
@@ -74,22 +75,34 @@ def _rounds_by_organisation() -> list[tuple[str, int, int]]:
         .order_by(Round.name)).all()
 
 
-_OLD_WAY = {"_by_country_and_year": _by_organisation_country_and_year,
-            "_read_disbursed": _disbursed_by_organisation,
-            "_by_round": _rounds_by_organisation}
+def _map_by_organisation() -> dict[tuple[str, int], int]:
+    """As the grants' map read it before 0031: portfolio_totals grouped on each view."""
+    return {(code, year): int(total) for code, year, total in db.session.execute(
+        select(Organisation.country_code, PortfolioTotal.booked_year,
+               func.sum(PortfolioTotal.amount_yen))
+        .join(Organisation, Organisation.id == PortfolioTotal.organisation_id)
+        .where(PortfolioTotal.kind == "disbursement",
+               PortfolioTotal.application_kind == "grant")
+        .group_by(Organisation.country_code, PortfolioTotal.booked_year))}
+
+
+_OLD_WAY = {(portfolio, "_by_country_and_year"): _by_organisation_country_and_year,
+            (portfolio, "_read_disbursed"): _disbursed_by_organisation,
+            (portfolio, "_by_round"): _rounds_by_organisation,
+            (grant_map, "_disbursed"): _map_by_organisation}
 
 
 @contextlib.contextmanager
 def grouping_by_organisation():
     """The portfolio as it was: the rows kept per organisation grouped on each view."""
-    rolled_up = {name: getattr(portfolio, name) for name in _OLD_WAY}
-    for name, old in _OLD_WAY.items():
-        setattr(portfolio, name, old)
+    rolled_up = {place: getattr(*place) for place in _OLD_WAY}
+    for (module, name), old in _OLD_WAY.items():
+        setattr(module, name, old)
     try:
         yield
     finally:
-        for name, new in rolled_up.items():
-            setattr(portfolio, name, new)
+        for (module, name), new in rolled_up.items():
+            setattr(module, name, new)
 
 
 def _view(client, page: str, headers: dict, server: ServerCpu) -> tuple[float, float]:
@@ -108,10 +121,10 @@ def run(database_url: str, runs: int, role: str) -> dict:
     with app.app_context():  # the two ways give the same figures
         with app.test_request_context():
             rolled_up = (portfolio._by_country_and_year(), portfolio._read_disbursed(),
-                         list(portfolio._by_round()))
+                         list(portfolio._by_round()), grant_map._disbursed())
             with grouping_by_organisation():
                 grouped = (portfolio._by_country_and_year(), portfolio._read_disbursed(),
-                           list(portfolio._by_round()))
+                           list(portfolio._by_round()), grant_map._disbursed())
         assert [sorted(r) for r in rolled_up[0]] == [sorted(g) for g in grouped[0]]
         assert rolled_up[1:] == grouped[1:]
         db.session.rollback()
