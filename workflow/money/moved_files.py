@@ -167,8 +167,11 @@ def _grants_booked(conn, organisation_id: int) -> dict[int, dict[str, int]]:
                 .group_by(PortfolioTotal.booked_year)) if entries}
 
 
-@event.listens_for(Session, "after_flush")
-def _move_the_figures_of_moved_organisations(session: Session, _context) -> None:
+@event.listens_for(Session, "before_flush")
+def _move_the_figures_of_moved_organisations(session: Session, _context, _instances) -> None:
+    """Before the flush: the rows by organisation hold what was counted before it, under
+    the country the organisation leaves; what this flush counts (after it) is placed by
+    the country the database then holds, the new one."""
     moved = [(org.id, was, org.country_code) for org in session.dirty
              if isinstance(org, Organisation)
              and inspect(org).attrs["country_code"].history.has_changes()

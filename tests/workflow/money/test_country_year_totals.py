@@ -153,3 +153,25 @@ def test_a_drifted_row_by_country_and_year_fails_the_full_verification(
     drifted = runner.invoke(args=["audit", "verify", "--full"])
     assert drifted.exit_code == 1
     assert "The kept country_year_totals row" in drifted.output
+
+
+def test_a_country_corrected_in_the_flush_that_approves_a_file_moves_both(
+        app, make_application, make_org):
+    """The rows the society had move to its new country, and the approval written in the
+    same flush is counted there too."""
+    society = make_org(country_code="TH")
+    approved = make_application("grant", state="approved", organisation=society)
+    pending = make_application("grant", state="committee_review", organisation=society)
+    db.session.commit()
+    with write_intent(True):
+        approved.approved_yen = 1_000_000
+        ledger.post(approved.fund, "disbursement", 400_000, actor=None, application=approved)
+        db.session.commit()
+    with write_intent(True):
+        assert (society.country_code, pending.approved_yen) == ("TH", None)  # loaded: the
+        society.country_code = "VN"  # two changes below are written in one flush
+        pending.approved_yen = 2_000_000
+        db.session.commit()
+    assert _kept() == _by_hand()
+    assert {key[1] for key in _kept()[0]} == {"VN"}
+    assert kept_figures.differences() == []
