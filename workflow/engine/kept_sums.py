@@ -12,7 +12,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 
 from models import CountryYearTotal, GrantCountryBookedTotal, Organisation, RoundApplicationTotal
 
-from .kept import figures_changed
+from .kept import tables_changed
 
 _DIALECT_INSERT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
@@ -49,19 +49,19 @@ def add_to(conn, table, key: dict, sums: dict) -> None:
     """Add `sums` to the row of a kept table at `key` (made with them if new): one INSERT …
     ON CONFLICT DO UPDATE, whose row lock serialises two writers of one row. A sum taken
     away (negative) needs the row to be there: it was counted in it before. The table's
-    revision moves first (workflow.engine.kept.figures_changed).
+    revision moves first (workflow.engine.kept.tables_changed).
 
     The caller holds the audit chain's lock already (workflow.engine.locking.lock_chain):
     the chain before any kept row, in every writer.
 
     The rows rolled up from this one move with it (_rolled_up), in the same transaction."""
-    _add(conn, table, key, sums)
-    for rolled_table, rolled_key, rolled_sums in _rolled_up(conn, table.name, key, sums):
-        _add(conn, rolled_table, rolled_key, rolled_sums)
+    additions = [(table, key, sums), *_rolled_up(conn, table.name, key, sums)]
+    tables_changed([added[0].name for added in additions], conn)
+    for added in additions:
+        _add(conn, *added)
 
 
 def _add(conn, table, key: dict, sums: dict) -> None:
-    figures_changed(table.name, conn)
     takes_away = any(value < 0 for value in sums.values())
     nulls = tuple(name for name, value in key.items() if value is None) if takes_away else ()
     conn.execute(_statement(conn.dialect.name, table, tuple(key), tuple(sums), takes_away,
