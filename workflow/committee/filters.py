@@ -28,9 +28,9 @@ def recused(user_id, organisation_id):
     else:
         by_organisation = or_(
             Application.organisation_id == organisation_id,
-            exists().where(GrantPartner.application_id == Application.id,
-                           GrantPartner.organisation_id == organisation_id)
-            .correlate_except(GrantPartner))
+            organisation_id.in_(select(GrantPartner.organisation_id)
+                                .where(GrantPartner.application_id == Application.id)
+                                .correlate_except(GrantPartner)))
         if not isinstance(organisation_id, int | BindParameter):  # a column: a person of
             # no organisation belongs to none (never NULL, which NOT would keep as NULL and
             # so drop).

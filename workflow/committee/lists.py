@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from functools import cache
 
-from sqlalchemy import Select, and_, exists, false, func, or_, select
+from sqlalchemy import Select, exists, false, func, or_, select
 from sqlalchemy.orm import contains_eager
 
 from models import Application, Ballot, Fund, Organisation, User, Vote, db
@@ -221,15 +221,23 @@ def _counted(user: User, names: tuple[str, ...]) -> tuple[int, ...]:
 
 @cache
 def _counting(has_organisation: bool, names: tuple[str, ...]) -> Select:
-    # The member's vote joined once (one a ballot at most), not looked up once a count.
-    query = _open().outerjoin(Vote, (Vote.ballot_id == Ballot.id) & (Vote.member_id == VIEWER_ID))
-    voted = Vote.id.is_not(None)
-    conditions = {"awaiting": lambda: and_(Application.fund_id.in_(MEMBER_FUNDS), ~voted,
-                                           ~viewer_recused(has_organisation)),
-                  "voted": lambda: voted,
-                  "open": lambda: Application.fund_id.in_(OFFICE_FUNDS)}
-    return query.add_columns(*(func.count().filter(conditions[name]()).label(name)
-                               for name in names))
+    # Each open ballot's file and the viewer's vote looked up by their keys, a ballot at a
+    # time (scalar subqueries): joined, PostgreSQL read every file and every vote of the
+    # viewer into hashes, a cost that grew with the books where only the open ballots (a
+    # few thousand at most) need be read.
+    def of_file(condition):
+        return (select(condition).where(Application.id == Ballot.application_id)
+                .correlate(Ballot).scalar_subquery())
+
+    voted = (select(Vote.id).where(Vote.ballot_id == Ballot.id, Vote.member_id == VIEWER_ID)
+             .correlate(Ballot).scalar_subquery()).is_not(None)
+    conditions = {
+        "awaiting": lambda: of_file(Application.fund_id.in_(MEMBER_FUNDS)
+                                    & ~viewer_recused(has_organisation)) & ~voted,
+        "voted": lambda: voted,
+        "open": lambda: of_file(Application.fund_id.in_(OFFICE_FUNDS))}
+    return (select(*(func.count().filter(conditions[name]()).label(name) for name in names))
+            .select_from(Ballot).where(Ballot.state == "open"))
 
 
 def count_awaiting(member: User, limit: int | None = None) -> int:
