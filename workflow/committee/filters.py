@@ -11,7 +11,18 @@ from __future__ import annotations
 from datetime import date
 from functools import cache
 
-from sqlalchemy import BindParameter, Date, Integer, and_, bindparam, exists, false, or_, select
+from sqlalchemy import (
+    BindParameter,
+    Date,
+    Integer,
+    and_,
+    bindparam,
+    exists,
+    false,
+    literal,
+    or_,
+    select,
+)
 from sqlalchemy.orm import aliased
 
 from models import Application, Ballot, CommitteeSeat, ConflictDeclaration, GrantPartner, User
@@ -26,11 +37,15 @@ def recused(user_id, organisation_id):
     if organisation_id is None:
         by_organisation = false()
     else:
+        # The file's partners asked by the file (IN), not EXISTS: PostgreSQL would hash
+        # every partner of every file for it.
+        organisation = (literal(organisation_id, Integer) if isinstance(organisation_id, int)
+                        else organisation_id)
         by_organisation = or_(
             Application.organisation_id == organisation_id,
-            organisation_id.in_(select(GrantPartner.organisation_id)
-                                .where(GrantPartner.application_id == Application.id)
-                                .correlate_except(GrantPartner)))
+            organisation.in_(select(GrantPartner.organisation_id)
+                             .where(GrantPartner.application_id == Application.id)
+                             .correlate_except(GrantPartner)))
         if not isinstance(organisation_id, int | BindParameter):  # a column: a person of
             # no organisation belongs to none (never NULL, which NOT would keep as NULL and
             # so drop).
