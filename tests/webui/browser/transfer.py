@@ -75,13 +75,10 @@ class Transfers:
         response = self.page.goto(url, wait_until="networkidle")
         assert response is not None and response.status == 200, (url, response and
                                                                    response.status)
-        # Chromium asks for the page's icon by itself, late on a busy host, even after the
-        # network went idle: a request not yet made, or still open, when the next visit
-        # starts is never cached, and that visit would fetch it again.
-        icon = self.page.evaluate("document.querySelector('link[rel~=icon]')?.href ?? null")
+        # Chromium asks for the favicon by itself, late on a busy host: a request still open
+        # when the next visit starts is never cached, and that visit would fetch it again.
         for _ in range(100):
-            if all(r.done for r in self.requests.values()) and (
-                    icon is None or any(r.url == icon for r in self.requests.values())):
+            if all(r.done for r in self.requests.values()):
                 break
             self.page.wait_for_timeout(50)
         return list(self.requests.values())
