@@ -201,25 +201,34 @@ def defer_to_next_ballot(step: Step) -> None:
 NAMED_AT_MOST = 5  # files named in a refusal; the others are counted
 
 
-@migration_check
-def open_ballots_stay_in_committee_review(moves: list[tuple[Application, str]]) -> str | None:
-    """Refuse a migration that would take a file with an open ballot out of committee review.
-
-    Only an arrow out of committee review closes a ballot with its count (the chair's
-    decision, the secretariat's deferral); the committee lists name every open ballot
-    whatever its file's state, so a ballot a migration left open would stay on them."""
-    leaving = {application.id: application for application, state in moves
-               if state != "committee_review"}
-    if not leaving:
-        return None
-    with_open_ballots = set(db.session.scalars(
-        select(Ballot.application_id).where(Ballot.state == "open")))
-    references = sorted(leaving[i].reference for i in leaving.keys() & with_open_ballots)
-    if not references:
-        return None
-    named = ", ".join(references[:NAMED_AT_MOST])
+def _named(references: list[str]) -> str:
+    named = ", ".join(sorted(references)[:NAMED_AT_MOST])
     if len(references) > NAMED_AT_MOST:
         named += f" and {len(references) - NAMED_AT_MOST} more"
-    return ("Nothing moved: a migration may not take a file out of committee review while its"
-            f" ballot is open ({named}). Let the committee decide first, or map"
-            " committee_review=committee_review.")
+    return named
+
+
+@migration_check
+def open_ballots_stay_in_committee_review(moves: list[tuple[Application, str]]) -> str | None:
+    """Refuse a migration that would take a file with an open ballot out of committee review,
+    or bring a file into it without one.
+
+    Only an arrow out of committee review closes a ballot with its count (the chair's
+    decision, the secretariat's deferral), and only the arrow into it opens one; the
+    committee lists name every open ballot whatever its file's state, so a ballot a
+    migration left open would stay on them, and a file it brought in could not be voted on."""
+    with_open_ballots = set(db.session.scalars(
+        select(Ballot.application_id).where(Ballot.state == "open")))
+    leaving = [application.reference for application, state in moves
+               if state != "committee_review" and application.id in with_open_ballots]
+    if leaving:
+        return ("Nothing moved: a migration may not take a file out of committee review while"
+                f" its ballot is open ({_named(leaving)}). Let the committee decide first, or"
+                " map committee_review=committee_review.")
+    arriving = [application.reference for application, state in moves
+                if state == "committee_review" and application.state != "committee_review"]
+    if arriving:
+        return ("Nothing moved: a migration may not bring a file into committee review, where"
+                f" it would have no ballot ({_named(arriving)}); refer it to the committee"
+                " instead.")
+    return None

@@ -82,6 +82,20 @@ def test_a_migration_may_not_take_a_file_with_an_open_ballot_out_of_committee_re
     assert screened.workflow_version == 1
 
 
+def test_a_migration_may_not_bring_a_file_into_committee_review_without_a_ballot(
+        app, grant_v2, make_application):
+    screened = make_application("grant", state="screening")
+    db.session.commit()
+    result = _migrate(app, "screening=committee_review")
+    assert result.exit_code != 0
+    assert "Nothing moved: a migration may not bring a file into committee review, where it " \
+           f"would have no ballot ({screened.reference}); refer it to the committee instead." \
+           in result.output
+    db.session.rollback()
+    assert (screened.state, screened.workflow_version) == ("screening", 1)
+    assert _ballot_states(screened) == []
+
+
 def test_a_migration_keeping_committee_review_moves_the_file_with_its_ballot_open(
         app, grant_v2, in_committee, members, chair):
     in_review, decided = in_committee(), in_committee()
