@@ -55,7 +55,14 @@ serve: $(INSTALLED) $(CATALOGUES)
 	DATABASE_URL=$(DATABASE_URL) $(BIN)/gunicorn -c gunicorn.conf.py
 
 ## make test: the whole suite on SQLite, then on PostgreSQL (required when REQUIRE_POSTGRES=1)
+## (the browser tests run in Debian's chromium-headless-shell, installed here when missing; without
+## it or chromium they are skipped, unless REQUIRE_BROWSER=1 as in CI, which makes them fail)
 test: $(INSTALLED) $(CATALOGUES)
+	@test -x /usr/lib/chromium/chromium-headless-shell || \
+		apt-get install -y -qq chromium chromium-headless-shell >/dev/null 2>&1 || \
+		{ apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			chromium chromium-headless-shell >/dev/null 2>&1; } || \
+		echo "Debian's chromium-headless-shell could not be installed: the browser tests are skipped"
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 	$(BIN)/python -m tests.run_suites $(PYTEST_ARGS)

@@ -31,10 +31,13 @@ from .kept import (
 )
 from .kept_figures import (
     ApplicationTotal,
+    CountryYearTotal,
     FundDayTotal,
+    GrantCountryBookedTotal,
     PortfolioTotal,
     ProgrammeTypeTotal,
     ReleaseTotal,
+    RoundApplicationTotal,
     RoundTotal,
     StateTotal,
     TrainedTotal,
@@ -132,6 +135,9 @@ __all__ = [
     "ProgrammeTypeTotal",
     "ReleaseTotal",
     "TrainedTotal",
+    "CountryYearTotal",
+    "RoundApplicationTotal",
+    "GrantCountryBookedTotal",
     "AuditVerification",
     "AuditVerificationJob",
     "VERIFICATION_JOB_STATES",

@@ -168,3 +168,58 @@ class ReleaseTotal(db.Model):
     released_yen: Mapped[int] = mapped_column(BigInteger, default=0)
     pending_yen: Mapped[int] = mapped_column(BigInteger, default=0)  # awaiting authorisation
     cancelled_yen: Mapped[int] = mapped_column(BigInteger, default=0)  # confirmed cancellations
+
+
+class CountryYearTotal(db.Model):
+    """The applications of one kind placed in one country (a loan's investment country, else
+    its organisation's) and fiscal year, those approved with their approved yen, and the yen
+    disbursed to them: the portfolio's figures by country and year, a few hundred rows.
+    Rolled up from application_totals and the disbursements of portfolio_totals in the
+    statement that adds to those (workflow.engine.kept_sums); an organisation whose country
+    is corrected takes its rows along (workflow.money.moved_files)."""
+
+    __tablename__ = "country_year_totals"
+    __table_args__ = (
+        CheckConstraint("applications >= 0 AND approved >= 0 AND approved_yen >= 0 "
+                        "AND disbursed_yen >= 0 AND disbursements >= 0", name="not_negative"),
+    )
+
+    kind: Mapped[str] = mapped_column(String(10), primary_key=True)
+    country_code: Mapped[str] = mapped_column(String(2), primary_key=True)
+    fiscal_year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    applications: Mapped[int] = mapped_column(BigInteger, default=0)
+    approved: Mapped[int] = mapped_column(BigInteger, default=0)
+    approved_yen: Mapped[int] = mapped_column(BigInteger, default=0)
+    disbursed_yen: Mapped[int] = mapped_column(BigInteger, default=0)
+    disbursements: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class RoundApplicationTotal(db.Model):
+    """The applications of one round (0: none), those approved and their approved yen: the
+    portfolio's figures by round, rolled up from application_totals as CountryYearTotal is."""
+
+    __tablename__ = "round_application_totals"
+    __table_args__ = (
+        CheckConstraint("applications >= 0 AND approved >= 0 AND approved_yen >= 0",
+                        name="not_negative"),
+    )
+
+    round_id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    applications: Mapped[int] = mapped_column(BigInteger, default=0)
+    approved: Mapped[int] = mapped_column(BigInteger, default=0)
+    approved_yen: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class GrantCountryBookedTotal(db.Model):
+    """The yen disbursed to grants by their society's country and the fiscal year booked:
+    the grants' world map, rolled up from portfolio_totals as CountryYearTotal is."""
+
+    __tablename__ = "grant_country_booked_totals"
+    __table_args__ = (
+        CheckConstraint("disbursed_yen >= 0 AND disbursements >= 0", name="not_negative"),
+    )
+
+    country_code: Mapped[str] = mapped_column(String(2), primary_key=True)
+    booked_year: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    disbursed_yen: Mapped[int] = mapped_column(BigInteger, default=0)
+    disbursements: Mapped[int] = mapped_column(BigInteger, default=0)

@@ -69,7 +69,9 @@ class Organisation(TimestampMixin, db.Model):
     # How the name is read, in katakana (フリガナ): shown above a Japanese company's name and
     # searched with it (workflow.people.readings keeps it in one form).
     name_reading: Mapped[str] = mapped_column(String(200), default="", server_default="")
-    country_code: Mapped[str] = mapped_column(String(2))
+    # active_history: a corrected country moves the organisation's kept figures from the
+    # country it replaces (workflow.money.moved_files).
+    country_code: Mapped[str] = mapped_column(String(2), active_history=True)
     city: Mapped[str] = mapped_column(String(100), default="")
     industry: Mapped[str | None] = mapped_column(String(20))
     capital_yen: Mapped[int | None] = mapped_column(BigInteger)

@@ -82,7 +82,11 @@ def pytest_sessionfinish(session) -> None:
 @pytest.fixture(autouse=True)
 def kept_answers_cannot_go_stale():
     """Fails the test if a transaction changed what workers keep without moving its
-    revision (tests/kept_guard.py)."""
+    revision (tests/kept_guard.py). Each test starts with nothing kept, whatever fixtures it
+    uses: ids and revisions restart with every test, and the guard would otherwise hold a
+    test that uses no `app` (the migrations' on a database of their own) to the answers an
+    earlier test's pages kept."""
+    kept.forget_in_every_app()
     kept_guard.faults.clear()
     yield
     faults, kept_guard.faults[:] = list(kept_guard.faults), []
@@ -144,7 +148,6 @@ def _app(database_url, tmp_path_factory):
 @pytest.fixture
 def app(_app):
     with _app.app_context():
-        kept.forget_in_every_app()  # ids and revisions restart with every test
         # The test's own queries never hold SQLite's write lock while a request runs.
         set_write_intent(False)
         yield _app
@@ -173,7 +176,6 @@ def demo_app(seeded_demo):
     """The seeded demo's app, for a test that only reads the demo: its tables stay as they
     are after the test (unlike `app`'s), for the next test that reads them."""
     with seeded_demo.app_context():
-        kept.forget_in_every_app()
         set_write_intent(False)
         yield seeded_demo
         db.session.remove()

@@ -16,15 +16,22 @@ from webui import create_app
 from workflow.engine.errors import DomainError
 
 CTX = multiprocessing.get_context("fork")
+RACE_TIMEOUT_S = 120  # how long a race waits for its racers' outcomes
 
 
 @functools.cache
 def _app_for(database_url: str) -> Flask:
     """An app of its own for the racers on this database, built once in the test process
     and never used there: each racer is forked with it already built, as a server's workers
-    are forked from one loaded app, instead of building it anew in every racer."""
+    are forked from one loaded app, instead of building it anew in every racer.
+
+    On SQLite the racers queue for the write lock as long as the race waits for them, not
+    the product's busy timeout: that is sized for a server's few warm workers, whereas here
+    up to fifty fresh processes, each compiling its statements while it holds the lock,
+    share two cores with the rest of the suite, and the last of them waited past it."""
     config = TestConfig()
     config.SQLALCHEMY_DATABASE_URI = database_url
+    config.SQLITE_BUSY_TIMEOUT_MS = RACE_TIMEOUT_S * 1000
     return create_app(config)
 
 
@@ -48,7 +55,7 @@ def _child(app: Flask, job: Callable, args: tuple, barrier, results) -> None:
 
 
 def race(database_url: str, job: Callable, args_per_process: list[tuple],
-         timeout: float = 120) -> list[tuple[str, object]]:
+         timeout: float = RACE_TIMEOUT_S) -> list[tuple[str, object]]:
     """Start one process per args tuple; all call job(*args) at the same instant."""
     count = len(args_per_process)
     barrier = CTX.Barrier(count)

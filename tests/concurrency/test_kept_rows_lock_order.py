@@ -22,7 +22,8 @@ WAITING_ON_A_LOCK = text("SELECT count(*) FROM pg_stat_activity WHERE wait_event
 
 
 def _approve(application_id: int, _officer_id: int, _number: int) -> None:
-    """A file's approved yen written through the ORM (its application_totals row moves)."""
+    """A file's approved yen written through the ORM (its application_totals row moves, and
+    the country_year_totals and round_application_totals rows rolled up from it)."""
     application = db.session.get(Application, application_id)
     application.approved_yen = (application.approved_yen or 0) + 100_000
     db.session.flush()

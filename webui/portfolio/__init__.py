@@ -1,6 +1,6 @@
 """The portfolio dashboard: where the money went, who was trained, how the loans stand."""
 
-from flask import Blueprint, jsonify, render_template, request
+from flask import Blueprint, jsonify, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 
 from models.grant import PROGRAMME_LABELS
@@ -36,13 +36,15 @@ def index():
     grant_countries = figures.countries(year)
     return render_template(
         "portfolio/index.html", states=portfolio.by_state(), rounds=portfolio.by_round(),
-        programmes=portfolio.by_programme_type(), countries=countries,
+        programmes=portfolio.by_programme_type(),
+        countries=tables.country_rows(countries, url_for("applications.index")),
         money_rows={kind: tables.money_rows(money, kind) for kind in KIND_LABELS},
-        trained=trained,
+        trained=tables.trained_rows(trained),
         trained_total=sum(n for _, _, n in trained), loans=portfolio.loan_book(),
         registry=registry, kinds=KIND_LABELS, programme_labels=PROGRAMME_LABELS,
         grouped=tables.grouped,
-        year=year, year_form=year_form, grant_countries=grant_countries,
+        year=year, year_form=year_form,
+        grant_countries=tables.grant_country_rows(grant_countries),
         grant_totals={"disbursed": sum(c.disbursed_yen for c in grant_countries),
                       "trained": sum(c.trained for c in grant_countries)},
     ), (400 if year_form.errors else 200)

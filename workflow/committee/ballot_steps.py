@@ -10,7 +10,9 @@ decides the outcome and acts on it):
 * the secretariat's "defer", allowed only when nobody may preside: the ballot closes
   deferred, with its count as it stands, and the next one opens, so that no ballot is
   ever stuck;
-* the permission on a loan's "write_off": an officer (chair or deputy) of its committee.
+* the permission on a loan's "write_off": an officer (chair or deputy) of its committee;
+* the check on moving files to another workflow version: a file whose ballot is open stays
+  in committee review.
 
 A ballot's opening tells the members who may vote on it and whoever presides over it (a
 recused member is never told); when nobody may vote on it or nobody may close it, the
@@ -29,6 +31,7 @@ from workflow.engine import audit, service
 from workflow.engine.errors import TransitionRefused
 from workflow.engine.locking import ensure_write_transaction
 from workflow.engine.rules import Step, effect, permission
+from workflow.engine.versioning import migration_check
 from workflow.people.committees import committee_name, seats_of
 from workflow.people.notifications import notify, people, users_with_role
 
@@ -191,3 +194,41 @@ def defer_to_next_ballot(step: Step) -> None:
     """The secretariat closes the ballot nobody may close as deferred; the next one opens."""
     close_open_ballot(step, "deferred")
     step.data["next_ballot"] = open_ballot(step.application, step.actor, step.today).number
+
+
+# --- moving files to another workflow version ------------------------------------------
+
+NAMED_AT_MOST = 5  # files named in a refusal; the others are counted
+
+
+def _named(references: list[str]) -> str:
+    named = ", ".join(sorted(references)[:NAMED_AT_MOST])
+    if len(references) > NAMED_AT_MOST:
+        named += f" and {len(references) - NAMED_AT_MOST} more"
+    return named
+
+
+@migration_check
+def open_ballots_stay_in_committee_review(moves: list[tuple[Application, str]]) -> str | None:
+    """Refuse a migration that would take a file with an open ballot out of committee review,
+    or bring a file into it without one.
+
+    Only an arrow out of committee review closes a ballot with its count (the chair's
+    decision, the secretariat's deferral), and only the arrow into it opens one; the
+    committee lists name every open ballot whatever its file's state, so a ballot a
+    migration left open would stay on them, and a file it brought in could not be voted on."""
+    with_open_ballots = set(db.session.scalars(
+        select(Ballot.application_id).where(Ballot.state == "open")))
+    leaving = [application.reference for application, state in moves
+               if state != "committee_review" and application.id in with_open_ballots]
+    if leaving:
+        return ("Nothing moved: a migration may not take a file out of committee review while"
+                f" its ballot is open ({_named(leaving)}). Let the committee decide first, or"
+                " map committee_review=committee_review.")
+    arriving = [application.reference for application, state in moves
+                if state == "committee_review" and application.state != "committee_review"]
+    if arriving:
+        return ("Nothing moved: a migration may not bring a file into committee review, where"
+                f" it would have no ballot ({_named(arriving)}); refer it to the committee"
+                " instead.")
+    return None

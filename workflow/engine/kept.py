@@ -129,34 +129,43 @@ def lists_changed_reading(application_id: int, statement: Update, connection) ->
 
 # The tables of kept figures that answers are filed under (kept_for_figures).
 FIGURE_TABLES = frozenset({"state_totals", "application_totals", "programme_type_totals",
-                           "portfolio_totals", "trained_totals", "fund_totals"})
+                           "portfolio_totals", "trained_totals", "fund_totals",
+                           "country_year_totals", "round_application_totals",
+                           "grant_country_booked_totals"})
 
 
 def figures_changed(table_name: str, connection) -> None:
     """The kept figures of this table (models.kept_figures) are about to change: their
     revision moves, once per transaction (or savepoint) and table; a table no answer is
-    filed under moves nothing.
+    filed under moves nothing."""
+    tables_changed((table_name,), connection)
 
-    The chain's lock first, as before any kept row (see lock_chain): the revision's row is
-    then always locked after the chain and before the figures' rows."""
-    if table_name not in FIGURE_TABLES:
-        return
+
+def tables_changed(table_names, connection) -> None:
+    """figures_changed for several tables at once: the revisions not moved yet in this
+    transaction move in one statement (a booking and the rows rolled up from it).
+
+    The chain's lock first, as before any kept row (see lock_chain): the revisions' rows
+    are then always locked after the chain and before the figures' rows."""
     transaction = connection.get_nested_transaction() or connection.get_transaction()
     moved = connection.info.get("figures_moved")
     if moved is None or moved[0] is not transaction:
         moved = connection.info["figures_moved"] = (transaction, set())
-    if table_name in moved[1]:
+    names = sorted({name for name in table_names
+                    if name in FIGURE_TABLES and name not in moved[1]})
+    if not names:
         return
     if not moved[1]:  # else taken with the first
         lock_chain(connection)
-    connection.execute(_figure_upsert(connection.dialect.name),
-                       {"name": table_name, "revision": 1})
-    moved[1].add(table_name)
+    connection.execute(_figure_upsert(connection.dialect.name, len(names)),
+                       {f"name_{i}": name for i, name in enumerate(names)})
+    moved[1].update(names)
 
 
 @functools.cache
-def _figure_upsert(dialect: str):
-    statement = _UPSERT[dialect](_FIGURES)
+def _figure_upsert(dialect: str, rows: int):
+    statement = _UPSERT[dialect](_FIGURES).values(
+        [{"name": bindparam(f"name_{i}"), "revision": 1} for i in range(rows)])
     return statement.on_conflict_do_update(index_elements=[_FIGURES.c.name],
                                            set_={"revision": _FIGURES.c.revision + 1})
 

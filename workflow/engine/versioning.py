@@ -1,8 +1,13 @@
-"""Moving applications in flight from one workflow version to another, by an explicit map."""
+"""Moving applications in flight from one workflow version to another, by an explicit map.
+
+A feature whose records depend on a file's state (the committee's open ballots) registers a
+check (`migration_check`) that may refuse the whole migration before anything moves.
+"""
 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 
 from sqlalchemy import select
 
@@ -11,6 +16,19 @@ from models import Application, User, db
 from . import audit, registry
 from .errors import ValidationFailed
 from .locking import ensure_write_transaction
+
+# Each file of a migration with the state it would move to; the check returns None, or the
+# sentence that refuses the migration.
+MigrationCheck = Callable[[list[tuple[Application, str]]], str | None]
+_MIGRATION_CHECKS: list[MigrationCheck] = []
+
+
+def migration_check(check: MigrationCheck) -> MigrationCheck:
+    """Register a feature's rule on moving files between versions: run on every migration
+    with every file it would move, under the files' row locks, before any of them moves."""
+    if check not in _MIGRATION_CHECKS:
+        _MIGRATION_CHECKS.append(check)
+    return check
 
 
 def parse_mapping(pairs: list[str]) -> dict[str, str]:
@@ -54,6 +72,12 @@ def migrate(name: str, from_version: int, to_version: int, mapping: dict[str, st
         raise ValidationFailed(
             f"Version {to_version} lacks states that applications are in ({listed}); "
             "map each with --map old_state=new_state.", "map")
+    moves = [(application, mapping.get(application.state, application.state))
+             for application in rows]
+    for check in _MIGRATION_CHECKS:
+        refusal = check(moves)
+        if refusal:
+            raise ValidationFailed(refusal, "map")
     moved: Counter = Counter()
     for application in rows:
         old_state = application.state

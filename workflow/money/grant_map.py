@@ -1,7 +1,7 @@
 """The world map of WNF grants: per country, the yen disbursed (the ledger's sums kept by
-organisation and fiscal year) and the persons trained (from accepted final reports, kept by
-country and fiscal year), in a fiscal year (April to March) or in all of them. Loans are
-apart: they are not on this map.
+the society's country and the fiscal year booked) and the persons trained (from accepted
+final reports, kept by country and fiscal year), in a fiscal year (April to March) or in
+all of them. Loans are apart: they are not on this map.
 
 Both figures are read once from rows kept in the transactions that change them
 (workflow.money.kept_figures), so that any fiscal year (and the list of years) comes from
@@ -13,9 +13,9 @@ import functools
 from dataclasses import dataclass
 
 import pycountry
-from sqlalchemy import func, select
+from sqlalchemy import select
 
-from models import Organisation, PortfolioTotal, TrainedTotal, db
+from models import GrantCountryBookedTotal, TrainedTotal, db
 from workflow.engine.kept import kept_for_figures
 from workflow.people.accounts import country_names
 
@@ -36,14 +36,12 @@ def _numeric(code: str) -> str:
 
 
 def _disbursed() -> dict[tuple[str, int], int]:
-    """(society's country, fiscal year booked) → yen disbursed to grants."""
+    """(society's country, fiscal year booked) → yen disbursed to grants, from the rows
+    kept rolled up (models.GrantCountryBookedTotal)."""
     return {(code, year): int(total) for code, year, total in db.session.execute(
-        select(Organisation.country_code, PortfolioTotal.booked_year,
-               func.sum(PortfolioTotal.amount_yen))
-        .join(Organisation, Organisation.id == PortfolioTotal.organisation_id)
-        .where(PortfolioTotal.kind == "disbursement",
-               PortfolioTotal.application_kind == "grant")
-        .group_by(Organisation.country_code, PortfolioTotal.booked_year))}
+        select(GrantCountryBookedTotal.country_code, GrantCountryBookedTotal.booked_year,
+               GrantCountryBookedTotal.disbursed_yen)
+        .where(GrantCountryBookedTotal.disbursements > 0))}
 
 
 def _trained() -> dict[tuple[str, int], int]:
@@ -62,7 +60,8 @@ class GrantFigures:
         """Kept by the worker as workflow.money.portfolio keeps its figures, until the
         kept rows of the ledger's money or of the persons trained move: shared, not to be
         changed."""
-        return kept_for_figures("grant map", ("portfolio_totals", "trained_totals"), None,
+        return kept_for_figures("grant map", ("grant_country_booked_totals", "trained_totals"),
+                                None,
                                 lambda: cls(_disbursed(), _trained()))
 
     def fiscal_years(self) -> list[int]:

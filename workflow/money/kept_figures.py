@@ -4,7 +4,10 @@ fiscal years (the portfolio and the grants' world map), each round's entries by 
 rounds page), the persons trained by country
 and fiscal year, the applications by organisation, round and fiscal year, the files by
 kind and state, the grants by programme type and each file's money released and awaiting
-release (the finance queue).
+release (the finance queue); the applications and disbursements by kind, country and fiscal
+year, the applications by round and the grants' disbursements by country and fiscal year
+booked, rolled up from those by organisation
+(workflow.engine.kept_sums).
 
 `ledger.post` adds each entry to its rows, `settle_grant` each accepted report and
 workflow.files.application_totals each application written (workflow.engine.state_totals
@@ -23,20 +26,35 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import BigInteger, case, delete, extract, func, insert, literal, select, union_all
+from sqlalchemy import (
+    BigInteger,
+    and_,
+    case,
+    delete,
+    extract,
+    func,
+    insert,
+    literal,
+    select,
+    union_all,
+)
 
 from models import (
     Application,
     ApplicationTotal,
+    CountryYearTotal,
     FinalReport,
     FundDayTotal,
+    GrantCountryBookedTotal,
     GrantDetails,
     LedgerEntry,
     LoanDetails,
+    Organisation,
     PortfolioTotal,
     ProgrammeTypeTotal,
     ReleaseTotal,
     ReportParticipant,
+    RoundApplicationTotal,
     RoundTotal,
     StateTotal,
     TrainedTotal,
@@ -55,6 +73,9 @@ _DAYS, _PORTFOLIO, _ROUNDS, _TRAINED, _APPLICATIONS, _STATES, _PROGRAMMES, _RELE
     FundDayTotal.__table__, PortfolioTotal.__table__, RoundTotal.__table__,
     TrainedTotal.__table__, ApplicationTotal.__table__, StateTotal.__table__,
     ProgrammeTypeTotal.__table__, ReleaseTotal.__table__)
+_COUNTRY_YEARS, _ROUND_APPLICATIONS, _GRANTS_BOOKED = (
+    CountryYearTotal.__table__, RoundApplicationTotal.__table__,
+    GrantCountryBookedTotal.__table__)
 _KEYS = {_DAYS: ("fund_id", "booked_on", "kind"),
          _PORTFOLIO: ("organisation_id", "application_kind", "investment_country",
                       "application_year", "booked_year", "kind"),
@@ -64,13 +85,20 @@ _KEYS = {_DAYS: ("fund_id", "booked_on", "kind"),
                          "fiscal_year"),
          _STATES: ("kind", "state"),
          _PROGRAMMES: ("programme_type",),
-         _RELEASES: ("application_id",)}
+         _RELEASES: ("application_id",),
+         _COUNTRY_YEARS: ("kind", "country_code", "fiscal_year"),
+         _ROUND_APPLICATIONS: ("round_id",),
+         _GRANTS_BOOKED: ("country_code", "booked_year")}
 _SUMS = {_DAYS: ("amount_yen", "entries"), _PORTFOLIO: ("amount_yen", "entries"),
          _ROUNDS: ("amount_yen", "entries"),
          _TRAINED: ("persons", "reports"),
          _APPLICATIONS: ("applications", "approved", "approved_yen"),
          _STATES: ("applications",), _PROGRAMMES: ("grants",),
-         _RELEASES: ("released_yen", "pending_yen", "cancelled_yen")}
+         _RELEASES: ("released_yen", "pending_yen", "cancelled_yen"),
+         _COUNTRY_YEARS: ("applications", "approved", "approved_yen", "disbursed_yen",
+                          "disbursements"),
+         _ROUND_APPLICATIONS: ("applications", "approved", "approved_yen"),
+         _GRANTS_BOOKED: ("disbursed_yen", "disbursements")}
 
 DIFFERS = "The kept {table} row {key} holds {kept}; its sources sum to {summed}."
 MATCHED = ("the kept figures of the fund histories, the portfolio, the rounds and the finance "
@@ -203,10 +231,61 @@ def _summed_releases():
             .group_by(both.c.application_id))
 
 
+def _summed_country_years():
+    """The applications and the disbursements booked to them by kind, the country the
+    portfolio places them in (a loan's investment country, else its organisation's) and the
+    applications' fiscal year."""
+    placed = case((and_(Application.kind == "loan",
+                        func.coalesce(LoanDetails.investment_country, "") != ""),
+                   LoanDetails.investment_country), else_=Organisation.country_code)
+    zero = literal(0, BigInteger)
+
+    def placed_files(*columns):
+        return (select(Application.kind.label("kind"), placed.label("country"),
+                       Application.fiscal_year.label("year"), *columns)
+                .join(Organisation, Organisation.id == Application.organisation_id)
+                .outerjoin(LoanDetails, LoanDetails.application_id == Application.id))
+
+    files = placed_files(func.count().label("applications"),
+                         func.count(Application.approved_yen).label("approved"),
+                         func.coalesce(func.sum(Application.approved_yen), 0).label("yen"),
+                         zero.label("disbursed"), zero.label("disbursements")).group_by(
+        Application.kind, placed, Application.fiscal_year)
+    disbursed = (placed_files(zero, zero, zero, func.sum(_ENTRY.c.amount_yen), func.count())
+                 .join(_ENTRY, _ENTRY.c.application_id == Application.id)
+                 .where(_ENTRY.c.kind == "disbursement")
+                 .group_by(Application.kind, placed, Application.fiscal_year))
+    both = union_all(files, disbursed).subquery()
+    return (select(both.c.kind, both.c.country, both.c.year, func.sum(both.c.applications),
+                   func.sum(both.c.approved), func.sum(both.c.yen), func.sum(both.c.disbursed),
+                   func.sum(both.c.disbursements))
+            .group_by(both.c.kind, both.c.country, both.c.year))
+
+
+def _summed_round_applications():
+    round_id = func.coalesce(Application.round_id, 0)
+    return (select(round_id, func.count(), func.count(Application.approved_yen),
+                   func.coalesce(func.sum(Application.approved_yen), 0))
+            .group_by(round_id))
+
+
+def _summed_grants_booked():
+    booked_year = _fiscal_year_of(_ENTRY.c.booked_on)
+    return (select(Organisation.country_code, booked_year, func.sum(_ENTRY.c.amount_yen),
+                   func.count())
+            .select_from(_ENTRY)
+            .join(Application, Application.id == _ENTRY.c.application_id)
+            .join(Organisation, Organisation.id == Application.organisation_id)
+            .where(_ENTRY.c.kind == "disbursement", Application.kind == "grant")
+            .group_by(Organisation.country_code, booked_year))
+
+
 _SUMMED = {_DAYS: _summed_days, _PORTFOLIO: _summed_portfolio, _ROUNDS: _summed_rounds,
            _TRAINED: _summed_trained, _APPLICATIONS: _summed_applications,
            _STATES: _summed_states, _PROGRAMMES: _summed_programmes,
-           _RELEASES: _summed_releases}
+           _RELEASES: _summed_releases, _COUNTRY_YEARS: _summed_country_years,
+           _ROUND_APPLICATIONS: _summed_round_applications,
+           _GRANTS_BOOKED: _summed_grants_booked}
 
 
 def _as_key(value):

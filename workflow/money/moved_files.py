@@ -10,6 +10,12 @@ now, so its booked money goes there too, and the independent sum that `flask aud
 Those columns are written through the ORM only (a draft's edit, a correction), so a hook
 after each flush sees every move; workflow.money.kept_figures.entry_booked counts each new
 entry where its file is when it is booked.
+
+An organisation whose country is corrected takes the portfolio's rows by country and year
+(models.CountryYearTotal, GrantCountryBookedTotal) of its files placed by its country
+(grants, and loans naming no investment country) from the country it leaves to the new one,
+as summed from its rows of application_totals and portfolio_totals, which are keyed by the
+organisation.
 """
 
 from __future__ import annotations
@@ -19,7 +25,17 @@ from dataclasses import dataclass
 from sqlalchemy import event, func, inspect, select
 from sqlalchemy.orm import Session
 
-from models import Application, LedgerEntry, LoanDetails, PortfolioTotal, RoundTotal
+from models import (
+    Application,
+    ApplicationTotal,
+    CountryYearTotal,
+    GrantCountryBookedTotal,
+    LedgerEntry,
+    LoanDetails,
+    Organisation,
+    PortfolioTotal,
+    RoundTotal,
+)
 from workflow.engine.fiscal import fiscal_year
 from workflow.engine.kept_sums import add_to, before_flush
 from workflow.engine.locking import lock_chain
@@ -107,3 +123,69 @@ def _move_the_entries_of_moved_files(session: Session, _context) -> None:
                     if place is not None:
                         add_to(conn, table, {**dict(key), column: place},
                                {"amount_yen": sign * amount_yen, "entries": sign * entries})
+
+
+_COUNTRY_YEARS, _GRANTS_BOOKED = CountryYearTotal.__table__, GrantCountryBookedTotal.__table__
+
+
+def _placed_by_country(conn, organisation_id: int) -> dict[tuple[str, int], dict[str, int]]:
+    """The organisation's figures placed by its own country: (kind, fiscal year) → the sums
+    of its rows of country_year_totals, read from the rows they are rolled up from."""
+    found: dict[tuple[str, int], dict[str, int]] = {}
+    for kind, year, applications, approved, approved_yen in conn.execute(
+            select(ApplicationTotal.kind, ApplicationTotal.fiscal_year,
+                   func.sum(ApplicationTotal.applications), func.sum(ApplicationTotal.approved),
+                   func.sum(ApplicationTotal.approved_yen))
+            .where(ApplicationTotal.organisation_id == organisation_id,
+                   ApplicationTotal.investment_country == "")
+            .group_by(ApplicationTotal.kind, ApplicationTotal.fiscal_year)):
+        found.setdefault((kind, year), {}).update(
+            applications=int(applications), approved=int(approved),
+            approved_yen=int(approved_yen))
+    for kind, year, yen, entries in conn.execute(
+            select(PortfolioTotal.application_kind, PortfolioTotal.application_year,
+                   func.sum(PortfolioTotal.amount_yen), func.sum(PortfolioTotal.entries))
+            .where(PortfolioTotal.organisation_id == organisation_id,
+                   PortfolioTotal.investment_country == "",
+                   PortfolioTotal.kind == "disbursement")
+            .group_by(PortfolioTotal.application_kind, PortfolioTotal.application_year)):
+        found.setdefault((kind, year), {}).update(disbursed_yen=int(yen),
+                                                  disbursements=int(entries))
+    return {key: sums for key, sums in found.items() if any(sums.values())}
+
+
+def _grants_booked(conn, organisation_id: int) -> dict[int, dict[str, int]]:
+    """The organisation's grants' disbursements by the fiscal year booked: booked year →
+    its sums of grant_country_booked_totals."""
+    return {int(year): {"disbursed_yen": int(yen), "disbursements": int(entries)}
+            for year, yen, entries in conn.execute(
+                select(PortfolioTotal.booked_year, func.sum(PortfolioTotal.amount_yen),
+                       func.sum(PortfolioTotal.entries))
+                .where(PortfolioTotal.organisation_id == organisation_id,
+                       PortfolioTotal.application_kind == "grant",
+                       PortfolioTotal.kind == "disbursement")
+                .group_by(PortfolioTotal.booked_year)) if entries}
+
+
+@event.listens_for(Session, "before_flush")
+def _move_the_figures_of_moved_organisations(session: Session, _context, _instances) -> None:
+    """Before the flush: the rows by organisation hold what was counted before it, under
+    the country the organisation leaves; what this flush counts (after it) is placed by
+    the country the database then holds, the new one."""
+    moved = [(org.id, was, org.country_code) for org in session.dirty
+             if isinstance(org, Organisation)
+             and inspect(org).attrs["country_code"].history.has_changes()
+             and (was := before_flush(org, "country_code")) != org.country_code
+             and was is not None]
+    if not moved:
+        return
+    conn = lock_chain(session.connection())  # the chain before a kept row, in every writer
+    for organisation_id, was, now in moved:
+        rows = [(_COUNTRY_YEARS, {"kind": kind, "fiscal_year": year}, sums)
+                for (kind, year), sums in _placed_by_country(conn, organisation_id).items()]
+        rows += [(_GRANTS_BOOKED, {"booked_year": year}, sums)
+                 for year, sums in _grants_booked(conn, organisation_id).items()]
+        for table, key, sums in rows:
+            for country, sign in ((was, -1), (now, +1)):
+                add_to(conn, table, {**key, "country_code": country},
+                       {name: sign * value for name, value in sums.items()})

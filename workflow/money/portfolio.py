@@ -1,8 +1,9 @@
-"""The portfolio at a glance: aggregate figures, each from one grouped query. The figures by
-round, by country and by fiscal year, and the loan book's money, read the rows kept in the
-transactions that change them (workflow.money.kept_figures, fund_totals,
-workflow.files.application_totals, workflow.engine.state_totals,
-workflow.grants.programme_totals), a few hundred rows however many files there are.
+"""The portfolio at a glance: aggregate figures, each from one query. The figures by round,
+by country and by fiscal year, and the loan book's money, read the rows kept in the
+transactions that change them (models.CountryYearTotal and RoundApplicationTotal, rolled up
+by workflow.engine.kept_sums; fund_totals, workflow.engine.state_totals,
+workflow.grants.programme_totals), a few hundred rows however many files and
+organisations there are.
 
 Each worker keeps each figure under the revisions of the kept tables it reads
 (workflow.engine.kept.kept_for_figures): a change to a file recomputes only the figures
@@ -13,16 +14,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask_babel import get_locale
-from sqlalchemy import BigInteger, case, cast, func, select
+from sqlalchemy import BigInteger, cast, func, select
 
 from models import (
-    ApplicationTotal,
+    CountryYearTotal,
     Fund,
     FundTotal,
-    Organisation,
-    PortfolioTotal,
     ProgrammeTypeTotal,
     Round,
+    RoundApplicationTotal,
     StateTotal,
     db,
 )
@@ -49,14 +49,18 @@ def _by_state() -> tuple[tuple[str, str, int], ...]:
 
 def by_round() -> list[tuple[str, int, int]]:
     """(round, applications, approved yen), from the counts kept per round
-    (workflow.files.application_totals)."""
-    return list(kept_for_figures("portfolio rounds", ("application_totals",), None,
-                                 lambda: tuple(db.session.execute(
-        select(Round.name, _sum(ApplicationTotal.applications),
-               _sum(ApplicationTotal.approved_yen))
-        .join(ApplicationTotal, ApplicationTotal.round_id == Round.id)
-        .group_by(Round.name).having(func.sum(ApplicationTotal.applications) > 0)
-        .order_by(Round.name)).all())))
+    (models.RoundApplicationTotal)."""
+    return list(kept_for_figures("portfolio rounds", ("round_application_totals",), None,
+                                 lambda: tuple(_by_round())))
+
+
+def _by_round() -> list[tuple[str, int, int]]:
+    return db.session.execute(
+        select(Round.name, _sum(RoundApplicationTotal.applications),
+               _sum(RoundApplicationTotal.approved_yen))
+        .join(RoundApplicationTotal, RoundApplicationTotal.round_id == Round.id)
+        .group_by(Round.name).having(func.sum(RoundApplicationTotal.applications) > 0)
+        .order_by(Round.name)).all()
 
 
 def by_programme_type() -> list[tuple[str, int]]:
@@ -70,25 +74,17 @@ def by_programme_type() -> list[tuple[str, int]]:
             .order_by(ProgrammeTypeTotal.grants.desc(), ProgrammeTypeTotal.programme_type)))))
 
 
-# Where an application's money goes: a grant to its society's country, a loan to the country
-# the company invests in (its own country while it names none).
-_COUNTRY = case(
-    (ApplicationTotal.investment_country != "", ApplicationTotal.investment_country),
-    else_=Organisation.country_code)
-
-
 def _by_country_and_year() -> tuple[list, list]:
     """The grants' and the loans' (country, fiscal year, applications, approved yen or None
-    when none is approved), from the counts kept per organisation
-    (workflow.files.application_totals), both kinds in one reading."""
+    when none is approved), from the counts kept per kind, country and fiscal year
+    (models.CountryYearTotal), both kinds in one reading."""
     found: dict[str, list] = {"grant": [], "loan": []}
     for kind, country, year, n, approved, yen in db.session.connection().execute(
-            select(ApplicationTotal.kind, _COUNTRY, ApplicationTotal.fiscal_year,
-                   _sum(ApplicationTotal.applications), _sum(ApplicationTotal.approved),
-                   _sum(ApplicationTotal.approved_yen))
-            .join(Organisation, Organisation.id == ApplicationTotal.organisation_id)
-            .group_by(ApplicationTotal.kind, _COUNTRY, ApplicationTotal.fiscal_year)).all():
-        if n and kind in found:
+            select(CountryYearTotal.kind, CountryYearTotal.country_code,
+                   CountryYearTotal.fiscal_year, CountryYearTotal.applications,
+                   CountryYearTotal.approved, CountryYearTotal.approved_yen)
+            .where(CountryYearTotal.applications > 0)).all():
+        if kind in found:
             found[kind].append((country, year, n, yen if approved else None))
     return found["grant"], found["loan"]
 
@@ -111,7 +107,7 @@ class Counted:
     @classmethod
     def read(cls) -> Counted:
         """Shared by the views of one worker until a revision moves: not to be changed."""
-        return kept_for_figures("portfolio counts", ("application_totals",), None,
+        return kept_for_figures("portfolio counts", ("country_year_totals",), None,
                                 lambda: cls(*_by_country_and_year()))
 
     def by_kind(self) -> dict[str, list]:
@@ -142,24 +138,18 @@ class CountryYear:
 
 
 def _disbursed() -> dict[tuple[str, str, int], int]:
-    return kept_for_figures("portfolio disbursed", ("portfolio_totals",), None,
+    return kept_for_figures("portfolio disbursed", ("country_year_totals",), None,
                             _read_disbursed)
 
 
 def _read_disbursed() -> dict[tuple[str, str, int], int]:
     """(kind, country, fiscal year) -> yen disbursed, from the sums kept with the ledger
-    (workflow.money.kept_figures): a row per organisation, country and years. A row a
-    moved loan emptied (workflow.money.moved_files) stays, at zero: not a country shown."""
-    country = case((PortfolioTotal.investment_country != "", PortfolioTotal.investment_country),
-                   else_=Organisation.country_code)
-    return {(k, c, y): v for k, c, y, v in db.session.connection().execute(
-        select(PortfolioTotal.application_kind, country, PortfolioTotal.application_year,
-               _sum(PortfolioTotal.amount_yen))
-        .join(Organisation, Organisation.id == PortfolioTotal.organisation_id)
-        .where(PortfolioTotal.kind == "disbursement")
-        .group_by(PortfolioTotal.application_kind, country,
-                  PortfolioTotal.application_year)
-        .having(func.sum(PortfolioTotal.entries) > 0)).all()}
+    (models.CountryYearTotal). A row a moved loan or society emptied stays, at zero: not a
+    country shown."""
+    return {(k, c, y): int(v) for k, c, y, v in db.session.connection().execute(
+        select(CountryYearTotal.kind, CountryYearTotal.country_code,
+               CountryYearTotal.fiscal_year, CountryYearTotal.disbursed_yen)
+        .where(CountryYearTotal.disbursements > 0)).all()}
 
 
 def money_by_country_and_year(counted: Counted | None = None) -> list[CountryYear]:
@@ -167,7 +157,7 @@ def money_by_country_and_year(counted: Counted | None = None) -> list[CountryYea
     grants and for loans apart; kept as the figures it is made of are, per language (the
     countries' names)."""
     return list(kept_for_figures(
-        "portfolio money", ("application_totals", "portfolio_totals"), str(get_locale() or "en"),
+        "portfolio money", ("country_year_totals",), str(get_locale() or "en"),
         lambda: tuple(_money_by_country_and_year(counted or Counted.read()))))
 
 

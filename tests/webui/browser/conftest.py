@@ -26,6 +26,9 @@ from workflow.people.security import requires_second_factor
 
 HERE = Path(__file__).parent
 DEFAULT_CHROMIUM = "/usr/bin/chromium"
+# Debian's chromium-headless-shell: the same Blink as its chromium, without the browser's
+# windows, tabs and UI renderers around the page; Playwright's own default for headless.
+HEADLESS_SHELL = "/usr/lib/chromium/chromium-headless-shell"
 TIMEOUT_MS = 10_000
 # The home page's greeting in the user's language (the demo's Japanese users read Japanese).
 WELCOME = re.compile(r"Welcome,|ようこそ、")
@@ -45,12 +48,14 @@ def pytest_collection_modifyitems(items) -> None:
 def chromium_path() -> tuple[str | None, str]:
     """(the Chromium to run or None, where it was looked for).
 
-    CHROMIUM_PATH if set (and then only it), else Debian's /usr/bin/chromium,
-    else `chromium` on the PATH.
+    CHROMIUM_PATH if set (and then only it), else Debian's headless shell, else Debian's
+    /usr/bin/chromium, else `chromium` on the PATH.
     """
     wanted = os.environ.get("CHROMIUM_PATH")
     if wanted:
         return (wanted if os.access(wanted, os.X_OK) else None), wanted
+    if os.access(HEADLESS_SHELL, os.X_OK):
+        return HEADLESS_SHELL, HEADLESS_SHELL
     if os.access(DEFAULT_CHROMIUM, os.X_OK):
         return DEFAULT_CHROMIUM, DEFAULT_CHROMIUM
     return shutil.which("chromium"), DEFAULT_CHROMIUM

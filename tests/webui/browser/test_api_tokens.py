@@ -5,16 +5,16 @@ import requests
 from playwright.sync_api import expect
 
 from models import db
-from tests.conftest import PASSWORD
 
-from .conftest import assert_page_healthy, browser_login
+from .conftest import assert_page_healthy
+from .session_cookie import sign_in_browser
 
 
 def test_a_token_is_made_shown_once_used_and_revoked(page, live_server, make_user):
     user = make_user("auditor", name="Aoki Auditor")
-    email = user.email
     db.session.commit()
-    browser_login(page, live_server, email, PASSWORD)
+    sign_in_browser(page, live_server, user)
+    page.goto(f"{live_server}/home")
 
     page.get_by_role("button", name="Aoki Auditor").click()
     page.get_by_role("link", name="API tokens").click()

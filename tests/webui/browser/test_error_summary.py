@@ -6,16 +6,16 @@ from __future__ import annotations
 from playwright.sync_api import expect
 
 from models import db
-from tests.conftest import PASSWORD
 
-from .conftest import assert_page_healthy, browser_login
+from .conftest import assert_page_healthy
+from .session_cookie import sign_in_browser
 
 
 def test_a_form_sent_back_with_errors_opens_with_a_summary_linking_to_each_field(
         page, live_server, make_user):
     user = make_user("applicant")
     db.session.commit()
-    browser_login(page, live_server, user.email, PASSWORD)
+    sign_in_browser(page, live_server, user)
 
     page.goto(f"{live_server}/auth/password")
     page.get_by_role("button", name="Change password", exact=True).click()

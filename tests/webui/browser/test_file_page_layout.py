@@ -10,8 +10,9 @@ from sqlalchemy import select
 
 from models import Application, db
 
-from .conftest import assert_page_healthy, log_in_demo_user
+from .conftest import assert_page_healthy
 from .language import speaking
+from .session_cookie import sign_in_demo_user
 
 COMPANY = "sme@wnf.example"
 DESKTOP = {"width": 1280, "height": 900}
@@ -35,7 +36,7 @@ def test_a_loan_s_nine_steps_stand_on_one_line_at_1280_px(page, live_server, loc
     loan = _company_loan("active")
     with speaking(COMPANY, locale):
         page.set_viewport_size(DESKTOP)
-        log_in_demo_user(page, live_server, COMPANY)
+        sign_in_demo_user(page, live_server, COMPANY)
         page.goto(f"{live_server}/applications/{loan}")
         tops = page.evaluate(STEP_TOPS)
         assert len(tops) == 9
@@ -48,14 +49,14 @@ def test_a_loan_s_nine_steps_stand_on_one_line_at_1280_px(page, live_server, loc
 def test_the_diagram_page_names_the_workflow_in_words(page, live_server, locale, words):
     loan = _company_loan("active")
     with speaking(COMPANY, locale):
-        log_in_demo_user(page, live_server, COMPANY)
+        sign_in_demo_user(page, live_server, COMPANY)
         page.goto(f"{live_server}/applications/{loan}/diagram")
         expect(page.locator("main")).to_contain_text(words)
         expect(page.locator("main")).not_to_contain_text("loan workflow")
 
 
 def test_the_digest_is_chosen_with_round_radio_buttons(page, live_server):
-    log_in_demo_user(page, live_server, COMPANY)
+    sign_in_demo_user(page, live_server, COMPANY)
     page.goto(f"{live_server}/notifications/")
     radios = page.locator("input[type=radio]")
     expect(radios).to_have_count(2)

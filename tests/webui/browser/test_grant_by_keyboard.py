@@ -14,6 +14,7 @@ from tests.conftest import PASSWORD, ready_for_a_code, totp_code
 
 from .conftest import assert_page_healthy
 from .keyboard import choose, press, tab_to, type_into
+from .session_cookie import sign_in_browser
 from .test_grant_happy_path import PDF, Scene, done, scene  # noqa: F401 - the scene fixture
 
 
@@ -21,22 +22,29 @@ def button(page: Page, name: str):
     return page.get_by_role("button", name=name, exact=True)
 
 
-def log_in(page: Page, base: str, cast: Scene, who: str) -> None:
+def log_in(page: Page, base: str, cast: Scene, who: str, by_keyboard: bool = False) -> None:
+    """Log out whoever was in, then log in as `who` and land on their home page: by keyboard
+    on the login form when `by_keyboard` (the walk does so once without a code and once with
+    one), else with the session the form leaves (session_cookie.sign_in_browser)."""
     page.context.clear_cookies()
-    code = None
-    if who in cast.two_factor:
-        user = cast.users[who]
-        ready_for_a_code(user)
-        code = totp_code(user)
-        db.session.commit()  # the test holds no transaction while the browser acts
-    page.goto(f"{base}/auth/login")
-    type_into(page, page.get_by_label("Email", exact=True), cast.emails[who])
-    type_into(page, page.get_by_label("Password", exact=True), PASSWORD)
-    page.keyboard.press("Enter")  # sends the form, as a browser does from a field
-    if code is not None:
-        expect(page.get_by_role("heading", level=1)).to_have_text("Enter your code")
-        type_into(page, page.get_by_label("Code", exact=True), code)
-        page.keyboard.press("Enter")
+    if not by_keyboard:
+        sign_in_browser(page, base, cast.users[who])
+        page.goto(f"{base}/home")
+    else:
+        code = None
+        if who in cast.two_factor:
+            user = cast.users[who]
+            ready_for_a_code(user)
+            code = totp_code(user)
+            db.session.commit()  # the test holds no transaction while the browser acts
+        page.goto(f"{base}/auth/login")
+        type_into(page, page.get_by_label("Email", exact=True), cast.emails[who])
+        type_into(page, page.get_by_label("Password", exact=True), PASSWORD)
+        page.keyboard.press("Enter")  # sends the form, as a browser does from a field
+        if code is not None:
+            expect(page.get_by_role("heading", level=1)).to_have_text("Enter your code")
+            type_into(page, page.get_by_label("Code", exact=True), code)
+            page.keyboard.press("Enter")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Welcome,")
     assert_page_healthy(page)
 
@@ -57,7 +65,7 @@ def test_a_grant_from_proposal_to_closure_by_keyboard_alone(page, live_server, s
     page.on("filechooser", lambda chooser: chooser.set_files(files=[
         {"name": "programme.pdf", "mimeType": "application/pdf", "buffer": PDF}]))
 
-    log_in(page, base, scene, "applicant")
+    log_in(page, base, scene, "applicant", by_keyboard=True)
     press(page, page.get_by_role("link", name="New grant proposal").first)
     type_into(page, page.get_by_label("Title", exact=True), "Lean management for SMEs")
     press(page, button(page, "Create the draft"))
@@ -113,7 +121,7 @@ def test_a_grant_from_proposal_to_closure_by_keyboard_alone(page, live_server, s
         press(page, button(page, "Cast my vote"))
         done(page, "your vote is “Approve”.", "Committee review")
 
-    log_in(page, base, scene, "chair")
+    log_in(page, base, scene, "chair", by_keyboard=True)  # with a code
     open_file(page, reference)
     press(page, page.get_by_role("link", name="Close the ballot"))  # the task on top
     type_into(page, page.get_by_label("Approved amount (¥)"), "500000")

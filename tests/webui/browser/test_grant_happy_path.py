@@ -24,6 +24,7 @@ from workflow.money import ledger
 from workflow.people.security import requires_second_factor
 
 from .conftest import assert_page_healthy, browser_page
+from .session_cookie import sign_in_browser
 
 PDF = b"%PDF-1.7\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
@@ -190,11 +191,20 @@ def checked(page: Page) -> None:
         assert english_on(page) == [], f"English on {page.url}"
 
 
-def log_in(page: Page, base: str, scene: Scene, who: str) -> None:
-    """Log out whoever was in, then log in as `who` (with the current code if required) on
-    the login page in the browser's language."""
+def log_in(page: Page, base: str, scene: Scene, who: str, through_the_form: bool = False) -> None:
+    """Log out whoever was in, then log in as `who`, and land on their home page. Through the
+    login page in the browser's language (with the current code if required) when
+    `through_the_form`: the walk does so once without a code and once with one; the same
+    form again would check nothing new (session_cookie.sign_in_browser gives the others
+    the session it leaves)."""
     t = scene.language
     page.context.clear_cookies()
+    if not through_the_form:
+        sign_in_browser(page, base, scene.users[who])
+        page.goto(f"{base}/home")
+        expect(page.get_by_role("heading", level=1)).to_contain_text(t("Welcome,"))
+        checked(page)  # the home page
+        return
     code = None
     if who in scene.two_factor:
         user = scene.users[who]
@@ -209,6 +219,7 @@ def log_in(page: Page, base: str, scene: Scene, who: str) -> None:
     page.get_by_role("button", name=t("Log in"), exact=True).click()
     if code is not None:
         expect(page.get_by_role("heading", level=1)).to_have_text(t("Enter your code"))
+        checked(page)
         page.get_by_label(t("Code"), exact=True).fill(code)
         page.get_by_role("button", name=t("Continue"), exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text(t("Welcome,"))
@@ -242,7 +253,7 @@ def test_a_grant_clicked_through_from_proposal_to_closure(page, live_server, sce
     base, t = live_server, scene.language
 
     # The applicant drafts the proposal, attaches the programme and submits.
-    log_in(page, base, scene, "applicant")
+    log_in(page, base, scene, "applicant", through_the_form=True)
     page.goto(f"{base}/grants/new")
     expect(page.get_by_role("heading", level=1)).to_contain_text(t("New WNF grant proposal"))
     checked(page)
@@ -313,7 +324,7 @@ def test_a_grant_clicked_through_from_proposal_to_closure(page, live_server, sce
         done(page, t("your vote is “{choice}”.", choice=t(choice)), t("Committee review"))
 
     # The chair reads the tally and closes the ballot with an amount and conditions.
-    log_in(page, base, scene, "chair")
+    log_in(page, base, scene, "chair", through_the_form=True)  # with a code
     open_file(page, base, url)
     tally = page.locator("#committee .tally")
     expect(tally.locator('[data-tally="approvals"]')).to_have_text("2")

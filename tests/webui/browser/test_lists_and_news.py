@@ -4,10 +4,10 @@ country they invest in, and news grouped per file with the next step and its lin
 from playwright.sync_api import expect
 
 from models import LoanDetails, db, write_intent
-from tests.conftest import PASSWORD
 from workflow.people.notifications import notify
 
-from .conftest import assert_page_healthy, browser_login
+from .conftest import assert_page_healthy
+from .session_cookie import sign_in_browser
 
 
 def test_the_loans_list_filters_by_investment_country_and_sorts(page, live_server, make_user,
@@ -17,10 +17,10 @@ def test_the_loans_list_filters_by_investment_country_and_sorts(page, live_serve
         loan = make_application("loan", state="submitted", title=title, requested_yen=amount,
                                 organisation=make_org(kind="company", country_code="JP"))
         loan.loan = LoanDetails(investment_country=country)
-    email = make_user("secretariat").email
+    secretariat = make_user("secretariat")
     db.session.commit()
 
-    browser_login(page, live_server, email, PASSWORD)
+    sign_in_browser(page, live_server, secretariat)
     page.goto(f"{live_server}/loans/")
     rows = page.locator("table.loans-list tbody tr")
     expect(rows).to_have_count(2)
@@ -47,9 +47,9 @@ def test_notifications_are_grouped_per_file_with_the_next_step(page, live_server
         notify([person], "reminder", "Your draft waits for you.", draft)
         notify([person], "reminder", "Your draft still waits.", draft)
         db.session.commit()
-    email, reference, ident = person.email, draft.reference, draft.id
+    reference, ident = draft.reference, draft.id
 
-    browser_login(page, live_server, email, PASSWORD)
+    sign_in_browser(page, live_server, person)
     page.goto(f"{live_server}/notifications/")
     news = page.get_by_role("region", name=f"{reference} Kaizen")
     expect(news.locator("li")).to_have_count(2)

@@ -5,18 +5,18 @@ from __future__ import annotations
 from playwright.sync_api import expect
 
 from models import db
-from tests.conftest import PASSWORD
 
-from .conftest import browser_login
+from .session_cookie import sign_in_browser
 from .test_page_weight import _context
 
 
 def test_the_menu_bar_opens_on_a_phone(browser, live_server, make_user):
-    email = make_user("secretariat", name="Sato").email
+    user = make_user("secretariat", name="Sato")
     db.session.commit()
     context, page = _context(browser, live_server, viewport={"width": 390, "height": 844})
     try:
-        browser_login(page, live_server, email, PASSWORD)
+        sign_in_browser(page, live_server, user)
+        page.goto(f"{live_server}/home")
         menu = page.locator("#nav")
         expect(menu).to_be_hidden()
         page.get_by_role("button", name="Menu").click()

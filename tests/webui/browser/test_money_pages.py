@@ -6,10 +6,10 @@ from datetime import date
 from playwright.sync_api import expect
 
 from models import Instalment, LedgerEntry, db, write_intent
-from tests.conftest import PASSWORD
 from workflow.money import ledger
 
-from .conftest import assert_page_healthy, browser_login
+from .conftest import assert_page_healthy
+from .session_cookie import sign_in_browser
 
 
 def test_the_portfolio_draws_the_grants_map_from_files_the_app_serves(page, live_server,
@@ -25,13 +25,12 @@ def test_the_portfolio_draws_the_grants_map_from_files_the_app_serves(page, live
                     booked_on=date.today())
         db.session.commit()
     user = make_user("secretariat", name="Sato")
-    email = user.email
     db.session.commit()
     outside: list[str] = []
     page.on("request", lambda request: None if request.url.startswith(live_server)
             else outside.append(request.url))
 
-    browser_login(page, live_server, email, PASSWORD)
+    sign_in_browser(page, live_server, user)
     page.goto(f"{live_server}/portfolio/")
     expect(page.get_by_role("heading", name="WNF grants")).to_be_visible()
     expect(page.get_by_role("heading", name="SME loans")).to_be_visible()
@@ -64,10 +63,11 @@ def test_a_company_downloads_its_schedule_from_the_home_page(page, live_server, 
         ledger.post(loan.fund, "donation", 500_000, actor=None)
         ledger.post(loan.fund, "disbursement", 100_000, actor=None, application=loan)
         db.session.commit()
-    email, reference = user.email, loan.reference
+    reference = loan.reference
     assert db.session.query(LedgerEntry).count() == 2
 
-    browser_login(page, live_server, email, PASSWORD)
+    sign_in_browser(page, live_server, user)
+    page.goto(f"{live_server}/home")
     statement = page.locator(f'[data-loan="{reference}"]')
     expect(statement).to_contain_text("¥51,000 due on 28 January 2099")
     expect(statement).to_contain_text("¥100,000")

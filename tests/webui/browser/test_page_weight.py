@@ -16,7 +16,8 @@ from sqlalchemy import select
 
 from models import Application, db
 
-from .conftest import TIMEOUT_MS, log_in_demo_user
+from .conftest import TIMEOUT_MS
+from .session_cookie import sign_in_demo_user
 from .transfer import KIB, Transfers, described, total
 
 FIRST_VISIT_BUDGET = 150 * KIB
@@ -90,7 +91,7 @@ def test_each_key_page_is_light_on_a_first_visit_and_nearly_free_on_the_next(
     for email in HOMES:
         context, page = _context(browser, live_server)
         try:
-            log_in_demo_user(page, live_server, email)
+            sign_in_demo_user(page, live_server, email)
             transfers = Transfers(page)
             for path in ["/home", *pages.get(email, ())]:
                 over += _weigh(transfers, f"{live_server}{path}")

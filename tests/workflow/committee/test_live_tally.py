@@ -4,14 +4,13 @@ import pytest
 from playwright.sync_api import expect
 
 from models import db
-from tests.conftest import PASSWORD, ready_for_a_code, totp_code
 from tests.webui.browser.conftest import (  # noqa: F401 - the browser fixtures, used here too
     assert_page_healthy,
     browser,
-    browser_login,
     live_server,
     page,
 )
+from tests.webui.browser.session_cookie import sign_in_browser
 from workflow.committee import ballots
 
 from .conftest import act
@@ -25,11 +24,10 @@ def test_the_tally_refreshes_while_the_chair_watches(page, live_server, in_commi
     application = in_committee()
     voters = members(4)
     act(ballots.cast_vote, application, voters[0], "approve")
-    url, email = f"/applications/{application.id}", chair.email
+    url = f"/applications/{application.id}"
     db.session.commit()
 
-    ready_for_a_code(chair)
-    browser_login(page, live_server, email, PASSWORD, code=totp_code(chair))
+    sign_in_browser(page, live_server, chair)
     # The page's own timers run on a clock the test moves: the next refresh comes when the
     # test says its seconds have passed, not after the seconds themselves.
     page.clock.install()
