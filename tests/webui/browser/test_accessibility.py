@@ -22,7 +22,7 @@ from workflow.engine.permissions import can_view
 from .accessibility import described, violations, with_axe
 from .conftest import TIMEOUT_MS, assert_page_healthy
 from .language import speaking
-from .signed_in import sign_in_browser
+from .session_cookie import sign_in_demo_user
 
 # One person per role the demo has (an alumni society and a company apply differently).
 DEMO_PEOPLE = (
@@ -107,7 +107,7 @@ AFTER_THREE_FRAMES = """() => new Promise(done => requestAnimationFrame(
 # Each role's walk is a test of its own, spread over the xdist workers (tests/conftest.py).
 @pytest.mark.parametrize(("email", "locale"), WALKS)
 def test_every_page_a_demo_user_reaches_is_accessible_and_fits_the_screen(
-        browser: Browser, app, live_server, email, locale):
+        browser: Browser, live_server, email, locale):
     context = browser.new_context(base_url=live_server, bypass_csp=True,
                                   viewport=VIEWPORTS["desktop"])
     context.set_default_timeout(TIMEOUT_MS)
@@ -116,7 +116,7 @@ def test_every_page_a_demo_user_reaches_is_accessible_and_fits_the_screen(
     page.on("pageerror", lambda error: page.console_errors.append(f"uncaught: {error}"))
     try:
         with speaking(email, locale) if locale else nullcontext():
-            sign_in_browser(page, app, live_server, email)
+            sign_in_demo_user(page, live_server, email)
             with_axe(context)  # after the blank page's sign-in: on the pages walked alone
             _walk(page, live_server, email)
     finally:
