@@ -77,16 +77,20 @@ def voted_rows(rows: list) -> list[VotedRow]:
             for cells, (*_listed, choice) in zip(_cells_of(rows), rows, strict=True)]
 
 
+def fund_codes(rows: list) -> dict[int, str]:
+    """Ballot id → its file's fund code, of rows of workflow.committee.lists.open_page (for
+    workflow.committee.tally.open_tallies)."""
+    return {ballot_id: code for ballot_id, *_listed, code, _mine, _presided, _recused in rows}
+
+
 def open_rows(rows: list, tallies: dict[int, Tally]) -> list[OpenRow]:
-    """Rows of workflow.committee.lists.open_ballots (loaded ballots), with each ballot's
-    tally."""
-    listed = [(b.id, b.application_id, b.application.reference, b.application.title,
-               b.application.organisation.name, b.application.organisation.name_reading,
-               b.number, b.opened_at) for b, *_flags in rows]
-    return [OpenRow(cells, tallies[ballot.id], mine, presided, recused,
-                    url_for("committee.tally_json", ballot_id=ballot.id))
-            for cells, (ballot, mine, presided, recused)
-            in zip(_cells_of(listed), rows, strict=True)]
+    """Rows of workflow.committee.lists.open_page, with each ballot's tally."""
+    # The rule has the id inside: url_for once, not once a row.
+    before, _, after = url_for("committee.tally_json", ballot_id=0).rpartition("/0/")
+    return [OpenRow(cells, tallies[cells.ballot_id], mine, presided, recused,
+                    f"{before}/{cells.ballot_id}/{after}")
+            for cells, (*_listed, _code, mine, presided, recused)
+            in zip(_cells_of(rows), rows, strict=True)]
 
 
 def stuck_rows(rows: list) -> list[StuckRow]:

@@ -64,7 +64,7 @@ def index():
         # Seldom more than a few: counted only when they fill more than a page.
         counts["stuck"] = (len(stuck.rows) if stuck.before is None and stuck.after is None
                            else lists.count_stuck(limit))
-    tallies = tally.tallies([b for b, *_ in opened.rows])  # a few grouped queries
+    tallies = tally.open_tallies(rows.fund_codes(opened.rows))  # one grouped statement
     return render_template(
         "committee/index.html", awaiting=awaiting, voted=voted, opened=opened, stuck=stuck,
         awaiting_rows=rows.awaiting_rows(awaiting.rows), voted_rows=rows.voted_rows(voted.rows),

@@ -8,21 +8,29 @@ may be open at once. Each person sees only their own committees' ballots."""
 from __future__ import annotations
 
 from datetime import date
+from functools import cache
 
-from sqlalchemy import Select, and_, exists, func, or_, select
+from sqlalchemy import Select, exists, false, func, or_, select
 from sqlalchemy.orm import contains_eager
 
-from models import Application, Ballot, Organisation, User, Vote, db
+from models import Application, Ballot, Fund, Organisation, User, Vote, db
 from workflow.engine import keyset
 from workflow.engine.kept import kept_for_lists
 
 from .filters import (
+    MEMBER_FUNDS,
+    OFFICE_FUNDS,
+    TODAY,
+    VIEWER_ID,
     holds_an_office,
+    may_preside,
     presides,
     recused,
-    sits_as_member,
     someone_may_vote,
     someone_presides,
+    viewer_presides,
+    viewer_recused,
+    viewer_values,
 )
 from .tally import VOTER_ROLE
 
@@ -51,44 +59,56 @@ def _with_files(query: Select) -> Select:
         contains_eager(Ballot.application).joinedload(Application.fund))
 
 
-def _of_organisation(column):
+def _of_file(column):
     # Read for the page's rows only (after the sort and limit), not joined: PostgreSQL
     # guesses a few rows match a list, where a thousand may, and would then join every
     # organisation to each of them.
-    return (select(column).where(Organisation.id == Application.organisation_id)
-            .correlate_except(Organisation).scalar_subquery())
+    where = (Organisation.id == Application.organisation_id if column.class_ is Organisation
+             else Fund.id == Application.fund_id)
+    return select(column).where(where).correlate_except(column.class_).scalar_subquery()
 
 
-# What the lists that only print their ballots read of each (the open ballots' list loads
-# Ballots: their tallies read them): plain columns, not a ballot, a file, an organisation
+# What the lists read of each ballot: plain columns, not a ballot, a file, an organisation
 # and a fund loaded a row.
 LISTED = (Ballot.id, Ballot.application_id, Application.reference, Application.title,
-          _of_organisation(Organisation.name), _of_organisation(Organisation.name_reading),
+          _of_file(Organisation.name), _of_file(Organisation.name_reading),
           Ballot.number, Ballot.opened_at, Ballot.due_on)
 
+# The committee page's statements are built once for each kind of viewer (with an
+# organisation or not; presiding this day or not) with the viewer's values as bound
+# parameters (filters.viewer_values), not once a page.
 
-def _awaiting(member: User, *columns) -> Select:
+
+@cache
+def _awaiting(has_organisation: bool, *columns) -> Select:
     return _open(*columns).where(
-        sits_as_member(member),
-        ~exists().where(Vote.ballot_id == Ballot.id, Vote.member_id == member.id),
-        ~recused(member.id, member.organisation_id))
+        Application.fund_id.in_(MEMBER_FUNDS),
+        ~exists().where(Vote.ballot_id == Ballot.id, Vote.member_id == VIEWER_ID),
+        ~viewer_recused(has_organisation))
 
 
-def _voted(member: User, *columns) -> Select:
+@cache
+def _voted(*columns) -> Select:
     return _open(*columns).join(Vote, (Vote.ballot_id == Ballot.id)
-                                & (Vote.member_id == member.id))
+                                & (Vote.member_id == VIEWER_ID))
+
+
+def _today_values(user: User, today: date | None = None) -> dict:
+    return viewer_values(user, today or date.today())
 
 
 def ballots_awaiting(member: User) -> list[Ballot]:
     """Open ballots this member may vote on and has not voted on yet, oldest first."""
     if not is_voter(member):
         return []
-    return list(db.session.scalars(_with_files(_awaiting(member, Ballot)).order_by(*KEY)))
+    query = _with_files(_awaiting(member.organisation_id is not None, Ballot)).order_by(*KEY)
+    return list(db.session.scalars(query, _today_values(member)))
 
 
 def votes_open_to_change(member: User) -> list[tuple[Ballot, Vote]]:
     """The member's votes on ballots still open (each can still be changed), oldest first."""
-    rows = db.session.execute(_with_files(_voted(member, Ballot, Vote)).order_by(*KEY)).all()
+    rows = db.session.execute(_with_files(_voted(Ballot, Vote)).order_by(*KEY),
+                              _today_values(member)).all()
     return [(ballot, vote) for ballot, vote in rows]
 
 
@@ -105,6 +125,18 @@ def _presided_rows(user: User, today: date) -> Select:
                                  recused(user.id, user.organisation_id).label("recused")))
 
 
+@cache
+def _open_listed(has_organisation: bool, presiding: bool) -> Select:
+    """The open list's rows: LISTED (but the due day), the file's fund code (its decision
+    rule), and whether the viewer presides over the ballot, whether anyone may, and
+    whether the viewer is recused from it."""
+    return _open(*LISTED[:-1], _of_file(Fund.code),
+                 (viewer_presides(has_organisation) if presiding else false()).label("mine"),
+                 someone_presides(TODAY).label("presided"),
+                 viewer_recused(has_organisation).label("recused")
+                 ).where(Application.fund_id.in_(OFFICE_FUNDS))
+
+
 def _stuck(today: date, *columns) -> Select:
     return _open(*columns).where(or_(~someone_may_vote(), ~someone_presides(today)))
 
@@ -117,7 +149,7 @@ def _stuck_rows(today: date) -> Select:
 
 def open_ballots(user: User, today: date | None = None) -> list[tuple]:
     """(ballot, presided by the user, presided by anyone, user recused) of every open
-    ballot of the user's committees, oldest first (the chair's list)."""
+    ballot of the user's committees, oldest first."""
     query = _presided_rows(user, today or date.today()).order_by(*KEY)
     return [tuple(row) for row in db.session.execute(query)]
 
@@ -136,22 +168,25 @@ def awaiting_page(member: User, size: int, *, after: str | None = None,
     """Rows of LISTED."""
     if not is_voter(member):
         return keyset.Page([], None, None)
-    return keyset.page_of("awaiting", _awaiting(member, *LISTED), KEY, size,
-                          after=after, before=before)
+    return keyset.page_of("awaiting", _awaiting(member.organisation_id is not None, *LISTED),
+                          KEY, size, after=after, before=before, params=_today_values(member))
 
 
 def voted_page(member: User, size: int, *, after: str | None = None,
                before: str | None = None) -> keyset.Page:
     """Rows of LISTED and the member's choice."""
-    return keyset.page_of("voted", _voted(member, *LISTED, Vote.choice), KEY, size,
-                          after=after, before=before)
+    return keyset.page_of("voted", _voted(*LISTED, Vote.choice), KEY, size,
+                          after=after, before=before, params=_today_values(member))
 
 
 def open_page(user: User, size: int, *, after: str | None = None,
               before: str | None = None, today: date | None = None) -> keyset.Page:
-    """Rows of open_ballots."""
-    return keyset.page_of("open", _presided_rows(user, today or date.today()), KEY, size,
-                          after=after, before=before)
+    """Rows of LISTED but the due day, the file's fund code, and whether the user presides
+    over the ballot, whether anyone may, and whether the user is recused from it."""
+    today = today or date.today()
+    query = _open_listed(user.organisation_id is not None, may_preside(user, today))
+    return keyset.page_of("open", query, KEY, size, after=after, before=before,
+                          params=viewer_values(user, today))
 
 
 def stuck_page(size: int, *, after: str | None = None, before: str | None = None,
@@ -180,20 +215,36 @@ def counts(user: User, limit: int, *, member: bool, chair: bool) -> dict[str, in
 
 
 def _counted(user: User, names: tuple[str, ...]) -> tuple[int, ...]:
-    # The member's vote joined once (one a ballot at most), not looked up once a count.
-    query = _open().outerjoin(Vote, (Vote.ballot_id == Ballot.id) & (Vote.member_id == user.id))
-    voted = Vote.id.is_not(None)
-    conditions = {"awaiting": lambda: and_(sits_as_member(user), ~voted,
-                                           ~recused(user.id, user.organisation_id)),
-                  "voted": lambda: voted, "open": lambda: holds_an_office(user)}
-    return tuple(db.session.execute(query.add_columns(*(
-        func.count().filter(conditions[name]()).label(name) for name in names))).one())
+    return tuple(db.session.execute(_counting(user.organisation_id is not None, names),
+                                    _today_values(user)).one())
+
+
+@cache
+def _counting(has_organisation: bool, names: tuple[str, ...]) -> Select:
+    # Each open ballot's file and the viewer's vote looked up by their keys, a ballot at a
+    # time (scalar subqueries): joined, PostgreSQL read every file and every vote of the
+    # viewer into hashes, a cost that grew with the books where only the open ballots (a
+    # few thousand at most) need be read.
+    def of_file(condition):
+        return (select(condition).where(Application.id == Ballot.application_id)
+                .correlate(Ballot).scalar_subquery())
+
+    voted = (select(Vote.id).where(Vote.ballot_id == Ballot.id, Vote.member_id == VIEWER_ID)
+             .correlate(Ballot).scalar_subquery()).is_not(None)
+    conditions = {
+        "awaiting": lambda: of_file(Application.fund_id.in_(MEMBER_FUNDS)
+                                    & ~viewer_recused(has_organisation)) & ~voted,
+        "voted": lambda: voted,
+        "open": lambda: of_file(Application.fund_id.in_(OFFICE_FUNDS))}
+    return (select(*(func.count().filter(conditions[name]()).label(name) for name in names))
+            .select_from(Ballot).where(Ballot.state == "open"))
 
 
 def count_awaiting(member: User, limit: int | None = None) -> int:
     if not is_voter(member):
         return 0
-    return _count(_awaiting(member, Ballot.id), limit)
+    return _count(_awaiting(member.organisation_id is not None, Ballot.id), limit,
+                  _today_values(member))
 
 
 # The two counts below weigh every open ballot's committee (a few thousand at 100,000 files)
@@ -214,8 +265,8 @@ def count_stuck(limit: int | None = None, today: date | None = None) -> int:
                          lambda: _count(_stuck(today, Ballot.id), limit))
 
 
-def _count(query: Select, limit: int | None) -> int:
+def _count(query: Select, limit: int | None, params: dict | None = None) -> int:
     """Exact, or up to `limit`: from the indexes alone, no ballot loaded."""
     if limit is not None:
-        return keyset.count_up_to(query, limit)
-    return db.session.scalar(select(func.count()).select_from(query.subquery()))
+        return keyset.count_up_to(query, limit, params)
+    return db.session.scalar(select(func.count()).select_from(query.subquery()), params)

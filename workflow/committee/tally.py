@@ -25,12 +25,15 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
-from sqlalchemy import inspect, select
+from sqlalchemy import and_, bindparam, func, inspect, select
+from sqlalchemy.orm import aliased
 
-from models import Application, Ballot, ConflictDeclaration, Vote, db
+from models import Application, Ballot, CommitteeSeat, ConflictDeclaration, User, Vote, db
 from workflow.engine import reading
 from workflow.grants.participation import partners_of
 from workflow.people import committees
+
+from .filters import holding
 
 if TYPE_CHECKING:
     from .ballot_records import BallotRecord
@@ -209,6 +212,36 @@ def tallies(ballots: Iterable[Ballot]) -> dict[int, Tally]:
         counts = Counter(choice for member_id, choice in votes[ballot.id] if member_id in voters)
         result[ballot.id] = Tally(len(voters), counts["approve"], counts["reject"],
                                   counts["abstain"], quorum_for(len(voters), rule))
+    return result
+
+
+# Per open ballot, its eligible voters (filters.holding: the rule above, in SQL) and their
+# votes by choice: a row per eligible voter, with their vote if any (one a ballot at most).
+_VOTER, _SEAT = aliased(User), aliased(CommitteeSeat)
+_COUNTED = (select(Ballot.id, func.count(),
+                   *(func.count(Vote.id).filter(Vote.choice == choice)
+                     for choice in ("approve", "reject", "abstain")))
+            .select_from(Ballot).join(Ballot.application)
+            .join(_SEAT, _SEAT.fund_id == Application.fund_id)
+            .join(_VOTER, _VOTER.id == _SEAT.user_id)
+            .outerjoin(Vote, and_(Vote.ballot_id == Ballot.id, Vote.member_id == _VOTER.id))
+            .where(Ballot.id.in_(bindparam("ballot_ids", expanding=True)),
+                   *holding(_VOTER, _SEAT, ("member",)))
+            .group_by(Ballot.id))
+
+
+def open_tallies(fund_codes: dict[int, str]) -> dict[int, Tally]:
+    """Per open ballot id (given with its file's fund code), the live count of tallies(),
+    in one grouped statement: for a list that loads no ballot (the chair's open ones)."""
+    if not fund_codes:
+        return {}
+    found = {ballot_id: counts for ballot_id, *counts in db.session.execute(
+        _COUNTED, {"ballot_ids": list(fund_codes)})}
+    result = {}
+    for ballot_id, code in fund_codes.items():
+        eligible, approvals, rejections, abstentions = found.get(ballot_id, (0, 0, 0, 0))
+        result[ballot_id] = Tally(eligible, approvals, rejections, abstentions,
+                                  quorum_for(eligible, decision_rule(code)))
     return result
 
 

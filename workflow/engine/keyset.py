@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import base64
 import binascii
+import functools
 import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from flask_babel import gettext
-from sqlalchemy import BigInteger, Select, func, literal, select, tuple_
+from sqlalchemy import BigInteger, Integer, Select, bindparam, func, literal, select, tuple_
 
 from models import db
 from models.i18n import N_
@@ -90,20 +91,27 @@ def decode_cursor(names: Sequence, key: Sequence, cursor: str) -> list:
 
 
 def page_of(name: str, query: Select, key: Sequence, size: int, *, after: str | None = None,
-            before: str | None = None, execute: Callable | None = None) -> Page:
+            before: str | None = None, execute: Callable | None = None,
+            params: dict | None = None) -> Page:
     """`size` rows of `query` in ascending order of `key`, after or before a cursor.
 
     execute: how to run the statement (the session's by default; ORM entities need it).
+    params: the values of `query`'s bound parameters, for a query built once and kept by
+    the caller (one per process): its ordered statements are then built once too.
     """
     backwards = before is not None
     cursor = before if backwards else after
-    order = [c.desc() if backwards else c.asc() for c in key]
-    statement = query.add_columns(*key).order_by(*order).limit(size + 1)
-    if cursor is not None:
-        start = tuple_(*(literal(v, c.type) for c, v in zip(
-            key, decode_cursor([name], key, cursor), strict=True)))
-        statement = statement.where(tuple_(*key) < start if backwards else tuple_(*key) > start)
-    found = (execute or db.session.execute)(statement).all()
+    values = decode_cursor([name], key, cursor) if cursor is not None else None
+    if params is not None:
+        statement = _kept_page_statement(query, tuple(key), backwards, cursor is not None)
+        params = {**params, "page_size": size + 1,
+                  **{f"key_{i}": v for i, v in enumerate(values or ())}}
+    else:
+        statement = _page_statement(query, key, backwards, size + 1, None if values is None
+                                    else [literal(v, c.type) for c, v in zip(key, values,
+                                                                              strict=True)])
+    run = execute or db.session.execute
+    found = (run(statement, params) if params is not None else run(statement)).all()
     more = len(found) > size
     found = found[:size]
     if backwards:
@@ -118,8 +126,29 @@ def page_of(name: str, query: Select, key: Sequence, size: int, *, after: str | 
                 before=encode_cursor([name], first) if has_previous else None)
 
 
-def count_up_to(query: Select, limit: int) -> int:
+def _page_statement(query: Select, key: Sequence, backwards: bool, limit, start) -> Select:
+    """`query` ordered by `key` and limited, from `start` (the cursor's key, as SQL values)."""
+    order = [c.desc() if backwards else c.asc() for c in key]
+    statement = query.add_columns(*key).order_by(*order).limit(limit)
+    if start is not None:
+        statement = statement.where(tuple_(*key) < tuple_(*start) if backwards
+                                    else tuple_(*key) > tuple_(*start))
+    return statement
+
+
+@functools.lru_cache(maxsize=64)
+def _kept_page_statement(query: Select, key: tuple, backwards: bool, from_cursor: bool
+                         ) -> Select:
+    """The page's statement of a query kept by its caller, with the page's size and the
+    cursor's key as bound parameters (page_size, key_0, key_1, …)."""
+    return _page_statement(query, key, backwards, bindparam("page_size", type_=Integer),
+                           [bindparam(f"key_{i}", type_=c.type) for i, c in enumerate(key)]
+                           if from_cursor else None)
+
+
+def count_up_to(query: Select, limit: int, params: dict | None = None) -> int:
     """How many rows `query` (selecting one column) has, counting no further than `limit`:
-    a list need not read 2,000 rows to say that there are more than a thousand."""
+    a list need not read 2,000 rows to say that there are more than a thousand. `params`:
+    the values of the query's bound parameters."""
     return db.session.scalar(select(func.count()).select_from(
-        query.order_by(None).limit(limit).subquery()))
+        query.order_by(None).limit(limit).subquery()), params)

@@ -13,6 +13,8 @@ from tests.webui.performance.test_query_counts import counting
 from webui.committee import views
 from workflow.committee import ballots
 
+from .conftest import act
+
 ROW = re.compile(r'<tr data-ballot="(\d+)"')
 
 
@@ -90,3 +92,45 @@ def test_the_committee_page_costs_the_same_statements_at_two_sizes(client, make_
                 assert client.get(url).status_code == 200
             counts.append(len(statements))
     assert counts[:2] == counts[2:], counts
+
+
+def _tallies_shown(body: str) -> dict[int, dict[str, int]]:
+    rows = re.findall(r'<tr data-ballot="(\d+)"(.*?)</tr>', _section(body, "open-ballots"),
+                      re.S)
+    return {int(ballot): {name: int(n) for name, n in
+                          re.findall(r'data-tally="(\w+)">(\d+)<', row)}
+            for ballot, row in rows}
+
+
+def test_the_chair_s_list_counts_each_ballot_as_its_file_s_panel_does(
+        client, in_committee, members, make_org, chair):
+    """Only the votes of eligible voters count: not of a member of the applying or a
+    partner organisation (one added after their vote), nor of one who declared a conflict;
+    each file by its own committee's members."""
+    from models import GrantPartner
+    from workflow.committee import tally
+
+    applicant, partner = make_org(name="Applicant society"), make_org(name="Partner society")
+    voters = members(4, committees=("WNF",))
+    members(1, organisation=applicant, committees=("WNF",))
+    partnered = members(1, organisation=partner, committees=("WNF",))[0]
+    lenders = members(2, committees=("SME",))
+    grant, loan = in_committee(organisation=applicant), in_committee("loan")
+    for member, choice in ((voters[0], "approve"), (voters[1], "reject"),
+                           (partnered, "approve")):
+        act(ballots.cast_vote, grant, member, choice)
+    act(ballots.declare_conflict, grant, voters[2], "Audits them.")
+    act(ballots.cast_vote, loan, lenders[0], "abstain")
+    db.session.add(GrantPartner(application_id=grant.id, organisation_id=partner.id))
+    db.session.commit()
+
+    log_in(client, chair)
+    shown = _tallies_shown(client.get("/committee/").get_data(as_text=True))
+    grant_ballot, loan_ballot = ballots.open_ballot_of(grant), ballots.open_ballot_of(loan)
+    assert shown[grant_ballot.id] == {"approvals": 1, "rejections": 1, "abstentions": 0,
+                                      "eligible": 3, "cast": 2, "quorum_needed": 2}
+    assert shown[loan_ballot.id] == {"approvals": 0, "rejections": 0, "abstentions": 1,
+                                     "eligible": 2, "cast": 1, "quorum_needed": 1}
+    for ballot in (grant_ballot, loan_ballot):
+        counted = tally.tally(ballot).as_dict()
+        assert shown[ballot.id] == {name: counted[name] for name in shown[ballot.id]}

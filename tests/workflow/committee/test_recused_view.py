@@ -63,3 +63,25 @@ def test_a_recused_chair_neither_reads_the_tally_in_the_list_nor_exports_the_vot
     client.post("/auth/logout")
     sign_in(client, chair)
     assert "Strong trainers" in client.get("/audit/votes.csv").get_data(as_text=True)
+
+
+def test_a_chair_of_a_partner_organisation_neither_closes_nor_reads_that_file_s_votes(
+        client, in_committee, members, make_org, make_user):
+    from models import GrantPartner, db
+    from workflow.committee import lists
+
+    partner = make_org(name="Alumni Society of Kenya", country_code="KE")
+    chair = make_user("committee_chair", name="The Chair", organisation=partner)
+    application = in_committee()
+    in_committee()  # another file: the chair's to close
+    db.session.add(GrantPartner(application_id=application.id, organisation_id=partner.id))
+    db.session.commit()
+    act(ballots.cast_vote, application, members(1)[0], "approve", "Strong trainers")
+    assert lists.count_to_close(chair) == 1  # the other file's only
+    sign_in(client, chair)
+    assert client.get("/home").status_code == 200
+    listing = client.get("/committee/").get_data(as_text=True)
+    row = listing.split(f'data-ballot="{ballots.open_ballot_of(application).id}"')[1]
+    assert "data-recused" in row.split("</tr>")[0]
+    votes = client.get("/audit/votes.csv").get_data(as_text=True)
+    assert "Strong trainers" not in votes
