@@ -337,6 +337,16 @@ def sign_in(client, user: User) -> None:
     second factor when the user's roles require one), without the login itself: no attempt
     row, no audit event, no welcome message. For the tests that are not about logging in;
     those that are (or that see its traces) go through the form with `log_in`."""
+    signed_in = signed_in_session(client.application, user, dict(client.environ_base))
+    with client.session_transaction() as session:
+        session.clear()
+        session.update(signed_in)
+
+
+def signed_in_session(app, user: User, environ_base: dict) -> dict:
+    """The session a completed login leaves for the user, on a client with this address
+    and browser (`environ_base`: REMOTE_ADDR, HTTP_USER_AGENT), which Flask-Login ties the
+    session to (sign_in)."""
     import flask
 
     from webui.auth import session_policy
@@ -345,13 +355,9 @@ def sign_in(client, user: User) -> None:
     needs_code = requires_second_factor(user)
     if needs_code:
         ready_for_a_code(user)  # enrolled, as logging in with a code would have them
-    # The client's own address and browser: Flask-Login ties the session to them.
-    with client.application.test_request_context(environ_base=dict(client.environ_base)):
+    with app.test_request_context(environ_base=environ_base):
         session_policy.begin(user, remember=False, second_factor=needs_code)
-        signed_in = dict(flask.session)
-    with client.session_transaction() as session:
-        session.clear()
-        session.update(signed_in)
+        return dict(flask.session)
 
 
 @pytest.fixture

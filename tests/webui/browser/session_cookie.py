@@ -11,14 +11,11 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-import flask
 from flask import current_app
 from playwright.sync_api import Page
 
 from models import User, db
-from tests.conftest import ready_for_a_code
-from webui.auth import session_policy
-from workflow.people.security import requires_second_factor
+from tests.conftest import signed_in_session
 
 
 def sign_in_browser(page: Page, base_url: str, user: User) -> None:
@@ -26,13 +23,8 @@ def sign_in_browser(page: Page, base_url: str, user: User) -> None:
     opens is theirs. Their session stays in this browser alone (Flask-Login's strong session
     protection ties it to the browser's address and user agent, which it is made for)."""
     user_agent = page.evaluate("navigator.userAgent")
-    needs_code = requires_second_factor(user)
-    if needs_code:
-        ready_for_a_code(user)  # enrolled, as logging in with a code would have them
     environ = {"REMOTE_ADDR": urlsplit(base_url).hostname, "HTTP_USER_AGENT": user_agent}
-    with current_app.test_request_context(environ_base=environ):
-        session_policy.begin(user, remember=False, second_factor=needs_code)
-        signed_in = dict(flask.session)
+    signed_in = signed_in_session(current_app, user, environ)
     cookie = current_app.session_interface.get_signing_serializer(current_app).dumps(signed_in)
     db.session.commit()  # the test holds no transaction while the browser acts
     page.context.add_cookies([{"name": current_app.config["SESSION_COOKIE_NAME"],
