@@ -13,6 +13,7 @@ from flask_login import current_user
 
 from models import Application, Ballot, db
 from workflow.committee import ballot_steps, ballots, lists, tally
+from workflow.committee import stuck as secretariat_list
 from workflow.engine import registry, service
 from workflow.engine.errors import StaleApplication, TransitionRefused, ValidationFailed
 from workflow.engine.keyset import Page
@@ -60,10 +61,10 @@ def index():
     counts.update(lists.counts(current_user, limit, member=member, chair=chair))
     if secretariat:
         where = places["stuck"]
-        stuck = lists.stuck_page(PER_PAGE, after=where.after, before=where.before)
+        stuck = secretariat_list.stuck_page(PER_PAGE, after=where.after, before=where.before)
         # Seldom more than a few: counted only when they fill more than a page.
         counts["stuck"] = (len(stuck.rows) if stuck.before is None and stuck.after is None
-                           else lists.count_stuck(limit))
+                           else secretariat_list.count_stuck(limit))
     tallies = tally.open_tallies(rows.fund_codes(opened.rows))  # one grouped statement
     return render_template(
         "committee/index.html", awaiting=awaiting, voted=voted, opened=opened, stuck=stuck,

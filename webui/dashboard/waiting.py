@@ -14,7 +14,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from models import User
-from workflow.committee import lists
+from workflow.committee import lists, stuck
 from workflow.files import home_counts
 from workflow.money.finance_queue import count_ready, count_requested
 
@@ -68,11 +68,11 @@ def waiting_for(user: User) -> dict[str, list[Waiting]]:
             if found:
                 result[role] = found
     if user.has_role("secretariat"):
-        stuck = lists.count_stuck()
-        if stuck:
+        waiting = stuck.count_stuck()
+        if waiting:
             result.setdefault("secretariat", []).append(Waiting(
                 _("Ballots nobody may vote on or close"), url_for("committee.index",
-                                                               _anchor="stuck-ballots"), stuck))
+                                                               _anchor="stuck-ballots"), waiting))
     if user.has_role("committee_member", "committee_chair"):
         items = []
         awaiting = lists.count_awaiting(user)

@@ -1,16 +1,16 @@
 """The committee's work lists: ballots awaiting a member's vote, the member's votes still
-open to change, the open ballots of the committees a person presides over (the chair's and
-the deputy chair's), and the open ballots that wait for the secretariat (nobody may vote on
-them, or nobody may close them). Each is read a page at a time, the oldest ballot first
-(workflow.engine.keyset), and counted up to a limit: at 100,000 applications two thousand ballots
-may be open at once. Each person sees only their own committees' ballots."""
+open to change, and the open ballots of the committees a person presides over (the chair's
+and the deputy chair's); the secretariat's list is workflow.committee.stuck. Each is read a
+page at a time, the oldest ballot first (workflow.engine.keyset), and counted up to a limit:
+at 100,000 applications two thousand ballots may be open at once. Each person sees only
+their own committees' ballots."""
 
 from __future__ import annotations
 
 from datetime import date
 from functools import cache
 
-from sqlalchemy import Select, exists, false, func, or_, select
+from sqlalchemy import Select, exists, false, func, select
 from sqlalchemy.orm import contains_eager
 
 from models import Application, Ballot, Fund, Organisation, User, Vote, db
@@ -26,7 +26,6 @@ from .filters import (
     may_preside,
     presides,
     recused,
-    someone_may_vote,
     someone_presides,
     viewer_presides,
     viewer_recused,
@@ -43,7 +42,8 @@ def is_voter(user: User | None) -> bool:
     return user is not None and bool(user.active) and user.has_role(VOTER_ROLE)
 
 
-def _open(*columns) -> Select:
+def of_open_ballots(*columns) -> Select:
+    """The open ballots, each joined to its file."""
     # An open ballot's file is in committee review (every arrow out of it closes the ballot:
     # tests/workflow/committee/test_open_ballot_files.py), so the file's state is not asked:
     # asked, PostgreSQL guesses a few open ballots are left and sorts them all instead of
@@ -52,7 +52,7 @@ def _open(*columns) -> Select:
             .where(Ballot.state == "open"))
 
 
-def _with_files(query: Select) -> Select:
+def with_files(query: Select) -> Select:
     # With each file, its organisation and fund: the lists show them, the tally's rule reads it.
     return query.options(
         contains_eager(Ballot.application).joinedload(Application.organisation),
@@ -81,7 +81,7 @@ LISTED = (Ballot.id, Ballot.application_id, Application.reference, Application.t
 
 @cache
 def _awaiting(has_organisation: bool, *columns) -> Select:
-    return _open(*columns).where(
+    return of_open_ballots(*columns).where(
         Application.fund_id.in_(MEMBER_FUNDS),
         ~exists().where(Vote.ballot_id == Ballot.id, Vote.member_id == VIEWER_ID),
         ~viewer_recused(has_organisation))
@@ -89,7 +89,7 @@ def _awaiting(has_organisation: bool, *columns) -> Select:
 
 @cache
 def _voted(*columns) -> Select:
-    return _open(*columns).join(Vote, (Vote.ballot_id == Ballot.id)
+    return of_open_ballots(*columns).join(Vote, (Vote.ballot_id == Ballot.id)
                                 & (Vote.member_id == VIEWER_ID))
 
 
@@ -101,26 +101,26 @@ def ballots_awaiting(member: User) -> list[Ballot]:
     """Open ballots this member may vote on and has not voted on yet, oldest first."""
     if not is_voter(member):
         return []
-    query = _with_files(_awaiting(member.organisation_id is not None, Ballot)).order_by(*KEY)
+    query = with_files(_awaiting(member.organisation_id is not None, Ballot)).order_by(*KEY)
     return list(db.session.scalars(query, _today_values(member)))
 
 
 def votes_open_to_change(member: User) -> list[tuple[Ballot, Vote]]:
     """The member's votes on ballots still open (each can still be changed), oldest first."""
-    rows = db.session.execute(_with_files(_voted(Ballot, Vote)).order_by(*KEY),
+    rows = db.session.execute(with_files(_voted(Ballot, Vote)).order_by(*KEY),
                               _today_values(member)).all()
     return [(ballot, vote) for ballot, vote in rows]
 
 
 def _presided(user: User, *columns) -> Select:
     """The open ballots of the committees the user chairs or deputises on."""
-    return _open(*columns).where(holds_an_office(user))
+    return of_open_ballots(*columns).where(holds_an_office(user))
 
 
 def _presided_rows(user: User, today: date) -> Select:
     """Each ballot with whether the user presides over it, whether anyone may, and whether
     the user is recused from it (then its votes are not shown to them)."""
-    return _with_files(_presided(user, Ballot, presides(user, today).label("mine"),
+    return with_files(_presided(user, Ballot, presides(user, today).label("mine"),
                                  someone_presides(today).label("presided"),
                                  recused(user.id, user.organisation_id).label("recused")))
 
@@ -130,34 +130,17 @@ def _open_listed(has_organisation: bool, presiding: bool) -> Select:
     """The open list's rows: LISTED (but the due day), the file's fund code (its decision
     rule), and whether the viewer presides over the ballot, whether anyone may, and
     whether the viewer is recused from it."""
-    return _open(*LISTED[:-1], _of_file(Fund.code),
+    return of_open_ballots(*LISTED[:-1], _of_file(Fund.code),
                  (viewer_presides(has_organisation) if presiding else false()).label("mine"),
                  someone_presides(TODAY).label("presided"),
                  viewer_recused(has_organisation).label("recused")
                  ).where(Application.fund_id.in_(OFFICE_FUNDS))
 
 
-def _stuck(today: date, *columns) -> Select:
-    return _open(*columns).where(or_(~someone_may_vote(), ~someone_presides(today)))
-
-
-def _stuck_rows(today: date) -> Select:
-    """Each ballot with whether anyone may vote on it and whether anyone may close it."""
-    return _with_files(_stuck(today, Ballot, someone_may_vote().label("votable"),
-                              someone_presides(today).label("presided")))
-
-
 def open_ballots(user: User, today: date | None = None) -> list[tuple]:
     """(ballot, presided by the user, presided by anyone, user recused) of every open
     ballot of the user's committees, oldest first."""
     query = _presided_rows(user, today or date.today()).order_by(*KEY)
-    return [tuple(row) for row in db.session.execute(query)]
-
-
-def stuck_ballots(today: date | None = None) -> list[tuple]:
-    """(ballot, anyone may vote, anyone may close) of every open ballot that nobody may
-    vote on or nobody may close, oldest first (the secretariat's list)."""
-    query = _stuck_rows(today or date.today()).order_by(*KEY)
     return [tuple(row) for row in db.session.execute(query)]
 
 
@@ -187,15 +170,6 @@ def open_page(user: User, size: int, *, after: str | None = None,
     query = _open_listed(user.organisation_id is not None, may_preside(user, today))
     return keyset.page_of("open", query, KEY, size, after=after, before=before,
                           params=viewer_values(user, today))
-
-
-def stuck_page(size: int, *, after: str | None = None, before: str | None = None,
-               today: date | None = None) -> keyset.Page:
-    """Rows of LISTED, whether anyone may vote on it and whether anyone may close it."""
-    today = today or date.today()
-    return keyset.page_of("stuck", _stuck(
-        today, *LISTED, someone_may_vote().label("votable"),
-        someone_presides(today).label("presided")), KEY, size, after=after, before=before)
 
 
 def counts(user: User, limit: int, *, member: bool, chair: bool) -> dict[str, int]:
@@ -243,7 +217,7 @@ def _counting(has_organisation: bool, names: tuple[str, ...]) -> Select:
 def count_awaiting(member: User, limit: int | None = None) -> int:
     if not is_voter(member):
         return 0
-    return _count(_awaiting(member.organisation_id is not None, Ballot.id), limit,
+    return count_of(_awaiting(member.organisation_id is not None, Ballot.id), limit,
                   _today_values(member))
 
 
@@ -254,18 +228,11 @@ def count_awaiting(member: User, limit: int | None = None) -> int:
 def count_to_close(user: User, limit: int | None = None, today: date | None = None) -> int:
     """The open ballots the user presides over now (those they may close)."""
     today = today or date.today()
-    return kept_for_lists("ballots to close", (user.id, limit, today), lambda: _count(
+    return kept_for_lists("ballots to close", (user.id, limit, today), lambda: count_of(
         _presided(user, Ballot.id).where(presides(user, today)), limit))
 
 
-def count_stuck(limit: int | None = None, today: date | None = None) -> int:
-    """The open ballots nobody may vote on or nobody may close (the secretariat's)."""
-    today = today or date.today()
-    return kept_for_lists("stuck ballots", (limit, today),
-                         lambda: _count(_stuck(today, Ballot.id), limit))
-
-
-def _count(query: Select, limit: int | None, params: dict | None = None) -> int:
+def count_of(query: Select, limit: int | None, params: dict | None = None) -> int:
     """Exact, or up to `limit`: from the indexes alone, no ballot loaded."""
     if limit is not None:
         return keyset.count_up_to(query, limit, params)

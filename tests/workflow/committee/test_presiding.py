@@ -183,7 +183,7 @@ def test_a_ballot_nobody_may_vote_on_waits_and_says_so_instead_of_reopening(
 def test_a_recusal_on_one_file_leaves_the_others_in_the_lists_alone(
         app, in_committee, members, make_org, chair):
     from models import GrantPartner
-    from workflow.committee import lists
+    from workflow.committee import lists, stuck
 
     peru = make_org(name="Alumni Society of Peru", country_code="PE")
     member = members(1, committees=("WNF",))[0]
@@ -195,9 +195,9 @@ def test_a_recusal_on_one_file_leaves_the_others_in_the_lists_alone(
     act(ballots.declare_conflict, first, partnered, "Same.")
     act(ballots.declare_conflict, second, chair, "Former employer.")  # and no deputy
 
-    stuck = {ballot.application_id: (votable, presided)
-             for ballot, votable, presided in lists.stuck_ballots()}
-    assert stuck == {first.id: (False, True), second.id: (True, False)}
+    waiting = {ballot.application_id: (votable, presided)
+               for ballot, votable, presided in stuck.stuck_ballots()}
+    assert waiting == {first.id: (False, True), second.id: (True, False)}
     assert [b.application_id for b in lists.ballots_awaiting(partnered)] == [second.id]
     assert {row[0].application_id: row[1] for row in lists.open_ballots(chair)} == {
         first.id: True, second.id: False, third.id: True}
