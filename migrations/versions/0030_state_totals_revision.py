@@ -5,8 +5,8 @@ table's figure revision, and a transition no longer writes figure_revisions.
 Written by hand. Existing rows start at 0: the table's figure revision tells their answers
 apart from those kept before.
 
-Revision ID: 0030 (after 0031, which main merged first)
-Revises: 0031
+Revision ID: 0030
+Revises: 0029
 Create Date: 2026-12-07 23:40:00
 
 """
@@ -15,7 +15,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0030'
-down_revision = '0031'
+down_revision = '0029'
 branch_labels = None
 depends_on = None
 
