@@ -241,6 +241,13 @@ def scene_changed(*applications: Application, people: bool = False,
         kept.catalogue_changed(conn)
 
 
+def speaks(user: User, locale: str) -> None:
+    """Scene-setting: the user's language, as their settings page saves it (the people's
+    revision moved with it: whom a transition tells is kept with each person's language)."""
+    user.locale = locale
+    kept.people_changed(db.session.connection())
+
+
 def seat(user: User, code: str, *seats: str) -> None:
     """Scene-setting: give the user these seats on the committee of the fund `code`."""
     from models import CommitteeSeat

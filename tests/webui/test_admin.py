@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import func, select
 
 from models import Fund, Organisation, User, db
-from tests.conftest import csrf_token_from, once_key
+from tests.conftest import csrf_token_from, once_key, speaks
 
 
 def _count(model) -> int:
@@ -52,7 +52,7 @@ def test_bad_user_input_is_shown_next_to_the_field(client, login_as, make_user, 
 def test_a_japanese_admin_is_told_in_japanese_that_a_new_user_needs_a_password(client,
                                                                                 login_as):
     admin = login_as("admin")
-    admin.locale = "ja"  # as their profile would save it
+    speaks(admin, "ja")
     db.session.commit()
     before = _count(User)
     response = client.post("/admin/users/new", data={

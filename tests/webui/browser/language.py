@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from models import User, db
+from tests.conftest import speaks
 
 
 @contextmanager
@@ -14,11 +15,11 @@ def speaking(email: str, locale: str) -> Iterator[None]:
     (the seeded demo is shared by the tests of the process)."""
     user = db.session.scalar(db.select(User).where(User.email == email))
     own = user.locale
-    user.locale = locale
+    speaks(user, locale)
     db.session.commit()
     try:
         yield
     finally:
         user = db.session.scalar(db.select(User).where(User.email == email))
-        user.locale = own
+        speaks(user, own)
         db.session.commit()

@@ -9,6 +9,7 @@ import logging
 import pytest
 
 from models import db
+from tests.conftest import speaks
 from tests.pdf_text import printed_characters
 from webui.dashboard.schedule_pdf import CJK_FONTS
 
@@ -36,7 +37,7 @@ def test_a_japanese_schedule_is_printed_in_a_japanese_font(active_loan, people, 
 
 def test_a_reader_who_chose_japanese_reads_the_schedule_in_japanese(active_loan, people,
                                                                     client_for):
-    people.applicant.locale = "ja"
+    speaks(people.applicant, "ja")
     loan = active_loan()
     db.session.commit()
     printed = printed_characters(_schedule_pdf(client_for(people.applicant), loan))
@@ -51,7 +52,7 @@ def test_an_english_schedule_keeps_the_core_font(active_loan, people, client_for
 
 def test_every_character_of_a_japanese_schedule_is_drawn_none_as_a_box(
         active_loan, people, company, client_for, caplog):
-    people.applicant.locale = "ja"
+    speaks(people.applicant, "ja")
     company.name = "株式会社髙橋精工　ＡＢＣ①"  # NEC/IBM kanji, full-width letters, a circled one
     loan = active_loan()
     loan.title = "Nhà máy Bình Dương — “第２工場”"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from models import LoanDetails, db
-from tests.conftest import log_in
+from tests.conftest import log_in, speaks
 from tests.workflow.loans.conftest import (  # noqa: F401 - the loan scene's fixtures
     active_loan,
     company,
@@ -18,7 +18,7 @@ from tests.workflow.loans.conftest import (  # noqa: F401 - the loan scene's fix
 
 
 def page_as(client, user, application, locale: str) -> str:
-    user.locale = locale
+    speaks(user, locale)
     db.session.commit()
     log_in(client, user)
     response = client.get(f"/applications/{application.id}")

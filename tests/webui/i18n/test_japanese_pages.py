@@ -9,13 +9,13 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from models import Round, db
-from tests.conftest import log_in, once_key
+from tests.conftest import log_in, once_key, speaks
 from tests.webui.security.test_server_error_page import failing_app  # noqa: F401 (a fixture)
 
 
 def japanese_reader(make_user, *roles):
     user = make_user(*roles)
-    user.locale = "ja"  # scene-setting: as their profile would save it
+    speaks(user, "ja")
     db.session.commit()
     return user
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from models import AuditEvent, db
-from tests.conftest import log_in
+from tests.conftest import log_in, speaks
 
 NO_PREFERENCE = {"Accept-Language": ""}  # a browser that asks for no language
 
@@ -26,7 +26,7 @@ def test_the_login_page_follows_the_browser(client):
 
 def test_a_users_saved_language_wins_over_the_browser(client, make_user):
     user = make_user("auditor")
-    user.locale = "ja"
+    speaks(user, "ja")
     db.session.commit()
     log_in(client, user)
     assert html_lang(client.get("/home", headers={"Accept-Language": "en"})) == "ja"

@@ -5,12 +5,12 @@ reader's language, and the short words that mean different things on different p
 from __future__ import annotations
 
 from models import db
-from tests.conftest import log_in
+from tests.conftest import log_in, speaks
 
 
 def reader(make_user, role, locale="ja", time_zone=None, **fields):
     user = make_user(role, **fields)
-    user.locale = locale  # scene-setting: as their settings page would save them
+    speaks(user, locale)
     user.time_zone = time_zone
     db.session.commit()
     return user

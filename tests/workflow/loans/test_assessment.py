@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from models import Attachment, Ballot, db
+from tests.conftest import speaks
 from tests.webui.i18n.test_input import error_next_to
 
 from .test_lifecycle import current, press
@@ -140,7 +141,7 @@ def test_the_panel_shows_the_form_to_whoever_may_act(make_loan, people, client_f
 ])
 def test_the_schedules_refusal_is_beside_its_field_in_either_language(
         make_loan, people, client_for, locale, changes, field, message):
-    people.secretariat.locale = locale
+    speaks(people.secretariat, locale)
     db.session.commit()
     loan = make_loan("credit_assessment")
     response = _assess(client_for(people.secretariat), loan, **changes)

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from models import Application, Organisation, db
+from tests.conftest import speaks
 from tests.webui.i18n.test_input import error_next_to
 
 from .test_lifecycle import current, loan_form
@@ -56,7 +57,7 @@ def test_the_reading_is_kept_in_katakana_and_shown_above_the_name(sme, people, c
 ])
 def test_a_reading_in_latin_letters_is_refused_beside_its_field(sme, people, client_for,
                                                                 locale, message):
-    people.applicant.locale = locale
+    speaks(people.applicant, locale)
     db.session.commit()
     response = client_for(people.applicant).post(
         "/loans/new", data=loan_form(sme.id, name_reading="Hamamatsu"))

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import event, func, select
 
 from models import ROLES, LedgerEntry, Tranche, db
-from tests.conftest import log_in
+from tests.conftest import log_in, speaks
 from tests.statements import counting_statements
 
 from .conftest import authorise, request
@@ -88,7 +88,7 @@ def test_a_form_sent_twice_requests_one_tranche(scene, two_officers):
 def test_a_form_sent_twice_is_answered_in_the_officers_language(scene, two_officers):
     application = scene()
     (client, alice), _ = two_officers
-    alice.locale = "ja"  # as her profile would save it
+    speaks(alice, "ja")
     db.session.commit()
     url = f"/finance/applications/{application.id}/tranches"
     data = {**hidden_fields(page_of(client, application), url), "amount_yen": "300000"}

@@ -10,13 +10,13 @@ from flask_babel import force_locale
 from sqlalchemy import select
 
 from models import DailyDigest, Notification, OutboxMessage, User, db
-from tests.conftest import fire
+from tests.conftest import fire, speaks
 from workflow.engine.errors import TransitionRefused
 from workflow.people import digest
 
 
 def _set_locale(user: User, locale: str) -> User:
-    user.locale = locale
+    speaks(user, locale)
     db.session.commit()
     return user
 
